@@ -1,0 +1,1 @@
+"""Admin order API (API Gateway HTTP API → Lambda)."""

@@ -1,0 +1,36 @@
+"""Entry point of OrdersFunction: one resolver, one Router per resource, OpenAPI from the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from admin_api.routes import intake, orders, stock
+from oms.http import register_error_handlers
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+app = APIGatewayHttpResolver(enable_validation=True)
+app.enable_swagger(
+    path="/swagger",
+    title="주문관리v2 API",
+    version="1.0.0",
+    description="Order management for shop operators: orders, units by status, memos, stock, checkout intake.",
+)
+register_error_handlers(app)
+app.include_router(orders.router, prefix="/admin/orders")
+app.include_router(stock.router, prefix="/admin/stock")
+app.include_router(intake.router, prefix="/intake")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,25 @@
+"""/admin/stock: option stock per SKU (product code, or product code|option=value...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from oms.http import admin_identity
+from oms.schemas.orders import StockIn
+from oms.store import stock
+
+router = Router()
+
+
+@router.get("", summary="재고 목록")
+def list_stock() -> dict[str, Any]:
+    site_id, _ = admin_identity(router)
+    return {"items": stock.list_stock(site_id)}
+
+
+@router.put("/<sku>", summary="재고 설정")
+def set_stock(sku: str, body: StockIn) -> dict[str, Any]:
+    site_id, actor = admin_identity(router)
+    return stock.set_quantity(site_id, sku, body.quantity, actor.id)

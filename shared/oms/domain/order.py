@@ -1,0 +1,704 @@
+"""Orders, lines and the per-unit status machine (DOMAIN §2, §3, §5).
+
+Status lives on units. A line holds ``quantity`` units of one product+option in one status;
+moving k of n units splits the line into two lines (the new one keeps ``origin_line_id``),
+each with its exact share of every amount. Every function here is pure: it takes an order,
+returns a new order plus the events to record, and raises :class:`DomainError` before touching
+anything when a rule refuses.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from oms.domain.errors import DomainError, NotFound
+from oms.domain.money import allocate, split_amount
+from oms.domain.statuses import (
+    CLAIM_FLOWS,
+    CLAIM_REQUESTS,
+    MAIN_FLOW,
+    RESTOCKING,
+    TERMINAL,
+    VOIDED,
+    Channel,
+    DeliveryScope,
+    PaymentMethod,
+    ProductKind,
+    Status,
+)
+
+ActorKind = Literal["admin", "buyer", "system", "pg", "service"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    id: str
+    name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "name": self.name}
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> Actor:
+        return Actor(kind=d["kind"], id=d["id"], name=d.get("name"))
+
+
+SYSTEM = Actor("system", "system", "시스템")
+
+
+@dataclass
+class Option:
+    name: str
+    value: str
+    price: int = 0
+
+
+@dataclass
+class Buyer:
+    name: str
+    phone: str
+    email: str | None = None
+    member_id: str | None = None
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+
+@dataclass
+class Recipient:
+    name: str
+    phone: str
+    postal_code: str
+    address1: str
+    address2: str = ""
+    message: str | None = None
+
+
+@dataclass
+class Line:
+    line_id: str
+    product_code: str
+    product_name: str
+    kind: ProductKind
+    options: list[Option]
+    combination: bool
+    quantity: int
+    status: Status
+    unit_price: int
+    option_price: int
+    product_discount: int = 0
+    coupon_discount: int = 0
+    points_used: int = 0
+    points_eligible: bool = True
+    origin_line_id: str | None = None
+    claim_origin: Status | None = None
+    exchange_of: str | None = None
+    shipment_id: str | None = None
+    stock_keys: list[str] = field(default_factory=list)
+    status_changed_at: str | None = None
+    confirmed_at: str | None = None
+    confirmed_by: str | None = None
+    membership_days: int | None = None
+
+    @property
+    def gross(self) -> int:
+        """상품원판매가: (unit price + option price) × quantity."""
+        return (self.unit_price + self.option_price) * self.quantity
+
+    @property
+    def paid_amount(self) -> int:
+        """실결제가: gross minus every discount allocated to this line."""
+        return self.gross - self.product_discount - self.coupon_discount - self.points_used
+
+    @property
+    def counted(self) -> bool:
+        return self.status not in VOIDED
+
+    def option_text(self) -> str:
+        return " / ".join(f"{o.name}: {o.value}" for o in self.options)
+
+
+@dataclass
+class Shipment:
+    shipment_id: str
+    method: Literal["parcel", "quick", "pickup", "none"]
+    courier: str | None = None
+    tracking_no: str | None = None
+    combined_group: str | None = None
+    created_at: str | None = None
+
+
+@dataclass
+class Memo:
+    text: str
+    by: str
+    at: str
+
+
+@dataclass
+class Order:
+    site_id: str
+    order_id: str
+    created_at: str
+    channel: Channel
+    payment_method: PaymentMethod
+    scope: DeliveryScope
+    buyer: Buyer
+    recipient: Recipient
+    lines: list[Line]
+    shipping_fee: int = 0
+    shipping_fee_cod: bool = False
+    extra_fees: int = 0
+    coupon_total: int = 0
+    points_total: int = 0
+    paid_total: int = 0
+    refunded_total: int = 0
+    version: int = 0
+    closed: bool = False
+    next_line_no: int = 1
+    next_shipment_no: int = 1
+    shipments: dict[str, Shipment] = field(default_factory=dict)
+    last_memo: Memo | None = None
+    memo_count: int = 0
+    payment_due_at: str | None = None
+    checkout_id: str | None = None
+
+    # ---- derived -------------------------------------------------------------------------
+    @property
+    def lines_amount(self) -> int:
+        return sum(line.paid_amount for line in self.lines if line.counted)
+
+    @property
+    def order_amount(self) -> int:
+        """What the buyer owes in total: counted lines + prepaid shipping + later fees."""
+        shipping = 0 if self.shipping_fee_cod else self.shipping_fee
+        return self.lines_amount + shipping + self.extra_fees
+
+    @property
+    def net_paid(self) -> int:
+        return self.paid_total - self.refunded_total
+
+    @property
+    def outstanding(self) -> int:
+        """미결금액: > 0 the buyer owes us, < 0 we owe a refund."""
+        return self.order_amount - self.net_paid
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def status_quantities(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for line in self.lines:
+            out[line.status.value] = out.get(line.status.value, 0) + line.quantity
+        return out
+
+    def tabs(self) -> set[str]:
+        """Status tabs the order shows under: 'all' plus every status one of its lines has."""
+        return {"all", *(line.status.value for line in self.lines)}
+
+    def line(self, line_id: str) -> Line:
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        raise NotFound("line", line_id)
+
+    def new_line_id(self) -> str:
+        line_id = f"L{self.next_line_no:03d}"
+        self.next_line_no += 1
+        return line_id
+
+    def tracking_of(self, line: Line) -> str | None:
+        if line.shipment_id and line.shipment_id in self.shipments:
+            return self.shipments[line.shipment_id].tracking_no
+        return None
+
+    def clone(self) -> Order:
+        return copy.deepcopy(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---- events ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    """One timeline entry: who, when, what."""
+
+    kind: str
+    actor: Actor
+    at: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- building an order (intake) -------------------------------------------------------------
+
+
+@dataclass
+class LineInput:
+    product_code: str
+    product_name: str
+    kind: ProductKind
+    quantity: int
+    unit_price: int
+    options: list[Option] = field(default_factory=list)
+    combination: bool = False
+    product_discount: int = 0
+    points_eligible: bool = True
+    membership_days: int | None = None
+
+    @property
+    def option_price(self) -> int:
+        return sum(o.price for o in self.options)
+
+
+def stock_keys_for(line: LineInput) -> list[str]:
+    """Stock keeping units a line draws from (DOMAIN §8).
+
+    A combination option (조합형) is one SKU per combination; non-combination options (비조합)
+    draw from each chosen value separately; a product without options from the product itself.
+    """
+    if not line.options:
+        return [line.product_code]
+    if line.combination:
+        return [line.product_code + "|" + "|".join(f"{o.name}={o.value}" for o in line.options)]
+    return [f"{line.product_code}|{o.name}={o.value}" for o in line.options]
+
+
+def price_lines(
+    inputs: list[LineInput], coupon_total: int, points_total: int
+) -> list[tuple[int, int]]:
+    """Allocate order-level coupon and points to lines by largest remainder (DOMAIN §5).
+
+    Returns (coupon, points) per line; the parts sum to the totals exactly and no line is
+    discounted below zero.
+    """
+    base = [(li.unit_price + li.option_price) * li.quantity - li.product_discount for li in inputs]
+    for i, amount in enumerate(base):
+        if amount < 0:
+            raise DomainError(
+                "DISCOUNT_EXCEEDS_LINE_AMOUNT",
+                "상품 할인금액이 품목 금액보다 클 수 없습니다.",
+                field=f"lines[{i}].product_discount",
+            )
+    if coupon_total + points_total > sum(base):
+        raise DomainError(
+            "DISCOUNT_EXCEEDS_ORDER_AMOUNT",
+            "쿠폰과 적립금 사용액의 합이 상품 금액을 넘을 수 없습니다.",
+            field="coupon_discount",
+        )
+    coupons = allocate(coupon_total, base)
+    points = allocate(points_total, [b - c for b, c in zip(base, coupons, strict=True)])
+    return list(zip(coupons, points, strict=True))
+
+
+def build_order(
+    *,
+    site_id: str,
+    order_id: str,
+    created_at: str,
+    channel: Channel,
+    payment_method: PaymentMethod,
+    scope: DeliveryScope,
+    buyer: Buyer,
+    recipient: Recipient,
+    lines: list[LineInput],
+    shipping_fee: int,
+    shipping_fee_cod: bool,
+    coupon_total: int,
+    points_total: int,
+    paid: bool,
+    checkout_id: str | None = None,
+    payment_due_at: str | None = None,
+) -> Order:
+    """A new order. Paid orders start in `preparing`, unpaid (virtual account) in `payment_pending`;
+    digital goods and membership passes of a paid order are confirmed at once and close it (§2)."""
+    if not lines:
+        raise DomainError("ORDER_HAS_NO_LINES", "주문에 품목이 없습니다.", field="lines")
+    allocations = price_lines(lines, coupon_total, points_total)
+    order = Order(
+        site_id=site_id,
+        order_id=order_id,
+        created_at=created_at,
+        channel=channel,
+        payment_method=payment_method,
+        scope=scope,
+        buyer=buyer,
+        recipient=recipient,
+        lines=[],
+        shipping_fee=shipping_fee,
+        shipping_fee_cod=shipping_fee_cod,
+        coupon_total=coupon_total,
+        points_total=points_total,
+        checkout_id=checkout_id,
+        payment_due_at=payment_due_at,
+    )
+    for li, (coupon, points) in zip(lines, allocations, strict=True):
+        order.lines.append(
+            Line(
+                line_id=order.new_line_id(),
+                product_code=li.product_code,
+                product_name=li.product_name,
+                kind=li.kind,
+                options=list(li.options),
+                combination=li.combination,
+                quantity=li.quantity,
+                status=Status.PAYMENT_PENDING,
+                unit_price=li.unit_price,
+                option_price=li.option_price,
+                product_discount=li.product_discount,
+                coupon_discount=coupon,
+                points_used=points,
+                points_eligible=li.points_eligible,
+                stock_keys=stock_keys_for(li),
+                status_changed_at=created_at,
+                membership_days=li.membership_days,
+            )
+        )
+    if paid:
+        mark_paid(order, at=created_at, actor=SYSTEM)
+    return order
+
+
+def mark_paid(order: Order, *, at: str, actor: Actor) -> list[Event]:
+    """Payment completed: pending units go to `preparing`, non-physical ones straight to `confirmed`
+    (purchase confirmation at payment), and an order left with only terminal lines closes."""
+    events: list[Event] = []
+    for line in order.lines:
+        if line.status is not Status.PAYMENT_PENDING:
+            continue
+        to = Status.PREPARING if line.kind.shipped else Status.CONFIRMED
+        events.append(_status_event(line, line.quantity, line.status, to, None, actor, at))
+        line.status = to
+        line.status_changed_at = at
+        if to is Status.CONFIRMED:
+            line.confirmed_at = at
+            line.confirmed_by = "payment"
+    _maybe_close(order, events, actor, at)
+    return events
+
+
+# ---- moving units ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    line_id: str
+    to: Status
+    quantity: int | None = None  # None = the whole line
+
+
+@dataclass
+class Change:
+    """The result of a pure change: the new order, what to record, and the stock to give back."""
+
+    order: Order
+    events: list[Event]
+    touched_lines: set[str]
+    stock_restore: dict[str, int] = field(default_factory=dict)
+
+
+def _refuse(code: str, message_ko: str, line: Line | None = None, **extra: Any) -> DomainError:
+    if line is not None:
+        extra = {"line_id": line.line_id, **extra}
+    return DomainError(code, message_ko, extra=extra)
+
+
+def _main_index(status: Status) -> int | None:
+    return MAIN_FLOW.index(status) if status in MAIN_FLOW else None
+
+
+def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None:
+    """Raise if moving ``line``'s units to ``to`` breaks a rule of DOMAIN §2/§3."""
+    frm = line.status
+    if frm is to:
+        raise _refuse("SAME_STATUS", f"이미 {to.ko} 상태입니다.", line)
+    if order.closed:
+        raise _refuse(
+            "ORDER_CLOSED",
+            "거래가 종료된 주문입니다. 거래 재개 후 처리하세요.",
+            line,
+        )
+    if frm in (Status.CANCELLED, Status.RETURNED, Status.EXCHANGED):
+        raise _refuse("LINE_IN_FINAL_STATUS", f"{frm.ko} 상태의 품목은 변경할 수 없습니다.", line)
+
+    if not line.kind.shipped:
+        if to is Status.CANCEL_REQUESTED or (frm is Status.CANCEL_REQUESTED and to is Status.CANCELLED):
+            if actor.kind == "buyer":
+                raise _refuse(
+                    "NON_PHYSICAL_ADMIN_CANCEL_ONLY", "비실물상품은 관리자만 취소할 수 있습니다.", line
+                )
+            return
+        if frm is Status.CANCEL_REQUESTED and to is line.claim_origin:
+            return
+        if to in (Status.RETURN_REQUESTED, Status.EXCHANGE_REQUESTED):
+            raise _refuse(
+                "NON_PHYSICAL_NOT_RETURNABLE",
+                "비실물상품(디지털/회원그룹 이용권)은 반품·교환할 수 없습니다. 관리자 취소만 가능합니다.",
+                line,
+            )
+        raise _refuse("NOT_SHIPPABLE", "비실물상품은 배송 단계를 거치지 않습니다.", line)
+
+    # claims: request, progress, or withdraw
+    for flow in CLAIM_FLOWS.values():
+        if frm in flow:
+            i = flow.index(frm)
+            if i + 1 < len(flow) and flow[i + 1] is to:
+                return
+            if i > 0 and flow[i - 1] is to:
+                return  # one step back inside the claim
+            if frm in CLAIM_REQUESTS and to is line.claim_origin:
+                return  # withdraw the claim
+            raise _refuse(
+                "STEP_SKIP_NOT_ALLOWED",
+                f"{frm.ko}에서 {to.ko}(으)로 변경할 수 없습니다. 단계별로 처리하세요.",
+                line,
+                **{"from": frm.value, "to": to.value},
+            )
+
+    if to is Status.CANCEL_REQUESTED:
+        if frm in (Status.SHIPPING, Status.DELIVERED, Status.CONFIRMED):
+            raise _refuse(
+                "CANCEL_NOT_ALLOWED_AFTER_SHIPPING",
+                "배송이 시작된 품목은 취소할 수 없습니다. 반품으로 처리하세요.",
+                line,
+            )
+        if order.tracking_of(line):
+            raise _refuse(
+                "CANCEL_NOT_ALLOWED_WITH_TRACKING",
+                "송장번호가 등록된 품목은 취소할 수 없습니다. 반품으로 처리하거나 송장을 먼저 삭제하세요.",
+                line,
+            )
+        return
+    if to in (Status.RETURN_REQUESTED, Status.EXCHANGE_REQUESTED):
+        if frm not in (Status.SHIPPING, Status.DELIVERED, Status.CONFIRMED):
+            raise _refuse(
+                "RETURN_NOT_ALLOWED_BEFORE_SHIPPING",
+                "배송 전 품목은 반품·교환할 수 없습니다. 취소로 처리하세요.",
+                line,
+            )
+        return
+    if to in CLAIM_REQUESTS or any(to in flow for flow in CLAIM_FLOWS.values()):
+        raise _refuse(
+            "STEP_SKIP_NOT_ALLOWED",
+            f"{frm.ko}에서 {to.ko}(으)로 바로 변경할 수 없습니다. 접수 단계부터 처리하세요.",
+            line,
+            **{"from": frm.value, "to": to.value},
+        )
+
+    if frm is Status.PAYMENT_PENDING:
+        raise _refuse(
+            "PAYMENT_NOT_CONFIRMED",
+            "입금 확인 전인 품목입니다. 입금 확인(결제) 후 상품준비로 변경됩니다.",
+            line,
+        )
+    if to is Status.PAYMENT_PENDING:
+        raise _refuse("CANNOT_UNPAY", "결제된 품목을 입금대기로 되돌릴 수 없습니다.", line)
+
+    fi, ti = _main_index(frm), _main_index(to)
+    assert fi is not None and ti is not None
+    if ti == fi + 1:
+        if to is Status.CONFIRMED and actor.kind not in ("admin", "buyer", "system"):
+            raise _refuse("CONFIRM_NOT_ALLOWED", "구매확정 권한이 없습니다.", line)
+        return
+    if ti == fi - 1:
+        if actor.kind != "admin":
+            raise _refuse("STEP_BACK_ADMIN_ONLY", "이전 단계로 되돌리기는 관리자만 할 수 있습니다.", line)
+        if frm is Status.CONFIRMED:
+            raise _refuse(
+                "CONFIRMED_CANNOT_STEP_BACK",
+                "구매확정된 품목은 이전 단계로 되돌릴 수 없습니다. 반품·교환으로 처리하세요.",
+                line,
+            )
+        return
+    raise _refuse(
+        "STEP_SKIP_NOT_ALLOWED",
+        "주문 상태는 단계별로만 변경할 수 있습니다 (상품준비 → 배송대기 → 배송중 → 배송완료 → 구매확정).",
+        line,
+        **{"from": frm.value, "to": to.value},
+    )
+
+
+def check_split(order: Order, line: Line, to: Status) -> None:
+    """Moving part of a line splits it: only in `preparing` for the main flow, never in
+    `ready_to_ship` and never on external channels (DOMAIN §3)."""
+    if order.channel.external:
+        raise _refuse(
+            "SPLIT_NOT_ALLOWED_EXTERNAL_CHANNEL",
+            "네이버페이 주문형·톡체크아웃 주문은 수량을 나눠 처리할 수 없습니다. 품목 전체를 선택하세요.",
+            line,
+        )
+    if line.status is Status.READY_TO_SHIP:
+        raise _refuse(
+            "SPLIT_NOT_ALLOWED_IN_READY_TO_SHIP",
+            "배송대기 상태에서는 수량을 나눌 수 없습니다. 상품준비로 되돌린 뒤 나누세요.",
+            line,
+        )
+    if line.status is Status.PREPARING or to in CLAIM_REQUESTS:
+        return
+    raise _refuse(
+        "SPLIT_ONLY_IN_PREPARING",
+        "수량 나누기는 상품준비 상태(또는 취소·반품·교환 접수)에서만 가능합니다.",
+        line,
+    )
+
+
+def _status_event(
+    line: Line, qty: int, frm: Status, to: Status, new_line: str | None, actor: Actor, at: str
+) -> Event:
+    data: dict[str, Any] = {
+        "line_id": line.line_id,
+        "product_name": line.product_name,
+        "quantity": qty,
+        "from": frm.value,
+        "to": to.value,
+        "text_ko": f"{line.product_name} {qty}개: {frm.ko} → {to.ko}",
+    }
+    if new_line:
+        data["split_to"] = new_line
+    return Event("status_changed", actor, at, data)
+
+
+def split_line(order: Order, line: Line, quantity: int) -> Line:
+    """Carve ``quantity`` units off ``line`` into a new line with their exact share of each amount."""
+    n = line.quantity
+    new = copy.deepcopy(line)
+    new.line_id = order.new_line_id()
+    new.origin_line_id = line.origin_line_id or line.line_id
+    new.quantity = quantity
+    line.quantity = n - quantity
+    for attr in ("product_discount", "coupon_discount", "points_used"):
+        part, rest = split_amount(getattr(line, attr), quantity, n)
+        setattr(new, attr, part)
+        setattr(line, attr, rest)
+    order.lines.append(new)
+    return new
+
+
+def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Change:
+    """Apply status moves to chosen lines/quantities; all or nothing.
+
+    Raises :class:`DomainError` (and leaves ``order`` untouched) if any move breaks a rule.
+    """
+    if not moves:
+        raise DomainError("NO_MOVES", "변경할 품목을 선택하세요.", field="moves")
+    seen: set[str] = set()
+    for m in moves:
+        if m.line_id in seen:
+            raise DomainError(
+                "DUPLICATE_LINE_IN_REQUEST", "같은 품목을 한 요청에 두 번 지정할 수 없습니다.",
+                extra={"line_id": m.line_id},
+            )
+        seen.add(m.line_id)
+    new = order.clone()
+    events: list[Event] = []
+    touched: set[str] = set()
+    restore: dict[str, int] = {}
+    for m in moves:
+        line = new.line(m.line_id)
+        qty = line.quantity if m.quantity is None else m.quantity
+        if qty <= 0 or qty > line.quantity:
+            raise DomainError(
+                "QUANTITY_OUT_OF_RANGE",
+                f"수량은 1에서 {line.quantity} 사이여야 합니다.",
+                field="quantity",
+                extra={"line_id": line.line_id, "requested": qty, "available": line.quantity},
+            )
+        check_transition(new, line, m.to, actor)
+        target = line
+        split_to: str | None = None
+        if qty < line.quantity:
+            check_split(new, line, m.to)
+            target = split_line(new, line, qty)
+            split_to = target.line_id
+            touched.add(line.line_id)
+        frm = target.status
+        events.append(_status_event(line, qty, frm, m.to, split_to, actor, at))
+        _enter(new, target, m.to, actor, at, events, restore)
+        touched.add(target.line_id)
+    _maybe_close(new, events, actor, at)
+    new.version = order.version  # the store bumps it under a condition
+    return Change(new, events, touched, restore)
+
+
+def _enter(
+    order: Order,
+    line: Line,
+    to: Status,
+    actor: Actor,
+    at: str,
+    events: list[Event],
+    restore: dict[str, int],
+) -> None:
+    frm = line.status
+    if to in CLAIM_REQUESTS and frm not in CLAIM_REQUESTS:
+        line.claim_origin = frm
+    elif frm in CLAIM_REQUESTS and to is line.claim_origin:
+        line.claim_origin = None
+    line.status = to
+    line.status_changed_at = at
+    if to is Status.CONFIRMED:
+        line.confirmed_at = at
+        line.confirmed_by = actor.kind if actor.kind != "system" else "auto"
+    if to in RESTOCKING:
+        for key in line.stock_keys:
+            restore[key] = restore.get(key, 0) + line.quantity
+    if to is Status.EXCHANGED:
+        replacement = copy.deepcopy(line)
+        replacement.line_id = order.new_line_id()
+        replacement.origin_line_id = line.origin_line_id or line.line_id
+        replacement.exchange_of = line.line_id
+        replacement.status = Status.PREPARING
+        replacement.claim_origin = None
+        replacement.shipment_id = None
+        replacement.confirmed_at = None
+        replacement.confirmed_by = None
+        order.lines.append(replacement)
+        events.append(
+            Event(
+                "exchange_replacement",
+                actor,
+                at,
+                {
+                    "line_id": replacement.line_id,
+                    "exchange_of": line.line_id,
+                    "quantity": line.quantity,
+                    "text_ko": f"교환 상품 {line.product_name} {line.quantity}개가 상품준비로 생성되었습니다.",
+                },
+            )
+        )
+
+
+def _maybe_close(order: Order, events: list[Event], actor: Actor, at: str) -> None:
+    if not order.closed and order.lines and all(line.status in TERMINAL for line in order.lines):
+        order.closed = True
+        events.append(Event("order_closed", actor, at, {"text_ko": "거래가 종료되었습니다."}))
+
+
+def reopen(order: Order, actor: Actor, at: str) -> Change:
+    """거래 재개: an admin reopens a closed order so its units can be claimed again (§2)."""
+    if actor.kind != "admin":
+        raise DomainError("REOPEN_ADMIN_ONLY", "거래 재개는 관리자만 할 수 있습니다.", status=403)
+    if not order.closed:
+        raise DomainError("ORDER_NOT_CLOSED", "종료되지 않은 주문입니다.")
+    new = order.clone()
+    new.closed = False
+    return Change(new, [Event("order_reopened", actor, at, {"text_ko": "거래가 재개되었습니다."})], set())
+
+
+def add_memo(order: Order, text: str, actor: Actor, at: str) -> Change:
+    text = text.strip()
+    if not text:
+        raise DomainError("MEMO_EMPTY", "메모 내용을 입력하세요.", field="text")
+    if len(text) > 2000:
+        raise DomainError("MEMO_TOO_LONG", "메모는 2,000자까지 입력할 수 있습니다.", field="text")
+    new = order.clone()
+    new.last_memo = Memo(text=text, by=actor.name or actor.id, at=at)
+    new.memo_count += 1
+    return Change(new, [Event("memo", actor, at, {"text": text})], set())

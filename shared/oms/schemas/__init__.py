@@ -1,0 +1,1 @@
+"""Request and response models (pydantic): the API contract, shared by handlers and services."""

@@ -1,0 +1,142 @@
+"""Models of the order APIs. Field constraints are the validation rules the API reports by name."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
+
+Won = Annotated[int, Field(ge=0, le=10_000_000_000, strict=True, description="KRW, integer")]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="digits, may hold hyphens")]
+SiteId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OptionIn(Strict):
+    name: str = Field(min_length=1, max_length=50)
+    value: str = Field(min_length=1, max_length=100)
+    price: Won = 0
+
+
+class LineIn(Strict):
+    product_code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-\.]+$",
+                              description="자체 상품코드")
+    product_name: str = Field(min_length=1, max_length=200)
+    kind: ProductKind = ProductKind.PHYSICAL
+    options: list[OptionIn] = Field(default_factory=list, max_length=10)
+    combination: bool = Field(False, description="조합형 옵션 (one SKU per combination)")
+    quantity: int = Field(ge=1, le=9999, strict=True)
+    unit_price: Won
+    product_discount: Won = 0
+    points_eligible: bool = True
+    membership_days: int | None = Field(None, ge=1, le=3650)
+
+
+class BuyerIn(Strict):
+    name: str = Field(min_length=1, max_length=50)
+    phone: Phone
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    member_id: str | None = Field(None, min_length=1, max_length=64, description="null for guests")
+
+
+class RecipientIn(Strict):
+    name: str = Field(min_length=1, max_length=50)
+    phone: Phone
+    postal_code: str = Field(pattern=r"^[0-9]{5}$|^[A-Za-z0-9\- ]{3,10}$")
+    address1: str = Field(min_length=1, max_length=200)
+    address2: str = Field("", max_length=200)
+    message: str | None = Field(None, max_length=200)
+
+
+class VirtualAccountIn(Strict):
+    bank: str = Field(min_length=1, max_length=30)
+    account_no: str = Field(min_length=4, max_length=40)
+    holder: str = Field(min_length=1, max_length=50)
+    due_at: datetime
+
+
+class PaymentIn(Strict):
+    method: PaymentMethod
+    amount: Won
+    provider: str | None = Field(None, max_length=30, description="PG: toss, portone ...")
+    pg_payment_key: str | None = Field(None, max_length=200)
+    paid_at: datetime | None = None
+    virtual_account: VirtualAccountIn | None = None
+
+    @model_validator(mode="after")
+    def _va(self) -> PaymentIn:
+        if self.method is PaymentMethod.VIRTUAL_ACCOUNT and self.virtual_account is None:
+            raise ValueError("virtual_account is required when method is virtual_account")
+        return self
+
+
+class IntakeOrderIn(Strict):
+    site_id: SiteId
+    checkout_id: str = Field(min_length=1, max_length=100, description="unique per checkout; retries are safe")
+    channel: Channel = Channel.STORE
+    scope: DeliveryScope = DeliveryScope.DOMESTIC
+    buyer: BuyerIn
+    recipient: RecipientIn
+    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    coupon_discount: Won = 0
+    points_used: Won = 0
+    shipping_fee: Won = 0
+    shipping_fee_cod: bool = Field(False, description="착불: paid to the courier, not with the order")
+    payment: PaymentIn
+
+
+class MoveIn(Strict):
+    line_id: str = Field(min_length=1, max_length=20)
+    to: Status
+    quantity: int | None = Field(None, ge=1, le=9999, description="omit for the whole line")
+
+
+class StatusChangeIn(Strict):
+    moves: list[MoveIn] = Field(min_length=1, max_length=100)
+    expected_version: int | None = Field(None, ge=1, description="the version read; 409 if it changed")
+
+
+class BulkStatusIn(Strict):
+    order_ids: list[str] = Field(min_length=1, max_length=50, description="at most 50 orders")
+    to: Status
+    from_status: Status | None = Field(None, description="only lines in this status; default: every line that may move")
+
+
+class MemoIn(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class StockIn(Strict):
+    quantity: int = Field(ge=0, le=10_000_000, strict=True)
+
+
+class ListQuery(BaseModel):
+    tab: Literal["all"] | Status = "all"
+    date_from: date | None = None
+    date_to: date | None = None
+    payment_method: PaymentMethod | None = None
+    channel: Channel | None = None
+    scope: DeliveryScope | None = None
+    buyer_type: Literal["member", "guest"] | None = None
+    order_id: str | None = None
+    buyer_name: str | None = None
+    buyer_phone: str | None = None
+    recipient_name: str | None = None
+    recipient_phone: str | None = None
+    tracking_no: str | None = None
+    cursor: str | None = None
+    limit: int = Field(20, ge=1, le=100)
+
+
+class BulkResult(BaseModel):
+    order_id: str
+    result: Literal["done", "refused"]
+    code: str | None = None
+    message_ko: str | None = None
+    detail: dict[str, Any] | None = None

@@ -1,0 +1,178 @@
+"""Checkout intake: a paid or pending order arrives from the storefront's checkout service."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from oms.domain.clock import iso, kst_date, utcnow
+from oms.domain.errors import Conflict, DomainError
+from oms.domain.order import (
+    SYSTEM,
+    Actor,
+    Buyer,
+    Event,
+    LineInput,
+    Option,
+    Recipient,
+    build_order,
+    mark_paid,
+    stock_keys_for,
+)
+from oms.domain.statuses import PaymentMethod
+from oms.schemas.orders import IntakeOrderIn
+from oms.store import keys, orders, stock
+from oms.store.table import client, key, load, table_name
+
+#: Payment methods whose money arrives later (a deposit): the order waits in payment_pending.
+DEPOSIT_METHODS = frozenset({PaymentMethod.VIRTUAL_ACCOUNT, PaymentMethod.BANK_TRANSFER})
+
+SERVICE = Actor("service", "checkout", "체크아웃")
+
+
+def next_order_number(site_id: str, now_kst_day: str) -> str:
+    """Order numbers are unique per site: KST date + a per-day sequence (20261126-000042)."""
+    resp = client().update_item(
+        TableName=table_name(),
+        Key=key(keys.site_pk(site_id), keys.sequence_sk(now_kst_day)),
+        UpdateExpression="ADD seq :one",
+        ExpressionAttributeValues={":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    return f"{now_kst_day}-{int(resp['Attributes']['seq']['N']):06d}"
+
+
+def existing_checkout(site_id: str, checkout_id: str) -> str | None:
+    resp = client().get_item(
+        TableName=table_name(), Key=key(keys.checkout_pk(site_id, checkout_id), "GUARD"), ConsistentRead=True
+    )
+    return str(load(resp["Item"])["order_id"]) if "Item" in resp else None
+
+
+def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
+    """Create the order; returns (order id, created). A retried checkout returns the first order."""
+    site_id = body.site_id
+    found = existing_checkout(site_id, body.checkout_id)
+    if found:
+        return found, False
+    now = utcnow()
+    line_inputs = [
+        LineInput(
+            product_code=li.product_code,
+            product_name=li.product_name,
+            kind=li.kind,
+            quantity=li.quantity,
+            unit_price=li.unit_price,
+            options=[Option(o.name, o.value, o.price) for o in li.options],
+            combination=li.combination,
+            product_discount=li.product_discount,
+            points_eligible=li.points_eligible,
+            membership_days=li.membership_days,
+        )
+        for li in body.lines
+    ]
+    pay = body.payment
+    paid = pay.method not in DEPOSIT_METHODS
+    va = pay.virtual_account
+    order_id = next_order_number(site_id, kst_date(now).strftime("%Y%m%d"))
+    created_at = iso(now)
+    order = build_order(
+        site_id=site_id,
+        order_id=order_id,
+        created_at=created_at,
+        channel=body.channel,
+        payment_method=pay.method,
+        scope=body.scope,
+        buyer=Buyer(**body.buyer.model_dump()),
+        recipient=Recipient(**body.recipient.model_dump()),
+        lines=line_inputs,
+        shipping_fee=body.shipping_fee,
+        shipping_fee_cod=body.shipping_fee_cod,
+        coupon_total=body.coupon_discount,
+        points_total=body.points_used,
+        paid=False,
+        checkout_id=body.checkout_id,
+        payment_due_at=iso(va.due_at) if va else None,
+    )
+    if pay.amount != order.order_amount:
+        raise DomainError(
+            "PAYMENT_AMOUNT_MISMATCH",
+            f"결제금액({pay.amount:,}원)이 주문금액({order.order_amount:,}원)과 다릅니다.",
+            field="payment.amount",
+            extra={"expected": order.order_amount},
+        )
+
+    events = [
+        Event(
+            "order_created",
+            SERVICE,
+            created_at,
+            {"text_ko": f"주문이 접수되었습니다 ({order.total_quantity}개, {order.order_amount:,}원).",
+             "channel": body.channel.value},
+        )
+    ]
+    write = orders.Write()
+    # stock: every tracked SKU the lines draw from, deducted in the same transaction
+    wanted: dict[str, int] = {}
+    for li in line_inputs:
+        for sku in stock_keys_for(li):
+            wanted[sku] = wanted.get(sku, 0) + li.quantity
+    tracked = stock.tracked(site_id, list(wanted))
+    for line in order.lines:
+        line.stock_keys = [k for k in line.stock_keys if k in tracked]
+    for sku in sorted(tracked):
+        write.add(
+            stock.deduct_action(site_id, sku, wanted[sku]),
+            Conflict(
+                "OUT_OF_STOCK",
+                f"재고가 부족합니다: {sku} (주문 {wanted[sku]}개, 재고 {tracked[sku]}개)",
+                extra={"sku": sku, "requested": wanted[sku], "available": tracked[sku]},
+            ),
+        )
+
+    payment_id = "P" + secrets.token_hex(6)
+    paid_at = iso(pay.paid_at) if pay.paid_at else created_at
+    payment: dict[str, Any] = {
+        "PK": keys.order_pk(site_id, order_id),
+        "SK": keys.payment_sk(payment_id),
+        "type": "payment",
+        "payment_id": payment_id,
+        "method": pay.method.value,
+        "amount": pay.amount,
+        "status": "paid" if paid else "pending",
+        "provider": pay.provider,
+        "pg_payment_key": pay.pg_payment_key,
+        "requested_at": created_at,
+        "paid_at": paid_at if paid else None,
+        "virtual_account": (
+            {"bank": va.bank, "account_no": va.account_no, "holder": va.holder, "due_at": iso(va.due_at)}
+            if va else None
+        ),
+    }
+    write.add(orders.put(payment))
+    if paid:
+        order.paid_total = pay.amount
+        events += mark_paid(order, at=paid_at, actor=SYSTEM)
+        events.append(
+            Event("payment", SYSTEM, paid_at,
+                  {"payment_id": payment_id, "method": pay.method.value, "amount": pay.amount,
+                   "text_ko": f"결제 완료 {pay.amount:,}원"})
+        )
+    write.add(
+        orders.put(
+            {"PK": keys.checkout_pk(site_id, body.checkout_id), "SK": "GUARD", "order_id": order_id,
+             "created_at": created_at},
+            "attribute_not_exists(PK)",
+        ),
+        Conflict("DUPLICATE_CHECKOUT", "이미 접수된 결제입니다.", extra={"checkout_id": body.checkout_id}),
+    )
+    try:
+        orders.create(order, events, write)
+    except DomainError as exc:
+        if exc.code == "DUPLICATE_CHECKOUT":
+            first = existing_checkout(site_id, body.checkout_id)
+            if first:
+                return first, False
+        raise
+    return order_id, True
+

@@ -1,0 +1,120 @@
+"""The order list: status tabs with counts, filters, exact lookups, cursor pagination (no Scan)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from oms.domain.clock import iso, kst_day_start_utc
+from oms.schemas.orders import ListQuery
+from oms.store import codec, keys
+from oms.store.orders import decode_cursor, encode_cursor, get_headers, plain, tab_counts
+from oms.store.table import client, dump, load, table_name
+
+_ROW_FIELDS = (
+    "order_id", "created_at", "channel", "payment_method", "scope", "buyer_type", "buyer_name",
+    "buyer_phone", "recipient_name", "total_quantity", "order_amount", "outstanding", "status_qty",
+    "closed", "version", "memo_count", "last_memo", "preview",
+)
+_FILTERS = ("payment_method", "channel", "scope", "buyer_type")
+
+
+def row(item: dict[str, Any]) -> dict[str, Any]:
+    return plain({k: item.get(k) for k in _ROW_FIELDS})
+
+
+def _range(q: ListQuery) -> tuple[str, str]:
+    lo = iso(kst_day_start_utc(q.date_from)) if q.date_from else "0"
+    hi = iso(kst_day_start_utc(q.date_to + timedelta(days=1))) if q.date_to else "~"
+    return lo, hi
+
+
+def _lookup(q: ListQuery) -> tuple[str, str] | None:
+    for kind, value, norm in (
+        ("buyer_name", q.buyer_name, codec.normalize_name),
+        ("buyer_phone", q.buyer_phone, codec.normalize_phone),
+        ("recipient_name", q.recipient_name, codec.normalize_name),
+        ("recipient_phone", q.recipient_phone, codec.normalize_phone),
+        ("tracking", q.tracking_no, codec.normalize_tracking),
+    ):
+        if value:
+            return kind, norm(value)
+    return None
+
+
+def _matches(item: dict[str, Any], q: ListQuery, lo: str, hi: str) -> bool:
+    if q.tab != "all" and not item.get("status_qty", {}).get(q.tab):
+        return False
+    if not lo <= item["created_at"] < hi:
+        return False
+    return all(getattr(q, f) is None or item.get(f) == getattr(q, f) for f in _FILTERS)
+
+
+def list_orders(site_id: str, q: ListQuery) -> dict[str, Any]:
+    lo, hi = _range(q)
+    counts = tab_counts(site_id)
+    if q.order_id:
+        found = get_headers(site_id, [q.order_id]).get(q.order_id)
+        rows = [row(found)] if found and _matches(found, q, lo, hi) else []
+        return {"orders": rows, "next_cursor": None, "counts": counts}
+    lk = _lookup(q)
+    if lk:
+        return _list_by_lookup(site_id, q, lk, lo, hi, counts)
+    names = {"#sk": "GSI1SK"}
+    values: dict[str, Any] = {":pk": keys.tab_gsi_pk(site_id, str(q.tab)), ":lo": lo, ":hi": hi}
+    filters = []
+    for f in _FILTERS:
+        v = getattr(q, f)
+        if v is not None:
+            names[f"#{f}"] = f
+            values[f":{f}"] = str(v)
+            filters.append(f"#{f} = :{f}")
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": "GSI1PK = :pk AND #sk BETWEEN :lo AND :hi",
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": dump(values),
+        "ScanIndexForward": False,
+    }
+    if filters:
+        kwargs["FilterExpression"] = " AND ".join(filters)
+    rows, cursor = _page(kwargs, q.limit, q.cursor, ("PK", "SK", "GSI1PK", "GSI1SK"))
+    return {"orders": [row(i) for i in rows], "next_cursor": cursor, "counts": counts}
+
+
+def _page(kwargs: dict[str, Any], limit: int, cursor: str | None,
+          key_attrs: tuple[str, ...]) -> tuple[list[dict[str, Any]], str | None]:
+    """Read index pages until ``limit`` rows pass the filters; the cursor is the last row's key."""
+    if cursor:
+        kwargs["ExclusiveStartKey"] = decode_cursor(cursor)
+    out: list[dict[str, Any]] = []
+    while True:
+        # without a filter, read one row past the page to know whether another page exists
+        kwargs["Limit"] = max(limit * 2, 50) if "FilterExpression" in kwargs else limit - len(out) + 1
+        resp = client().query(TableName=table_name(), **kwargs)
+        items = resp.get("Items", [])
+        lek = resp.get("LastEvaluatedKey")
+        for idx, raw in enumerate(items):
+            out.append(load(raw))
+            if len(out) == limit:
+                more = idx < len(items) - 1 or bool(lek)
+                return out, encode_cursor({k: raw[k] for k in key_attrs}) if more else None
+        if not lek:
+            return out, None
+        kwargs["ExclusiveStartKey"] = lek
+
+
+def _list_by_lookup(site_id: str, q: ListQuery, lk: tuple[str, str], lo: str, hi: str,
+                    counts: dict[str, int]) -> dict[str, Any]:
+    kind, value = lk
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI2",
+        "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK BETWEEN :lo AND :hi",
+        "ExpressionAttributeValues": dump({":pk": keys.lookup_gsi_pk(site_id, kind, value), ":lo": lo, ":hi": hi}),
+        "ScanIndexForward": False,
+    }
+    pointers, cursor = _page(kwargs, q.limit, q.cursor, ("PK", "SK", "GSI2PK", "GSI2SK"))
+    headers = get_headers(site_id, [p["order_id"] for p in pointers])
+    rows = [row(headers[p["order_id"]]) for p in pointers
+            if p["order_id"] in headers and _matches(headers[p["order_id"]], q, lo, hi)]
+    return {"orders": rows, "next_cursor": cursor, "counts": counts}

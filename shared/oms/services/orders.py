@@ -1,0 +1,202 @@
+"""Admin use cases on one order (detail, status change, memo, reopen) and bulk changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from oms.domain.clock import iso, utcnow
+from oms.domain.errors import DomainError
+from oms.domain.order import (
+    Actor,
+    Change,
+    Event,
+    Move,
+    Order,
+    add_memo,
+    apply_moves,
+    check_transition,
+    reopen,
+)
+from oms.domain.statuses import Status
+from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
+from oms.store import orders, stock
+from oms.store.orders import plain
+
+BULK_LIMIT = 50
+
+
+def _event_view(it: dict[str, Any]) -> dict[str, Any]:
+    return plain({"at": it["at"], "kind": it["kind"], "actor": it["actor"], "data": it.get("data", {})})
+
+
+def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the order detail shows: lines by status with their amounts, shipments, payments, money."""
+    payments = sorted(
+        (plain({k: v for k, v in i.items() if k not in ("PK", "SK", "type")})
+         for i in items if i["SK"].startswith("PAY#")),
+        key=lambda p: p.get("requested_at") or "",
+    )
+    return {
+        "order_id": order.order_id,
+        "version": order.version,
+        "created_at": order.created_at,
+        "channel": order.channel.value,
+        "payment_method": order.payment_method.value,
+        "scope": order.scope.value,
+        "closed": order.closed,
+        "buyer": {**vars(order.buyer), "type": "member" if order.buyer.is_member else "guest"},
+        "recipient": vars(order.recipient),
+        "lines": [
+            {
+                "line_id": line.line_id,
+                "origin_line_id": line.origin_line_id,
+                "product_code": line.product_code,
+                "product_name": line.product_name,
+                "kind": line.kind.value,
+                "options": [vars(o) for o in line.options],
+                "option_text": line.option_text(),
+                "quantity": line.quantity,
+                "status": line.status.value,
+                "status_ko": line.status.ko,
+                "unit_price": line.unit_price,
+                "option_price": line.option_price,
+                "gross_amount": line.gross,
+                "product_discount": line.product_discount,
+                "coupon_discount": line.coupon_discount,
+                "points_used": line.points_used,
+                "paid_amount": line.paid_amount,
+                "claim_origin": line.claim_origin.value if line.claim_origin else None,
+                "exchange_of": line.exchange_of,
+                "shipment_id": line.shipment_id,
+                "tracking_no": order.tracking_of(line),
+                "status_changed_at": line.status_changed_at,
+                "confirmed_at": line.confirmed_at,
+                "confirmed_by": line.confirmed_by,
+            }
+            for line in order.lines
+        ],
+        "shipments": [vars(s) for s in order.shipments.values()],
+        "payments": payments,
+        "amounts": {
+            "lines": order.lines_amount,
+            "shipping_fee": order.shipping_fee,
+            "shipping_fee_cod": order.shipping_fee_cod,
+            "extra_fees": order.extra_fees,
+            "coupon_discount": order.coupon_total,
+            "points_used": order.points_total,
+            "order_amount": order.order_amount,
+            "paid": order.paid_total,
+            "refunded": order.refunded_total,
+            "outstanding": order.outstanding,
+        },
+        "status_quantities": order.status_quantities(),
+        "memo_count": order.memo_count,
+        "last_memo": vars(order.last_memo) if order.last_memo else None,
+        "timeline": [_event_view(e) for e in events],
+    }
+
+
+def get_detail(site_id: str, order_id: str) -> dict[str, Any]:
+    order, items, events = orders.load_detail(site_id, order_id)
+    return detail_view(order, items, events)
+
+
+def commit(before: Order, change: Change, extra: orders.Write | None = None,
+           touched_shipments: set[str] | None = None) -> Order:
+    """Save a domain change with the stock it gives back, in the order's one transaction."""
+    write = extra or orders.Write()
+    for sku, qty in sorted(change.stock_restore.items()):
+        write.add(stock.restore_action(before.site_id, sku, qty))
+    return orders.save(before, change.order, change.events, change.touched_lines, write,
+                       touched_shipments=touched_shipments or set())
+
+
+def run_change(
+    site_id: str,
+    order_id: str,
+    actor: Actor,
+    decide: Callable[[Order, str], Change],
+    expected_version: int | None = None,
+    action: str = "change",
+) -> Order:
+    """Load → decide (pure) → commit. A refusal is written to the timeline and re-raised unchanged."""
+    order, _ = orders.load_order(site_id, order_id)
+    if expected_version is not None and expected_version != order.version:
+        raise orders.version_conflict()
+    at = iso(utcnow())
+    try:
+        change = decide(order, at)
+    except DomainError as exc:
+        if exc.status != 404:
+            orders.record_refusal(
+                site_id, order_id,
+                Event("refused", actor, at, {"action": action, **exc.as_dict(), "text_ko": exc.message_ko}),
+            )
+        raise
+    return commit(order, change)
+
+
+def change_status(site_id: str, order_id: str, moves: list[MoveIn], actor: Actor,
+                  expected_version: int | None = None) -> Order:
+    domain_moves = [Move(m.line_id, m.to, m.quantity) for m in moves]
+    return run_change(site_id, order_id, actor, lambda o, at: apply_moves(o, domain_moves, actor, at),
+                      expected_version, "status_change")
+
+
+def eligible_moves(order: Order, to: Status, from_status: Status | None, actor: Actor) -> list[Move]:
+    """For a bulk action: every whole line of the order that may move to ``to`` now."""
+    out = []
+    for line in order.lines:
+        if from_status is not None and line.status is not from_status:
+            continue
+        try:
+            check_transition(order, line, to, actor)
+        except DomainError:
+            continue
+        out.append(Move(line.line_id, to))
+    return out
+
+
+def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResult]:
+    """Up to 50 orders, each in its own transaction, answered one by one (done / refused + reason)."""
+    ids = list(dict.fromkeys(body.order_ids))
+    if len(ids) > BULK_LIMIT:
+        raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",
+                          status=400, field="order_ids")
+
+    def decide(order: Order, at: str) -> Change:
+        moves = eligible_moves(order, body.to, body.from_status, actor)
+        if not moves:
+            raise DomainError(
+                "NO_ELIGIBLE_LINES",
+                f"{body.to.ko}(으)로 변경할 수 있는 품목이 없습니다.",
+                extra={"to": body.to.value},
+            )
+        return apply_moves(order, moves, actor, at)
+
+    def one(order_id: str) -> BulkResult:
+        try:
+            run_change(site_id, order_id, actor, decide, action="bulk_status_change")
+            return BulkResult(order_id=order_id, result="done")
+        except DomainError as exc:
+            return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
+                              detail=exc.as_dict())
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, ids))
+
+
+def memo(site_id: str, order_id: str, text: str, actor: Actor) -> Order:
+    return run_change(site_id, order_id, actor, lambda o, at: add_memo(o, text, actor, at), action="memo")
+
+
+def reopen_order(site_id: str, order_id: str, actor: Actor) -> Order:
+    return run_change(site_id, order_id, actor, lambda o, at: reopen(o, actor, at), action="reopen")
+
+
+def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    orders.get_header(site_id, order_id)  # 404 for an unknown order or another site's
+    items, nxt = orders.timeline(site_id, order_id, limit, cursor)
+    return {"events": [_event_view(i) for i in items], "next_cursor": nxt}

@@ -1,0 +1,1 @@
+"""The single-table mapping: keys, items, queries and transactions (see docs/data-model.md)."""

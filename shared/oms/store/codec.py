@@ -1,0 +1,212 @@
+"""Order <-> items. The header carries the list-row summary; lines and shipments are items of
+their own in the order's partition; tab and lookup items point the indexes at the order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oms.domain.order import Buyer, Line, Memo, Option, Order, Recipient, Shipment
+from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
+from oms.store import keys
+from oms.store.table import Item
+
+
+def _line_to_dict(line: Line) -> dict[str, Any]:
+    d = {k: getattr(line, k) for k in Line.__dataclass_fields__}
+    d["options"] = [{"name": o.name, "value": o.value, "price": o.price} for o in line.options]
+    d["kind"] = line.kind.value
+    d["status"] = line.status.value
+    d["claim_origin"] = line.claim_origin.value if line.claim_origin else None
+    return d
+
+
+def _line_from_dict(d: dict[str, Any]) -> Line:
+    fields: dict[str, Any] = {k: d.get(k) for k in Line.__dataclass_fields__ if k in d}
+    fields["options"] = [Option(o["name"], o["value"], int(o.get("price", 0))) for o in d.get("options", [])]
+    fields["kind"] = ProductKind(d["kind"])
+    fields["status"] = Status(d["status"])
+    fields["claim_origin"] = Status(d["claim_origin"]) if d.get("claim_origin") else None
+    fields["stock_keys"] = list(d.get("stock_keys") or [])
+    for k in ("quantity", "unit_price", "option_price", "product_discount", "coupon_discount", "points_used"):
+        fields[k] = int(d.get(k) or 0)
+    if d.get("membership_days") is not None:
+        fields["membership_days"] = int(d["membership_days"])
+    return Line(**fields)
+
+
+_INT_HEADER = (
+    "shipping_fee",
+    "extra_fees",
+    "coupon_total",
+    "points_total",
+    "paid_total",
+    "refunded_total",
+    "version",
+    "next_line_no",
+    "next_shipment_no",
+    "memo_count",
+)
+
+
+def summary(order: Order) -> dict[str, Any]:
+    """The list row: what the list shows and filters on, without opening the detail."""
+    return {
+        "site_id": order.site_id,
+        "order_id": order.order_id,
+        "created_at": order.created_at,
+        "channel": order.channel.value,
+        "payment_method": order.payment_method.value,
+        "scope": order.scope.value,
+        "buyer_type": "member" if order.buyer.is_member else "guest",
+        "buyer_name": order.buyer.name,
+        "buyer_phone": order.buyer.phone,
+        "recipient_name": order.recipient.name,
+        "total_quantity": order.total_quantity,
+        "order_amount": order.order_amount,
+        "outstanding": order.outstanding,
+        "status_qty": order.status_quantities(),
+        "closed": order.closed,
+        "version": order.version,
+        "memo_count": order.memo_count,
+        "last_memo": _memo(order.last_memo),
+        "preview": [
+            {
+                "line_id": line.line_id,
+                "product_name": line.product_name,
+                "options": line.option_text(),
+                "quantity": line.quantity,
+                "status": line.status.value,
+                "paid_amount": line.paid_amount,
+            }
+            for line in order.lines
+        ],
+    }
+
+
+def _memo(m: Memo | None) -> dict[str, Any] | None:
+    return {"text": m.text, "by": m.by, "at": m.at} if m else None
+
+
+def header_item(order: Order) -> Item:
+    pk = keys.order_pk(order.site_id, order.order_id)
+    return {
+        "PK": pk,
+        "SK": keys.HEADER_SK,
+        "type": "order",
+        "GSI1PK": keys.tab_gsi_pk(order.site_id, "all"),
+        "GSI1SK": keys.created_sk(order.created_at, order.order_id),
+        **summary(order),
+        "buyer": vars(order.buyer).copy(),
+        "recipient": vars(order.recipient).copy(),
+        **{k: getattr(order, k) for k in _INT_HEADER},
+        "shipping_fee_cod": order.shipping_fee_cod,
+        "payment_due_at": order.payment_due_at,
+        "checkout_id": order.checkout_id,
+    }
+
+
+def line_item(order: Order, line: Line) -> Item:
+    return {
+        "PK": keys.order_pk(order.site_id, order.order_id),
+        "SK": keys.line_sk(line.line_id),
+        "type": "line",
+        **_line_to_dict(line),
+    }
+
+
+def shipment_item(order: Order, s: Shipment) -> Item:
+    return {
+        "PK": keys.order_pk(order.site_id, order.order_id),
+        "SK": keys.shipment_sk(s.shipment_id),
+        "type": "shipment",
+        **vars(s).copy(),
+    }
+
+
+def tab_item(order: Order, tab: str) -> Item:
+    return {
+        "PK": keys.order_pk(order.site_id, order.order_id),
+        "SK": keys.tab_sk(tab),
+        "type": "tab",
+        "GSI1PK": keys.tab_gsi_pk(order.site_id, tab),
+        "GSI1SK": keys.created_sk(order.created_at, order.order_id),
+        **summary(order),
+    }
+
+
+def lookup_item(order: Order, kind: str, value: str) -> Item:
+    return {
+        "PK": keys.order_pk(order.site_id, order.order_id),
+        "SK": keys.lookup_sk(kind, value),
+        "type": "lookup",
+        "GSI2PK": keys.lookup_gsi_pk(order.site_id, kind, value),
+        "GSI2SK": keys.created_sk(order.created_at, order.order_id),
+        "order_id": order.order_id,
+    }
+
+
+def normalize_phone(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def normalize_name(name: str) -> str:
+    return "".join(name.split()).lower()
+
+
+def lookup_values(order: Order) -> set[tuple[str, str]]:
+    """The exact-match lookups an order can be found by (GSI2)."""
+    out = {
+        ("buyer_name", normalize_name(order.buyer.name)),
+        ("buyer_phone", normalize_phone(order.buyer.phone)),
+        ("recipient_name", normalize_name(order.recipient.name)),
+        ("recipient_phone", normalize_phone(order.recipient.phone)),
+    }
+    if order.buyer.member_id:
+        out.add(("member", order.buyer.member_id))
+    for s in order.shipments.values():
+        if s.tracking_no:
+            out.add(("tracking", normalize_tracking(s.tracking_no)))
+    return {(k, v) for k, v in out if v}
+
+
+def normalize_tracking(value: str) -> str:
+    return "".join(ch for ch in value if ch.isalnum()).upper()
+
+
+def order_from_items(items: list[Item]) -> Order:
+    header = next(i for i in items if i["SK"] == keys.HEADER_SK)
+    lines = [_line_from_dict(i) for i in items if i["SK"].startswith("LINE#")]
+    lines.sort(key=lambda li: li.line_id)
+    shipments = {
+        i["shipment_id"]: Shipment(
+            shipment_id=i["shipment_id"],
+            method=i["method"],
+            courier=i.get("courier"),
+            tracking_no=i.get("tracking_no"),
+            combined_group=i.get("combined_group"),
+            created_at=i.get("created_at"),
+        )
+        for i in items
+        if i["SK"].startswith("SHIP#")
+    }
+    memo = header.get("last_memo")
+    order = Order(
+        site_id=header["site_id"],
+        order_id=header["order_id"],
+        created_at=header["created_at"],
+        channel=Channel(header["channel"]),
+        payment_method=PaymentMethod(header["payment_method"]),
+        scope=DeliveryScope(header["scope"]),
+        buyer=Buyer(**header["buyer"]),
+        recipient=Recipient(**header["recipient"]),
+        lines=lines,
+        shipping_fee_cod=bool(header.get("shipping_fee_cod")),
+        closed=bool(header.get("closed")),
+        shipments=shipments,
+        last_memo=Memo(**memo) if memo else None,
+        payment_due_at=header.get("payment_due_at"),
+        checkout_id=header.get("checkout_id"),
+    )
+    for k in _INT_HEADER:
+        setattr(order, k, int(header.get(k) or 0))
+    return order

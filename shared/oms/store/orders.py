@@ -1,0 +1,286 @@
+"""Reading and writing orders. Every change is one TransactWriteItems under a version condition."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.order import Event, Order
+from oms.store import codec, keys
+from oms.store.table import (
+    Item,
+    TransactionFailed,
+    client,
+    dump,
+    key,
+    load,
+    query_all,
+    table_name,
+    transact,
+    version_conflict,
+)
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; money and counts are ints."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v) for v in value]
+    return value
+
+
+# ---- actions -----------------------------------------------------------------------------------
+
+
+def put(item: Item, condition: str | None = None, values: dict[str, Any] | None = None,
+        names: dict[str, str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"TableName": table_name(), "Item": dump(item)}
+    if condition:
+        body["ConditionExpression"] = condition
+    if values:
+        body["ExpressionAttributeValues"] = dump(values)
+    if names:
+        body["ExpressionAttributeNames"] = names
+    return {"Put": body}
+
+
+def delete(pk: str, sk: str) -> dict[str, Any]:
+    return {"Delete": {"TableName": table_name(), "Key": key(pk, sk)}}
+
+
+def update(pk: str, sk: str, expression: str, values: dict[str, Any] | None = None,
+           names: dict[str, str] | None = None, condition: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk), "UpdateExpression": expression}
+    if values:
+        body["ExpressionAttributeValues"] = dump(values)
+    if names:
+        body["ExpressionAttributeNames"] = names
+    if condition:
+        body["ConditionExpression"] = condition
+    return {"Update": body}
+
+
+def event_item(site_id: str, order_id: str, event: Event, nonce: str | None = None) -> Item:
+    return {
+        "PK": keys.order_pk(site_id, order_id),
+        "SK": keys.timeline_sk(event.at, nonce or secrets.token_hex(4)),
+        "type": "event",
+        "kind": event.kind,
+        "actor": event.actor.as_dict(),
+        "at": event.at,
+        "data": event.data,
+    }
+
+
+def _tab_count_update(site_id: str, order_id: str, deltas: dict[str, int]) -> dict[str, Any] | None:
+    deltas = {t: d for t, d in deltas.items() if d}
+    if not deltas:
+        return None
+    names = {f"#t{i}": t for i, t in enumerate(sorted(deltas))}
+    values = {f":d{i}": deltas[t] for i, t in enumerate(sorted(deltas))}
+    expr = "ADD " + ", ".join(f"#t{i} :d{i}" for i in range(len(deltas)))
+    return update(keys.site_pk(site_id), keys.tab_count_sk(keys.tab_count_shard(order_id)), expr, values, names)
+
+
+@dataclass
+class Write:
+    """Extra actions a service adds to an order's transaction (stock, payments, guards ...)."""
+
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    #: index in ``actions`` -> the refusal to raise when that action's condition fails
+    on_condition_failed: dict[int, DomainError] = field(default_factory=dict)
+
+    def add(self, action: dict[str, Any], refusal: DomainError | None = None) -> None:
+        if refusal is not None:
+            self.on_condition_failed[len(self.actions)] = refusal
+        self.actions.append(action)
+
+
+def _run(base: list[dict[str, Any]], base_refusal: DomainError, extra: Write | None) -> None:
+    actions = list(base)
+    refusals: dict[int, DomainError] = {0: base_refusal}
+    if extra:
+        for i, refusal in extra.on_condition_failed.items():
+            refusals[len(actions) + i] = refusal
+        actions.extend(extra.actions)
+    try:
+        transact(actions)
+    except TransactionFailed as exc:
+        for i, reason in enumerate(exc.reasons):
+            if reason == "ConditionalCheckFailed" and i in refusals:
+                raise refusals[i] from exc
+        if any(r == "TransactionConflict" for r in exc.reasons):
+            raise version_conflict() from exc
+        raise
+
+
+def create(order: Order, events: list[Event], extra: Write | None = None) -> None:
+    """Write a new order: header, lines, tabs, lookups, counters and its first events, atomically."""
+    order.version = 1
+    actions = [put(codec.header_item(order), "attribute_not_exists(PK)")]
+    actions += [put(codec.line_item(order, line)) for line in order.lines]
+    actions += [put(codec.shipment_item(order, s)) for s in order.shipments.values()]
+    tabs = order.tabs()
+    actions += [put(codec.tab_item(order, t)) for t in sorted(tabs) if t != "all"]
+    actions += [put(codec.lookup_item(order, k, v)) for k, v in sorted(codec.lookup_values(order))]
+    counter = _tab_count_update(order.site_id, order.order_id, dict.fromkeys(tabs, 1))
+    if counter:
+        actions.append(counter)
+    actions += [put(event_item(order.site_id, order.order_id, e, f"{1:08d}{i:03d}")) for i, e in enumerate(events)]
+    _run(actions, Conflict("ORDER_EXISTS", "이미 존재하는 주문번호입니다."), extra)
+
+
+def save(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
+         extra: Write | None = None, *, touched_shipments: Iterable[str] = ()) -> Order:
+    """Commit a change of one order: header (version+1 under ``version = expected``), changed lines
+    and shipments, tab items and counts, lookups and timeline events, plus ``extra``, in one
+    transaction. A lost race raises 409 VERSION_CONFLICT and writes nothing."""
+    expected = before.version
+    after.version = expected + 1
+    site, oid = after.site_id, after.order_id
+    pk = keys.order_pk(site, oid)
+    actions = [put(codec.header_item(after), "version = :v", {":v": expected})]
+    lines = {line.line_id: line for line in after.lines}
+    actions += [put(codec.line_item(after, lines[lid])) for lid in sorted(set(touched_lines)) if lid in lines]
+    for sid in sorted(set(touched_shipments)):
+        if sid in after.shipments:
+            actions.append(put(codec.shipment_item(after, after.shipments[sid])))
+        else:
+            actions.append(delete(pk, keys.shipment_sk(sid)))
+    old_tabs, new_tabs = before.tabs(), after.tabs()
+    actions += [put(codec.tab_item(after, t)) for t in sorted(new_tabs) if t != "all"]
+    actions += [delete(pk, keys.tab_sk(t)) for t in sorted(old_tabs - new_tabs)]
+    old_lk, new_lk = codec.lookup_values(before), codec.lookup_values(after)
+    actions += [put(codec.lookup_item(after, k, v)) for k, v in sorted(new_lk - old_lk)]
+    actions += [delete(pk, keys.lookup_sk(k, v)) for k, v in sorted(old_lk - new_lk)]
+    deltas = {t: 1 for t in new_tabs - old_tabs} | {t: -1 for t in old_tabs - new_tabs}
+    counter = _tab_count_update(site, oid, deltas)
+    if counter:
+        actions.append(counter)
+    actions += [
+        put(event_item(site, oid, e, f"{after.version:08d}{i:03d}")) for i, e in enumerate(events)
+    ]
+    _run(actions, version_conflict(), extra)
+    return after
+
+
+def record_refusal(site_id: str, order_id: str, event: Event) -> None:
+    """A refused change is written to the timeline (not a change of the order: no version bump)."""
+    client().put_item(TableName=table_name(), Item=dump(event_item(site_id, order_id, event)))
+
+
+# ---- reads -------------------------------------------------------------------------------------
+
+
+def load_order(site_id: str, order_id: str) -> tuple[Order, list[Item]]:
+    """The order and its non-timeline items, in one Query (paged only past 1 MB)."""
+    items = query_all(
+        KeyConditionExpression="PK = :pk AND SK >= :a",
+        ExpressionAttributeValues={":pk": {"S": keys.order_pk(site_id, order_id)}, ":a": {"S": "A"}},
+    )
+    if not any(i["SK"] == keys.HEADER_SK for i in items):
+        raise NotFound("order", order_id)
+    return codec.order_from_items(items), items
+
+
+def load_detail(site_id: str, order_id: str, timeline_limit: int = 30) -> tuple[Order, list[Item], list[Item]]:
+    """One Query, newest first: every item of the order, then its most recent timeline events."""
+    pk = keys.order_pk(site_id, order_id)
+    items: list[Item] = []
+    events: list[Item] = []
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": pk}},
+        "ScanIndexForward": False,
+        "Limit": 200,
+    }
+    while True:
+        resp = client().query(TableName=table_name(), **kwargs)
+        for raw in resp.get("Items", []):
+            it = load(raw)
+            (events if it["SK"].startswith(keys.TIMELINE_PREFIX) else items).append(it)
+        if len(events) >= timeline_limit or not resp.get("LastEvaluatedKey"):
+            break
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    if not any(i["SK"] == keys.HEADER_SK for i in items):
+        raise NotFound("order", order_id)
+    return codec.order_from_items(items), items, events[:timeline_limit]
+
+
+def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :tl)",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": keys.order_pk(site_id, order_id)},
+            ":tl": {"S": keys.TIMELINE_PREFIX},
+        },
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    if cursor:
+        kwargs["ExclusiveStartKey"] = decode_cursor(cursor)
+    resp = client().query(TableName=table_name(), **kwargs)
+    items = [load(i) for i in resp.get("Items", [])]
+    lek = resp.get("LastEvaluatedKey")
+    return items, encode_cursor(lek) if lek else None
+
+
+def encode_cursor(raw_key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(raw_key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(value, dict):
+            raise ValueError
+        return value
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise DomainError("INVALID_CURSOR", "잘못된 페이지 커서입니다.", field="cursor", status=400) from exc
+
+
+def tab_counts(site_id: str) -> dict[str, int]:
+    items = query_all(
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
+        ExpressionAttributeValues={":pk": {"S": keys.site_pk(site_id)}, ":c": {"S": "TABCOUNT#"}},
+    )
+    out: dict[str, int] = {}
+    for it in items:
+        for k, v in it.items():
+            if k not in ("PK", "SK"):
+                out[k] = out.get(k, 0) + int(v)
+    return {k: v for k, v in out.items() if v}
+
+
+def get_headers(site_id: str, order_ids: list[str]) -> dict[str, Item]:
+    """BatchGetItem of order headers (for index pointers), retrying unprocessed keys."""
+    out: dict[str, Item] = {}
+    ids = list(dict.fromkeys(order_ids))
+    for start in range(0, len(ids), 100):
+        req: dict[str, Any] = {
+            table_name(): {"Keys": [key(keys.order_pk(site_id, o), keys.HEADER_SK) for o in ids[start:start + 100]]}
+        }
+        while req:
+            resp = client().batch_get_item(RequestItems=req)
+            for raw in resp.get("Responses", {}).get(table_name(), []):
+                it = load(raw)
+                out[it["order_id"]] = it
+            req = resp.get("UnprocessedKeys") or {}
+    return out
+
+
+def get_header(site_id: str, order_id: str) -> Item:
+    """The order's header item (its list row), or 404."""
+    resp = client().get_item(TableName=table_name(), Key=key(keys.order_pk(site_id, order_id), keys.HEADER_SK))
+    if "Item" not in resp:
+        raise NotFound("order", order_id)
+    return load(resp["Item"])

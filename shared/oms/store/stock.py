@@ -1,0 +1,66 @@
+"""Option stock per SKU (one partition per site: PK = S#<site>#STOCK, SK = the SKU)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oms.domain.clock import iso, utcnow
+from oms.store import keys
+from oms.store.table import client, dump, key, load, query_all, table_name
+
+
+def tracked(site_id: str, skus: list[str]) -> dict[str, int]:
+    """The SKUs among ``skus`` whose stock the shop keeps, with their quantity (one BatchGetItem)."""
+    out: dict[str, int] = {}
+    pending = list(dict.fromkeys(skus))
+    for start in range(0, len(pending), 100):
+        req: dict[str, Any] = {
+            table_name(): {"Keys": [key(keys.stock_pk(site_id), s) for s in pending[start:start + 100]],
+                           "ConsistentRead": True}
+        }
+        while req:
+            resp = client().batch_get_item(RequestItems=req)
+            for raw in resp.get("Responses", {}).get(table_name(), []):
+                it = load(raw)
+                out[it["SK"]] = int(it["quantity"])
+            req = resp.get("UnprocessedKeys") or {}
+    return out
+
+
+def deduct_action(site_id: str, sku: str, quantity: int) -> dict[str, Any]:
+    """Transaction action: take ``quantity`` off, refused (condition) if it would go below zero."""
+    return {
+        "Update": {
+            "TableName": table_name(),
+            "Key": key(keys.stock_pk(site_id), sku),
+            "UpdateExpression": "SET quantity = quantity - :n",
+            "ConditionExpression": "attribute_exists(PK) AND quantity >= :n",
+            "ExpressionAttributeValues": dump({":n": quantity}),
+        }
+    }
+
+
+def restore_action(site_id: str, sku: str, quantity: int) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": table_name(),
+            "Key": key(keys.stock_pk(site_id), sku),
+            "UpdateExpression": "ADD quantity :n",
+            "ExpressionAttributeValues": dump({":n": quantity}),
+        }
+    }
+
+
+def set_quantity(site_id: str, sku: str, quantity: int, by: str) -> dict[str, Any]:
+    item = {"PK": keys.stock_pk(site_id), "SK": sku, "type": "stock", "sku": sku, "quantity": quantity,
+            "updated_at": iso(utcnow()), "updated_by": by}
+    client().put_item(TableName=table_name(), Item=dump(item))
+    return {"sku": sku, "quantity": quantity, "updated_at": item["updated_at"]}
+
+
+def list_stock(site_id: str) -> list[dict[str, Any]]:
+    items = query_all(
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": keys.stock_pk(site_id)}},
+    )
+    return [{"sku": i["SK"], "quantity": int(i["quantity"]), "updated_at": i.get("updated_at")} for i in items]

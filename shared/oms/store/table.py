@@ -1,0 +1,129 @@
+"""The DynamoDB client, item (de)serialisation and transaction helpers.
+
+Clients are created once per container. Local endpoints come from the standard
+``AWS_ENDPOINT_URL_DYNAMODB`` variable, so no code path differs between AWS and DynamoDB Local.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from oms.domain.errors import Conflict
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+Item = dict[str, Any]
+
+
+@cache
+def client() -> DynamoDBClient:
+    return boto3.client(
+        "dynamodb",
+        config=Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10),
+    )
+
+
+def table_name() -> str:
+    return os.environ["TABLE_NAME"]
+
+
+def dump(item: Item) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in item.items() if v is not None or k in _KEEP_NULL}
+
+
+_KEEP_NULL: frozenset[str] = frozenset()
+
+
+def load(raw: dict[str, Any]) -> Item:
+    return {k: _de.deserialize(v) for k, v in raw.items()}
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+class TransactionFailed(Exception):
+    """A transaction was cancelled; ``reasons`` holds one code per action (``None`` = fine)."""
+
+    def __init__(self, reasons: list[str | None]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
+
+
+def transact(actions: list[dict[str, Any]], *, attempts: int = 6) -> None:
+    """Run one TransactWriteItems; retry only on TransactionConflict/throttling, with jittered backoff.
+
+    A failed condition raises :class:`TransactionFailed` at once (it will not pass on retry).
+    """
+    if not actions:
+        return
+    if len(actions) > 100:
+        raise ValueError("a DynamoDB transaction holds at most 100 actions")
+    for attempt in range(attempts):
+        try:
+            client().transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+            return
+        except ClientError as exc:
+            err = exc.response.get("Error", {})
+            code = err.get("Code")
+            if code == "TransactionCanceledException":
+                reasons = [r.get("Code") if r.get("Code") != "None" else None
+                           for r in exc.response.get("CancellationReasons", [])]
+                retryable = reasons and all(
+                    r in (None, "TransactionConflict", "ThrottlingError") for r in reasons
+                )
+                if not reasons:
+                    reasons = _reasons_from_message(err.get("Message", ""), len(actions))
+                    retryable = all(r in (None, "TransactionConflict") for r in reasons)
+                if not retryable or attempt == attempts - 1:
+                    raise TransactionFailed(reasons) from exc
+            elif code in ("TransactionConflictException", "ThrottlingException",
+                          "ProvisionedThroughputExceededException", "TransactionInProgressException"):
+                if attempt == attempts - 1:
+                    raise
+            else:
+                raise
+        time.sleep(min(0.5, 0.02 * 2**attempt) * (0.5 + random.random()))
+
+
+def _reasons_from_message(message: str, n: int) -> list[str | None]:
+    # "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]"
+    if "[" in message and "]" in message:
+        inner = message[message.rindex("[") + 1 : message.rindex("]")]
+        parts = [p.strip() for p in inner.split(",")]
+        if len(parts) == n:
+            return [None if p == "None" else p for p in parts]
+    return ["Unknown"] * n
+
+
+def version_conflict() -> Conflict:
+    return Conflict(
+        "VERSION_CONFLICT",
+        "다른 사용자가 먼저 이 주문을 변경했습니다. 새로고침 후 다시 시도하세요.",
+        detail="the order changed since it was read; reload and retry",
+    )
+
+
+def query_all(**kwargs: Any) -> list[Item]:
+    """Query every page (for bounded partitions such as one order)."""
+    out: list[Item] = []
+    while True:
+        resp = client().query(TableName=table_name(), **kwargs)
+        out.extend(load(i) for i in resp.get("Items", []))
+        lek = resp.get("LastEvaluatedKey")
+        if not lek:
+            return out
+        kwargs["ExclusiveStartKey"] = lek
