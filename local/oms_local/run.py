@@ -1,0 +1,208 @@
+"""Run the whole back end locally: DynamoDB Local, the S3 emulator and the HTTP API gateway.
+
+    python -m oms_local.run [--port 3000] [--no-seed]
+
+Data in DynamoDB Local is kept in ``.local/ddb`` across runs; S3 objects live in memory.
+Ctrl-C (or SIGTERM) stops everything this command started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from oms_local import LOCAL_DIR, REPO_ROOT, apply_local_env
+
+DEFAULT_TABLE = "oms-local"
+DEFAULT_SITE = "demo-shop"
+
+
+class StartupError(RuntimeError):
+    """A clear, user-facing reason why the stack could not start."""
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def _answers_as_dynamodb(port: int) -> bool:
+    try:
+        from oms_local.ddb import _client
+
+        _client(f"http://127.0.0.1:{port}").list_tables(Limit=1)
+        return True
+    except Exception:
+        return False
+
+
+def _check_port(port: int, what: str, flag: str) -> None:
+    if not port_in_use(port):
+        return
+    hint = f"stop whatever listens there (`lsof -i :{port}` or `ss -ltnp 'sport = :{port}'`) or pass {flag}"
+    if what == "DynamoDB Local" and _answers_as_dynamodb(port):
+        raise StartupError(
+            f"Port {port} is taken by a DynamoDB Local that is still running (probably from a previous "
+            f"`make run` that did not shut down). Stop that process, then retry; or {hint}."
+        )
+    raise StartupError(f"Port {port} is already in use, so {what} cannot start there: {hint}.")
+
+
+def _seed(site_id: str) -> str:
+    if importlib.util.find_spec("oms_local.seed") is None:
+        return "skipped (no oms_local.seed module yet)"
+    from oms_local import seed
+
+    fn: Callable[[str], Any] | None = getattr(seed, "seed_demo", None)
+    if fn is None:
+        return "skipped (oms_local.seed has no seed_demo)"
+    try:
+        count = fn(site_id)
+    except Exception:
+        traceback.print_exc()
+        return "FAILED (see the traceback above); the API is up without demo data"
+    return f"{count} items written" if isinstance(count, int) else "done"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m oms_local.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=3000, help="HTTP API port (default 3000)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--ddb-port", type=int, default=8000, help="DynamoDB Local port (default 8000)")
+    parser.add_argument("--s3-port", type=int, default=4566, help="S3 emulator port (default 4566)")
+    parser.add_argument("--table", default=DEFAULT_TABLE, help=f"table name (default {DEFAULT_TABLE})")
+    parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
+    parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
+    parser.add_argument("--template", type=Path, default=REPO_ROOT / "template.yaml")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+    cleanups: list[tuple[str, Callable[[], None]]] = []
+    try:
+        _start(args, cleanups)
+    except StartupError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        _cleanup(cleanups)
+        return 1
+    except Exception:
+        traceback.print_exc()
+        _cleanup(cleanups)
+        return 1
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nStopping...", flush=True)
+    _cleanup(cleanups)
+    return 0
+
+
+def _cleanup(cleanups: list[tuple[str, Callable[[], None]]]) -> None:
+    for name, fn in reversed(cleanups):
+        try:
+            fn()
+            print(f"  stopped {name}", flush=True)
+        except Exception as exc:
+            print(f"  could not stop {name}: {exc}", file=sys.stderr)
+    cleanups.clear()
+
+
+def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None]]]) -> None:
+    from oms_local import tokens
+    from oms_local.ddb import DynamoDBLocal
+    from oms_local.gateway import Gateway
+    from oms_local.s3 import S3Local
+    from oms_local.template import create_table
+
+    _check_port(args.ddb_port, "DynamoDB Local", "--ddb-port")
+    _check_port(args.s3_port, "the S3 emulator", "--s3-port")
+    _check_port(args.port, "the API gateway", "--port")
+
+    ddb_endpoint = f"http://127.0.0.1:{args.ddb_port}"
+    s3_endpoint = f"http://127.0.0.1:{args.s3_port}"
+    apply_local_env(ddb_endpoint=ddb_endpoint, s3_endpoint=s3_endpoint, table_name=args.table)
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+
+    # Parse the template first: a broken template should fail before anything starts.
+    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port)
+
+    print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
+    ddb = DynamoDBLocal()
+    cleanups.append(("DynamoDB Local", ddb.stop))
+    ddb.start(port=args.ddb_port, db_path=LOCAL_DIR / "ddb")
+
+    print(f"Starting the S3 emulator on port {args.s3_port}...", flush=True)
+    s3 = S3Local()
+    cleanups.append(("S3 emulator", s3.stop))
+    s3.start(port=args.s3_port)
+    buckets = s3.create_buckets(gateway.bucket_names())
+
+    created = create_table(ddb.client(), args.table)
+    print(f"Table {args.table}: {'created' if created else 'already there'}", flush=True)
+
+    seeded = "skipped (--no-seed)" if args.no_seed else _seed(args.site)
+
+    try:
+        gateway.start()
+    except OSError as exc:
+        raise StartupError(f"the API gateway cannot listen on {args.host}:{args.port}: {exc}") from exc
+    cleanups.append(("API gateway", gateway.stop))
+
+    admin = tokens.mint_admin_token(args.site)
+    service = tokens.service_token()
+    url = gateway.url
+    routes = "\n".join(
+        f"    {r.route_key:<32} {r.authorizer.name:<8} -> {r.function.logical_id}" for r in gateway.routes
+    )
+    print(
+        f"""
+OMS local stack is up (Ctrl-C to stop)
+
+  API                {url}
+  Swagger UI         {url}/swagger
+  DynamoDB Local     {ddb_endpoint}   (table {args.table})
+  S3 emulator        {s3_endpoint}   (buckets: {", ".join(buckets) or "none"})
+  Demo data          site {args.site}: {seeded}
+  JWKS               {url}/.well-known/jwks.json
+
+  Routes
+{routes}
+
+  Admin token for {args.site} (12 h; new one: make token SITE={args.site})
+    {admin}
+
+  Service token (AWS_IAM routes, e.g. POST /intake/orders)
+    {service}
+
+  Try:
+    curl -s -H "Authorization: Bearer {admin}" {url}/admin/orders
+""",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

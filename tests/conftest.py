@@ -1,0 +1,115 @@
+"""Session fixtures shared by every test.
+
+- Dummy AWS credentials and region are set for the whole run, so nothing can reach real AWS.
+- ``ddb_endpoint``: DynamoDB Local, in memory, on a free port, with the table created from
+  template.yaml (one instance per pytest-xdist worker).
+- ``s3_endpoint``: moto's S3 server on a free port.
+- ``site_id``: a fresh tenant id per test; tests isolate by tenant instead of recreating tables.
+
+Tests under tests/integration and tests/e2e get ``ddb_endpoint`` (and the ``ddb`` mark)
+automatically; unit tests never start anything, and the local endpoint variables are removed
+for them so that in-process mocks (moto's ``mock_aws``) see the default AWS endpoints.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from oms_local import LOCAL_ENV, apply_local_env
+
+TEST_TABLE_NAME = "oms-test"
+ENDPOINT_VARS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3")
+_TESTS_DIR = Path(__file__).resolve().parent
+_STACK_DIRS = (_TESTS_DIR / "integration", _TESTS_DIR / "e2e")
+
+
+def _safe_aws_env() -> None:
+    os.environ.update(LOCAL_ENV)
+    for var in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
+        os.environ.pop(var, None)
+    os.environ.setdefault("TABLE_NAME", TEST_TABLE_NAME)
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "oms")
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Oms")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
+
+
+# Before any test module is imported, so module-level boto3 clients get dummy credentials.
+_safe_aws_env()
+
+
+def _in_stack_dir(path: Path) -> bool:
+    return any(path.is_relative_to(d) for d in _STACK_DIRS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path))
+        if _in_stack_dir(path):
+            item.add_marker(pytest.mark.ddb)
+        if path.is_relative_to(_TESTS_DIR / "e2e"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def aws_credentials() -> Iterator[None]:
+    """Dummy credentials/region for the whole session (never real AWS)."""
+    _safe_aws_env()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _local_stack_for_stack_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integration/e2e tests get DynamoDB Local; other tests see no local endpoint variables."""
+    if _in_stack_dir(Path(str(request.node.path))):
+        request.getfixturevalue("ddb_endpoint")
+        return
+    if "ddb_endpoint" in request.fixturenames or "s3_endpoint" in request.fixturenames:
+        return
+    for var in ENDPOINT_VARS:
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def table_name() -> str:
+    return TEST_TABLE_NAME
+
+
+@pytest.fixture(scope="session")
+def ddb_endpoint(table_name: str) -> Iterator[str]:
+    """DynamoDB Local in memory with the OMS table; sets AWS_ENDPOINT_URL_DYNAMODB and TABLE_NAME."""
+    from oms_local.ddb import DynamoDBLocal
+    from oms_local.template import create_table
+
+    ddb = DynamoDBLocal().start()
+    try:
+        apply_local_env(ddb_endpoint=ddb.endpoint, table_name=table_name)
+        create_table(ddb.client(), table_name)
+        yield ddb.endpoint
+    finally:
+        ddb.stop()
+        os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server; sets AWS_ENDPOINT_URL_S3."""
+    from oms_local.s3 import S3Local
+
+    s3 = S3Local().start()
+    try:
+        apply_local_env(s3_endpoint=s3.endpoint)
+        yield s3.endpoint
+    finally:
+        s3.stop()
+        os.environ.pop("AWS_ENDPOINT_URL_S3", None)
+
+
+@pytest.fixture
+def site_id() -> str:
+    """A unique tenant id for one test."""
+    return f"site-{uuid.uuid4().hex[:8]}"

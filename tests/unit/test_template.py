@@ -1,0 +1,180 @@
+"""template.yaml says what the deployment needs (pure Python: no SAM, no AWS)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oms_local.template import REPO_ROOT, load_template, table_create_kwargs, ttl_attribute
+
+
+@pytest.fixture(scope="module")
+def tpl() -> dict[str, Any]:
+    return load_template()
+
+
+def _res(tpl: dict[str, Any], name: str) -> dict[str, Any]:
+    res: dict[str, Any] = tpl["Resources"][name]
+    return res
+
+
+def test_header_and_parameters(tpl: dict[str, Any]) -> None:
+    assert tpl["Transform"] == "AWS::Serverless-2016-10-31"
+    assert "AWSTemplateFormatVersion" in tpl
+    params = tpl["Parameters"]
+    assert params["JwtIssuer"]["Type"] == "String"
+    assert params["JwtAudience"]["Default"] == "oms-admin"
+    assert params["Stage"]["Default"] == "prod"
+
+
+def test_globals_runtime_arm64_layer_env(tpl: dict[str, Any]) -> None:
+    fn = tpl["Globals"]["Function"]
+    assert fn["Runtime"] == "python3.12"
+    assert fn["Architectures"] == ["arm64"]
+    assert fn["MemorySize"] == 512
+    assert fn["Timeout"] == 29
+    assert fn["Tracing"] == "Active"
+    assert fn["Layers"] == [{"Ref": "OmsLayer"}]
+    env = fn["Environment"]["Variables"]
+    assert env["TABLE_NAME"] == {"Ref": "OmsTable"}
+    assert env["POWERTOOLS_SERVICE_NAME"] == "oms"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Oms"
+    assert env["LOG_LEVEL"] == "INFO"
+
+
+def test_table_keys_gsis_ttl_pitr(tpl: dict[str, Any]) -> None:
+    table = _res(tpl, "OmsTable")
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    attrs = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+    names = ["PK", "SK"] + [f"GSI{i}{k}" for i in (1, 2, 3) for k in ("PK", "SK")]
+    assert attrs == dict.fromkeys(names, "S")
+    assert props["KeySchema"] == [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ]
+    gsis = {g["IndexName"]: g for g in props["GlobalSecondaryIndexes"]}
+    assert set(gsis) == {"GSI1", "GSI2", "GSI3"}
+    for name, gsi in gsis.items():
+        assert gsi["KeySchema"] == [
+            {"AttributeName": f"{name}PK", "KeyType": "HASH"},
+            {"AttributeName": f"{name}SK", "KeyType": "RANGE"},
+        ]
+        assert gsi["Projection"] == {"ProjectionType": "ALL"}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_table_create_kwargs_come_from_template(tpl: dict[str, Any]) -> None:
+    kw = table_create_kwargs("t1", tpl)
+    props = _res(tpl, "OmsTable")["Properties"]
+    assert kw["TableName"] == "t1"
+    assert kw["BillingMode"] == "PAY_PER_REQUEST"
+    assert kw["KeySchema"] == props["KeySchema"]
+    assert kw["AttributeDefinitions"] == props["AttributeDefinitions"]
+    assert [g["IndexName"] for g in kw["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3"]
+    assert "ProvisionedThroughput" not in kw
+    assert ttl_attribute(tpl) == "ttl"
+
+
+def test_layer(tpl: dict[str, Any]) -> None:
+    layer = _res(tpl, "OmsLayer")
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    props = layer["Properties"]
+    assert props["ContentUri"] == "shared/"
+    assert props["CompatibleRuntimes"] == ["python3.12"]
+    assert props["CompatibleArchitectures"] == ["arm64"]
+    assert "build-OmsLayer:" in (REPO_ROOT / "shared" / "Makefile").read_text()
+
+
+def test_layer_requirements_match_pyproject() -> None:
+    makefile = (REPO_ROOT / "shared" / "Makefile").read_text()
+    m = re.search(r"^LAYER_REQUIREMENTS\s*:=\s*(.+)$", makefile, re.M)
+    assert m
+    layer = sorted(re.findall(r'"([^"]+)"', m.group(1)))
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    runtime = sorted(d for d in pyproject["project"]["dependencies"] if not d.startswith("boto3"))
+    assert layer == runtime
+
+
+def test_http_api_auth(tpl: dict[str, Any]) -> None:
+    api = _res(tpl, "HttpApi")
+    assert api["Type"] == "AWS::Serverless::HttpApi"
+    auth = api["Properties"]["Auth"]
+    assert auth["DefaultAuthorizer"] == "OmsJwt"
+    assert auth["EnableIamAuthorizer"] is True
+    jwt = auth["Authorizers"]["OmsJwt"]
+    assert jwt["IdentitySource"] == "$request.header.Authorization"
+    assert jwt["JwtConfiguration"]["issuer"] == {"Ref": "JwtIssuer"}
+    assert jwt["JwtConfiguration"]["audience"] == [{"Ref": "JwtAudience"}]
+
+
+def test_orders_function_routes_and_authorizers(tpl: dict[str, Any]) -> None:
+    fn = _res(tpl, "OrdersFunction")
+    assert fn["Type"] == "AWS::Serverless::Function"
+    assert fn["Metadata"]["BuildMethod"] == "makefile"
+    props = fn["Properties"]
+    assert props["CodeUri"] == "functions/orders/"
+    assert props["Handler"] == "admin_api.app.lambda_handler"
+    routes = {}
+    for name, ev in props["Events"].items():
+        assert ev["Type"] == "HttpApi"
+        p = ev["Properties"]
+        assert p["ApiId"] == {"Ref": "HttpApi"}
+        routes[name] = (p["Method"], p["Path"], p.get("Auth", {}).get("Authorizer", "default"))
+    assert routes == {
+        "AdminApi": ("ANY", "/admin/{proxy+}", "default"),
+        "Intake": ("POST", "/intake/orders", "AWS_IAM"),
+        "Swagger": ("GET", "/swagger", "NONE"),
+    }
+    assert "build-OrdersFunction:" in (REPO_ROOT / "functions" / "orders" / "Makefile").read_text()
+
+
+def test_orders_function_least_privilege(tpl: dict[str, Any]) -> None:
+    policies = _res(tpl, "OrdersFunction")["Properties"]["Policies"]
+    statements = [s for p in policies for s in p["Statement"]]
+    actions = {a for s in statements for a in s["Action"]}
+    assert actions == {
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+    }
+    for s in statements:
+        assert s["Effect"] == "Allow"
+        assert s["Resource"] == [
+            {"Fn::GetAtt": ["OmsTable", "Arn"]},
+            {"Fn::Sub": "${OmsTable.Arn}/index/*"},
+        ]
+
+
+def test_outputs(tpl: dict[str, Any]) -> None:
+    assert {"ApiUrl", "TableName"} <= set(tpl["Outputs"])
+
+
+def test_loader_handles_all_short_tags(tmp_path: Path) -> None:
+    p = tmp_path / "t.yaml"
+    p.write_text(
+        "A: !Ref X\nB: !GetAtt R.Arn\nC: !Sub 'a-${X}'\nD: !Join ['-', [a, !Ref Y]]\n"
+        "E: !If [Cond, 1, 2]\nF: !Select [0, !GetAZs '']\nG: !Condition IsProd\n"
+    )
+    d = load_template(p)
+    assert d["A"] == {"Ref": "X"}
+    assert d["B"] == {"Fn::GetAtt": ["R", "Arn"]}
+    assert d["C"] == {"Fn::Sub": "a-${X}"}
+    assert d["D"] == {"Fn::Join": ["-", ["a", {"Ref": "Y"}]]}
+    assert d["E"] == {"Fn::If": ["Cond", 1, 2]}
+    assert d["F"] == {"Fn::Select": [0, {"Fn::GetAZs": ""}]}
+    assert d["G"] == {"Condition": "IsProd"}
