@@ -1,0 +1,19 @@
+"""`make bench`: every benchmark, printed as markdown tables."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import core
+from bench.common import local_dynamodb
+
+
+def main(argv: list[str]) -> int:
+    core.cold_import()
+    with local_dynamodb():
+        core.requests_per_operation()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,89 @@
+"""Shared bench plumbing: a DynamoDB Local for the run, request counting, table printing."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def local_dynamodb(table: str = "oms-bench") -> Iterator[str]:
+    """DynamoDB Local in memory with the table created from template.yaml."""
+    from oms_local import apply_local_env
+    from oms_local.ddb import DynamoDBLocal
+    from oms_local.template import create_table
+
+    ddb = DynamoDBLocal().start()
+    try:
+        apply_local_env(ddb_endpoint=ddb.endpoint, table_name=table)
+        os.environ["TABLE_NAME"] = table
+        create_table(ddb.client(), table)
+        yield ddb.endpoint
+    finally:
+        ddb.stop()
+
+
+class RequestCounter:
+    """Counts DynamoDB API calls made through a botocore client (a before-call event hook)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def attach(self, client: Any) -> RequestCounter:
+        client.meta.events.register("before-call.dynamodb", self._hook)
+        return self
+
+    def _hook(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    @contextmanager
+    def measure(self) -> Iterator[Counter[str]]:
+        before = self.calls.copy()
+        out: Counter[str] = Counter()
+        yield out
+        out.update(self.calls - before)
+
+
+def fresh_process_seconds(code: str, runs: int = 9) -> float:
+    """Median wall time of ``code`` in fresh interpreters (it prints its own elapsed seconds)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "shared"), str(ROOT / "local"), *(str(p) for p in sorted((ROOT / "functions").iterdir())),
+         os.environ.get("PYTHONPATH", "")])}
+    env.setdefault("TABLE_NAME", "oms-bench")
+    env.setdefault("AWS_DEFAULT_REGION", "ap-northeast-2")
+    env["POWERTOOLS_TRACE_DISABLED"] = "1"
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    t = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - t
+
+
+def new_site() -> str:
+    return f"bench-{uuid.uuid4().hex[:8]}"
+
+
+def print_table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
+    print(f"\n## {title}")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print("| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)) + " |")

@@ -1,0 +1,78 @@
+"""Order lifecycle core: cold import of the API handler and DynamoDB requests per operation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from bench.common import RequestCounter, fresh_process_seconds, new_site, print_table
+
+HANDLER_IMPORT = (
+    "import time; t=time.perf_counter(); import admin_api.app; print(time.perf_counter()-t)"
+)
+#: The third-party modules the handler needs, imported alone: the floor our own code sits on.
+DEPS_IMPORT = (
+    "import time; t=time.perf_counter(); import boto3, botocore.config, pydantic; "
+    "from boto3.dynamodb.types import TypeSerializer; "
+    "from aws_lambda_powertools import Logger, Metrics, Tracer; "
+    "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver; "
+    "from aws_lambda_powertools.event_handler.api_gateway import Router; "
+    "from aws_lambda_powertools.event_handler.openapi.params import Query; "
+    "APIGatewayHttpResolver(enable_validation=True); boto3.client('dynamodb'); "
+    "print(time.perf_counter()-t)"
+)
+
+
+def cold_import(runs: int = 9) -> None:
+    ours = fresh_process_seconds(HANDLER_IMPORT + "", runs)
+    deps = fresh_process_seconds(DEPS_IMPORT, runs)
+    print_table(
+        f"Cold import of the admin API handler (median of {runs} fresh processes)",
+        ["what", "ms", "ratio"],
+        [["third-party dependencies alone (+ resolver and client)", f"{deps * 1000:.0f}", "1.00"],
+         ["admin_api.app (handler, routes, models, domain)", f"{ours * 1000:.0f}", f"{ours / deps:.2f}"]],
+    )
+
+
+def requests_per_operation() -> None:
+    from admin_api.app import lambda_handler
+    from oms.store.table import client
+    from tests.support import call, http_event, order_payload
+
+    counter = RequestCounter().attach(client())
+    site = new_site()
+
+    def post(path: str, body: Any, **kw: Any) -> Any:
+        status, out, _ = call(lambda_handler, http_event("POST", path, body, **kw))
+        assert status < 300, (status, out)
+        return out
+
+    ids = [post("/intake/orders", order_payload(site), iam=True)["order_id"] for _ in range(51)]
+    rows = []
+    with counter.measure() as c:
+        post("/intake/orders", order_payload(site, checkout_id=uuid.uuid4().hex), iam=True)
+    rows.append(["intake (create order, answer with detail)", sum(c.values()), dict(c)])
+    with counter.measure() as c:
+        call(lambda_handler, http_event("GET", f"/admin/orders/{ids[0]}", site_id=site))
+    rows.append(["order detail", sum(c.values()), dict(c)])
+    with counter.measure() as c:
+        post(f"/admin/orders/{ids[0]}/status", {"moves": [{"line_id": "L001", "to": "ready_to_ship",
+                                                           "quantity": 1}]}, site_id=site)
+    rows.append(["one status change (+ detail in the answer)", sum(c.values()), dict(c)])
+    with counter.measure() as c:
+        out = post("/admin/orders/bulk/status", {"order_ids": ids[1:51], "to": "ready_to_ship"}, site_id=site)
+    assert out["done"] == 50, out
+    rows.append(["bulk change of 50 orders", sum(c.values()), dict(c)])
+    with counter.measure() as c:
+        call(lambda_handler, http_event("GET", "/admin/orders", site_id=site, query={"limit": 20}))
+    rows.append(["list page (20 rows, tab counts)", sum(c.values()), dict(c)])
+    with counter.measure() as c:
+        call(lambda_handler, http_event("GET", "/admin/orders", site_id=site,
+                                        query={"limit": 20, "tab": "ready_to_ship", "payment_method": "card"}))
+    rows.append(["list page, tab + filter", sum(c.values()), dict(c)])
+    with counter.measure() as c:
+        call(lambda_handler, http_event("GET", "/admin/orders", site_id=site,
+                                        query={"buyer_phone": "01012345678", "limit": 20}))
+    rows.append(["lookup by buyer phone", sum(c.values()), dict(c)])
+    print_table("DynamoDB requests per operation (botocore before-call hook, DynamoDB Local)",
+                ["operation", "requests", "by API"], rows)
