@@ -27,7 +27,7 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local lint test unit run token bench build clean distclean
+.PHONY: help venv ddb-local lint test unit run token service-token bench build clean distclean
 
 help:
 	@echo "make venv       create .venv and install the project with dev dependencies"
@@ -37,6 +37,7 @@ help:
 	@echo "make unit       unit tests only (no local services)"
 	@echo "make run        local HTTP gateway on DynamoDB Local"
 	@echo "make token SITE=<site-id>  print an admin JWT for a site"
+	@echo "make service-token  print the local checkout-service token (intake route)"
 	@echo "make bench      benchmarks"
 	@echo "make build      sam validate --lint && sam build"
 	@echo "make clean      remove build and cache output (distclean: also .venv and .local)"
@@ -75,6 +76,9 @@ run: $(STAMP) ddb-local
 token: $(STAMP)
 	@test -n "$(SITE)" || { echo "usage: make token SITE=<site-id>" >&2; exit 2; }
 	@$(RUN_ENV) $(VPY) -m oms_local.tokens --site $(SITE)
+
+service-token: $(STAMP)
+	@$(RUN_ENV) $(VPY) -m oms_local.tokens --service
 
 bench: $(STAMP) ddb-local
 	$(RUN_ENV) $(VPY) -m bench

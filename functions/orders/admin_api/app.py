@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin_api.routes import intake, orders, stock
+from admin_api.routes import intake, orders, settings, stock
 from oms.http import register_error_handlers
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 
-app = APIGatewayHttpResolver(enable_validation=True)
+# Korean text stays readable in responses (UTF-8, not \uXXXX escapes)
+app = APIGatewayHttpResolver(
+    enable_validation=True,
+    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
+)
 app.enable_swagger(
     path="/swagger",
     title="주문관리v2 API",
@@ -26,6 +33,7 @@ app.enable_swagger(
 register_error_handlers(app)
 app.include_router(orders.router, prefix="/admin/orders")
 app.include_router(stock.router, prefix="/admin/stock")
+app.include_router(settings.router, prefix="/admin/settings")
 app.include_router(intake.router, prefix="/intake")
 
 

@@ -181,8 +181,9 @@ def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResu
             run_change(site_id, order_id, actor, decide, action="bulk_status_change")
             return BulkResult(order_id=order_id, result="done")
         except DomainError as exc:
+            extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
             return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
-                              detail=exc.as_dict())
+                              detail=extra)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         return list(pool.map(one, ids))

@@ -1,0 +1,1 @@
+"""EventBridge-scheduled jobs (auto-confirm, virtual-account expiry)."""

@@ -1,0 +1,49 @@
+"""Per-site settings (one item per site). Each capability owns its section."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PaymentSettings(Section):
+    pg_provider: Literal["toss", "portone"] | None = Field(default=None, description="null: the site has no PG")
+    callback_registered_at: str | None = Field(
+        default=None, description="when the virtual-account callback URL was registered with the PG")
+    cash_receipt_auto_issue: bool = Field(default=False, description="현금영수증 자동 발행 (PG)")
+    bank_matching: bool = Field(default=False, description="PG + 뱅크다 (bank-transfer auto-matching)")
+
+
+class PointSettings(Section):
+    enabled: bool = Field(default=True, description="적립금 사용 (off: no points section, nothing accrues)")
+    rate_bp: int = Field(default=100, ge=0, le=10_000, description="accrual rate in basis points of the paid amount")
+    auto_clawback: bool = Field(default=False, description="take back accrued points on a later cancel/return")
+
+
+class ConfirmationSettings(Section):
+    auto_confirm_days: int = Field(default=7, ge=1, le=90, description="KST calendar days after delivery")
+
+
+class MembershipSettings(Section):
+    auto_remove_group: bool = Field(default=False, description="remove the member group when a pass is cancelled")
+
+
+class SiteSettings(Section):
+    payments: PaymentSettings = Field(default_factory=PaymentSettings)
+    points: PointSettings = Field(default_factory=PointSettings)
+    confirmation: ConfirmationSettings = Field(default_factory=ConfirmationSettings)
+    membership: MembershipSettings = Field(default_factory=MembershipSettings)
+
+
+class SiteSettingsPatch(Section):
+    """A partial update: only the sections given are replaced."""
+
+    payments: PaymentSettings | None = None
+    points: PointSettings | None = None
+    confirmation: ConfirmationSettings | None = None
+    membership: MembershipSettings | None = None
