@@ -18,7 +18,7 @@ DEPS_IMPORT = (
     "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver; "
     "from aws_lambda_powertools.event_handler.api_gateway import Router; "
     "from aws_lambda_powertools.event_handler.openapi.params import Query; "
-    "APIGatewayHttpResolver(enable_validation=True); boto3.client('dynamodb'); "
+    "Logger(); Tracer(); Metrics(); APIGatewayHttpResolver(enable_validation=True); boto3.client('dynamodb'); "
     "print(time.perf_counter()-t)"
 )
 
