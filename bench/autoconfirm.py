@@ -82,8 +82,8 @@ def measure(n_orders: int, today: date, n_due: int = 50) -> tuple[Counter[str], 
 
 
 def auto_confirm() -> None:
-    from oms_local.template import create_table
     from oms.store.table import client
+    from oms_local.template import create_table
 
     rows = []
     base: tuple[int, float] | None = None

@@ -63,7 +63,7 @@ def test_kst_day_boundary_2359_and_0001(site_id: str) -> None:
     assert out["failed"] == []
     assert line_of(site_id, early).status.value == "confirmed"
     # confirmed units leave the sparse index
-    order, items = orders.load_order(site_id, late)
+    _order, items = orders.load_order(site_id, late)
     assert not any("GSI3PK" in it for it in items if it["SK"].startswith("LINE#"))
     # one accrual per order for the member: 1% of 20,000
     got = accruals(site_id, "m-100")

@@ -83,8 +83,11 @@ def _load(source: KeySource) -> _Signer:
     with _lock:
         if cache_key not in _signer:
             from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric import rsa
 
             private = serialization.load_pem_private_key(source.private_pem(), password=None)
+            if not isinstance(private, rsa.RSAPrivateKey):
+                raise RuntimeError("the guest token signing key must be an RSA private key")
             public = private.public_key()
             kid = thumbprint(public)
             jwk = RSAAlgorithm.to_jwk(public, as_dict=True)
