@@ -162,3 +162,23 @@ def test_not_due_and_returned_units_are_not_confirmed(site_id: str) -> None:
     assert r.failed == []
     assert line_of(site_id, kept).status.value == "confirmed"
     assert line_of(site_id, returned).status.value == "return_requested"
+
+
+def test_partial_failure_is_reported_and_the_cursor_stays(site_id: str, monkeypatch: Any) -> None:
+    ids = _due_orders(site_id, 3, kst(2037, 4, 1, 12, 0))
+    real = confirmation.confirm_due_order
+
+    def flaky(site: str, oid: str, today: str, attempts: int = 3) -> int:
+        if oid == ids[1]:
+            raise DomainError("VERSION_CONFLICT", "충돌", status=409)
+        return real(site, oid, today, attempts)
+
+    monkeypatch.setattr(confirmation, "confirm_due_order", flaky)
+    confirmation._set_cursor("2037-04-07", "test")
+    r = confirmation.run(kst(2037, 4, 8, 0, 10))
+    assert r.confirmed == 2
+    assert r.failed == [{"site_id": site_id, "order_id": ids[1], "code": "VERSION_CONFLICT", "lines": ["L001"]}]
+    assert confirmation._cursor() == "2037-04-07"
+    monkeypatch.setattr(confirmation, "confirm_due_order", real)
+    r = confirmation.run(kst(2037, 4, 8, 0, 20))
+    assert r.confirmed == 1 and r.failed == [] and confirmation._cursor() == "2037-04-08"
