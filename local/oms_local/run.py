@@ -148,6 +148,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
 
     # Parse the template first: a broken template should fail before anything starts.
     gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port)
+    gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
     ddb = DynamoDBLocal()

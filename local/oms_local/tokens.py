@@ -218,6 +218,12 @@ def mint_buyer_token(
     return mint_token(claims, audience=BUYER_AUDIENCE, ttl_s=ttl_s)
 
 
+def guest_signing_env() -> dict[str, str]:
+    """Local env of the buyer function: sign guest tokens with the dev key this gateway trusts."""
+    _keypair()
+    return {"GUEST_TOKEN_KEY_FILE": str(key_dir() / _PRIVATE_KEY_FILE), "GUEST_TOKEN_ISSUER": local_issuer()}
+
+
 # --------------------------------------------------------------------------- verification
 
 

@@ -103,6 +103,10 @@ class Line:
     confirmed_at: str | None = None
     confirmed_by: str | None = None
     membership_days: int | None = None
+    #: KST day (YYYY-MM-DD) on which delivered units are auto-confirmed (stamped when delivered)
+    auto_confirm_on: str | None = None
+    #: points accrued by this line's confirmation (what a claw-back may take back)
+    points_accrued: int = 0
 
     @property
     def gross(self) -> int:
@@ -573,7 +577,7 @@ def split_line(order: Order, line: Line, quantity: int) -> Line:
     new.origin_line_id = line.origin_line_id or line.line_id
     new.quantity = quantity
     line.quantity = n - quantity
-    for attr in ("product_discount", "coupon_discount", "points_used"):
+    for attr in ("product_discount", "coupon_discount", "points_used", "points_accrued"):
         part, rest = split_amount(getattr(line, attr), quantity, n)
         setattr(new, attr, part)
         setattr(line, attr, rest)

@@ -11,6 +11,7 @@ from oms.domain.order import (
     SYSTEM,
     Actor,
     Buyer,
+    Change,
     Event,
     LineInput,
     Option,
@@ -21,6 +22,7 @@ from oms.domain.order import (
 )
 from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
+from oms.services import effects
 from oms.store import keys, orders, stock
 from oms.store.table import client, key, load, table_name
 
@@ -166,6 +168,8 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
         ),
         Conflict("DUPLICATE_CHECKOUT", "이미 접수된 결제입니다.", extra={"checkout_id": body.checkout_id}),
     )
+    # digital goods and passes confirmed at payment: points and pass days in the same transaction
+    effects.on_change(None, Change(order, events, {li.line_id for li in order.lines}), write)
     try:
         orders.create(order, events, write)
     except DomainError as exc:

@@ -21,6 +21,7 @@ from oms.domain.order import (
 )
 from oms.domain.statuses import Status
 from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
+from oms.services import effects
 from oms.store import orders, stock
 from oms.store.orders import plain
 
@@ -74,6 +75,8 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
                 "status_changed_at": line.status_changed_at,
                 "confirmed_at": line.confirmed_at,
                 "confirmed_by": line.confirmed_by,
+                "auto_confirm_on": line.auto_confirm_on,
+                "points_accrued": line.points_accrued,
             }
             for line in order.lines
         ],
@@ -107,6 +110,7 @@ def commit(before: Order, change: Change, extra: orders.Write | None = None,
            touched_shipments: set[str] | None = None) -> Order:
     """Save a domain change with the stock it gives back, in the order's one transaction."""
     write = extra or orders.Write()
+    effects.on_change(before, change, write)  # due day, points, membership: same transaction
     for sku, qty in sorted(change.stock_restore.items()):
         write.add(stock.restore_action(before.site_id, sku, qty))
     return orders.save(before, change.order, change.events, change.touched_lines, write,

@@ -7,7 +7,7 @@ from typing import Any
 
 from oms.domain.order import Buyer, Line, Memo, Option, Order, Recipient, Shipment
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
-from oms.store import keys
+from oms.store import due, keys
 from oms.store.table import Item
 
 
@@ -27,7 +27,8 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
     fields["status"] = Status(d["status"])
     fields["claim_origin"] = Status(d["claim_origin"]) if d.get("claim_origin") else None
     fields["stock_keys"] = list(d.get("stock_keys") or [])
-    for k in ("quantity", "unit_price", "option_price", "product_discount", "coupon_discount", "points_used"):
+    for k in ("quantity", "unit_price", "option_price", "product_discount", "coupon_discount", "points_used",
+              "points_accrued"):
         fields[k] = int(d.get(k) or 0)
     if d.get("membership_days") is not None:
         fields["membership_days"] = int(d["membership_days"])
@@ -111,6 +112,7 @@ def line_item(order: Order, line: Line) -> Item:
         "SK": keys.line_sk(line.line_id),
         "type": "line",
         **_line_to_dict(line),
+        **due.confirm_index_keys(order, line),
     }
 
 

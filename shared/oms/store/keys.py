@@ -75,3 +75,56 @@ def stock_pk(site_id: str) -> str:
 
 def settings_sk() -> str:
     return "SETTINGS"
+
+
+# ---- members: points ledger and membership (one partition per member of a site) ----------------
+
+
+def member_pk(site_id: str, member_id: str) -> str:
+    return f"S#{site_id}#M#{member_id}"
+
+
+POINTS_BALANCE_SK = "POINTS"
+POINTS_ENTRY_PREFIX = "PT#"
+MEMBERSHIP_SK = "MEMBERSHIP"
+MEMBERSHIP_ENTRY_PREFIX = "MS#"
+
+
+def points_entry_sk(at: str, ref: str) -> str:
+    return f"{POINTS_ENTRY_PREFIX}{at}#{ref}"
+
+
+def membership_entry_sk(at: str, ref: str) -> str:
+    return f"{MEMBERSHIP_ENTRY_PREFIX}{at}#{ref}"
+
+
+# ---- due work: purchase confirmation (sparse GSI3 on delivered physical lines) -----------------
+
+CONFIRM_DUE_PREFIX = "DUE#CONFIRM#"
+CONFIRM_DUE_SHARDS = 4
+
+
+def confirm_due_shard(order_id: str) -> int:
+    return zlib.crc32(order_id.encode()) % CONFIRM_DUE_SHARDS
+
+
+def confirm_due_pk(day: str, shard: int) -> str:
+    """One partition per KST due day (and shard): the job reads exactly the days that are due."""
+    return f"{CONFIRM_DUE_PREFIX}{day}#{shard}"
+
+
+def confirm_due_sk(site_id: str, order_id: str, line_id: str) -> str:
+    return f"{site_id}#{order_id}#{line_id}"
+
+
+def parse_confirm_due_sk(value: str) -> tuple[str, str, str]:
+    site_id, order_id, line_id = value.rsplit("#", 2)
+    return site_id, order_id, line_id
+
+
+def job_pk(name: str) -> str:
+    return f"JOB#{name}"
+
+
+def guest_attempts_pk(site_id: str, order_id: str) -> str:
+    return f"S#{site_id}#GUESTAUTH#{order_id}"

@@ -1,0 +1,1 @@
+"""The buyer "my page" API (BuyerFunction)."""

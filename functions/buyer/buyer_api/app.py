@@ -1,0 +1,101 @@
+"""Entry point of BuyerFunction: members (BuyerJwt) under /buyer, guests (GuestJwt) under /buyer/guest."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.shared.json_encoder import Encoder
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from oms.auth import guest_tokens
+from oms.http import claims, register_error_handlers
+from oms.schemas.points import ConfirmIn, GuestSessionIn
+from oms.services import buyer
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+app = APIGatewayHttpResolver(
+    enable_validation=True,
+    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
+)
+register_error_handlers(app)
+
+
+def _member() -> buyer.BuyerIdentity:
+    return buyer.identity(claims(app), guest=False)
+
+
+def _guest() -> buyer.BuyerIdentity:
+    return buyer.identity(claims(app), guest=True)
+
+
+# ---- members ----------------------------------------------------------------------------------
+
+
+@app.get("/buyer/orders", summary="내 주문 목록 (회원)")
+def my_orders(
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    cursor: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    return buyer.member_orders(_member(), limit, cursor)
+
+
+@app.get("/buyer/orders/<order_id>", summary="주문 상세 (회원)")
+def my_order(order_id: str) -> dict[str, Any]:
+    return buyer.order_view(_member(), order_id)
+
+
+@app.post("/buyer/orders/<order_id>/confirm", summary="구매확정 (회원)")
+def my_confirm(order_id: str, body: ConfirmIn) -> dict[str, Any]:
+    return buyer.confirm(_member(), order_id, body.line_ids)
+
+
+@app.get("/buyer/points", summary="내 적립금 잔액과 내역")
+def my_points(
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    return buyer.member_points(_member(), limit, cursor)
+
+
+# ---- guests -----------------------------------------------------------------------------------
+
+
+@app.post("/buyer/guest/session", summary="비회원 주문조회 (주문번호 + 휴대폰 번호 → 주문 한 건용 토큰)")
+def guest_session(body: GuestSessionIn) -> dict[str, Any]:
+    return buyer.guest_session(body.site_id, body.order_id, body.phone)
+
+
+@app.get("/buyer/guest/orders/<order_id>", summary="주문 상세 (비회원)")
+def guest_order(order_id: str) -> dict[str, Any]:
+    return buyer.order_view(_guest(), order_id)
+
+
+@app.post("/buyer/guest/orders/<order_id>/confirm", summary="구매확정 (비회원)")
+def guest_confirm(order_id: str, body: ConfirmIn) -> dict[str, Any]:
+    return buyer.confirm(_guest(), order_id, body.line_ids)
+
+
+@app.get("/buyer/guest/.well-known/jwks.json", summary="비회원 토큰 검증 키 (JWKS)")
+def guest_jwks() -> dict[str, Any]:
+    return guest_tokens.jwks()
+
+
+@app.get("/buyer/guest/.well-known/openid-configuration", summary="비회원 토큰 발급자 정보")
+def guest_openid() -> dict[str, Any]:
+    return guest_tokens.openid_configuration()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Tokens this service issues itself (guest buyers' order-scoped tokens)."""

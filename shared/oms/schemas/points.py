@@ -1,0 +1,30 @@
+"""Models of the points, membership and buyer APIs."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PointsAdjustIn(Strict):
+    amount: int = Field(ge=-100_000_000, le=100_000_000, strict=True,
+                        description="KRW; > 0 adds, < 0 deducts (never below the balance)")
+    reason: str = Field(min_length=1, max_length=200, description="사유 (shown in the ledger)")
+
+
+class GroupRemoveIn(Strict):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class ConfirmIn(Strict):
+    line_ids: list[str] | None = Field(default=None, min_length=1, max_length=100,
+                                       description="lines to confirm; omitted: every delivered line")
+
+
+class GuestSessionIn(Strict):
+    site_id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")
+    order_id: str = Field(min_length=1, max_length=40, description="주문번호")
+    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="the buyer's phone number")

@@ -1,0 +1,182 @@
+"""Purchase confirmation (구매확정): the buyer's early confirmation and the scheduled auto-confirm job.
+
+Both go through :func:`oms.services.orders.commit`, so points accrue by the one mechanism of
+:mod:`oms.services.effects`, and the order's version condition makes a confirmation (and its
+accrual) happen once even when the buyer and the job race, or two job runs overlap.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from oms.domain.clock import iso, kst_date, utcnow
+from oms.domain.errors import DomainError
+from oms.domain.order import Actor, Change, Move, Order, apply_moves
+from oms.domain.statuses import Status
+from oms.services import effects
+from oms.services.orders import commit, run_change
+from oms.store import keys, orders
+from oms.store.table import client, dump, key, load, table_name
+
+AUTO = Actor("system", "auto-confirm", "자동 구매확정")
+#: how far back a job run looks when it has no cursor (or the cursor is older)
+MAX_CATCH_UP_DAYS = 60
+JOB = "auto_confirm"
+
+
+# ---- buyer ------------------------------------------------------------------------------------
+
+
+def buyer_confirm(site_id: str, order_id: str, actor: Actor, line_ids: list[str] | None) -> Order:
+    """The buyer confirms delivered units early (all delivered lines, or the ones named)."""
+
+    def decide(order: Order, at: str) -> Change:
+        if line_ids:
+            chosen = [order.line(lid) for lid in dict.fromkeys(line_ids)]
+            for line in chosen:
+                if line.status is not Status.DELIVERED:
+                    raise DomainError("CONFIRM_ONLY_DELIVERED",
+                                      f"배송완료 상태의 품목만 구매확정할 수 있습니다 (현재: {line.status.ko}).",
+                                      extra={"line_id": line.line_id, "status": line.status.value})
+        else:
+            chosen = [li for li in order.lines if li.status is Status.DELIVERED]
+            if not chosen:
+                raise DomainError("NOTHING_TO_CONFIRM", "구매확정할 수 있는 배송완료 품목이 없습니다.")
+        return apply_moves(order, [Move(li.line_id, Status.CONFIRMED) for li in chosen], actor, at)
+
+    return run_change(site_id, order_id, actor, decide, action="buyer_confirm")
+
+
+# ---- the job ----------------------------------------------------------------------------------
+
+
+@dataclass
+class JobResult:
+    today: str
+    days: list[str]
+    due: int = 0
+    confirmed: int = 0
+    orders: int = 0
+    already_done: int = 0
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    stopped_early: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"today": self.today, "days": self.days, "due": self.due, "confirmed": self.confirmed,
+                "orders": self.orders, "already_done": self.already_done, "failed": self.failed,
+                "stopped_early": self.stopped_early}
+
+
+def _cursor() -> str | None:
+    resp = client().get_item(TableName=table_name(), Key=key(keys.job_pk(JOB), "CURSOR"), ConsistentRead=True)
+    return str(load(resp["Item"])["day"]) if "Item" in resp else None
+
+
+def _set_cursor(day: str, at: str) -> None:
+    client().put_item(TableName=table_name(), Item=dump({"PK": keys.job_pk(JOB), "SK": "CURSOR", "day": day,
+                                                          "updated_at": at}))
+
+
+def days_to_read(today: date, cursor: str | None) -> list[str]:
+    """From the cursor (the oldest day that may still hold due units) to today, at most 60 days."""
+    start = today - timedelta(days=MAX_CATCH_UP_DAYS)
+    if cursor:
+        c = date.fromisoformat(cursor)
+        if start <= c <= today:
+            start = c
+        elif c > today:
+            start = today
+    return [(start + timedelta(days=i)).isoformat() for i in range((today - start).days + 1)]
+
+
+def due_units(days: list[str]) -> dict[tuple[str, str], list[str]]:
+    """(site, order) -> due line ids, from the sparse index partitions of ``days``."""
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for day in days:
+        for shard in range(keys.CONFIRM_DUE_SHARDS):
+            kwargs: dict[str, Any] = {
+                "IndexName": "GSI3",
+                "KeyConditionExpression": "GSI3PK = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": keys.confirm_due_pk(day, shard)}},
+                "ProjectionExpression": "GSI3SK",
+            }
+            while True:
+                resp = client().query(TableName=table_name(), **kwargs)
+                for raw in resp.get("Items", []):
+                    site, oid, lid = keys.parse_confirm_due_sk(raw["GSI3SK"]["S"])
+                    out[(site, oid)].append(lid)
+                if not resp.get("LastEvaluatedKey"):
+                    break
+                kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return out
+
+
+def confirm_due_order(site_id: str, order_id: str, today: str, attempts: int = 3) -> int:
+    """Confirm the order's delivered physical units whose day has come; returns how many lines.
+
+    Re-reads the order first: units confirmed meanwhile (by the buyer or an overlapping run) are
+    not due any more, so nothing is confirmed twice. A lost race is retried on a fresh read.
+    """
+    for attempt in range(attempts):
+        order, _ = orders.load_order(site_id, order_id)
+        due = [li for li in order.lines
+               if li.status is Status.DELIVERED and li.kind.shipped and li.auto_confirm_on
+               and li.auto_confirm_on <= today]
+        if not due:
+            return 0
+        at = iso(utcnow())
+        change = apply_moves(order, [Move(li.line_id, Status.CONFIRMED) for li in due], AUTO, at)
+        try:
+            commit(order, change)
+            return len(due)
+        except DomainError as exc:
+            if exc.code != "VERSION_CONFLICT" or attempt == attempts - 1:
+                raise
+    return 0
+
+
+def run(now: datetime | None = None, *, workers: int = 8,
+        remaining_ms: Callable[[], int] | None = None) -> JobResult:
+    """One run of the auto-confirm job: due units of every site, orders in parallel batches."""
+    now = now or utcnow()
+    today = kst_date(now)
+    days = days_to_read(today, _cursor())
+    result = JobResult(today=today.isoformat(), days=[days[0], days[-1]])
+    units = due_units(days)
+    result.due = sum(len(v) for v in units.values())
+    result.orders = len(units)
+    work = sorted(units)
+
+    def one(site_order: tuple[str, str]) -> tuple[tuple[str, str], int, DomainError | Exception | None]:
+        site, oid = site_order
+        try:
+            return site_order, confirm_due_order(site, oid, today.isoformat()), None
+        except Exception as exc:  # reported per order; the rest of the batch goes on
+            return site_order, 0, exc
+
+    batch = workers * 4
+    with effects.settings_cache(), ThreadPoolExecutor(max_workers=workers) as pool:
+        for start in range(0, len(work), batch):
+            if remaining_ms is not None and remaining_ms() < 20_000:
+                result.stopped_early = True
+                break
+            # each task runs in a copy of this context: they share the run's settings cache
+            futures = [pool.submit(contextvars.copy_context().run, one, so) for so in work[start:start + batch]]
+            for (site, oid), n, exc in (f.result() for f in futures):
+                if exc is None:
+                    result.confirmed += n
+                    if n == 0:
+                        result.already_done += 1
+                    continue
+                code = exc.code if isinstance(exc, DomainError) else type(exc).__name__
+                result.failed.append({"site_id": site, "order_id": oid, "code": code,
+                                      "lines": units[(site, oid)]})
+    if not result.failed and not result.stopped_early:
+        _set_cursor(today.isoformat(), iso(utcnow()))
+    return result
