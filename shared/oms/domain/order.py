@@ -456,6 +456,8 @@ def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None
             if i + 1 < len(flow) and flow[i + 1] is to:
                 return
             if i > 0 and flow[i - 1] is to:
+                if actor.kind != "admin":
+                    raise _refuse("STEP_BACK_ADMIN_ONLY", "이전 단계로 되돌리기는 관리자만 할 수 있습니다.", line)
                 return  # one step back inside the claim
             if frm in CLAIM_REQUESTS and to is line.claim_origin:
                 return  # withdraw the claim
@@ -577,10 +579,16 @@ def split_line(order: Order, line: Line, quantity: int) -> Line:
     new.origin_line_id = line.origin_line_id or line.line_id
     new.quantity = quantity
     line.quantity = n - quantity
-    for attr in ("product_discount", "coupon_discount", "points_used", "points_accrued"):
-        part, rest = split_amount(getattr(line, attr), quantity, n)
+    # The moved units take floor(k/n) of the line's total discount, shared over its parts by largest
+    # remainder: each part keeps a paid amount >= 0 (the rest's share rounds up but never past its gross).
+    discounts = ("product_discount", "coupon_discount", "points_used")
+    total = sum(getattr(line, a) for a in discounts)
+    moved_total, _ = split_amount(total, quantity, n)
+    for attr, part in zip(discounts, allocate(moved_total, [getattr(line, a) for a in discounts]), strict=True):
         setattr(new, attr, part)
-        setattr(line, attr, rest)
+        setattr(line, attr, getattr(line, attr) - part)
+    accrued, rest = split_amount(line.points_accrued, quantity, n)
+    new.points_accrued, line.points_accrued = accrued, rest
     order.lines.append(new)
     return new
 
@@ -602,7 +610,6 @@ def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Chang
         seen.add(m.line_id)
     new = order.clone()
     events: list[Event] = []
-    touched: set[str] = set()
     restore: dict[str, int] = {}
     for m in moves:
         line = new.line(m.line_id)
@@ -621,14 +628,18 @@ def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Chang
             check_split(new, line, m.to)
             target = split_line(new, line, qty)
             split_to = target.line_id
-            touched.add(line.line_id)
         frm = target.status
         events.append(_status_event(line, qty, frm, m.to, split_to, actor, at))
         _enter(new, target, m.to, actor, at, events, restore)
-        touched.add(target.line_id)
     _maybe_close(new, events, actor, at)
     new.version = order.version  # the store bumps it under a condition
-    return Change(new, events, touched, restore)
+    return Change(new, events, changed_lines(order, new), restore)
+
+
+def changed_lines(before: Order, after: Order) -> set[str]:
+    """Ids of the lines a change created or modified: exactly what the store must write."""
+    old = {line.line_id: line for line in before.lines}
+    return {line.line_id for line in after.lines if old.get(line.line_id) != line}
 
 
 def _enter(
