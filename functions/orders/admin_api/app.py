@@ -13,6 +13,7 @@ from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from admin_api.routes import intake, orders, settings, stock
+from admin_api.routes import payments as payment_routes
 from oms.http import register_error_handlers
 
 logger = Logger()
@@ -32,6 +33,7 @@ app.enable_swagger(
 )
 register_error_handlers(app)
 app.include_router(orders.router, prefix="/admin/orders")
+app.include_router(payment_routes.router, prefix="/admin/orders")
 app.include_router(stock.router, prefix="/admin/stock")
 app.include_router(settings.router, prefix="/admin/settings")
 app.include_router(intake.router, prefix="/intake")
