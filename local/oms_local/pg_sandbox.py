@@ -320,6 +320,14 @@ class PgSandbox:
             answer = r.text
         return {"status": r.status_code, "body": answer}
 
+    def deposited(self, p: SandboxPayment) -> SandboxPayment:
+        """The buyer paid into the account (the PG's state; no callback is sent)."""
+        with self._lock:
+            if not p.approved_at:
+                p.approved_at = datetime.now(UTC)
+                p.status = self._status_name(p, "paid")
+        return p
+
     def deposit(self, provider: str, key: str | None = None, order_id: str | None = None,
                 mode: str = "genuine", copies: int = 1) -> dict[str, Any]:
         p = self.find(provider, key, order_id)
@@ -329,10 +337,7 @@ class PgSandbox:
             headers, body = self.last_callback[provider]
             return {"payment_key": p.key, "mode": mode, "sent": [self.send(provider, headers, body)]}
         if mode in ("genuine", "duplicate"):
-            with self._lock:
-                if not p.approved_at:
-                    p.approved_at = datetime.now(UTC)
-                    p.status = self._status_name(p, "paid")
+            self.deposited(p)
         headers, body = self.callback(provider, p, mode if mode != "duplicate" else "genuine")
         if mode in ("genuine", "duplicate"):
             self.last_callback[provider] = (headers, body)

@@ -17,8 +17,8 @@ from oms_local.pg_sandbox import PgSandbox, SandboxPayment
 from tests.support import FakeContext
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[PgSandbox]:
+@pytest.fixture(name="sandbox", scope="module")
+def sandbox_fixture() -> Iterator[PgSandbox]:
     sb = PgSandbox(port=0).start()
     saved = {k: os.environ.get(k) for k in sb.env()}
     os.environ.update(sb.env())

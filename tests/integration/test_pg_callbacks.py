@@ -17,7 +17,7 @@ from oms.store import orders as store
 from oms.store import payments as pay_store
 from oms.store import stock
 from oms_local.pg_sandbox import PgSandbox
-from tests.integration.payments_support import deliver, sandbox, snapshot, va_order  # noqa: F401
+from tests.integration.payments_support import deliver, sandbox_fixture, snapshot, va_order  # noqa: F401
 
 ADMIN = Actor("admin", "admin-1", "관리자")
 
@@ -71,7 +71,7 @@ def test_toss_stale_deposit_is_401(sandbox: PgSandbox, site_id: str) -> None:
 
 def test_toss_replayed_callback_changes_nothing_the_second_time(sandbox: PgSandbox, site_id: str) -> None:
     order_id, _, pg = va_order(sandbox, site_id)
-    headers, body = sandbox.callback("toss", pg, status="DONE")
+    headers, body = sandbox.callback("toss", sandbox.deposited(pg), status="DONE")
     first = deliver("toss", headers, body)
     after_first = snapshot(site_id, order_id)
     second = deliver("toss", headers, body)
@@ -103,7 +103,7 @@ def test_toss_payment_status_changed_is_checked_against_the_pg(sandbox: PgSandbo
 
 def test_toss_deposit_error_returns_units_to_payment_pending(sandbox: PgSandbox, site_id: str) -> None:
     order_id, _, pg = va_order(sandbox, site_id)
-    assert deliver("toss", *sandbox.callback("toss", pg, status="DONE"))[0] == 200
+    assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg), status="DONE"))[0] == 200
     status, answer = deliver("toss", *sandbox.callback("toss", pg, status="WAITING_FOR_DEPOSIT"))
     assert (status, answer["action"]) == (200, "deposit_reversed")
     snap = snapshot(site_id, order_id)
@@ -176,7 +176,7 @@ def test_unknown_provider_is_404(sandbox: PgSandbox) -> None:
 def test_same_callback_100_times_concurrently_counts_once(sandbox: PgSandbox, site_id: str) -> None:
     order_id, _, pg = va_order(sandbox, site_id)
     before = snapshot(site_id, order_id)
-    headers, body = sandbox.callback("toss", pg, status="DONE")
+    headers, body = sandbox.callback("toss", sandbox.deposited(pg), status="DONE")
     start = threading.Barrier(100)
 
     def one(_: int) -> tuple[int, str]:
@@ -204,45 +204,49 @@ def test_same_callback_100_times_concurrently_counts_once(sandbox: PgSandbox, si
     assert snap["version"] == before["version"] + 1
 
 
+def _race_once(sandbox: PgSandbox, site_id: str) -> None:
+    order_id, payment_id, pg = va_order(sandbox, site_id)
+    headers, body = sandbox.callback("toss", sandbox.deposited(pg), status="DONE")
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def callback() -> None:
+        start.wait()
+        results["callback"] = deliver("toss", headers, body)
+
+    def manual() -> None:
+        start.wait()
+        try:
+            payments.confirm_manual_deposit(site_id, order_id, payment_id, ADMIN)
+            results["manual"] = "done"
+        except Exception as exc:
+            results["manual"] = getattr(exc, "code", repr(exc))
+
+    threads = [threading.Thread(target=callback), threading.Thread(target=manual)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    snap = snapshot(site_id, order_id)
+    _paid(snap, 10000)
+    assert snap["events"].count("payment") == 1
+    cb_status, cb_answer = results["callback"]  # type: ignore[misc]
+    assert cb_status == 200
+    if results["manual"] == "done":
+        assert cb_answer["result"] == "settled"
+    else:
+        assert results["manual"] in ("PAYMENT_ALREADY_PAID", "PAYMENT_CHANGED", "VERSION_CONFLICT")
+        assert cb_answer["result"] == "applied"
+
+
 def test_callback_racing_manual_confirmation_counts_one_payment(sandbox: PgSandbox, site_id: str) -> None:
     for _ in range(3):
-        order_id, payment_id, pg = va_order(sandbox, site_id)
-        headers, body = sandbox.callback("toss", pg, status="DONE")
-        start = threading.Barrier(2)
-        results: dict[str, object] = {}
-
-        def callback() -> None:
-            start.wait()
-            results["callback"] = deliver("toss", headers, body)
-
-        def manual(payment_id: str = payment_id, order_id: str = order_id) -> None:
-            start.wait()
-            try:
-                payments.confirm_manual_deposit(site_id, order_id, payment_id, ADMIN)
-                results["manual"] = "done"
-            except Exception as exc:
-                results["manual"] = getattr(exc, "code", repr(exc))
-
-        threads = [threading.Thread(target=callback), threading.Thread(target=manual)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        snap = snapshot(site_id, order_id)
-        _paid(snap, 10000)
-        assert snap["events"].count("payment") == 1
-        cb_status, cb_answer = results["callback"]  # type: ignore[misc]
-        assert cb_status == 200
-        if results["manual"] == "done":
-            assert cb_answer["result"] == "settled"
-        else:
-            assert results["manual"] in ("PAYMENT_ALREADY_PAID", "PAYMENT_CHANGED", "VERSION_CONFLICT")
-            assert cb_answer["result"] == "applied"
+        _race_once(sandbox, site_id)
 
 
 def test_manual_confirmation_after_the_callback_is_refused(sandbox: PgSandbox, site_id: str) -> None:
     order_id, payment_id, pg = va_order(sandbox, site_id)
-    assert deliver("toss", *sandbox.callback("toss", pg, status="DONE"))[0] == 200
+    assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg), status="DONE"))[0] == 200
     try:
         payments.confirm_manual_deposit(site_id, order_id, payment_id, ADMIN)
         raise AssertionError("a second deposit was accepted")
@@ -270,7 +274,7 @@ def test_pg_cancel_before_deposit_cancels_units_and_releases_stock(sandbox: PgSa
 
 def test_digital_goods_deposit_confirms_and_closes(sandbox: PgSandbox, site_id: str) -> None:
     order_id, _, pg = va_order(sandbox, site_id, kind="digital")
-    assert deliver("toss", *sandbox.callback("toss", pg, status="DONE"))[0] == 200
+    assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg), status="DONE"))[0] == 200
     order, _ = store.load_order(site_id, order_id)
     assert [line.status for line in order.lines] == [Status.CONFIRMED]
     assert order.closed is True
