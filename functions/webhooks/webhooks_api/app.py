@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
@@ -39,7 +40,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     raw = req.body or ""
     body = base64.b64decode(raw) if req.is_base64_encoded else raw.encode("utf-8")
     answer = webhooks.handle(provider, dict(req.headers or {}), body, context)
-    with single_metric(name="PgCallback", unit=MetricUnit.Count, value=1) as metric:
-        metric.add_dimension(name="provider", value=provider or "-")
-        metric.add_dimension(name="outcome", value=str(answer.body.get("result") or answer.status))
+    if os.getenv("POWERTOOLS_METRICS_DISABLED", "").lower() != "true":  # Powertools' own switch
+        with single_metric(name="PgCallback", unit=MetricUnit.Count, value=1,
+                           namespace=os.getenv("POWERTOOLS_METRICS_NAMESPACE", "Oms")) as metric:
+            metric.add_dimension(name="provider", value=provider or "-")
+            metric.add_dimension(name="outcome", value=str(answer.body.get("result") or answer.status))
     return _response(answer.status, answer.body)
