@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from admin_api.routes import intake, orders, settings, stock
 from admin_api.routes import payments as payment_routes
 from oms.http import register_error_handlers
+from oms.http.idempotency import idempotency_middleware
 
 logger = Logger()
 tracer = Tracer()
@@ -32,6 +33,7 @@ app.enable_swagger(
     description="Order management for shop operators: orders, units by status, memos, stock, checkout intake.",
 )
 register_error_handlers(app)
+app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
 app.include_router(orders.router, prefix="/admin/orders")
 app.include_router(payment_routes.router, prefix="/admin/orders")
 app.include_router(stock.router, prefix="/admin/stock")
