@@ -208,3 +208,15 @@ def test_va_expiry_cancels_unpaid_orders_once(sandbox: PgSandbox, site_id: str) 
     except Exception as exc:
         problem = getattr(exc, "code", None)
     assert problem == "PAYMENT_NOT_PENDING"
+
+
+def test_callback_registration_is_recorded(site_id: str) -> None:
+    status, problem = admin("POST", "/admin/settings/payments/callback-registration", None, site_id)
+    assert status == 409 and problem["code"] == "NO_PG"
+    use_pg(site_id, cash_receipt_auto_issue=True)
+    status, body = admin("POST", "/admin/settings/payments/callback-registration", None, site_id)
+    assert status == 200
+    assert body["callback_url"].endswith("/webhooks/toss") and body["callback_registered_at"]
+    status, current = admin("GET", "/admin/settings", None, site_id)
+    assert current["payments"]["callback_registered_at"] == body["callback_registered_at"]
+    assert current["payments"]["cash_receipt_auto_issue"] is True
