@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core
+from bench import autoconfirm, core, payments
 from bench.common import local_dynamodb
 
 
@@ -13,6 +13,7 @@ def main(argv: list[str]) -> int:
     with local_dynamodb():
         core.requests_per_operation()
         autoconfirm.auto_confirm()
+        payments.callbacks()
     return 0
 
 

@@ -870,6 +870,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         hook = gw.local_hooks.get(parts[1] if len(parts) > 1 else "")
         if hook is not None:
             payload = json.loads(body or b"{}") if method != "GET" else {}
+            if isinstance(payload, dict) and len(parts) > 2:
+                payload.setdefault("_path", parts[2:])  # e.g. /_local/schedules/{LogicalId}
             self._send_json(200, hook(gw, payload))
             return
         self._send_json(404, {"message": "Not Found"})

@@ -81,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--ddb-port", type=int, default=8000, help="DynamoDB Local port (default 8000)")
     parser.add_argument("--s3-port", type=int, default=4566, help="S3 emulator port (default 4566)")
+    parser.add_argument("--pg-port", type=int, default=3100, help="PG sandbox port (default 3100)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help=f"table name (default {DEFAULT_TABLE})")
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
@@ -140,6 +141,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     _check_port(args.ddb_port, "DynamoDB Local", "--ddb-port")
     _check_port(args.s3_port, "the S3 emulator", "--s3-port")
     _check_port(args.port, "the API gateway", "--port")
+    _check_port(args.pg_port, "the PG sandbox", "--pg-port")
 
     ddb_endpoint = f"http://127.0.0.1:{args.ddb_port}"
     s3_endpoint = f"http://127.0.0.1:{args.s3_port}"
@@ -147,7 +149,10 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
     # Parse the template first: a broken template should fail before anything starts.
-    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port)
+    from oms_local.pg_sandbox import PgSandbox
+
+    pg_sandbox = PgSandbox(host=args.host, port=args.pg_port)
+    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port, env=pg_sandbox.env())
     gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
@@ -172,6 +177,18 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
         raise StartupError(f"the API gateway cannot listen on {args.host}:{args.port}: {exc}") from exc
     cleanups.append(("API gateway", gateway.stop))
 
+    from oms_local.scheduler import Scheduler
+
+    scheduler = Scheduler(gateway).start()
+    cleanups.append(("scheduler", scheduler.stop))
+    pg_sandbox.gateway_url = gateway.url
+    try:
+        pg_sandbox.start()
+    except OSError as exc:
+        raise StartupError(f"the PG sandbox cannot listen on {args.host}:{args.pg_port}: {exc}") from exc
+    cleanups.append(("PG sandbox", pg_sandbox.stop))
+    schedules = ", ".join(f"{s.function} {s.expression}" for s in scheduler.schedules) or "none"
+
     admin = tokens.mint_admin_token(args.site)
     service = tokens.service_token()
     url = gateway.url
@@ -188,6 +205,8 @@ OMS local stack is up (Ctrl-C to stop)
   S3 emulator        {s3_endpoint}   (buckets: {", ".join(buckets) or "none"})
   Demo data          site {args.site}: {seeded}
   JWKS               {url}/.well-known/jwks.json
+  PG sandbox         {pg_sandbox.url}   (Toss style /toss, PortOne style /portone, controls /_sandbox)
+  Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
   Routes
 {routes}

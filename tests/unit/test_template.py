@@ -141,7 +141,7 @@ def test_orders_function_routes_and_authorizers(tpl: dict[str, Any]) -> None:
 
 def test_orders_function_least_privilege(tpl: dict[str, Any]) -> None:
     policies = _res(tpl, "OrdersFunction")["Properties"]["Policies"]
-    statements = [s for p in policies for s in p["Statement"]]
+    statements = [s for p in policies for s in p["Statement"] if s.get("Sid") == "OmsTableReadWrite"]
     actions = {a for s in statements for a in s["Action"]}
     assert actions == {
         "dynamodb:GetItem",
@@ -178,3 +178,21 @@ def test_loader_handles_all_short_tags(tmp_path: Path) -> None:
     assert d["E"] == {"Fn::If": ["Cond", 1, 2]}
     assert d["F"] == {"Fn::Select": [0, {"Fn::GetAZs": ""}]}
     assert d["G"] == {"Condition": "IsProd"}
+
+
+def test_payment_functions(tpl: dict[str, Any]) -> None:
+    hooks = _res(tpl, "WebhooksFunction")["Properties"]
+    assert hooks["CodeUri"] == "functions/webhooks/"
+    assert hooks["Handler"] == "webhooks_api.app.lambda_handler"
+    ev = hooks["Events"]["PgCallback"]["Properties"]
+    assert (ev["Method"], ev["Path"], ev["Auth"]["Authorizer"]) == ("POST", "/webhooks/{provider}", "NONE")
+    assert "build-WebhooksFunction:" in (REPO_ROOT / "functions" / "webhooks" / "Makefile").read_text()
+    expiry = _res(tpl, "VaExpiryFunction")["Properties"]
+    assert expiry["Handler"] == "scheduled_fn.va_expiry.lambda_handler"
+    assert expiry["Events"]["Every10Minutes"] == {"Type": "Schedule", "Properties": {
+        "Schedule": "rate(10 minutes)", "Description": "virtual-account expiry"}}
+    for name in ("WebhooksFunction", "VaExpiryFunction", "OrdersFunction"):
+        actions = {a for p in _res(tpl, name)["Properties"]["Policies"] for s in p["Statement"] for a in s["Action"]}
+        assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
+    secrets_env = hooks["Environment"]["Variables"]
+    assert secrets_env["PORTONE_WEBHOOK_SECRET_PARAM"] == {"Fn::Sub": "${PgParameterPath}/portone/webhook-secret"}

@@ -61,6 +61,12 @@ class VirtualAccountIn(Strict):
     due_at: datetime
 
 
+class CashReceiptRequestIn(Strict):
+    type: Literal["소득공제", "지출증빙"] = "소득공제"
+    identity_number: str = Field(min_length=8, max_length=20, pattern=r"^[0-9\-]+$",
+                                 description="phone, cash-receipt card or business registration number")
+
+
 class PaymentIn(Strict):
     method: PaymentMethod
     amount: Won
@@ -68,11 +74,22 @@ class PaymentIn(Strict):
     pg_payment_key: str | None = Field(default=None, max_length=200)
     paid_at: datetime | None = None
     virtual_account: VirtualAccountIn | None = None
+    pg_order_id: str | None = Field(
+        default=None, min_length=6, max_length=64, pattern=r"^[A-Za-z0-9_\-:.=]+$",
+        description="the merchant order/payment id the PG knows this payment by (Toss orderId, PortOne paymentId)")
+    deposit_secret: str | None = Field(
+        default=None, min_length=8, max_length=200, repr=False,
+        description="the PG's deposit-callback secret of the virtual account (stored, never returned)")
+    cash_receipt: CashReceiptRequestIn | None = Field(default=None, description="현금영수증 신청 (at checkout)")
 
     @model_validator(mode="after")
     def _va(self) -> PaymentIn:
         if self.method is PaymentMethod.VIRTUAL_ACCOUNT and self.virtual_account is None:
             raise ValueError("virtual_account is required when method is virtual_account")
+        if (self.deposit_secret or self.pg_order_id) and not self.provider:
+            raise ValueError("provider is required with pg_order_id / deposit_secret")
+        if self.deposit_secret and not self.pg_order_id:
+            raise ValueError("pg_order_id is required with deposit_secret")
         return self
 
 

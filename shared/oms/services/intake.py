@@ -20,10 +20,12 @@ from oms.domain.order import (
     mark_paid,
     stock_keys_for,
 )
+from oms.domain.payments import mask_identity
 from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import effects
 from oms.store import keys, orders, stock
+from oms.store import payments as pay_store
 from oms.store.table import client, key, load, table_name
 
 #: Payment methods whose money arrives later (a deposit): the order waits in payment_pending.
@@ -151,6 +153,7 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
             if va else None
         ),
     }
+    _payment_extras(site_id, order_id, payment_id, created_at, pay, payment, write)
     write.add(orders.put(payment))
     if paid:
         order.paid_total = pay.amount
@@ -173,10 +176,27 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
     try:
         orders.create(order, events, write)
     except DomainError as exc:
-        if exc.code == "DUPLICATE_CHECKOUT":
+        if exc.code in ("DUPLICATE_CHECKOUT", "PG_ORDER_ID_IN_USE"):
             first = existing_checkout(site_id, body.checkout_id)
             if first:
                 return first, False
         raise
     return order_id, True
 
+
+
+def _payment_extras(site_id: str, order_id: str, payment_id: str, created_at: str, pay: Any,
+                    payment: dict[str, Any], write: orders.Write) -> None:
+    """PG ids, the deposit-callback secret (only in the PG reference item, never returned) and the
+    buyer's cash-receipt request (full identity number in its own item; the payment shows it masked)."""
+    if pay.pg_order_id:
+        payment["pg_order_id"] = pay.pg_order_id
+        ref = pay_store.ref_item(str(pay.provider), pay.pg_order_id, site_id, order_id, payment_id,
+                                 pay.deposit_secret)
+        ref["created_at"] = created_at
+        write.add(*pay_store.ref_put_action(ref))
+    if pay.cash_receipt:
+        payment["cash_receipt_request"] = {"type": pay.cash_receipt.type,
+                                           "identity_number": mask_identity(pay.cash_receipt.identity_number)}
+        write.add(orders.put(pay_store.receipt_request_item(site_id, order_id, payment_id, pay.cash_receipt.type,
+                                                            pay.cash_receipt.identity_number)))

@@ -103,7 +103,16 @@ def header_item(order: Order) -> Item:
         "shipping_fee_cod": order.shipping_fee_cod,
         "payment_due_at": order.payment_due_at,
         "checkout_id": order.checkout_id,
+        **va_due_keys(order),
     }
+
+
+def va_due_keys(order: Order) -> dict[str, str]:
+    """Sparse GSI3 keys: present only while the order waits for a deposit that has a due date."""
+    if order.payment_due_at and any(line.status is Status.PAYMENT_PENDING for line in order.lines):
+        return {"GSI3PK": keys.va_due_gsi_pk(order.order_id),
+                "GSI3SK": keys.va_due_sk(order.payment_due_at, order.site_id, order.order_id)}
+    return {}
 
 
 def line_item(order: Order, line: Line) -> Item:

@@ -128,3 +128,36 @@ def job_pk(name: str) -> str:
 
 def guest_attempts_pk(site_id: str, order_id: str) -> str:
     return f"S#{site_id}#GUESTAUTH#{order_id}"
+
+
+# ---- payments ------------------------------------------------------------------------------------
+VA_DUE_SHARDS = 8
+PG_REF_SK = "REF"
+
+
+def pg_ref_pk(provider: str, pg_order_id: str) -> str:
+    """The PG's order/payment id -> our site, order and payment (callbacks carry no tenant)."""
+    return f"PGREF#{provider}#{pg_order_id}"
+
+
+def va_due_gsi_pk(order_id: str) -> str:
+    """Sparse GSI3 partition of orders waiting for a virtual-account deposit (sharded by order)."""
+    return f"DUE#VAEXP#{zlib.crc32(order_id.encode()) % VA_DUE_SHARDS}"
+
+
+def va_due_gsi_pk_shard(shard: int) -> str:
+    return f"DUE#VAEXP#{shard}"
+
+
+def va_due_sk(due_at: str, site_id: str, order_id: str) -> str:
+    return f"{due_at}#{site_id}#{order_id}"
+
+
+def pg_log_pk(provider: str, kst_day: str) -> str:
+    """Callbacks that matched no order (or came for a settled payment), per provider and KST day."""
+    return f"PGLOG#{provider}#{kst_day}"
+
+
+def idempotency_pk(scope: str, shard: int) -> str:
+    """Partition of Powertools idempotency records (static per persistence layer, sharded)."""
+    return f"IDEMP#{scope}#{shard}"

@@ -1,0 +1,1 @@
+"""PG and virtual-account callbacks (no JWT: each callback is authenticated on its own)."""

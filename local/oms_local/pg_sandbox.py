@@ -1,0 +1,514 @@
+"""A local PG sandbox: the parts of a Toss-Payments-style and a PortOne-V2-style API the OMS uses,
+plus controls that make the PG call us back as a real one would.
+
+PG API (what the adapters in ``oms.integrations.pg`` call):
+
+- Toss style under ``/toss`` (``Authorization: Basic base64(<secret key>:)``):
+  ``POST /v1/virtual-accounts`` (issue; answers the payment with its deposit-callback ``secret``),
+  ``GET /v1/payments/{paymentKey}``, ``GET /v1/payments/orders/{orderId}``,
+  ``POST /v1/payments/{paymentKey}/cancel`` (``cancelAmount`` omitted = full; virtual accounts: full
+  only, ``refundReceiveAccount`` required), ``POST /v1/cash-receipts``, ``POST /v1/cash-receipts/{key}/cancel``.
+- PortOne V2 style under ``/portone`` (``Authorization: PortOne <API secret>``):
+  ``POST /payments/{paymentId}/instant`` (issue a virtual account), ``GET /payments/{paymentId}``,
+  ``POST /payments/{paymentId}/cancel``, ``POST /cash-receipts``, ``POST /payments/{paymentId}/cash-receipt/cancel``.
+
+Controls (``/_sandbox``, JSON):
+
+- ``POST /_sandbox/deposit`` ``{"provider", "payment_key" | "order_id", "mode", "copies"}``: the buyer
+  deposits; the sandbox sends the callback to the gateway (``/webhooks/<provider>``). ``mode``:
+  ``genuine`` (default), ``forged`` (wrong secret / signature), ``stale`` (an old event: Toss
+  ``createdAt`` a day back, PortOne timestamp 10 minutes back, correctly signed), ``replay`` (the last
+  genuine callback again, byte for byte), ``duplicate`` (``copies`` identical genuine callbacks at once).
+  Answers what the gateway answered to each.
+- ``POST /_sandbox/deposit-error`` ``{"payment_key"}`` (Toss style): the bank takes the deposit back.
+- ``POST /_sandbox/payments`` ``{"provider", "order_id", "amount", "method"}``: a completed card payment.
+- ``GET /_sandbox/payments``: every payment the sandbox holds.
+
+Cash receipts fail (as a PG would, with its reason) for identity numbers starting with ``000``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+import urllib.parse
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+
+from oms.integrations.pg import standard_webhooks
+
+KST = timezone(timedelta(hours=9))
+
+DEV_TOSS_SECRET_KEY = "test_sk_oms_local_sandbox"
+DEV_PORTONE_API_SECRET = "oms-local-portone-api-secret"
+DEV_PORTONE_STORE_ID = "store-oms-local"
+DEV_PORTONE_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"oms-local-portone-webhook-key-32").decode()
+FORGED_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"not-the-secret-of-this-store-xx!").decode()
+
+
+def _kst_naive(dt: datetime) -> str:
+    """Toss writes callback times as KST without an offset."""
+    return dt.astimezone(KST).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def _kst(dt: datetime) -> str:
+    return dt.astimezone(KST).isoformat(timespec="seconds")
+
+
+class SandboxError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class SandboxPayment:
+    provider: str
+    key: str  # Toss paymentKey / PortOne paymentId
+    order_id: str  # Toss orderId / PortOne paymentId
+    amount: int
+    method: str  # virtual_account | card
+    status: str  # provider's own status name
+    order_name: str = ""
+    secret: str | None = None
+    account_no: str | None = None
+    bank: str = "신한"
+    holder: str = ""
+    due_at: datetime | None = None
+    requested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    approved_at: datetime | None = None
+    cancels: list[dict[str, Any]] = field(default_factory=list)
+    receipts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def cancelled(self) -> int:
+        return sum(int(c["amount"]) for c in self.cancels)
+
+    def toss(self) -> dict[str, Any]:
+        return {
+            "mId": "tosspayments", "version": "2022-11-16", "paymentKey": self.key, "orderId": self.order_id,
+            "orderName": self.order_name, "status": self.status,
+            "method": "가상계좌" if self.method == "virtual_account" else "카드",
+            "totalAmount": self.amount, "balanceAmount": self.amount - self.cancelled,
+            "requestedAt": _kst(self.requested_at),
+            "approvedAt": _kst(self.approved_at) if self.approved_at else None,
+            "lastTransactionKey": self.cancels[-1]["key"] if self.cancels else (
+                f"tx-{self.key}-paid" if self.approved_at else None),
+            "secret": self.secret,
+            "virtualAccount": {
+                "accountNumber": self.account_no, "bankCode": "88", "bank": self.bank, "customerName": self.holder,
+                "dueDate": _kst(self.due_at) if self.due_at else None, "accountType": "일반",
+            } if self.method == "virtual_account" else None,
+            "cancels": [{"transactionKey": c["key"], "cancelAmount": c["amount"], "cancelReason": c["reason"],
+                         "canceledAt": _kst(c["at"])} for c in self.cancels] or None,
+        }
+
+    def portone(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "status": self.status, "id": self.key, "transactionId": f"tx-{self.key}", "storeId": DEV_PORTONE_STORE_ID,
+            "orderName": self.order_name, "requestedAt": self.requested_at.isoformat(),
+            "amount": {"total": self.amount, "paid": self.amount if self.approved_at else 0,
+                       "cancelled": self.cancelled},
+            "currency": "KRW",
+            "method": {"type": "PaymentMethodVirtualAccount", "bank": "SHINHAN", "accountNumber": self.account_no,
+                       "remitteeName": self.holder,
+                       "expiredAt": self.due_at.isoformat() if self.due_at else None}
+            if self.method == "virtual_account" else {"type": "PaymentMethodCard"},
+        }
+        if self.approved_at:
+            out["paidAt"] = self.approved_at.isoformat()
+        if self.cancels:
+            out["cancellations"] = [{"status": "SUCCEEDED", "id": c["key"], "totalAmount": c["amount"],
+                                     "reason": c["reason"], "cancelledAt": c["at"].isoformat()} for c in self.cancels]
+        return out
+
+
+TOSS_STATUS = {"waiting": "WAITING_FOR_DEPOSIT", "paid": "DONE", "cancelled": "CANCELED",
+               "partial": "PARTIAL_CANCELED"}
+PORTONE_STATUS = {"waiting": "VIRTUAL_ACCOUNT_ISSUED", "paid": "PAID", "cancelled": "CANCELLED",
+                  "partial": "PARTIAL_CANCELLED"}
+
+
+class PgSandbox:
+    """The sandbox; ``start()`` serves in a background thread. Also usable in-process by tests."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, gateway_url: str | None = None,
+                 toss_secret_key: str = DEV_TOSS_SECRET_KEY, portone_api_secret: str = DEV_PORTONE_API_SECRET,
+                 portone_webhook_secret: str = DEV_PORTONE_WEBHOOK_SECRET, cancel_callback_delay: float = 0.3) -> None:
+        self.host, self.port = host, port
+        self.gateway_url = gateway_url
+        self.toss_secret_key = toss_secret_key
+        self.portone_api_secret = portone_api_secret
+        self.portone_webhook_secret = portone_webhook_secret
+        self.cancel_callback_delay = cancel_callback_delay
+        self.payments: dict[tuple[str, str], SandboxPayment] = {}
+        self.by_order: dict[tuple[str, str], str] = {}
+        self.last_callback: dict[str, tuple[dict[str, str], bytes]] = {}
+        self._lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._account_seq = 0
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """What the functions need to talk to this sandbox (locally in place of SSM parameters)."""
+        return {
+            "TOSS_API_BASE": f"{self.url}/toss", "TOSS_SECRET_KEY": self.toss_secret_key,
+            "PORTONE_API_BASE": f"{self.url}/portone", "PORTONE_API_SECRET": self.portone_api_secret,
+            "PORTONE_WEBHOOK_SECRET": self.portone_webhook_secret, "PORTONE_STORE_ID": DEV_PORTONE_STORE_ID,
+        }
+
+    def start(self) -> PgSandbox:
+        handler = type("_BoundSandboxHandler", (_Handler,), {"sandbox": self})
+        self._server = ThreadingHTTPServer((self.host, self.port), handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, name="pg-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    # ------------------------------------------------------------------ PG behaviour
+    def _status_name(self, p: SandboxPayment, state: str) -> str:
+        return (TOSS_STATUS if p.provider == "toss" else PORTONE_STATUS)[state]
+
+    def issue_virtual_account(self, provider: str, order_id: str, amount: int, *, order_name: str = "",
+                              holder: str = "", valid_hours: int = 72) -> SandboxPayment:
+        with self._lock:
+            if (provider, order_id) in self.by_order:
+                raise SandboxError(400, "DUPLICATED_ORDER_ID", "이미 사용된 주문번호입니다.")
+            self._account_seq += 1
+            key = order_id if provider == "portone" else "tviva" + uuid.uuid4().hex[:20]
+            p = SandboxPayment(
+                provider=provider, key=key, order_id=order_id, amount=amount, method="virtual_account",
+                status="", order_name=order_name, secret=secrets.token_urlsafe(18),
+                account_no=f"X{int(time.time()) % 100000:05d}{self._account_seq:07d}", holder=holder or "구매자",
+                due_at=datetime.now(UTC) + timedelta(hours=valid_hours),
+            )
+            p.status = self._status_name(p, "waiting")
+            self.payments[(provider, key)] = p
+            self.by_order[(provider, order_id)] = key
+            return p
+
+    def create_paid(self, provider: str, order_id: str, amount: int, method: str = "card") -> SandboxPayment:
+        with self._lock:
+            key = order_id if provider == "portone" else "tpay" + uuid.uuid4().hex[:20]
+            p = SandboxPayment(provider=provider, key=key, order_id=order_id, amount=amount, method=method,
+                               status="", approved_at=datetime.now(UTC))
+            p.status = self._status_name(p, "paid")
+            self.payments[(provider, key)] = p
+            self.by_order[(provider, order_id)] = key
+            return p
+
+    def find(self, provider: str, key: str | None = None, order_id: str | None = None) -> SandboxPayment:
+        with self._lock:
+            if key is None and order_id is not None:
+                key = self.by_order.get((provider, order_id))
+            p = self.payments.get((provider, key or ""))
+        if p is None:
+            raise SandboxError(404, "NOT_FOUND_PAYMENT", "존재하지 않는 결제 정보 입니다.")
+        return p
+
+    def cancel(self, provider: str, key: str, amount: int | None, reason: str,
+               refund_account: dict[str, Any] | None) -> SandboxPayment:
+        with self._lock:
+            p = self.find(provider, key)
+            if not p.approved_at:
+                if p.method == "virtual_account":  # cancel an unpaid account
+                    p.status = self._status_name(p, "cancelled")
+                    return p
+                raise SandboxError(400, "NOT_CANCELABLE_PAYMENT", "취소할 수 없는 결제입니다.")
+            remaining = p.amount - p.cancelled
+            amount = remaining if amount is None else amount
+            if amount <= 0 or amount > remaining:
+                raise SandboxError(400, "NOT_CANCELABLE_AMOUNT", "취소할 수 없는 금액입니다.")
+            if p.method == "virtual_account":
+                if amount != p.amount:
+                    raise SandboxError(400, "NOT_SUPPORTED_PARTIAL_CANCEL",
+                                       "가상계좌 결제는 전체 취소만 가능합니다.")
+                if not refund_account:
+                    raise SandboxError(400, "INVALID_REFUND_ACCOUNT_INFO", "환불 계좌 정보가 필요합니다.")
+            p.cancels.append({"key": f"cx-{uuid.uuid4().hex[:16]}", "amount": amount, "reason": reason,
+                              "at": datetime.now(UTC)})
+            p.status = self._status_name(p, "cancelled" if p.cancelled >= p.amount else "partial")
+            return p
+
+    def issue_receipt(self, provider: str, key: str | None, order_id: str | None, amount: int,
+                      identity: str) -> dict[str, Any]:
+        p = self.find(provider, key, order_id)
+        if identity.replace("-", "").startswith("000"):
+            raise SandboxError(400, "INVALID_CUSTOMER_IDENTITY_NUMBER", "현금영수증 발급 번호가 올바르지 않습니다.")
+        if amount > p.amount - p.cancelled:
+            raise SandboxError(400, "INVALID_AMOUNT", "발급 금액이 결제 금액보다 큽니다.")
+        receipt: dict[str, Any] = {"receiptKey": "rcpt" + uuid.uuid4().hex[:16],
+                                   "issueNumber": f"{secrets.randbelow(10**9):09d}", "issueStatus": "COMPLETED",
+                                   "amount": amount, "requestedAt": _kst(datetime.now(UTC))}
+        with self._lock:
+            p.receipts[receipt["receiptKey"]] = receipt
+        return receipt
+
+    def cancel_receipt(self, provider: str, receipt_key: str | None, payment_key: str | None) -> dict[str, Any]:
+        with self._lock:
+            for p in self.payments.values():
+                if p.provider != provider:
+                    continue
+                for rk, r in p.receipts.items():
+                    if rk == receipt_key or (payment_key and p.key == payment_key):
+                        r["issueStatus"] = "CANCELED"
+                        r["canceledAt"] = _kst(datetime.now(UTC))
+                        return r
+        raise SandboxError(404, "NOT_FOUND_CASH_RECEIPT", "현금영수증을 찾을 수 없습니다.")
+
+    # ------------------------------------------------------------------ callbacks
+    def callback(self, provider: str, p: SandboxPayment, mode: str = "genuine", *,
+                 status: str | None = None, now: datetime | None = None) -> tuple[dict[str, str], bytes]:
+        """The HTTP headers and body of a callback about ``p`` (not sent)."""
+        now = now or datetime.now(UTC)
+        if provider == "toss":
+            created = now - timedelta(days=1) if mode == "stale" else now
+            st = status or p.status
+            body = {"createdAt": _kst_naive(created), "secret": p.secret if mode != "forged" else "forged-secret",
+                    "status": st, "transactionKey": f"tx-{p.key}-{st.lower()}", "orderId": p.order_id}
+            return {"content-type": "application/json"}, json.dumps(body).encode()
+        typ = status or {"PAID": "Transaction.Paid", "CANCELLED": "Transaction.Cancelled",
+                         "PARTIAL_CANCELLED": "Transaction.PartialCancelled"}.get(p.status,
+                                                                                  "Transaction.VirtualAccountIssued")
+        ts = int((now - timedelta(minutes=10)).timestamp()) if mode == "stale" else int(now.timestamp())
+        data: dict[str, Any] = {"paymentId": p.key, "storeId": DEV_PORTONE_STORE_ID, "transactionId": f"tx-{p.key}"}
+        if p.cancels and typ != "Transaction.Paid":
+            data["cancellationId"] = p.cancels[-1]["key"]
+        raw = json.dumps({"type": typ, "timestamp": datetime.fromtimestamp(ts, UTC).isoformat(), "data": data},
+                         separators=(",", ":")).encode()
+        msg_id = f"msg_{uuid.uuid4().hex}"
+        secret = self.portone_webhook_secret if mode != "forged" else FORGED_WEBHOOK_SECRET
+        headers = {"content-type": "application/json", "webhook-id": msg_id, "webhook-timestamp": str(ts),
+                   "webhook-signature": standard_webhooks.sign(secret, msg_id, ts, raw)}
+        return headers, raw
+
+    def send(self, provider: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+        if not self.gateway_url:
+            raise SandboxError(409, "NO_GATEWAY", "callback target (gateway URL) is not configured")
+        try:
+            r = httpx.post(f"{self.gateway_url}/webhooks/{provider}", headers=headers, content=body, timeout=30)
+        except httpx.HTTPError as exc:
+            return {"status": 0, "error": str(exc)}
+        try:
+            answer = r.json()
+        except ValueError:
+            answer = r.text
+        return {"status": r.status_code, "body": answer}
+
+    def deposited(self, p: SandboxPayment) -> SandboxPayment:
+        """The buyer paid into the account (the PG's state; no callback is sent)."""
+        with self._lock:
+            if not p.approved_at:
+                p.approved_at = datetime.now(UTC)
+                p.status = self._status_name(p, "paid")
+        return p
+
+    def deposit(self, provider: str, key: str | None = None, order_id: str | None = None,
+                mode: str = "genuine", copies: int = 1) -> dict[str, Any]:
+        p = self.find(provider, key, order_id)
+        if mode == "replay":
+            if provider not in self.last_callback:
+                raise SandboxError(409, "NOTHING_TO_REPLAY", "no genuine callback was sent yet")
+            headers, body = self.last_callback[provider]
+            return {"payment_key": p.key, "mode": mode, "sent": [self.send(provider, headers, body)]}
+        if mode in ("genuine", "duplicate"):
+            self.deposited(p)
+        headers, body = self.callback(provider, p, mode if mode != "duplicate" else "genuine")
+        if mode in ("genuine", "duplicate"):
+            self.last_callback[provider] = (headers, body)
+        n = max(1, copies) if mode == "duplicate" else 1
+        with ThreadPoolExecutor(max_workers=min(n, 16)) as pool:
+            sent = list(pool.map(lambda _: self.send(provider, headers, body), range(n)))
+        return {"payment_key": p.key, "order_id": p.order_id, "mode": mode, "sent": sent}
+
+    def deposit_error(self, key: str) -> dict[str, Any]:
+        p = self.find("toss", key)
+        with self._lock:
+            p.approved_at = None
+            p.status = "WAITING_FOR_DEPOSIT"
+        headers, body = self.callback("toss", p, status="WAITING_FOR_DEPOSIT")
+        return {"payment_key": p.key, "sent": [self.send("toss", headers, body)]}
+
+    def _after_cancel(self, p: SandboxPayment) -> None:
+        """Like a real PG, tell the merchant about the cancel, a little later and asynchronously."""
+        if not self.gateway_url:
+            return
+
+        def later() -> None:
+            time.sleep(self.cancel_callback_delay)
+            if p.provider == "toss":
+                body = json.dumps({"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": _kst_naive(datetime.now(UTC)),
+                                   "data": p.toss()}).encode()
+                self.send("toss", {"content-type": "application/json"}, body)
+            else:
+                headers, raw = self.callback("portone", p)
+                self.send("portone", headers, raw)
+
+        threading.Thread(target=later, daemon=True).start()
+
+
+# ---------------------------------------------------------------------------- HTTP
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sandbox: PgSandbox
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_GET
+
+    def _json(self, status: int, payload: Any) -> None:
+        body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json; charset=utf-8")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _body(self) -> dict[str, Any]:
+        n = int(self.headers.get("content-length") or 0)
+        if not n:
+            return {}
+        data = json.loads(self.rfile.read(n) or b"{}")
+        return data if isinstance(data, dict) else {}
+
+    def _handle(self) -> None:
+        sb = self.sandbox
+        path = urllib.parse.urlsplit(self.path).path
+        parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
+        try:
+            body = self._body() if self.command == "POST" else {}
+            if parts[0] == "_sandbox":
+                self._json(200, self._control(sb, parts[1:], body))
+            elif parts[0] == "toss":
+                self._auth(f"Basic {base64.b64encode(f'{sb.toss_secret_key}:'.encode()).decode()}")
+                self._json(200, self._toss(sb, parts[1:], body))
+            elif parts[0] == "portone":
+                self._auth(f"PortOne {sb.portone_api_secret}")
+                self._json(200, self._portone(sb, parts[1:], body))
+            else:
+                raise SandboxError(404, "NOT_FOUND", "no such path")
+        except SandboxError as exc:
+            key = "code" if parts[:1] != ["portone"] else "type"
+            self._json(exc.status, {key: exc.code, "message": exc.message})
+        except (ValueError, KeyError, TypeError) as exc:
+            self._json(400, {"code": "INVALID_REQUEST", "message": str(exc)})
+
+    def _auth(self, expected: str) -> None:
+        if self.headers.get("authorization") != expected:
+            raise SandboxError(401, "UNAUTHORIZED_KEY", "인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.")
+
+    def _control(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:
+        if parts == ["deposit"] and self.command == "POST":
+            return sb.deposit(str(body.get("provider", "toss")), body.get("payment_key"), body.get("order_id"),
+                              str(body.get("mode", "genuine")), int(body.get("copies", 1)))
+        if parts == ["deposit-error"] and self.command == "POST":
+            return sb.deposit_error(str(body["payment_key"]))
+        if parts == ["payments"] and self.command == "POST":
+            p = sb.create_paid(str(body.get("provider", "toss")), str(body["order_id"]), int(body["amount"]),
+                               str(body.get("method", "card")))
+            return p.toss() if p.provider == "toss" else p.portone()
+        if parts == ["payments"]:
+            return [p.toss() if p.provider == "toss" else p.portone() for p in sb.payments.values()]
+        raise SandboxError(404, "NOT_FOUND", "no such control")
+
+    def _toss(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:
+        post = self.command == "POST"
+        if parts == ["v1", "virtual-accounts"] and post:
+            return sb.issue_virtual_account("toss", str(body["orderId"]), int(body["amount"]),
+                                            order_name=str(body.get("orderName", "")),
+                                            holder=str(body.get("customerName", "")),
+                                            valid_hours=int(body.get("validHours", 72))).toss()
+        if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[2] == "orders" and not post:
+            return sb.find("toss", order_id=parts[3]).toss()
+        if parts[:2] == ["v1", "payments"] and len(parts) == 3 and not post:
+            return sb.find("toss", parts[2]).toss()
+        if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "cancel" and post:
+            amount = body.get("cancelAmount")
+            p = sb.cancel("toss", parts[2], int(amount) if amount is not None else None,
+                          str(body.get("cancelReason", "")), body.get("refundReceiveAccount"))
+            sb._after_cancel(p)
+            return p.toss()
+        if parts == ["v1", "cash-receipts"] and post:
+            return sb.issue_receipt("toss", None, str(body["orderId"]), int(body["amount"]),
+                                    str(body["customerIdentityNumber"]))
+        if parts[:2] == ["v1", "cash-receipts"] and len(parts) == 4 and parts[3] == "cancel" and post:
+            return sb.cancel_receipt("toss", parts[2], None)
+        raise SandboxError(404, "NOT_FOUND", "no such Toss-style endpoint")
+
+    def _portone(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:
+        post = self.command == "POST"
+        if parts[:1] == ["payments"] and len(parts) == 3 and parts[2] == "instant" and post:
+            amount = body.get("amount")
+            total = int(amount["total"] if isinstance(amount, dict) else amount or 0)
+            p = sb.issue_virtual_account("portone", parts[1], total, order_name=str(body.get("orderName", "")),
+                                         holder=str((body.get("customer") or {}).get("name", "")))
+            return {"payment": {"transactionId": f"tx-{p.key}", "paymentId": p.key}, **p.portone()}
+        if parts[:1] == ["payments"] and len(parts) == 2 and not post:
+            return sb.find("portone", parts[1]).portone()
+        if parts[:1] == ["payments"] and len(parts) == 3 and parts[2] == "cancel" and post:
+            amount = body.get("amount")
+            p = sb.cancel("portone", parts[1], int(amount) if amount is not None else None,
+                          str(body.get("reason", "")), body.get("refundAccount"))
+            sb._after_cancel(p)
+            c = p.cancels[-1] if p.cancels else {}
+            return {"cancellation": {"status": "SUCCEEDED", "id": c.get("key"), "totalAmount": c.get("amount")}}
+        if parts == ["cash-receipts"] and post:
+            r = sb.issue_receipt("portone", str(body["paymentId"]), None, int(body["amount"]["total"]),
+                                 str((body.get("customer") or {}).get("identityNumber", "")))
+            return {"cashReceipt": {"issueNumber": r["issueNumber"], "issuedAt": datetime.now(UTC).isoformat()}}
+        if parts[:1] == ["payments"] and parts[2:] == ["cash-receipt", "cancel"] and post:
+            sb.cancel_receipt("portone", None, parts[1])
+            return {"cancelledAt": datetime.now(UTC).isoformat()}
+        raise SandboxError(404, "NOT_FOUND", "no such PortOne-style endpoint")
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - manual use
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m oms_local.pg_sandbox")
+    parser.add_argument("--port", type=int, default=3100)
+    parser.add_argument("--gateway", default="http://127.0.0.1:3000")
+    args = parser.parse_args(argv)
+    sb = PgSandbox(port=args.port, gateway_url=args.gateway).start()
+    print(f"PG sandbox on {sb.url} -> callbacks to {args.gateway}")
+    stop: Callable[[], None] = sb.stop
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        stop()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

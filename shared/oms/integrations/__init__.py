@@ -1,0 +1,1 @@
+"""Ports (protocols) and adapters for external systems: PG, SMS, couriers."""

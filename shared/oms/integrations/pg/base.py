@@ -1,0 +1,151 @@
+"""The PG port: what the order management needs from a payment gateway, whatever its API.
+
+Adapters turn a PG's webhook into a :class:`Notification` (after checking what can be checked from
+the request alone: signature, timestamp, shape) and answer look-ups, cancels and cash receipts with
+the normalised types below. Times are UTC ISO-8601 (``oms.domain.clock.iso``), money int KRW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from oms.domain.clock import KST, iso
+
+#: Normalised payment states (every PG maps its own names onto these).
+PgStatus = Literal["waiting", "paid", "cancelled", "partial_cancelled", "expired", "failed", "unknown"]
+NotificationKind = Literal["deposit", "status", "va_issued", "other"]
+CashReceiptType = Literal["소득공제", "지출증빙"]
+
+
+class PgError(Exception):
+    """The PG answered with an error (``code``/``message`` as the PG gave them) or could not be reached."""
+
+    def __init__(self, code: str, message: str, *, retryable: bool = False, status: int | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.status = status
+
+
+class WebhookRejected(Exception):
+    """The callback is not genuine (bad signature/secret) or not current (stale timestamp)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class PgCancel:
+    """One cancellation (refund) the PG made; ``key`` is the PG's id for it (idempotency of refunds)."""
+
+    key: str
+    amount: int
+    at: str
+    reason: str = ""
+
+
+@dataclass
+class PgPayment:
+    """A payment as the PG sees it now (from a look-up or a cancel)."""
+
+    provider: str
+    payment_key: str
+    pg_order_id: str
+    status: PgStatus
+    amount: int
+    paid_at: str | None = None
+    method: str | None = None
+    cancels: list[PgCancel] = field(default_factory=list)
+
+    @property
+    def cancelled_amount(self) -> int:
+        return sum(c.amount for c in self.cancels)
+
+
+@dataclass
+class Notification:
+    """A webhook, parsed. ``identity`` is the provider's event identity (the idempotency key).
+
+    ``presented_secret`` is set for deposit callbacks that authenticate with the per-account secret
+    (checked by the service against the secret stored when the account was issued);
+    ``needs_lookup`` means the body is a hint only and the truth comes from :meth:`PaymentGateway.get_payment`.
+    """
+
+    provider: str
+    kind: NotificationKind
+    identity: str
+    pg_order_id: str | None
+    payment_key: str | None
+    status: PgStatus
+    occurred_at: str
+    event_type: str
+    needs_lookup: bool = False
+    presented_secret: str | None = None
+    transaction_key: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CashReceiptResult:
+    status: Literal["issued", "failed", "cancelled"]
+    receipt_key: str | None = None
+    issue_number: str | None = None
+    failure_reason: str | None = None
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundAccount:
+    bank: str
+    account_no: str
+    holder: str
+
+
+class PaymentGateway(Protocol):
+    """One PG. Adapters: :mod:`oms.integrations.pg.toss`, :mod:`oms.integrations.pg.portone`."""
+
+    name: str
+    display_name: str
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        """Parse and authenticate what can be authenticated from the request; raise WebhookRejected."""
+        ...
+
+    def get_payment(self, payment_key: str) -> PgPayment: ...
+
+    def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
+               refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
+        """Cancel (refund) ``amount`` (None = the whole remaining amount)."""
+        ...
+
+    def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
+                           receipt_type: CashReceiptType, identity_number: str) -> CashReceiptResult: ...
+
+    def cancel_cash_receipt(self, *, payment_key: str, receipt_key: str,
+                            amount: int | None = None) -> CashReceiptResult:
+        ...
+
+
+def pg_time(value: str | None) -> str | None:
+    """A PG timestamp as UTC ISO; a time without offset is KST (how Korean PGs write it)."""
+    if not value:
+        return None
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=KST)
+    return iso(dt)
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """Case-insensitive header look-up (API Gateway lower-cases, tests may not)."""
+    name = name.lower()
+    for k, v in headers.items():
+        if k.lower() == name:
+            return v
+    return None

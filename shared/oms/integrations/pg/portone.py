@@ -1,0 +1,159 @@
+"""PortOne V2 style adapter (``Authorization: PortOne <API secret>``).
+
+Webhooks follow Standard Webhooks (:mod:`oms.integrations.pg.standard_webhooks`): signed with a
+``whsec_`` secret (``PORTONE_WEBHOOK_SECRET``, comma-separated while a secret is rotated), ±5 minutes.
+Types handled: ``Transaction.Paid``, ``Transaction.VirtualAccountIssued``, ``Transaction.Cancelled``,
+``Transaction.PartialCancelled``. The body names the payment only; its state and amounts come from
+``GET /payments/{paymentId}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from oms.integrations.pg import config, standard_webhooks
+from oms.integrations.pg.base import (
+    CashReceiptResult,
+    CashReceiptType,
+    Notification,
+    NotificationKind,
+    PgCancel,
+    PgError,
+    PgPayment,
+    PgStatus,
+    RefundAccount,
+    WebhookRejected,
+    pg_time,
+)
+from oms.integrations.pg.http import call
+
+STATUS: dict[str, PgStatus] = {
+    "READY": "waiting",
+    "PENDING": "waiting",
+    "VIRTUAL_ACCOUNT_ISSUED": "waiting",
+    "PAID": "paid",
+    "CANCELLED": "cancelled",
+    "PARTIAL_CANCELLED": "partial_cancelled",
+    "FAILED": "failed",
+}
+
+EVENTS: dict[str, tuple[NotificationKind, PgStatus]] = {
+    "Transaction.Paid": ("status", "paid"),
+    "Transaction.VirtualAccountIssued": ("va_issued", "waiting"),
+    "Transaction.Cancelled": ("status", "cancelled"),
+    "Transaction.PartialCancelled": ("status", "partial_cancelled"),
+}
+
+RECEIPT_TYPES = {"소득공제": "PERSONAL", "지출증빙": "CORPORATE"}
+
+
+class PortOne:
+    name = "portone"
+    display_name = "포트원"
+
+    def __init__(self, base_url: str | None = None, api_secret: str | None = None,
+                 webhook_secrets: list[str] | None = None, store_id: str | None = None) -> None:
+        self._base_url = base_url
+        self._api_secret = api_secret
+        self._webhook_secrets = webhook_secrets
+        self._store_id = store_id
+
+    @property
+    def base_url(self) -> str:
+        return (self._base_url or config.required("PORTONE_API_BASE")).rstrip("/")
+
+    @property
+    def store_id(self) -> str | None:
+        return self._store_id or config.value("PORTONE_STORE_ID")
+
+    def _headers(self, idempotency_key: str | None = None) -> dict[str, str]:
+        out = {"authorization": f"PortOne {self._api_secret or config.required('PORTONE_API_SECRET')}"}
+        if idempotency_key:
+            out["idempotency-key"] = f'"{idempotency_key}"'
+        return out
+
+    # ---- webhooks ---------------------------------------------------------------------------------
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        secrets = self._webhook_secrets if self._webhook_secrets is not None \
+            else config.secrets_list("PORTONE_WEBHOOK_SECRET")
+        msg_id, _ = standard_webhooks.verify(secrets, headers, body, now)
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError as exc:
+            raise WebhookRejected("MALFORMED_BODY", str(exc)) from exc
+        if not isinstance(data, dict):
+            raise WebhookRejected("MALFORMED_BODY", "not an object")
+        event_type = str(data.get("type") or "")
+        payload: dict[str, Any] = data["data"] if isinstance(data.get("data"), dict) else {}
+        kind, status = EVENTS.get(event_type, ("other", "unknown"))
+        payment_id = payload.get("paymentId")
+        if kind != "other" and not payment_id:
+            raise WebhookRejected("MALFORMED_BODY", "data.paymentId is required")
+        return Notification(
+            provider=self.name, kind=kind, identity=f"portone:{msg_id}", pg_order_id=payment_id,
+            payment_key=payment_id, status=status, occurred_at=pg_time(data.get("timestamp")) or "",
+            event_type=event_type, needs_lookup=kind == "status", transaction_key=payload.get("transactionId"),
+            raw=payload,
+        )
+
+    # ---- API --------------------------------------------------------------------------------------
+    def to_payment(self, p: dict[str, Any]) -> PgPayment:
+        cancels = [
+            PgCancel(key=str(c.get("id")), amount=int(c.get("totalAmount") or 0),
+                     at=pg_time(c.get("cancelledAt")) or "", reason=str(c.get("reason") or ""))
+            for c in p.get("cancellations") or []
+            if c.get("status", "SUCCEEDED") == "SUCCEEDED"
+        ]
+        method = (p.get("method") or {}).get("type")
+        return PgPayment(
+            provider=self.name, payment_key=str(p.get("id") or ""), pg_order_id=str(p.get("id") or ""),
+            status=STATUS.get(str(p.get("status")), "unknown"), amount=int((p.get("amount") or {}).get("total") or 0),
+            paid_at=pg_time(p.get("paidAt")),
+            method="virtual_account" if method == "PaymentMethodVirtualAccount" else method,
+            cancels=cancels,
+        )
+
+    def _payment_url(self, payment_id: str) -> str:
+        return f"{self.base_url}/payments/{quote(payment_id, safe='')}"
+
+    def get_payment(self, payment_key: str) -> PgPayment:
+        return self.to_payment(call("GET", self._payment_url(payment_key), headers=self._headers()))
+
+    def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
+               refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
+        body: dict[str, Any] = {"reason": reason}
+        if self.store_id:
+            body["storeId"] = self.store_id
+        if amount is not None:
+            body["amount"] = amount
+        if refund_account is not None:
+            body["refundAccount"] = {"bank": refund_account.bank, "number": refund_account.account_no,
+                                     "holderName": refund_account.holder}
+        call("POST", self._payment_url(payment_key) + "/cancel", headers=self._headers(idempotency_key), json=body)
+        return self.get_payment(payment_key)
+
+    def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
+                           receipt_type: CashReceiptType, identity_number: str) -> CashReceiptResult:
+        body: dict[str, Any] = {"paymentId": payment_key, "type": RECEIPT_TYPES[receipt_type], "orderName": order_name,
+                                "currency": "KRW", "amount": {"total": amount},
+                                "customer": {"identityNumber": identity_number}}
+        if self.store_id:
+            body["storeId"] = self.store_id
+        try:
+            r = call("POST", f"{self.base_url}/cash-receipts", headers=self._headers(), json=body)
+        except PgError as exc:
+            if exc.retryable:
+                raise
+            return CashReceiptResult("failed", failure_reason=f"{exc.code}: {exc.message}")
+        cr = r.get("cashReceipt") or r
+        return CashReceiptResult("issued", receipt_key=payment_key, issue_number=cr.get("issueNumber"),
+                                 at=pg_time(cr.get("issuedAt")))
+
+    def cancel_cash_receipt(self, *, payment_key: str, receipt_key: str,
+                            amount: int | None = None) -> CashReceiptResult:
+        r = call("POST", self._payment_url(payment_key) + "/cash-receipt/cancel", headers=self._headers(), json={})
+        return CashReceiptResult("cancelled", receipt_key=receipt_key, at=pg_time(r.get("cancelledAt")))

@@ -1,0 +1,333 @@
+"""Payment use cases: deposits (PG callback or manual), refunds through/from the PG, cash receipts,
+virtual-account expiry.
+
+Every change goes load → pure decision (:mod:`oms.domain.payments`) → ``orders.commit`` with the
+payment item's update in the same transaction, conditioned on the payment's status, so a deposit
+delivered twice (callback + admin, or two callbacks) is counted once. A lost race on the order's
+version is retried from a fresh read (where the decision then sees the payment already settled).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from oms.domain.clock import iso, parse_iso, utcnow
+from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.order import SYSTEM, Actor, Event, Order
+from oms.domain.payments import (
+    Payment,
+    PaymentChange,
+    Refund,
+    cancel_receipt,
+    cancel_unpaid,
+    confirm_deposit,
+    manual_receipt,
+    receipt_result,
+    record_refunds,
+    request_receipt,
+    reverse_deposit,
+)
+from oms.integrations.pg import PgError, RefundAccount, gateway
+from oms.services.orders import commit
+from oms.store import orders, settings
+from oms.store import payments as pay_store
+
+MAX_ATTEMPTS = 4
+
+
+def pg_actor(provider: str) -> Actor:
+    names = {"toss": "토스페이먼츠", "portone": "포트원"}
+    return Actor("pg", provider, names.get(provider, provider))
+
+
+@dataclass
+class Loaded:
+    order: Order
+    payment: Payment
+    items: list[dict[str, Any]]
+
+
+def load(site_id: str, order_id: str, payment_id: str | None = None) -> Loaded:
+    """The order with one of its payments (``None``: the pending one, else the latest)."""
+    order, items = orders.load_order(site_id, order_id)
+    pays = pay_store.payment_items(items)
+    if payment_id is not None:
+        if payment_id not in pays:
+            raise NotFound("payment", payment_id)
+        item = pays[payment_id]
+    else:
+        if not pays:
+            raise NotFound("payment", order_id)
+        ordered = sorted(pays.values(), key=lambda p: (p.get("status") != "pending", p.get("requested_at") or ""))
+        item = ordered[0]
+    return Loaded(order, Payment.from_item(item), items)
+
+
+def apply(
+    site_id: str,
+    order_id: str,
+    payment_id: str | None,
+    decide: Callable[[Loaded, str], PaymentChange],
+    *,
+    actor: Actor | None = None,
+    action: str = "payment",
+) -> tuple[Order, Payment, PaymentChange]:
+    """Load → decide → commit (order + payment item in one transaction); retry lost version races.
+
+    A refusal by an admin (``actor`` given) is written to the order's timeline, like every refusal.
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        loaded = load(site_id, order_id, payment_id)
+        at = iso(utcnow())
+        try:
+            pc = decide(loaded, at)
+        except DomainError as exc:
+            if actor is not None and exc.status != 404:
+                orders.record_refusal(site_id, order_id, Event(
+                    "refused", actor, at, {"action": action, **exc.as_dict(), "text_ko": exc.message_ko}))
+            raise
+        write = orders.Write()
+        write.add(
+            pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc),
+            Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
+                     extra={"payment_id": loaded.payment.payment_id}),
+        )
+        try:
+            saved = commit(loaded.order, pc.change, write)
+        except DomainError as exc:
+            if exc.code in ("VERSION_CONFLICT", "PAYMENT_CHANGED") and attempt < MAX_ATTEMPTS - 1:
+                continue  # re-read: the decision is taken again on what the winner wrote
+            raise
+        return saved, loaded.payment, pc
+    raise AssertionError("unreachable")
+
+
+# ---- deposits ------------------------------------------------------------------------------------
+
+
+def confirm_manual_deposit(site_id: str, order_id: str, payment_id: str, actor: Actor,
+                           paid_at: str | None = None, note: str | None = None) -> Order:
+    """수동 입금 확인 (order detail, one order): who and when go on the timeline; the deposit time is
+    what the admin saw on the bank statement (default: now)."""
+    when = paid_at or iso(utcnow())
+    if parse_iso(when) > utcnow():
+        raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
+
+    def decide(ld: Loaded, at: str) -> PaymentChange:
+        return confirm_deposit(ld.order, ld.payment, paid_at=when, actor=actor, at=at, source="manual", note=note)
+
+    saved, _, _ = apply(site_id, order_id, payment_id, decide, actor=actor, action="manual_deposit")
+    after_deposit(site_id, order_id, payment_id)
+    return saved
+
+
+def deposit_from_pg(site_id: str, order_id: str, payment_id: str, *, provider: str, paid_at: str,
+                    amount: int | None, pg: dict[str, Any]) -> Order:
+    actor = pg_actor(provider)
+
+    def decide(ld: Loaded, at: str) -> PaymentChange:
+        return confirm_deposit(ld.order, ld.payment, paid_at=paid_at, actor=actor, at=at, source="pg",
+                               amount=amount, pg=pg)
+
+    saved, _, _ = apply(site_id, order_id, payment_id, decide)
+    after_deposit(site_id, order_id, payment_id)
+    return saved
+
+
+def reverse_pg_deposit(site_id: str, order_id: str, payment_id: str, *, provider: str, reason: str) -> Order:
+    actor = pg_actor(provider)
+    saved, _, _ = apply(site_id, order_id, payment_id,
+                        lambda ld, at: reverse_deposit(ld.order, ld.payment, actor=actor, at=at, reason=reason))
+    return saved
+
+
+def cancel_unpaid_order(site_id: str, order_id: str, payment_id: str | None, *, actor: Actor,
+                        reason: str) -> Order:
+    saved, _, _ = apply(site_id, order_id, payment_id,
+                        lambda ld, at: cancel_unpaid(ld.order, ld.payment, actor=actor, at=at,
+                                                     reason="va_expired" if reason == "va_expired" else "pg_cancelled"))
+    return saved
+
+
+def after_deposit(site_id: str, order_id: str, payment_id: str) -> None:
+    """Auto-issue the cash receipt where the site says the PG does it on deposit (PG + 뱅크다)."""
+    s = settings.get(site_id).payments
+    if not (s.pg_provider and s.cash_receipt_auto_issue and s.bank_matching):
+        return
+    ld = load(site_id, order_id, payment_id)
+    req = pay_store.receipt_request(ld.items, payment_id)
+    if req is None or ld.payment.method not in ("virtual_account", "bank_transfer"):
+        return
+    try:
+        issue_cash_receipt(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
+                           identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
+    except DomainError:
+        pass  # already requested/issued, or refused: the timeline holds the reason
+
+
+# ---- refunds -------------------------------------------------------------------------------------
+
+
+def record_pg_refunds(site_id: str, order_id: str, payment_id: str, refunds: list[Refund], *,
+                      actor: Actor) -> Order:
+    saved, _, _ = apply(site_id, order_id, payment_id,
+                        lambda ld, at: record_refunds(ld.order, ld.payment, refunds, actor=actor, at=at))
+    cancel_receipt_after_refund(site_id, order_id, payment_id, actor=actor)
+    return saved
+
+
+def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int | None, reason: str,
+                  refund_account: RefundAccount | None, actor: Actor) -> Order:
+    """Cancel (refund) through the PG, then record what the PG says it refunded. Virtual accounts are
+    refunded automatically only as a whole (DOMAIN §5): a partial VA refund is refused here."""
+    ld = load(site_id, order_id, payment_id)
+    p = ld.payment
+    at = iso(utcnow())
+
+    def refuse(exc: DomainError) -> DomainError:
+        orders.record_refusal(site_id, order_id, Event("refused", actor, at, {
+            "action": "pg_refund", **exc.as_dict(), "text_ko": exc.message_ko}))
+        return exc
+
+    if p.status not in ("paid", "partial_cancelled"):
+        raise refuse(DomainError("PAYMENT_NOT_REFUNDABLE", "환불할 수 있는 결제가 아닙니다.", status=409,
+                                 extra={"payment_status": p.status}))
+    if not p.provider or not p.pg_payment_key:
+        raise refuse(DomainError("PAYMENT_NOT_FROM_PG", "PG 결제가 아니므로 PG 환불을 할 수 없습니다.", status=409))
+    if amount is not None and amount > p.remaining:
+        raise refuse(DomainError("REFUND_EXCEEDS_PAYMENT", f"환불액이 남은 결제금액({p.remaining:,}원)보다 큽니다.",
+                                 field="amount"))
+    if p.method == "virtual_account":
+        if (amount is not None and amount != p.amount) or p.refunded_amount:
+            raise refuse(DomainError(
+                "VA_PARTIAL_REFUND_NOT_ALLOWED",
+                "가상계좌 결제는 전체 금액만 자동 환불됩니다. 부분 환불은 PG 관리자 화면에서 처리한 뒤 강제완료하세요.",
+                field="amount"))
+        if refund_account is None:
+            raise refuse(DomainError("REFUND_ACCOUNT_REQUIRED", "가상계좌 환불에는 환불받을 계좌가 필요합니다.",
+                                     field="refund_account"))
+    try:
+        result = gateway(p.provider).cancel(p.pg_payment_key, reason=reason, amount=amount,
+                                            refund_account=refund_account,
+                                            idempotency_key=f"{site_id}:{order_id}:{payment_id}:{p.refunded_amount}")
+    except PgError as exc:
+        raise refuse(DomainError("PG_REFUND_FAILED", f"PG 환불 실패: {exc.message}", status=502,
+                                 extra={"pg_code": exc.code})) from exc
+    refunds = [Refund(c.key, c.amount, c.at, c.reason or reason) for c in result.cancels]
+    try:
+        return record_pg_refunds(site_id, order_id, payment_id, refunds, actor=actor)
+    except DomainError as exc:
+        if exc.code == "REFUND_ALREADY_RECORDED":  # the PG's cancel callback came first
+            return orders.load_order(site_id, order_id)[0]
+        raise
+
+
+def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *, actor: Actor) -> None:
+    ld = load(site_id, order_id, payment_id)
+    receipt = ld.payment.cash_receipt or {}
+    if receipt.get("status") != "issued":
+        return
+    via_pg = receipt.get("source") in ("pg", "auto") and bool(ld.payment.provider)
+    failure: str | None = None
+    if via_pg:
+        assert ld.payment.provider
+        try:
+            gateway(ld.payment.provider).cancel_cash_receipt(
+                payment_key=str(ld.payment.pg_payment_key or ""), receipt_key=str(receipt.get("receipt_key") or ""))
+        except PgError as exc:
+            failure = f"{exc.code}: {exc.message}"
+    try:
+        apply(site_id, order_id, payment_id,
+              lambda l2, at: cancel_receipt(l2.order, l2.payment, actor=actor, at=at, via_pg=via_pg,
+                                            failure_reason=failure))
+    except DomainError:
+        pass
+
+
+# ---- cash receipts -------------------------------------------------------------------------------
+
+
+def issue_cash_receipt(site_id: str, order_id: str, payment_id: str, *, receipt_type: str, identity_number: str,
+                       actor: Actor, auto: bool = False) -> Order:
+    """현금영수증 발행 through the site's PG: recorded ``requested``, the PG called, then ``issued`` or
+    ``failed`` with the PG's reason."""
+    provider = settings.get(site_id).payments.pg_provider
+    if not provider:
+        exc = DomainError("NO_PG", "PG가 연동되지 않은 사이트입니다. 외부에서 발급한 뒤 '수동 완료 처리'를 하세요.",
+                          status=409)
+        orders.record_refusal(site_id, order_id, Event("refused", actor, iso(utcnow()), {
+            "action": "cash_receipt", **exc.as_dict(), "text_ko": exc.message_ko}))
+        raise exc
+    request_id = secrets.token_hex(6)
+    _, payment, _ = apply(
+        site_id, order_id, payment_id,
+        lambda ld, at: request_receipt(ld.order, ld.payment, receipt_type=receipt_type,
+                                       identity_number=identity_number, actor=actor, at=at,
+                                       request_id=request_id, auto=auto),
+        actor=actor, action="cash_receipt")
+    order = orders.load_order(site_id, order_id)[0]
+    name = order.lines[0].product_name + (f" 외 {len(order.lines) - 1}건" if len(order.lines) > 1 else "")
+    try:
+        r = gateway(provider).issue_cash_receipt(
+            payment_key=str(payment.pg_payment_key or payment.pg_order_id or payment_id),
+            pg_order_id=str(payment.pg_order_id or order_id), order_name=name, amount=payment.remaining,
+            receipt_type=receipt_type, identity_number=identity_number)  # type: ignore[arg-type]
+        status, key, number, reason = r.status, r.receipt_key, r.issue_number, r.failure_reason
+    except PgError as exc:
+        status, key, number, reason = "failed", None, None, f"{exc.code}: {exc.message}"
+    saved, _, _ = apply(
+        site_id, order_id, payment_id,
+        lambda ld, at: receipt_result(ld.order, ld.payment, status="issued" if status == "issued" else "failed",
+                                      actor=actor, at=at, request_id=request_id, receipt_key=key,
+                                      issue_number=number, failure_reason=reason))
+    return saved
+
+
+def complete_cash_receipt_manually(site_id: str, order_id: str, payment_id: str, *, receipt_type: str,
+                                   identity_number: str | None, issue_number: str | None, actor: Actor) -> Order:
+    has_pg = settings.get(site_id).payments.pg_provider is not None
+    saved, _, _ = apply(
+        site_id, order_id, payment_id,
+        lambda ld, at: manual_receipt(ld.order, ld.payment, receipt_type=receipt_type,
+                                      identity_number=identity_number, issue_number=issue_number, actor=actor,
+                                      at=at, site_has_pg=has_pg),
+        actor=actor, action="cash_receipt_manual")
+    return saved
+
+
+# ---- virtual-account expiry ----------------------------------------------------------------------
+
+
+def expire_order(site_id: str, order_id: str, now: str) -> Order:
+    """Cancel an order whose virtual account's due date has passed unpaid (system, stock released)."""
+
+    def decide(ld: Loaded, at: str) -> PaymentChange:
+        due = ld.order.payment_due_at
+        if not due or due > now:
+            raise DomainError("NOT_DUE", "입금기한이 지나지 않았습니다.", status=409)
+        return cancel_unpaid(ld.order, ld.payment, actor=SYSTEM, at=at, reason="va_expired")
+
+    saved, _, _ = apply(site_id, order_id, None, decide)
+    return saved
+
+
+def expire_due(now: str | None = None) -> dict[str, int]:
+    """The scheduled job: every order past its deposit due date, found through the sparse GSI3 (no
+    Scan). Rerunning changes nothing more: an expired order no longer carries the index keys, and one
+    still listed (the index is eventually consistent) is re-checked on a fresh read."""
+    from oms.store import keys
+
+    cutoff = now or iso(utcnow())
+    counts = {"found": 0, "expired": 0, "skipped": 0}
+    for shard in range(keys.VA_DUE_SHARDS):
+        for site_id, order_id in pay_store.due_orders(shard, cutoff):
+            counts["found"] += 1
+            try:
+                expire_order(site_id, order_id, cutoff)
+                counts["expired"] += 1
+            except DomainError:
+                counts["skipped"] += 1
+    return counts

@@ -1,0 +1,191 @@
+"""PG callbacks: authenticate → find the order → apply once.
+
+1. The adapter parses the request and checks what the request alone proves (Standard Webhooks
+   signature and timestamp for PortOne style; shape for Toss style).
+2. Toss-style deposit callbacks are genuine only if their ``secret`` equals the one stored when the
+   account was issued (constant-time compare); payment-status webhooks are checked by looking the
+   payment up through the PG API (a body that disagrees with the PG is refused as forged/stale).
+3. The change is applied under Powertools Idempotency keyed on the provider's event identity (for
+   deposit callbacks: order id + transaction key + status), in one transaction with a condition on
+   the payment's status, so a callback delivered any number of times, concurrently or days later,
+   changes the order once.
+
+Outcomes: 200 for everything the PG should stop retrying (applied, already settled, unknown order —
+the last two recorded for the operator), 401 for forged or stale callbacks (nothing changed, logged),
+409 while the same event is being applied by another delivery, 503 when the PG could not be asked.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyItemAlreadyExistsError,
+)
+
+from oms.domain.clock import iso, parse_iso, utcnow
+from oms.domain.errors import DomainError
+from oms.domain.order import Event
+from oms.domain.payments import Refund
+from oms.integrations.pg import PROVIDERS, Notification, PgError, PgPayment, WebhookRejected, gateway
+from oms.services import payments
+from oms.store import orders
+from oms.store import payments as pay_store
+from oms.store.idempotency import persistence_layer
+
+logger = Logger(child=True)
+
+#: PGs retry for days (Toss: up to 7 times over ~3 days); records outlive that.
+IDEMPOTENCY_TTL = 8 * 24 * 3600
+#: A deposit cannot precede the account it was paid into.
+CLOCK_SKEW = timedelta(minutes=5)
+
+CONFIG = IdempotencyConfig(event_key_jmespath="identity", raise_on_no_idempotency_key=True,
+                           expires_after_seconds=IDEMPOTENCY_TTL)
+
+#: Refusals that mean "this already happened": answered 200 so the PG stops, noted for the operator.
+SETTLED = frozenset({"PAYMENT_ALREADY_PAID", "PAYMENT_NOT_PENDING", "REFUND_ALREADY_RECORDED", "NO_PENDING_UNITS",
+                     "PAYMENT_NOT_PAID"})
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+
+
+def _reject(provider: str, reason: str, detail: str = "") -> Answer:
+    logger.warning("pg callback rejected", extra={"provider": provider, "reason": reason, "detail": detail})
+    return Answer(401, {"code": "WEBHOOK_REJECTED", "reason": reason,
+                        "message_ko": "인증되지 않았거나 유효기간이 지난 콜백입니다."})
+
+
+def handle(provider: str, headers: Mapping[str, str], body: bytes, context: Any = None,
+           now: datetime | None = None) -> Answer:
+    if provider not in PROVIDERS:
+        return Answer(404, {"code": "PG_PROVIDER_UNKNOWN", "message_ko": f"지원하지 않는 PG입니다: {provider}"})
+    now = now or utcnow()
+    pg = gateway(provider)
+    try:
+        note = pg.parse_webhook(headers, body, now)
+    except WebhookRejected as exc:
+        return _reject(provider, exc.reason, exc.detail)
+    if note.kind in ("other", "va_issued"):
+        logger.info("pg callback noted", extra={"provider": provider, "event_type": note.event_type})
+        return Answer(200, {"result": "noted", "event_type": note.event_type})
+
+    looked_up: PgPayment | None = None
+    if note.needs_lookup:
+        try:
+            looked_up = pg.get_payment(str(note.payment_key))
+        except PgError as exc:
+            if exc.status == 404:
+                return _reject(provider, "PAYMENT_NOT_AT_PG", str(note.payment_key))
+            logger.error("pg look-up failed", extra={"provider": provider, "code": exc.code})
+            return Answer(503, {"code": "PG_UNAVAILABLE", "message_ko": "PG 조회에 실패했습니다. 다시 시도됩니다."})
+        if provider == "toss":
+            body_amount = note.raw.get("totalAmount")
+            if looked_up.status != note.status or (body_amount is not None and int(body_amount) != looked_up.amount):
+                return _reject(provider, "DISAGREES_WITH_PG",
+                               f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}")
+    pg_order_id = looked_up.pg_order_id if looked_up else note.pg_order_id
+    ref = pay_store.get_ref(provider, str(pg_order_id)) if pg_order_id else None
+
+    if note.kind == "deposit":
+        stored = str((ref or {}).get("deposit_secret") or "")
+        if ref is not None and not (stored and hmac.compare_digest(stored.encode(),
+                                                                   str(note.presented_secret).encode())):
+            return _reject(provider, "SECRET_MISMATCH", str(pg_order_id))
+        if ref is not None and note.occurred_at and ref.get("created_at") and \
+                parse_iso(note.occurred_at) < parse_iso(str(ref["created_at"])) - CLOCK_SKEW:
+            return _reject(provider, "STALE", f"event at {note.occurred_at} precedes the account")
+
+    if ref is None:
+        pay_store.log_callback(provider, note.identity, "unknown_order",
+                               {"pg_order_id": pg_order_id, "event_type": note.event_type, "status": note.status})
+        logger.warning("pg callback for an unknown order", extra={"provider": provider, "pg_order_id": pg_order_id})
+        return Answer(200, {"result": "unknown_order"})
+
+    event = {
+        "identity": note.identity,
+        "provider": provider,
+        "site_id": ref["site_id"],
+        "order_id": ref["order_id"],
+        "payment_id": ref["payment_id"],
+        "facts": _facts(note, looked_up),
+    }
+    if context is not None:
+        CONFIG.register_lambda_context(context)
+    applier = idempotent_function(data_keyword_argument="event", config=CONFIG, key_prefix="pg-callback",
+                                  persistence_store=persistence_layer("webhooks", note.identity))(_apply)
+    try:
+        result = applier(event=event)
+    except (IdempotencyAlreadyInProgressError, IdempotencyItemAlreadyExistsError):
+        return Answer(409, {"code": "CALLBACK_IN_PROGRESS", "message_ko": "같은 콜백을 처리 중입니다."})
+    except DomainError as exc:  # e.g. lost every version race: let the PG retry
+        logger.warning("pg callback not applied", extra={"provider": provider, "code": exc.code})
+        return Answer(503, {"code": exc.code, "message_ko": exc.message_ko})
+    return Answer(200, result)
+
+
+def _facts(note: Notification, p: PgPayment | None) -> dict[str, Any]:
+    if p is None:  # deposit callback: the callback is the fact
+        return {"source": "deposit_callback", "status": note.status, "paid_at": note.occurred_at or iso(utcnow()),
+                "amount": None, "transaction_key": note.transaction_key, "cancels": [],
+                "event_type": note.event_type}
+    return {"source": "lookup", "status": p.status, "paid_at": p.paid_at, "amount": p.amount,
+            "transaction_key": note.transaction_key, "payment_key": p.payment_key,
+            "cancels": [{"key": c.key, "amount": c.amount, "at": c.at, "reason": c.reason} for c in p.cancels],
+            "event_type": note.event_type}
+
+
+def _apply(event: dict[str, Any]) -> dict[str, Any]:
+    """Apply one genuine callback (runs once per event identity)."""
+    site, oid, pid, provider = event["site_id"], event["order_id"], event["payment_id"], event["provider"]
+    f = event["facts"]
+    status = f["status"]
+    actor = payments.pg_actor(provider)
+    try:
+        if status == "paid":
+            pg_ids = {k: v for k, v in (("pg_transaction_key", f.get("transaction_key")),
+                                        ("pg_payment_key", f.get("payment_key"))) if v}
+            payments.deposit_from_pg(site, oid, pid, provider=provider, paid_at=f["paid_at"] or iso(utcnow()),
+                                     amount=f.get("amount"), pg=pg_ids)
+            return {"result": "applied", "order_id": oid, "action": "deposit"}
+        if status == "waiting" and f["source"] == "deposit_callback":
+            current = payments.load(site, oid, pid).payment
+            if current.status == "paid":
+                payments.reverse_pg_deposit(site, oid, pid, provider=provider, reason="deposit_error")
+                return {"result": "applied", "order_id": oid, "action": "deposit_reversed"}
+            return {"result": "noted", "order_id": oid}
+        if status in ("cancelled", "partial_cancelled", "expired"):
+            current = payments.load(site, oid, pid).payment
+            if current.status == "pending":
+                payments.cancel_unpaid_order(site, oid, pid, actor=actor,
+                                             reason="va_expired" if status == "expired" else "pg_cancelled")
+                return {"result": "applied", "order_id": oid, "action": "unpaid_cancelled"}
+            refunds = [Refund(c["key"], int(c["amount"]), c["at"], c.get("reason") or "") for c in f["cancels"]]
+            if not refunds and f["source"] == "deposit_callback":
+                refunds = [Refund(str(f.get("transaction_key") or event["identity"]), current.remaining,
+                                  f["paid_at"], "PG 결제 취소")]
+            payments.record_pg_refunds(site, oid, pid, refunds, actor=actor)
+            return {"result": "applied", "order_id": oid, "action": "refund_recorded"}
+        return {"result": "noted", "order_id": oid}
+    except DomainError as exc:
+        if exc.code in ("VERSION_CONFLICT", "PAYMENT_CHANGED"):
+            raise
+        outcome = "settled" if exc.code in SETTLED else "refused"
+        orders.record_refusal(site, oid, Event(
+            "pg_callback_ignored" if outcome == "settled" else "refused", actor, iso(utcnow()),
+            {"action": "pg_callback", "identity": event["identity"], **exc.as_dict(),
+             "text_ko": f"PG 콜백 반영 안 함: {exc.message_ko}"}))
+        pay_store.log_callback(provider, event["identity"], outcome,
+                               {"site_id": site, "order_id": oid, "code": exc.code})
+        return {"result": outcome, "order_id": oid, "code": exc.code}
