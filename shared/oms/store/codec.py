@@ -102,6 +102,7 @@ def header_item(order: Order) -> Item:
         "shipping_fee_cod": order.shipping_fee_cod,
         "payment_due_at": order.payment_due_at,
         "checkout_id": order.checkout_id,
+        "shipping_method": order.shipping_method,
     }
 
 
@@ -206,6 +207,7 @@ def order_from_items(items: list[Item]) -> Order:
         last_memo=Memo(**memo) if memo else None,
         payment_due_at=header.get("payment_due_at"),
         checkout_id=header.get("checkout_id"),
+        shipping_method=header.get("shipping_method") or "parcel",
     )
     for k in _INT_HEADER:
         setattr(order, k, int(header.get(k) or 0))
