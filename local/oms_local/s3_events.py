@@ -39,7 +39,7 @@ class Subscription:
 def _client(service: str, endpoint: str) -> Any:
     import boto3
 
-    return boto3.client(
+    return boto3.client(  # type: ignore[call-overload]
         service, endpoint_url=endpoint, region_name=LOCAL_ENV["AWS_REGION"],
         aws_access_key_id=LOCAL_ENV["AWS_ACCESS_KEY_ID"], aws_secret_access_key=LOCAL_ENV["AWS_SECRET_ACCESS_KEY"],
     )

@@ -62,7 +62,7 @@ def check_ready(order: Order, line: Line) -> None:
         raise _ref(
             "NOT_READY_TO_SHIP",
             f"송장번호는 배송대기 상태의 품목에만 등록·수정·삭제할 수 있습니다 (현재 {line.status.ko}).",
-            line_id=line.line_id, status=line.status.value,
+            line_id=line.line_id, current_status=line.status.value,
         )
 
 

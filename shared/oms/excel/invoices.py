@@ -149,7 +149,8 @@ def iter_rows(path: str) -> Iterator[tuple[int, dict[str, Any], bool]]:
         if found != list(HEADERS):
             missing = [h for h in HEADERS if h not in found]
             raise _refuse("HEADERS_INVALID",
-                          "양식의 머리글이 다릅니다. 내려받은 양식의 머리글(" + ", ".join(HEADERS) + ")을 그대로 쓰세요.",
+                          "양식의 머리글이 다릅니다. 내려받은 양식의 머리글("
+                          + ", ".join(HEADERS) + ")을 그대로 쓰세요.",
                           expected=list(HEADERS), found=found, missing=missing)
         count = 0
         for n, row in enumerate(rows, start=2):
@@ -173,6 +174,7 @@ def iter_rows(path: str) -> Iterator[tuple[int, dict[str, Any], bool]]:
 # ---- result workbook --------------------------------------------------------------------------
 
 
+NOT_FILLED = ("skipped", "NOT_FILLED", "택배사·송장번호가 비어 있어 건너뛰었습니다.")
 RESULT_KO = {"applied": "적용", "refused": "거절", "skipped": "건너뜀"}
 
 
@@ -182,7 +184,7 @@ def write_result(input_path: str, outcomes: Mapping[int, tuple[str, str | None, 
     ws = out.create_sheet("결과")
     ws.append([*HEADERS, *RESULT_HEADERS])
     for n, values, _ in iter_rows(input_path):
-        result, code, message = outcomes.get(n, ("skipped", "NOT_FILLED", "택배사·송장번호가 비어 있어 건너뛰었습니다."))
+        result, code, message = outcomes.get(n, NOT_FILLED)
         ws.append([safe(values[f]) for f in FIELDS] + [result, code, message])
     out.save(out_path)
 

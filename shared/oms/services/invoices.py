@@ -193,7 +193,8 @@ def parse(path: str) -> Parsed:
         total += 1
         oid = str(values.get("order_id") or "").strip()
         if formula:
-            problem: Outcome = ("refused", "FORMULA_NOT_ALLOWED", "수식이 들어간 셀은 처리하지 않습니다. 값만 입력하세요.")
+            problem: Outcome = ("refused", "FORMULA_NOT_ALLOWED",
+                                "수식이 들어간 셀은 처리하지 않습니다. 값만 입력하세요.")
             if oid:
                 by_order.setdefault(oid, OrderRows()).blocked[n] = problem
             else:
@@ -233,7 +234,8 @@ def parse(path: str) -> Parsed:
             else:
                 msg = f"{dup[0]}행과 같은 품목에 다른 송장번호가 있습니다. 하나만 남기세요."
                 group.blocked[n] = ("refused", "CONFLICTING_ROWS", msg)
-                group.blocked[dup[0]] = ("refused", "CONFLICTING_ROWS", f"{n}행과 같은 품목에 다른 송장번호가 있습니다.")
+                group.blocked[dup[0]] = ("refused", "CONFLICTING_ROWS",
+                                         f"{n}행과 같은 품목에 다른 송장번호가 있습니다.")
             continue
         seen[(row.order_id, row.line_id)] = (n, courier.code, number)
         group.rows.append((n, rules.ShipRow(row.line_id, courier.code, number, row.quantity)))
@@ -352,7 +354,8 @@ def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | No
         size = int(files.head(bucket, key)["ContentLength"])
         try:
             if size > xl.MAX_BYTES:
-                raise xl.FileRefused("FILE_TOO_LARGE", f"파일이 너무 큽니다 ({size:,}바이트). 10MB 이하로 나눠 올려 주세요.",
+                raise xl.FileRefused("FILE_TOO_LARGE",
+                                     f"파일이 너무 큽니다 ({size:,}바이트). 10MB 이하로 나눠 올려 주세요.",
                                      extra={"size": size, "limit": xl.MAX_BYTES})
             files.download(bucket, key, src)
             digest = _sha256(src)
