@@ -196,6 +196,7 @@ def read_result(path: str) -> list[dict[str, Any]]:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
         header = [str(h) for h in next(rows)]
-        return [dict(zip(header, r, strict=False)) for r in rows]
+        # a write-only sheet declares no dimension: read-only rows end at their last value
+        return [dict(zip(header, (*r, *([None] * (len(header) - len(r)))), strict=False)) for r in rows]
     finally:
         wb.close()

@@ -261,9 +261,7 @@ def _order_outcomes(group: OrderRows, order: Order | None) -> tuple[dict[int, Ou
     """Per-row outcomes for one order, and the rows to apply (empty: the order stays untouched)."""
     out: dict[int, Outcome] = dict(group.blocked) | dict(group.duplicates)
     if order is None:
-        for n, _ in group.rows:
-            out[n] = ("refused", "ORDER_NOT_FOUND", "주문을 찾을 수 없습니다 (주문번호를 확인하세요).")
-        for n in group.blocked:
+        for n, _ in group.rows:  # blocked rows keep their own, more specific reason
             out[n] = ("refused", "ORDER_NOT_FOUND", "주문을 찾을 수 없습니다 (주문번호를 확인하세요).")
         return out, []
     failing = bool(group.blocked)
