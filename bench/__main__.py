@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import core
+from bench import core, ingest
 from bench.common import local_dynamodb
 
 
@@ -12,6 +12,7 @@ def main(argv: list[str]) -> int:
     core.cold_import()
     with local_dynamodb():
         core.requests_per_operation()
+        ingest.run()
     return 0
 
 

@@ -80,8 +80,11 @@ def test_excel_path_attaches_and_ships_all_or_nothing() -> None:
     change = rules.ship_with_tracking(order, rows, ADMIN, AT)
     assert [line.status for line in change.order.lines] == [Status.SHIPPING, Status.SHIPPING]
     assert len(change.order.shipments) == 1
-    kinds = [e.kind for e in change.events]
-    assert kinds == ["tracking_added", "status_changed", "status_changed"]
+    assert [e.kind for e in change.events] == ["invoice_applied"]
+    data = change.events[0].data
+    assert [(m["line_id"], m["from"], m["to"]) for m in data["moves"]] == [
+        ("L001", "ready_to_ship", "shipping"), ("L002", "ready_to_ship", "shipping")]
+    assert data["tracking"][0]["tracking_no"] == "631234567890" and "배송중" in data["text_ko"]
     assert change.order.version == order.version
     # re-applied rows: nothing to do
     with pytest.raises(DomainError) as e:

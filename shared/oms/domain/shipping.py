@@ -255,8 +255,23 @@ def ship_with_tracking(order: Order, rows: Sequence[ShipRow], actor: Actor, at: 
         lines, ships = lines | step.touched_lines, ships | step.touched_shipments
     moved = apply_moves(current, [Move(r.line_id, Status.SHIPPING) for r in todo], actor, at)
     moved.order.version = order.version
-    return ShipChange(moved.order, events + moved.events, lines | moved.touched_lines, moved.stock_restore,
-                      touched_shipments=ships)
+    return ShipChange(moved.order, [_upload_event(events, moved.events, actor, at)], lines | moved.touched_lines,
+                      moved.stock_restore, touched_shipments=ships)
+
+
+def _upload_event(tracking: list[Event], moves: list[Event], actor: Actor, at: str) -> Event:
+    """One timeline entry per order for the upload: the numbers attached and every unit moved.
+    (One entry instead of one per line keeps a 10,000-row upload at one small transaction per order.)"""
+    numbers = [e.data for e in tracking]
+    text = "송장 일괄 등록 → 배송중: " + "; ".join(
+        f"{d['courier_name']} {d['tracking_no']}" for d in numbers) if numbers else "송장 일괄 등록 → 배송중"
+    text += " — " + ", ".join(e.data["text_ko"] for e in moves)
+    return Event("invoice_applied", actor, at, {
+        "tracking": [{k: d[k] for k in ("line_ids", "shipment_id", "courier", "courier_name", "tracking_no",
+                                       "tracking_url", "previous")} for d in numbers],
+        "moves": [{k: e.data[k] for k in ("line_id", "product_name", "quantity", "from", "to")} for e in moves],
+        "text_ko": text,
+    })
 
 
 # ---- bulk "no shipping" → delivered -----------------------------------------------------------
