@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -63,7 +64,8 @@ def workbook(order_ids: list[str], path: str) -> int:
 def baseline(site_id: str, order_ids: list[str]) -> None:
     """Raw boto3, the same minimal work: Query the order, then one TransactWriteItems that updates
     the header (version condition), each line (status, shipment), puts the shipment, the tracking
-    lookup and one timeline event."""
+    lookup and one timeline event, and moves the order from the 배송대기 to the 배송중 tab (tab items,
+    sharded tab counts)."""
     import boto3
 
     ddb = boto3.client("dynamodb")
@@ -93,6 +95,17 @@ def baseline(site_id: str, order_ids: list[str]) -> None:
             "GSI2PK": {"S": f"S#{site_id}#LK#tracking#{number}"}, "GSI2SK": {"S": oid}}}})
         acts.append({"Put": {"TableName": table, "Item": {
             "PK": {"S": pk}, "SK": {"S": f"#TL#2026-03-02T00:00:00Z#{i}"}, "kind": {"S": "shipped"}}}})
+        # the order leaves the 배송대기 tab for the 배송중 tab: tab items and the sharded tab counts
+        acts.append({"Delete": {"TableName": table, "Key": {"PK": {"S": pk}, "SK": {"S": "TAB#ready_to_ship"}}}})
+        acts.append({"Put": {"TableName": table, "Item": {
+            "PK": {"S": pk}, "SK": {"S": "TAB#shipping"}, "GSI1PK": {"S": f"S#{site_id}#TAB#shipping"},
+            "GSI1SK": {"S": oid}}}})
+        shard = f"TABCOUNT#{zlib.crc32(oid.encode()) % 8}"
+        acts.append({"Update": {
+            "TableName": table, "Key": {"PK": {"S": f"S#{site_id}"}, "SK": {"S": shard}},
+            "UpdateExpression": "ADD #r :m, #s :p",
+            "ExpressionAttributeNames": {"#r": "ready_to_ship", "#s": "shipping"},
+            "ExpressionAttributeValues": {":m": {"N": "-1"}, ":p": {"N": "1"}}}})
         ddb.transact_write_items(TransactItems=acts)  # type: ignore[arg-type]
 
     with ThreadPoolExecutor(WORKERS) as pool:
