@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core, payments
+from bench import autoconfirm, core, ingest, payments
 from bench.common import local_dynamodb
 
 
@@ -14,6 +14,7 @@ def main(argv: list[str]) -> int:
         core.requests_per_operation()
         autoconfirm.auto_confirm()
         payments.callbacks()
+        ingest.run()
     return 0
 
 

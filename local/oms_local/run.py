@@ -188,6 +188,13 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
         raise StartupError(f"the PG sandbox cannot listen on {args.host}:{args.pg_port}: {exc}") from exc
     cleanups.append(("PG sandbox", pg_sandbox.stop))
     schedules = ", ".join(f"{s.function} {s.expression}" for s in scheduler.schedules) or "none"
+    from oms_local.s3_events import S3Events
+
+    s3_events = S3Events(gateway, s3_endpoint)
+    s3_subs = s3_events.configure()
+    s3_events.start()
+    cleanups.append(("S3 event delivery", s3_events.stop))
+    print("S3 events: " + (", ".join(f"{s.bucket} -> {s.function}" for s in s3_subs) or "none"), flush=True)
 
     admin = tokens.mint_admin_token(args.site)
     service = tokens.service_token()

@@ -196,3 +196,30 @@ def test_payment_functions(tpl: dict[str, Any]) -> None:
         assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
     secrets_env = hooks["Environment"]["Variables"]
     assert secrets_env["PORTONE_WEBHOOK_SECRET_PARAM"] == {"Fn::Sub": "${PgParameterPath}/portone/webhook-secret"}
+
+
+def test_invoices_function_s3_trigger_and_scoped_access(tpl: dict[str, Any]) -> None:
+    fn = _res(tpl, "InvoicesFunction")
+    props = fn["Properties"]
+    assert fn["Metadata"]["BuildMethod"] == "makefile"
+    assert props["CodeUri"] == "functions/invoices/"
+    assert props["Handler"] == "invoices_fn.handler.lambda_handler"
+    upload = props["Events"]["Upload"]
+    assert upload["Type"] == "S3"
+    assert upload["Properties"]["Bucket"] == {"Ref": "InvoiceBucket"}
+    assert upload["Properties"]["Events"] == "s3:ObjectCreated:*"
+    rules = {r["Name"]: r["Value"] for r in upload["Properties"]["Filter"]["S3Key"]["Rules"]}
+    assert rules == {"prefix": "uploads/", "suffix": ".xlsx"}
+    stmts = {s["Sid"]: s for p in props["Policies"] for s in p["Statement"]}
+    assert stmts["ReadUploads"]["Action"] == ["s3:GetObject"] and "/uploads/*" in str(stmts["ReadUploads"])
+    assert stmts["WriteResults"]["Action"] == ["s3:PutObject"] and "/results/*" in str(stmts["WriteResults"])
+    orders = {s["Sid"]: s for p in _res(tpl, "OrdersFunction")["Properties"]["Policies"] for s in p["Statement"]}
+    assert set(orders["InvoiceUploadsAndResults"]["Action"]) == {"s3:PutObject", "s3:GetObject"}
+    bucket = _res(tpl, "InvoiceBucket")["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    makefile = (REPO_ROOT / "functions" / "invoices" / "Makefile").read_text()
+    assert "build-InvoicesFunction:" in makefile
+    # the excel extra ships with this function, with the ranges pyproject declares
+    extra = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["excel"]
+    m = re.search(r"^EXCEL_REQUIREMENTS\s*:=\s*(.+)$", makefile, re.M)
+    assert m and sorted(re.findall(r'"([^"]+)"', m.group(1))) == sorted(extra)

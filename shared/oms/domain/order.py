@@ -126,10 +126,13 @@ class Line:
         return " / ".join(f"{o.name}: {o.value}" for o in self.options)
 
 
+ShipMethod = Literal["parcel", "quick", "pickup", "none"]
+
+
 @dataclass
 class Shipment:
     shipment_id: str
-    method: Literal["parcel", "quick", "pickup", "none"]
+    method: ShipMethod
     courier: str | None = None
     tracking_no: str | None = None
     combined_group: str | None = None
@@ -170,6 +173,8 @@ class Order:
     memo_count: int = 0
     payment_due_at: str | None = None
     checkout_id: str | None = None
+    #: the method the buyer chose at checkout; new shipments default to it (DOMAIN §4)
+    shipping_method: ShipMethod = "parcel"
 
     # ---- derived -------------------------------------------------------------------------
     @property

@@ -105,6 +105,8 @@ class IntakeOrderIn(Strict):
     points_used: Won = 0
     shipping_fee: Won = 0
     shipping_fee_cod: bool = Field(default=False, description="착불: paid to the courier, not with the order")
+    shipping_method: Literal["parcel", "quick", "pickup", "none"] = Field(
+        default="parcel", description="택배 / 퀵서비스 / 방문수령 / 배송없음: new shipments default to it")
     payment: PaymentIn
 
 

@@ -98,6 +98,7 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
         checkout_id=body.checkout_id,
         payment_due_at=iso(va.due_at) if va else None,
     )
+    order.shipping_method = body.shipping_method
     if pay.amount != order.order_amount:
         raise DomainError(
             "PAYMENT_AMOUNT_MISMATCH",

@@ -46,6 +46,7 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
         "channel": order.channel.value,
         "payment_method": order.payment_method.value,
         "scope": order.scope.value,
+        "shipping_method": order.shipping_method,
         "closed": order.closed,
         "buyer": {**vars(order.buyer), "type": "member" if order.buyer.is_member else "guest"},
         "recipient": vars(order.recipient),

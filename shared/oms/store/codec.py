@@ -104,6 +104,7 @@ def header_item(order: Order) -> Item:
         "payment_due_at": order.payment_due_at,
         "checkout_id": order.checkout_id,
         **va_due_keys(order),
+        "shipping_method": order.shipping_method,
     }
 
 
@@ -217,6 +218,7 @@ def order_from_items(items: list[Item]) -> Order:
         last_memo=Memo(**memo) if memo else None,
         payment_due_at=header.get("payment_due_at"),
         checkout_id=header.get("checkout_id"),
+        shipping_method=header.get("shipping_method") or "parcel",
     )
     for k in _INT_HEADER:
         setattr(order, k, int(header.get(k) or 0))

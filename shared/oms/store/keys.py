@@ -161,3 +161,40 @@ def pg_log_pk(provider: str, kst_day: str) -> str:
 def idempotency_pk(scope: str, shard: int) -> str:
     """Partition of Powertools idempotency records (static per persistence layer, sharded)."""
     return f"IDEMP#{scope}#{shard}"
+
+
+# ---- invoice imports (bulk tracking-number upload) ----
+
+
+def import_sk(import_id: str) -> str:
+    """The import record lives in the site partition, so a site's imports are one Query."""
+    return f"IMPORT#{import_id}"
+
+
+def import_pk(site_id: str, import_id: str) -> str:
+    """The import's own partition: one result item per order the file names."""
+    return f"S#{site_id}#IMP#{import_id}"
+
+
+def import_order_sk(order_id: str) -> str:
+    return f"ORD#{order_id}"
+
+
+def upload_key(site_id: str, import_id: str) -> str:
+    """S3 key of an uploaded workbook: the site comes from here, never from the file."""
+    return f"uploads/{site_id}/{import_id}.xlsx"
+
+
+def result_key(site_id: str, import_id: str) -> str:
+    return f"results/{site_id}/{import_id}-result.xlsx"
+
+
+def parse_upload_key(key: str) -> tuple[str, str] | None:
+    """(site, import id) of a key :func:`upload_key` built, else None."""
+    parts = key.split("/")
+    if len(parts) != 3 or parts[0] != "uploads" or not parts[2].endswith(".xlsx"):
+        return None
+    site_id, import_id = parts[1], parts[2][: -len(".xlsx")]
+    if not site_id or not import_id:
+        return None
+    return site_id, import_id

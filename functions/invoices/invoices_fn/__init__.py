@@ -1,0 +1,1 @@
+"""InvoicesFunction: S3 ObjectCreated → invoice workbook ingestion; the template download route."""

@@ -1,0 +1,70 @@
+"""/admin: tracking numbers (detail and list row), shipments, 배송없음 → 배송완료, 합배송, couriers,
+invoice Excel imports (presigned upload, status, result). The .xlsx template itself is served by
+InvoicesFunction (GET /admin/invoices/template), which ships openpyxl."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from oms.http import admin_identity
+from oms.schemas.shipping import BulkOrdersIn, CombinedIn, ImportIn, TrackingIn
+from oms.services import invoices
+from oms.services import orders as order_svc
+from oms.services import shipping as svc
+
+router = Router()
+
+
+@router.post("/orders/<order_id>/tracking", summary="송장번호 등록·수정·삭제 (배송대기 품목, 상태는 바뀌지 않음)")
+def set_tracking(order_id: str, body: TrackingIn) -> dict[str, Any]:
+    site_id, actor = admin_identity(router)
+    svc.tracking(site_id, order_id, body, actor)
+    return order_svc.get_detail(site_id, order_id)
+
+
+@router.get("/orders/<order_id>/shipments", summary="배송 정보 (배송방법, 택배사, 송장번호, 조회 링크)")
+def get_shipments(order_id: str) -> dict[str, Any]:
+    site_id, _ = admin_identity(router)
+    return svc.get_shipments(site_id, order_id)
+
+
+@router.post("/orders/bulk/deliver-no-shipping", summary="배송없음 품목 일괄 배송완료 (단계별 기록, 최대 50건)")
+def deliver_no_shipping(body: BulkOrdersIn) -> dict[str, Any]:
+    site_id, actor = admin_identity(router)
+    results = svc.bulk_deliver_no_shipping(site_id, body, actor)
+    return {"results": [r.model_dump(exclude_none=True) for r in results],
+            "done": sum(r.result == "done" for r in results),
+            "refused": sum(r.result == "refused" for r in results)}
+
+
+@router.post("/shipments/combined", summary="합배송 (같은 구매자·배송지 주문을 한 송장으로)")
+def combined(body: CombinedIn) -> tuple[dict[str, Any], int]:
+    site_id, actor = admin_identity(router)
+    return svc.combine(site_id, body, actor), 201
+
+
+@router.get("/couriers", summary="택배사 목록 (코드, 이름, 배송조회 URL)")
+def list_couriers() -> dict[str, Any]:
+    admin_identity(router)
+    return {"couriers": svc.courier_catalog()}
+
+
+@router.post("/invoices/imports", summary="송장 엑셀 업로드 시작 (업로드용 presigned PUT URL 발급)")
+def start_import(body: ImportIn) -> tuple[dict[str, Any], int]:
+    site_id, actor = admin_identity(router)
+    return invoices.start_import(site_id, actor, body.filename), 201
+
+
+@router.get("/invoices/imports", summary="송장 업로드 목록")
+def list_imports(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    site_id, _ = admin_identity(router)
+    return {"imports": invoices.list_imports(site_id, limit)}
+
+
+@router.get("/invoices/imports/<import_id>", summary="송장 업로드 상태·진행률·결과 파일")
+def get_import(import_id: str) -> dict[str, Any]:
+    site_id, _ = admin_identity(router)
+    return invoices.get_import(site_id, import_id)

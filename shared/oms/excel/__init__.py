@@ -1,0 +1,2 @@
+"""Spreadsheets: invoice (송장) workbooks. Needs the ``excel`` extra (openpyxl + defusedxml);
+import only from the functions that use it."""

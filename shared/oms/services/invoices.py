@@ -1,0 +1,441 @@
+"""Bulk tracking numbers by Excel (송장 일괄 등록): template, presigned upload, S3-triggered ingestion.
+
+Flow: the API creates an import record and hands out a presigned PUT URL for
+``uploads/<site>/<import>.xlsx``; S3 ``ObjectCreated`` invokes the invoices function, which
+streams the workbook, validates every row, groups rows by order and applies each order in one
+conditional transaction (tracking number attached **and** units moved to `shipping`), writes a
+result workbook and finishes the record. The site comes from the key the API issued, never from
+the file.
+
+Nothing twice: each order's result item is put with ``attribute_not_exists`` in the order's own
+transaction, so a redelivered event, a concurrent duplicate delivery or a resumed run never
+applies an order twice; a finished import ignores redeliveries; a re-uploaded file finds its
+lines already shipping with the same number (``ALREADY_APPLIED``).
+
+openpyxl is imported lazily (only ingestion and the template need it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from oms.domain import couriers
+from oms.domain import shipping as rules
+from oms.domain.clock import KST, iso, utcnow
+from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.order import Actor, Order
+from oms.domain.statuses import Status
+from oms.schemas.shipping import InvoiceRowIn
+from oms.services.orders import commit
+from oms.store import files, imports, keys, orders
+from oms.store.table import client, table_name
+
+log = logging.getLogger(__name__)
+
+UPLOAD_URL_TTL = 15 * 60
+RESULT_URL_TTL = 60 * 60
+TEMPLATE_ORDER_LIMIT = 5_000
+#: stop taking new orders when less than this is left of the Lambda's time; the retry resumes
+DEFAULT_MARGIN_MS = int(os.environ.get("INGEST_MARGIN_MS", "30000"))
+
+Outcome = tuple[str, str | None, str | None]  # (applied|refused|skipped, code, message_ko)
+
+
+class IngestInterrupted(Exception):
+    """Time ran out: applied orders are recorded, the rest is resumed by the next delivery."""
+
+
+# ---- import records and URLs (admin API; no openpyxl) -----------------------------------------
+
+
+def _new_import_id() -> str:
+    now = utcnow().astimezone(KST)
+    return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
+
+
+def start_import(site_id: str, actor: Actor, filename: str | None) -> dict[str, Any]:
+    """An import record awaiting its upload, and the presigned PUT URL for it."""
+    import_id = _new_import_id()
+    key = keys.upload_key(site_id, import_id)
+    now = iso(utcnow())
+    imports.create({
+        "PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
+        "import_id": import_id, "site_id": site_id, "status": "awaiting_upload", "filename": filename,
+        "upload_key": key, "created_at": now, "created_by": actor.id, "created_by_name": actor.name,
+    })
+    return {
+        "import_id": import_id,
+        "upload": {"method": "PUT", "url": files.presign_put(key, UPLOAD_URL_TTL),
+                   "headers": {"Content-Type": files.XLSX}, "expires_in": UPLOAD_URL_TTL},
+        "status_url": f"/admin/invoices/imports/{import_id}",
+    }
+
+
+_PUBLIC = ("import_id", "status", "filename", "created_at", "created_by_name", "started_at", "finished_at",
+           "rows_total", "rows_applied", "rows_refused", "rows_skipped", "orders_total", "orders_processed",
+           "orders_applied", "code", "message_ko", "attempts", "sha256", "duplicate_of")
+
+
+def import_view(item: dict[str, Any], with_url: bool = True) -> dict[str, Any]:
+    out = {k: item.get(k) for k in _PUBLIC if item.get(k) is not None}
+    total, done = item.get("orders_total") or 0, item.get("orders_processed") or 0
+    out["progress"] = round(done / total, 3) if total else (1.0 if item.get("status") == "done" else 0.0)
+    if with_url and item.get("status") == "done" and item.get("result_key"):
+        out["result_url"] = files.presign_get(item["result_key"], RESULT_URL_TTL,
+                                              f"invoice-result-{item['import_id']}.xlsx")
+    return out
+
+
+def get_import(site_id: str, import_id: str) -> dict[str, Any]:
+    return import_view(imports.require(site_id, import_id))
+
+
+def list_imports(site_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    return [import_view(i, with_url=False) for i in imports.list_recent(site_id, limit)]
+
+
+# ---- template ---------------------------------------------------------------------------------
+
+
+def _ready_tab_order_ids(site_id: str) -> list[str]:
+    ids: list[str] = []
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI1", "KeyConditionExpression": "GSI1PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.tab_gsi_pk(site_id, Status.READY_TO_SHIP.value)}},
+        "ProjectionExpression": "order_id",
+    }
+    while len(ids) < TEMPLATE_ORDER_LIMIT:
+        resp = client().query(TableName=table_name(), **kwargs)
+        ids += [i["order_id"]["S"] for i in resp.get("Items", [])]
+        if not resp.get("LastEvaluatedKey"):
+            break
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return ids[:TEMPLATE_ORDER_LIMIT]
+
+
+def template_rows(site_id: str, order_ids: list[str] | None) -> list[dict[str, Any]]:
+    """One row per line in 배송대기 of the chosen orders (one order works as well as many)."""
+    ids = list(dict.fromkeys(order_ids)) if order_ids else _ready_tab_order_ids(site_id)
+    if len(ids) > TEMPLATE_ORDER_LIMIT:
+        raise DomainError("TOO_MANY_ORDERS", f"양식은 한 번에 {TEMPLATE_ORDER_LIMIT:,}건까지 만들 수 있습니다.",
+                          status=400, field="order_ids")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        loaded = list(pool.map(lambda oid: orders.load_order(site_id, oid)[0], ids))
+    rows = []
+    for order in loaded:
+        for line in order.lines:
+            if line.status is not Status.READY_TO_SHIP or not line.kind.shipped:
+                continue
+            s = order.shipments.get(line.shipment_id or "")
+            c = couriers.BY_CODE.get(s.courier or "") if s else None
+            rows.append({"order_id": order.order_id, "line_id": line.line_id, "product_name": line.product_name,
+                         "options": line.option_text(), "quantity": line.quantity,
+                         "recipient": order.recipient.name,
+                         "courier": c.name_ko if c else None, "tracking_no": s.tracking_no if s else None})
+    if not rows:
+        raise DomainError("NO_READY_TO_SHIP_UNITS", "선택한 주문에 배송대기 상태의 품목이 없습니다.",
+                          field="order_ids")
+    return rows
+
+
+def build_template(site_id: str, order_ids: list[str] | None) -> bytes:
+    import io
+
+    from oms.excel import invoices as xl
+
+    buf = io.BytesIO()
+    xl.write_template(template_rows(site_id, order_ids), buf)
+    return buf.getvalue()
+
+
+# ---- ingestion --------------------------------------------------------------------------------
+
+
+@dataclass
+class OrderRows:
+    rows: list[tuple[int, rules.ShipRow]] = field(default_factory=list)
+    #: rows refused before the order was read (bad courier, empty number ...): they block the order
+    blocked: dict[int, Outcome] = field(default_factory=dict)
+    #: exact duplicates of an earlier row: refused, but harmless
+    duplicates: dict[int, Outcome] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    outcomes: dict[int, Outcome]  # rows decided without reading any order
+    orders: dict[str, OrderRows]
+    rows_total: int
+
+
+def _refused(exc: DomainError) -> Outcome:
+    return ("refused", exc.code, exc.message_ko)
+
+
+def parse(path: str) -> Parsed:
+    """Read and validate every row (streaming); nothing is applied yet."""
+    from oms.excel import invoices as xl
+
+    outcomes: dict[int, Outcome] = {}
+    by_order: dict[str, OrderRows] = {}
+    seen: dict[tuple[str, str], tuple[int, str, str]] = {}
+    total = 0
+    for n, values, formula in xl.iter_rows(path):
+        total += 1
+        oid = str(values.get("order_id") or "").strip()
+        if formula:
+            problem: Outcome = ("refused", "FORMULA_NOT_ALLOWED",
+                                "수식이 들어간 셀은 처리하지 않습니다. 값만 입력하세요.")
+            if oid:
+                by_order.setdefault(oid, OrderRows()).blocked[n] = problem
+            else:
+                outcomes[n] = problem
+            continue
+        try:
+            row = InvoiceRowIn.model_validate({k: values.get(k) for k in InvoiceRowIn.model_fields})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            fld = str(err["loc"][0]) if err.get("loc") else "row"
+            problem = ("refused", "ROW_INVALID", f"{_FIELD_KO.get(fld, fld)} 값이 올바르지 않습니다: {err['msg']}")
+            if oid and fld != "order_id":
+                by_order.setdefault(oid, OrderRows()).blocked[n] = problem
+            else:
+                outcomes[n] = problem
+            continue
+        if not row.courier and not row.tracking_no:
+            outcomes[n] = ("skipped", "NOT_FILLED", "택배사·송장번호가 비어 있어 건너뛰었습니다.")
+            continue
+        group = by_order.setdefault(row.order_id, OrderRows())
+        courier = couriers.resolve(row.courier)
+        if courier is None:
+            group.blocked[n] = _refused(_unknown_courier(row.courier))
+            continue
+        if not row.tracking_no:
+            group.blocked[n] = ("refused", "TRACKING_NO_REQUIRED", "송장번호를 입력하세요.")
+            continue
+        try:
+            number = couriers.clean_tracking(courier, row.tracking_no, method="parcel" if courier.code != couriers.ETC
+                                             else "none")
+        except DomainError:
+            number = row.tracking_no.strip()  # checked against the line's method once the order is read
+        dup = seen.get((row.order_id, row.line_id))
+        if dup is not None:
+            if (dup[1], dup[2]) == (courier.code, number):
+                group.duplicates[n] = ("refused", "DUPLICATE_ROW", f"{dup[0]}행과 같은 내용의 중복 행입니다.")
+            else:
+                msg = f"{dup[0]}행과 같은 품목에 다른 송장번호가 있습니다. 하나만 남기세요."
+                group.blocked[n] = ("refused", "CONFLICTING_ROWS", msg)
+                group.blocked[dup[0]] = ("refused", "CONFLICTING_ROWS",
+                                         f"{n}행과 같은 품목에 다른 송장번호가 있습니다.")
+            continue
+        seen[(row.order_id, row.line_id)] = (n, courier.code, number)
+        group.rows.append((n, rules.ShipRow(row.line_id, courier.code, number, row.quantity)))
+    return Parsed(outcomes, by_order, total)
+
+
+_FIELD_KO = {"order_id": "주문번호", "line_id": "품목번호", "quantity": "수량", "courier": "택배사",
+             "tracking_no": "송장번호"}
+
+
+def _unknown_courier(value: str | None) -> DomainError:
+    try:
+        couriers.require(value)
+    except DomainError as exc:
+        return exc
+    raise AssertionError("unreachable")
+
+
+NOT_APPLIED = ("ORDER_NOT_APPLIED", "같은 주문의 다른 행에 오류가 있어 이 주문은 적용하지 않았습니다.")
+
+
+def _order_outcomes(group: OrderRows, order: Order | None) -> tuple[dict[int, Outcome], list[rules.ShipRow]]:
+    """Per-row outcomes for one order, and the rows to apply (empty: the order stays untouched)."""
+    out: dict[int, Outcome] = dict(group.blocked) | dict(group.duplicates)
+    if order is None:
+        for n, _ in group.rows:  # blocked rows keep their own, more specific reason
+            out[n] = ("refused", "ORDER_NOT_FOUND", "주문을 찾을 수 없습니다 (주문번호를 확인하세요).")
+        return out, []
+    failing = bool(group.blocked)
+    todo: list[tuple[int, rules.ShipRow]] = []
+    for n, row in group.rows:
+        problem = rules.row_problem(order, row)
+        if problem is None:
+            todo.append((n, row))
+        elif problem.code == "ALREADY_APPLIED":
+            out[n] = _refused(problem)
+        else:
+            out[n] = _refused(problem)
+            failing = True
+    if failing:
+        for n, _ in todo:
+            out[n] = ("refused", *NOT_APPLIED)
+        return out, []
+    for n, _ in todo:
+        out[n] = ("applied", None, None)
+    return out, [row for _, row in todo]
+
+
+def _rows_json(outcomes: dict[int, Outcome]) -> list[dict[str, Any]]:
+    return [{"row": n, "result": r, "code": c, "message_ko": m} for n, (r, c, m) in sorted(outcomes.items())]
+
+
+def _apply_order(site_id: str, import_id: str, order_id: str, group: OrderRows, actor: Actor) -> dict[str, Any]:
+    """One order of the file: refused rows leave it untouched; else one transaction applies it with
+    its result item (conditional: once per import). Returns the result item."""
+    for attempt in range(4):
+        try:
+            order: Order | None = orders.load_order(site_id, order_id)[0]
+        except NotFound:
+            order = None
+        outcomes, todo = _order_outcomes(group, order)
+        at = iso(utcnow())
+        if not todo or order is None:
+            item = imports.order_result_item(site_id, import_id, order_id, False, _rows_json(outcomes), at)
+            imports.put_order_result(item)
+            return item
+        change = rules.ship_with_tracking(order, todo, actor, at)
+        for e in change.events:
+            e.data["import_id"] = import_id
+        item = imports.order_result_item(site_id, import_id, order_id, True, _rows_json(outcomes), at)
+        write = orders.Write()
+        write.add(imports.order_result_put(item),
+                  Conflict("IMPORT_ORDER_DONE", "이 업로드에서 이미 처리한 주문입니다."))
+        try:
+            commit(order, change, write, touched_shipments=change.touched_shipments)
+            return item
+        except DomainError as exc:
+            if exc.code == "IMPORT_ORDER_DONE":  # a concurrent delivery of the same event applied it
+                done = imports.order_results(site_id, import_id).get(order_id)
+                if done:
+                    return done
+            if exc.code != "VERSION_CONFLICT" or attempt == 3:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _finish(site_id: str, import_id: str, fields: dict[str, Any]) -> None:
+    imports.update(site_id, import_id, {**fields, "finished_at": iso(utcnow())})
+
+
+def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | None = None,
+                  margin_ms: int = DEFAULT_MARGIN_MS, workers: int = 8) -> dict[str, Any]:
+    """Ingest one uploaded workbook (the S3 ObjectCreated handler's one call)."""
+    parsed_key = keys.parse_upload_key(key)
+    if parsed_key is None:
+        log.warning("ignoring object outside uploads/: %s", key)
+        return {"ignored": key}
+    site_id, import_id = parsed_key
+    record = imports.get(site_id, import_id)
+    if record is None:
+        log.warning("ignoring upload without an import record: %s", key)
+        return {"ignored": key}
+    if record.get("status") in ("done", "refused"):
+        return {"import_id": import_id, "status": record["status"], "redelivery": True}
+    attempts = int(record.get("attempts") or 0) + 1
+    started = record.get("started_at") or iso(utcnow())
+    imports.update(site_id, import_id, {"status": "processing", "attempts": attempts, "started_at": started})
+    actor = Actor("admin", str(record.get("created_by") or "admin"), record.get("created_by_name"))
+
+    with tempfile.TemporaryDirectory(prefix="invoice-") as tmp:
+        from oms.excel import invoices as xl
+
+        src = os.path.join(tmp, "upload.xlsx")
+        size = int(files.head(bucket, key)["ContentLength"])
+        try:
+            if size > xl.MAX_BYTES:
+                raise xl.FileRefused("FILE_TOO_LARGE",
+                                     f"파일이 너무 큽니다 ({size:,}바이트). 10MB 이하로 나눠 올려 주세요.",
+                                     extra={"size": size, "limit": xl.MAX_BYTES})
+            files.download(bucket, key, src)
+            digest = _sha256(src)
+            xl.check_package(src, size)
+            parsed = parse(src)
+        except xl.FileRefused as exc:
+            _finish(site_id, import_id, {"status": "refused", "code": exc.code, "message_ko": exc.message_ko})
+            return {"import_id": import_id, "status": "refused", "code": exc.code}
+        imports.update(site_id, import_id, {"rows_total": parsed.rows_total, "orders_total": len(parsed.orders),
+                                            "sha256": digest})
+        results = imports.order_results(site_id, import_id)  # a resumed run skips what is done
+        pending = [oid for oid in parsed.orders if oid not in results]
+        interrupted = _run_orders(site_id, import_id, parsed, pending, results, actor, remaining_ms, margin_ms,
+                                  workers)
+        if interrupted:
+            imports.update(site_id, import_id, {"status": "interrupted", "orders_processed": len(results)})
+            raise IngestInterrupted(f"{import_id}: {len(results)}/{len(parsed.orders)} orders done; resuming later")
+
+        outcomes: dict[int, Outcome] = dict(parsed.outcomes)
+        for item in results.values():
+            for r in item["rows"]:
+                outcomes[int(r["row"])] = (r["result"], r.get("code"), r.get("message_ko"))
+        out = os.path.join(tmp, "result.xlsx")
+        xl.write_result(src, outcomes, out)
+        result_key = keys.result_key(site_id, import_id)
+        files.upload(out, result_key, bucket)
+    counts = {k: sum(1 for o in outcomes.values() if o[0] == k) for k in ("applied", "refused", "skipped")}
+    _finish(site_id, import_id, {
+        "status": "done", "result_key": result_key, "rows_applied": counts["applied"],
+        "rows_refused": counts["refused"], "rows_skipped": counts["skipped"], "orders_processed": len(results),
+        "orders_applied": sum(1 for i in results.values() if i.get("applied")),
+    })
+    return {"import_id": import_id, "status": "done", **counts}
+
+
+def _run_orders(site_id: str, import_id: str, parsed: Parsed, pending: list[str], results: dict[str, Any],
+                actor: Actor, remaining_ms: Callable[[], int] | None, margin_ms: int, workers: int) -> bool:
+    """Apply pending orders on a small pool; stop taking new ones when time runs short.
+    Returns True when interrupted (applied orders are recorded; nothing is half-applied)."""
+    todo = iter(pending)
+    running: dict[Future[dict[str, Any]], str] = {}
+    interrupted = False
+    last_progress = len(results)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while True:
+            while len(running) < workers * 2 and not interrupted:
+                if remaining_ms is not None and remaining_ms() < margin_ms:
+                    interrupted = True
+                    break
+                oid = next(todo, None)
+                if oid is None:
+                    break
+                running[pool.submit(_apply_order, site_id, import_id, oid, parsed.orders[oid], actor)] = oid
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                oid = running.pop(fut)
+                results[oid] = fut.result()
+            if len(results) - last_progress >= 200:
+                last_progress = len(results)
+                imports.update(site_id, import_id, {"orders_processed": len(results)})
+    return interrupted or len(results) < len(parsed.orders)
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def s3_records(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """(bucket, key) of each ObjectCreated record of an S3 event (keys arrive URL-encoded)."""
+    from urllib.parse import unquote_plus
+
+    out = []
+    for rec in event.get("Records") or []:
+        if not str(rec.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        s3 = rec.get("s3") or {}
+        out.append((s3["bucket"]["name"], unquote_plus(s3["object"]["key"])))
+    return out
+

@@ -1,0 +1,113 @@
+"""Shipping use cases: tracking numbers by hand, bulk 배송없음 → 배송완료, combined shipping (합배송)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from oms.domain import couriers
+from oms.domain import shipping as rules
+from oms.domain.clock import iso, utcnow
+from oms.domain.errors import DomainError
+from oms.domain.order import Actor, Event, Order
+from oms.schemas.orders import BulkResult
+from oms.schemas.shipping import BulkOrdersIn, CombinedIn, TrackingIn
+from oms.services.orders import BULK_LIMIT, commit
+from oms.store import orders
+from oms.store import shipping as ship_store
+
+
+def run_ship_change(site_id: str, order_id: str, actor: Actor,
+                    decide: Callable[[Order, str], rules.ShipChange], *,
+                    expected_version: int | None = None, action: str) -> Order:
+    """Load → decide (pure) → commit with the shipments it touched; a refusal goes on the timeline."""
+    order, _ = orders.load_order(site_id, order_id)
+    if expected_version is not None and expected_version != order.version:
+        raise orders.version_conflict()
+    at = iso(utcnow())
+    try:
+        change = decide(order, at)
+    except DomainError as exc:
+        if exc.status != 404:
+            orders.record_refusal(site_id, order_id, Event(
+                "refused", actor, at, {"action": action, **exc.as_dict(), "text_ko": exc.message_ko}))
+        raise
+    return commit(order, change, touched_shipments=change.touched_shipments)
+
+
+def tracking(site_id: str, order_id: str, body: TrackingIn, actor: Actor) -> Order:
+    """One endpoint for the detail and the list row: add/change (``set``) or ``remove``."""
+    if body.action == "remove":
+        return run_ship_change(
+            site_id, order_id, actor,
+            lambda o, at: rules.remove_tracking(o, body.line_ids, actor=actor, at=at),
+            expected_version=body.expected_version, action="tracking_remove")
+    return run_ship_change(
+        site_id, order_id, actor,
+        lambda o, at: rules.set_tracking(o, body.line_ids, courier=body.courier, tracking_no=body.tracking_no,
+                                         method=body.method, actor=actor, at=at),
+        expected_version=body.expected_version, action="tracking_set")
+
+
+def shipments_view(order: Order) -> list[dict[str, Any]]:
+    out = []
+    for s in order.shipments.values():
+        c = couriers.BY_CODE.get(s.courier or "")
+        out.append({
+            "shipment_id": s.shipment_id, "method": s.method, "method_ko": rules.METHOD_KO[s.method],
+            "courier": s.courier, "courier_name": c.name_ko if c else None, "tracking_no": s.tracking_no,
+            "tracking_url": c.url_for(s.tracking_no) if c and s.tracking_no else None,
+            "combined_group": s.combined_group, "created_at": s.created_at,
+            "line_ids": [line.line_id for line in order.lines if line.shipment_id == s.shipment_id],
+        })
+    return out
+
+
+def get_shipments(site_id: str, order_id: str) -> dict[str, Any]:
+    order, _ = orders.load_order(site_id, order_id)
+    return {
+        "order_id": order.order_id, "scope": order.scope.value, "shipping_method": order.shipping_method,
+        "shipments": shipments_view(order),
+        "lines": [{"line_id": line.line_id, "status": line.status.value, "quantity": line.quantity,
+                   "method": rules.method_of(order, line), "shipment_id": line.shipment_id,
+                   "tracking_no": order.tracking_of(line)} for line in order.lines],
+    }
+
+
+def bulk_deliver_no_shipping(site_id: str, body: BulkOrdersIn, actor: Actor) -> list[BulkResult]:
+    """배송없음 units of up to 50 orders walked to 배송완료, one transaction per order."""
+    ids = list(dict.fromkeys(body.order_ids))
+    if len(ids) > BULK_LIMIT:
+        raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",
+                          status=400, field="order_ids")
+
+    def one(order_id: str) -> BulkResult:
+        try:
+            run_ship_change(site_id, order_id, actor, lambda o, at: rules.deliver_no_shipping(o, actor, at),
+                            action="bulk_deliver_no_shipping")
+            return BulkResult(order_id=order_id, result="done")
+        except DomainError as exc:
+            extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
+            return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
+                              detail=extra)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, ids))
+
+
+def combine(site_id: str, body: CombinedIn, actor: Actor) -> dict[str, Any]:
+    """합배송: one shipment and tracking number over lines of several orders, in one transaction."""
+    loaded = [(orders.load_order(site_id, o.order_id)[0], o.line_ids) for o in body.orders]
+    group = "CG" + secrets.token_hex(5).upper()
+    at = iso(utcnow())
+    changes = rules.combine(loaded, courier=body.courier, tracking_no=body.tracking_no, method=body.method,
+                            group_id=group, actor=actor, at=at)
+    ship_store.save_many([(before, change) for (before, _), change in zip(loaded, changes, strict=True)])
+    return {"combined_group": group, "tracking_no": changes[0].events[0].data["tracking_no"],
+            "orders": [{"order_id": c.order.order_id, "shipments": shipments_view(c.order)} for c in changes]}
+
+
+def courier_catalog() -> list[dict[str, object]]:
+    return couriers.catalog()

@@ -1,0 +1,54 @@
+"""S3 objects of the invoice workflow: presigned URLs for the console, reads and writes for ingestion.
+
+The bucket comes from ``INVOICE_BUCKET``; the endpoint from the standard ``AWS_ENDPOINT_URL_S3``
+(the local S3 emulator), so no code path differs between AWS and the local stack.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+
+@cache
+def client() -> Any:
+    return boto3.client("s3", config=Config(signature_version="s3v4", retries={"max_attempts": 4,
+                                                                               "mode": "standard"}))
+
+
+def bucket() -> str:
+    return os.environ["INVOICE_BUCKET"]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def presign_put(key: str, expires_in: int) -> str:
+    url: str = client().generate_presigned_url(
+        "put_object", Params={"Bucket": bucket(), "Key": key, "ContentType": XLSX}, ExpiresIn=expires_in)
+    return url
+
+
+def presign_get(key: str, expires_in: int, filename: str | None = None) -> str:
+    params: dict[str, Any] = {"Bucket": bucket(), "Key": key}
+    if filename:
+        params["ResponseContentDisposition"] = f"attachment; filename=\"{filename}\""
+    url: str = client().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
+    return url
+
+
+def head(bucket_name: str, key: str) -> dict[str, Any]:
+    resp: dict[str, Any] = client().head_object(Bucket=bucket_name, Key=key)
+    return resp
+
+
+def download(bucket_name: str, key: str, path: str) -> None:
+    client().download_file(bucket_name, key, path)
+
+
+def upload(path: str, key: str, bucket_name: str | None = None) -> None:
+    client().upload_file(path, bucket_name or bucket(), key, ExtraArgs={"ContentType": XLSX})
