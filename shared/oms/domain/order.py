@@ -411,6 +411,8 @@ class Change:
     events: list[Event]
     touched_lines: set[str]
     stock_restore: dict[str, int] = field(default_factory=dict)
+    #: shipments written or removed (ids absent from ``order.shipments`` are deleted)
+    touched_shipments: set[str] = field(default_factory=set)
 
 
 def _refuse(code: str, message_ko: str, line: Line | None = None, **extra: Any) -> DomainError:

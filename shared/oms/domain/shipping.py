@@ -1,4 +1,4 @@
-"""Shipments and tracking numbers (DOMAIN §4). Pure functions: order in, :class:`ShipChange` out.
+"""Shipments and tracking numbers (DOMAIN §4). Pure functions: order in, :class:`Change` out.
 
 - A line without a shipment ships with the order's ``shipping_method`` (the buyer's choice).
 - Tracking numbers are added, changed and removed **while units are `ready_to_ship`**, for whole
@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from oms.domain import couriers
@@ -24,13 +24,6 @@ from oms.domain.statuses import Status
 
 METHODS: tuple[ShipMethod, ...] = ("parcel", "quick", "pickup", "none")
 METHOD_KO: dict[str, str] = {"parcel": "택배", "quick": "퀵서비스", "pickup": "방문수령", "none": "배송없음"}
-
-
-@dataclass
-class ShipChange(Change):
-    """A :class:`Change` that also names the shipments it wrote or removed."""
-
-    touched_shipments: set[str] = field(default_factory=set)
 
 
 def method_of(order: Order, line: Line) -> ShipMethod:
@@ -118,7 +111,7 @@ def resolve_entry(method: ShipMethod, courier_value: str | None, tracking_no: st
 
 def set_tracking(order: Order, line_ids: Sequence[str], *, courier: str | None, tracking_no: str | None,
                  method: ShipMethod | None, actor: Actor, at: str,
-                 combined_group: str | None = None, combined_with: Sequence[str] = ()) -> ShipChange:
+                 combined_group: str | None = None, combined_with: Sequence[str] = ()) -> Change:
     """Add or change the tracking number of whole `ready_to_ship` lines. Never changes a status."""
     lines = _pick(order, line_ids)
     for line in lines:
@@ -151,11 +144,11 @@ def set_tracking(order: Order, line_ids: Sequence[str], *, courier: str | None, 
         text += f" · 합배송(주문 {', '.join(combined_with)})" if combined_with else " · 합배송"
     data["text_ko"] = text
     kind = "tracking_changed" if previous else "tracking_added"
-    return ShipChange(new, [Event(kind, actor, at, data)], {line.line_id for line in picked},
+    return Change(new, [Event(kind, actor, at, data)], {line.line_id for line in picked},
                       touched_shipments=touched)
 
 
-def remove_tracking(order: Order, line_ids: Sequence[str], *, actor: Actor, at: str) -> ShipChange:
+def remove_tracking(order: Order, line_ids: Sequence[str], *, actor: Actor, at: str) -> Change:
     """Remove the tracking number of whole `ready_to_ship` lines (then they may be cancelled)."""
     lines = _pick(order, line_ids)
     for line in lines:
@@ -173,7 +166,7 @@ def remove_tracking(order: Order, line_ids: Sequence[str], *, actor: Actor, at: 
     data = {"line_ids": list(line_ids), "previous": previous,
             "text_ko": f"송장 삭제: {', '.join(previous)} — "
                        + ", ".join(f"{line.product_name} {line.quantity}개" for line in picked)}
-    return ShipChange(new, [Event("tracking_removed", actor, at, data)], {line.line_id for line in picked},
+    return Change(new, [Event("tracking_removed", actor, at, data)], {line.line_id for line in picked},
                       touched_shipments=touched)
 
 
@@ -221,7 +214,7 @@ def row_problem(order: Order, row: ShipRow) -> DomainError | None:
     return None
 
 
-def ship_with_tracking(order: Order, rows: Sequence[ShipRow], actor: Actor, at: str) -> ShipChange:
+def ship_with_tracking(order: Order, rows: Sequence[ShipRow], actor: Actor, at: str) -> Change:
     """Attach the rows' tracking numbers and move their lines to `shipping`, all or nothing.
 
     Rows with the same courier and number share one shipment. Raises on the first refused row.
@@ -255,7 +248,7 @@ def ship_with_tracking(order: Order, rows: Sequence[ShipRow], actor: Actor, at: 
         lines, ships = lines | step.touched_lines, ships | step.touched_shipments
     moved = apply_moves(current, [Move(r.line_id, Status.SHIPPING) for r in todo], actor, at)
     moved.order.version = order.version
-    return ShipChange(moved.order, [_upload_event(events, moved.events, actor, at)], lines | moved.touched_lines,
+    return Change(moved.order, [_upload_event(events, moved.events, actor, at)], lines | moved.touched_lines,
                       moved.stock_restore, touched_shipments=ships)
 
 
@@ -277,7 +270,7 @@ def _upload_event(tracking: list[Event], moves: list[Event], actor: Actor, at: s
 # ---- bulk "no shipping" → delivered -----------------------------------------------------------
 
 
-def deliver_no_shipping(order: Order, actor: Actor, at: str) -> ShipChange:
+def deliver_no_shipping(order: Order, actor: Actor, at: str) -> Change:
     """Walk every unit of method `none` in `ready_to_ship`/`shipping` to `delivered`, one step at a
     time, each step on the timeline [beyond: FAQ 배송없음 상품이 바로 배송완료]."""
     eligible = [line for line in order.lines if line.kind.shipped and method_of(order, line) == "none"
@@ -293,7 +286,7 @@ def deliver_no_shipping(order: Order, actor: Actor, at: str) -> ShipChange:
         current, events, touched = step.order, events + step.events, touched | step.touched_lines
     step = apply_moves(current, [Move(line.line_id, Status.DELIVERED) for line in eligible], actor, at)
     step.order.version = order.version
-    return ShipChange(step.order, events + step.events, touched | step.touched_lines)
+    return Change(step.order, events + step.events, touched | step.touched_lines)
 
 
 # ---- combined shipping (합배송) ------------------------------------------------------------------
@@ -316,7 +309,7 @@ def destination_key(order: Order) -> tuple[str, ...]:
 
 
 def combine(orders: Sequence[tuple[Order, Sequence[str]]], *, courier: str | None, tracking_no: str | None,
-            method: ShipMethod | None, group_id: str, actor: Actor, at: str) -> list[ShipChange]:
+            method: ShipMethod | None, group_id: str, actor: Actor, at: str) -> list[Change]:
     """One shipment and tracking number for lines of several orders of one buyer and address."""
     if len(orders) < 2:
         raise DomainError("COMBINE_NEEDS_TWO_ORDERS", "합배송은 두 개 이상의 주문을 선택해야 합니다.", field="orders")

@@ -310,7 +310,7 @@ def _apply_order(site_id: str, import_id: str, order_id: str, group: OrderRows, 
         write.add(imports.order_result_put(item),
                   Conflict("IMPORT_ORDER_DONE", "이 업로드에서 이미 처리한 주문입니다."))
         try:
-            commit(order, change, write, touched_shipments=change.touched_shipments)
+            commit(order, change, write)
             return item
         except DomainError as exc:
             if exc.code == "IMPORT_ORDER_DONE":  # a concurrent delivery of the same event applied it

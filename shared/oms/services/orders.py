@@ -107,15 +107,14 @@ def get_detail(site_id: str, order_id: str) -> dict[str, Any]:
     return detail_view(order, items, events)
 
 
-def commit(before: Order, change: Change, extra: orders.Write | None = None,
-           touched_shipments: set[str] | None = None) -> Order:
+def commit(before: Order, change: Change, extra: orders.Write | None = None) -> Order:
     """Save a domain change with the stock it gives back, in the order's one transaction."""
     write = extra or orders.Write()
     effects.on_change(before, change, write)  # due day, points, membership: same transaction
     for sku, qty in sorted(change.stock_restore.items()):
         write.add(stock.restore_action(before.site_id, sku, qty))
     return orders.save(before, change.order, change.events, change.touched_lines, write,
-                       touched_shipments=touched_shipments or set())
+                       touched_shipments=change.touched_shipments)
 
 
 def run_change(
@@ -164,12 +163,29 @@ def eligible_moves(order: Order, to: Status, from_status: Status | None, actor: 
     return out
 
 
-def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResult]:
+def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[[Order, str], Change],
+             action: str) -> list[BulkResult]:
     """Up to 50 orders, each in its own transaction, answered one by one (done / refused + reason)."""
-    ids = list(dict.fromkeys(body.order_ids))
+    ids = list(dict.fromkeys(order_ids))
     if len(ids) > BULK_LIMIT:
         raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",
                           status=400, field="order_ids")
+
+    def one(order_id: str) -> BulkResult:
+        try:
+            run_change(site_id, order_id, actor, decide, action=action)
+            return BulkResult(order_id=order_id, result="done")
+        except DomainError as exc:
+            extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
+            return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
+                              detail=extra)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, ids))
+
+
+def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResult]:
+    """The list's bulk status change: every whole line of each order that may move to ``to``."""
 
     def decide(order: Order, at: str) -> Change:
         moves = eligible_moves(order, body.to, body.from_status, actor)
@@ -181,17 +197,7 @@ def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResu
             )
         return apply_moves(order, moves, actor, at)
 
-    def one(order_id: str) -> BulkResult:
-        try:
-            run_change(site_id, order_id, actor, decide, action="bulk_status_change")
-            return BulkResult(order_id=order_id, result="done")
-        except DomainError as exc:
-            extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
-            return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
-                              detail=extra)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(one, ids))
+    return run_bulk(site_id, body.order_ids, actor, decide, "bulk_status_change")
 
 
 def memo(site_id: str, order_id: str, text: str, actor: Actor) -> Order:

@@ -3,48 +3,27 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from oms.domain import couriers
 from oms.domain import shipping as rules
 from oms.domain.clock import iso, utcnow
-from oms.domain.errors import DomainError
-from oms.domain.order import Actor, Event, Order
+from oms.domain.order import Actor, Order
 from oms.schemas.orders import BulkResult
 from oms.schemas.shipping import BulkOrdersIn, CombinedIn, TrackingIn
-from oms.services.orders import BULK_LIMIT, commit
+from oms.services.orders import run_bulk, run_change
 from oms.store import orders
 from oms.store import shipping as ship_store
-
-
-def run_ship_change(site_id: str, order_id: str, actor: Actor,
-                    decide: Callable[[Order, str], rules.ShipChange], *,
-                    expected_version: int | None = None, action: str) -> Order:
-    """Load → decide (pure) → commit with the shipments it touched; a refusal goes on the timeline."""
-    order, _ = orders.load_order(site_id, order_id)
-    if expected_version is not None and expected_version != order.version:
-        raise orders.version_conflict()
-    at = iso(utcnow())
-    try:
-        change = decide(order, at)
-    except DomainError as exc:
-        if exc.status != 404:
-            orders.record_refusal(site_id, order_id, Event(
-                "refused", actor, at, {"action": action, **exc.as_dict(), "text_ko": exc.message_ko}))
-        raise
-    return commit(order, change, touched_shipments=change.touched_shipments)
 
 
 def tracking(site_id: str, order_id: str, body: TrackingIn, actor: Actor) -> Order:
     """One endpoint for the detail and the list row: add/change (``set``) or ``remove``."""
     if body.action == "remove":
-        return run_ship_change(
+        return run_change(
             site_id, order_id, actor,
             lambda o, at: rules.remove_tracking(o, body.line_ids, actor=actor, at=at),
             expected_version=body.expected_version, action="tracking_remove")
-    return run_ship_change(
+    return run_change(
         site_id, order_id, actor,
         lambda o, at: rules.set_tracking(o, body.line_ids, courier=body.courier, tracking_no=body.tracking_no,
                                          method=body.method, actor=actor, at=at),
@@ -78,23 +57,8 @@ def get_shipments(site_id: str, order_id: str) -> dict[str, Any]:
 
 def bulk_deliver_no_shipping(site_id: str, body: BulkOrdersIn, actor: Actor) -> list[BulkResult]:
     """배송없음 units of up to 50 orders walked to 배송완료, one transaction per order."""
-    ids = list(dict.fromkeys(body.order_ids))
-    if len(ids) > BULK_LIMIT:
-        raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",
-                          status=400, field="order_ids")
-
-    def one(order_id: str) -> BulkResult:
-        try:
-            run_ship_change(site_id, order_id, actor, lambda o, at: rules.deliver_no_shipping(o, actor, at),
-                            action="bulk_deliver_no_shipping")
-            return BulkResult(order_id=order_id, result="done")
-        except DomainError as exc:
-            extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
-            return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
-                              detail=extra)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(one, ids))
+    return run_bulk(site_id, body.order_ids, actor, lambda o, at: rules.deliver_no_shipping(o, actor, at),
+                    "bulk_deliver_no_shipping")
 
 
 def combine(site_id: str, body: CombinedIn, actor: Actor) -> dict[str, Any]:

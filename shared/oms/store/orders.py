@@ -139,11 +139,10 @@ def create(order: Order, events: list[Event], extra: Write | None = None) -> Non
     _run(actions, Conflict("ORDER_EXISTS", "이미 존재하는 주문번호입니다."), extra)
 
 
-def save(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
-         extra: Write | None = None, *, touched_shipments: Iterable[str] = ()) -> Order:
-    """Commit a change of one order: header (version+1 under ``version = expected``), changed lines
-    and shipments, tab items and counts, lookups and timeline events, plus ``extra``, in one
-    transaction. A lost race raises 409 VERSION_CONFLICT and writes nothing."""
+def change_actions(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
+                   touched_shipments: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The actions of one order's change, header first: header (version+1 under
+    ``version = expected``), changed lines and shipments, tab items and counts, lookups, events."""
     expected = before.version
     after.version = expected + 1
     site, oid = after.site_id, after.order_id
@@ -169,7 +168,14 @@ def save(before: Order, after: Order, events: list[Event], touched_lines: Iterab
     actions += [
         put(event_item(site, oid, e, f"{after.version:08d}{i:03d}")) for i, e in enumerate(events)
     ]
-    _run(actions, version_conflict(), extra)
+    return actions
+
+
+def save(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
+         extra: Write | None = None, *, touched_shipments: Iterable[str] = ()) -> Order:
+    """Commit a change of one order plus ``extra`` in one transaction. A lost race raises
+    409 VERSION_CONFLICT and writes nothing."""
+    _run(change_actions(before, after, events, touched_lines, touched_shipments), version_conflict(), extra)
     return after
 
 
