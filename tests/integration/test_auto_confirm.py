@@ -174,6 +174,7 @@ def test_partial_failure_is_reported_and_the_cursor_stays(site_id: str, monkeypa
         return real(site, oid, today, attempts)
 
     monkeypatch.setattr(confirmation, "confirm_due_order", flaky)
+    monkeypatch.setattr(confirmation, "utcnow", lambda: kst(2037, 4, 8, 1, 0))  # the wall clock of these runs
     confirmation._set_cursor("2037-04-07", "test")
     r = confirmation.run(kst(2037, 4, 8, 0, 10))
     assert r.confirmed == 2
@@ -182,3 +183,14 @@ def test_partial_failure_is_reported_and_the_cursor_stays(site_id: str, monkeypa
     monkeypatch.setattr(confirmation, "confirm_due_order", real)
     r = confirmation.run(kst(2037, 4, 8, 0, 20))
     assert r.confirmed == 1 and r.failed == [] and confirmation._cursor() == "2037-04-08"
+
+
+def test_a_run_for_a_later_time_does_not_move_the_cursor_past_today() -> None:
+    """A what-if run (its "now" ahead of the wall clock) must not hide the days in between."""
+    from datetime import timedelta
+
+    from oms.domain.clock import kst_date, utcnow
+
+    confirmation.run(utcnow() + timedelta(days=30))
+    cursor = confirmation._cursor()
+    assert cursor is not None and cursor <= kst_date(utcnow()).isoformat()

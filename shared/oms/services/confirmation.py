@@ -178,5 +178,8 @@ def run(now: datetime | None = None, *, workers: int = 8,
                 result.failed.append({"site_id": site, "order_id": oid, "code": code,
                                       "lines": units[(site, oid)]})
     if not result.failed and not result.stopped_early:
-        _set_cursor(today.isoformat(), iso(utcnow()))
+        # never past the real today: a run for a later "now" (a what-if run) must not hide the days
+        # between today and then from the next real run
+        wall = utcnow()
+        _set_cursor(min(today, kst_date(wall)).isoformat(), iso(wall))
     return result
