@@ -76,25 +76,47 @@ def legal_step(frm: Status, to: Status, origin: Status | None) -> bool:
     return frm in CLAIM_REQUESTS and to is origin
 
 
-def nearby_targets(line: Line) -> list[Status]:
-    """Targets worth trying more often than uniformly random ones (to reach deep states)."""
-    out = [*CLAIM_REQUESTS]
-    if line.status in MAIN_FLOW:
-        i = MAIN_FLOW.index(line.status)
-        out += [MAIN_FLOW[j] for j in (i - 1, i + 1) if 0 <= j < len(MAIN_FLOW)]
+def forward_targets(line: Line) -> list[Status]:
+    """The next step along the main flow or the line's claim flow, or a return/exchange once shipped."""
+    if line.status in FINAL or line.status is Status.PAYMENT_PENDING:
+        return []
+    if not line.kind.shipped:
+        return [Status.CANCELLED if line.status is Status.CANCEL_REQUESTED else Status.CANCEL_REQUESTED]
+    out: list[Status] = []
+    if line.status in MAIN_FLOW[:-1]:
+        out.append(MAIN_FLOW[MAIN_FLOW.index(line.status) + 1])
+    if line.status in (Status.SHIPPING, Status.DELIVERED):
+        out += [Status.RETURN_REQUESTED, Status.EXCHANGE_REQUESTED]
     for flow in CLAIM_FLOWS.values():
-        if line.status in flow:
-            i = flow.index(line.status)
-            out += [flow[j] for j in (i - 1, i + 1) if 0 <= j < len(flow)]
+        if line.status in flow[:-1]:
+            out.append(flow[flow.index(line.status) + 1])
+    return out
+
+
+def nearby_targets(line: Line) -> list[Status]:
+    """Every status one step away, back or forward, a cancel, and a withdraw to the claim's origin."""
+    out = [*forward_targets(line), Status.CANCEL_REQUESTED]
+    if line.status in MAIN_FLOW[1:]:
+        out.append(MAIN_FLOW[MAIN_FLOW.index(line.status) - 1])
+    for flow in CLAIM_FLOWS.values():
+        if line.status in flow[1:]:
+            out.append(flow[flow.index(line.status) - 1])
     if line.claim_origin is not None:
         out.append(line.claim_origin)
     return out
 
 
+def targets(line: Line) -> st.SearchStrategy[Status]:
+    """Mostly the next step, sometimes a neighbour, sometimes any status at all."""
+    forward = forward_targets(line) or nearby_targets(line)
+    return st.one_of(*[st.sampled_from(forward)] * 3, st.sampled_from(nearby_targets(line)),
+                     st.sampled_from(list(Status)))
+
+
 @st.composite
 def line_inputs(draw: st.DrawFn, index: int) -> LineInput:
-    kind = draw(st.sampled_from([ProductKind.PHYSICAL, ProductKind.PHYSICAL, ProductKind.DIGITAL,
-                                 ProductKind.MEMBERSHIP_PASS]))
+    kind = draw(st.one_of(*[st.just(ProductKind.PHYSICAL)] * 3,
+                          st.sampled_from([ProductKind.DIGITAL, ProductKind.MEMBERSHIP_PASS])))
     unit = draw(st.integers(min_value=100, max_value=50_000))
     qty = draw(st.integers(min_value=1, max_value=5))
     gross = unit * qty
@@ -162,12 +184,17 @@ class OrderLifecycle(RuleBasedStateMachine):
 
     # ---- rules -------------------------------------------------------------------------------
 
+    def _pick_line(self, data: st.DataObject) -> Line:
+        open_lines = [li for li in self.order.lines if li.status not in FINAL] or self.order.lines
+        return data.draw(st.one_of(*[st.sampled_from(open_lines)] * 3, st.sampled_from(self.order.lines)),
+                         label="line")
+
     @rule(data=st.data())
     def move_units(self, data: st.DataObject) -> None:
-        line = data.draw(st.sampled_from(self.order.lines), label="line")
-        to = data.draw(st.one_of(st.sampled_from(nearby_targets(line)), st.sampled_from(list(Status))), label="to")
+        line = self._pick_line(data)
+        to = data.draw(targets(line), label="to")
         quantity = data.draw(
-            st.one_of(st.none(), st.integers(min_value=1, max_value=line.quantity),
+            st.one_of(st.none(), st.none(), *[st.integers(min_value=1, max_value=line.quantity)] * 2,
                       st.integers(min_value=-1, max_value=line.quantity + 2)),
             label="quantity",
         )
@@ -175,22 +202,37 @@ class OrderLifecycle(RuleBasedStateMachine):
         self._try([Move(line.line_id, to, quantity)], actor)
 
     @rule(data=st.data())
+    def try_any_status(self, data: st.DataObject) -> None:
+        line = self._pick_line(data)
+        to = data.draw(st.sampled_from([s for s in Status if s is not line.status]), label="to")
+        actor = data.draw(st.sampled_from([ADMIN, BUYER]), label="actor")
+        self._try([Move(line.line_id, to, data.draw(st.sampled_from([None, 1]), label="quantity"))], actor)
+
+    @rule(data=st.data())
+    def advance_a_whole_line(self, data: st.DataObject) -> None:
+        line = self._pick_line(data)
+        to = data.draw(st.sampled_from(forward_targets(line) or nearby_targets(line)), label="to")
+        self._try([Move(line.line_id, to)], ADMIN)
+
+    @precondition(lambda self: len(self.order.lines) >= 2)
+    @rule(data=st.data())
     def move_two_lines(self, data: st.DataObject) -> None:
-        if len(self.order.lines) < 2:
-            return
-        a, b = data.draw(st.lists(st.sampled_from(self.order.lines), min_size=2, max_size=2, unique_by=lambda x: x.line_id),
-                         label="lines")
-        moves = [Move(li.line_id, data.draw(st.sampled_from(nearby_targets(li))),
+        a, b = data.draw(
+            st.lists(st.sampled_from(self.order.lines), min_size=2, max_size=2, unique_by=lambda x: x.line_id),
+            label="lines",
+        )
+        moves = [Move(li.line_id, data.draw(targets(li)),
                       data.draw(st.one_of(st.none(), st.integers(min_value=1, max_value=li.quantity))))
                  for li in (a, b)]
         self._try(moves, ADMIN)
 
+    def _ready_without_shipment(self) -> list[Line]:
+        return [li for li in self.order.lines if li.status is Status.READY_TO_SHIP and li.shipment_id is None]
+
+    @precondition(lambda self: bool(self._ready_without_shipment()))
     @rule(data=st.data())
     def enter_tracking_number(self, data: st.DataObject) -> None:
-        ready = [li for li in self.order.lines if li.status is Status.READY_TO_SHIP and li.shipment_id is None]
-        if not ready:
-            return
-        line = data.draw(st.sampled_from(ready))
+        line = data.draw(st.sampled_from(self._ready_without_shipment()))
         sid = f"SH{self.order.next_shipment_no}"
         order = self.order.clone()
         order.next_shipment_no += 1
