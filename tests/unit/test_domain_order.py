@@ -580,3 +580,21 @@ def test_every_refusal_has_a_code_and_a_korean_message() -> None:
         "CONFIRMED_CANNOT_STEP_BACK", "QUANTITY_OUT_OF_RANGE", "SPLIT_NOT_ALLOWED_EXTERNAL_CHANNEL",
         "SPLIT_NOT_ALLOWED_IN_READY_TO_SHIP", "SPLIT_ONLY_IN_PREPARING", "CONFIRM_NOT_ALLOWED",
     } <= codes
+
+
+def test_buyers_only_confirm_request_claims_and_withdraw_them() -> None:
+    """Shipping steps and claim decisions are the shop's; the my page confirms and asks."""
+    order = make_order()
+    assert refused_code(order, "L001", S.READY_TO_SHIP, actor=BUYER) == "BUYER_NOT_ALLOWED"
+    requested = move(order, "L001", S.CANCEL_REQUESTED, actor=BUYER)
+    assert requested.line("L001").status is S.CANCEL_REQUESTED
+    assert refused_code(requested, "L001", S.CANCELLED, actor=BUYER) == "BUYER_NOT_ALLOWED"
+    withdrawn = move(requested, "L001", S.PREPARING, actor=BUYER)
+    assert withdrawn.line("L001").status is S.PREPARING
+
+    shipped = walk(make_order(), "L001", *SHIPPED)
+    assert refused_code(shipped, "L001", S.DELIVERED, actor=BUYER) == "BUYER_NOT_ALLOWED"
+    delivered = walk(shipped, "L001", S.DELIVERED)
+    assert move(delivered, "L001", S.CONFIRMED, actor=BUYER).line("L001").confirmed_by == "buyer"
+    returning = move(delivered, "L001", S.RETURN_REQUESTED, actor=BUYER)
+    assert refused_code(returning, "L001", S.RETURN_COLLECTING, actor=BUYER) == "BUYER_NOT_ALLOWED"

@@ -425,8 +425,30 @@ def _main_index(status: Status) -> int | None:
     return MAIN_FLOW.index(status) if status in MAIN_FLOW else None
 
 
+#: What a buyer may do from the my page: confirm delivered units, ask to cancel before shipping, ask to
+#: return or exchange delivered units, and withdraw their own request. Everything else is the shop's.
+_BUYER_MOVES = frozenset({
+    (Status.DELIVERED, Status.CONFIRMED),
+    (Status.PAYMENT_PENDING, Status.CANCEL_REQUESTED),
+    (Status.PREPARING, Status.CANCEL_REQUESTED),
+    (Status.DELIVERED, Status.RETURN_REQUESTED),
+    (Status.DELIVERED, Status.EXCHANGE_REQUESTED),
+})
+
+
+def _buyer_may(line: Line, frm: Status, to: Status) -> bool:
+    return (frm, to) in _BUYER_MOVES or (frm in CLAIM_REQUESTS and to is line.claim_origin)
+
+
 def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None:
-    """Raise if moving ``line``'s units to ``to`` breaks a rule of DOMAIN §2/§3."""
+    """Raise if moving ``line``'s units to ``to`` breaks a rule of DOMAIN §2/§3, or is not the
+    buyer's to make (the rule's own refusal comes first, it names the reason better)."""
+    _check_rules(order, line, to, actor)
+    if actor.kind == "buyer" and not _buyer_may(line, line.status, to):
+        raise _refuse("BUYER_NOT_ALLOWED", f"구매자는 {line.status.ko}에서 {to.ko}(으)로 변경할 수 없습니다.", line)
+
+
+def _check_rules(order: Order, line: Line, to: Status, actor: Actor) -> None:
     frm = line.status
     if frm is to:
         raise _refuse("SAME_STATUS", f"이미 {to.ko} 상태입니다.", line)

@@ -49,6 +49,8 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response[str]:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            return problem(400, "MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", "body is not valid JSON")
         errors = [
             {"field": _field(e.get("loc", ())), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
             for e in exc.errors()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
@@ -22,4 +23,5 @@ def list_stock() -> dict[str, Any]:
 @router.put("/<sku>", summary="재고 설정")
 def set_stock(sku: str, body: StockIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    return stock.set_quantity(site_id, sku, body.quantity, actor.id)
+    # SKUs hold Korean option names: the path parameter arrives percent-encoded
+    return stock.set_quantity(site_id, unquote(sku), body.quantity, actor.id)
