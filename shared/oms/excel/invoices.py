@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import defusedxml  # noqa: F401  (openpyxl parses XML through defusedxml when it is installed)
@@ -178,15 +178,19 @@ NOT_FILLED = ("skipped", "NOT_FILLED", "택배사·송장번호가 비어 있어
 RESULT_KO = {"applied": "적용", "refused": "거절", "skipped": "건너뜀"}
 
 
-def write_result(input_path: str, outcomes: Mapping[int, tuple[str, str | None, str | None]], out_path: str) -> None:
-    """Every input row again, with 결과 (applied/refused/skipped), 코드 and 사유; constant memory."""
+def write_result_rows(rows: Iterable[tuple[Sequence[Any], tuple[str, str | None, str | None]]],
+                      out_path: str) -> dict[str, int]:
+    """The result workbook from (input cells, outcome) in file order, streaming; returns the count
+    of rows per result."""
     out = openpyxl.Workbook(write_only=True)
     ws = out.create_sheet("결과")
     ws.append([*HEADERS, *RESULT_HEADERS])
-    for n, values, _ in iter_rows(input_path):
-        result, code, message = outcomes.get(n, NOT_FILLED)
-        ws.append([safe(values[f]) for f in FIELDS] + [result, code, message])
+    counts = dict.fromkeys(RESULT_KO, 0)
+    for cells, (result, code, message) in rows:
+        counts[result] = counts.get(result, 0) + 1
+        ws.append([*(safe(v) for v in cells), result, code, message])
     out.save(out_path)
+    return counts
 
 
 def read_result(path: str) -> list[dict[str, Any]]:
