@@ -178,7 +178,8 @@ class OrderLifecycle(RuleBasedStateMachine):
     def move_two_lines(self, data: st.DataObject) -> None:
         if len(self.order.lines) < 2:
             return
-        a, b = data.draw(st.lists(st.sampled_from(self.order.lines), min_size=2, max_size=2, unique_by=lambda x: x.line_id),
+        a, b = data.draw(st.lists(st.sampled_from(self.order.lines), min_size=2, max_size=2,
+                                  unique_by=lambda x: x.line_id),
                          label="lines")
         moves = [Move(li.line_id, data.draw(st.sampled_from(nearby_targets(li))),
                       data.draw(st.one_of(st.none(), st.integers(min_value=1, max_value=li.quantity))))
