@@ -67,8 +67,12 @@ def baseline(site_id: str, order_ids: list[str]) -> None:
     lookup and one timeline event, and moves the order from the 배송대기 to the 배송중 tab (tab items,
     sharded tab counts)."""
     import boto3
+    from botocore.config import Config
 
-    ddb = boto3.client("dynamodb")
+    from oms.store.table import CLIENT_PARAMETER_VALIDATION
+
+    # the same client-side settings as the store's client, so only the work done differs
+    ddb = boto3.client("dynamodb", config=Config(parameter_validation=CLIENT_PARAMETER_VALIDATION))
     table = os.environ["TABLE_NAME"]
 
     def one(i_oid: tuple[int, str]) -> None:
