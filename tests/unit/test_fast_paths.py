@@ -98,3 +98,28 @@ def test_dump_refuses_what_boto3_refuses(value: Any) -> None:
     with pytest.raises(Exception) as theirs:
         TypeSerializer().serialize(value)
     assert type(ours.value) is type(theirs.value)
+
+
+def test_read_only_sheet_size_is_read_without_parsing_the_rows(tmp_path: Any) -> None:
+    import openpyxl
+
+    from oms.excel import invoices as xl
+
+    normal, streamed = tmp_path / "normal.xlsx", tmp_path / "streamed.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for r in range(5):
+        ws.append([r, "x", None, "y"])
+    wb.save(normal)
+    wo = openpyxl.Workbook(write_only=True)
+    sheet = wo.create_sheet()
+    for r in range(5):
+        sheet.append([r, "x", None, "y"])
+    wo.save(streamed)
+    assert xl.ReadOnlyWorksheet._get_size is xl._sheet_size_before_data
+    with_dim = openpyxl.load_workbook(normal, read_only=True).worksheets[0]
+    assert (with_dim.min_row, with_dim.max_row, with_dim.min_column, with_dim.max_column) == (1, 5, 1, 4)
+    without = openpyxl.load_workbook(streamed, read_only=True).worksheets[0]
+    assert without.max_row is None and without.max_column is None  # as before: no <dimension>
+    assert [list(r) for r in without.iter_rows(values_only=True)] == [[r, "x", None, "y"] for r in range(5)]

@@ -16,7 +16,11 @@ import defusedxml  # noqa: F401  (openpyxl parses XML through defusedxml when it
 import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from oms.domain import couriers
 from oms.domain.errors import DomainError
@@ -37,6 +41,27 @@ _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed so openpyxl refuses XML entity tricks"
+
+
+def _sheet_size_before_data(self: ReadOnlyWorksheet) -> None:
+    """openpyxl's read-only sheet looks for ``<dimension>`` when the workbook is opened, but on a
+    sheet without one (any write-only workbook) it parses the whole sheet to find that out,
+    keeping an element per row: one extra full pass and memory growing with the rows. The element
+    can only come before ``<sheetData>``, so stop there; the outcome is the same."""
+    with self._get_source() as src:
+        for event, element in iterparse(src, events=("start", "end")):
+            if event == "start" and element.tag == _SHEET_DATA:
+                return
+            if event == "end" and element.tag == _DIMENSION:
+                bounds = SheetDimension.from_tree(element).boundaries
+                if bounds is not None:
+                    self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                return
+
+
+_SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
+_DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
+ReadOnlyWorksheet._get_size = _sheet_size_before_data  # type: ignore[method-assign]
 
 
 class FileRefused(DomainError):
