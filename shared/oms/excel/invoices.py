@@ -61,7 +61,7 @@ def _sheet_size_before_data(self: ReadOnlyWorksheet) -> None:
 
 _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
-ReadOnlyWorksheet._get_size = _sheet_size_before_data  # type: ignore[method-assign]
+ReadOnlyWorksheet._get_size = _sheet_size_before_data
 
 
 class FileRefused(DomainError):
