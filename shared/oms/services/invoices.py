@@ -36,6 +36,7 @@ from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
 from oms.schemas.shipping import InvoiceRowIn
+from oms.services.invoice_spill import BLOCKED, CANDIDATE, DECIDED, RowRecord, Spill
 from oms.services.orders import commit
 from oms.store import files, imports, keys, orders
 from oms.store.table import client, table_name
@@ -170,35 +171,22 @@ class OrderRows:
     duplicates: dict[int, Outcome] = field(default_factory=dict)
 
 
-@dataclass
-class Parsed:
-    outcomes: dict[int, Outcome]  # rows decided without reading any order
-    orders: dict[str, OrderRows]
-    rows_total: int
-
-
 def _refused(exc: DomainError) -> Outcome:
     return ("refused", exc.code, exc.message_ko)
 
 
-def parse(path: str) -> Parsed:
-    """Read and validate every row (streaming); nothing is applied yet."""
+def spill_rows(path: str, spill: Spill) -> None:
+    """First pass (streaming): validate every row and spill a compact record of it; nothing is
+    applied yet. Rows are grouped by order later, from the spill."""
     from oms.excel import invoices as xl
 
-    outcomes: dict[int, Outcome] = {}
-    by_order: dict[str, OrderRows] = {}
-    seen: dict[tuple[str, str], tuple[int, str, str]] = {}
-    total = 0
     for n, values, formula in xl.iter_rows(path):
-        total += 1
+        cells = [values[f] for f in xl.FIELDS]
         oid = str(values.get("order_id") or "").strip()
         if formula:
             problem: Outcome = ("refused", "FORMULA_NOT_ALLOWED",
                                 "수식이 들어간 셀은 처리하지 않습니다. 값만 입력하세요.")
-            if oid:
-                by_order.setdefault(oid, OrderRows()).blocked[n] = problem
-            else:
-                outcomes[n] = problem
+            spill.add(n, BLOCKED if oid else DECIDED, oid or None, cells, outcome=problem)
             continue
         try:
             row = InvoiceRowIn.model_validate({k: values.get(k) for k in InvoiceRowIn.model_fields})
@@ -206,30 +194,45 @@ def parse(path: str) -> Parsed:
             err = exc.errors()[0]
             fld = str(err["loc"][0]) if err.get("loc") else "row"
             problem = ("refused", "ROW_INVALID", f"{_FIELD_KO.get(fld, fld)} 값이 올바르지 않습니다: {err['msg']}")
-            if oid and fld != "order_id":
-                by_order.setdefault(oid, OrderRows()).blocked[n] = problem
-            else:
-                outcomes[n] = problem
+            blocks = bool(oid) and fld != "order_id"
+            spill.add(n, BLOCKED if blocks else DECIDED, oid if blocks else None, cells, outcome=problem)
             continue
         if not row.courier and not row.tracking_no:
-            outcomes[n] = ("skipped", "NOT_FILLED", "택배사·송장번호가 비어 있어 건너뛰었습니다.")
+            spill.add(n, DECIDED, None, cells, outcome=("skipped", "NOT_FILLED",
+                                                        "택배사·송장번호가 비어 있어 건너뛰었습니다."))
             continue
-        group = by_order.setdefault(row.order_id, OrderRows())
         courier = couriers.resolve(row.courier)
         if courier is None:
-            group.blocked[n] = _refused(_unknown_courier(row.courier))
+            spill.add(n, BLOCKED, row.order_id, cells, outcome=_refused(_unknown_courier(row.courier)))
             continue
         if not row.tracking_no:
-            group.blocked[n] = ("refused", "TRACKING_NO_REQUIRED", "송장번호를 입력하세요.")
+            spill.add(n, BLOCKED, row.order_id, cells,
+                      outcome=("refused", "TRACKING_NO_REQUIRED", "송장번호를 입력하세요."))
             continue
         try:
             number = couriers.clean_tracking(courier, row.tracking_no, method="parcel" if courier.code != couriers.ETC
                                              else "none")
         except DomainError:
             number = row.tracking_no.strip()  # checked against the line's method once the order is read
-        dup = seen.get((row.order_id, row.line_id))
+        spill.add(n, CANDIDATE, row.order_id, cells, line_id=row.line_id, courier=courier.code, tracking_no=number,
+                  quantity=row.quantity)
+    spill.seal()
+
+
+def group_rows(records: list[RowRecord]) -> OrderRows:
+    """One order's spilled rows (in row order) as the rows to check, the rows that block the
+    order and the harmless duplicates."""
+    group = OrderRows()
+    seen: dict[str, tuple[int, str, str]] = {}
+    for n, kind, line_id, courier, number, quantity, result, code, message in records:
+        if kind == BLOCKED:
+            assert result is not None
+            group.blocked[n] = (result, code, message)
+            continue
+        assert line_id is not None and courier is not None and number is not None
+        dup = seen.get(line_id)
         if dup is not None:
-            if (dup[1], dup[2]) == (courier.code, number):
+            if (dup[1], dup[2]) == (courier, number):
                 group.duplicates[n] = ("refused", "DUPLICATE_ROW", f"{dup[0]}행과 같은 내용의 중복 행입니다.")
             else:
                 msg = f"{dup[0]}행과 같은 품목에 다른 송장번호가 있습니다. 하나만 남기세요."
@@ -237,9 +240,9 @@ def parse(path: str) -> Parsed:
                 group.blocked[dup[0]] = ("refused", "CONFLICTING_ROWS",
                                          f"{n}행과 같은 품목에 다른 송장번호가 있습니다.")
             continue
-        seen[(row.order_id, row.line_id)] = (n, courier.code, number)
-        group.rows.append((n, rules.ShipRow(row.line_id, courier.code, number, row.quantity)))
-    return Parsed(outcomes, by_order, total)
+        seen[line_id] = (n, courier, number)
+        group.rows.append((n, rules.ShipRow(line_id, courier, number, quantity)))
+    return group
 
 
 _FIELD_KO = {"order_id": "주문번호", "line_id": "품목번호", "quantity": "수량", "courier": "택배사",
@@ -314,7 +317,7 @@ def _apply_order(site_id: str, import_id: str, order_id: str, group: OrderRows, 
             return item
         except DomainError as exc:
             if exc.code == "IMPORT_ORDER_DONE":  # a concurrent delivery of the same event applied it
-                done = imports.order_results(site_id, import_id).get(order_id)
+                done = imports.order_result(site_id, import_id, order_id)
                 if done:
                     return done
             if exc.code != "VERSION_CONFLICT" or attempt == 3:
@@ -350,73 +353,83 @@ def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | No
 
         src = os.path.join(tmp, "upload.xlsx")
         size = int(files.head(bucket, key)["ContentLength"])
+        spill = Spill(os.path.join(tmp, "rows.sqlite"))
         try:
-            if size > xl.MAX_BYTES:
-                raise xl.FileRefused("FILE_TOO_LARGE",
-                                     f"파일이 너무 큽니다 ({size:,}바이트). 10MB 이하로 나눠 올려 주세요.",
-                                     extra={"size": size, "limit": xl.MAX_BYTES})
-            files.download(bucket, key, src)
-            digest = _sha256(src)
-            xl.check_package(src, size)
-            parsed = parse(src)
-        except xl.FileRefused as exc:
-            _finish(site_id, import_id, {"status": "refused", "code": exc.code, "message_ko": exc.message_ko})
-            return {"import_id": import_id, "status": "refused", "code": exc.code}
-        imports.update(site_id, import_id, {"rows_total": parsed.rows_total, "orders_total": len(parsed.orders),
-                                            "sha256": digest})
-        results = imports.order_results(site_id, import_id)  # a resumed run skips what is done
-        pending = [oid for oid in parsed.orders if oid not in results]
-        interrupted = _run_orders(site_id, import_id, parsed, pending, results, actor, remaining_ms, margin_ms,
-                                  workers)
-        if interrupted:
-            imports.update(site_id, import_id, {"status": "interrupted", "orders_processed": len(results)})
-            raise IngestInterrupted(f"{import_id}: {len(results)}/{len(parsed.orders)} orders done; resuming later")
-
-        outcomes: dict[int, Outcome] = dict(parsed.outcomes)
-        for item in results.values():
-            for r in item["rows"]:
-                outcomes[int(r["row"])] = (r["result"], r.get("code"), r.get("message_ko"))
-        out = os.path.join(tmp, "result.xlsx")
-        xl.write_result(src, outcomes, out)
+            try:
+                if size > xl.MAX_BYTES:
+                    raise xl.FileRefused("FILE_TOO_LARGE",
+                                         f"파일이 너무 큽니다 ({size:,}바이트). 10MB 이하로 나눠 올려 주세요.",
+                                         extra={"size": size, "limit": xl.MAX_BYTES})
+                files.download(bucket, key, src)
+                digest = _sha256(src)
+                xl.check_package(src, size)
+                spill_rows(src, spill)
+            except xl.FileRefused as exc:
+                _finish(site_id, import_id, {"status": "refused", "code": exc.code, "message_ko": exc.message_ko})
+                return {"import_id": import_id, "status": "refused", "code": exc.code}
+            orders_total = spill.orders_total()
+            imports.update(site_id, import_id, {"rows_total": spill.rows_total, "orders_total": orders_total,
+                                                "sha256": digest})
+            for item in imports.iter_order_results(site_id, import_id):  # a resumed run skips what is done
+                spill.mark_done(item["order_id"], bool(item.get("applied")), _row_outcomes(item))
+            spill.flush_done()
+            interrupted = _run_orders(site_id, import_id, spill, actor, remaining_ms, margin_ms, workers)
+            done, applied = spill.done_counts()
+            if interrupted or done < orders_total:
+                imports.update(site_id, import_id, {"status": "interrupted", "orders_processed": done})
+                raise IngestInterrupted(f"{import_id}: {done}/{orders_total} orders done; resuming later")
+            out = os.path.join(tmp, "result.xlsx")
+            counts = xl.write_result_rows(spill.results(xl.NOT_FILLED), out)
+        finally:
+            spill.close()
         result_key = keys.result_key(site_id, import_id)
         files.upload(out, result_key, bucket)
-    counts = {k: sum(1 for o in outcomes.values() if o[0] == k) for k in ("applied", "refused", "skipped")}
     _finish(site_id, import_id, {
         "status": "done", "result_key": result_key, "rows_applied": counts["applied"],
-        "rows_refused": counts["refused"], "rows_skipped": counts["skipped"], "orders_processed": len(results),
-        "orders_applied": sum(1 for i in results.values() if i.get("applied")),
+        "rows_refused": counts["refused"], "rows_skipped": counts["skipped"], "orders_processed": done,
+        "orders_applied": applied,
     })
-    return {"import_id": import_id, "status": "done", **counts}
+    return {"import_id": import_id, "status": "done",
+            **{k: counts[k] for k in ("applied", "refused", "skipped")}}
 
 
-def _run_orders(site_id: str, import_id: str, parsed: Parsed, pending: list[str], results: dict[str, Any],
-                actor: Actor, remaining_ms: Callable[[], int] | None, margin_ms: int, workers: int) -> bool:
-    """Apply pending orders on a small pool; stop taking new ones when time runs short.
-    Returns True when interrupted (applied orders are recorded; nothing is half-applied)."""
-    todo = iter(pending)
+def _row_outcomes(item: dict[str, Any]) -> list[tuple[int, Outcome]]:
+    return [(int(r["row"]), (r["result"], r.get("code"), r.get("message_ko"))) for r in item["rows"]]
+
+
+def _run_orders(site_id: str, import_id: str, spill: Spill, actor: Actor, remaining_ms: Callable[[], int] | None,
+                margin_ms: int, workers: int) -> bool:
+    """Apply the pending orders on a small pool, a bounded number in flight (read one at a time
+    from the spill); stop taking new ones when time runs short. Returns True when interrupted
+    (applied orders are recorded; nothing is half-applied)."""
+    todo = spill.pending_orders()
     running: dict[Future[dict[str, Any]], str] = {}
     interrupted = False
-    last_progress = len(results)
+    processed = last_progress = spill.done_counts()[0]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while True:
             while len(running) < workers * 2 and not interrupted:
                 if remaining_ms is not None and remaining_ms() < margin_ms:
                     interrupted = True
                     break
-                oid = next(todo, None)
-                if oid is None:
+                nxt = next(todo, None)
+                if nxt is None:
                     break
-                running[pool.submit(_apply_order, site_id, import_id, oid, parsed.orders[oid], actor)] = oid
+                oid, records = nxt
+                running[pool.submit(_apply_order, site_id, import_id, oid, group_rows(records), actor)] = oid
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
-                oid = running.pop(fut)
-                results[oid] = fut.result()
-            if len(results) - last_progress >= 200:
-                last_progress = len(results)
-                imports.update(site_id, import_id, {"orders_processed": len(results)})
-    return interrupted or len(results) < len(parsed.orders)
+                running.pop(fut)
+                item = fut.result()
+                spill.mark_done(item["order_id"], bool(item.get("applied")), _row_outcomes(item))
+                processed += 1
+            if processed - last_progress >= 200:
+                last_progress = processed
+                imports.update(site_id, import_id, {"orders_processed": processed})
+    spill.flush_done()
+    return interrupted
 
 
 def _sha256(path: str) -> str:

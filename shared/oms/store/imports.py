@@ -3,6 +3,7 @@ import's own partition (written in the order's transaction when the order applie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from oms.domain.errors import NotFound
@@ -76,3 +77,24 @@ def order_results(site_id: str, import_id: str) -> dict[str, Item]:
         ExpressionAttributeValues={":pk": {"S": keys.import_pk(site_id, import_id)}, ":o": {"S": "ORD#"}},
     )
     return {i["order_id"]: plain(i) for i in items}
+
+
+def iter_order_results(site_id: str, import_id: str) -> Iterator[Item]:
+    """The import's order results page by page (a resumed run of a large file need not hold them all)."""
+    kwargs: dict[str, Any] = {
+        "TableName": table_name(), "KeyConditionExpression": "PK = :pk AND begins_with(SK, :o)",
+        "ExpressionAttributeValues": {":pk": {"S": keys.import_pk(site_id, import_id)}, ":o": {"S": "ORD#"}},
+    }
+    while True:
+        resp = client().query(**kwargs)
+        for raw in resp.get("Items", []):
+            yield plain(load(raw))
+        if not resp.get("LastEvaluatedKey"):
+            return
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+def order_result(site_id: str, import_id: str, order_id: str) -> Item | None:
+    resp = client().get_item(TableName=table_name(), ConsistentRead=True,
+                             Key=key(keys.import_pk(site_id, import_id), keys.import_order_sk(order_id)))
+    return plain(load(resp["Item"])) if "Item" in resp else None
