@@ -45,12 +45,13 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from oms_local import REGION, tokens
+from oms_local.background import BackgroundServer
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID, LambdaContext
 
 log = logging.getLogger("oms_local.gateway")
@@ -295,7 +296,7 @@ class HandlerError(Exception):
 # --------------------------------------------------------------------------- gateway
 
 
-class Gateway:
+class Gateway(BackgroundServer):
     """The local HTTP API. ``start()`` serves in a background thread; ``stop()`` shuts it down."""
 
     def __init__(
@@ -322,8 +323,7 @@ class Gateway:
         # keep per-request state on module globals (the Powertools resolver does), and env vars are
         # process-wide. Re-entrant so a handler may trigger another function in the same thread.
         self._invoke_lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        BackgroundServer.__init__(self)
         self._load()
 
     # ------------------------------------------------------------------ template -> model
@@ -444,21 +444,9 @@ class Gateway:
 
     def start(self) -> Gateway:
         handler = type("_BoundHandler", (_RequestHandler,), {"gateway": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="oms-gateway", daemon=True)
-        self._thread.start()
+        self.serve(handler, "oms-gateway")
         return self
 
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
     def __enter__(self) -> Gateway:
         return self.start()

@@ -40,12 +40,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
 
 from oms.integrations.pg import standard_webhooks
+from oms_local.background import BackgroundServer
 
 KST = timezone(timedelta(hours=9))
 
@@ -54,6 +55,7 @@ DEV_PORTONE_API_SECRET = "oms-local-portone-api-secret"
 DEV_PORTONE_STORE_ID = "store-oms-local"
 DEV_PORTONE_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"oms-local-portone-webhook-key-32").decode()
 FORGED_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"not-the-secret-of-this-store-xx!").decode()
+
 
 
 def _kst_naive(dt: datetime) -> str:
@@ -139,7 +141,7 @@ PORTONE_STATUS = {"waiting": "VIRTUAL_ACCOUNT_ISSUED", "paid": "PAID", "cancelle
                   "partial": "PARTIAL_CANCELLED"}
 
 
-class PgSandbox:
+class PgSandbox(BackgroundServer):
     """The sandbox; ``start()`` serves in a background thread. Also usable in-process by tests."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, gateway_url: str | None = None,
@@ -155,8 +157,7 @@ class PgSandbox:
         self.by_order: dict[tuple[str, str], str] = {}
         self.last_callback: dict[str, tuple[dict[str, str], bytes]] = {}
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        BackgroundServer.__init__(self)
         self._account_seq = 0
 
     # ------------------------------------------------------------------ lifecycle
@@ -174,21 +175,9 @@ class PgSandbox:
 
     def start(self) -> PgSandbox:
         handler = type("_BoundSandboxHandler", (_Handler,), {"sandbox": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="pg-sandbox", daemon=True)
-        self._thread.start()
+        self.serve(handler, "pg-sandbox")
         return self
 
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
     # ------------------------------------------------------------------ PG behaviour
     def _status_name(self, p: SandboxPayment, state: str) -> str:
