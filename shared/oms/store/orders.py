@@ -16,6 +16,7 @@ from oms.store import codec, keys
 from oms.store.table import (
     Item,
     TransactionFailed,
+    batch_get,
     client,
     dump,
     key,
@@ -268,20 +269,10 @@ def tab_counts(site_id: str) -> dict[str, int]:
 
 
 def get_headers(site_id: str, order_ids: list[str]) -> dict[str, Item]:
-    """BatchGetItem of order headers (for index pointers), retrying unprocessed keys."""
-    out: dict[str, Item] = {}
+    """Order headers by id (for index pointers)."""
     ids = list(dict.fromkeys(order_ids))
-    for start in range(0, len(ids), 100):
-        req: dict[str, Any] = {
-            table_name(): {"Keys": [key(keys.order_pk(site_id, o), keys.HEADER_SK) for o in ids[start:start + 100]]}
-        }
-        while req:
-            resp = client().batch_get_item(RequestItems=req)
-            for raw in resp.get("Responses", {}).get(table_name(), []):
-                it = load(raw)
-                out[it["order_id"]] = it
-            req = resp.get("UnprocessedKeys") or {}
-    return out
+    items = batch_get([key(keys.order_pk(site_id, o), keys.HEADER_SK) for o in ids])
+    return {it["order_id"]: it for it in items}
 
 
 def get_header(site_id: str, order_id: str) -> Item:

@@ -6,25 +6,13 @@ from typing import Any
 
 from oms.domain.clock import iso, utcnow
 from oms.store import keys
-from oms.store.table import client, dump, key, load, query_all, table_name
+from oms.store.table import batch_get, client, dump, key, query_all, table_name
 
 
 def tracked(site_id: str, skus: list[str]) -> dict[str, int]:
     """The SKUs among ``skus`` whose stock the shop keeps, with their quantity (one BatchGetItem)."""
-    out: dict[str, int] = {}
-    pending = list(dict.fromkeys(skus))
-    for start in range(0, len(pending), 100):
-        req: dict[str, Any] = {
-            table_name(): {"Keys": [key(keys.stock_pk(site_id), s) for s in pending[start:start + 100]],
-                           "ConsistentRead": True}
-        }
-        while req:
-            resp = client().batch_get_item(RequestItems=req)
-            for raw in resp.get("Responses", {}).get(table_name(), []):
-                it = load(raw)
-                out[it["SK"]] = int(it["quantity"])
-            req = resp.get("UnprocessedKeys") or {}
-    return out
+    items = batch_get([key(keys.stock_pk(site_id), s) for s in dict.fromkeys(skus)], consistent=True)
+    return {it["SK"]: int(it["quantity"]) for it in items}
 
 
 def deduct_action(site_id: str, sku: str, quantity: int) -> dict[str, Any]:

@@ -175,3 +175,15 @@ def query_all(**kwargs: Any) -> list[Item]:
         if not lek:
             return out
         kwargs["ExclusiveStartKey"] = lek
+
+
+def batch_get(raw_keys: list[dict[str, Any]], *, consistent: bool = False) -> list[Item]:
+    """BatchGetItem of any number of keys (100 per request), retrying unprocessed keys."""
+    out: list[Item] = []
+    for start in range(0, len(raw_keys), 100):
+        req: dict[str, Any] = {table_name(): {"Keys": raw_keys[start:start + 100], "ConsistentRead": consistent}}
+        while req:
+            resp = client().batch_get_item(RequestItems=req)
+            out.extend(load(raw) for raw in resp.get("Responses", {}).get(table_name(), []))
+            req = resp.get("UnprocessedKeys") or {}
+    return out
