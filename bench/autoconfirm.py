@@ -20,7 +20,8 @@ from bench.common import RequestCounter, new_site, print_table
 def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: str | None = "m-bench") -> list[dict]:
     """Header + line items of ``n_orders`` orders; the first ``n_due`` have a line due ``today``."""
     from oms.domain.clock import KST, iso
-    from oms.domain.order import Buyer, LineInput, Recipient, build_order
+    from oms.domain.order import Buyer, Recipient
+    from oms.domain.pricing import LineInput, build_order
     from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
     from oms.store import codec
 

@@ -24,7 +24,8 @@ BUCKET = "oms-bench-invoices"
 
 def make_orders(site_id: str, n: int) -> list[str]:
     """``n`` orders with 5 lines each, all in 배송대기, written like intake writes them."""
-    from oms.domain.order import SYSTEM, Buyer, Event, LineInput, Recipient, build_order
+    from oms.domain.order import SYSTEM, Buyer, Event, Recipient
+    from oms.domain.pricing import LineInput, build_order
     from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
     from oms.store import orders
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oms.domain.order import Actor, Buyer, LineInput, Move, Order, Recipient, apply_moves, build_order
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Actor, Buyer, Order, Recipient
+from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from tests.support import call, http_event, order_payload
 

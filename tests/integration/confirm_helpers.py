@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oms.domain.order import Actor, Move, apply_moves
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Actor
 from oms.domain.statuses import Status
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import intake

@@ -18,19 +18,9 @@ import pytest
 
 from oms.domain.clock import kst_date, utcnow
 from oms.domain.errors import DomainError
-from oms.domain.order import (
-    SYSTEM,
-    Actor,
-    Buyer,
-    Event,
-    LineInput,
-    Move,
-    Option,
-    Recipient,
-    Shipment,
-    apply_moves,
-    build_order,
-)
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import SYSTEM, Actor, Buyer, Event, Option, Recipient, Shipment
+from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.schemas.orders import IntakeOrderIn, ListQuery, MoveIn
 from oms.services import intake, listing

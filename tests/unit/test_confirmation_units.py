@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from oms.domain.order import Buyer, LineInput, Recipient, build_order
+from oms.domain.order import Buyer, Recipient
+from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.services.confirmation import MAX_CATCH_UP_DAYS, days_to_read
 from oms.services.effects import accrual_amount

@@ -8,20 +8,9 @@ from collections.abc import Iterable
 import pytest
 
 from oms.domain.errors import DomainError
-from oms.domain.order import (
-    Actor,
-    Buyer,
-    LineInput,
-    Move,
-    Option,
-    Order,
-    Recipient,
-    Shipment,
-    apply_moves,
-    build_order,
-    mark_paid,
-    reopen,
-)
+from oms.domain.moves import Move, apply_moves, mark_paid, reopen
+from oms.domain.order import Actor, Buyer, Option, Order, Recipient, Shipment
+from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import (
     CLAIM_FLOWS,
     CLAIM_REQUESTS,

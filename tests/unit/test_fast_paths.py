@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 
-from oms.domain.order import Memo, Move, Order, Shipment, apply_moves
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Memo, Order, Shipment
 from oms.domain.statuses import Status
 from oms.store.table import dump, load
 from tests.unit.test_domain_order import ADMIN, AT, make_order, tee

@@ -8,18 +8,9 @@ from hypothesis import strategies as st
 
 from oms.domain.errors import DomainError
 from oms.domain.money import allocate, split_amount
-from oms.domain.order import (
-    Actor,
-    Buyer,
-    LineInput,
-    Move,
-    Option,
-    Order,
-    Recipient,
-    apply_moves,
-    build_order,
-    price_lines,
-)
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Actor, Buyer, Option, Order, Recipient
+from oms.domain.pricing import LineInput, build_order, price_lines
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 
 AT = "2024-05-01T01:00:00.000000Z"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oms.domain.errors import DomainError
-from oms.domain.order import SYSTEM, Actor, Buyer, LineInput, Order, Recipient, build_order
+from oms.domain.order import SYSTEM, Actor, Buyer, Order, Recipient
 from oms.domain.payments import (
     Payment,
     Refund,
@@ -16,6 +16,7 @@ from oms.domain.payments import (
     request_receipt,
     reverse_deposit,
 )
+from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 
 ADMIN = Actor("admin", "a-1", "관리자")

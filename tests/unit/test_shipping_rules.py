@@ -6,7 +6,7 @@ import pytest
 
 from oms.domain import shipping as rules
 from oms.domain.errors import DomainError
-from oms.domain.order import Move, apply_moves
+from oms.domain.moves import Move, apply_moves
 from oms.domain.statuses import Status
 from tests.shipping_support import ADMIN, AT, domain_order
 

@@ -19,21 +19,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from oms.domain.errors import DomainError
-from oms.domain.order import (
-    Actor,
-    Buyer,
-    Line,
-    LineInput,
-    Move,
-    Option,
-    Order,
-    Recipient,
-    Shipment,
-    apply_moves,
-    build_order,
-    mark_paid,
-    reopen,
-)
+from oms.domain.moves import Move, apply_moves, mark_paid, reopen
+from oms.domain.order import Actor, Buyer, Line, Option, Order, Recipient, Shipment
+from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import (
     CLAIM_FLOWS,
     CLAIM_REQUESTS,

@@ -11,15 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from oms.domain.errors import DomainError
-from oms.domain.order import (
-    Actor,
-    Change,
-    Event,
-    Order,
-    _maybe_close,
-    _status_event,
-    mark_paid,
-)
+from oms.domain.moves import _maybe_close, _status_event, mark_paid
+from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 
 PaymentStatus = Literal["pending", "paid", "partial_cancelled", "cancelled", "expired", "deposit_error"]
@@ -99,7 +92,7 @@ def confirm_deposit(
     """The money of a pending payment arrived (PG callback or an admin's manual confirmation).
 
     Units waiting for it go to `preparing` (digital goods and passes to `confirmed`, which may close
-    the order: :func:`oms.domain.order.mark_paid`); the payment records its payment time ``paid_at``.
+    the order: :func:`oms.domain.moves.mark_paid`); the payment records its payment time ``paid_at``.
     """
     if payment.status == "paid":
         raise DomainError("PAYMENT_ALREADY_PAID", "이미 입금 확인된 결제입니다.", status=409,

@@ -19,7 +19,8 @@ from typing import Any
 
 from oms.domain import couriers
 from oms.domain.errors import DomainError
-from oms.domain.order import Actor, Change, Event, Line, Move, Order, Shipment, ShipMethod, apply_moves
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Actor, Change, Event, Line, Order, Shipment, ShipMethod
 from oms.domain.statuses import Status
 
 METHODS: tuple[ShipMethod, ...] = ("parcel", "quick", "pickup", "none")

@@ -17,7 +17,8 @@ from typing import Any
 
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import DomainError
-from oms.domain.order import Actor, Change, Move, Order, apply_moves
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 from oms.services import effects
 from oms.services.orders import commit, run_change

@@ -7,20 +7,10 @@ from typing import Any
 
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict, DomainError
-from oms.domain.order import (
-    SYSTEM,
-    Actor,
-    Buyer,
-    Change,
-    Event,
-    LineInput,
-    Option,
-    Recipient,
-    build_order,
-    mark_paid,
-    stock_keys_for,
-)
+from oms.domain.moves import mark_paid
+from oms.domain.order import SYSTEM, Actor, Buyer, Change, Event, Option, Recipient
 from oms.domain.payments import mask_identity
+from oms.domain.pricing import LineInput, build_order, stock_keys_for
 from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import effects

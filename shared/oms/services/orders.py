@@ -8,17 +8,9 @@ from typing import Any
 
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
-from oms.domain.order import (
-    Actor,
-    Change,
-    Event,
-    Move,
-    Order,
-    add_memo,
-    apply_moves,
-    check_transition,
-    reopen,
-)
+from oms.domain.memos import add_memo
+from oms.domain.moves import Move, apply_moves, check_transition, reopen
+from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 from oms.services import effects
