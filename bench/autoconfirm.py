@@ -18,7 +18,7 @@ from bench.common import RequestCounter, new_site, print_table
 
 
 def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: str | None = "m-bench") -> list[dict]:
-    """Header + line items of ``n_orders`` orders; the first ``n_due`` have a line due ``today``."""
+    """Header, line-chunk and due items of ``n_orders`` orders; the first ``n_due`` have a line due ``today``."""
     from oms.domain.clock import KST, iso
     from oms.domain.order import Buyer, Recipient
     from oms.domain.pricing import LineInput, build_order
@@ -46,7 +46,10 @@ def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: st
             if line.status is Status.DELIVERED:  # delivered, due in 1..6 days
                 line.auto_confirm_on = (today + timedelta(days=1 + i % 6)).isoformat()
         line.status_changed_at = delivered_at
-        items += [codec.header_item(order), codec.line_item(order, line)]
+        items += [codec.header_item(order), codec.lines_item(order, 0, order.lines)]
+        due = codec.due_item(order)
+        if due:
+            items.append(due)
     return items
 
 

@@ -65,8 +65,8 @@ def header(site_id: str, order_id: str) -> dict[str, Any]:
 
 
 def table_lines(site_id: str, order_id: str) -> dict[str, tuple[str, int]]:
-    return {i["line_id"]: (i["status"], int(i["quantity"]))
-            for i in partition(site_id, order_id) if i["SK"].startswith("LINE#")}
+    return {d["line_id"]: (d["status"], int(d["quantity"]))
+            for i in partition(site_id, order_id) if i["SK"].startswith(keys.LINES_PREFIX) for d in i["lines"]}
 
 
 def table_tabs(site_id: str, order_id: str) -> set[str]:
@@ -74,8 +74,9 @@ def table_tabs(site_id: str, order_id: str) -> set[str]:
 
 
 def table_events(site_id: str, order_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every event on the order's timeline, oldest first (one item per change holds its events)."""
     items = [i for i in partition(site_id, order_id) if i["SK"].startswith(keys.TIMELINE_PREFIX)]
-    return [i for i in items if kind is None or i["kind"] == kind]
+    return [e for i in items for e in i["events"] if kind is None or e["kind"] == kind]
 
 
 def admin_moves(site_id: str, order_id: str) -> list[dict[str, Any]]:
@@ -203,8 +204,9 @@ def test_status_change_writes_version_lines_tabs_counts_and_timeline_together(si
     assert table_lines(site_id, order_id) == {
         "L001": ("preparing", 2), "L002": ("preparing", 1), "L003": ("ready_to_ship", 1)}
     items = {i["SK"]: i for i in partition(site_id, order_id)}
-    assert items["LINE#L003"]["origin_line_id"] == "L001"
-    assert int(items["LINE#L003"]["coupon_discount"]) + int(items["LINE#L001"]["coupon_discount"]) == 2421
+    stored = {d["line_id"]: d for d in items[keys.lines_sk(0)]["lines"]}
+    assert stored["L003"]["origin_line_id"] == "L001"
+    assert int(stored["L003"]["coupon_discount"]) + int(stored["L001"]["coupon_discount"]) == 2421
     assert table_tabs(site_id, order_id) == {"preparing", "ready_to_ship"}
     assert items["TAB#ready_to_ship"]["status_qty"] == {"preparing": 3, "ready_to_ship": 1}
     assert items["TAB#preparing"]["version"] == 2

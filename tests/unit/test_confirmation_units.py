@@ -3,6 +3,7 @@ the sparse index keys, and the template entries of the buyer API and the job."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from oms.domain.order import Buyer, Recipient
@@ -41,16 +42,27 @@ def _order(status: Status, kind: ProductKind = ProductKind.PHYSICAL) -> tuple:
     return o, line
 
 
-def test_index_keys_only_on_delivered_physical_lines() -> None:
+def test_due_item_only_for_orders_with_delivered_physical_lines() -> None:
     o, line = _order(Status.DELIVERED)
-    item = codec.line_item(o, line)
+    item = codec.due_item(o)
+    assert item is not None
     assert item["GSI3PK"].startswith("DUE#CONFIRM#2031-03-08#")
-    assert item["GSI3SK"] == "s1#20310301-000001#L001"
+    assert item["GSI3SK"] == "s1#20310301-000001"
     for st in (Status.SHIPPING, Status.CONFIRMED, Status.RETURN_REQUESTED):
         o, line = _order(st)
-        assert "GSI3PK" not in codec.line_item(o, line)
+        assert codec.due_item(o) is None
     o, line = _order(Status.DELIVERED, ProductKind.DIGITAL)
-    assert "GSI3PK" not in codec.line_item(o, line)
+    assert codec.due_item(o) is None
+
+
+def test_due_item_carries_the_earliest_day_of_its_delivered_lines() -> None:
+    o, line = _order(Status.DELIVERED)
+    later = copy.deepcopy(line)
+    later.line_id, later.auto_confirm_on = "L002", "2031-03-05"
+    o.lines.append(later)
+    item = codec.due_item(o)
+    assert item is not None and item["day"] == "2031-03-05"
+    assert item["GSI3PK"].startswith("DUE#CONFIRM#2031-03-05#")
 
 
 def test_accrual_rounds_down_to_the_won() -> None:

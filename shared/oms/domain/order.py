@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, TypeVar
 
-from oms.domain.errors import NotFound
+from oms.domain.errors import DomainError, NotFound
 from oms.domain.statuses import (
     VOIDED,
     Channel,
@@ -24,6 +24,13 @@ from oms.domain.statuses import (
 )
 
 _T = TypeVar("_T")
+
+#: Size limits an order keeps so that any change of it is one bounded transaction (docs/data-model.md).
+MAX_INTAKE_LINES = 500  # lines at checkout
+MAX_LINES = 1000  # lines an order may reach through splits and exchange replacements
+MAX_TRACKING_NUMBERS = 20  # distinct tracking numbers (lookup items) per order
+MAX_STOCK_SKUS = 30  # distinct stock-tracked SKUs per order (one stock action each)
+MAX_SHIPMENTS = 100
 
 ActorKind = Literal["admin", "buyer", "system", "pg", "service"]
 
@@ -103,6 +110,8 @@ class Line:
     auto_confirm_on: str | None = None
     #: points accrued by this line's confirmation (what a claw-back may take back)
     points_accrued: int = 0
+    #: a membership pass line whose days were granted (and not taken back since): grants happen once
+    pass_granted: bool = False
 
     @property
     def gross(self) -> int:
@@ -179,9 +188,17 @@ class Order:
 
     @property
     def order_amount(self) -> int:
-        """What the buyer owes in total: counted lines + prepaid shipping + later fees."""
-        shipping = 0 if self.shipping_fee_cod else self.shipping_fee
+        """What the buyer owes in total: counted lines + prepaid shipping + later fees.
+
+        The prepaid shipping fee is owed only while something of the order is or was shipped: an
+        order whose every unit was cancelled (an expired virtual account, a cancel before shipping)
+        owes no shipping fee (DOMAIN §5: refunded when nothing of its shipment is left to ship)."""
+        shipping = 0 if self.shipping_fee_cod or self.all_cancelled else self.shipping_fee
         return self.lines_amount + shipping + self.extra_fees
+
+    @property
+    def all_cancelled(self) -> bool:
+        return bool(self.lines) and all(line.status is Status.CANCELLED for line in self.lines)
 
     @property
     def net_paid(self) -> int:
@@ -213,6 +230,12 @@ class Order:
         raise NotFound("line", line_id)
 
     def new_line_id(self) -> str:
+        if len(self.lines) >= MAX_LINES:
+            raise DomainError(
+                "ORDER_LINE_LIMIT",
+                f"한 주문의 품목은 최대 {MAX_LINES:,}개까지 나눌 수 있습니다.",
+                status=422, extra={"limit": MAX_LINES},
+            )
         line_id = f"L{self.next_line_no:03d}"
         self.next_line_no += 1
         return line_id

@@ -64,6 +64,10 @@ def order_view(who: BuyerIdentity, order_id: str) -> dict[str, Any]:
     order, items, _ = orders.load_detail(who.site_id, order_id, timeline_limit=0)
     if not _owns(who, order):
         raise NotFound("order", order_id)
+    return _view(order, items)
+
+
+def _view(order: Order, items: list[dict[str, Any]]) -> dict[str, Any]:
     d = detail_view(order, items, [])
     lines = [
         {k: li[k] for k in ("line_id", "product_name", "kind", "option_text", "quantity", "status", "status_ko",
@@ -91,11 +95,8 @@ def order_view(who: BuyerIdentity, order_id: str) -> dict[str, Any]:
 
 def confirm(who: BuyerIdentity, order_id: str, line_ids: list[str] | None) -> dict[str, Any]:
     _check(who, order_id)
-    order = codec.order_from_items([orders.get_header(who.site_id, order_id)])
-    if not _owns(who, order):
-        raise NotFound("order", order_id)
-    confirmation.buyer_confirm(who.site_id, order_id, who.actor, line_ids)
-    return order_view(who, order_id)
+    done = confirmation.buyer_confirm(who.site_id, order_id, who.actor, line_ids, owns=lambda o: _owns(who, o))
+    return _view(done.order, done.items)
 
 
 def member_orders(who: BuyerIdentity, limit: int, cursor: str | None) -> dict[str, Any]:

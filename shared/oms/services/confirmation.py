@@ -8,7 +8,6 @@ accrual) happen once even when the buyer and the job race, or two job runs overl
 from __future__ import annotations
 
 import contextvars
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,13 +15,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from oms.domain.clock import iso, kst_date, utcnow
-from oms.domain.errors import DomainError
+from oms.domain.errors import DomainError, NotFound
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 from oms.services import effects
-from oms.services.orders import commit, run_change
-from oms.store import keys, orders
+from oms.services.orders import Committed, run_change
+from oms.store import due as due_store
+from oms.store import keys
 from oms.store.table import client, dump, key, load, table_name
 
 AUTO = Actor("system", "auto-confirm", "자동 구매확정")
@@ -34,10 +34,14 @@ JOB = "auto_confirm"
 # ---- buyer ------------------------------------------------------------------------------------
 
 
-def buyer_confirm(site_id: str, order_id: str, actor: Actor, line_ids: list[str] | None) -> Order:
-    """The buyer confirms delivered units early (all delivered lines, or the ones named)."""
+def buyer_confirm(site_id: str, order_id: str, actor: Actor, line_ids: list[str] | None,
+                  owns: Callable[[Order], bool] = lambda _: True) -> Committed:
+    """The buyer confirms delivered units early (all delivered lines, or the ones named); an
+    order that is not the buyer's (``owns``) is not found, before any rule."""
 
     def decide(order: Order, at: str) -> Change:
+        if not owns(order):
+            raise NotFound("order", order_id)
         if line_ids:
             chosen = [order.line(lid) for lid in dict.fromkeys(line_ids)]
             for line in chosen:
@@ -96,9 +100,9 @@ def days_to_read(today: date, cursor: str | None) -> list[str]:
     return [(start + timedelta(days=i)).isoformat() for i in range((today - start).days + 1)]
 
 
-def due_units(days: list[str]) -> dict[tuple[str, str], list[str]]:
-    """(site, order) -> due line ids, from the sparse index partitions of ``days``."""
-    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+def due_orders(days: list[str]) -> set[tuple[str, str]]:
+    """(site, order) of every order whose earliest due day is one of ``days`` (sparse GSI3)."""
+    out: set[tuple[str, str]] = set()
     for day in days:
         for shard in range(keys.CONFIRM_DUE_SHARDS):
             kwargs: dict[str, Any] = {
@@ -110,36 +114,38 @@ def due_units(days: list[str]) -> dict[tuple[str, str], list[str]]:
             while True:
                 resp = client().query(TableName=table_name(), **kwargs)
                 for raw in resp.get("Items", []):
-                    site, oid, lid = keys.parse_confirm_due_sk(raw["GSI3SK"]["S"])
-                    out[(site, oid)].append(lid)
+                    out.add(keys.parse_confirm_due_sk(raw["GSI3SK"]["S"]))
                 if not resp.get("LastEvaluatedKey"):
                     break
                 kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
     return out
 
 
+class _NothingDue(Exception):
+    """Units confirmed meanwhile (by the buyer or an overlapping run): nothing left to do."""
+
+
 def confirm_due_order(site_id: str, order_id: str, today: str, attempts: int = 3) -> int:
     """Confirm the order's delivered physical units whose day has come; returns how many lines.
 
-    Re-reads the order first: units confirmed meanwhile (by the buyer or an overlapping run) are
-    not due any more, so nothing is confirmed twice. A lost race is retried on a fresh read.
+    Decided on a fresh read: units confirmed meanwhile are not due any more, so nothing is
+    confirmed twice; a lost race is decided again (``run_change`` attempts).
     """
-    for attempt in range(attempts):
-        order, _ = orders.load_order(site_id, order_id)
-        due = [li for li in order.lines
-               if li.status is Status.DELIVERED and li.kind.shipped and li.auto_confirm_on
-               and li.auto_confirm_on <= today]
+    count = 0
+
+    def decide(order: Order, at: str) -> Change:
+        nonlocal count
+        due = [li for li in order.lines if (day := due_store.confirm_day(order, li)) and day <= today]
         if not due:
-            return 0
-        at = iso(utcnow())
-        change = apply_moves(order, [Move(li.line_id, Status.CONFIRMED) for li in due], AUTO, at)
-        try:
-            commit(order, change)
-            return len(due)
-        except DomainError as exc:
-            if exc.code != "VERSION_CONFLICT" or attempt == attempts - 1:
-                raise
-    return 0
+            raise _NothingDue
+        count = len(due)
+        return apply_moves(order, [Move(li.line_id, Status.CONFIRMED) for li in due], AUTO, at)
+
+    try:
+        run_change(site_id, order_id, AUTO, decide, action="auto_confirm", attempts=attempts)
+    except _NothingDue:
+        return 0
+    return count
 
 
 def run(now: datetime | None = None, *, workers: int = 8,
@@ -149,10 +155,8 @@ def run(now: datetime | None = None, *, workers: int = 8,
     today = kst_date(now)
     days = days_to_read(today, _cursor())
     result = JobResult(today=today.isoformat(), days=[days[0], days[-1]])
-    units = due_units(days)
-    result.due = sum(len(v) for v in units.values())
-    result.orders = len(units)
-    work = sorted(units)
+    work = sorted(due_orders(days))
+    result.due = result.orders = len(work)
 
     def one(site_order: tuple[str, str]) -> tuple[tuple[str, str], int, DomainError | Exception | None]:
         site, oid = site_order
@@ -176,8 +180,7 @@ def run(now: datetime | None = None, *, workers: int = 8,
                         result.already_done += 1
                     continue
                 code = exc.code if isinstance(exc, DomainError) else type(exc).__name__
-                result.failed.append({"site_id": site, "order_id": oid, "code": code,
-                                      "lines": units[(site, oid)]})
+                result.failed.append({"site_id": site, "order_id": oid, "code": code})
     if not result.failed and not result.stopped_early:
         # never past the real today: a run for a later "now" (a what-if run) must not hide the days
         # between today and then from the next real run

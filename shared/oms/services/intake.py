@@ -163,7 +163,7 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
         Conflict("DUPLICATE_CHECKOUT", "이미 접수된 결제입니다.", extra={"checkout_id": body.checkout_id}),
     )
     # digital goods and passes confirmed at payment: points and pass days in the same transaction
-    effects.on_change(None, Change(order, events, {li.line_id for li in order.lines}), write)
+    effects.apply(None, Change(order, events, {li.line_id for li in order.lines}), write)
     try:
         orders.create(order, events, write)
     except DomainError as exc:

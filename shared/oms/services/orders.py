@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from oms.domain.clock import iso, utcnow
@@ -14,10 +17,11 @@ from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 from oms.services import effects
-from oms.store import orders, stock
+from oms.store import orders
 from oms.store.orders import plain
 
 BULK_LIMIT = 50
+logger = logging.getLogger(__name__)
 
 
 def _event_view(it: dict[str, Any]) -> dict[str, Any]:
@@ -99,14 +103,44 @@ def get_detail(site_id: str, order_id: str) -> dict[str, Any]:
     return detail_view(order, items, events)
 
 
+@dataclass
+class Committed:
+    """A committed change: the order as written, the other items it was read with (payments ...),
+    and the events it recorded. Answers after a write are built from this, never from a re-read."""
+
+    order: Order
+    items: list[dict[str, Any]]
+    events: list[Event]
+
+    def detail(self) -> dict[str, Any]:
+        """The detail answer after a write; its timeline holds this change's events, newest first."""
+        timeline = [{"at": e.at, "kind": e.kind, "actor": e.actor.as_dict(), "data": e.data}
+                    for e in reversed(self.events)]
+        return detail_view(self.order, self.items, timeline)
+
+
+def refusal_event(actor: Actor, action: str, exc: DomainError, at: str | None = None) -> Event:
+    return Event("refused", actor, at or iso(utcnow()),
+                 {"action": action, **exc.as_dict(), "text_ko": exc.message_ko})
+
+
+@contextmanager
+def recording_refusals(site_id: str, order_id: str, actor: Actor, action: str) -> Iterator[None]:
+    """The one way a refusal reaches the timeline: a rule's refusal inside the block is written to the
+    order's timeline (only if the order exists in this site) and re-raised unchanged."""
+    try:
+        yield
+    except DomainError as exc:
+        if exc.status != 404:
+            orders.record_refusal(site_id, order_id, refusal_event(actor, action, exc))
+        raise
+
+
 def commit(before: Order, change: Change, extra: orders.Write | None = None) -> Order:
-    """Save a domain change with the stock it gives back, in the order's one transaction."""
+    """Save a domain change with its side effects (named steps of ``effects``), in one transaction."""
     write = extra or orders.Write()
-    effects.on_change(before, change, write)  # due day, points, membership: same transaction
-    for sku, qty in sorted(change.stock_restore.items()):
-        write.add(stock.restore_action(before.site_id, sku, qty))
-    return orders.save(before, change.order, change.events, change.touched_lines, write,
-                       touched_shipments=change.touched_shipments)
+    effects.apply(before, change, write)
+    return orders.save(before, change.order, change.events, change.touched_lines, write)
 
 
 def run_change(
@@ -116,26 +150,34 @@ def run_change(
     decide: Callable[[Order, str], Change],
     expected_version: int | None = None,
     action: str = "change",
-) -> Order:
-    """Load → decide (pure) → commit. A refusal is written to the timeline and re-raised unchanged."""
-    order, _ = orders.load_order(site_id, order_id)
-    if expected_version is not None and expected_version != order.version:
-        raise orders.version_conflict()
-    at = iso(utcnow())
-    try:
-        change = decide(order, at)
-    except DomainError as exc:
-        if exc.status != 404:
-            orders.record_refusal(
-                site_id, order_id,
-                Event("refused", actor, at, {"action": action, **exc.as_dict(), "text_ko": exc.message_ko}),
-            )
-        raise
-    return commit(order, change)
+    *,
+    attempts: int = 1,
+) -> Committed:
+    """Load (strongly consistent) → decide (pure) → commit: 1 read + 1 transaction.
+
+    A refusal is written to the timeline and re-raised unchanged. A lost version race answers
+    409, or with ``attempts`` > 1 (jobs, callbacks) is decided again on a fresh read: the one
+    version-retry loop. An ``expected_version`` never retries (the caller saw another version).
+    """
+    for attempt in range(attempts):
+        order, items = orders.load_order(site_id, order_id)
+        if expected_version is not None and expected_version != order.version:
+            raise orders.version_conflict()
+        at = iso(utcnow())
+        with recording_refusals(site_id, order_id, actor, action):
+            change = decide(order, at)
+        try:
+            saved = commit(order, change)
+        except DomainError as exc:
+            if exc.code == "VERSION_CONFLICT" and expected_version is None and attempt < attempts - 1:
+                continue
+            raise
+        return Committed(saved, items, change.events)
+    raise AssertionError("unreachable: attempts >= 1")
 
 
 def change_status(site_id: str, order_id: str, moves: list[MoveIn], actor: Actor,
-                  expected_version: int | None = None) -> Order:
+                  expected_version: int | None = None) -> Committed:
     domain_moves = [Move(m.line_id, m.to, m.quantity) for m in moves]
     return run_change(site_id, order_id, actor, lambda o, at: apply_moves(o, domain_moves, actor, at),
                       expected_version, "status_change")
@@ -171,6 +213,10 @@ def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[
             extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
             return BulkResult(order_id=order_id, result="refused", code=exc.code, message_ko=exc.message_ko,
                               detail=extra)
+        except Exception:  # any failure of one order is that order's result; the others stand
+            logger.exception("bulk change failed for one order", extra={"action": action})
+            return BulkResult(order_id=order_id, result="refused", code="INTERNAL_ERROR",
+                              message_ko="처리 중 오류가 발생했습니다. 잠시 후 이 주문만 다시 시도하세요.")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         return list(pool.map(one, ids))
@@ -192,11 +238,11 @@ def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResu
     return run_bulk(site_id, body.order_ids, actor, decide, "bulk_status_change")
 
 
-def memo(site_id: str, order_id: str, text: str, actor: Actor) -> Order:
+def memo(site_id: str, order_id: str, text: str, actor: Actor) -> Committed:
     return run_change(site_id, order_id, actor, lambda o, at: add_memo(o, text, actor, at), action="memo")
 
 
-def reopen_order(site_id: str, order_id: str, actor: Actor) -> Order:
+def reopen_order(site_id: str, order_id: str, actor: Actor) -> Committed:
     return run_change(site_id, order_id, actor, lambda o, at: reopen(o, actor, at), action="reopen")
 
 

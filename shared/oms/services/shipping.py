@@ -11,12 +11,12 @@ from oms.domain.clock import iso, utcnow
 from oms.domain.order import Actor, Order
 from oms.schemas.orders import BulkResult
 from oms.schemas.shipping import BulkOrdersIn, CombinedIn, TrackingIn
-from oms.services.orders import run_bulk, run_change
+from oms.services.orders import Committed, run_bulk, run_change
 from oms.store import orders
 from oms.store import shipping as ship_store
 
 
-def tracking(site_id: str, order_id: str, body: TrackingIn, actor: Actor) -> Order:
+def tracking(site_id: str, order_id: str, body: TrackingIn, actor: Actor) -> Committed:
     """One endpoint for the detail and the list row: add/change (``set``) or ``remove``."""
     if body.action == "remove":
         return run_change(

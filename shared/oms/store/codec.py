@@ -1,5 +1,8 @@
-"""Order <-> items. The header carries the list-row summary; lines and shipments are items of
-their own in the order's partition; tab and lookup items point the indexes at the order."""
+"""Order <-> items. The header carries the list-row summary and the shipments; lines live in chunk
+items of ``keys.LINES_PER_CHUNK`` lines each (a change writes only the chunks it touched); tab and
+lookup items point the indexes at the order; one due item carries the order's earliest
+auto-confirm day. The number of items an order has does not grow with its units, and a change
+writes a bounded number of them whatever the number of lines (docs/data-model.md)."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
     for k in ("quantity", "unit_price", "option_price", "product_discount", "coupon_discount", "points_used",
               "points_accrued"):
         fields[k] = int(d.get(k) or 0)
+    fields["pass_granted"] = bool(d.get("pass_granted"))
     if d.get("membership_days") is not None:
         fields["membership_days"] = int(d["membership_days"])
     return Line(**fields)
@@ -47,6 +51,9 @@ _INT_HEADER = (
     "next_shipment_no",
     "memo_count",
 )
+
+#: lines shown in the list row's preview (the detail has them all)
+PREVIEW_LINES = 20
 
 
 def summary(order: Order) -> dict[str, Any]:
@@ -70,6 +77,7 @@ def summary(order: Order) -> dict[str, Any]:
         "version": order.version,
         "memo_count": order.memo_count,
         "last_memo": _memo(order.last_memo),
+        "line_count": len(order.lines),
         "preview": [
             {
                 "line_id": line.line_id,
@@ -79,7 +87,7 @@ def summary(order: Order) -> dict[str, Any]:
                 "status": line.status.value,
                 "paid_amount": line.paid_amount,
             }
-            for line in order.lines
+            for line in order.lines[:PREVIEW_LINES]
         ],
     }
 
@@ -105,6 +113,7 @@ def header_item(order: Order) -> Item:
         "checkout_id": order.checkout_id,
         **va_due_keys(order),
         "shipping_method": order.shipping_method,
+        "shipments": {sid: vars(s).copy() for sid, s in order.shipments.items()},
     }
 
 
@@ -116,22 +125,35 @@ def va_due_keys(order: Order) -> dict[str, str]:
     return {}
 
 
-def line_item(order: Order, line: Line) -> Item:
+def line_chunks(order: Order) -> dict[int, list[Line]]:
+    out: dict[int, list[Line]] = {}
+    for line in order.lines:
+        out.setdefault(keys.line_chunk(line.line_id), []).append(line)
+    return out
+
+
+def lines_item(order: Order, chunk: int, lines: list[Line]) -> Item:
+    """One chunk of the order's lines (in line-id order)."""
     return {
         "PK": keys.order_pk(order.site_id, order.order_id),
-        "SK": keys.line_sk(line.line_id),
-        "type": "line",
-        **_line_to_dict(line),
-        **due.confirm_index_keys(order, line),
+        "SK": keys.lines_sk(chunk),
+        "type": "lines",
+        "lines": [_line_to_dict(line) for line in sorted(lines, key=lambda li: li.line_id)],
     }
 
 
-def shipment_item(order: Order, s: Shipment) -> Item:
+def due_item(order: Order) -> Item | None:
+    """The order's auto-confirm due item, or None when no delivered physical unit waits."""
+    day = due.earliest_confirm_day(order)
+    if day is None:
+        return None
     return {
         "PK": keys.order_pk(order.site_id, order.order_id),
-        "SK": keys.shipment_sk(s.shipment_id),
-        "type": "shipment",
-        **vars(s).copy(),
+        "SK": keys.CONFIRM_DUE_ITEM_SK,
+        "type": "due_confirm",
+        "day": day,
+        "GSI3PK": keys.confirm_due_pk(day, keys.confirm_due_shard(order.order_id)),
+        "GSI3SK": keys.confirm_due_sk(order.site_id, order.order_id),
     }
 
 
@@ -187,19 +209,18 @@ def normalize_tracking(value: str) -> str:
 
 def order_from_items(items: list[Item]) -> Order:
     header = next(i for i in items if i["SK"] == keys.HEADER_SK)
-    lines = [_line_from_dict(i) for i in items if i["SK"].startswith("LINE#")]
-    lines.sort(key=lambda li: li.line_id)
+    lines = [_line_from_dict(d) for i in items if i["SK"].startswith(keys.LINES_PREFIX) for d in i["lines"]]
+    lines.sort(key=lambda li: (len(li.line_id), li.line_id))
     shipments = {
-        i["shipment_id"]: Shipment(
-            shipment_id=i["shipment_id"],
-            method=i["method"],
-            courier=i.get("courier"),
-            tracking_no=i.get("tracking_no"),
-            combined_group=i.get("combined_group"),
-            created_at=i.get("created_at"),
+        sid: Shipment(
+            shipment_id=s["shipment_id"],
+            method=s["method"],
+            courier=s.get("courier"),
+            tracking_no=s.get("tracking_no"),
+            combined_group=s.get("combined_group"),
+            created_at=s.get("created_at"),
         )
-        for i in items
-        if i["SK"].startswith("SHIP#")
+        for sid, s in (header.get("shipments") or {}).items()
     }
     memo = header.get("last_memo")
     order = Order(

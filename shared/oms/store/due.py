@@ -1,20 +1,20 @@
-"""Sparse index keys for due work: a delivered physical line carries GSI3 keys, nothing else does.
+"""Sparse index keys for due work: an order with delivered physical units has one due item
+carrying GSI3 keys, nothing else does.
 
-The partition is the KST day on which the line becomes due for auto-confirmation (stamped on the
-line when it is delivered, from the site's ``confirmation.auto_confirm_days``), sharded by order.
-A line that leaves `delivered` is written without the keys and so drops out of the index; the
-auto-confirm job therefore reads only the units that are due.
+The partition is the earliest KST day on which one of its delivered units becomes due for
+auto-confirmation (stamped on the line when it is delivered, from the site's
+``confirmation.auto_confirm_days``), sharded by order. When no unit waits any more the item is
+deleted; when the earliest day moves (units confirmed, more delivered) it moves with it. The
+auto-confirm job therefore reads only orders that are due, one index entry per order.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from oms.domain.clock import kst_date, parse_iso
 from oms.domain.order import Line, Order
 from oms.domain.statuses import Status
-from oms.store import keys
 
 DEFAULT_AUTO_CONFIRM_DAYS = 7
 
@@ -24,13 +24,14 @@ def due_day(delivered_at: str, days: int) -> str:
     return (kst_date(parse_iso(delivered_at)) + timedelta(days=days)).isoformat()
 
 
-def confirm_index_keys(order: Order, line: Line) -> dict[str, Any]:
+def confirm_day(order: Order, line: Line) -> str | None:
+    """The KST day a line's units are auto-confirmed on, or None when it is not waiting for it."""
     if line.status is not Status.DELIVERED or not line.kind.shipped:
-        return {}
-    day = line.auto_confirm_on
-    if day is None:  # written by a path that did not stamp it: the FAQ's default
-        day = due_day(line.status_changed_at or order.created_at, DEFAULT_AUTO_CONFIRM_DAYS)
-    return {
-        "GSI3PK": keys.confirm_due_pk(day, keys.confirm_due_shard(order.order_id)),
-        "GSI3SK": keys.confirm_due_sk(order.site_id, order.order_id, line.line_id),
-    }
+        return None
+    if line.auto_confirm_on is None:  # written by a path that did not stamp it: the FAQ's default
+        return due_day(line.status_changed_at or order.created_at, DEFAULT_AUTO_CONFIRM_DAYS)
+    return line.auto_confirm_on
+
+
+def earliest_confirm_day(order: Order) -> str | None:
+    return min((d for d in (confirm_day(order, line) for line in order.lines) if d), default=None)

@@ -17,12 +17,23 @@ def order_pk(site_id: str, order_id: str) -> str:
     return f"S#{site_id}#O#{order_id}"
 
 
-def line_sk(line_id: str) -> str:
-    return f"LINE#{line_id}"
+LINES_PREFIX = "LINES#"
+#: lines are kept in chunk items of this many lines each, by line number (L001-L099 in chunk 0)
+LINES_PER_CHUNK = 100
 
 
-def shipment_sk(shipment_id: str) -> str:
-    return f"SHIP#{shipment_id}"
+def lines_sk(chunk: int) -> str:
+    """One item holds up to LINES_PER_CHUNK lines: a change writes only the chunks it touched."""
+    return f"{LINES_PREFIX}{chunk:03d}"
+
+
+def line_chunk(line_id: str) -> int:
+    """The chunk of a line id ``L<number>`` (line numbers are never reused)."""
+    return int(line_id[1:]) // LINES_PER_CHUNK
+
+
+#: the order's one auto-confirm due item (carries the sparse GSI3 keys of its earliest due day)
+CONFIRM_DUE_ITEM_SK = "DUE#CONFIRM"
 
 
 def payment_sk(payment_id: str) -> str:
@@ -113,13 +124,13 @@ def confirm_due_pk(day: str, shard: int) -> str:
     return f"{CONFIRM_DUE_PREFIX}{day}#{shard}"
 
 
-def confirm_due_sk(site_id: str, order_id: str, line_id: str) -> str:
-    return f"{site_id}#{order_id}#{line_id}"
+def confirm_due_sk(site_id: str, order_id: str) -> str:
+    return f"{site_id}#{order_id}"
 
 
-def parse_confirm_due_sk(value: str) -> tuple[str, str, str]:
-    site_id, order_id, line_id = value.rsplit("#", 2)
-    return site_id, order_id, line_id
+def parse_confirm_due_sk(value: str) -> tuple[str, str]:
+    site_id, order_id = value.rsplit("#", 1)
+    return site_id, order_id
 
 
 def job_pk(name: str) -> str:

@@ -70,16 +70,38 @@ def update(pk: str, sk: str, expression: str, values: dict[str, Any] | None = No
     return {"Update": body}
 
 
-def event_item(site_id: str, order_id: str, event: Event, nonce: str | None = None) -> Item:
+#: an event item stays well below DynamoDB's 400 KB item limit; past this budget the per-line events
+#: of a large change drop their repeated text (product names, sentences), keeping ids and figures
+EVENTS_ITEM_BUDGET = 200_000
+_VERBOSE_KEYS = ("text_ko", "product_name")
+
+
+def _event_dict(e: Event, lean: bool = False) -> dict[str, Any]:
+    data = e.data
+    if lean and "line_id" in data:
+        data = {k: v for k, v in data.items() if k not in _VERBOSE_KEYS}
+    return {"kind": e.kind, "actor": e.actor.as_dict(), "at": e.at, "data": data}
+
+
+def events_item(site_id: str, order_id: str, events: list[Event], nonce: str | None = None) -> Item:
+    """ONE timeline item per change, holding every event of it in order (a change of 500 lines
+    writes one item, not 500). Sorted by the latest time among its events."""
+    body = [_event_dict(e) for e in events]
+    if len(json.dumps(body, ensure_ascii=False, default=str)) * 3 > EVENTS_ITEM_BUDGET:  # bytes, worst case
+        body = [_event_dict(e, lean=True) for e in events]
+    at = max(e.at for e in events)
     return {
         "PK": keys.order_pk(site_id, order_id),
-        "SK": keys.timeline_sk(event.at, nonce or secrets.token_hex(4)),
-        "type": "event",
-        "kind": event.kind,
-        "actor": event.actor.as_dict(),
-        "at": event.at,
-        "data": event.data,
+        "SK": keys.timeline_sk(at, nonce or secrets.token_hex(4)),
+        "type": "events",
+        "at": at,
+        "events": body,
     }
+
+
+def expand_events(items: list[Item]) -> list[Item]:
+    """Timeline items (newest first) -> their events, newest first."""
+    return [e for it in items for e in reversed(it.get("events", []))]
 
 
 def _tab_count_update(site_id: str, order_id: str, deltas: dict[str, int]) -> dict[str, Any] | None:
@@ -113,6 +135,8 @@ def _run(base: list[dict[str, Any]], base_refusal: DomainError, extra: Write | N
         for i, refusal in extra.on_condition_failed.items():
             refusals[len(actions) + i] = refusal
         actions.extend(extra.actions)
+    if len(actions) > MAX_TRANSACTION_ACTIONS:
+        raise too_large(len(actions))
     try:
         transact(actions)
     except TransactionFailed as exc:
@@ -124,38 +148,52 @@ def _run(base: list[dict[str, Any]], base_refusal: DomainError, extra: Write | N
         raise
 
 
+#: DynamoDB's limit of actions per TransactWriteItems
+MAX_TRANSACTION_ACTIONS = 100
+
+
+def too_large(actions: int) -> DomainError:
+    return DomainError(
+        "ORDER_CHANGE_TOO_LARGE",
+        "한 번에 처리할 수 있는 변경 범위를 넘었습니다. 품목을 나눠서 처리하세요.",
+        status=422, extra={"actions": actions, "limit": MAX_TRANSACTION_ACTIONS},
+    )
+
+
 def create(order: Order, events: list[Event], extra: Write | None = None) -> None:
-    """Write a new order: header, lines, tabs, lookups, counters and its first events, atomically."""
+    """Write a new order: header, line chunks, tabs, lookups, counters, due item and its first
+    events, atomically."""
     order.version = 1
     actions = [put(codec.header_item(order), "attribute_not_exists(PK)")]
-    actions += [put(codec.line_item(order, line)) for line in order.lines]
-    actions += [put(codec.shipment_item(order, s)) for s in order.shipments.values()]
+    actions += [put(codec.lines_item(order, c, lines)) for c, lines in sorted(codec.line_chunks(order).items())]
     tabs = order.tabs()
     actions += [put(codec.tab_item(order, t)) for t in sorted(tabs) if t != "all"]
     actions += [put(codec.lookup_item(order, k, v)) for k, v in sorted(codec.lookup_values(order))]
     counter = _tab_count_update(order.site_id, order.order_id, dict.fromkeys(tabs, 1))
     if counter:
         actions.append(counter)
-    actions += [put(event_item(order.site_id, order.order_id, e, f"{1:08d}{i:03d}")) for i, e in enumerate(events)]
+    due_item = codec.due_item(order)
+    if due_item:
+        actions.append(put(due_item))
+    if events:
+        actions.append(put(events_item(order.site_id, order.order_id, events, f"{1:08d}")))
     _run(actions, Conflict("ORDER_EXISTS", "이미 존재하는 주문번호입니다."), extra)
 
 
-def change_actions(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
-                   touched_shipments: Iterable[str] = ()) -> list[dict[str, Any]]:
+def change_actions(before: Order, after: Order, events: list[Event],
+                   touched_lines: Iterable[str] = ()) -> list[dict[str, Any]]:
     """The actions of one order's change, header first: header (version+1 under
-    ``version = expected``), changed lines and shipments, tab items and counts, lookups, events."""
+    ``version = expected``), the line chunks holding changed lines, tab items and counts, lookups,
+    the due item, one events item. Bounded whatever the number of lines (docs/data-model.md)."""
     expected = before.version
     after.version = expected + 1
     site, oid = after.site_id, after.order_id
     pk = keys.order_pk(site, oid)
     actions = [put(codec.header_item(after), "version = :v", {":v": expected})]
-    lines = {line.line_id: line for line in after.lines}
-    actions += [put(codec.line_item(after, lines[lid])) for lid in sorted(set(touched_lines)) if lid in lines]
-    for sid in sorted(set(touched_shipments)):
-        if sid in after.shipments:
-            actions.append(put(codec.shipment_item(after, after.shipments[sid])))
-        else:
-            actions.append(delete(pk, keys.shipment_sk(sid)))
+    chunks = codec.line_chunks(after)
+    for c in sorted({keys.line_chunk(lid) for lid in touched_lines}):
+        if c in chunks:
+            actions.append(put(codec.lines_item(after, c, chunks[c])))
     old_tabs, new_tabs = before.tabs(), after.tabs()
     actions += [put(codec.tab_item(after, t)) for t in sorted(new_tabs) if t != "all"]
     actions += [delete(pk, keys.tab_sk(t)) for t in sorted(old_tabs - new_tabs)]
@@ -166,33 +204,47 @@ def change_actions(before: Order, after: Order, events: list[Event], touched_lin
     counter = _tab_count_update(site, oid, deltas)
     if counter:
         actions.append(counter)
-    actions += [
-        put(event_item(site, oid, e, f"{after.version:08d}{i:03d}")) for i, e in enumerate(events)
-    ]
+    old_due, new_due = codec.due_item(before), codec.due_item(after)
+    if new_due and new_due != old_due:
+        actions.append(put(new_due))
+    elif old_due and not new_due:
+        actions.append(delete(pk, keys.CONFIRM_DUE_ITEM_SK))
+    if events:
+        actions.append(put(events_item(site, oid, events, f"{after.version:08d}")))
     return actions
 
 
 def save(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
-         extra: Write | None = None, *, touched_shipments: Iterable[str] = ()) -> Order:
+         extra: Write | None = None) -> Order:
     """Commit a change of one order plus ``extra`` in one transaction. A lost race raises
     409 VERSION_CONFLICT and writes nothing."""
-    _run(change_actions(before, after, events, touched_lines, touched_shipments), version_conflict(), extra)
+    _run(change_actions(before, after, events, touched_lines), version_conflict(), extra)
     return after
 
 
 def record_refusal(site_id: str, order_id: str, event: Event) -> None:
-    """A refused change is written to the timeline (not a change of the order: no version bump)."""
-    client().put_item(TableName=table_name(), Item=dump(event_item(site_id, order_id, event)))
+    """A refused change is written to the timeline (not a change of the order: no version bump),
+    only when the order exists in that site: a refusal never writes an item for an order it did
+    not find (another site's, or a number not issued yet)."""
+    pk = keys.order_pk(site_id, order_id)
+    exists = {"ConditionCheck": {"TableName": table_name(), "Key": key(pk, keys.HEADER_SK),
+                                 "ConditionExpression": "attribute_exists(PK)"}}
+    try:
+        transact([exists, put(events_item(site_id, order_id, [event]))])
+    except TransactionFailed:
+        return
 
 
 # ---- reads -------------------------------------------------------------------------------------
 
 
 def load_order(site_id: str, order_id: str) -> tuple[Order, list[Item]]:
-    """The order and its non-timeline items, in one Query (paged only past 1 MB)."""
+    """The order and its non-timeline items, in one strongly consistent Query (paged only past
+    1 MB): what a change is decided on is what the version condition guards."""
     items = query_all(
         KeyConditionExpression="PK = :pk AND SK >= :a",
         ExpressionAttributeValues={":pk": {"S": keys.order_pk(site_id, order_id)}, ":a": {"S": "A"}},
+        ConsistentRead=True,
     )
     if not any(i["SK"] == keys.HEADER_SK for i in items):
         raise NotFound("order", order_id)
@@ -215,12 +267,12 @@ def load_detail(site_id: str, order_id: str, timeline_limit: int = 30) -> tuple[
         for raw in resp.get("Items", []):
             it = load(raw)
             (events if it["SK"].startswith(keys.TIMELINE_PREFIX) else items).append(it)
-        if len(events) >= timeline_limit or not resp.get("LastEvaluatedKey"):
+        if sum(len(e.get("events", ())) for e in events) >= timeline_limit or not resp.get("LastEvaluatedKey"):
             break
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
     if not any(i["SK"] == keys.HEADER_SK for i in items):
         raise NotFound("order", order_id)
-    return codec.order_from_items(items), items, events[:timeline_limit]
+    return codec.order_from_items(items), items, expand_events(events)[:timeline_limit]
 
 
 def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
@@ -236,7 +288,7 @@ def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tup
     if cursor:
         kwargs["ExclusiveStartKey"] = decode_cursor(cursor)
     resp = client().query(TableName=table_name(), **kwargs)
-    items = [load(i) for i in resp.get("Items", [])]
+    items = expand_events([load(i) for i in resp.get("Items", [])])
     lek = resp.get("LastEvaluatedKey")
     return items, encode_cursor(lek) if lek else None
 
@@ -275,9 +327,10 @@ def get_headers(site_id: str, order_ids: list[str]) -> dict[str, Item]:
     return {it["order_id"]: it for it in items}
 
 
-def get_header(site_id: str, order_id: str) -> Item:
+def get_header(site_id: str, order_id: str, *, consistent: bool = False) -> Item:
     """The order's header item (its list row), or 404."""
-    resp = client().get_item(TableName=table_name(), Key=key(keys.order_pk(site_id, order_id), keys.HEADER_SK))
+    resp = client().get_item(TableName=table_name(), Key=key(keys.order_pk(site_id, order_id), keys.HEADER_SK),
+                             ConsistentRead=consistent)
     if "Item" not in resp:
         raise NotFound("order", order_id)
     return load(resp["Item"])

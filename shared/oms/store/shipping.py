@@ -8,22 +8,19 @@ from typing import Any
 
 from oms.domain.errors import DomainError
 from oms.domain.order import Change, Order
-from oms.store.orders import change_actions
+from oms.store.orders import MAX_TRANSACTION_ACTIONS, change_actions
 from oms.store.table import TransactionFailed, transact, version_conflict
-
-MAX_ACTIONS = 100
 
 
 def save_many(pairs: Sequence[tuple[Order, Change]]) -> None:
     """All orders' changes in one TransactWriteItems: every order changes, or none does."""
     actions: list[dict[str, Any]] = []
     for before, change in pairs:
-        actions += change_actions(before, change.order, change.events, change.touched_lines,
-                                  change.touched_shipments)
-    if len(actions) > MAX_ACTIONS:
+        actions += change_actions(before, change.order, change.events, change.touched_lines)
+    if len(actions) > MAX_TRANSACTION_ACTIONS:
         raise DomainError("COMBINE_TOO_LARGE",
                           "한 번에 합배송할 수 있는 품목 수를 넘었습니다. 주문이나 품목 수를 줄여 주세요.",
-                          extra={"actions": len(actions), "limit": MAX_ACTIONS})
+                          extra={"actions": len(actions), "limit": MAX_TRANSACTION_ACTIONS})
     try:
         transact(actions)
     except TransactionFailed as exc:

@@ -30,8 +30,7 @@ def get_order(order_id: str) -> dict[str, Any]:
 @router.post("/<order_id>/status", summary="품목·수량 단위 상태 변경")
 def change_status(order_id: str, body: StatusChangeIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    svc.change_status(site_id, order_id, body.moves, actor, body.expected_version)
-    return svc.get_detail(site_id, order_id)
+    return svc.change_status(site_id, order_id, body.moves, actor, body.expected_version).detail()
 
 
 @router.post("/bulk/status", summary="일괄 상태 변경 (최대 50건, 주문별 결과)")
@@ -48,14 +47,13 @@ def bulk_status(body: BulkStatusIn) -> dict[str, Any]:
 @router.post("/<order_id>/reopen", summary="거래 재개")
 def reopen(order_id: str) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    svc.reopen_order(site_id, order_id, actor)
-    return svc.get_detail(site_id, order_id)
+    return svc.reopen_order(site_id, order_id, actor).detail()
 
 
 @router.post("/<order_id>/memos", summary="주문 메모 작성 (타임라인)")
 def add_memo(order_id: str, body: MemoIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
-    order = svc.memo(site_id, order_id, body.text, actor)
+    order = svc.memo(site_id, order_id, body.text, actor).order
     return {"order_id": order_id, "memo_count": order.memo_count,
             "last_memo": vars(order.last_memo) if order.last_memo else None}, 201
 

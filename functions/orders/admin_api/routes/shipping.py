@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from oms.http import admin_identity
 from oms.schemas.shipping import BulkOrdersIn, CombinedIn, ImportIn, TrackingIn
 from oms.services import invoices
-from oms.services import orders as order_svc
 from oms.services import shipping as svc
 
 router = Router()
@@ -21,8 +20,7 @@ router = Router()
 @router.post("/orders/<order_id>/tracking", summary="송장번호 등록·수정·삭제 (배송대기 품목, 상태는 바뀌지 않음)")
 def set_tracking(order_id: str, body: TrackingIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    svc.tracking(site_id, order_id, body, actor)
-    return order_svc.get_detail(site_id, order_id)
+    return svc.tracking(site_id, order_id, body, actor).detail()
 
 
 @router.get("/orders/<order_id>/shipments", summary="배송 정보 (배송방법, 택배사, 송장번호, 조회 링크)")
