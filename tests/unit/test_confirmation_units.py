@@ -43,15 +43,15 @@ def _order(status: Status, kind: ProductKind = ProductKind.PHYSICAL) -> tuple:
 
 
 def test_due_item_only_for_orders_with_delivered_physical_lines() -> None:
-    o, line = _order(Status.DELIVERED)
+    o, _ = _order(Status.DELIVERED)
     item = codec.due_item(o)
     assert item is not None
     assert item["GSI3PK"].startswith("DUE#CONFIRM#2031-03-08#")
     assert item["GSI3SK"] == "s1#20310301-000001"
     for st in (Status.SHIPPING, Status.CONFIRMED, Status.RETURN_REQUESTED):
-        o, line = _order(st)
+        o, _ = _order(st)
         assert codec.due_item(o) is None
-    o, line = _order(Status.DELIVERED, ProductKind.DIGITAL)
+    o, _ = _order(Status.DELIVERED, ProductKind.DIGITAL)
     assert codec.due_item(o) is None
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from oms.domain.errors import DomainError
 from oms.domain.money import allocate
 from oms.domain.moves import mark_paid
-from oms.domain.order import SYSTEM, Buyer, Line, Option, Order, Recipient
+from oms.domain.order import MAX_INTAKE_LINES, SYSTEM, Buyer, Line, Option, Order, Recipient
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 
 
@@ -92,6 +92,10 @@ def build_order(
     digital goods and membership passes of a paid order are confirmed at once and close it (§2)."""
     if not lines:
         raise DomainError("ORDER_HAS_NO_LINES", "주문에 품목이 없습니다.", field="lines")
+    if len(lines) > MAX_INTAKE_LINES:
+        raise DomainError("ORDER_TOO_MANY_LINES",
+                          f"한 주문의 품목은 최대 {MAX_INTAKE_LINES:,}개까지 접수할 수 있습니다.",
+                          field="lines", extra={"limit": MAX_INTAKE_LINES, "lines": len(lines)})
     allocations = price_lines(lines, coupon_total, points_total)
     order = Order(
         site_id=site_id,

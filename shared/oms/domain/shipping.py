@@ -20,7 +20,17 @@ from typing import Any
 from oms.domain import couriers
 from oms.domain.errors import DomainError
 from oms.domain.moves import Move, apply_moves
-from oms.domain.order import Actor, Change, Event, Line, Order, Shipment, ShipMethod
+from oms.domain.order import (
+    MAX_SHIPMENTS,
+    MAX_TRACKING_NUMBERS,
+    Actor,
+    Change,
+    Event,
+    Line,
+    Order,
+    Shipment,
+    ShipMethod,
+)
 from oms.domain.statuses import Status
 
 METHODS: tuple[ShipMethod, ...] = ("parcel", "quick", "pickup", "none")
@@ -93,6 +103,11 @@ def _attach(new: Order, lines: list[Line], method: ShipMethod, courier: couriers
         line.shipment_id = reuse.shipment_id
     touched.add(reuse.shipment_id)
     _drop_empty(new, {s for s in current if s}, touched)
+    numbers = {s.tracking_no for s in new.shipments.values() if s.tracking_no}
+    if len(numbers) > MAX_TRACKING_NUMBERS or len(new.shipments) > MAX_SHIPMENTS:
+        raise DomainError("TOO_MANY_SHIPMENTS",
+                          f"한 주문에 등록할 수 있는 송장번호는 최대 {MAX_TRACKING_NUMBERS}개입니다.",
+                          extra={"limit": MAX_TRACKING_NUMBERS})
     return reuse, previous
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 
 Won = Annotated[int, Field(ge=0, le=10_000_000_000, strict=True, description="KRW, integer")]
@@ -100,7 +101,7 @@ class IntakeOrderIn(Strict):
     scope: DeliveryScope = DeliveryScope.DOMESTIC
     buyer: BuyerIn
     recipient: RecipientIn
-    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_INTAKE_LINES)
     coupon_discount: Won = 0
     points_used: Won = 0
     shipping_fee: Won = 0
@@ -117,7 +118,7 @@ class MoveIn(Strict):
 
 
 class StatusChangeIn(Strict):
-    moves: list[MoveIn] = Field(min_length=1, max_length=100)
+    moves: list[MoveIn] = Field(min_length=1, max_length=MAX_LINES)
     expected_version: int | None = Field(default=None, ge=1, description="the version read; 409 if it changed")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from oms.domain.order import MAX_LINES
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -20,7 +22,7 @@ class GroupRemoveIn(Strict):
 
 
 class ConfirmIn(Strict):
-    line_ids: list[str] | None = Field(default=None, min_length=1, max_length=100,
+    line_ids: list[str] | None = Field(default=None, min_length=1, max_length=MAX_LINES,
                                        description="lines to confirm; omitted: every delivered line")
 
 

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from oms.domain.order import MAX_LINES
+
 Method = Literal["parcel", "quick", "pickup", "none"]
 OrderId = str
 
@@ -18,7 +20,7 @@ class TrackingIn(Strict):
     """Add, change (``set``) or remove a tracking number for whole `ready_to_ship` lines."""
 
     action: Literal["set", "remove"] = "set"
-    line_ids: list[str] = Field(min_length=1, max_length=100, description="whole lines in 배송대기")
+    line_ids: list[str] = Field(min_length=1, max_length=MAX_LINES, description="whole lines in 배송대기")
     courier: str | None = Field(default=None, max_length=40, description="code, 한국어 name or alias (CJ, 롯데 …)")
     tracking_no: str | None = Field(default=None, max_length=50,
                                     description="송장번호; for quick service a driver's phone is fine")
@@ -32,7 +34,7 @@ class BulkOrdersIn(Strict):
 
 class CombinedOrderIn(Strict):
     order_id: str = Field(min_length=1, max_length=40)
-    line_ids: list[str] = Field(min_length=1, max_length=100)
+    line_ids: list[str] = Field(min_length=1, max_length=MAX_LINES)
 
 
 class CombinedIn(Strict):

@@ -169,10 +169,10 @@ def accrue_points(fx: Effects) -> None:
 
 
 def claw_back_points(fx: Effects) -> None:
-    if not fx.member or not fx.settings.points.auto_clawback:
+    if not fx.member:
         return
     claw = [li for li in fx.entered(Status.CANCELLED, Status.RETURNED) if li.points_accrued > 0]
-    if not claw:
+    if not claw or not fx.settings.points.auto_clawback:
         return
     site, member = fx.order.site_id, fx.member
     available = points.balance(site, member) + sum(int(e["amount"]) for e in fx.points_entries)

@@ -8,14 +8,16 @@ from typing import Any
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.moves import mark_paid
-from oms.domain.order import SYSTEM, Actor, Buyer, Change, Event, Option, Recipient
+from oms.domain.order import MAX_STOCK_SKUS, SYSTEM, Actor, Buyer, Change, Event, Option, Recipient
 from oms.domain.payments import mask_identity
 from oms.domain.pricing import LineInput, build_order, stock_keys_for
 from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import effects
+from oms.services.orders import Committed
 from oms.store import keys, orders, stock
 from oms.store import payments as pay_store
+from oms.store.orders import plain
 from oms.store.table import client, key, load, table_name
 
 #: Payment methods whose money arrives later (a deposit): the order waits in payment_pending.
@@ -45,10 +47,16 @@ def existing_checkout(site_id: str, checkout_id: str) -> str | None:
 
 def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
     """Create the order; returns (order id, created). A retried checkout returns the first order."""
+    committed, order_id = take(body)
+    return order_id, committed is not None
+
+
+def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
+    """Create the order: (what was committed, order id); (None, first order id) for a retried checkout."""
     site_id = body.site_id
     found = existing_checkout(site_id, body.checkout_id)
     if found:
-        return found, False
+        return None, found
     now = utcnow()
     line_inputs = [
         LineInput(
@@ -113,6 +121,10 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
         for sku in stock_keys_for(li):
             wanted[sku] = wanted.get(sku, 0) + li.quantity
     tracked = stock.tracked(site_id, list(wanted))
+    if len(tracked) > MAX_STOCK_SKUS:
+        raise DomainError("ORDER_TOO_MANY_STOCK_ITEMS",
+                          f"재고를 관리하는 옵션(SKU)은 한 주문에 최대 {MAX_STOCK_SKUS}개까지 담을 수 있습니다.",
+                          field="lines", extra={"limit": MAX_STOCK_SKUS, "skus": len(tracked)})
     for line in order.lines:
         line.stock_keys = [k for k in line.stock_keys if k in tracked]
     for sku in sorted(tracked):
@@ -170,9 +182,9 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
         if exc.code in ("DUPLICATE_CHECKOUT", "PG_ORDER_ID_IN_USE"):
             first = existing_checkout(site_id, body.checkout_id)
             if first:
-                return first, False
+                return None, first
         raise
-    return order_id, True
+    return Committed(order, [plain(payment)], events), order_id
 
 
 

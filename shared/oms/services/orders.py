@@ -98,8 +98,8 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
     }
 
 
-def get_detail(site_id: str, order_id: str) -> dict[str, Any]:
-    order, items, events = orders.load_detail(site_id, order_id)
+def get_detail(site_id: str, order_id: str, *, consistent: bool = False) -> dict[str, Any]:
+    order, items, events = orders.load_detail(site_id, order_id, consistent=consistent)
     return detail_view(order, items, events)
 
 

@@ -9,6 +9,7 @@ version is retried from a fresh read (where the decision then sees the payment a
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from oms.services.orders import commit
 from oms.store import orders, settings
 from oms.store import payments as pay_store
 
+logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 
 
@@ -321,7 +323,7 @@ def expire_due(now: str | None = None) -> dict[str, int]:
     from oms.store import keys
 
     cutoff = now or iso(utcnow())
-    counts = {"found": 0, "expired": 0, "skipped": 0}
+    counts = {"found": 0, "expired": 0, "skipped": 0, "failed": 0}
     for shard in range(keys.VA_DUE_SHARDS):
         for site_id, order_id in pay_store.due_orders(shard, cutoff):
             counts["found"] += 1
@@ -330,4 +332,7 @@ def expire_due(now: str | None = None) -> dict[str, int]:
                 counts["expired"] += 1
             except DomainError:
                 counts["skipped"] += 1
+            except Exception:  # one order's failure is reported; the others proceed, it is retried next run
+                logger.exception("VA expiry failed for one order")
+                counts["failed"] += 1
     return counts

@@ -137,6 +137,7 @@ def _run(base: list[dict[str, Any]], base_refusal: DomainError, extra: Write | N
         actions.extend(extra.actions)
     if len(actions) > MAX_TRANSACTION_ACTIONS:
         raise too_large(len(actions))
+    _check_size(actions)
     try:
         transact(actions)
     except TransactionFailed as exc:
@@ -148,15 +149,33 @@ def _run(base: list[dict[str, Any]], base_refusal: DomainError, extra: Write | N
         raise
 
 
-#: DynamoDB's limit of actions per TransactWriteItems
+#: DynamoDB's limits of one TransactWriteItems (actions, request bytes) and of one item. Sizes are
+#: measured on the request JSON (attribute names, type tags and values), which is a little larger
+#: than DynamoDB's own count: a change that fits here fits there.
 MAX_TRANSACTION_ACTIONS = 100
+MAX_TRANSACTION_BYTES = 4_000_000
+MAX_ITEM_BYTES = 390_000
 
 
-def too_large(actions: int) -> DomainError:
+def _check_size(actions: list[dict[str, Any]]) -> None:
+    total = 0
+    for action in actions:
+        n = len(json.dumps(action, ensure_ascii=False, separators=(",", ":")).encode())
+        if "Put" in action and n > MAX_ITEM_BYTES:
+            raise too_large(len(actions), item=str(action["Put"]["Item"]["SK"]["S"]))
+        total += n
+    if total > MAX_TRANSACTION_BYTES:
+        raise too_large(len(actions))
+
+
+def too_large(actions: int, item: str | None = None) -> DomainError:
+    extra: dict[str, Any] = {"actions": actions, "limit": MAX_TRANSACTION_ACTIONS}
+    if item:
+        extra["item"] = item
     return DomainError(
         "ORDER_CHANGE_TOO_LARGE",
         "한 번에 처리할 수 있는 변경 범위를 넘었습니다. 품목을 나눠서 처리하세요.",
-        status=422, extra={"actions": actions, "limit": MAX_TRANSACTION_ACTIONS},
+        status=422, extra=extra,
     )
 
 
@@ -251,8 +270,10 @@ def load_order(site_id: str, order_id: str) -> tuple[Order, list[Item]]:
     return codec.order_from_items(items), items
 
 
-def load_detail(site_id: str, order_id: str, timeline_limit: int = 30) -> tuple[Order, list[Item], list[Item]]:
-    """One Query, newest first: every item of the order, then its most recent timeline events."""
+def load_detail(site_id: str, order_id: str, timeline_limit: int = 30, *,
+                consistent: bool = False) -> tuple[Order, list[Item], list[Item]]:
+    """One Query, newest first: every item of the order, then its most recent timeline events
+    (``consistent`` for an answer that must see a write made just before, e.g. a replayed intake)."""
     pk = keys.order_pk(site_id, order_id)
     items: list[Item] = []
     events: list[Item] = []
@@ -261,6 +282,7 @@ def load_detail(site_id: str, order_id: str, timeline_limit: int = 30) -> tuple[
         "ExpressionAttributeValues": {":pk": {"S": pk}},
         "ScanIndexForward": False,
         "Limit": 200,
+        "ConsistentRead": consistent,
     }
     while True:
         resp = client().query(TableName=table_name(), **kwargs)

@@ -20,5 +20,7 @@ def create_order(body: IntakeOrderIn) -> tuple[dict[str, Any], int]:
     ctx = event.request_context.authorizer
     if ctx is None or not ctx.iam:
         raise DomainError("FORBIDDEN", "체크아웃 서비스만 주문을 접수할 수 있습니다.", status=403)
-    order_id, created = intake.create_order(body)
-    return get_detail(body.site_id, order_id), 201 if created else 200
+    committed, order_id = intake.take(body)
+    if committed is None:  # a retried checkout: the order the first call created
+        return get_detail(body.site_id, order_id, consistent=True), 200
+    return committed.detail(), 201
