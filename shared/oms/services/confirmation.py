@@ -22,8 +22,7 @@ from oms.domain.statuses import Status
 from oms.services import effects
 from oms.services.orders import Committed, run_change
 from oms.store import due as due_store
-from oms.store import keys
-from oms.store.table import client, dump, key, load, table_name
+from oms.store import jobs, keys
 
 AUTO = Actor("system", "auto-confirm", "자동 구매확정")
 #: how far back a job run looks when it has no cursor (or the cursor is older)
@@ -79,13 +78,11 @@ class JobResult:
 
 
 def _cursor() -> str | None:
-    resp = client().get_item(TableName=table_name(), Key=key(keys.job_pk(JOB), "CURSOR"), ConsistentRead=True)
-    return str(load(resp["Item"])["day"]) if "Item" in resp else None
+    return jobs.cursor(JOB)
 
 
 def _set_cursor(day: str, at: str) -> None:
-    client().put_item(TableName=table_name(), Item=dump({"PK": keys.job_pk(JOB), "SK": "CURSOR", "day": day,
-                                                          "updated_at": at}))
+    jobs.set_cursor(JOB, day, at)
 
 
 def days_to_read(today: date, cursor: str | None) -> list[str]:
@@ -102,23 +99,7 @@ def days_to_read(today: date, cursor: str | None) -> list[str]:
 
 def due_orders(days: list[str]) -> set[tuple[str, str]]:
     """(site, order) of every order whose earliest due day is one of ``days`` (sparse GSI3)."""
-    out: set[tuple[str, str]] = set()
-    for day in days:
-        for shard in range(keys.CONFIRM_DUE_SHARDS):
-            kwargs: dict[str, Any] = {
-                "IndexName": "GSI3",
-                "KeyConditionExpression": "GSI3PK = :pk",
-                "ExpressionAttributeValues": {":pk": {"S": keys.confirm_due_pk(day, shard)}},
-                "ProjectionExpression": "GSI3SK",
-            }
-            while True:
-                resp = client().query(TableName=table_name(), **kwargs)
-                for raw in resp.get("Items", []):
-                    out.add(keys.parse_confirm_due_sk(raw["GSI3SK"]["S"]))
-                if not resp.get("LastEvaluatedKey"):
-                    break
-                kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-    return out
+    return {so for day in days for shard in range(keys.CONFIRM_DUE_SHARDS) for so in due_store.due_orders(day, shard)}
 
 
 class _NothingDue(Exception):

@@ -15,34 +15,14 @@ from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import effects
 from oms.services.orders import Committed
-from oms.store import keys, orders, stock
+from oms.store import checkout, orders, stock
 from oms.store import payments as pay_store
 from oms.store.orders import plain
-from oms.store.table import client, key, load, table_name
 
 #: Payment methods whose money arrives later (a deposit): the order waits in payment_pending.
 DEPOSIT_METHODS = frozenset({PaymentMethod.VIRTUAL_ACCOUNT, PaymentMethod.BANK_TRANSFER})
 
 SERVICE = Actor("service", "checkout", "체크아웃")
-
-
-def next_order_number(site_id: str, now_kst_day: str) -> str:
-    """Order numbers are unique per site: KST date + a per-day sequence (20261126-000042)."""
-    resp = client().update_item(
-        TableName=table_name(),
-        Key=key(keys.site_pk(site_id), keys.sequence_sk(now_kst_day)),
-        UpdateExpression="ADD seq :one",
-        ExpressionAttributeValues={":one": {"N": "1"}},
-        ReturnValues="UPDATED_NEW",
-    )
-    return f"{now_kst_day}-{int(resp['Attributes']['seq']['N']):06d}"
-
-
-def existing_checkout(site_id: str, checkout_id: str) -> str | None:
-    resp = client().get_item(
-        TableName=table_name(), Key=key(keys.checkout_pk(site_id, checkout_id), "GUARD"), ConsistentRead=True
-    )
-    return str(load(resp["Item"])["order_id"]) if "Item" in resp else None
 
 
 def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
@@ -54,7 +34,7 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
 def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
     """Create the order: (what was committed, order id); (None, first order id) for a retried checkout."""
     site_id = body.site_id
-    found = existing_checkout(site_id, body.checkout_id)
+    found = checkout.existing_checkout(site_id, body.checkout_id)
     if found:
         return None, found
     now = utcnow()
@@ -76,7 +56,7 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
     pay = body.payment
     paid = pay.method not in DEPOSIT_METHODS
     va = pay.virtual_account
-    order_id = next_order_number(site_id, kst_date(now).strftime("%Y%m%d"))
+    order_id = checkout.next_order_number(site_id, kst_date(now).strftime("%Y%m%d"))
     created_at = iso(now)
     order = build_order(
         site_id=site_id,
@@ -139,23 +119,20 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
 
     payment_id = "P" + secrets.token_hex(6)
     paid_at = iso(pay.paid_at) if pay.paid_at else created_at
-    payment: dict[str, Any] = {
-        "PK": keys.order_pk(site_id, order_id),
-        "SK": keys.payment_sk(payment_id),
-        "type": "payment",
-        "payment_id": payment_id,
-        "method": pay.method.value,
-        "amount": pay.amount,
-        "status": "paid" if paid else "pending",
-        "provider": pay.provider,
-        "pg_payment_key": pay.pg_payment_key,
-        "requested_at": created_at,
-        "paid_at": paid_at if paid else None,
-        "virtual_account": (
+    payment = checkout.payment_item(
+        site_id, order_id, payment_id,
+        method=pay.method.value,
+        amount=pay.amount,
+        status="paid" if paid else "pending",
+        provider=pay.provider,
+        pg_payment_key=pay.pg_payment_key,
+        requested_at=created_at,
+        paid_at=paid_at if paid else None,
+        virtual_account=(
             {"bank": va.bank, "account_no": va.account_no, "holder": va.holder, "due_at": iso(va.due_at)}
             if va else None
         ),
-    }
+    )
     _payment_extras(site_id, order_id, payment_id, created_at, pay, payment, write)
     write.add(orders.put(payment))
     if paid:
@@ -166,21 +143,14 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
                   {"payment_id": payment_id, "method": pay.method.value, "amount": pay.amount,
                    "text_ko": f"결제 완료 {pay.amount:,}원"})
         )
-    write.add(
-        orders.put(
-            {"PK": keys.checkout_pk(site_id, body.checkout_id), "SK": "GUARD", "order_id": order_id,
-             "created_at": created_at},
-            "attribute_not_exists(PK)",
-        ),
-        Conflict("DUPLICATE_CHECKOUT", "이미 접수된 결제입니다.", extra={"checkout_id": body.checkout_id}),
-    )
+    checkout.add_guard(write, site_id, body.checkout_id, order_id, created_at)
     # digital goods and passes confirmed at payment: points and pass days in the same transaction
     effects.apply(None, Change(order, events, {li.line_id for li in order.lines}), write)
     try:
         orders.create(order, events, write)
     except DomainError as exc:
         if exc.code in ("DUPLICATE_CHECKOUT", "PG_ORDER_ID_IN_USE"):
-            first = existing_checkout(site_id, body.checkout_id)
+            first = checkout.existing_checkout(site_id, body.checkout_id)
             if first:
                 return None, first
         raise

@@ -11,10 +11,13 @@ auto-confirm job therefore reads only orders that are due, one index entry per o
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from oms.domain.clock import kst_date, parse_iso
 from oms.domain.order import Line, Order
 from oms.domain.statuses import Status
+from oms.store import keys
+from oms.store.table import client, table_name
 
 DEFAULT_AUTO_CONFIRM_DAYS = 7
 
@@ -35,3 +38,20 @@ def confirm_day(order: Order, line: Line) -> str | None:
 
 def earliest_confirm_day(order: Order) -> str | None:
     return min((d for d in (confirm_day(order, line) for line in order.lines) if d), default=None)
+
+
+def due_orders(day: str, shard: int) -> list[tuple[str, str]]:
+    """(site, order) of the orders whose earliest auto-confirm day is ``day``, in one index shard."""
+    out: list[tuple[str, str]] = []
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI3",
+        "KeyConditionExpression": "GSI3PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.confirm_due_pk(day, shard)}},
+        "ProjectionExpression": "GSI3SK",
+    }
+    while True:
+        resp = client().query(TableName=table_name(), **kwargs)
+        out += [keys.parse_confirm_due_sk(raw["GSI3SK"]["S"]) for raw in resp.get("Items", [])]
+        if not resp.get("LastEvaluatedKey"):
+            return out
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
