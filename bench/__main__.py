@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core, ingest, payments
+from bench import autoconfirm, core, ingest, large, payments
 from bench.common import local_dynamodb
 
 
@@ -12,6 +12,7 @@ def main(argv: list[str]) -> int:
     core.cold_import()
     with local_dynamodb():
         core.requests_per_operation()
+        large.run()
         autoconfirm.auto_confirm()
         payments.callbacks()
         ingest.run()
