@@ -62,35 +62,43 @@ def register_sender(site_id: str, raw_number: str, label: str | None, actor: Act
     return _view({k: v for k, v in sender.items() if v is not None}, store.get_config(site_id).get("default_sender"))
 
 
+def _refresh(site_id: str, s: dict[str, Any]) -> None:
+    """Ask the provider about one number and record a changed state (``s`` is updated in place)."""
+    try:
+        status = sms.sender().sender_status(s["number"])
+    except sms.SmsProviderError as exc:
+        s["check_error"] = exc.code
+        return
+    if status.state == s["state"] or (s["state"] == "verified" and status.state == "pending"):
+        return
+    at = iso(utcnow())
+    store.set_sender_state(site_id, s["number"], status.state, status.reason, at)
+    s.update(state=status.state, checked_at=at)
+    if status.reason:
+        s["reason"] = status.reason
+    if status.state == "verified":
+        s["verified_at"] = at
+
+
 def list_senders(site_id: str) -> dict[str, Any]:
     """The site's numbers, each checked with the provider first (a pending number may have been
     verified or rejected since, a verified one blocked); a rejected number stays rejected."""
     senders = store.list_senders(site_id)
-    live = [s for s in senders if s["state"] != "rejected"]
-    if live:
-        provider = sms.sender()
-        at = iso(utcnow())
-        for s in live:
-            try:
-                status = provider.sender_status(s["number"])
-            except sms.SmsProviderError as exc:
-                s["check_error"] = exc.code
-                continue
-            if status.state != s["state"] and not (s["state"] == "verified" and status.state == "pending"):
-                store.set_sender_state(site_id, s["number"], status.state, status.reason, at)
-                s.update(state=status.state, checked_at=at)
-                if status.reason:
-                    s["reason"] = status.reason
-                if status.state == "verified":
-                    s["verified_at"] = at
+    for s in senders:
+        if s["state"] != "rejected":
+            _refresh(site_id, s)
     default = store.get_config(site_id).get("default_sender")
     return {"default_sender": default, "senders": [_view(s, default) for s in senders]}
 
 
 def choose_default(site_id: str, raw_number: str, actor: Actor) -> dict[str, Any]:
+    """Make a verified number the site's default sender (a pending one is checked with the provider first)."""
     number = text_rules.digits(raw_number)
-    if store.get_sender(site_id, number) is None:
+    sender = store.get_sender(site_id, number)
+    if sender is None:
         raise NotFound("sender", raw_number)
+    if sender["state"] == "pending":
+        _refresh(site_id, sender)
     store.set_default_sender(site_id, number, actor.id, iso(utcnow()))
     return list_senders(site_id)
 

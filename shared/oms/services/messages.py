@@ -36,7 +36,7 @@ from oms.store import messages as store
 from oms.store import orders
 
 logger = Logger(child=True)
-RESULT_WRITE_ATTEMPTS = 5
+COMMIT_ATTEMPTS = 5
 
 
 # ---- composing -----------------------------------------------------------------------------------
@@ -153,14 +153,13 @@ def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[di
         "status": "sending", "attempt": 1, "created_at": at, "created_by": actor.as_dict(), "updated_at": at,
     }
     msg = {k: v for k, v in msg.items() if v is not None}
-    write = orders.Write()
-    write.add(store.sender_verified_check(site_id, sender), store.sender_not_verified(sender))
-    put, exists = store.new_message_action(site_id, order_id, msg)
-    write.add(put, exists)
-    change = Change(order.clone(), [Event("message", actor, at, _event_data(
-        msg, "sending", text_ko=f"{_who(msg)}에게 {composed.type} 발송 요청"))], set())
+    event = Event("message", actor, at,
+                  _event_data(msg, "sending", text_ko=f"{_who(msg)}에게 {composed.type} 발송 요청"))
     try:
-        order_service.commit(order, change, write)
+        _commit_event(site_id, order_id, event, [
+            (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
+            store.new_message_action(site_id, order_id, msg),
+        ])
     except DomainError as exc:
         if exc.code == "MESSAGE_EXISTS":
             stored = store.get_message(site_id, order_id, msg["message_id"])
@@ -176,30 +175,46 @@ def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[s
     msg = store.get_message(site_id, order_id, message_id)
     if msg is None:
         raise DomainError("MESSAGE_NOT_FOUND", f"메시지를 찾을 수 없습니다: {message_id}", status=404)
-    order, _ = orders.load_order(site_id, order_id)
+    orders.get_header(site_id, order_id)
     try:
         if msg["status"] != "failed":
             raise Conflict("MESSAGE_NOT_RESENDABLE", "실패한 메시지만 다시 보낼 수 있습니다.",
-                           extra={"message_id": message_id, "status": msg["status"]})
+                           extra={"message_id": message_id, "message_status": msg["status"]})
         sender = _default_sender(site_id, None)
     except DomainError as exc:
         _refused(site_id, order_id, actor, exc)
         raise
     at = iso(utcnow())
     msg.update(attempt=int(msg["attempt"]) + 1, sender=sender, status="sending")
-    write = orders.Write()
-    write.add(store.sender_verified_check(site_id, sender), store.sender_not_verified(sender))
-    claim, not_resendable = store.resend_action(site_id, order_id, message_id, msg["attempt"], sender, at,
-                                                actor.as_dict())
-    write.add(claim, not_resendable)
-    change = Change(order.clone(), [Event("message", actor, at, _event_data(
-        msg, "sending", text_ko=f"{_who(msg)}에게 {msg['msg_type']} 재발송 요청"))], set())
+    event = Event("message", actor, at, _event_data(msg, "sending",
+                                                    text_ko=f"{_who(msg)}에게 {msg['msg_type']} 재발송 요청"))
     try:
-        order_service.commit(order, change, write)
+        _commit_event(site_id, order_id, event, [
+            (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
+            store.resend_action(site_id, order_id, message_id, msg["attempt"], sender, at, actor.as_dict()),
+        ])
     except DomainError as exc:
         _refused(site_id, order_id, actor, exc)
         raise
     return _deliver(site_id, order_id, msg, actor)
+
+
+def _commit_event(site_id: str, order_id: str, event: Event,
+                  actions: list[tuple[dict[str, Any], DomainError]]) -> None:
+    """The timeline entry and the outbox actions in one order transaction (``services.orders.commit``),
+    the order re-read and the commit retried if another change of the order won the race (the
+    outbox conditions, not the order's version, decide who sends)."""
+    for attempt in range(COMMIT_ATTEMPTS):
+        order, _ = orders.load_order(site_id, order_id)
+        write = orders.Write()
+        for action, refusal in actions:
+            write.add(action, refusal)
+        try:
+            order_service.commit(order, Change(order.clone(), [event], set()), write)
+            return
+        except Conflict as exc:
+            if exc.code != "VERSION_CONFLICT" or attempt == COMMIT_ATTEMPTS - 1:
+                raise
 
 
 def _who(msg: dict[str, Any]) -> str:
@@ -225,20 +240,9 @@ def _deliver(site_id: str, order_id: str, msg: dict[str, Any], actor: Actor) -> 
         more.update(reason=result.reason, reason_ko=reason_ko, provider_code=result.provider_code)
     text_ko = (f"{_who(msg)}에게 {msg['msg_type']} 발송됨" if result.accepted
                else f"{_who(msg)}에게 {msg['msg_type']} 발송 실패: {reason_ko}")
-    for attempt in range(RESULT_WRITE_ATTEMPTS):
-        order, _ = orders.load_order(site_id, order_id)
-        write = orders.Write()
-        action, changed = store.result_action(site_id, order_id, msg["message_id"], msg["attempt"], status,
-                                              record, at)
-        write.add(action, changed)
-        change = Change(order.clone(), [Event("message_result", actor, at,
-                                              _event_data(msg, status, text_ko=text_ko, **more))], set())
-        try:
-            order_service.commit(order, change, write)
-            break
-        except Conflict as exc:
-            if exc.code != "VERSION_CONFLICT" or attempt == RESULT_WRITE_ATTEMPTS - 1:
-                raise
+    _commit_event(site_id, order_id, Event("message_result", actor, at,
+                                           _event_data(msg, status, text_ko=text_ko, **more)),
+                  [store.result_action(site_id, order_id, msg["message_id"], msg["attempt"], status, record, at)])
     stored = store.get_message(site_id, order_id, msg["message_id"])
     return view(stored or msg)
 
