@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core, ingest, payments
+from bench import autoconfirm, core, ingest, messages, payments
 from bench.common import local_dynamodb
 
 
@@ -14,6 +14,7 @@ def main(argv: list[str]) -> int:
         core.requests_per_operation()
         autoconfirm.auto_confirm()
         payments.callbacks()
+        messages.sends()
         ingest.run()
     return 0
 

@@ -159,7 +159,7 @@ def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[di
         _commit_event(site_id, order_id, event, [
             (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
             store.new_message_action(site_id, order_id, msg),
-        ])
+        ], order)
     except DomainError as exc:
         if exc.code == "MESSAGE_EXISTS":
             stored = store.get_message(site_id, order_id, msg["message_id"])
@@ -200,12 +200,13 @@ def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[s
 
 
 def _commit_event(site_id: str, order_id: str, event: Event,
-                  actions: list[tuple[dict[str, Any], DomainError]]) -> None:
+                  actions: list[tuple[dict[str, Any], DomainError]], order: Order | None = None) -> None:
     """The timeline entry and the outbox actions in one order transaction (``services.orders.commit``),
     the order re-read and the commit retried if another change of the order won the race (the
     outbox conditions, not the order's version, decide who sends)."""
     for attempt in range(COMMIT_ATTEMPTS):
-        order, _ = orders.load_order(site_id, order_id)
+        if order is None or attempt:
+            order, _ = orders.load_order(site_id, order_id)
         write = orders.Write()
         for action, refusal in actions:
             write.add(action, refusal)
