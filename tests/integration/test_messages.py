@@ -241,3 +241,16 @@ def test_templates_with_order_variables(site_id: str, sandbox: SmsSandbox, provi
     assert status == 201 and msg["template_id"] == "shipped" and msg["status"] == "sent"
     _, listed = admin("GET", "/admin/messages/templates", site_id)
     assert [t["template_id"] for t in listed["templates"]] == ["shipped"] and "송장번호" in listed["variables"]
+
+
+def test_a_misconfigured_provider_is_recorded_as_a_failure_not_left_sending(
+        site_id: str, sandbox: SmsSandbox, provider: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    verified_sender(site_id, sandbox)
+    oid = api_order(site_id, ready=False)
+    for name in ("NHN_SMS_SECRET_KEY", "SOLAPI_API_SECRET"):
+        monkeypatch.delenv(name)
+    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "안녕하세요"})
+    assert status == 201
+    assert (msg["status"], msg["reason"], msg["provider_code"], msg["resendable"]) == \
+        ("failed", "provider_unavailable", "RuntimeError", True)
+    assert sent_to(sandbox, site_id) == []

@@ -18,6 +18,7 @@ line or a timeline entry.
 
 from __future__ import annotations
 
+import os
 import secrets
 from typing import Any
 
@@ -226,7 +227,13 @@ def _deliver(site_id: str, order_id: str, msg: dict[str, Any], actor: Actor) -> 
     """Call the provider for the claimed attempt and record its answer (item + timeline)."""
     outbound = sms.OutboundSms(message_id=msg["message_id"], site_id=site_id, type=msg["msg_type"],
                                sender=msg["sender"], to=msg["to"], text=msg["text"], title=msg.get("title"))
-    result = sms.sender().send(outbound)
+    try:
+        result = sms.sender().send(outbound)
+    except Exception as exc:  # configuration or adapter failure: recorded, never left `sending`
+        logger.exception("SMS provider call failed", extra={"message_id": msg["message_id"]})
+        result = sms.SendResult(provider=os.environ.get("SMS_PROVIDER", "?"), accepted=False,
+                                provider_code=type(exc).__name__, provider_message="provider call failed",
+                                reason="provider_unavailable")
     at = iso(utcnow())
     status = "sent" if result.accepted else "failed"
     reason_ko = sms.REASONS_KO.get(result.reason or "") if result.reason else None
