@@ -139,6 +139,9 @@ def test_only_the_sites_verified_sender_ever_sends(site_id: str, sandbox: SmsSan
     oid = api_order(site_id, ready=False)
     status, body = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "안녕하세요"})
     assert (status, body["code"]) == (409, "NO_VERIFIED_SENDER")
+    status, body = admin("POST", f"/admin/orders/{oid}/messages/preview", site_id, {"text": "안녕하세요"})
+    assert status == 200 and (body["sendable"], body["sender_problem"], body["type"]) == \
+        (False, "NO_VERIFIED_SENDER", "SMS")
     sender = verified_sender(site_id, sandbox)
     other = new_number()
     sandbox.verify(other)  # verified at the provider, but not the site's default
@@ -203,6 +206,13 @@ def test_same_message_id_never_sends_twice(site_id: str, sandbox: SmsSandbox, pr
     assert first[1]["message_id"] == second[1]["message_id"] == f"client-{site_id}"
     assert len(sent_to(sandbox, site_id)) == 1
     assert len([e for e in timeline(site_id, oid) if e["kind"] == "message"]) == 1
+    # the same new id from two requests at once: one sends, the other answers the stored message
+    race = {"text": "출고되었습니다", "message_id": f"race-{site_id}"}
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: admin("POST", f"/admin/orders/{oid}/messages", site_id, race), range(2)))
+    assert sorted(s for s, _ in answers) == [200, 201], answers
+    assert {b["message_id"] for _, b in answers} == {f"race-{site_id}"}
+    assert [m.text for m in sent_to(sandbox, site_id)].count("출고되었습니다") == 1
 
 
 def test_unencodable_text_is_refused_naming_the_characters(site_id: str, sandbox: SmsSandbox, provider: str) -> None:

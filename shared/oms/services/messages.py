@@ -102,12 +102,21 @@ def _compose(site_id: str, order: Order, body: MessageIn) -> tuple[text_rules.Co
 
 
 def preview(site_id: str, order_id: str, body: MessageIn) -> dict[str, Any]:
-    """The final text and its type (SMS/LMS) with its byte count, before anything is sent."""
+    """The final text and its type (SMS/LMS) with its byte count, before anything is sent; without a
+    verified sender it still previews (``sendable: false`` with the reason's code)."""
     order, _ = orders.load_order(site_id, order_id)
-    sender = _default_sender(site_id, body.sender)
+    sender: str | None = None
+    problem: str | None = None
+    try:
+        sender = _default_sender(site_id, body.sender)
+    except DomainError as exc:
+        if exc.code == "SENDER_NOT_ALLOWED":
+            raise
+        problem = exc.code  # the text can be previewed before the sender is verified
     composed, to = _compose(site_id, order, body)
     return {**composed.as_dict(), "role": body.role, "to": text_rules.mask(to),
-            "sender": text_rules.pretty(sender)}
+            "sender": text_rules.pretty(sender) if sender else None, "sendable": sender is not None,
+            "sender_problem": problem}
 
 
 # ---- sending -------------------------------------------------------------------------------------
