@@ -1,4 +1,5 @@
-"""Run the whole back end locally: DynamoDB Local, the S3 emulator and the HTTP API gateway.
+"""Run the whole back end locally: DynamoDB Local, the S3 emulator, the HTTP API gateway and the
+PG and SMS sandboxes.
 
     python -m oms_local.run [--port 3000] [--no-seed]
 
@@ -82,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ddb-port", type=int, default=8000, help="DynamoDB Local port (default 8000)")
     parser.add_argument("--s3-port", type=int, default=4566, help="S3 emulator port (default 4566)")
     parser.add_argument("--pg-port", type=int, default=3100, help="PG sandbox port (default 3100)")
+    parser.add_argument("--sms-port", type=int, default=3200, help="SMS sandbox port (default 3200)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help=f"table name (default {DEFAULT_TABLE})")
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
@@ -142,6 +144,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     _check_port(args.s3_port, "the S3 emulator", "--s3-port")
     _check_port(args.port, "the API gateway", "--port")
     _check_port(args.pg_port, "the PG sandbox", "--pg-port")
+    _check_port(args.sms_port, "the SMS sandbox", "--sms-port")
 
     ddb_endpoint = f"http://127.0.0.1:{args.ddb_port}"
     s3_endpoint = f"http://127.0.0.1:{args.s3_port}"
@@ -150,9 +153,12 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
 
     # Parse the template first: a broken template should fail before anything starts.
     from oms_local.pg_sandbox import PgSandbox
+    from oms_local.sms_sandbox import SmsSandbox
 
     pg_sandbox = PgSandbox(host=args.host, port=args.pg_port)
-    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port, env=pg_sandbox.env())
+    sms_sandbox = SmsSandbox(host=args.host, port=args.sms_port)
+    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port,
+                      env={**pg_sandbox.env(), **sms_sandbox.env()})
     gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
@@ -187,6 +193,11 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     except OSError as exc:
         raise StartupError(f"the PG sandbox cannot listen on {args.host}:{args.pg_port}: {exc}") from exc
     cleanups.append(("PG sandbox", pg_sandbox.stop))
+    try:
+        sms_sandbox.start()
+    except OSError as exc:
+        raise StartupError(f"the SMS sandbox cannot listen on {args.host}:{args.sms_port}: {exc}") from exc
+    cleanups.append(("SMS sandbox", sms_sandbox.stop))
     schedules = ", ".join(f"{s.function} {s.expression}" for s in scheduler.schedules) or "none"
     from oms_local.s3_events import S3Events
 
@@ -213,6 +224,7 @@ OMS local stack is up (Ctrl-C to stop)
   Demo data          site {args.site}: {seeded}
   JWKS               {url}/.well-known/jwks.json
   PG sandbox         {pg_sandbox.url}   (Toss style /toss, PortOne style /portone, controls /_sandbox)
+  SMS sandbox        {sms_sandbox.url}   (messages page /, NHN style /nhn, Solapi style /solapi, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
   Routes

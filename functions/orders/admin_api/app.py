@@ -13,6 +13,7 @@ from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from admin_api.routes import intake, orders, points, settings, shipping, stock
+from admin_api.routes import messages as message_routes
 from admin_api.routes import payments as payment_routes
 from oms.http import register_error_handlers
 from oms.http.idempotency import idempotency_middleware
@@ -41,6 +42,7 @@ app.include_router(settings.router, prefix="/admin/settings")
 app.include_router(intake.router, prefix="/intake")
 app.include_router(points.router, prefix="/admin/members")
 app.include_router(shipping.router, prefix="/admin")
+app.include_router(message_routes.router, prefix="/admin")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -125,13 +125,15 @@ def refusal_event(actor: Actor, action: str, exc: DomainError, at: str | None = 
 
 
 @contextmanager
-def recording_refusals(site_id: str, order_id: str, actor: Actor, action: str) -> Iterator[None]:
+def recording_refusals(site_id: str, order_id: str, actor: Actor, action: str,
+                       unless: frozenset[str] | set[str] = frozenset()) -> Iterator[None]:
     """The one way a refusal reaches the timeline: a rule's refusal inside the block is written to the
-    order's timeline (only if the order exists in this site) and re-raised unchanged."""
+    order's timeline (only if the order exists in this site) and re-raised unchanged; codes in
+    ``unless`` are not refusals of the rules (a replay, a lost race) and are not recorded."""
     try:
         yield
     except DomainError as exc:
-        if exc.status != 404:
+        if exc.status != 404 and exc.code not in unless:
             orders.record_refusal(site_id, order_id, refusal_event(actor, action, exc))
         raise
 
@@ -152,12 +154,15 @@ def run_change(
     action: str = "change",
     *,
     attempts: int = 1,
+    extra: Callable[[Order, list[dict[str, Any]]], orders.Write] | None = None,
 ) -> Committed:
     """Load (strongly consistent) → decide (pure) → commit: 1 read + 1 transaction.
 
     A refusal is written to the timeline and re-raised unchanged. A lost version race answers
     409, or with ``attempts`` > 1 (jobs, callbacks) is decided again on a fresh read: the one
     version-retry loop. An ``expected_version`` never retries (the caller saw another version).
+    ``extra`` builds the operation's own actions (outbox, payment, guard items) for the read it was
+    decided on; their refusals are raised as they are.
     """
     for attempt in range(attempts):
         order, items = orders.load_order(site_id, order_id)
@@ -167,7 +172,7 @@ def run_change(
         with recording_refusals(site_id, order_id, actor, action):
             change = decide(order, at)
         try:
-            saved = commit(order, change)
+            saved = commit(order, change, extra(order, items) if extra else None)
         except DomainError as exc:
             if exc.code == "VERSION_CONFLICT" and expected_version is None and attempt < attempts - 1:
                 continue

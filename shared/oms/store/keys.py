@@ -209,3 +209,33 @@ def parse_upload_key(key: str) -> tuple[str, str] | None:
     if not site_id or not import_id:
         return None
     return site_id, import_id
+
+
+# ---- buyer messages (SMS/LMS): sender numbers, templates, the outbox item of each message ----
+
+SMS_CONFIG_SK = "SMSCONF"
+SMS_SENDER_PREFIX = "SMSSENDER#"
+SMS_TEMPLATE_PREFIX = "SMSTPL#"
+MESSAGE_PREFIX = "MSG#"
+
+
+def sms_sender_sk(number: str) -> str:
+    """A sender number of the site (site partition), digits only."""
+    return f"{SMS_SENDER_PREFIX}{number}"
+
+
+def sms_template_sk(template_id: str) -> str:
+    return f"{SMS_TEMPLATE_PREFIX}{template_id}"
+
+
+def message_sk(message_id: str) -> str:
+    """A message to the buyer lives in its order's partition (the outbox item, full text)."""
+    return f"{MESSAGE_PREFIX}{message_id}"
+
+
+def sms_number_owner_pk(number: str) -> str:
+    """Which site holds a sender number (one site per number: the provider account is shared)."""
+    return f"SMSNUM#{number}"
+
+
+SMS_NUMBER_OWNER_SK = "OWNER"
