@@ -25,6 +25,10 @@ class PgRefundIn(Strict):
     amount: Won | None = Field(default=None, description="omit: the whole remaining amount")
     reason: str = Field(min_length=1, max_length=200)
     refund_account: RefundAccountIn | None = Field(default=None, description="required for virtual accounts")
+    request_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="names this refund request (one per refund dialog); sending it again completes the same "
+                    "request (after a timeout or a crash) instead of refunding twice")
 
 
 class CashReceiptIn(Strict):

@@ -10,6 +10,7 @@ version is retried from a fresh read (where the decision then sees the payment a
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,15 +22,18 @@ from oms.domain.payments import (
     Payment,
     PaymentChange,
     Refund,
+    RefundRequest,
     cancel_receipt,
     cancel_unpaid,
     confirm_deposit,
     manual_receipt,
+    plan_refund,
     receipt_result,
     record_refunds,
     request_receipt,
     reverse_deposit,
 )
+from oms.domain.payments import commit_refund as refund_commit_change
 from oms.integrations.pg import PgError, RefundAccount, gateway
 from oms.services.orders import commit
 from oms.store import orders, settings
@@ -91,10 +95,16 @@ def apply(
             raise
         write = orders.Write()
         write.add(
-            pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc),
+            pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc,
+                                    refunded_before=loaded.payment.refunded_amount),
             Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
                      extra={"payment_id": loaded.payment.payment_id}),
         )
+        if pc.refund_request is not None:
+            rid, fields = pc.refund_request
+            write.add(pay_store.request_update_action(site_id, order_id, loaded.payment.payment_id, rid, fields),
+                      Conflict("REFUND_REQUEST_NOT_RESERVED", "이미 처리된 환불 요청입니다.",
+                               extra={"request_id": rid}))
         try:
             saved = commit(loaded.order, pc.change, write)
         except DomainError as exc:
@@ -180,49 +190,98 @@ def record_pg_refunds(site_id: str, order_id: str, payment_id: str, refunds: lis
 
 
 def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int | None, reason: str,
-                  refund_account: RefundAccount | None, actor: Actor) -> Order:
-    """Cancel (refund) through the PG, then record what the PG says it refunded. Virtual accounts are
-    refunded automatically only as a whole (DOMAIN §5): a partial VA refund is refused here."""
-    ld = load(site_id, order_id, payment_id)
-    p = ld.payment
-    at = iso(utcnow())
+                  refund_account: RefundAccount | None, actor: Actor, request_id: str | None = None) -> Order:
+    """Refund through the PG in three steps, so concurrent requests and crashes stay exact:
 
-    def refuse(exc: DomainError) -> DomainError:
+    1. **reserve** the amount on the payment item (:func:`oms.store.payments.reserve_refund`: refunded +
+       reserved never above the payment, one conditional transaction with the request item);
+    2. call the PG's cancel with the request's own idempotency key;
+    3. **commit** what the PG refunded with the order's change (:func:`commit_refund`).
+
+    ``request_id`` names the request (the console sends one per refund dialog): the same id again
+    completes that request — after a crash it sends the PG the same idempotency key, so the PG
+    answers its first result and refunds nothing twice; a finished request answers the order as is.
+    Virtual accounts are refunded automatically only as a whole (DOMAIN §5)."""
+    rid = request_id or uuid.uuid4().hex
+    request: RefundRequest | None = None
+    for _ in range(MAX_ATTEMPTS * 2):
+        ld = load(site_id, order_id, payment_id)
+        request = pay_store.refund_requests(ld.items, payment_id).get(rid)
+        if request is not None:
+            if amount is not None and amount != request.amount:
+                raise DomainError("REFUND_REQUEST_MISMATCH", "같은 환불 요청 번호로 다른 금액을 요청할 수 없습니다.",
+                                  status=409, field="amount", extra={"request_id": rid, "amount": request.amount})
+            break
+        at = iso(utcnow())
+        try:
+            want = plan_refund(ld.payment, amount=amount, has_refund_account=refund_account is not None)
+        except DomainError as exc:
+            _refuse(site_id, order_id, actor, at, "pg_refund", exc)
+            raise
+        request = RefundRequest(
+            request_id=rid, payment_id=payment_id, amount=want, reason=reason, idempotency_key=f"oms-refund-{rid}",
+            status="reserved", requested_at=at, requested_by=actor.as_dict(),
+            refund_account=vars(refund_account) if refund_account else None)
+        try:
+            pay_store.reserve_refund(site_id, order_id, ld.payment, request)
+            break
+        except pay_store.ReservationRefused:
+            request = None
+            continue  # less is left (or the same request was just recorded): decide again on a fresh read
+    if request is None:
+        raise Conflict("REFUND_IN_PROGRESS", "다른 환불이 진행 중입니다. 잠시 후 다시 시도하세요.")
+    return _complete_refund(site_id, order_id, request, actor)
+
+
+def _refuse(site_id: str, order_id: str, actor: Actor, at: str, action: str, exc: DomainError) -> None:
+    if exc.status != 404:
         orders.record_refusal(site_id, order_id, Event("refused", actor, at, {
-            "action": "pg_refund", **exc.as_dict(), "text_ko": exc.message_ko}))
-        return exc
+            "action": action, **exc.as_dict(), "text_ko": exc.message_ko}))
 
-    if p.status not in ("paid", "partial_cancelled"):
-        raise refuse(DomainError("PAYMENT_NOT_REFUNDABLE", "환불할 수 있는 결제가 아닙니다.", status=409,
-                                 extra={"payment_status": p.status}))
-    if not p.provider or not p.pg_payment_key:
-        raise refuse(DomainError("PAYMENT_NOT_FROM_PG", "PG 결제가 아니므로 PG 환불을 할 수 없습니다.", status=409))
-    if amount is not None and amount > p.remaining:
-        raise refuse(DomainError("REFUND_EXCEEDS_PAYMENT", f"환불액이 남은 결제금액({p.remaining:,}원)보다 큽니다.",
-                                 field="amount"))
-    if p.method == "virtual_account":
-        if (amount is not None and amount != p.amount) or p.refunded_amount:
-            raise refuse(DomainError(
-                "VA_PARTIAL_REFUND_NOT_ALLOWED",
-                "가상계좌 결제는 전체 금액만 자동 환불됩니다. 부분 환불은 PG 관리자 화면에서 처리한 뒤 강제완료하세요.",
-                field="amount"))
-        if refund_account is None:
-            raise refuse(DomainError("REFUND_ACCOUNT_REQUIRED", "가상계좌 환불에는 환불받을 계좌가 필요합니다.",
-                                     field="refund_account"))
+
+def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor: Actor) -> Order:
+    if request.status == "done":
+        return orders.load_order(site_id, order_id)[0]
+    if request.status == "failed":
+        raise DomainError("REFUND_REQUEST_FAILED", f"PG가 거절한 환불 요청입니다: {request.failure_reason}",
+                          status=409, extra={"request_id": request.request_id})
+    ld = load(site_id, order_id, request.payment_id)
+    p = ld.payment
+    account = RefundAccount(**request.refund_account) if request.refund_account else None
+    assert p.provider and p.pg_payment_key  # checked when the request was reserved
     try:
-        result = gateway(p.provider).cancel(p.pg_payment_key, reason=reason, amount=amount,
-                                            refund_account=refund_account,
-                                            idempotency_key=f"{site_id}:{order_id}:{payment_id}:{p.refunded_amount}")
+        result = gateway(p.provider).cancel(p.pg_payment_key, reason=request.reason, amount=request.amount,
+                                            refund_account=account, idempotency_key=request.idempotency_key)
     except PgError as exc:
-        raise refuse(DomainError("PG_REFUND_FAILED", f"PG 환불 실패: {exc.message}", status=502,
-                                 extra={"pg_code": exc.code})) from exc
-    refunds = [Refund(c.key, c.amount, c.at, c.reason or reason) for c in result.cancels]
+        at = iso(utcnow())
+        if exc.retryable:  # the PG may or may not have refunded: the reservation stays for a retry
+            refusal = DomainError("PG_REFUND_PENDING",
+                                  "PG 응답을 받지 못했습니다. 같은 환불 요청을 다시 보내 완료하세요.", status=503,
+                                  extra={"request_id": request.request_id, "pg_code": exc.code})
+        else:
+            pay_store.release_refund(site_id, order_id, request, f"{exc.code}: {exc.message}", at)
+            refusal = DomainError("PG_REFUND_FAILED", f"PG 환불 실패: {exc.message}", status=502,
+                                  extra={"pg_code": exc.code, "request_id": request.request_id})
+        _refuse(site_id, order_id, actor, at, "pg_refund", refusal)
+        raise refusal from exc
+    pg_refunds = [Refund(c.key, c.amount, c.at, c.reason) for c in result.cancels]
+    saved = commit_refund(site_id, order_id, request, pg_refunds, actor=actor)
+    cancel_receipt_after_refund(site_id, order_id, request.payment_id, actor=actor)
+    return saved
+
+
+def commit_refund(site_id: str, order_id: str, request: RefundRequest, pg_refunds: list[Refund], *,
+                  actor: Actor) -> Order:
+    """Step 3: the order's change, the payment and the request completed, in one transaction."""
     try:
-        return record_pg_refunds(site_id, order_id, payment_id, refunds, actor=actor)
+        saved, _, _ = apply(site_id, order_id, request.payment_id,
+                            lambda ld, at: refund_commit_change(ld.order, ld.payment, request, pg_refunds,
+                                                                actor=actor, at=at))
     except DomainError as exc:
-        if exc.code == "REFUND_ALREADY_RECORDED":  # the PG's cancel callback came first
+        if exc.code == "REFUND_REQUEST_NOT_RESERVED":  # a concurrent retry of the same request finished it
             return orders.load_order(site_id, order_id)[0]
         raise
+    return saved
 
 
 def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *, actor: Actor) -> None:

@@ -31,7 +31,7 @@ def refund(order_id: str, payment_id: str, body: PgRefundIn) -> dict[str, Any]:
     account = (RefundAccount(body.refund_account.bank, body.refund_account.account_no, body.refund_account.holder)
                if body.refund_account else None)
     payments.refund_via_pg(site_id, order_id, payment_id, amount=body.amount, reason=body.reason,
-                           refund_account=account, actor=actor)
+                           refund_account=account, actor=actor, request_id=body.request_id)
     return get_detail(site_id, order_id)
 
 
