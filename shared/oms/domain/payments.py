@@ -1,8 +1,9 @@
-"""Payments of an order (DOMAIN §5–6): deposits, refunds recorded from the PG, virtual-account expiry,
-cash receipts. Pure: each function takes the order and the payment as loaded and returns a
-:class:`PaymentChange` — the order :class:`Change` plus the fields to set on the payment item and the
-payment status the item must still have when the change commits (so a deposit that the callback and
-an admin both deliver is counted once).
+"""Payments of an order (DOMAIN §5): deposits, refunds (recorded from the PG, or requested through it:
+reserve → PG → commit), virtual-account expiry; cash receipts are in :mod:`oms.domain.cash_receipts`.
+Pure: each function takes the order and the payment as loaded and returns a :class:`PaymentChange` —
+the order :class:`Change` plus the fields to set on the payment item and the payment status the item
+must still have when the change commits (so a deposit that the callback and an admin both deliver is
+counted once).
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ from oms.domain.order import (
 from oms.domain.statuses import Status
 
 PaymentStatus = Literal["pending", "paid", "partial_cancelled", "cancelled", "expired", "deposit_error"]
-ReceiptStatus = Literal["requested", "issued", "failed", "cancelled"]
-RECEIPT_TYPES = ("소득공제", "지출증빙")
-RECEIPT_METHODS = frozenset({"virtual_account", "bank_transfer"})
 
 
 @dataclass
@@ -340,17 +338,15 @@ def plan_refund(payment: Payment, *, amount: int | None, has_refund_account: boo
     return want
 
 
-def commit_refund(order: Order, payment: Payment, request: RefundRequest, pg_refunds: list[Refund], *,
+def commit_refund(order: Order, payment: Payment, request: RefundRequest, made: Refund, *,
                   actor: Actor, at: str) -> PaymentChange:
-    """The PG made the refund of a reserved request: record it (its reservation becomes the refund).
-
-    ``pg_refunds`` are every refund the PG now shows on the payment; the request's own is one not yet
-    recorded with its amount. If none is left (the PG's cancel notice was recorded first), only the
-    reservation is given back: that refund is already counted."""
+    """The PG made the refund ``made`` (its own id for it) for a reserved request: record it (the
+    reservation becomes the refund). If that refund is recorded already (the PG's cancel notice
+    came first), only the reservation is given back: the refund is counted once."""
     if request.status != "reserved":
         raise DomainError("REFUND_REQUEST_NOT_RESERVED", "이미 처리된 환불 요청입니다.", status=409,
                           extra={"request_id": request.request_id, "request_status": request.status})
-    own = next((r for r in pg_refunds if r.key not in payment.refunds and r.amount == request.amount), None)
+    own = made if made.key not in payment.refunds else None
     done = {"status": "done", "done_at": at}
     if own is None:
         pc = PaymentChange(Change(order.clone(), [], set()), {}, payment.status, claim_delta=-request.amount)
@@ -360,92 +356,6 @@ def commit_refund(order: Order, payment: Payment, request: RefundRequest, pg_ref
                          actor=actor, at=at, request_id=request.request_id)
     pc.refund_request = (request.request_id, {**done, "refund_key": own.key})
     return pc
-
-
-# ---- cash receipts -------------------------------------------------------------------------------
-
-
-def _receipt_event(actor: Actor, at: str, payment: Payment, receipt: dict[str, Any], text: str) -> Event:
-    data = {"payment_id": payment.payment_id, "status": receipt["status"], "type": receipt.get("type"),
-            "text_ko": text}
-    if receipt.get("failure_reason"):
-        data["failure_reason"] = receipt["failure_reason"]
-    return Event("cash_receipt", actor, at, data)
-
-
-def _check_receipt_allowed(payment: Payment) -> None:
-    if payment.method not in RECEIPT_METHODS:
-        raise DomainError("CASH_RECEIPT_NOT_APPLICABLE", "현금영수증은 무통장입금·가상계좌 결제에만 발급합니다.",
-                          extra={"method": payment.method})
-    if payment.status != "paid":
-        raise DomainError("CASH_RECEIPT_NOT_PAID", "입금 확인된 결제에만 현금영수증을 발급할 수 있습니다.",
-                          status=409, extra={"payment_status": payment.status})
-    current = (payment.cash_receipt or {}).get("status")
-    if current in ("requested", "issued"):
-        raise DomainError("CASH_RECEIPT_EXISTS", "이미 발급(요청)된 현금영수증이 있습니다.", status=409,
-                          extra={"receipt_status": current})
-
-
-def request_receipt(order: Order, payment: Payment, *, receipt_type: str, identity_number: str, actor: Actor,
-                    at: str, request_id: str, auto: bool = False) -> PaymentChange:
-    """현금영수증 발행 through the PG, step 1: recorded as ``requested`` before the PG is called."""
-    _check_receipt_allowed(payment)
-    if receipt_type not in RECEIPT_TYPES:
-        raise DomainError("CASH_RECEIPT_TYPE_INVALID", "현금영수증 유형은 소득공제 또는 지출증빙입니다.", field="type")
-    receipt = {"status": "requested", "type": receipt_type, "identity_number": mask_identity(identity_number),
-               "amount": payment.remaining, "request_id": request_id, "requested_at": at,
-               "requested_by": actor.as_dict(), "source": "auto" if auto else "pg"}
-    text = f"현금영수증 발행 요청 ({receipt_type}, {payment.remaining:,}원{', 자동' if auto else ''})"
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, receipt, text)], set()),
-                         {"cash_receipt": receipt}, payment.status)
-
-
-def receipt_result(order: Order, payment: Payment, *, status: Literal["issued", "failed"], actor: Actor, at: str,
-                   request_id: str, receipt_key: str | None = None, issue_number: str | None = None,
-                   failure_reason: str | None = None) -> PaymentChange:
-    """Step 2: what the PG answered (issued, or failed with the PG's reason kept)."""
-    current = dict(payment.cash_receipt or {})
-    if current.get("status") != "requested" or current.get("request_id") != request_id:
-        raise DomainError("CASH_RECEIPT_STATE_CHANGED", "현금영수증 상태가 그 사이에 바뀌었습니다.", status=409)
-    current.update({"status": status, "receipt_key": receipt_key, "issue_number": issue_number,
-                    "failure_reason": failure_reason, f"{status}_at": at})
-    text = (f"현금영수증 발급 완료 (승인번호 {issue_number or '-'})" if status == "issued"
-            else f"현금영수증 발급 실패: {failure_reason}")
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, current, text)], set()),
-                         {"cash_receipt": current}, payment.status)
-
-
-def manual_receipt(order: Order, payment: Payment, *, receipt_type: str, identity_number: str | None,
-                   issue_number: str | None, actor: Actor, at: str, site_has_pg: bool) -> PaymentChange:
-    """수동 완료 처리: the receipt was issued outside (홈택스 …); only where the site has no PG, or after
-    the PG failed to issue it."""
-    _check_receipt_allowed(payment)
-    if site_has_pg and (payment.cash_receipt or {}).get("status") != "failed":
-        raise DomainError("CASH_RECEIPT_USE_PG", "PG 연동 사이트는 '현금영수증 발행' 버튼으로 발급하세요. "
-                          "수동 완료 처리는 PG 미연동 사이트 또는 PG 발급 실패 시에만 가능합니다.", status=409)
-    receipt = {"status": "issued", "type": receipt_type, "identity_number": mask_identity(identity_number or ""),
-               "amount": payment.remaining, "issue_number": issue_number, "issued_at": at,
-               "requested_at": at, "requested_by": actor.as_dict(), "source": "manual"}
-    text = f"현금영수증 수동 완료 처리 ({receipt_type}{', 승인번호 ' + issue_number if issue_number else ''})"
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, receipt, text)], set()),
-                         {"cash_receipt": receipt}, payment.status)
-
-
-def cancel_receipt(order: Order, payment: Payment, *, actor: Actor, at: str, via_pg: bool,
-                   failure_reason: str | None = None) -> PaymentChange:
-    """A refund of the payment cancels its receipt (through the PG where it was issued there)."""
-    current = dict(payment.cash_receipt or {})
-    if current.get("status") != "issued":
-        raise DomainError("CASH_RECEIPT_NOT_ISSUED", "발급된 현금영수증이 없습니다.", status=409)
-    if failure_reason:
-        current.update({"cancel_failure_reason": failure_reason})
-        text = f"현금영수증 취소 실패: {failure_reason} (PG 관리자 화면에서 취소하세요)"
-    else:
-        current.update({"status": "cancelled", "cancelled_at": at})
-        text = ("현금영수증이 환불로 취소되었습니다." if via_pg
-                else "현금영수증이 환불로 취소 처리되었습니다 (외부에서 발급한 영수증은 홈택스에서 취소하세요).")
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, current, text)], set()),
-                         {"cash_receipt": current}, payment.status)
 
 
 def mask_identity(identity: str) -> str:

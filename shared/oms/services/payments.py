@@ -1,5 +1,5 @@
-"""Payment use cases: deposits (PG callback or manual), refunds through/from the PG, cash receipts,
-virtual-account expiry.
+"""Payment use cases: deposits (PG callback or manual), refunds through/from the PG, virtual-account
+expiry (cash receipts: :mod:`oms.services.cash_receipts`).
 
 Every change goes load → pure decision (:mod:`oms.domain.payments`) → ``orders.commit`` with the
 payment item's update in the same transaction, conditioned on the payment's status, so a deposit
@@ -9,12 +9,14 @@ version is retried from a fresh read (where the decision then sees the payment a
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
+from oms.domain.cash_receipts import cancel_receipt
 from oms.domain.clock import iso, parse_iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import SYSTEM, Actor, Event, Order
@@ -23,14 +25,10 @@ from oms.domain.payments import (
     PaymentChange,
     Refund,
     RefundRequest,
-    cancel_receipt,
     cancel_unpaid,
     confirm_deposit,
-    manual_receipt,
     plan_refund,
-    receipt_result,
     record_refunds,
-    request_receipt,
     reverse_deposit,
 )
 from oms.domain.payments import commit_refund as refund_commit_change
@@ -40,6 +38,7 @@ from oms.store import orders, settings
 from oms.store import payments as pay_store
 
 MAX_ATTEMPTS = 4
+logger = Logger(child=True)
 
 
 def pg_actor(provider: str) -> Actor:
@@ -171,9 +170,11 @@ def after_deposit(site_id: str, order_id: str, payment_id: str) -> None:
     req = pay_store.receipt_request(ld.items, payment_id)
     if req is None or ld.payment.method not in ("virtual_account", "bank_transfer"):
         return
+    from oms.services import cash_receipts
+
     try:
-        issue_cash_receipt(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
-                           identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
+        cash_receipts.issue(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
+                            identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
     except DomainError:
         pass  # already requested/issued, or refused: the timeline holds the reason
 
@@ -264,18 +265,23 @@ def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor:
                                   extra={"pg_code": exc.code, "request_id": request.request_id})
         _refuse(site_id, order_id, actor, at, "pg_refund", refusal)
         raise refusal from exc
-    pg_refunds = [Refund(c.key, c.amount, c.at, c.reason) for c in result.cancels]
-    saved = commit_refund(site_id, order_id, request, pg_refunds, actor=actor)
+    made = result.made
+    if made is None or made.amount != request.amount:
+        logger.error("pg cancel answered without the refund it made", extra={"request_id": request.request_id})
+        raise DomainError("PG_REFUND_PENDING", "PG 응답에 환불 내역이 없습니다. 같은 환불 요청을 다시 보내 완료하세요.",
+                          status=503, extra={"request_id": request.request_id})
+    saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
+                          actor=actor)
     cancel_receipt_after_refund(site_id, order_id, request.payment_id, actor=actor)
     return saved
 
 
-def commit_refund(site_id: str, order_id: str, request: RefundRequest, pg_refunds: list[Refund], *,
+def commit_refund(site_id: str, order_id: str, request: RefundRequest, made: Refund, *,
                   actor: Actor) -> Order:
     """Step 3: the order's change, the payment and the request completed, in one transaction."""
     try:
         saved, _, _ = apply(site_id, order_id, request.payment_id,
-                            lambda ld, at: refund_commit_change(ld.order, ld.payment, request, pg_refunds,
+                            lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
                                                                 actor=actor, at=at))
     except DomainError as exc:
         if exc.code == "REFUND_REQUEST_NOT_RESERVED":  # a concurrent retry of the same request finished it
@@ -304,57 +310,6 @@ def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *,
                                             failure_reason=failure))
     except DomainError:
         pass
-
-
-# ---- cash receipts -------------------------------------------------------------------------------
-
-
-def issue_cash_receipt(site_id: str, order_id: str, payment_id: str, *, receipt_type: str, identity_number: str,
-                       actor: Actor, auto: bool = False) -> Order:
-    """현금영수증 발행 through the site's PG: recorded ``requested``, the PG called, then ``issued`` or
-    ``failed`` with the PG's reason."""
-    provider = settings.get(site_id).payments.pg_provider
-    if not provider:
-        exc = DomainError("NO_PG", "PG가 연동되지 않은 사이트입니다. 외부에서 발급한 뒤 '수동 완료 처리'를 하세요.",
-                          status=409)
-        orders.record_refusal(site_id, order_id, Event("refused", actor, iso(utcnow()), {
-            "action": "cash_receipt", **exc.as_dict(), "text_ko": exc.message_ko}))
-        raise exc
-    request_id = secrets.token_hex(6)
-    _, payment, _ = apply(
-        site_id, order_id, payment_id,
-        lambda ld, at: request_receipt(ld.order, ld.payment, receipt_type=receipt_type,
-                                       identity_number=identity_number, actor=actor, at=at,
-                                       request_id=request_id, auto=auto),
-        actor=actor, action="cash_receipt")
-    order = orders.load_order(site_id, order_id)[0]
-    name = order.lines[0].product_name + (f" 외 {len(order.lines) - 1}건" if len(order.lines) > 1 else "")
-    try:
-        r = gateway(provider).issue_cash_receipt(
-            payment_key=str(payment.pg_payment_key or payment.pg_order_id or payment_id),
-            pg_order_id=str(payment.pg_order_id or order_id), order_name=name, amount=payment.remaining,
-            receipt_type=receipt_type, identity_number=identity_number)  # type: ignore[arg-type]
-        status, key, number, reason = r.status, r.receipt_key, r.issue_number, r.failure_reason
-    except PgError as exc:
-        status, key, number, reason = "failed", None, None, f"{exc.code}: {exc.message}"
-    saved, _, _ = apply(
-        site_id, order_id, payment_id,
-        lambda ld, at: receipt_result(ld.order, ld.payment, status="issued" if status == "issued" else "failed",
-                                      actor=actor, at=at, request_id=request_id, receipt_key=key,
-                                      issue_number=number, failure_reason=reason))
-    return saved
-
-
-def complete_cash_receipt_manually(site_id: str, order_id: str, payment_id: str, *, receipt_type: str,
-                                   identity_number: str | None, issue_number: str | None, actor: Actor) -> Order:
-    has_pg = settings.get(site_id).payments.pg_provider is not None
-    saved, _, _ = apply(
-        site_id, order_id, payment_id,
-        lambda ld, at: manual_receipt(ld.order, ld.payment, receipt_type=receipt_type,
-                                      identity_number=identity_number, issue_number=issue_number, actor=actor,
-                                      at=at, site_has_pg=has_pg),
-        actor=actor, action="cash_receipt_manual")
-    return saved
 
 
 # ---- virtual-account expiry ----------------------------------------------------------------------

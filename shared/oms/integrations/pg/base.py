@@ -113,6 +113,8 @@ class PgPayment:
     paid_at: str | None = None
     method: str | None = None
     cancels: list[PgCancel] = field(default_factory=list)
+    #: set on the answer of :meth:`PaymentGateway.cancel`: the cancellation that call made
+    made: PgCancel | None = None
 
     @property
     def cancelled_amount(self) -> int:
@@ -188,7 +190,8 @@ class PaymentGateway(Protocol):
 
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
-        """Cancel (refund) ``amount`` (None = the whole remaining amount)."""
+        """Cancel (refund) ``amount`` (None = the whole remaining amount); the answer's ``made`` is the
+        cancellation this call made (the same one again for the same ``idempotency_key``)."""
         ...
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,

@@ -172,8 +172,16 @@ class PortOne:
         if refund_account is not None:
             body["refundAccount"] = {"bank": refund_account.bank, "number": refund_account.account_no,
                                      "holderName": refund_account.holder}
-        call("POST", self._payment_url(payment_key) + "/cancel", headers=self._headers(idempotency_key), json=body)
-        return self.get_payment(payment_key)
+        r = call("POST", self._payment_url(payment_key) + "/cancel", headers=self._headers(idempotency_key),
+                 json=body)
+        p = self.get_payment(payment_key)
+        got = r.get("cancellation")
+        c: dict[str, Any] = got if isinstance(got, dict) else {}
+        if c.get("id"):
+            p.made = next((x for x in p.cancels if x.key == str(c["id"])), None) or PgCancel(
+                key=str(c["id"]), amount=int(c.get("totalAmount") or 0), at=pg_time(c.get("cancelledAt")) or "",
+                reason=reason)
+        return p
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
                            receipt_type: CashReceiptType, identity_number: str,

@@ -196,8 +196,10 @@ class TossPayments:
         if refund_account is not None:
             body["refundReceiveAccount"] = {"bank": refund_account.bank, "accountNumber": refund_account.account_no,
                                             "holderName": refund_account.holder}
-        return self.to_payment(call("POST", f"{self.base_url}/v1/payments/{quote(payment_key, safe='')}/cancel",
-                                    headers=self._headers(idempotency_key), json=body))
+        p = self.to_payment(call("POST", f"{self.base_url}/v1/payments/{quote(payment_key, safe='')}/cancel",
+                                 headers=self._headers(idempotency_key), json=body))
+        p.made = p.cancels[-1] if p.cancels else None  # the answer lists the cancels, this one last
+        return p
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
                            receipt_type: CashReceiptType, identity_number: str,
