@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oms.domain.clock import parse_iso
 from oms_local.pg_sandbox import PgSandbox
@@ -194,3 +196,36 @@ def test_portone_cancelled_is_taken_from_the_pg(sandbox: PgSandbox, site_id: str
     assert status == 200
     snap = snapshot(site_id, order_id)
     assert snap["refunded_total"] == 0 and snap["payments"][0]["status"] == "paid"
+
+
+def test_a_deposit_the_pg_does_not_show_yet_is_retried_not_applied(sandbox: PgSandbox, site_id: str) -> None:
+    order_id, _, pg = va_order(sandbox, site_id)  # still waiting at the PG
+    before = snapshot(site_id, order_id)
+    status, answer = deliver("toss", {}, _deposit_body(pg))
+    assert (status, answer["code"]) == (503, "PG_NOT_CONFIRMED")  # the PG retries later
+    assert snapshot(site_id, order_id) == before
+    sandbox.deposited(pg)
+    status, answer = deliver("toss", {}, _deposit_body(pg))
+    assert (status, answer["action"]) == (200, "deposit")
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
+                                                                                max_size=4), max_leaves=12)
+FIELDS = st.sampled_from(["orderId", "secret", "status", "createdAt", "transactionKey", "eventType", "data",
+                          "type", "timestamp", "paymentKey", "totalAmount"])
+BODIES = st.one_of(JSON, st.dictionaries(FIELDS, JSON, max_size=6),
+                   st.builds(lambda d, e: {**d, "eventType": "PAYMENT_STATUS_CHANGED", "data": e},
+                             st.dictionaries(FIELDS, JSON, max_size=3), st.dictionaries(FIELDS, JSON, max_size=4)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES, provider=st.sampled_from(["toss", "portone"]))
+def test_generated_unauthenticated_bodies_never_fail_the_function(sandbox: PgSandbox, body: Any,
+                                                                  provider: str) -> None:
+    status, answer = _raw(provider, json.dumps(body).encode())
+    assert status < 500, (status, answer)
+    if status >= 400:
+        _is_problem(answer, status)
+    else:  # an event type nothing is done with: noted, nothing applied
+        assert answer.get("result") == "noted", answer

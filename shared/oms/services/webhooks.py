@@ -136,6 +136,11 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
             looked_up = pg.find_payment(str(note.pg_order_id))
         except PgError as exc:
             return _lookup_failed(provider, exc, str(note.pg_order_id))
+        if note.status == "paid" and looked_up.status == "waiting":
+            # the PG reports a deposit its own record does not show yet: answered so that it retries
+            logger.warning("deposit callback ahead of the PG's record", extra={"provider": provider})
+            return Answer(503, {"code": "PG_NOT_CONFIRMED", "message_ko": "PG 조회에서 입금이 아직 확인되지 않습니다. "
+                                "다시 시도됩니다."})
     else:
         note = pg.read(note)  # PortOne: signed; Toss "other": nothing is done with it
         if note.kind in ("other", "va_issued"):
