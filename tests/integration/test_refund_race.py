@@ -150,3 +150,27 @@ def test_a_refund_the_pg_refuses_gives_its_reservation_back(sandbox: PgSandbox, 
     _, items = store.load_order(site_id, order_id)
     assert [store.plain(i)["status"] for i in items if i.get("type") == "refund_request"] == ["failed"]
     assert _refund(site_id, order_id, payment_id, 5000) == "done"
+
+
+def test_no_answer_from_the_pg_keeps_the_reservation_for_a_retry(sandbox: PgSandbox, site_id: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from oms.integrations.pg import PgError
+    from oms.integrations.pg.toss import TossPayments
+
+    order_id, payment_id, pg = card_order(sandbox, site_id)
+
+    def unreachable(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise PgError("PG_UNREACHABLE", "timed out", retryable=True)
+
+    real_cancel = TossPayments.cancel
+    monkeypatch.setattr(TossPayments, "cancel", unreachable)
+    assert _refund(site_id, order_id, payment_id, 10000, request_id="req-timeout") == "503:PG_REFUND_PENDING"
+    assert pg.cancels == []  # the PG was never reached
+    pay = snapshot(site_id, order_id)["payments"][0]
+    assert pay["refund_claimed"] == 10000 and pay.get("refunded_amount", 0) == 0
+    monkeypatch.setattr(TossPayments, "cancel", real_cancel)
+    assert _refund(site_id, order_id, payment_id, None, request_id="req-timeout") == "done"  # same request
+    snap = snapshot(site_id, order_id)
+    assert snap["refunded_total"] == 10000 and snap["payments"][0]["refund_claimed"] == 10000
+    assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [10000]
+    assert _refund(site_id, order_id, payment_id, 20000, request_id="req-timeout") == "409:REFUND_REQUEST_MISMATCH"
