@@ -9,12 +9,11 @@ version is retried from a fresh read (where the decision then sees the payment a
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from aws_lambda_powertools import Logger
 
 from oms.domain.cash_receipts import cancel_receipt
 from oms.domain.clock import iso, parse_iso, utcnow
@@ -37,8 +36,8 @@ from oms.services.orders import commit
 from oms.store import orders, settings
 from oms.store import payments as pay_store
 
+logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
-logger = Logger(child=True)
 
 
 def pg_actor(provider: str) -> Actor:
@@ -267,7 +266,7 @@ def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor:
         raise refusal from exc
     made = result.made
     if made is None or made.amount != request.amount:
-        logger.error("pg cancel answered without the refund it made", extra={"request_id": request.request_id})
+        logger.error("pg cancel answered without the refund it made (request %s)", request.request_id)
         raise DomainError("PG_REFUND_PENDING", "PG 응답에 환불 내역이 없습니다. 같은 환불 요청을 다시 보내 완료하세요.",
                           status=503, extra={"request_id": request.request_id})
     saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
