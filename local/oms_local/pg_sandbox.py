@@ -25,6 +25,11 @@ Controls (``/_sandbox``, JSON):
 - ``GET /_sandbox/payments``: every payment the sandbox holds.
 
 Cash receipts fail (as a PG would, with its reason) for identity numbers starting with ``000``.
+
+POSTs that move money or issue documents (cancel, cash receipt) honour an ``Idempotency-Key``
+header as the PGs do: the same key again answers the first result and does nothing more.
+``calls`` records every such call as ``(provider, operation, idempotency key)`` and
+``performed`` counts the ones that really happened, so tests can assert how often the PG acted.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -156,6 +162,9 @@ class PgSandbox(BackgroundServer):
         self.payments: dict[tuple[str, str], SandboxPayment] = {}
         self.by_order: dict[tuple[str, str], str] = {}
         self.last_callback: dict[str, tuple[dict[str, str], bytes]] = {}
+        self.calls: list[tuple[str, str, str | None]] = []
+        self.performed: Counter[tuple[str, str]] = Counter()
+        self._idempotent: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.RLock()
         BackgroundServer.__init__(self)
         self._account_seq = 0
@@ -180,6 +189,18 @@ class PgSandbox(BackgroundServer):
 
 
     # ------------------------------------------------------------------ PG behaviour
+    def once(self, provider: str, op: str, key: str | None, act: Callable[[], Any]) -> Any:
+        """Run ``act`` unless the same idempotency key was seen for this operation: then its first answer."""
+        with self._lock:
+            self.calls.append((provider, op, key))
+            if key is not None and (provider, op, key) in self._idempotent:
+                return self._idempotent[(provider, op, key)]
+            answer = act()
+            self.performed[(provider, op)] += 1
+            if key is not None:
+                self._idempotent[(provider, op, key)] = answer
+            return answer
+
     def _status_name(self, p: SandboxPayment, state: str) -> str:
         return (TOSS_STATUS if p.provider == "toss" else PORTONE_STATUS)[state]
 
@@ -364,6 +385,11 @@ class PgSandbox(BackgroundServer):
 # ---------------------------------------------------------------------------- HTTP
 
 
+def _unquote(value: str | None) -> str | None:
+    """PortOne sends the idempotency key as a quoted string (``"key"``)."""
+    return value.strip('"') if value else value
+
+
 class _Handler(BaseHTTPRequestHandler):
     sandbox: PgSandbox
     protocol_version = "HTTP/1.1"
@@ -444,13 +470,17 @@ class _Handler(BaseHTTPRequestHandler):
             return sb.find("toss", parts[2]).toss()
         if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "cancel" and post:
             amount = body.get("cancelAmount")
-            p = sb.cancel("toss", parts[2], int(amount) if amount is not None else None,
-                          str(body.get("cancelReason", "")), body.get("refundReceiveAccount"))
-            sb._after_cancel(p)
-            return p.toss()
+
+            def cancel() -> Any:
+                p = sb.cancel("toss", parts[2], int(amount) if amount is not None else None,
+                              str(body.get("cancelReason", "")), body.get("refundReceiveAccount"))
+                sb._after_cancel(p)
+                return p.toss()
+
+            return sb.once("toss", "cancel", self.headers.get("idempotency-key"), cancel)
         if parts == ["v1", "cash-receipts"] and post:
-            return sb.issue_receipt("toss", None, str(body["orderId"]), int(body["amount"]),
-                                    str(body["customerIdentityNumber"]))
+            return sb.once("toss", "cash_receipt", self.headers.get("idempotency-key"), lambda: sb.issue_receipt(
+                "toss", None, str(body["orderId"]), int(body["amount"]), str(body["customerIdentityNumber"])))
         if parts[:2] == ["v1", "cash-receipts"] and len(parts) == 4 and parts[3] == "cancel" and post:
             return sb.cancel_receipt("toss", parts[2], None)
         raise SandboxError(404, "NOT_FOUND", "no such Toss-style endpoint")
@@ -467,15 +497,22 @@ class _Handler(BaseHTTPRequestHandler):
             return sb.find("portone", parts[1]).portone()
         if parts[:1] == ["payments"] and len(parts) == 3 and parts[2] == "cancel" and post:
             amount = body.get("amount")
-            p = sb.cancel("portone", parts[1], int(amount) if amount is not None else None,
-                          str(body.get("reason", "")), body.get("refundAccount"))
-            sb._after_cancel(p)
-            c = p.cancels[-1] if p.cancels else {}
-            return {"cancellation": {"status": "SUCCEEDED", "id": c.get("key"), "totalAmount": c.get("amount")}}
+
+            def cancel() -> Any:
+                p = sb.cancel("portone", parts[1], int(amount) if amount is not None else None,
+                              str(body.get("reason", "")), body.get("refundAccount"))
+                sb._after_cancel(p)
+                c = p.cancels[-1] if p.cancels else {}
+                return {"cancellation": {"status": "SUCCEEDED", "id": c.get("key"), "totalAmount": c.get("amount")}}
+
+            return sb.once("portone", "cancel", _unquote(self.headers.get("idempotency-key")), cancel)
         if parts == ["cash-receipts"] and post:
-            r = sb.issue_receipt("portone", str(body["paymentId"]), None, int(body["amount"]["total"]),
-                                 str((body.get("customer") or {}).get("identityNumber", "")))
-            return {"cashReceipt": {"issueNumber": r["issueNumber"], "issuedAt": datetime.now(UTC).isoformat()}}
+            def issue() -> Any:
+                r = sb.issue_receipt("portone", str(body["paymentId"]), None, int(body["amount"]["total"]),
+                                     str((body.get("customer") or {}).get("identityNumber", "")))
+                return {"cashReceipt": {"issueNumber": r["issueNumber"], "issuedAt": datetime.now(UTC).isoformat()}}
+
+            return sb.once("portone", "cash_receipt", _unquote(self.headers.get("idempotency-key")), issue)
         if parts[:1] == ["payments"] and parts[2:] == ["cash-receipt", "cancel"] and post:
             sb.cancel_receipt("portone", None, parts[1])
             return {"cancelledAt": datetime.now(UTC).isoformat()}

@@ -41,8 +41,8 @@ def test_toss_genuine_deposit_moves_units_and_records_payment_time(sandbox: PgSa
     snap = snapshot(site_id, order_id)
     _paid(snap, 10000)
     pay = snap["payments"][0]
-    created_kst = json.loads(body)["createdAt"]  # KST without offset, as Toss writes it
-    assert parse_iso(pay["paid_at"]) == datetime.fromisoformat(created_kst + "+09:00")
+    # the payment time is the PG's own (looked up), to the second as the PG gives it; not the body's
+    assert parse_iso(pay["paid_at"]) == pg.approved_at.replace(microsecond=0)
     assert pay["deposit_source"] == "pg"
     assert pay["confirmed_by"]["kind"] == "pg"
     assert "deposit_secret" not in pay and "secret" not in json.dumps(pay)
@@ -104,6 +104,7 @@ def test_toss_payment_status_changed_is_checked_against_the_pg(sandbox: PgSandbo
 def test_toss_deposit_error_returns_units_to_payment_pending(sandbox: PgSandbox, site_id: str) -> None:
     order_id, _, pg = va_order(sandbox, site_id)
     assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg), status="DONE"))[0] == 200
+    pg.approved_at, pg.status = None, "WAITING_FOR_DEPOSIT"  # the bank took the deposit back
     status, answer = deliver("toss", *sandbox.callback("toss", pg, status="WAITING_FOR_DEPOSIT"))
     assert (status, answer["action"]) == (200, "deposit_reversed")
     snap = snapshot(site_id, order_id)
@@ -264,6 +265,7 @@ def test_pg_cancel_before_deposit_cancels_units_and_releases_stock(sandbox: PgSa
     stock.set_quantity(site_id, "MUG-01", 10, "test")
     order_id, _, pg = va_order(sandbox, site_id, quantity=2, stock_sku="MUG-01")
     assert stock.tracked(site_id, ["MUG-01"]) == {"MUG-01": 8}
+    sandbox.cancel("toss", pg.key, None, "구매자 요청", None)  # the account is cancelled at the PG
     status, answer = deliver("toss", *sandbox.callback("toss", pg, status="CANCELED"))
     assert (status, answer["action"]) == (200, "unpaid_cancelled")
     snap = snapshot(site_id, order_id)

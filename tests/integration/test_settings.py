@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from oms.domain.errors import DomainError
 from tests.support import call, http_event
 
 
@@ -29,3 +36,65 @@ def test_settings_default_then_patch_one_section(site_id: str) -> None:
     assert status == 400
     assert body["code"] == "VALIDATION_FAILED"
     assert body["errors"][0]["field"] == "confirmation.auto_confirm_days"
+
+
+def test_two_admins_saving_different_sections_at_once_lose_nothing(site_id: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both read the same version before either writes: one saves, the other gets a clean 409 and
+    saves on its retry; in the end both sections hold what was saved."""
+    from oms.schemas.settings import ConfirmationSettings, PointSettings, SiteSettingsPatch
+    from oms.store import settings
+
+    settings.update(site_id, SiteSettingsPatch(confirmation=ConfirmationSettings(auto_confirm_days=9)), "setup")
+    both_read = threading.Barrier(2)
+    real_read = settings._read
+
+    def read_then_wait(site: str) -> Any:
+        got = real_read(site)
+        both_read.wait(timeout=10)
+        return got
+
+    monkeypatch.setattr(settings, "_read", read_then_wait)
+    patches = {"a": SiteSettingsPatch(points=PointSettings(rate_bp=250)),
+               "b": SiteSettingsPatch(confirmation=ConfirmationSettings(auto_confirm_days=14))}
+
+    def save(who: str) -> str:
+        try:
+            settings.update(site_id, patches[who], who)
+            return "saved"
+        except DomainError as exc:
+            return f"{exc.status}:{exc.code}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(patches, pool.map(save, patches), strict=True))
+    assert sorted(results.values()) == ["409:SETTINGS_VERSION_CONFLICT", "saved"], results
+    monkeypatch.setattr(settings, "_read", real_read)
+    loser = next(w for w, r in results.items() if r != "saved")
+    settings.update(site_id, patches[loser], loser)  # the retry the 409 asks for
+    final = settings.get(site_id)
+    assert final.points.rate_bp == 250 and final.confirmation.auto_confirm_days == 14
+
+
+def test_settings_conflict_is_a_409_problem(site_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from admin_api.app import lambda_handler
+    from oms.schemas.settings import PointSettings, SiteSettingsPatch
+    from oms.store import settings
+
+    real_read = settings._read
+    fired: list[bool] = []
+
+    def stale_read(site: str) -> Any:
+        got = real_read(site)
+        if not fired:  # another admin saves between this read and the write
+            fired.append(True)
+            settings.update(site, SiteSettingsPatch(points=PointSettings(rate_bp=300)), "admin-2")
+        return got
+
+    call(lambda_handler, http_event("PATCH", "/admin/settings", {"points": {"rate_bp": 200}}, site_id=site_id))
+    monkeypatch.setattr(settings, "_read", stale_read)
+    status, body, _ = call(lambda_handler, http_event("PATCH", "/admin/settings",
+                                                      {"confirmation": {"auto_confirm_days": 12}}, site_id=site_id))
+    monkeypatch.setattr(settings, "_read", real_read)
+    assert status == 409 and body["code"] == "SETTINGS_VERSION_CONFLICT" and body["message_ko"]
+    status, current, _ = call(lambda_handler, http_event("GET", "/admin/settings", site_id=site_id))
+    assert current["points"]["rate_bp"] == 300 and current["confirmation"]["auto_confirm_days"] == 7

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oms.domain.cash_receipts import manual_receipt, request_receipt
 from oms.domain.errors import DomainError
 from oms.domain.order import SYSTEM, Actor, Buyer, Order, Recipient
 from oms.domain.payments import (
@@ -11,9 +12,7 @@ from oms.domain.payments import (
     Refund,
     cancel_unpaid,
     confirm_deposit,
-    manual_receipt,
     record_refunds,
-    request_receipt,
     reverse_deposit,
 )
 from oms.domain.pricing import LineInput, build_order

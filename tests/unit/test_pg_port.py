@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from oms.integrations.pg import WebhookRejected, standard_webhooks
+from oms.integrations.pg import Notification, WebhookRejected, standard_webhooks
 from oms.integrations.pg.portone import PortOne
 from oms.integrations.pg.toss import TossPayments
 
@@ -21,6 +21,11 @@ def signed(secret: str, body: bytes, at: datetime = NOW, msg_id: str = "msg_1") 
     ts = int(at.timestamp())
     return {"Webhook-Id": msg_id, "Webhook-Timestamp": str(ts),
             "Webhook-Signature": standard_webhooks.sign(secret, msg_id, ts, body)}
+
+
+def _read(pg: PortOne | TossPayments, headers: dict[str, str], body: bytes) -> Notification:
+    """Parse (authentication data only), then read the body by its model, as the service does."""
+    return pg.read(pg.parse_webhook(headers, body, NOW))
 
 
 BODY = json.dumps({"type": "Transaction.Paid", "timestamp": "2026-03-01T03:00:00Z",
@@ -36,7 +41,7 @@ def test_standard_webhooks_signature_matches_the_spec_example() -> None:
 
 
 def test_portone_genuine_paid_webhook() -> None:
-    note = PortOne(webhook_secrets=[SECRET]).parse_webhook(signed(SECRET, BODY), BODY, NOW)
+    note = _read(PortOne(webhook_secrets=[SECRET]), signed(SECRET, BODY), BODY)
     assert (note.kind, note.status, note.pg_order_id, note.identity) == ("status", "paid", "pay-0001",
                                                                           "portone:msg_1")
     assert note.needs_lookup is True
@@ -65,8 +70,8 @@ def test_portone_stale_or_future_timestamp_is_rejected(skew: timedelta) -> None:
 
 def test_portone_within_tolerance_and_rotation_accepts_either_secret() -> None:
     pg = PortOne(webhook_secrets=[SECRET, OLD])
-    assert pg.parse_webhook(signed(OLD, BODY, NOW - timedelta(minutes=4)), BODY, NOW).status == "paid"
-    assert pg.parse_webhook(signed(SECRET, BODY), BODY, NOW).status == "paid"
+    assert _read(pg, signed(OLD, BODY, NOW - timedelta(minutes=4)), BODY).status == "paid"
+    assert _read(pg, signed(SECRET, BODY), BODY).status == "paid"
     # after the rotation ends the old secret no longer works
     with pytest.raises(WebhookRejected):
         PortOne(webhook_secrets=[SECRET]).parse_webhook(signed(OLD, BODY), BODY, NOW)
@@ -85,14 +90,15 @@ def test_portone_event_types() -> None:
                               ("Transaction.PartialCancelled", "status", "partial_cancelled"),
                               ("Transaction.Ready", "other", "unknown")]:
         body = json.dumps({"type": typ, "timestamp": "2026-03-01T03:00:00Z", "data": {"paymentId": "p-1"}}).encode()
-        note = pg.parse_webhook(signed(SECRET, body), body, NOW)
+        note = _read(pg, signed(SECRET, body), body)
         assert (note.kind, note.status) == (kind, status), typ
 
 
 def test_toss_deposit_callback_identity_status_and_kst_time() -> None:
     body = json.dumps({"createdAt": "2026-03-01T12:30:00.000000", "secret": "s3cr3t-value", "status": "DONE",
                        "transactionKey": "tx-9", "orderId": "ord-000001"}).encode()
-    note = TossPayments().parse_webhook({}, body, NOW)
+    assert TossPayments().parse_webhook({}, body, NOW).read is False  # nothing read before authentication
+    note = _read(TossPayments(), {}, body)
     assert note.kind == "deposit"
     assert note.identity == "toss:deposit:ord-000001:tx-9:DONE"
     assert note.status == "paid"
@@ -100,16 +106,16 @@ def test_toss_deposit_callback_identity_status_and_kst_time() -> None:
     assert note.occurred_at == "2026-03-01T03:30:00.000000Z"  # 12:30 KST
     assert "secret" not in note.raw
     error = json.loads(body) | {"status": "WAITING_FOR_DEPOSIT"}
-    assert TossPayments().parse_webhook({}, json.dumps(error).encode(), NOW).status == "waiting"
+    assert _read(TossPayments(), {}, json.dumps(error).encode()).status == "waiting"
     cancelled = json.loads(body) | {"status": "CANCELED"}
-    assert TossPayments().parse_webhook({}, json.dumps(cancelled).encode(), NOW).status == "cancelled"
+    assert _read(TossPayments(), {}, json.dumps(cancelled).encode()).status == "cancelled"
 
 
 def test_toss_payment_status_changed_needs_a_lookup() -> None:
     body = json.dumps({"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": "2026-03-01T12:30:00.000000",
                        "data": {"paymentKey": "pk-1", "orderId": "ord-000001", "status": "CANCELED",
                                 "lastTransactionKey": "cx-1", "totalAmount": 1000}}).encode()
-    note = TossPayments().parse_webhook({}, body, NOW)
+    note = _read(TossPayments(), {}, body)
     assert (note.kind, note.needs_lookup, note.status, note.payment_key) == ("status", True, "cancelled", "pk-1")
     assert note.identity == "toss:psc:pk-1:CANCELED:cx-1"
 

@@ -3,11 +3,16 @@
 A plain handler rather than the Event Handler resolver: one route, and the resolver keeps the
 current request on a module global, while this handler must stay correct when invoked
 concurrently (the tests drive it from many threads at once).
+
+Every answer of 400 and above is RFC 9457 problem+json with a stable ``code`` and ``message_ko``.
+Nothing a caller sends can make the function fail: a body that cannot be decoded is 400, and an
+unexpected error becomes a problem+json 500 with the correlation id (logged without the body).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 from typing import Any
@@ -23,23 +28,46 @@ from oms.services import webhooks
 logger = Logger()
 tracer = Tracer()
 
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+           409: "Conflict", 422: "Unprocessable Content", 500: "Internal Server Error",
+           503: "Service Unavailable"}
+
 
 def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    ctype = "application/json" if status < 400 else "application/problem+json"
-    return {"statusCode": status, "headers": {"content-type": ctype},
-            "body": json.dumps({"status": status, **body} if status >= 400 else body, ensure_ascii=False)}
+    if status < 400:
+        return {"statusCode": status, "headers": {"content-type": "application/json"},
+                "body": json.dumps(body, ensure_ascii=False)}
+    code = str(body.get("code") or "ERROR")
+    problem = {"type": f"https://docs.oms.example/problems/{code.lower().replace('_', '-')}",
+               "title": _TITLES.get(status, "Error"), "status": status,
+               "detail": body.get("detail") or body.get("message_ko"), **body}
+    return {"statusCode": status, "headers": {"content-type": "application/problem+json"},
+            "body": json.dumps(problem, ensure_ascii=False, default=str)}
+
+
+def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhooks.Answer]:
+    req = APIGatewayProxyEventV2(event)
+    if req.request_context.http.method != "POST":
+        return "", webhooks.Answer(405, {"code": "METHOD_NOT_ALLOWED", "message_ko": "POST만 허용됩니다."})
+    provider = str((req.path_parameters or {}).get("provider", ""))[:40]
+    raw = req.body or ""
+    try:
+        body = base64.b64decode(raw, validate=True) if req.is_base64_encoded else raw.encode("utf-8")
+    except (binascii.Error, ValueError):  # not base64, or a lone surrogate that is not UTF-8
+        return provider, webhooks.Answer(400, {"code": "MALFORMED_BODY", "field": "body",
+                                               "message_ko": "요청 본문을 읽을 수 없습니다."})
+    return provider, webhooks.handle(provider, dict(req.headers or {}), body, context)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    req = APIGatewayProxyEventV2(event)
-    if req.request_context.http.method != "POST":
-        return _response(405, {"code": "METHOD_NOT_ALLOWED", "message_ko": "POST만 허용됩니다."})
-    provider = (req.path_parameters or {}).get("provider", "")
-    raw = req.body or ""
-    body = base64.b64decode(raw) if req.is_base64_encoded else raw.encode("utf-8")
-    answer = webhooks.handle(provider, dict(req.headers or {}), body, context)
+    try:
+        provider, answer = _answer(event, context)
+    except Exception:  # a defect, never the caller's input: answered, not crashed
+        logger.exception("pg callback failed")
+        return _response(500, {"code": "INTERNAL_ERROR", "message_ko": "일시적인 오류입니다. 다시 시도됩니다.",
+                               "correlation_id": logger.get_correlation_id()})
     if os.getenv("POWERTOOLS_METRICS_DISABLED", "").lower() != "true":  # Powertools' own switch
         with single_metric(name="PgCallback", unit=MetricUnit.Count, value=1,
                            namespace=os.getenv("POWERTOOLS_METRICS_NAMESPACE", "Oms")) as metric:

@@ -1,8 +1,9 @@
-"""Payments of an order (DOMAIN §5–6): deposits, refunds recorded from the PG, virtual-account expiry,
-cash receipts. Pure: each function takes the order and the payment as loaded and returns a
-:class:`PaymentChange` — the order :class:`Change` plus the fields to set on the payment item and the
-payment status the item must still have when the change commits (so a deposit that the callback and
-an admin both deliver is counted once).
+"""Payments of an order (DOMAIN §5): deposits, refunds (recorded from the PG, or requested through it:
+reserve → PG → commit), virtual-account expiry; cash receipts are in :mod:`oms.domain.cash_receipts`.
+Pure: each function takes the order and the payment as loaded and returns a :class:`PaymentChange` —
+the order :class:`Change` plus the fields to set on the payment item and the payment status the item
+must still have when the change commits (so a deposit that the callback and an admin both deliver is
+counted once).
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 
 PaymentStatus = Literal["pending", "paid", "partial_cancelled", "cancelled", "expired", "deposit_error"]
-ReceiptStatus = Literal["requested", "issued", "failed", "cancelled"]
-RECEIPT_TYPES = ("소득공제", "지출증빙")
-RECEIPT_METHODS = frozenset({"virtual_account", "bank_transfer"})
 
 
 @dataclass
@@ -34,6 +32,8 @@ class Payment:
     pg_order_id: str | None = None
     paid_at: str | None = None
     refunded_amount: int = 0
+    #: refunded + reserved by refund requests still in flight (never above ``amount``)
+    refund_claimed: int = 0
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     cash_receipt: dict[str, Any] | None = None
     cash_receipt_request: dict[str, Any] | None = None
@@ -50,6 +50,7 @@ class Payment:
             pg_order_id=item.get("pg_order_id"),
             paid_at=item.get("paid_at"),
             refunded_amount=int(item.get("refunded_amount") or 0),
+            refund_claimed=int(item.get("refund_claimed") or item.get("refunded_amount") or 0),
             refunds=dict(item.get("refunds") or {}),
             cash_receipt=dict(item["cash_receipt"]) if item.get("cash_receipt") else None,
             cash_receipt_request=dict(item["cash_receipt_request"]) if item.get("cash_receipt_request") else None,
@@ -59,6 +60,16 @@ class Payment:
     def remaining(self) -> int:
         return self.amount - self.refunded_amount
 
+    @property
+    def refund_reserved(self) -> int:
+        """Reserved by refund requests that are at the PG now (or were interrupted there)."""
+        return max(0, self.refund_claimed - self.refunded_amount)
+
+    @property
+    def refundable(self) -> int:
+        """What a new refund request may still reserve."""
+        return max(0, self.amount - self.refund_claimed)
+
 
 @dataclass
 class PaymentChange:
@@ -66,6 +77,11 @@ class PaymentChange:
     payment_set: dict[str, Any]
     #: the payment item's status must still be this one when the change commits
     expect_status: str
+    #: added to the payment's ``refund_claimed`` (atomically: refund reservations change it without
+    #: the order's version)
+    claim_delta: int = 0
+    #: (request id, fields) of the refund request this change completes (it must still be reserved)
+    refund_request: tuple[str, dict[str, Any]] | None = None
 
 
 def _kst_text(at: str) -> str:
@@ -215,16 +231,26 @@ def record_refunds(order: Order, payment: Payment, refunds: list[Refund], *, act
         raise DomainError("REFUND_EXCEEDS_PAYMENT",
                           f"환불액({total:,}원)이 남은 결제금액({payment.remaining:,}원)보다 큽니다.",
                           extra={"remaining": payment.remaining})
+    pc = _refunds_change(order, payment, fresh, actor=actor, at=at)
+    pc.claim_delta = total  # not reserved by a request of ours: claimed as it is recorded
+    return pc
+
+
+def _refunds_change(order: Order, payment: Payment, fresh: list[Refund], *, actor: Actor, at: str,
+                    request_id: str | None = None) -> PaymentChange:
+    total = sum(r.amount for r in fresh)
     new = order.clone()
     new.refunded_total += total
     all_refunds = {**payment.refunds,
-                   **{r.key: {"amount": r.amount, "at": r.at, "reason": r.reason} for r in fresh}}
+                   **{r.key: {"amount": r.amount, "at": r.at, "reason": r.reason,
+                              **({"request_id": request_id} if request_id else {})} for r in fresh}}
     refunded = payment.refunded_amount + total
     status = "cancelled" if refunded >= payment.amount else "partial_cancelled"
     events = [
         Event("refund", actor, at, {
             "payment_id": payment.payment_id, "amount": r.amount, "refund_key": r.key, "refunded_at": r.at,
             "reason": r.reason, "text_ko": f"환불 {r.amount:,}원 ({r.reason or '결제 취소'})",
+            **({"request_id": request_id} if request_id else {}),
         })
         for r in fresh
     ]
@@ -232,90 +258,97 @@ def record_refunds(order: Order, payment: Payment, refunds: list[Refund], *, act
                          {"refunds": all_refunds, "refunded_amount": refunded, "status": status}, payment.status)
 
 
-# ---- cash receipts -------------------------------------------------------------------------------
+# ---- refunds through the PG: reserve → PG → commit -----------------------------------------------
+
+REFUNDABLE_STATUSES = ("paid", "partial_cancelled")
+RefundRequestStatus = Literal["reserved", "done", "failed"]
 
 
-def _receipt_event(actor: Actor, at: str, payment: Payment, receipt: dict[str, Any], text: str) -> Event:
-    data = {"payment_id": payment.payment_id, "status": receipt["status"], "type": receipt.get("type"),
-            "text_ko": text}
-    if receipt.get("failure_reason"):
-        data["failure_reason"] = receipt["failure_reason"]
-    return Event("cash_receipt", actor, at, data)
+@dataclass
+class RefundRequest:
+    """One admin refund request (``RFD#<payment>#<request>``): its amount is reserved on the payment
+    before the PG is called, under its own idempotency key, so a retry after a crash completes it."""
+
+    request_id: str
+    payment_id: str
+    amount: int
+    reason: str
+    idempotency_key: str
+    status: RefundRequestStatus
+    requested_at: str
+    requested_by: dict[str, Any]
+    refund_account: dict[str, str] | None = None
+    refund_key: str | None = None
+    failure_reason: str | None = None
+
+    @staticmethod
+    def from_item(item: dict[str, Any]) -> RefundRequest:
+        return RefundRequest(
+            request_id=str(item["request_id"]), payment_id=str(item["payment_id"]), amount=int(item["amount"]),
+            reason=str(item.get("reason") or ""), idempotency_key=str(item["idempotency_key"]),
+            status=item["status"], requested_at=str(item["requested_at"]), requested_by=dict(item["requested_by"]),
+            refund_account=dict(item["refund_account"]) if item.get("refund_account") else None,
+            refund_key=item.get("refund_key"), failure_reason=item.get("failure_reason"))
 
 
-def _check_receipt_allowed(payment: Payment) -> None:
-    if payment.method not in RECEIPT_METHODS:
-        raise DomainError("CASH_RECEIPT_NOT_APPLICABLE", "현금영수증은 무통장입금·가상계좌 결제에만 발급합니다.",
-                          extra={"method": payment.method})
-    if payment.status != "paid":
-        raise DomainError("CASH_RECEIPT_NOT_PAID", "입금 확인된 결제에만 현금영수증을 발급할 수 있습니다.",
-                          status=409, extra={"payment_status": payment.status})
-    current = (payment.cash_receipt or {}).get("status")
-    if current in ("requested", "issued"):
-        raise DomainError("CASH_RECEIPT_EXISTS", "이미 발급(요청)된 현금영수증이 있습니다.", status=409,
-                          extra={"receipt_status": current})
+def plan_refund(payment: Payment, *, amount: int | None, has_refund_account: bool) -> int:
+    """How much a new refund request reserves (``None``: all that is left), or the refusal.
+
+    What is left counts the refunds recorded *and* those reserved by requests still at the PG, so
+    two requests racing for the last 10,000원 cannot both get it: the loser is told which case it is
+    (409 ``REFUND_IN_PROGRESS`` while another request holds part of it, 409
+    ``NOTHING_LEFT_TO_REFUND`` once all is refunded)."""
+    left, reserved = payment.refundable, payment.refund_reserved
+    if payment.status == "cancelled" and payment.refunded_amount > 0:
+        raise DomainError("NOTHING_LEFT_TO_REFUND", "이미 전액 환불된 결제입니다.", status=409,
+                          extra={"refunded": payment.refunded_amount})
+    if payment.status not in REFUNDABLE_STATUSES:
+        raise DomainError("PAYMENT_NOT_REFUNDABLE", "환불할 수 있는 결제가 아닙니다.", status=409,
+                          extra={"payment_status": payment.status})
+    if not payment.provider or not payment.pg_payment_key:
+        raise DomainError("PAYMENT_NOT_FROM_PG", "PG 결제가 아니므로 PG 환불을 할 수 없습니다.", status=409)
+    want = left if amount is None else amount
+    if want <= 0 or want > left:
+        if reserved > 0:
+            raise DomainError("REFUND_IN_PROGRESS",
+                              f"진행 중인 환불({reserved:,}원)이 있어 남은 환불 가능액은 {left:,}원입니다. "
+                              "진행 중인 환불이 끝난 뒤 다시 시도하세요.",
+                              status=409, extra={"refundable": left, "reserved": reserved})
+        if left == 0:
+            raise DomainError("NOTHING_LEFT_TO_REFUND", "환불할 금액이 남아 있지 않습니다.", status=409,
+                              extra={"refunded": payment.refunded_amount})
+        raise DomainError("REFUND_EXCEEDS_PAYMENT", f"환불액이 남은 결제금액({left:,}원)보다 큽니다.",
+                          field="amount", extra={"refundable": left})
+    if payment.method == "virtual_account":
+        if want != payment.amount or payment.refund_claimed:
+            raise DomainError(
+                "VA_PARTIAL_REFUND_NOT_ALLOWED",
+                "가상계좌 결제는 전체 금액만 자동 환불됩니다. 부분 환불은 PG 관리자 화면에서 처리한 뒤 강제완료하세요.",
+                field="amount")
+        if not has_refund_account:
+            raise DomainError("REFUND_ACCOUNT_REQUIRED", "가상계좌 환불에는 환불받을 계좌가 필요합니다.",
+                              field="refund_account")
+    return want
 
 
-def request_receipt(order: Order, payment: Payment, *, receipt_type: str, identity_number: str, actor: Actor,
-                    at: str, request_id: str, auto: bool = False) -> PaymentChange:
-    """현금영수증 발행 through the PG, step 1: recorded as ``requested`` before the PG is called."""
-    _check_receipt_allowed(payment)
-    if receipt_type not in RECEIPT_TYPES:
-        raise DomainError("CASH_RECEIPT_TYPE_INVALID", "현금영수증 유형은 소득공제 또는 지출증빙입니다.", field="type")
-    receipt = {"status": "requested", "type": receipt_type, "identity_number": mask_identity(identity_number),
-               "amount": payment.remaining, "request_id": request_id, "requested_at": at,
-               "requested_by": actor.as_dict(), "source": "auto" if auto else "pg"}
-    text = f"현금영수증 발행 요청 ({receipt_type}, {payment.remaining:,}원{', 자동' if auto else ''})"
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, receipt, text)], set()),
-                         {"cash_receipt": receipt}, payment.status)
-
-
-def receipt_result(order: Order, payment: Payment, *, status: Literal["issued", "failed"], actor: Actor, at: str,
-                   request_id: str, receipt_key: str | None = None, issue_number: str | None = None,
-                   failure_reason: str | None = None) -> PaymentChange:
-    """Step 2: what the PG answered (issued, or failed with the PG's reason kept)."""
-    current = dict(payment.cash_receipt or {})
-    if current.get("status") != "requested" or current.get("request_id") != request_id:
-        raise DomainError("CASH_RECEIPT_STATE_CHANGED", "현금영수증 상태가 그 사이에 바뀌었습니다.", status=409)
-    current.update({"status": status, "receipt_key": receipt_key, "issue_number": issue_number,
-                    "failure_reason": failure_reason, f"{status}_at": at})
-    text = (f"현금영수증 발급 완료 (승인번호 {issue_number or '-'})" if status == "issued"
-            else f"현금영수증 발급 실패: {failure_reason}")
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, current, text)], set()),
-                         {"cash_receipt": current}, payment.status)
-
-
-def manual_receipt(order: Order, payment: Payment, *, receipt_type: str, identity_number: str | None,
-                   issue_number: str | None, actor: Actor, at: str, site_has_pg: bool) -> PaymentChange:
-    """수동 완료 처리: the receipt was issued outside (홈택스 …); only where the site has no PG, or after
-    the PG failed to issue it."""
-    _check_receipt_allowed(payment)
-    if site_has_pg and (payment.cash_receipt or {}).get("status") != "failed":
-        raise DomainError("CASH_RECEIPT_USE_PG", "PG 연동 사이트는 '현금영수증 발행' 버튼으로 발급하세요. "
-                          "수동 완료 처리는 PG 미연동 사이트 또는 PG 발급 실패 시에만 가능합니다.", status=409)
-    receipt = {"status": "issued", "type": receipt_type, "identity_number": mask_identity(identity_number or ""),
-               "amount": payment.remaining, "issue_number": issue_number, "issued_at": at,
-               "requested_at": at, "requested_by": actor.as_dict(), "source": "manual"}
-    text = f"현금영수증 수동 완료 처리 ({receipt_type}{', 승인번호 ' + issue_number if issue_number else ''})"
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, receipt, text)], set()),
-                         {"cash_receipt": receipt}, payment.status)
-
-
-def cancel_receipt(order: Order, payment: Payment, *, actor: Actor, at: str, via_pg: bool,
-                   failure_reason: str | None = None) -> PaymentChange:
-    """A refund of the payment cancels its receipt (through the PG where it was issued there)."""
-    current = dict(payment.cash_receipt or {})
-    if current.get("status") != "issued":
-        raise DomainError("CASH_RECEIPT_NOT_ISSUED", "발급된 현금영수증이 없습니다.", status=409)
-    if failure_reason:
-        current.update({"cancel_failure_reason": failure_reason})
-        text = f"현금영수증 취소 실패: {failure_reason} (PG 관리자 화면에서 취소하세요)"
-    else:
-        current.update({"status": "cancelled", "cancelled_at": at})
-        text = ("현금영수증이 환불로 취소되었습니다." if via_pg
-                else "현금영수증이 환불로 취소 처리되었습니다 (외부에서 발급한 영수증은 홈택스에서 취소하세요).")
-    return PaymentChange(Change(order.clone(), [_receipt_event(actor, at, payment, current, text)], set()),
-                         {"cash_receipt": current}, payment.status)
+def commit_refund(order: Order, payment: Payment, request: RefundRequest, made: Refund, *,
+                  actor: Actor, at: str) -> PaymentChange:
+    """The PG made the refund ``made`` (its own id for it) for a reserved request: record it (the
+    reservation becomes the refund). If that refund is recorded already (the PG's cancel notice
+    came first), only the reservation is given back: the refund is counted once."""
+    if request.status != "reserved":
+        raise DomainError("REFUND_REQUEST_NOT_RESERVED", "이미 처리된 환불 요청입니다.", status=409,
+                          extra={"request_id": request.request_id, "request_status": request.status})
+    own = made if made.key not in payment.refunds else None
+    done = {"status": "done", "done_at": at}
+    if own is None:
+        pc = PaymentChange(Change(order.clone(), [], set()), {}, payment.status, claim_delta=-request.amount)
+        pc.refund_request = (request.request_id, {**done, "recorded_by": "pg_notice"})
+        return pc
+    pc = _refunds_change(order, payment, [Refund(own.key, own.amount, own.at, own.reason or request.reason)],
+                         actor=actor, at=at, request_id=request.request_id)
+    pc.refund_request = (request.request_id, {**done, "refund_key": own.key})
+    return pc
 
 
 def mask_identity(identity: str) -> str:

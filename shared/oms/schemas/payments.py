@@ -25,6 +25,10 @@ class PgRefundIn(Strict):
     amount: Won | None = Field(default=None, description="omit: the whole remaining amount")
     reason: str = Field(min_length=1, max_length=200)
     refund_account: RefundAccountIn | None = Field(default=None, description="required for virtual accounts")
+    request_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="names this refund request (one per refund dialog); sending it again completes the same "
+                    "request (after a timeout or a crash) instead of refunding twice")
 
 
 class CashReceiptIn(Strict):
@@ -37,3 +41,10 @@ class ManualCashReceiptIn(Strict):
     type: Literal["소득공제", "지출증빙"] = "소득공제"
     identity_number: str | None = Field(default=None, max_length=20, pattern=r"^[0-9\-]*$")
     issue_number: str | None = Field(default=None, max_length=40, description="승인번호 from 홈택스 etc.")
+
+
+class CompleteCashReceiptIn(Strict):
+    """발급 완료 처리 of a receipt left ``requested``: the issue number the PG's console shows."""
+
+    issue_number: str = Field(min_length=1, max_length=40, description="승인번호 shown by the PG")
+    note: str | None = Field(default=None, max_length=500)

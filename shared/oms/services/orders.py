@@ -133,9 +133,16 @@ def recording_refusals(site_id: str, order_id: str, actor: Actor, action: str,
     try:
         yield
     except DomainError as exc:
-        if exc.status != 404 and exc.code not in unless:
-            orders.record_refusal(site_id, order_id, refusal_event(actor, action, exc))
+        if exc.code not in unless:
+            record_refusal(site_id, order_id, actor, action, exc)
         raise
+
+
+def record_refusal(site_id: str, order_id: str, actor: Actor, action: str, exc: DomainError,
+                   at: str | None = None) -> None:
+    """Write ``exc`` to the order's timeline (not a 404: there is no order of this site to write on)."""
+    if exc.status != 404:
+        orders.record_refusal(site_id, order_id, refusal_event(actor, action, exc, at))
 
 
 def commit(before: Order, change: Change, extra: orders.Write | None = None) -> Order:
@@ -143,6 +150,40 @@ def commit(before: Order, change: Change, extra: orders.Write | None = None) -> 
     write = extra or orders.Write()
     effects.apply(before, change, write)
     return orders.save(before, change.order, change.events, change.touched_lines, write)
+
+
+#: what a step decides on one consistent read: the change, and the operation's own extra actions
+Step = Callable[[Order, list[dict[str, Any]], str], tuple[Change, orders.Write | None]]
+
+
+def run(site_id: str, order_id: str, actor: Actor | None, step: Step, *, action: str = "change",
+        expected_version: int | None = None, attempts: int = 1,
+        retry_on: frozenset[str] = frozenset({"VERSION_CONFLICT"})) -> Committed:
+    """THE load → decide → commit loop of an order: 1 consistent read + 1 transaction.
+
+    A refusal of the step is written to the timeline (when ``actor`` is given) and re-raised
+    unchanged. A lost race (a code in ``retry_on``) answers 409, or with ``attempts`` > 1 (jobs,
+    callbacks, outbox) is decided again on a fresh read; an ``expected_version`` never retries
+    (the caller saw another version).
+    """
+    for attempt in range(attempts):
+        order, items = orders.load_order(site_id, order_id)
+        if expected_version is not None and expected_version != order.version:
+            raise orders.version_conflict()
+        at = iso(utcnow())
+        if actor is not None:
+            with recording_refusals(site_id, order_id, actor, action):
+                change, extra = step(order, items, at)
+        else:
+            change, extra = step(order, items, at)
+        try:
+            saved = commit(order, change, extra)
+        except DomainError as exc:
+            if exc.code in retry_on and expected_version is None and attempt < attempts - 1:
+                continue
+            raise
+        return Committed(saved, items, change.events)
+    raise AssertionError("unreachable: attempts >= 1")
 
 
 def run_change(
@@ -156,29 +197,10 @@ def run_change(
     attempts: int = 1,
     extra: Callable[[Order, list[dict[str, Any]]], orders.Write] | None = None,
 ) -> Committed:
-    """Load (strongly consistent) → decide (pure) → commit: 1 read + 1 transaction.
-
-    A refusal is written to the timeline and re-raised unchanged. A lost version race answers
-    409, or with ``attempts`` > 1 (jobs, callbacks) is decided again on a fresh read: the one
-    version-retry loop. An ``expected_version`` never retries (the caller saw another version).
-    ``extra`` builds the operation's own actions (outbox, payment, guard items) for the read it was
-    decided on; their refusals are raised as they are.
-    """
-    for attempt in range(attempts):
-        order, items = orders.load_order(site_id, order_id)
-        if expected_version is not None and expected_version != order.version:
-            raise orders.version_conflict()
-        at = iso(utcnow())
-        with recording_refusals(site_id, order_id, actor, action):
-            change = decide(order, at)
-        try:
-            saved = commit(order, change, extra(order, items) if extra else None)
-        except DomainError as exc:
-            if exc.code == "VERSION_CONFLICT" and expected_version is None and attempt < attempts - 1:
-                continue
-            raise
-        return Committed(saved, items, change.events)
-    raise AssertionError("unreachable: attempts >= 1")
+    """:func:`run` for a pure decision on the order (+ ``extra`` actions built for the same read)."""
+    return run(site_id, order_id, actor,
+               lambda o, items, at: (decide(o, at), extra(o, items) if extra else None),
+               action=action, expected_version=expected_version, attempts=attempts)
 
 
 def change_status(site_id: str, order_id: str, moves: list[MoveIn], actor: Actor,

@@ -1,5 +1,5 @@
-"""Payment use cases: deposits (PG callback or manual), refunds through/from the PG, cash receipts,
-virtual-account expiry.
+"""Payment use cases: deposits (PG callback or manual), refunds through/from the PG, virtual-account
+expiry (cash receipts: :mod:`oms.services.cash_receipts`).
 
 Every change goes load → pure decision (:mod:`oms.domain.payments`) → ``orders.commit`` with the
 payment item's update in the same transaction, conditioned on the payment's status, so a deposit
@@ -10,29 +10,29 @@ version is retried from a fresh read (where the decision then sees the payment a
 from __future__ import annotations
 
 import logging
-import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from oms.domain.cash_receipts import cancel_receipt
 from oms.domain.clock import iso, parse_iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
-from oms.domain.order import SYSTEM, Actor, Event, Order
+from oms.domain.order import SYSTEM, Actor, Change, Order
 from oms.domain.payments import (
     Payment,
     PaymentChange,
     Refund,
-    cancel_receipt,
+    RefundRequest,
     cancel_unpaid,
     confirm_deposit,
-    manual_receipt,
-    receipt_result,
+    plan_refund,
     record_refunds,
-    request_receipt,
     reverse_deposit,
 )
+from oms.domain.payments import commit_refund as refund_commit_change
 from oms.integrations.pg import PgError, RefundAccount, gateway
-from oms.services.orders import commit
+from oms.services import orders as order_runner
 from oms.store import orders, settings
 from oms.store import payments as pay_store
 
@@ -52,9 +52,8 @@ class Loaded:
     items: list[dict[str, Any]]
 
 
-def load(site_id: str, order_id: str, payment_id: str | None = None) -> Loaded:
-    """The order with one of its payments (``None``: the pending one, else the latest)."""
-    order, items = orders.load_order(site_id, order_id)
+def pick(order: Order, items: list[dict[str, Any]], payment_id: str | None) -> Loaded:
+    """One of the order's payments (``None``: the pending one, else the latest)."""
     pays = pay_store.payment_items(items)
     if payment_id is not None:
         if payment_id not in pays:
@@ -62,10 +61,16 @@ def load(site_id: str, order_id: str, payment_id: str | None = None) -> Loaded:
         item = pays[payment_id]
     else:
         if not pays:
-            raise NotFound("payment", order_id)
+            raise NotFound("payment", order.order_id)
         ordered = sorted(pays.values(), key=lambda p: (p.get("status") != "pending", p.get("requested_at") or ""))
         item = ordered[0]
     return Loaded(order, Payment.from_item(item), items)
+
+
+def load(site_id: str, order_id: str, payment_id: str | None = None) -> Loaded:
+    """The order (consistent read) with one of its payments."""
+    order, items = orders.load_order(site_id, order_id)
+    return pick(order, items, payment_id)
 
 
 def apply(
@@ -77,34 +82,32 @@ def apply(
     actor: Actor | None = None,
     action: str = "payment",
 ) -> tuple[Order, Payment, PaymentChange]:
-    """Load → decide → commit (order + payment item in one transaction); retry lost version races.
+    """Load → decide → commit (order + payment item in one transaction) through
+    :func:`services.orders.run`, retrying lost races on a fresh read. A refusal by an admin
+    (``actor`` given) is written to the order's timeline, like every refusal."""
+    decided: dict[str, Any] = {}
 
-    A refusal by an admin (``actor`` given) is written to the order's timeline, like every refusal.
-    """
-    for attempt in range(MAX_ATTEMPTS):
-        loaded = load(site_id, order_id, payment_id)
-        at = iso(utcnow())
-        try:
-            pc = decide(loaded, at)
-        except DomainError as exc:
-            if actor is not None and exc.status != 404:
-                orders.record_refusal(site_id, order_id, Event(
-                    "refused", actor, at, {"action": action, **exc.as_dict(), "text_ko": exc.message_ko}))
-            raise
+    def step(order: Order, items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
+        loaded = pick(order, items, payment_id)
+        pc = decide(loaded, at)
+        decided.update(payment=loaded.payment, pc=pc)
         write = orders.Write()
         write.add(
-            pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc),
+            pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc,
+                                    refunded_before=loaded.payment.refunded_amount),
             Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
                      extra={"payment_id": loaded.payment.payment_id}),
         )
-        try:
-            saved = commit(loaded.order, pc.change, write)
-        except DomainError as exc:
-            if exc.code in ("VERSION_CONFLICT", "PAYMENT_CHANGED") and attempt < MAX_ATTEMPTS - 1:
-                continue  # re-read: the decision is taken again on what the winner wrote
-            raise
-        return saved, loaded.payment, pc
-    raise AssertionError("unreachable")
+        if pc.refund_request is not None:
+            rid, fields = pc.refund_request
+            write.add(pay_store.request_update_action(site_id, order_id, loaded.payment.payment_id, rid, fields),
+                      Conflict("REFUND_REQUEST_NOT_RESERVED", "이미 처리된 환불 요청입니다.",
+                               extra={"request_id": rid}))
+        return pc.change, write
+
+    done = order_runner.run(site_id, order_id, actor, step, action=action, attempts=MAX_ATTEMPTS,
+                            retry_on=frozenset({"VERSION_CONFLICT", "PAYMENT_CHANGED"}))
+    return done.order, decided["payment"], decided["pc"]
 
 
 # ---- deposits ------------------------------------------------------------------------------------
@@ -163,9 +166,11 @@ def after_deposit(site_id: str, order_id: str, payment_id: str) -> None:
     req = pay_store.receipt_request(ld.items, payment_id)
     if req is None or ld.payment.method not in ("virtual_account", "bank_transfer"):
         return
+    from oms.services import cash_receipts
+
     try:
-        issue_cash_receipt(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
-                           identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
+        cash_receipts.issue(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
+                            identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
     except DomainError:
         pass  # already requested/issued, or refused: the timeline holds the reason
 
@@ -182,49 +187,97 @@ def record_pg_refunds(site_id: str, order_id: str, payment_id: str, refunds: lis
 
 
 def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int | None, reason: str,
-                  refund_account: RefundAccount | None, actor: Actor) -> Order:
-    """Cancel (refund) through the PG, then record what the PG says it refunded. Virtual accounts are
-    refunded automatically only as a whole (DOMAIN §5): a partial VA refund is refused here."""
-    ld = load(site_id, order_id, payment_id)
+                  refund_account: RefundAccount | None, actor: Actor, request_id: str | None = None) -> Order:
+    """Refund through the PG in three steps, so concurrent requests and crashes stay exact:
+
+    1. **reserve** the amount on the payment item (:func:`oms.store.payments.reserve_refund`: refunded +
+       reserved never above the payment, one conditional transaction with the request item);
+    2. call the PG's cancel with the request's own idempotency key;
+    3. **commit** what the PG refunded with the order's change (:func:`commit_refund`).
+
+    ``request_id`` names the request (the console sends one per refund dialog): the same id again
+    completes that request — after a crash it sends the PG the same idempotency key, so the PG
+    answers its first result and refunds nothing twice; a finished request answers the order as is.
+    Virtual accounts are refunded automatically only as a whole (DOMAIN §5)."""
+    rid = request_id or uuid.uuid4().hex
+    request: RefundRequest | None = None
+    for _ in range(MAX_ATTEMPTS * 2):
+        ld = load(site_id, order_id, payment_id)
+        request = pay_store.refund_requests(ld.items, payment_id).get(rid)
+        if request is not None:
+            if amount is not None and amount != request.amount:
+                raise DomainError("REFUND_REQUEST_MISMATCH", "같은 환불 요청 번호로 다른 금액을 요청할 수 없습니다.",
+                                  status=409, field="amount", extra={"request_id": rid, "amount": request.amount})
+            break
+        at = iso(utcnow())
+        try:
+            want = plan_refund(ld.payment, amount=amount, has_refund_account=refund_account is not None)
+        except DomainError as exc:
+            order_runner.record_refusal(site_id, order_id, actor, "pg_refund", exc, at)
+            raise
+        request = RefundRequest(
+            request_id=rid, payment_id=payment_id, amount=want, reason=reason, idempotency_key=f"oms-refund-{rid}",
+            status="reserved", requested_at=at, requested_by=actor.as_dict(),
+            refund_account=vars(refund_account) if refund_account else None)
+        try:
+            pay_store.reserve_refund(site_id, order_id, ld.payment, request)
+            break
+        except pay_store.ReservationRefused:
+            request = None
+            continue  # less is left (or the same request was just recorded): decide again on a fresh read
+    if request is None:
+        raise Conflict("REFUND_IN_PROGRESS", "다른 환불이 진행 중입니다. 잠시 후 다시 시도하세요.")
+    return _complete_refund(site_id, order_id, request, actor)
+
+
+def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor: Actor) -> Order:
+    if request.status == "done":
+        return orders.load_order(site_id, order_id)[0]
+    if request.status == "failed":
+        raise DomainError("REFUND_REQUEST_FAILED", f"PG가 거절한 환불 요청입니다: {request.failure_reason}",
+                          status=409, extra={"request_id": request.request_id})
+    ld = load(site_id, order_id, request.payment_id)
     p = ld.payment
-    at = iso(utcnow())
-
-    def refuse(exc: DomainError) -> DomainError:
-        orders.record_refusal(site_id, order_id, Event("refused", actor, at, {
-            "action": "pg_refund", **exc.as_dict(), "text_ko": exc.message_ko}))
-        return exc
-
-    if p.status not in ("paid", "partial_cancelled"):
-        raise refuse(DomainError("PAYMENT_NOT_REFUNDABLE", "환불할 수 있는 결제가 아닙니다.", status=409,
-                                 extra={"payment_status": p.status}))
-    if not p.provider or not p.pg_payment_key:
-        raise refuse(DomainError("PAYMENT_NOT_FROM_PG", "PG 결제가 아니므로 PG 환불을 할 수 없습니다.", status=409))
-    if amount is not None and amount > p.remaining:
-        raise refuse(DomainError("REFUND_EXCEEDS_PAYMENT", f"환불액이 남은 결제금액({p.remaining:,}원)보다 큽니다.",
-                                 field="amount"))
-    if p.method == "virtual_account":
-        if (amount is not None and amount != p.amount) or p.refunded_amount:
-            raise refuse(DomainError(
-                "VA_PARTIAL_REFUND_NOT_ALLOWED",
-                "가상계좌 결제는 전체 금액만 자동 환불됩니다. 부분 환불은 PG 관리자 화면에서 처리한 뒤 강제완료하세요.",
-                field="amount"))
-        if refund_account is None:
-            raise refuse(DomainError("REFUND_ACCOUNT_REQUIRED", "가상계좌 환불에는 환불받을 계좌가 필요합니다.",
-                                     field="refund_account"))
+    account = RefundAccount(**request.refund_account) if request.refund_account else None
+    assert p.provider and p.pg_payment_key  # checked when the request was reserved
     try:
-        result = gateway(p.provider).cancel(p.pg_payment_key, reason=reason, amount=amount,
-                                            refund_account=refund_account,
-                                            idempotency_key=f"{site_id}:{order_id}:{payment_id}:{p.refunded_amount}")
+        result = gateway(p.provider).cancel(p.pg_payment_key, reason=request.reason, amount=request.amount,
+                                            refund_account=account, idempotency_key=request.idempotency_key)
     except PgError as exc:
-        raise refuse(DomainError("PG_REFUND_FAILED", f"PG 환불 실패: {exc.message}", status=502,
-                                 extra={"pg_code": exc.code})) from exc
-    refunds = [Refund(c.key, c.amount, c.at, c.reason or reason) for c in result.cancels]
+        at = iso(utcnow())
+        if exc.retryable:  # the PG may or may not have refunded: the reservation stays for a retry
+            refusal = DomainError("PG_REFUND_PENDING",
+                                  "PG 응답을 받지 못했습니다. 같은 환불 요청을 다시 보내 완료하세요.", status=503,
+                                  extra={"request_id": request.request_id, "pg_code": exc.code})
+        else:
+            pay_store.release_refund(site_id, order_id, request, f"{exc.code}: {exc.message}", at)
+            refusal = DomainError("PG_REFUND_FAILED", f"PG 환불 실패: {exc.message}", status=502,
+                                  extra={"pg_code": exc.code, "request_id": request.request_id})
+        order_runner.record_refusal(site_id, order_id, actor, "pg_refund", refusal, at)
+        raise refusal from exc
+    made = result.made
+    if made is None or made.amount != request.amount:
+        logger.error("pg cancel answered without the refund it made (request %s)", request.request_id)
+        raise DomainError("PG_REFUND_PENDING", "PG 응답에 환불 내역이 없습니다. 같은 환불 요청을 다시 보내 완료하세요.",
+                          status=503, extra={"request_id": request.request_id})
+    saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
+                          actor=actor)
+    cancel_receipt_after_refund(site_id, order_id, request.payment_id, actor=actor)
+    return saved
+
+
+def commit_refund(site_id: str, order_id: str, request: RefundRequest, made: Refund, *,
+                  actor: Actor) -> Order:
+    """Step 3: the order's change, the payment and the request completed, in one transaction."""
     try:
-        return record_pg_refunds(site_id, order_id, payment_id, refunds, actor=actor)
+        saved, _, _ = apply(site_id, order_id, request.payment_id,
+                            lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
+                                                                actor=actor, at=at))
     except DomainError as exc:
-        if exc.code == "REFUND_ALREADY_RECORDED":  # the PG's cancel callback came first
+        if exc.code == "REFUND_REQUEST_NOT_RESERVED":  # a concurrent retry of the same request finished it
             return orders.load_order(site_id, order_id)[0]
         raise
+    return saved
 
 
 def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *, actor: Actor) -> None:
@@ -247,57 +300,6 @@ def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *,
                                             failure_reason=failure))
     except DomainError:
         pass
-
-
-# ---- cash receipts -------------------------------------------------------------------------------
-
-
-def issue_cash_receipt(site_id: str, order_id: str, payment_id: str, *, receipt_type: str, identity_number: str,
-                       actor: Actor, auto: bool = False) -> Order:
-    """현금영수증 발행 through the site's PG: recorded ``requested``, the PG called, then ``issued`` or
-    ``failed`` with the PG's reason."""
-    provider = settings.get(site_id).payments.pg_provider
-    if not provider:
-        exc = DomainError("NO_PG", "PG가 연동되지 않은 사이트입니다. 외부에서 발급한 뒤 '수동 완료 처리'를 하세요.",
-                          status=409)
-        orders.record_refusal(site_id, order_id, Event("refused", actor, iso(utcnow()), {
-            "action": "cash_receipt", **exc.as_dict(), "text_ko": exc.message_ko}))
-        raise exc
-    request_id = secrets.token_hex(6)
-    _, payment, _ = apply(
-        site_id, order_id, payment_id,
-        lambda ld, at: request_receipt(ld.order, ld.payment, receipt_type=receipt_type,
-                                       identity_number=identity_number, actor=actor, at=at,
-                                       request_id=request_id, auto=auto),
-        actor=actor, action="cash_receipt")
-    order = orders.load_order(site_id, order_id)[0]
-    name = order.lines[0].product_name + (f" 외 {len(order.lines) - 1}건" if len(order.lines) > 1 else "")
-    try:
-        r = gateway(provider).issue_cash_receipt(
-            payment_key=str(payment.pg_payment_key or payment.pg_order_id or payment_id),
-            pg_order_id=str(payment.pg_order_id or order_id), order_name=name, amount=payment.remaining,
-            receipt_type=receipt_type, identity_number=identity_number)  # type: ignore[arg-type]
-        status, key, number, reason = r.status, r.receipt_key, r.issue_number, r.failure_reason
-    except PgError as exc:
-        status, key, number, reason = "failed", None, None, f"{exc.code}: {exc.message}"
-    saved, _, _ = apply(
-        site_id, order_id, payment_id,
-        lambda ld, at: receipt_result(ld.order, ld.payment, status="issued" if status == "issued" else "failed",
-                                      actor=actor, at=at, request_id=request_id, receipt_key=key,
-                                      issue_number=number, failure_reason=reason))
-    return saved
-
-
-def complete_cash_receipt_manually(site_id: str, order_id: str, payment_id: str, *, receipt_type: str,
-                                   identity_number: str | None, issue_number: str | None, actor: Actor) -> Order:
-    has_pg = settings.get(site_id).payments.pg_provider is not None
-    saved, _, _ = apply(
-        site_id, order_id, payment_id,
-        lambda ld, at: manual_receipt(ld.order, ld.payment, receipt_type=receipt_type,
-                                      identity_number=identity_number, issue_number=issue_number, actor=actor,
-                                      at=at, site_has_pg=has_pg),
-        actor=actor, action="cash_receipt_manual")
-    return saved
 
 
 # ---- virtual-account expiry ----------------------------------------------------------------------

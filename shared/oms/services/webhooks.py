@@ -1,18 +1,26 @@
 """PG callbacks: authenticate → find the order → apply once.
 
-1. The adapter parses the request and checks what the request alone proves (Standard Webhooks
-   signature and timestamp for PortOne style; shape for Toss style).
+1. The adapter checks what the request alone proves (Standard Webhooks signature and timestamp for
+   PortOne style) and takes out only what authentication needs (Toss style: order id and secret, or
+   the payment key). Nothing else of the body is read yet, so no body can make the function fail
+   before the caller is authenticated: anything unreadable is 401.
 2. Toss-style deposit callbacks are genuine only if their ``secret`` equals the one stored when the
    account was issued (constant-time compare); payment-status webhooks are checked by looking the
    payment up through the PG API (a body that disagrees with the PG is refused as forged/stale).
+   Only then is the body read by its model (422 problem+json naming the field it refuses).
+   Whatever is applied — a deposit and its payment time, a cancel or refund, a deposit error — is
+   taken from the PG's own record of the payment (looked up), never from the body; a payment time
+   more than :data:`CLOCK_SKEW` in the future is refused.
 3. The change is applied under Powertools Idempotency keyed on the provider's event identity (for
    deposit callbacks: order id + transaction key + status), in one transaction with a condition on
    the payment's status, so a callback delivered any number of times, concurrently or days later,
    changes the order once.
 
-Outcomes: 200 for everything the PG should stop retrying (applied, already settled, unknown order —
-the last two recorded for the operator), 401 for forged or stale callbacks (nothing changed, logged),
-409 while the same event is being applied by another delivery, 503 when the PG could not be asked.
+Outcomes: 200 for everything the PG should stop retrying (applied, already settled, an authenticated
+callback for an unknown order — the last two recorded for the operator), 401 for forged, stale or
+unreadable-before-authentication callbacks (nothing changed or written, logged), 422 for an
+authenticated body its model refuses, 409 while the same event is being applied by another delivery,
+503 when the PG could not be asked.
 """
 
 from __future__ import annotations
@@ -34,7 +42,16 @@ from oms.domain.clock import iso, parse_iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.order import Event
 from oms.domain.payments import Refund
-from oms.integrations.pg import PROVIDERS, Notification, PgError, PgPayment, WebhookRejected, gateway
+from oms.integrations.pg import (
+    PROVIDERS,
+    Notification,
+    PaymentGateway,
+    PgError,
+    PgPayment,
+    WebhookInvalid,
+    WebhookRejected,
+    gateway,
+)
 from oms.services import payments
 from oms.store import orders
 from oms.store import payments as pay_store
@@ -67,59 +84,99 @@ def _reject(provider: str, reason: str, detail: str = "") -> Answer:
                         "message_ko": "인증되지 않았거나 유효기간이 지난 콜백입니다."})
 
 
+def _invalid(provider: str, code: str, field: str, detail: str, message_ko: str) -> Answer:
+    logger.warning("pg callback refused", extra={"provider": provider, "code": code, "field": field})
+    return Answer(422, {"code": code, "field": field, "detail": detail, "message_ko": message_ko})
+
+
+def _body_invalid(provider: str, exc: WebhookInvalid) -> Answer:
+    return _invalid(provider, "WEBHOOK_BODY_INVALID", exc.field, exc.detail,
+                    f"콜백 본문의 {exc.field} 값이 올바르지 않습니다.")
+
+
 def handle(provider: str, headers: Mapping[str, str], body: bytes, context: Any = None,
            now: datetime | None = None) -> Answer:
     if provider not in PROVIDERS:
-        return Answer(404, {"code": "PG_PROVIDER_UNKNOWN", "message_ko": f"지원하지 않는 PG입니다: {provider}"})
+        return Answer(404, {"code": "PG_PROVIDER_UNKNOWN", "message_ko": "지원하지 않는 PG입니다.",
+                            "field": "provider"})
     now = now or utcnow()
     pg = gateway(provider)
     try:
         note = pg.parse_webhook(headers, body, now)
     except WebhookRejected as exc:
         return _reject(provider, exc.reason, exc.detail)
-    if note.kind in ("other", "va_issued"):
-        logger.info("pg callback noted", extra={"provider": provider, "event_type": note.event_type})
-        return Answer(200, {"result": "noted", "event_type": note.event_type})
+    except WebhookInvalid as exc:  # signed by the PG, but its body cannot be read
+        return _body_invalid(provider, exc)
+    try:
+        return _authenticated(provider, pg, note, now, context)
+    except WebhookInvalid as exc:
+        return _body_invalid(provider, exc)
 
+
+def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: datetime, context: Any) -> Answer:
+    """Authenticate what the adapter could not (deposit secret, look-up), then read the body."""
     looked_up: PgPayment | None = None
-    if note.needs_lookup:
-        try:
-            looked_up = pg.get_payment(str(note.payment_key))
-        except PgError as exc:
-            if exc.status == 404:
-                return _reject(provider, "PAYMENT_NOT_AT_PG", str(note.payment_key))
-            logger.error("pg look-up failed", extra={"provider": provider, "code": exc.code})
-            return Answer(503, {"code": "PG_UNAVAILABLE", "message_ko": "PG 조회에 실패했습니다. 다시 시도됩니다."})
-        if provider == "toss":
-            body_amount = note.raw.get("totalAmount")
-            if looked_up.status != note.status or (body_amount is not None and int(body_amount) != looked_up.amount):
-                return _reject(provider, "DISAGREES_WITH_PG",
-                               f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}")
-    pg_order_id = looked_up.pg_order_id if looked_up else note.pg_order_id
-    ref = pay_store.get_ref(provider, str(pg_order_id)) if pg_order_id else None
-
+    ref: dict[str, Any] | None = None
     if note.kind == "deposit":
+        # genuine only if the secret matches the one stored when the account was issued
+        ref = pay_store.get_ref(provider, str(note.pg_order_id))
         stored = str((ref or {}).get("deposit_secret") or "")
-        if ref is not None and not (stored and hmac.compare_digest(stored.encode(),
-                                                                   str(note.presented_secret).encode())):
-            return _reject(provider, "SECRET_MISMATCH", str(pg_order_id))
-        if ref is not None and note.occurred_at and ref.get("created_at") and \
-                parse_iso(note.occurred_at) < parse_iso(str(ref["created_at"])) - CLOCK_SKEW:
+        if ref is None or not (stored and hmac.compare_digest(stored.encode(),
+                                                              str(note.presented_secret).encode())):
+            return _reject(provider, "SECRET_MISMATCH" if ref else "UNKNOWN_ACCOUNT", str(note.pg_order_id)[:80])
+        note = pg.read(note)
+        occurred = parse_iso(note.occurred_at)
+        if ref.get("created_at") and occurred < parse_iso(str(ref["created_at"])) - CLOCK_SKEW:
             return _reject(provider, "STALE", f"event at {note.occurred_at} precedes the account")
+        if occurred > now + CLOCK_SKEW:
+            return _invalid(provider, "CALLBACK_TIME_IN_FUTURE", "createdAt", note.occurred_at,
+                            "콜백 시각이 현재보다 이후입니다.")
+        # what the callback says (deposit, cancel, deposit error) is confirmed by the PG's own record
+        try:
+            looked_up = pg.find_payment(str(note.pg_order_id))
+        except PgError as exc:
+            return _lookup_failed(provider, exc, str(note.pg_order_id))
+        if note.status == "paid" and looked_up.status == "waiting":
+            # the PG reports a deposit its own record does not show yet: answered so that it retries
+            logger.warning("deposit callback ahead of the PG's record", extra={"provider": provider})
+            return Answer(503, {"code": "PG_NOT_CONFIRMED", "message_ko": "PG 조회에서 입금이 아직 확인되지 않습니다. "
+                                "다시 시도됩니다."})
+    else:
+        note = pg.read(note)  # PortOne: signed; Toss "other": nothing is done with it
+        if note.kind in ("other", "va_issued"):
+            logger.info("pg callback noted", extra={"provider": provider, "event_type": note.event_type})
+            return Answer(200, {"result": "noted", "event_type": note.event_type})
+        if note.needs_lookup:
+            try:
+                looked_up = pg.get_payment(str(note.payment_key))
+            except PgError as exc:
+                return _lookup_failed(provider, exc, str(note.payment_key))
+            if provider == "toss":
+                body_amount = note.raw.get("totalAmount")
+                if looked_up.status != note.status or (body_amount is not None and body_amount != looked_up.amount):
+                    return _reject(provider, "DISAGREES_WITH_PG",
+                                   f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}")
+        pg_order_id = looked_up.pg_order_id if looked_up else note.pg_order_id
+        ref = pay_store.get_ref(provider, str(pg_order_id)) if pg_order_id else None
+        if ref is None:  # authenticated (signature or look-up), but not one of ours
+            pay_store.log_callback(provider, note.identity, "unknown_order",
+                                   {"pg_order_id": pg_order_id, "event_type": note.event_type,
+                                    "status": note.status})
+            logger.warning("pg callback for an unknown order", extra={"provider": provider,
+                                                                      "pg_order_id": pg_order_id})
+            return Answer(200, {"result": "unknown_order"})
 
-    if ref is None:
-        pay_store.log_callback(provider, note.identity, "unknown_order",
-                               {"pg_order_id": pg_order_id, "event_type": note.event_type, "status": note.status})
-        logger.warning("pg callback for an unknown order", extra={"provider": provider, "pg_order_id": pg_order_id})
-        return Answer(200, {"result": "unknown_order"})
-
+    assert looked_up is not None  # every callback that is applied was confirmed by a look-up
+    if looked_up.paid_at and parse_iso(looked_up.paid_at) > now + CLOCK_SKEW:
+        return _invalid(provider, "PAID_AT_IN_FUTURE", "paidAt", looked_up.paid_at,
+                        "PG가 알려준 결제시각이 현재보다 이후입니다. PG에 확인하세요.")
     event = {
         "identity": note.identity,
         "provider": provider,
         "site_id": ref["site_id"],
         "order_id": ref["order_id"],
         "payment_id": ref["payment_id"],
-        "facts": _facts(note, looked_up),
+        "facts": _facts(note, looked_up, now),
     }
     if context is not None:
         CONFIG.register_lambda_context(context)
@@ -135,12 +192,17 @@ def handle(provider: str, headers: Mapping[str, str], body: bytes, context: Any 
     return Answer(200, result)
 
 
-def _facts(note: Notification, p: PgPayment | None) -> dict[str, Any]:
-    if p is None:  # deposit callback: the callback is the fact
-        return {"source": "deposit_callback", "status": note.status, "paid_at": note.occurred_at or iso(utcnow()),
-                "amount": None, "transaction_key": note.transaction_key, "cancels": [],
-                "event_type": note.event_type}
-    return {"source": "lookup", "status": p.status, "paid_at": p.paid_at, "amount": p.amount,
+def _lookup_failed(provider: str, exc: PgError, key: str) -> Answer:
+    if exc.status == 404:
+        return _reject(provider, "PAYMENT_NOT_AT_PG", key[:80])
+    logger.error("pg look-up failed", extra={"provider": provider, "code": exc.code})
+    return Answer(503, {"code": "PG_UNAVAILABLE", "message_ko": "PG 조회에 실패했습니다. 다시 시도됩니다."})
+
+
+def _facts(note: Notification, p: PgPayment, now: datetime) -> dict[str, Any]:
+    """What is applied: the PG's record of the payment (status, payment time, amount, refunds)."""
+    source = "deposit_callback" if note.kind == "deposit" else "lookup"
+    return {"source": source, "status": p.status, "paid_at": p.paid_at or iso(now), "amount": p.amount,
             "transaction_key": note.transaction_key, "payment_key": p.payment_key,
             "cancels": [{"key": c.key, "amount": c.amount, "at": c.at, "reason": c.reason} for c in p.cancels],
             "event_type": note.event_type}
@@ -172,9 +234,6 @@ def _apply(event: dict[str, Any]) -> dict[str, Any]:
                                              reason="va_expired" if status == "expired" else "pg_cancelled")
                 return {"result": "applied", "order_id": oid, "action": "unpaid_cancelled"}
             refunds = [Refund(c["key"], int(c["amount"]), c["at"], c.get("reason") or "") for c in f["cancels"]]
-            if not refunds and f["source"] == "deposit_callback":
-                refunds = [Refund(str(f.get("transaction_key") or event["identity"]), current.remaining,
-                                  f["paid_at"], "PG 결제 취소")]
             payments.record_pg_refunds(site, oid, pid, refunds, actor=actor)
             return {"result": "applied", "order_id": oid, "action": "refund_recorded"}
         return {"result": "noted", "order_id": oid}

@@ -151,6 +151,11 @@ def pg_ref_pk(provider: str, pg_order_id: str) -> str:
     return f"PGREF#{provider}#{pg_order_id}"
 
 
+def refund_request_sk(payment_id: str, request_id: str) -> str:
+    """An admin refund request of one payment (its reservation and its idempotency key at the PG)."""
+    return f"RFD#{payment_id}#{request_id}"
+
+
 def va_due_gsi_pk(order_id: str) -> str:
     """Sparse GSI3 partition of orders waiting for a virtual-account deposit (sharded by order)."""
     return f"DUE#VAEXP#{zlib.crc32(order_id.encode()) % VA_DUE_SHARDS}"

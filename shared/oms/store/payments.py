@@ -3,6 +3,10 @@
 - ``PAY#<payment>`` in the order partition: method, amount, status, payment time, PG ids, refunds,
   cash receipt (written by intake; changed only inside an order transaction, under a condition on
   its status).
+- ``RFD#<payment>#<request>`` in the order partition: one admin refund request through the PG — its
+  amount (reserved on the payment's ``refund_claimed`` before the PG is called), its idempotency key
+  at the PG, its status (``reserved`` → ``done`` | ``failed``) and the refund account it was sent
+  with (needed to send it again after a crash); never part of an API answer.
 - ``CRREQ#<payment>`` in the order partition: the buyer's cash-receipt request as given at checkout
   (the full identity number, needed to auto-issue); never part of an API answer.
 - ``PGREF#<provider>#<pg order id>`` / ``REF``: which site, order and payment a PG's id belongs to,
@@ -18,10 +22,10 @@ from typing import Any
 
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict
-from oms.domain.payments import PaymentChange
+from oms.domain.payments import Payment, PaymentChange, RefundRequest
 from oms.store import keys
 from oms.store.orders import plain, put, update
-from oms.store.table import Item, client, dump, key, load, table_name
+from oms.store.table import Item, TransactionFailed, client, dump, key, load, table_name, transact
 
 PG_LOG_TTL_DAYS = 90
 
@@ -40,8 +44,13 @@ def receipt_request_item(site_id: str, order_id: str, payment_id: str, receipt_t
             "payment_id": payment_id, "receipt_type": receipt_type, "identity_number": identity}
 
 
-def update_action(site_id: str, order_id: str, payment_id: str, pc: PaymentChange) -> dict[str, Any]:
-    """SET the payment's changed fields, on condition its status is still the one the change was made from."""
+def update_action(site_id: str, order_id: str, payment_id: str, pc: PaymentChange,
+                  refunded_before: int = 0) -> dict[str, Any]:
+    """SET the payment's changed fields, on condition its status is still the one the change was made from.
+
+    ``refund_claimed`` is changed by adding ``pc.claim_delta`` to what the item holds now (refund
+    reservations change it concurrently, outside the order's version); an item that never had it
+    starts from ``refunded_before``, the refunded amount the change was decided on."""
     names = {"#st": "status"}
     values: dict[str, Any] = {":expect": pc.expect_status}
     sets, removes = [], []
@@ -52,9 +61,81 @@ def update_action(site_id: str, order_id: str, payment_id: str, pc: PaymentChang
         else:
             values[f":v{i}"] = v
             sets.append(f"#f{i} = :v{i}")
+    if pc.claim_delta:
+        names["#rc"] = "refund_claimed"
+        values[":rc_base"], values[":rc_d"] = refunded_before, pc.claim_delta
+        sets.append("#rc = if_not_exists(#rc, :rc_base) + :rc_d")
+    if not sets and not removes:
+        sets.append("#st = :expect")
     expr = ("SET " + ", ".join(sets) if sets else "") + (" REMOVE " + ", ".join(removes) if removes else "")
     return update(keys.order_pk(site_id, order_id), keys.payment_sk(payment_id), expr.strip(), values, names,
                   condition="#st = :expect")
+
+
+# ---- refund requests: reserve on the payment → PG → commit ---------------------------------------
+
+
+class ReservationRefused(Exception):
+    """The reservation did not pass: ``request_exists`` (the same request id is already recorded) or
+    the payment changed (less is left, or its status moved) since it was read."""
+
+    def __init__(self, request_exists: bool) -> None:
+        super().__init__("request exists" if request_exists else "payment changed")
+        self.request_exists = request_exists
+
+
+def refund_requests(items: list[Item], payment_id: str) -> dict[str, RefundRequest]:
+    prefix = keys.refund_request_sk(payment_id, "")
+    return {str(i["request_id"]): RefundRequest.from_item(plain(i)) for i in items if i["SK"].startswith(prefix)}
+
+
+def reserve_refund(site_id: str, order_id: str, payment: Payment, request: RefundRequest) -> None:
+    """One transaction: ``refund_claimed += amount`` on the payment under the condition that it stays
+    within the payment (``refund_claimed <= amount - this``) and the payment is refundable, and the
+    request item (new). DynamoDB evaluates the condition atomically, so concurrent requests can
+    never reserve more than the payment, whatever the order version does."""
+    pk = keys.order_pk(site_id, order_id)
+    limit = payment.amount - request.amount
+    pay = update(
+        pk, keys.payment_sk(payment.payment_id), "SET #rc = if_not_exists(#rc, :base) + :amt",
+        {":amt": request.amount, ":base": payment.refunded_amount, ":limit": limit, ":paid": "paid",
+         ":partial": "partial_cancelled"},
+        {"#rc": "refund_claimed", "#ra": "refunded_amount", "#st": "status"},
+        condition="#st IN (:paid, :partial) AND (#rc <= :limit OR (attribute_not_exists(#rc) AND "
+                  "(attribute_not_exists(#ra) OR #ra = :base)))")
+    item = {"PK": pk, "SK": keys.refund_request_sk(payment.payment_id, request.request_id), "type": "refund_request",
+            **{k: v for k, v in vars(request).items() if v is not None}}
+    try:
+        transact([pay, put(item, "attribute_not_exists(PK)")])
+    except TransactionFailed as exc:
+        if exc.reasons[1:2] == ["ConditionalCheckFailed"]:
+            raise ReservationRefused(request_exists=True) from exc
+        if exc.reasons[:1] == ["ConditionalCheckFailed"]:
+            raise ReservationRefused(request_exists=False) from exc
+        raise
+
+
+def release_refund(site_id: str, order_id: str, request: RefundRequest, failure_reason: str, at: str) -> None:
+    """The PG refused the request: its reservation is given back, the request is marked failed (once)."""
+    pk = keys.order_pk(site_id, order_id)
+    transact([
+        update(pk, keys.payment_sk(request.payment_id), "SET #rc = #rc - :amt", {":amt": request.amount},
+               {"#rc": "refund_claimed"}),
+        update(pk, keys.refund_request_sk(request.payment_id, request.request_id),
+               "SET #st = :failed, failure_reason = :why, failed_at = :at",
+               {":failed": "failed", ":why": failure_reason, ":at": at, ":reserved": "reserved"},
+               {"#st": "status"}, condition="#st = :reserved"),
+    ])
+
+
+def request_update_action(site_id: str, order_id: str, payment_id: str, request_id: str,
+                          fields: dict[str, Any]) -> dict[str, Any]:
+    """Complete a reserved request (in the commit's transaction), on condition it is still reserved."""
+    names = {"#st": "status", **{f"#f{i}": k for i, k in enumerate(sorted(fields))}}
+    values = {":reserved": "reserved", **{f":v{i}": fields[k] for i, k in enumerate(sorted(fields))}}
+    expr = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))
+    return update(keys.order_pk(site_id, order_id), keys.refund_request_sk(payment_id, request_id), expr, values,
+                  names, condition="#st = :reserved")
 
 
 def ref_item(provider: str, pg_order_id: str, site_id: str, order_id: str, payment_id: str,

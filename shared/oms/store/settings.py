@@ -1,26 +1,58 @@
-"""Site settings: one item per site (PK = S#<site>, SK = SETTINGS); defaults when absent."""
+"""Site settings: one item per site (PK = S#<site>, SK = SETTINGS); defaults when absent.
+
+A PATCH is read-modify-write under a version condition: the item carries ``version`` and is
+written only if it still has the version that was read (or does not exist yet), so two admins
+saving different sections at once never lose one silently — the later write answers 409
+``SETTINGS_VERSION_CONFLICT`` and the retry (on the fresh settings) saves both.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from oms.domain.clock import iso, utcnow
+from oms.domain.errors import Conflict
 from oms.schemas.settings import SiteSettings, SiteSettingsPatch
 from oms.store import keys
-from oms.store.orders import plain
-from oms.store.table import client, dump, key, load, table_name
+from oms.store.orders import plain, put
+from oms.store.table import TransactionFailed, client, key, load, table_name, transact
+
+
+def _read(site_id: str) -> tuple[SiteSettings, int | None]:
+    """The settings and the item's version (None: no item yet; 0: an item written before versions)."""
+    resp = client().get_item(TableName=table_name(), Key=key(keys.site_pk(site_id), keys.settings_sk()),
+                             ConsistentRead=True)
+    if "Item" not in resp:
+        return SiteSettings(), None
+    item = plain(load(resp["Item"]))
+    return SiteSettings.model_validate(item.get("settings") or {}), int(item.get("version") or 0)
 
 
 def get(site_id: str) -> SiteSettings:
-    resp = client().get_item(TableName=table_name(), Key=key(keys.site_pk(site_id), keys.settings_sk()))
-    if "Item" not in resp:
-        return SiteSettings()
-    item = plain(load(resp["Item"]))
-    return SiteSettings.model_validate(item.get("settings") or {})
+    return _read(site_id)[0]
 
 
 def update(site_id: str, patch: SiteSettingsPatch, by: str) -> SiteSettings:
-    current = get(site_id)
+    """Replace the sections ``patch`` gives, if nobody saved since they were read (else 409)."""
+    current, version = _read(site_id)
     merged = current.model_copy(update={k: v for k, v in patch if v is not None})
     item = {"PK": keys.site_pk(site_id), "SK": keys.settings_sk(), "type": "settings",
-            "settings": merged.model_dump(mode="json"), "updated_at": iso(utcnow()), "updated_by": by}
-    client().put_item(TableName=table_name(), Item=dump(item))
+            "settings": merged.model_dump(mode="json"), "updated_at": iso(utcnow()), "updated_by": by,
+            "version": (version or 0) + 1}
+    values: dict[str, Any] | None = None
+    if version is None:
+        condition = "attribute_not_exists(PK)"
+    elif version == 0:
+        condition = "attribute_exists(PK) AND attribute_not_exists(version)"
+    else:
+        condition, values = "version = :v", {":v": version}
+    try:
+        transact([put(item, condition, values)])
+    except TransactionFailed as exc:
+        if exc.reasons == ["ConditionalCheckFailed"]:
+            raise Conflict("SETTINGS_VERSION_CONFLICT",
+                           "다른 관리자가 먼저 설정을 저장했습니다. 새로고침 후 다시 저장하세요.",
+                           detail="the settings changed since they were read; reload and retry",
+                           extra={"version": version or 0}) from exc
+        raise
     return merged

@@ -1,5 +1,6 @@
 """/admin/orders/{order_id}/payments/...: manual deposit confirmation (order detail only, one order
-per call), PG refund, cash receipts (PG issue or 수동 완료 처리)."""
+per call), PG refund, cash receipts (PG issue — again for one left requested —, 발급 완료 처리 of a
+requested one, or 수동 완료 처리)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from oms.domain.clock import iso
 from oms.http import admin_identity
 from oms.integrations.pg import RefundAccount
-from oms.schemas.payments import CashReceiptIn, ManualCashReceiptIn, ManualDepositIn, PgRefundIn
-from oms.services import payments
+from oms.schemas.payments import (
+    CashReceiptIn,
+    CompleteCashReceiptIn,
+    ManualCashReceiptIn,
+    ManualDepositIn,
+    PgRefundIn,
+)
+from oms.services import cash_receipts, payments
 from oms.services.orders import get_detail
 
 router = Router()
@@ -31,15 +38,15 @@ def refund(order_id: str, payment_id: str, body: PgRefundIn) -> dict[str, Any]:
     account = (RefundAccount(body.refund_account.bank, body.refund_account.account_no, body.refund_account.holder)
                if body.refund_account else None)
     payments.refund_via_pg(site_id, order_id, payment_id, amount=body.amount, reason=body.reason,
-                           refund_account=account, actor=actor)
+                           refund_account=account, actor=actor, request_id=body.request_id)
     return get_detail(site_id, order_id)
 
 
 @router.post("/<order_id>/payments/<payment_id>/cash-receipt", summary="현금영수증 발행 (PG)")
 def issue_cash_receipt(order_id: str, payment_id: str, body: CashReceiptIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    payments.issue_cash_receipt(site_id, order_id, payment_id, receipt_type=body.type,
-                                identity_number=body.identity_number, actor=actor)
+    cash_receipts.issue(site_id, order_id, payment_id, receipt_type=body.type,
+                        identity_number=body.identity_number, actor=actor)
     return get_detail(site_id, order_id)
 
 
@@ -47,7 +54,16 @@ def issue_cash_receipt(order_id: str, payment_id: str, body: CashReceiptIn) -> d
              summary="현금영수증 수동 완료 처리 (PG 미연동)")
 def manual_cash_receipt(order_id: str, payment_id: str, body: ManualCashReceiptIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    payments.complete_cash_receipt_manually(site_id, order_id, payment_id, receipt_type=body.type,
-                                            identity_number=body.identity_number, issue_number=body.issue_number,
-                                            actor=actor)
+    cash_receipts.complete_manually(site_id, order_id, payment_id, receipt_type=body.type,
+                                    identity_number=body.identity_number, issue_number=body.issue_number,
+                                    actor=actor)
+    return get_detail(site_id, order_id)
+
+
+@router.post("/<order_id>/payments/<payment_id>/cash-receipt/complete",
+             summary="현금영수증 발급 완료 처리 (발급 요청 중으로 남은 영수증, PG 승인번호로)")
+def complete_cash_receipt(order_id: str, payment_id: str, body: CompleteCashReceiptIn) -> dict[str, Any]:
+    site_id, actor = admin_identity(router)
+    cash_receipts.complete_requested(site_id, order_id, payment_id, issue_number=body.issue_number, actor=actor,
+                                     note=body.note)
     return get_detail(site_id, order_id)

@@ -13,6 +13,7 @@ from oms.integrations.pg.base import (
     PgError,
     PgPayment,
     RefundAccount,
+    WebhookInvalid,
     WebhookRejected,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "PgError",
     "PgPayment",
     "RefundAccount",
+    "WebhookInvalid",
     "WebhookRejected",
     "gateway",
 ]

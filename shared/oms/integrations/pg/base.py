@@ -7,10 +7,13 @@ the normalised types below. Times are UTC ISO-8601 (``oms.domain.clock.iso``), m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
+
+from pydantic import ValidationError
 
 from oms.domain.clock import KST, iso
 
@@ -40,6 +43,54 @@ class WebhookRejected(Exception):
         self.detail = detail
 
 
+class WebhookInvalid(Exception):
+    """An authenticated callback whose body its model refuses (answered 422, ``field`` named)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+#: Bodies larger than this are not read at all (PG callbacks are a few hundred bytes).
+MAX_WEBHOOK_BYTES = 64 * 1024
+
+
+def read_json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object, or :class:`WebhookRejected` (bad UTF-8, bad JSON, too deep, not an object)."""
+    if len(body) > MAX_WEBHOOK_BYTES:
+        raise WebhookRejected("MALFORMED_BODY", f"body larger than {MAX_WEBHOOK_BYTES} bytes")
+    try:
+        data = json.loads(body.decode("utf-8") if body else "{}")
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise WebhookRejected("MALFORMED_BODY", type(exc).__name__) from None
+    if not isinstance(data, dict):
+        raise WebhookRejected("MALFORMED_BODY", "not an object")
+    return data
+
+
+def invalid_from(exc: ValidationError, prefix: str = "") -> WebhookInvalid:
+    """The first error of a pydantic validation, as :class:`WebhookInvalid`."""
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+    loc = ".".join(str(p) for p in first.get("loc", ()))
+    return WebhookInvalid(f"{prefix}{loc}" if loc else (prefix.rstrip(".") or "body"), str(first.get("msg")))
+
+
+def check_pg_time(value: str, field_name: str) -> str:
+    """A PG time as UTC ISO: an ISO-8601 string (no offset = KST) in a plausible range, else ValueError."""
+    if not isinstance(value, str) or not value:
+        raise ValueError("an ISO-8601 date-time string is required")
+    try:
+        out = pg_time(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"not an ISO-8601 date-time: {exc}") from None
+    assert out is not None
+    year = int(out[:4])
+    if not 2000 <= year <= 2200:
+        raise ValueError(f"{field_name} out of range")
+    return out
+
+
 @dataclass(frozen=True)
 class PgCancel:
     """One cancellation (refund) the PG made; ``key`` is the PG's id for it (idempotency of refunds)."""
@@ -62,6 +113,8 @@ class PgPayment:
     paid_at: str | None = None
     method: str | None = None
     cancels: list[PgCancel] = field(default_factory=list)
+    #: set on the answer of :meth:`PaymentGateway.cancel`: the cancellation that call made
+    made: PgCancel | None = None
 
     @property
     def cancelled_amount(self) -> int:
@@ -75,6 +128,9 @@ class Notification:
     ``presented_secret`` is set for deposit callbacks that authenticate with the per-account secret
     (checked by the service against the secret stored when the account was issued);
     ``needs_lookup`` means the body is a hint only and the truth comes from :meth:`PaymentGateway.get_payment`.
+
+    :meth:`PaymentGateway.parse_webhook` fills only what authentication needs (``read`` is False);
+    :meth:`PaymentGateway.read` fills the rest from the body's model once the caller is authenticated.
     """
 
     provider: str
@@ -89,6 +145,7 @@ class Notification:
     presented_secret: str | None = None
     transaction_key: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    read: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,18 +171,34 @@ class PaymentGateway(Protocol):
     display_name: str
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
-        """Parse and authenticate what can be authenticated from the request; raise WebhookRejected."""
+        """Check what the request alone proves (signature, timestamp) and take out only what the
+        service needs to authenticate it (ids, presented secret); raise WebhookRejected. The body is
+        not read by its model here."""
         ...
 
-    def get_payment(self, payment_key: str) -> PgPayment: ...
+    def read(self, note: Notification) -> Notification:
+        """After authentication: the body read by its model (times, statuses, ids); raise WebhookInvalid."""
+        ...
+
+    def get_payment(self, payment_key: str) -> PgPayment:
+        """The payment as the PG holds it now, by the PG's payment key (404: PgError status 404)."""
+        ...
+
+    def find_payment(self, pg_order_id: str) -> PgPayment:
+        """The payment as the PG holds it now, by the order id we gave the PG."""
+        ...
 
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
-        """Cancel (refund) ``amount`` (None = the whole remaining amount)."""
+        """Cancel (refund) ``amount`` (None = the whole remaining amount); the answer's ``made`` is the
+        cancellation this call made (the same one again for the same ``idempotency_key``)."""
         ...
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
-                           receipt_type: CashReceiptType, identity_number: str) -> CashReceiptResult: ...
+                           receipt_type: CashReceiptType, identity_number: str,
+                           idempotency_key: str | None = None) -> CashReceiptResult:
+        """Issue a receipt; the same ``idempotency_key`` again answers the first issue, never a second one."""
+        ...
 
     def cancel_cash_receipt(self, *, payment_key: str, receipt_key: str,
                             amount: int | None = None) -> CashReceiptResult:

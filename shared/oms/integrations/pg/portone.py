@@ -9,11 +9,13 @@ Types handled: ``Transaction.Paid``, ``Transaction.VirtualAccountIssued``, ``Tra
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from oms.integrations.pg import config, standard_webhooks
 from oms.integrations.pg.base import (
@@ -26,8 +28,12 @@ from oms.integrations.pg.base import (
     PgPayment,
     PgStatus,
     RefundAccount,
+    WebhookInvalid,
     WebhookRejected,
+    check_pg_time,
+    invalid_from,
     pg_time,
+    read_json_object,
 )
 from oms.integrations.pg.http import call
 
@@ -47,6 +53,28 @@ EVENTS: dict[str, tuple[NotificationKind, PgStatus]] = {
     "Transaction.Cancelled": ("status", "cancelled"),
     "Transaction.PartialCancelled": ("status", "partial_cancelled"),
 }
+
+Id = Annotated[StrictStr, Field(min_length=1, max_length=300)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class WebhookData(_Body):
+    paymentId: Id | None = None
+    transactionId: Id | None = None
+    storeId: Id | None = None
+    cancellationId: Id | None = None
+
+
+class Webhook(_Body):
+    """A PortOne V2 webhook body, read after its signature was verified."""
+
+    type: Annotated[StrictStr, Field(max_length=100)]
+    timestamp: Annotated[StrictStr, AfterValidator(lambda v: check_pg_time(v, "timestamp"))] | None = None
+    data: WebhookData | None = None
+
 
 RECEIPT_TYPES = {"소득공제": "PERSONAL", "지출증빙": "CORPORATE"}
 
@@ -78,27 +106,34 @@ class PortOne:
 
     # ---- webhooks ---------------------------------------------------------------------------------
     def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        """The signature and timestamp are checked on the raw bytes first; only then is the body
+        decoded (its model is applied in :meth:`read`)."""
         secrets = self._webhook_secrets if self._webhook_secrets is not None \
             else config.secrets_list("PORTONE_WEBHOOK_SECRET")
         msg_id, _ = standard_webhooks.verify(secrets, headers, body, now)
         try:
-            data = json.loads(body or b"{}")
-        except ValueError as exc:
-            raise WebhookRejected("MALFORMED_BODY", str(exc)) from exc
-        if not isinstance(data, dict):
-            raise WebhookRejected("MALFORMED_BODY", "not an object")
-        event_type = str(data.get("type") or "")
-        payload: dict[str, Any] = data["data"] if isinstance(data.get("data"), dict) else {}
-        kind, status = EVENTS.get(event_type, ("other", "unknown"))
-        payment_id = payload.get("paymentId")
+            data = read_json_object(body)
+        except WebhookRejected as exc:  # signed but not JSON: the sender is genuine, its body is not readable
+            raise WebhookInvalid("body", exc.detail) from None
+        return Notification(provider=self.name, kind="other", identity=f"portone:{msg_id}", pg_order_id=None,
+                            payment_key=None, status="unknown", occurred_at="", event_type="", raw=data)
+
+    def read(self, note: Notification) -> Notification:
+        if note.read:
+            return note
+        try:
+            w = Webhook.model_validate(note.raw)
+        except ValidationError as exc:
+            raise invalid_from(exc) from None
+        kind, status = EVENTS.get(w.type, ("other", "unknown"))
+        payment_id = w.data.paymentId if w.data else None
         if kind != "other" and not payment_id:
-            raise WebhookRejected("MALFORMED_BODY", "data.paymentId is required")
-        return Notification(
-            provider=self.name, kind=kind, identity=f"portone:{msg_id}", pg_order_id=payment_id,
-            payment_key=payment_id, status=status, occurred_at=pg_time(data.get("timestamp")) or "",
-            event_type=event_type, needs_lookup=kind == "status", transaction_key=payload.get("transactionId"),
-            raw=payload,
-        )
+            raise WebhookInvalid("data.paymentId", "data.paymentId is required")
+        return replace(
+            note, kind=kind, pg_order_id=payment_id, payment_key=payment_id, status=status,
+            occurred_at=w.timestamp or "", event_type=w.type, needs_lookup=kind == "status",
+            transaction_key=w.data.transactionId if w.data else None,
+            raw=w.data.model_dump(exclude_none=True) if w.data else {}, read=True)
 
     # ---- API --------------------------------------------------------------------------------------
     def to_payment(self, p: dict[str, Any]) -> PgPayment:
@@ -123,6 +158,10 @@ class PortOne:
     def get_payment(self, payment_key: str) -> PgPayment:
         return self.to_payment(call("GET", self._payment_url(payment_key), headers=self._headers()))
 
+    def find_payment(self, pg_order_id: str) -> PgPayment:
+        """Our payment id is the PortOne ``paymentId``: ``GET /payments/{paymentId}``."""
+        return self.get_payment(pg_order_id)
+
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
         body: dict[str, Any] = {"reason": reason}
@@ -133,18 +172,27 @@ class PortOne:
         if refund_account is not None:
             body["refundAccount"] = {"bank": refund_account.bank, "number": refund_account.account_no,
                                      "holderName": refund_account.holder}
-        call("POST", self._payment_url(payment_key) + "/cancel", headers=self._headers(idempotency_key), json=body)
-        return self.get_payment(payment_key)
+        r = call("POST", self._payment_url(payment_key) + "/cancel", headers=self._headers(idempotency_key),
+                 json=body)
+        p = self.get_payment(payment_key)
+        got = r.get("cancellation")
+        c: dict[str, Any] = got if isinstance(got, dict) else {}
+        if c.get("id"):
+            p.made = next((x for x in p.cancels if x.key == str(c["id"])), None) or PgCancel(
+                key=str(c["id"]), amount=int(c.get("totalAmount") or 0), at=pg_time(c.get("cancelledAt")) or "",
+                reason=reason)
+        return p
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
-                           receipt_type: CashReceiptType, identity_number: str) -> CashReceiptResult:
+                           receipt_type: CashReceiptType, identity_number: str,
+                           idempotency_key: str | None = None) -> CashReceiptResult:
         body: dict[str, Any] = {"paymentId": payment_key, "type": RECEIPT_TYPES[receipt_type], "orderName": order_name,
                                 "currency": "KRW", "amount": {"total": amount},
                                 "customer": {"identityNumber": identity_number}}
         if self.store_id:
             body["storeId"] = self.store_id
         try:
-            r = call("POST", f"{self.base_url}/cash-receipts", headers=self._headers(), json=body)
+            r = call("POST", f"{self.base_url}/cash-receipts", headers=self._headers(idempotency_key), json=body)
         except PgError as exc:
             if exc.retryable:
                 raise

@@ -12,11 +12,13 @@ Webhooks:
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from oms.integrations.pg import config
 from oms.integrations.pg.base import (
@@ -29,7 +31,10 @@ from oms.integrations.pg.base import (
     PgStatus,
     RefundAccount,
     WebhookRejected,
+    check_pg_time,
+    invalid_from,
     pg_time,
+    read_json_object,
 )
 from oms.integrations.pg.http import call
 
@@ -43,6 +48,44 @@ STATUS: dict[str, PgStatus] = {
     "ABORTED": "failed",
     "EXPIRED": "expired",
 }
+
+
+ID_MAX = 300
+
+#: A Toss time: an ISO-8601 string (KST when it has no offset), normalised to UTC ISO.
+PgTime = Annotated[StrictStr, AfterValidator(lambda v: check_pg_time(v, "time"))]
+Id = Annotated[StrictStr, Field(min_length=1, max_length=ID_MAX)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class DepositCallback(_Body):
+    """``DEPOSIT_CALLBACK`` (virtual-account deposit / cancel / deposit error), read after its secret matched."""
+
+    createdAt: PgTime
+    secret: Id
+    status: Annotated[StrictStr, Field(max_length=40)]
+    orderId: Id
+    transactionKey: Annotated[StrictStr, Field(max_length=ID_MAX)] | None = None
+
+
+class PaymentData(_Body):
+    paymentKey: Id
+    status: Annotated[StrictStr, Field(max_length=40)]
+    orderId: Id | None = None
+    totalAmount: StrictInt | None = None
+    lastTransactionKey: Annotated[StrictStr, Field(max_length=ID_MAX)] | None = None
+    approvedAt: PgTime | None = None
+
+
+class StatusChanged(_Body):
+    """``PAYMENT_STATUS_CHANGED``, read after the payment was looked up at the PG."""
+
+    eventType: StrictStr
+    createdAt: PgTime | None = None
+    data: PaymentData
 
 
 class TossPayments:
@@ -67,41 +110,57 @@ class TossPayments:
 
     # ---- webhooks ---------------------------------------------------------------------------------
     def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
-        try:
-            data = json.loads(body or b"{}")
-        except ValueError as exc:
-            raise WebhookRejected("MALFORMED_BODY", str(exc)) from exc
-        if not isinstance(data, dict):
-            raise WebhookRejected("MALFORMED_BODY", "not an object")
+        """Only what authentication needs: the order id and the presented secret of a deposit
+        callback, the payment key of a status change (checked by a look-up). Nothing else of the
+        body is read before the service has authenticated it (:meth:`read`)."""
+        data = read_json_object(body)
         event_type = data.get("eventType")
-        if event_type == "PAYMENT_STATUS_CHANGED" and isinstance(data.get("data"), dict):
-            p = data["data"]
-            key, status = str(p.get("paymentKey") or ""), str(p.get("status") or "")
-            if not key or not status:
-                raise WebhookRejected("MALFORMED_BODY", "data.paymentKey and data.status are required")
-            marker = p.get("lastTransactionKey") or p.get("approvedAt") or data.get("createdAt") or ""
-            return Notification(
-                provider=self.name, kind="status", identity=f"toss:psc:{key}:{status}:{marker}",
-                pg_order_id=p.get("orderId"), payment_key=key, status=STATUS.get(status, "unknown"),
-                occurred_at=pg_time(data.get("createdAt")) or "", event_type=event_type, needs_lookup=True,
-                raw=p,
-            )
-        if event_type is None and {"secret", "status", "orderId"} <= data.keys():
-            status = str(data["status"])
-            tx = str(data.get("transactionKey") or "")
-            return Notification(
-                provider=self.name, kind="deposit",
-                identity=f"toss:deposit:{data['orderId']}:{tx}:{status}",
-                pg_order_id=str(data["orderId"]), payment_key=None, status=STATUS.get(status, "unknown"),
-                occurred_at=pg_time(data.get("createdAt")) or "", event_type="DEPOSIT_CALLBACK",
-                presented_secret=str(data["secret"]), transaction_key=tx or None,
-                raw={k: v for k, v in data.items() if k != "secret"},
-            )
-        if isinstance(event_type, str):
+        if event_type is None and {"secret", "orderId"} <= data.keys():
+            order_id, secret = data.get("orderId"), data.get("secret")
+            if not (isinstance(order_id, str) and isinstance(secret, str) and 0 < len(order_id) <= ID_MAX
+                    and 0 < len(secret) <= ID_MAX):
+                raise WebhookRejected("MALFORMED_BODY", "orderId and secret must be strings")
+            return Notification(provider=self.name, kind="deposit", identity="", pg_order_id=order_id,
+                                payment_key=None, status="unknown", occurred_at="", event_type="DEPOSIT_CALLBACK",
+                                presented_secret=secret, raw=data)
+        if event_type == "PAYMENT_STATUS_CHANGED":
+            p = data.get("data")
+            key = p.get("paymentKey") if isinstance(p, dict) else None
+            if not isinstance(key, str) or not 0 < len(key) <= ID_MAX:
+                raise WebhookRejected("MALFORMED_BODY", "data.paymentKey (a string) is required")
+            return Notification(provider=self.name, kind="status", identity="", pg_order_id=None, payment_key=key,
+                                status="unknown", occurred_at="", event_type=event_type, needs_lookup=True,
+                                raw=data)
+        if isinstance(event_type, str) and len(event_type) <= ID_MAX:
+            # another event type: nothing is done with it, nothing of it is read
             return Notification(provider=self.name, kind="other", identity=f"toss:other:{event_type}",
-                                pg_order_id=None, payment_key=None, status="unknown",
-                                occurred_at=pg_time(data.get("createdAt")) or "", event_type=event_type)
+                                pg_order_id=None, payment_key=None, status="unknown", occurred_at="",
+                                event_type=event_type, read=True)
         raise WebhookRejected("UNKNOWN_EVENT", "neither a deposit callback nor an eventType")
+
+    def read(self, note: Notification) -> Notification:
+        if note.read:
+            return note
+        if note.kind == "deposit":
+            try:
+                d = DepositCallback.model_validate(note.raw)
+            except ValidationError as exc:
+                raise invalid_from(exc) from None
+            return replace(
+                note, identity=f"toss:deposit:{d.orderId}:{d.transactionKey or ''}:{d.status}",
+                status=STATUS.get(d.status, "unknown"), occurred_at=d.createdAt,
+                transaction_key=d.transactionKey or None,
+                raw={k: v for k, v in note.raw.items() if k != "secret"}, read=True)
+        try:
+            e = StatusChanged.model_validate(note.raw)
+        except ValidationError as exc:
+            raise invalid_from(exc) from None
+        p = e.data
+        marker = p.lastTransactionKey or p.approvedAt or e.createdAt or ""
+        return replace(
+            note, identity=f"toss:psc:{p.paymentKey}:{p.status}:{marker}", pg_order_id=p.orderId,
+            status=STATUS.get(p.status, "unknown"), occurred_at=e.createdAt or "",
+            raw=p.model_dump(exclude_none=True), read=True)
 
     # ---- API --------------------------------------------------------------------------------------
     def to_payment(self, p: dict[str, Any]) -> PgPayment:
@@ -124,6 +183,11 @@ class TossPayments:
         return self.to_payment(call("GET", f"{self.base_url}/v1/payments/{quote(payment_key, safe='')}",
                                     headers=self._headers()))
 
+    def find_payment(self, pg_order_id: str) -> PgPayment:
+        """``GET /v1/payments/orders/{orderId}`` (결제 조회, by the order id we gave the PG)."""
+        return self.to_payment(call("GET", f"{self.base_url}/v1/payments/orders/{quote(pg_order_id, safe='')}",
+                                    headers=self._headers()))
+
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
         body: dict[str, Any] = {"cancelReason": reason}
@@ -132,15 +196,19 @@ class TossPayments:
         if refund_account is not None:
             body["refundReceiveAccount"] = {"bank": refund_account.bank, "accountNumber": refund_account.account_no,
                                             "holderName": refund_account.holder}
-        return self.to_payment(call("POST", f"{self.base_url}/v1/payments/{quote(payment_key, safe='')}/cancel",
-                                    headers=self._headers(idempotency_key), json=body))
+        p = self.to_payment(call("POST", f"{self.base_url}/v1/payments/{quote(payment_key, safe='')}/cancel",
+                                 headers=self._headers(idempotency_key), json=body))
+        p.made = p.cancels[-1] if p.cancels else None  # the answer lists the cancels, this one last
+        return p
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
-                           receipt_type: CashReceiptType, identity_number: str) -> CashReceiptResult:
+                           receipt_type: CashReceiptType, identity_number: str,
+                           idempotency_key: str | None = None) -> CashReceiptResult:
         body = {"amount": amount, "orderId": pg_order_id, "orderName": order_name,
                 "customerIdentityNumber": identity_number, "type": receipt_type}
         try:
-            r = call("POST", f"{self.base_url}/v1/cash-receipts", headers=self._headers(), json=body)
+            r = call("POST", f"{self.base_url}/v1/cash-receipts", headers=self._headers(idempotency_key),
+                     json=body)
         except PgError as exc:
             if exc.retryable:
                 raise
