@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import secrets
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -31,11 +30,12 @@ from pydantic import ValidationError
 
 from oms.domain import couriers
 from oms.domain import shipping as rules
-from oms.domain.clock import KST, iso, utcnow
+from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
 from oms.schemas.shipping import InvoiceRowIn
+from oms.services import invoice_imports
 from oms.services.invoice_spill import BLOCKED, CANDIDATE, DECIDED, RowRecord, Spill
 from oms.services.orders import commit
 from oms.store import files, imports, keys, orders
@@ -43,8 +43,6 @@ from oms.store.table import client, table_name
 
 log = logging.getLogger(__name__)
 
-UPLOAD_URL_TTL = 15 * 60
-RESULT_URL_TTL = 60 * 60
 TEMPLATE_ORDER_LIMIT = 5_000
 #: stop taking new orders when less than this is left of the Lambda's time; the retry resumes
 DEFAULT_MARGIN_MS = int(os.environ.get("INGEST_MARGIN_MS", "30000"))
@@ -56,53 +54,13 @@ class IngestInterrupted(Exception):
     """Time ran out: applied orders are recorded, the rest is resumed by the next delivery."""
 
 
-# ---- import records and URLs (admin API; no openpyxl) -----------------------------------------
+# ---- import records and URLs: oms.services.invoice_imports (re-exported for the routes) ----------
 
-
-def _new_import_id() -> str:
-    now = utcnow().astimezone(KST)
-    return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
-
-
-def start_import(site_id: str, actor: Actor, filename: str | None) -> dict[str, Any]:
-    """An import record awaiting its upload, and the presigned PUT URL for it."""
-    import_id = _new_import_id()
-    key = keys.upload_key(site_id, import_id)
-    now = iso(utcnow())
-    imports.create({
-        "PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
-        "import_id": import_id, "site_id": site_id, "status": "awaiting_upload", "filename": filename,
-        "upload_key": key, "created_at": now, "created_by": actor.id, "created_by_name": actor.name,
-    })
-    return {
-        "import_id": import_id,
-        "upload": {"method": "PUT", "url": files.presign_put(key, UPLOAD_URL_TTL),
-                   "headers": {"Content-Type": files.XLSX}, "expires_in": UPLOAD_URL_TTL},
-        "status_url": f"/admin/invoices/imports/{import_id}",
-    }
-
-
-_PUBLIC = ("import_id", "status", "filename", "created_at", "created_by_name", "started_at", "finished_at",
-           "rows_total", "rows_applied", "rows_refused", "rows_skipped", "orders_total", "orders_processed",
-           "orders_applied", "code", "message_ko", "attempts", "sha256", "duplicate_of")
-
-
-def import_view(item: dict[str, Any], with_url: bool = True) -> dict[str, Any]:
-    out = {k: item.get(k) for k in _PUBLIC if item.get(k) is not None}
-    total, done = item.get("orders_total") or 0, item.get("orders_processed") or 0
-    out["progress"] = round(done / total, 3) if total else (1.0 if item.get("status") == "done" else 0.0)
-    if with_url and item.get("status") == "done" and item.get("result_key"):
-        out["result_url"] = files.presign_get(item["result_key"], RESULT_URL_TTL,
-                                              f"invoice-result-{item['import_id']}.xlsx")
-    return out
-
-
-def get_import(site_id: str, import_id: str) -> dict[str, Any]:
-    return import_view(imports.require(site_id, import_id))
-
-
-def list_imports(site_id: str, limit: int = 20) -> list[dict[str, Any]]:
-    return [import_view(i, with_url=False) for i in imports.list_recent(site_id, limit)]
+start_import = invoice_imports.start_import
+get_import = invoice_imports.get_import
+list_imports = invoice_imports.list_imports
+resume_import = invoice_imports.resume_import
+import_view = invoice_imports.import_view
 
 
 # ---- template ---------------------------------------------------------------------------------
@@ -167,7 +125,7 @@ class OrderRows:
     rows: list[tuple[int, rules.ShipRow]] = field(default_factory=list)
     #: rows refused before the order was read (bad courier, empty number ...): they block the order
     blocked: dict[int, Outcome] = field(default_factory=dict)
-    #: exact duplicates of an earlier row: refused, but harmless
+    #: exact duplicates of an earlier row: skipped (the order ends as the sheet says)
     duplicates: dict[int, Outcome] = field(default_factory=dict)
 
 
@@ -175,17 +133,18 @@ def _refused(exc: DomainError) -> Outcome:
     return ("refused", exc.code, exc.message_ko)
 
 
-def spill_rows(path: str, spill: Spill) -> None:
+def spill_rows(path: str, spill: Spill, *, remaining_ms: Callable[[], int] | None = None,
+               margin_ms: int = 0) -> None:
     """First pass (streaming): validate every row and spill a compact record of it; nothing is
-    applied yet. Rows are grouped by order later, from the spill."""
+    applied yet. Rows are grouped by order later, from the spill. A refused row that names an
+    order blocks that order (nothing of it is applied)."""
     from oms.excel import invoices as xl
 
-    for n, values, formula in xl.iter_rows(path):
+    for n, values, issue in xl.iter_rows(path, remaining_ms=remaining_ms, margin_ms=margin_ms):
         cells = [values[f] for f in xl.FIELDS]
         oid = str(values.get("order_id") or "").strip()
-        if formula:
-            problem: Outcome = ("refused", "FORMULA_NOT_ALLOWED",
-                                "수식이 들어간 셀은 처리하지 않습니다. 값만 입력하세요.")
+        if issue:
+            problem: Outcome = ("refused", issue, xl.ROW_ISSUES[issue])
             spill.add(n, BLOCKED if oid else DECIDED, oid or None, cells, outcome=problem)
             continue
         try:
@@ -233,7 +192,8 @@ def group_rows(records: list[RowRecord]) -> OrderRows:
         dup = seen.get(line_id)
         if dup is not None:
             if (dup[1], dup[2]) == (courier, number):
-                group.duplicates[n] = ("refused", "DUPLICATE_ROW", f"{dup[0]}행과 같은 내용의 중복 행입니다.")
+                group.duplicates[n] = ("skipped", "DUPLICATE_ROW",
+                                       f"{dup[0]}행과 같은 내용의 중복 행이라 건너뛰었습니다.")
             else:
                 msg = f"{dup[0]}행과 같은 품목에 다른 송장번호가 있습니다. 하나만 남기세요."
                 group.blocked[n] = ("refused", "CONFLICTING_ROWS", msg)
@@ -273,8 +233,8 @@ def _order_outcomes(group: OrderRows, order: Order | None) -> tuple[dict[int, Ou
         problem = rules.row_problem(order, row)
         if problem is None:
             todo.append((n, row))
-        elif problem.code == "ALREADY_APPLIED":
-            out[n] = _refused(problem)
+        elif problem.code == "ALREADY_APPLIED":  # nothing to do: the line already ships so
+            out[n] = ("skipped", problem.code, problem.message_ko)
         else:
             out[n] = _refused(problem)
             failing = True
@@ -326,7 +286,13 @@ def _apply_order(site_id: str, import_id: str, order_id: str, group: OrderRows, 
 
 
 def _finish(site_id: str, import_id: str, fields: dict[str, Any]) -> None:
-    imports.update(site_id, import_id, {**fields, "finished_at": iso(utcnow())})
+    """A finished import (done or refused): no longer watched, no resume action, no stale reason."""
+    imports.update(site_id, import_id, {**fields, "finished_at": iso(utcnow())},
+                   remove=(*imports.UNWATCH, "resume", "message"))
+
+
+def _progress(site_id: str, import_id: str, fields: dict[str, Any]) -> None:
+    imports.update(site_id, import_id, {**fields, **imports.watch(site_id, import_id, iso(utcnow()))})
 
 
 def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | None = None,
@@ -345,13 +311,19 @@ def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | No
         return {"import_id": import_id, "status": record["status"], "redelivery": True}
     attempts = int(record.get("attempts") or 0) + 1
     started = record.get("started_at") or iso(utcnow())
-    imports.update(site_id, import_id, {"status": "processing", "attempts": attempts, "started_at": started})
+    # a failed import (stalled) that gets its event again, or is resumed, runs again from here
+    imports.update(site_id, import_id, {"status": "processing", "attempts": attempts, "started_at": started,
+                                        **imports.watch(site_id, import_id, iso(utcnow()))},
+                   remove=("code", "message", "message_ko", "resume", "finished_at"))
     actor = Actor("admin", str(record.get("created_by") or "admin"), record.get("created_by_name"))
 
     with tempfile.TemporaryDirectory(prefix="invoice-") as tmp:
         from oms.excel import invoices as xl
 
         src = os.path.join(tmp, "upload.xlsx")
+        if not files.exists(key, bucket):  # deleted (or expired) before this delivery ran
+            invoice_imports.mark_file_gone(site_id, import_id)
+            return {"import_id": import_id, "status": "failed", "code": invoice_imports.FILE_GONE[0]}
         size = int(files.head(bucket, key)["ContentLength"])
         spill = Spill(os.path.join(tmp, "rows.sqlite"))
         try:
@@ -363,20 +335,20 @@ def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | No
                 files.download(bucket, key, src)
                 digest = _sha256(src)
                 xl.check_package(src, size)
-                spill_rows(src, spill)
+                spill_rows(src, spill, remaining_ms=remaining_ms, margin_ms=margin_ms)
             except xl.FileRefused as exc:
                 _finish(site_id, import_id, {"status": "refused", "code": exc.code, "message_ko": exc.message_ko})
                 return {"import_id": import_id, "status": "refused", "code": exc.code}
             orders_total = spill.orders_total()
-            imports.update(site_id, import_id, {"rows_total": spill.rows_total, "orders_total": orders_total,
-                                                "sha256": digest})
+            _progress(site_id, import_id, {"rows_total": spill.rows_total, "orders_total": orders_total,
+                                           "sha256": digest})
             for item in imports.iter_order_results(site_id, import_id):  # a resumed run skips what is done
                 spill.mark_done(item["order_id"], bool(item.get("applied")), _row_outcomes(item))
             spill.flush_done()
             interrupted = _run_orders(site_id, import_id, spill, actor, remaining_ms, margin_ms, workers)
             done, applied = spill.done_counts()
             if interrupted or done < orders_total:
-                imports.update(site_id, import_id, {"status": "interrupted", "orders_processed": done})
+                _progress(site_id, import_id, {"status": "interrupted", "orders_processed": done})
                 raise IngestInterrupted(f"{import_id}: {done}/{orders_total} orders done; resuming later")
             out = os.path.join(tmp, "result.xlsx")
             counts = xl.write_result_rows(spill.results(xl.NOT_FILLED), out)
@@ -427,7 +399,7 @@ def _run_orders(site_id: str, import_id: str, spill: Spill, actor: Actor, remain
                 processed += 1
             if processed - last_progress >= 200:
                 last_progress = processed
-                imports.update(site_id, import_id, {"orders_processed": processed})
+                _progress(site_id, import_id, {"orders_processed": processed})
     spill.flush_done()
     return interrupted
 
