@@ -251,7 +251,7 @@ def iter_rows(path: str, *, remaining_ms: Callable[[], int] | None = None,
             cells = row[: len(FIELDS)]
             values = [c.value for c in cells]
             values += [None] * (len(FIELDS) - len(values))
-            merged = merges.fill(n, values)
+            merged = bool(merges.pending or merges.active) and merges.fill(n, values)
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             issue: str | None = None
