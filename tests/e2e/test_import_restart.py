@@ -149,3 +149,38 @@ def test_restart_with_the_file_gone_fails_with_a_reason(stack: Stack, site_id: s
     assert view["message_ko"] and "resume" not in view
     assert sum(set(line.status.value for line in orders.load_order(site_id, oid)[0].lines) == {"shipping"}
                for oid in ids) == 1  # what was applied stays applied, once
+
+
+def test_an_event_that_keeps_failing_goes_to_the_dead_letter_queue(s3_endpoint: str, table_name: str, site_id: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    from oms.services import invoices
+
+    def broken(*args: Any, **kw: Any) -> Any:
+        raise RuntimeError("the function keeps failing")
+
+    monkeypatch.setattr(invoices, "ingest_object", broken)
+    files.client.cache_clear()
+    gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0).start()
+    try:
+        s3 = boto3.client("s3", endpoint_url=s3_endpoint)
+        create_buckets(s3, gw.bucket_names())
+        events = S3Events(gw, s3_endpoint, max_attempts=2, visibility_timeout=1)
+        events.configure()
+        key = keys.upload_key(site_id, "20260101T000000-dead")
+        s3.put_object(Bucket=gw.bucket_names()[0], Key=key, Body=b"PK")
+        events.drain(timeout_s=20, quiet_s=1.5)
+        assert events.failed == 2
+        sqs = boto3.client("sqs", endpoint_url=s3_endpoint)
+        got = sqs.receive_message(QueueUrl=events.dead_letter_url("InvoicesFunction"), WaitTimeSeconds=1)
+        (msg,) = got["Messages"]
+        body = json.loads(msg["Body"])
+        from urllib.parse import unquote_plus
+
+        assert unquote_plus(body["requestPayload"]["Records"][0]["s3"]["object"]["key"]) == key  # as AWS encodes it
+        assert body["requestContext"]["condition"] == "RetriesExhausted"
+        assert "keeps failing" in body["responsePayload"]["errorMessage"]
+    finally:
+        gw.stop()
+        files.client.cache_clear()
