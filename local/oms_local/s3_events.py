@@ -102,8 +102,12 @@ class S3Events:
         self.subs = subscriptions(self.gateway)
         by_bucket: dict[str, list[dict[str, Any]]] = {}
         for sub in self.subs:
-            url = sqs.create_queue(QueueName=f"oms-local-s3-{sub.function}",
-                                   Attributes={"VisibilityTimeout": str(self.visibility_timeout)})["QueueUrl"]
+            name, attrs = f"oms-local-s3-{sub.function}", {"VisibilityTimeout": str(self.visibility_timeout)}
+            try:
+                url = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+            except sqs.exceptions.QueueNameExists:  # made earlier with other settings: take it over
+                url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+                sqs.set_queue_attributes(QueueUrl=url, Attributes=attrs)
             sub.queue_url = url
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             cfg: dict[str, Any] = {"Id": f"{sub.function}-{len(by_bucket.get(sub.bucket, []))}", "QueueArn": arn,

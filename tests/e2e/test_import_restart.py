@@ -166,7 +166,7 @@ def test_an_event_that_keeps_failing_goes_to_the_dead_letter_queue(s3_endpoint: 
     try:
         s3 = boto3.client("s3", endpoint_url=s3_endpoint)
         create_buckets(s3, gw.bucket_names())
-        events = S3Events(gw, s3_endpoint, max_attempts=2, visibility_timeout=1)
+        events = S3Events(gw, s3_endpoint, max_attempts=2)
         events.configure()
         key = keys.upload_key(site_id, "20260101T000000-dead")
         s3.put_object(Bucket=gw.bucket_names()[0], Key=key, Body=b"PK")
