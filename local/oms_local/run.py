@@ -3,7 +3,7 @@ PG and SMS sandboxes.
 
     python -m oms_local.run [--port 3000] [--no-seed]
 
-Data in DynamoDB Local is kept in ``.local/ddb`` across runs; S3 objects live in memory.
+Data in DynamoDB Local is kept in ``.local/ddb`` across runs, S3 objects in ``.local/s3``.
 Ctrl-C (or SIGTERM) stops everything this command started.
 """
 
@@ -166,8 +166,8 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     cleanups.append(("DynamoDB Local", ddb.stop))
     ddb.start(port=args.ddb_port, db_path=LOCAL_DIR / "ddb")
 
-    print(f"Starting the S3 emulator on port {args.s3_port}...", flush=True)
-    s3 = S3Local()
+    print(f"Starting the S3 emulator on port {args.s3_port} (objects in {LOCAL_DIR / 's3'})...", flush=True)
+    s3 = S3Local(state_dir=LOCAL_DIR / "s3")
     cleanups.append(("S3 emulator", s3.stop))
     s3.start(port=args.s3_port)
     buckets = s3.create_buckets(gateway.bucket_names())

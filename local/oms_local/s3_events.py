@@ -6,7 +6,9 @@ emulator; a poller thread receives them and invokes the function through
 :meth:`Gateway.invoke_function` with the S3 event (the record fields AWS sends that the emulator
 leaves out are filled in). An upload to a presigned URL therefore triggers the function exactly
 as S3 → Lambda does. Like Lambda's asynchronous invocation, a failed invocation is retried
-(the message becomes visible again) up to ``max_attempts`` times, then dropped with a log line.
+(the message becomes visible again) up to ``max_attempts`` times, then sent to the function's
+local dead-letter queue ``oms-local-dlq-<function>`` (the on-failure destination of template.yaml)
+with the error, and a log line.
 
 Tests use :meth:`S3Events.drain` to deliver what is pending synchronously.
 """
@@ -100,8 +102,12 @@ class S3Events:
         self.subs = subscriptions(self.gateway)
         by_bucket: dict[str, list[dict[str, Any]]] = {}
         for sub in self.subs:
-            url = sqs.create_queue(QueueName=f"oms-local-s3-{sub.function}",
-                                   Attributes={"VisibilityTimeout": str(self.visibility_timeout)})["QueueUrl"]
+            name, attrs = f"oms-local-s3-{sub.function}", {"VisibilityTimeout": str(self.visibility_timeout)}
+            try:
+                url = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+            except sqs.exceptions.QueueNameExists:  # made earlier with other settings: take it over
+                url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+                sqs.set_queue_attributes(QueueUrl=url, Attributes=attrs)
             sub.queue_url = url
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             cfg: dict[str, Any] = {"Id": f"{sub.function}-{len(by_bucket.get(sub.bucket, []))}", "QueueArn": arn,
@@ -113,6 +119,11 @@ class S3Events:
             s3.put_bucket_notification_configuration(
                 Bucket=bucket, NotificationConfiguration={"QueueConfigurations": configs})
         return self.subs
+
+    def dead_letter_url(self, function: str) -> str:
+        """The local stand-in for the function's on-failure SQS destination (created on demand)."""
+        url: str = _client("sqs", self.endpoint).create_queue(QueueName=f"oms-local-dlq-{function}")["QueueUrl"]
+        return url
 
     def poll_once(self, wait_s: int = 0) -> int:
         """Receive and deliver what is pending; returns the number of events delivered."""
@@ -138,8 +149,12 @@ class S3Events:
         except HandlerError as exc:
             self.failed += 1
             if attempt >= self.max_attempts:
-                log.error("%s failed %d times on %s; dropping the event: %s", sub.function, attempt,
-                          [r["s3"]["object"]["key"] for r in event["Records"]], exc)
+                log.error("%s failed %d times on %s; event sent to its dead-letter queue: %s", sub.function,
+                          attempt, [r["s3"]["object"]["key"] for r in event["Records"]], exc)
+                sqs.send_message(QueueUrl=self.dead_letter_url(sub.function), MessageBody=json.dumps(
+                    {"requestPayload": event, "responseContext": {"functionError": "Unhandled"},
+                     "requestContext": {"condition": "RetriesExhausted", "approximateInvokeCount": attempt},
+                     "responsePayload": {"errorMessage": str(exc)}}))
                 sqs.delete_message(QueueUrl=sub.queue_url, ReceiptHandle=msg["ReceiptHandle"])
             else:
                 log.warning("%s failed (attempt %d), retrying: %s", sub.function, attempt, exc)

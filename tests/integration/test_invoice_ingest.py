@@ -80,7 +80,7 @@ def test_row_corpus_expected_outcome_per_row(site_id: str, bucket: str) -> None:
     got = {n: (r["결과"], r["코드"]) for n, r in zip(numbers, result, strict=True)}
     assert got[2] == ("applied", None)
     assert got[3] == ("applied", None)
-    assert got[4] == ("refused", "DUPLICATE_ROW")
+    assert got[4] == ("skipped", "DUPLICATE_ROW")  # the order ends as the sheet says: not a refusal
     assert got[5] == ("refused", "ORDER_NOT_FOUND")
     assert got[6] == ("refused", "NOT_READY_TO_SHIP")
     assert got[7] == ("refused", "UNKNOWN_COURIER")
@@ -99,7 +99,7 @@ def test_row_corpus_expected_outcome_per_row(site_id: str, bucket: str) -> None:
     assert orders.get_headers(site_id, [foreign]) == {}
     record = invoices.get_import(site_id, import_id)
     assert (record["rows_total"], record["rows_applied"], record["rows_refused"], record["rows_skipped"]) == \
-        (11, 2, 8, 1)
+        (11, 2, 7, 2)
     assert record["status"] == "done" and record["progress"] == 1.0 and "result_url" in record
 
 
@@ -144,7 +144,7 @@ def test_redelivery_and_reupload_apply_nothing_twice(site_id: str, bucket: str) 
     assert again["redelivery"] is True
     assert orders.load_order(site_id, oid)[0].version == version
     second_id, second = upload_and_ingest(site_id, data)  # the same file uploaded again
-    assert second["applied"] == 0 and second["refused"] == 2
+    assert second["applied"] == 0 and second["refused"] == 0 and second["skipped"] == 2
     assert {r["코드"] for r in result_rows(site_id, second_id)} == {"ALREADY_APPLIED"}
     assert orders.load_order(site_id, oid)[0].version == version
 

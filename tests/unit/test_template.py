@@ -219,7 +219,26 @@ def test_invoices_function_s3_trigger_and_scoped_access(tpl: dict[str, Any]) -> 
     assert all(bucket["PublicAccessBlockConfiguration"].values())
     makefile = (REPO_ROOT / "functions" / "invoices" / "Makefile").read_text()
     assert "build-InvoicesFunction:" in makefile
+    # an event whose invocations all failed is kept, not dropped
+    invoke = props["EventInvokeConfig"]
+    assert invoke["MaximumRetryAttempts"] == 2
+    assert invoke["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS", "Destination": {"Fn::GetAtt": ["InvoicesDeadLetterQueue", "Arn"]}}
+    assert _res(tpl, "InvoicesDeadLetterQueue")["Type"] == "AWS::SQS::Queue"
     # the excel extra ships with this function, with the ranges pyproject declares
     extra = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["excel"]
     m = re.search(r"^EXCEL_REQUIREMENTS\s*:=\s*(.+)$", makefile, re.M)
     assert m and sorted(re.findall(r'"([^"]+)"', m.group(1))) == sorted(extra)
+
+
+def test_import_sweep_function(tpl: dict[str, Any]) -> None:
+    fn = _res(tpl, "ImportSweepFunction")["Properties"]
+    assert fn["CodeUri"] == "functions/scheduled/" and fn["Handler"] == "scheduled_fn.import_sweep.lambda_handler"
+    assert fn["Events"]["Every5Minutes"]["Properties"]["Schedule"] == "rate(5 minutes)"
+    # stale = longer than the invoice function may run
+    assert float(fn["Environment"]["Variables"]["IMPORT_STALE_MINUTES"]) * 60 > \
+        _res(tpl, "InvoicesFunction")["Properties"]["Timeout"]
+    actions = {a for p in fn["Policies"] for s in p["Statement"] for a in s["Action"]}
+    assert "dynamodb:Scan" not in actions and actions <= {"dynamodb:GetItem", "dynamodb:Query",
+                                                          "dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket"}
+    assert "build-ImportSweepFunction:" in (REPO_ROOT / "functions" / "scheduled" / "Makefile").read_text()

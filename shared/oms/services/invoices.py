@@ -12,7 +12,9 @@ transaction, so a redelivered event, a concurrent duplicate delivery or a resume
 applies an order twice; a finished import ignores redeliveries; a re-uploaded file finds its
 lines already shipping with the same number (``ALREADY_APPLIED``).
 
-openpyxl is imported lazily (only ingestion and the template need it).
+Rows are decided in :mod:`oms.services.invoice_rows`; import records, resume and the sweep of
+stalled imports live in :mod:`oms.services.invoice_imports`. openpyxl is imported lazily (only
+ingestion and the template need it).
 """
 
 from __future__ import annotations
@@ -20,89 +22,43 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import secrets
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import ValidationError
 
 from oms.domain import couriers
 from oms.domain import shipping as rules
-from oms.domain.clock import KST, iso, utcnow
+from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
-from oms.domain.order import Actor, Order
+from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
-from oms.schemas.shipping import InvoiceRowIn
-from oms.services.invoice_spill import BLOCKED, CANDIDATE, DECIDED, RowRecord, Spill
-from oms.services.orders import commit
+from oms.services import invoice_imports, invoice_rows
+from oms.services.invoice_rows import OrderRows, group_rows, spill_rows
+from oms.services.invoice_spill import Outcome, Spill
+from oms.services.orders import run
 from oms.store import files, imports, keys, orders
 from oms.store.table import client, table_name
 
 log = logging.getLogger(__name__)
 
-UPLOAD_URL_TTL = 15 * 60
-RESULT_URL_TTL = 60 * 60
 TEMPLATE_ORDER_LIMIT = 5_000
 #: stop taking new orders when less than this is left of the Lambda's time; the retry resumes
 DEFAULT_MARGIN_MS = int(os.environ.get("INGEST_MARGIN_MS", "30000"))
 
-Outcome = tuple[str, str | None, str | None]  # (applied|refused|skipped, code, message_ko)
 
 
 class IngestInterrupted(Exception):
     """Time ran out: applied orders are recorded, the rest is resumed by the next delivery."""
 
 
-# ---- import records and URLs (admin API; no openpyxl) -----------------------------------------
+# ---- import records and URLs: oms.services.invoice_imports (re-exported for the routes) ----------
 
-
-def _new_import_id() -> str:
-    now = utcnow().astimezone(KST)
-    return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
-
-
-def start_import(site_id: str, actor: Actor, filename: str | None) -> dict[str, Any]:
-    """An import record awaiting its upload, and the presigned PUT URL for it."""
-    import_id = _new_import_id()
-    key = keys.upload_key(site_id, import_id)
-    now = iso(utcnow())
-    imports.create({
-        "PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
-        "import_id": import_id, "site_id": site_id, "status": "awaiting_upload", "filename": filename,
-        "upload_key": key, "created_at": now, "created_by": actor.id, "created_by_name": actor.name,
-    })
-    return {
-        "import_id": import_id,
-        "upload": {"method": "PUT", "url": files.presign_put(key, UPLOAD_URL_TTL),
-                   "headers": {"Content-Type": files.XLSX}, "expires_in": UPLOAD_URL_TTL},
-        "status_url": f"/admin/invoices/imports/{import_id}",
-    }
-
-
-_PUBLIC = ("import_id", "status", "filename", "created_at", "created_by_name", "started_at", "finished_at",
-           "rows_total", "rows_applied", "rows_refused", "rows_skipped", "orders_total", "orders_processed",
-           "orders_applied", "code", "message_ko", "attempts", "sha256", "duplicate_of")
-
-
-def import_view(item: dict[str, Any], with_url: bool = True) -> dict[str, Any]:
-    out = {k: item.get(k) for k in _PUBLIC if item.get(k) is not None}
-    total, done = item.get("orders_total") or 0, item.get("orders_processed") or 0
-    out["progress"] = round(done / total, 3) if total else (1.0 if item.get("status") == "done" else 0.0)
-    if with_url and item.get("status") == "done" and item.get("result_key"):
-        out["result_url"] = files.presign_get(item["result_key"], RESULT_URL_TTL,
-                                              f"invoice-result-{item['import_id']}.xlsx")
-    return out
-
-
-def get_import(site_id: str, import_id: str) -> dict[str, Any]:
-    return import_view(imports.require(site_id, import_id))
-
-
-def list_imports(site_id: str, limit: int = 20) -> list[dict[str, Any]]:
-    return [import_view(i, with_url=False) for i in imports.list_recent(site_id, limit)]
+start_import = invoice_imports.start_import
+get_import = invoice_imports.get_import
+list_imports = invoice_imports.list_imports
+resume_import = invoice_imports.resume_import
+import_view = invoice_imports.import_view
 
 
 # ---- template ---------------------------------------------------------------------------------
@@ -162,171 +118,60 @@ def build_template(site_id: str, order_ids: list[str] | None) -> bytes:
 # ---- ingestion --------------------------------------------------------------------------------
 
 
-@dataclass
-class OrderRows:
-    rows: list[tuple[int, rules.ShipRow]] = field(default_factory=list)
-    #: rows refused before the order was read (bad courier, empty number ...): they block the order
-    blocked: dict[int, Outcome] = field(default_factory=dict)
-    #: exact duplicates of an earlier row: refused, but harmless
-    duplicates: dict[int, Outcome] = field(default_factory=dict)
+class _NothingToApply(Exception):
+    """Every row of the order is refused or skipped: its result is written without a change."""
 
-
-def _refused(exc: DomainError) -> Outcome:
-    return ("refused", exc.code, exc.message_ko)
-
-
-def spill_rows(path: str, spill: Spill) -> None:
-    """First pass (streaming): validate every row and spill a compact record of it; nothing is
-    applied yet. Rows are grouped by order later, from the spill."""
-    from oms.excel import invoices as xl
-
-    for n, values, formula in xl.iter_rows(path):
-        cells = [values[f] for f in xl.FIELDS]
-        oid = str(values.get("order_id") or "").strip()
-        if formula:
-            problem: Outcome = ("refused", "FORMULA_NOT_ALLOWED",
-                                "수식이 들어간 셀은 처리하지 않습니다. 값만 입력하세요.")
-            spill.add(n, BLOCKED if oid else DECIDED, oid or None, cells, outcome=problem)
-            continue
-        try:
-            row = InvoiceRowIn.model_validate({k: values.get(k) for k in InvoiceRowIn.model_fields})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            fld = str(err["loc"][0]) if err.get("loc") else "row"
-            problem = ("refused", "ROW_INVALID", f"{_FIELD_KO.get(fld, fld)} 값이 올바르지 않습니다: {err['msg']}")
-            blocks = bool(oid) and fld != "order_id"
-            spill.add(n, BLOCKED if blocks else DECIDED, oid if blocks else None, cells, outcome=problem)
-            continue
-        if not row.courier and not row.tracking_no:
-            spill.add(n, DECIDED, None, cells, outcome=("skipped", "NOT_FILLED",
-                                                        "택배사·송장번호가 비어 있어 건너뛰었습니다."))
-            continue
-        courier = couriers.resolve(row.courier)
-        if courier is None:
-            spill.add(n, BLOCKED, row.order_id, cells, outcome=_refused(_unknown_courier(row.courier)))
-            continue
-        if not row.tracking_no:
-            spill.add(n, BLOCKED, row.order_id, cells,
-                      outcome=("refused", "TRACKING_NO_REQUIRED", "송장번호를 입력하세요."))
-            continue
-        try:
-            number = couriers.clean_tracking(courier, row.tracking_no, method="parcel" if courier.code != couriers.ETC
-                                             else "none")
-        except DomainError:
-            number = row.tracking_no.strip()  # checked against the line's method once the order is read
-        spill.add(n, CANDIDATE, row.order_id, cells, line_id=row.line_id, courier=courier.code, tracking_no=number,
-                  quantity=row.quantity)
-    spill.seal()
-
-
-def group_rows(records: list[RowRecord]) -> OrderRows:
-    """One order's spilled rows (in row order) as the rows to check, the rows that block the
-    order and the harmless duplicates."""
-    group = OrderRows()
-    seen: dict[str, tuple[int, str, str]] = {}
-    for n, kind, line_id, courier, number, quantity, result, code, message in records:
-        if kind == BLOCKED:
-            assert result is not None
-            group.blocked[n] = (result, code, message)
-            continue
-        assert line_id is not None and courier is not None and number is not None
-        dup = seen.get(line_id)
-        if dup is not None:
-            if (dup[1], dup[2]) == (courier, number):
-                group.duplicates[n] = ("refused", "DUPLICATE_ROW", f"{dup[0]}행과 같은 내용의 중복 행입니다.")
-            else:
-                msg = f"{dup[0]}행과 같은 품목에 다른 송장번호가 있습니다. 하나만 남기세요."
-                group.blocked[n] = ("refused", "CONFLICTING_ROWS", msg)
-                group.blocked[dup[0]] = ("refused", "CONFLICTING_ROWS",
-                                         f"{n}행과 같은 품목에 다른 송장번호가 있습니다.")
-            continue
-        seen[line_id] = (n, courier, number)
-        group.rows.append((n, rules.ShipRow(line_id, courier, number, quantity)))
-    return group
-
-
-_FIELD_KO = {"order_id": "주문번호", "line_id": "품목번호", "quantity": "수량", "courier": "택배사",
-             "tracking_no": "송장번호"}
-
-
-def _unknown_courier(value: str | None) -> DomainError:
-    try:
-        couriers.require(value)
-    except DomainError as exc:
-        return exc
-    raise AssertionError("unreachable")
-
-
-NOT_APPLIED = ("ORDER_NOT_APPLIED", "같은 주문의 다른 행에 오류가 있어 이 주문은 적용하지 않았습니다.")
-
-
-def _order_outcomes(group: OrderRows, order: Order | None) -> tuple[dict[int, Outcome], list[rules.ShipRow]]:
-    """Per-row outcomes for one order, and the rows to apply (empty: the order stays untouched)."""
-    out: dict[int, Outcome] = dict(group.blocked) | dict(group.duplicates)
-    if order is None:
-        for n, _ in group.rows:  # blocked rows keep their own, more specific reason
-            out[n] = ("refused", "ORDER_NOT_FOUND", "주문을 찾을 수 없습니다 (주문번호를 확인하세요).")
-        return out, []
-    failing = bool(group.blocked)
-    todo: list[tuple[int, rules.ShipRow]] = []
-    for n, row in group.rows:
-        problem = rules.row_problem(order, row)
-        if problem is None:
-            todo.append((n, row))
-        elif problem.code == "ALREADY_APPLIED":
-            out[n] = _refused(problem)
-        else:
-            out[n] = _refused(problem)
-            failing = True
-    if failing:
-        for n, _ in todo:
-            out[n] = ("refused", *NOT_APPLIED)
-        return out, []
-    for n, _ in todo:
-        out[n] = ("applied", None, None)
-    return out, [row for _, row in todo]
-
-
-def _rows_json(outcomes: dict[int, Outcome]) -> list[dict[str, Any]]:
-    return [{"row": n, "result": r, "code": c, "message_ko": m} for n, (r, c, m) in sorted(outcomes.items())]
+    def __init__(self, outcomes: dict[int, Any], at: str) -> None:
+        super().__init__("nothing to apply")
+        self.outcomes, self.at = outcomes, at
 
 
 def _apply_order(site_id: str, import_id: str, order_id: str, group: OrderRows, actor: Actor) -> dict[str, Any]:
     """One order of the file: refused rows leave it untouched; else one transaction applies it with
-    its result item (conditional: once per import). Returns the result item."""
-    for attempt in range(4):
-        try:
-            order: Order | None = orders.load_order(site_id, order_id)[0]
-        except NotFound:
-            order = None
-        outcomes, todo = _order_outcomes(group, order)
-        at = iso(utcnow())
-        if not todo or order is None:
-            item = imports.order_result_item(site_id, import_id, order_id, False, _rows_json(outcomes), at)
-            imports.put_order_result(item)
-            return item
+    its result item (conditional: once per import), through the one load-decide-commit loop
+    (``services.orders.run``, a lost race decided again). Returns the result item."""
+    applied: dict[str, Any] = {}
+
+    def step(order: Order, _items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
+        outcomes, todo = invoice_rows.order_outcomes(group, order)
+        if not todo:
+            raise _NothingToApply(outcomes, at)
         change = rules.ship_with_tracking(order, todo, actor, at)
         for e in change.events:
             e.data["import_id"] = import_id
-        item = imports.order_result_item(site_id, import_id, order_id, True, _rows_json(outcomes), at)
+        applied["item"] = imports.order_result_item(site_id, import_id, order_id, True,
+                                                    invoice_rows.rows_json(outcomes), at)
         write = orders.Write()
-        write.add(imports.order_result_put(item),
+        write.add(imports.order_result_put(applied["item"]),
                   Conflict("IMPORT_ORDER_DONE", "이 업로드에서 이미 처리한 주문입니다."))
-        try:
-            commit(order, change, write)
-            return item
-        except DomainError as exc:
-            if exc.code == "IMPORT_ORDER_DONE":  # a concurrent delivery of the same event applied it
-                done = imports.order_result(site_id, import_id, order_id)
-                if done:
-                    return done
-            if exc.code != "VERSION_CONFLICT" or attempt == 3:
-                raise
-    raise AssertionError("unreachable")
+        return change, write
+
+    try:
+        run(site_id, order_id, None, step, attempts=4)
+        return dict(applied["item"])
+    except NotFound:  # the file names an order this site does not have: every row refused
+        unapplied = _NothingToApply(invoice_rows.order_outcomes(group, None)[0], iso(utcnow()))
+    except _NothingToApply as exc:
+        unapplied = exc
+    except DomainError as exc:
+        done = imports.order_result(site_id, import_id, order_id) if exc.code == "IMPORT_ORDER_DONE" else None
+        if done:  # a concurrent delivery of the same event applied it
+            return done
+        raise
+    item = imports.order_result_item(site_id, import_id, order_id, False, invoice_rows.rows_json(unapplied.outcomes),
+                                     unapplied.at)
+    imports.put_order_result(item)
+    return item
 
 
 def _finish(site_id: str, import_id: str, fields: dict[str, Any]) -> None:
-    imports.update(site_id, import_id, {**fields, "finished_at": iso(utcnow())})
+    """A finished import (done or refused): no longer watched, no resume action, no stale reason."""
+    imports.update(site_id, import_id, {**fields, "finished_at": iso(utcnow())},
+                   remove=(*imports.UNWATCH, "resume", "message"))
+
+
+def _progress(site_id: str, import_id: str, fields: dict[str, Any]) -> None:
+    imports.update(site_id, import_id, {**fields, **imports.watch(site_id, import_id, iso(utcnow()))})
 
 
 def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | None = None,
@@ -345,13 +190,19 @@ def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | No
         return {"import_id": import_id, "status": record["status"], "redelivery": True}
     attempts = int(record.get("attempts") or 0) + 1
     started = record.get("started_at") or iso(utcnow())
-    imports.update(site_id, import_id, {"status": "processing", "attempts": attempts, "started_at": started})
+    # a failed import (stalled) that gets its event again, or is resumed, runs again from here
+    imports.update(site_id, import_id, {"status": "processing", "attempts": attempts, "started_at": started,
+                                        **imports.watch(site_id, import_id, iso(utcnow()))},
+                   remove=("code", "message", "message_ko", "resume", "finished_at"))
     actor = Actor("admin", str(record.get("created_by") or "admin"), record.get("created_by_name"))
 
     with tempfile.TemporaryDirectory(prefix="invoice-") as tmp:
         from oms.excel import invoices as xl
 
         src = os.path.join(tmp, "upload.xlsx")
+        if not files.exists(key, bucket):  # deleted (or expired) before this delivery ran
+            invoice_imports.mark_file_gone(site_id, import_id)
+            return {"import_id": import_id, "status": "failed", "code": invoice_imports.FILE_GONE[0]}
         size = int(files.head(bucket, key)["ContentLength"])
         spill = Spill(os.path.join(tmp, "rows.sqlite"))
         try:
@@ -363,20 +214,20 @@ def ingest_object(bucket: str, key: str, *, remaining_ms: Callable[[], int] | No
                 files.download(bucket, key, src)
                 digest = _sha256(src)
                 xl.check_package(src, size)
-                spill_rows(src, spill)
+                spill_rows(src, spill, remaining_ms=remaining_ms, margin_ms=margin_ms)
             except xl.FileRefused as exc:
                 _finish(site_id, import_id, {"status": "refused", "code": exc.code, "message_ko": exc.message_ko})
                 return {"import_id": import_id, "status": "refused", "code": exc.code}
             orders_total = spill.orders_total()
-            imports.update(site_id, import_id, {"rows_total": spill.rows_total, "orders_total": orders_total,
-                                                "sha256": digest})
+            _progress(site_id, import_id, {"rows_total": spill.rows_total, "orders_total": orders_total,
+                                           "sha256": digest})
             for item in imports.iter_order_results(site_id, import_id):  # a resumed run skips what is done
                 spill.mark_done(item["order_id"], bool(item.get("applied")), _row_outcomes(item))
             spill.flush_done()
             interrupted = _run_orders(site_id, import_id, spill, actor, remaining_ms, margin_ms, workers)
             done, applied = spill.done_counts()
             if interrupted or done < orders_total:
-                imports.update(site_id, import_id, {"status": "interrupted", "orders_processed": done})
+                _progress(site_id, import_id, {"status": "interrupted", "orders_processed": done})
                 raise IngestInterrupted(f"{import_id}: {done}/{orders_total} orders done; resuming later")
             out = os.path.join(tmp, "result.xlsx")
             counts = xl.write_result_rows(spill.results(xl.NOT_FILLED), out)
@@ -427,7 +278,7 @@ def _run_orders(site_id: str, import_id: str, spill: Spill, actor: Actor, remain
                 processed += 1
             if processed - last_progress >= 200:
                 last_progress = processed
-                imports.update(site_id, import_id, {"orders_processed": processed})
+                _progress(site_id, import_id, {"orders_processed": processed})
     spill.flush_done()
     return interrupted
 

@@ -52,3 +52,24 @@ def download(bucket_name: str, key: str, path: str) -> None:
 
 def upload(path: str, key: str, bucket_name: str | None = None) -> None:
     client().upload_file(path, bucket_name or bucket(), key, ExtraArgs={"ContentType": XLSX})
+
+
+def exists(key: str, bucket_name: str | None = None) -> bool:
+    """Whether the object is there (HeadObject; a 404 is False, any other error raises)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        client().head_object(Bucket=bucket_name or bucket(), Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
+def redeliver(key: str, marker: str, bucket_name: str | None = None) -> None:
+    """Copy the object onto itself (new metadata, same bytes): S3 sends ``ObjectCreated:Copy``, so
+    the function the upload triggered runs again through the same event path."""
+    name = bucket_name or bucket()
+    client().copy_object(Bucket=name, Key=key, CopySource={"Bucket": name, "Key": key},
+                         Metadata={"redelivery": marker}, MetadataDirective="REPLACE", ContentType=XLSX)

@@ -1,10 +1,16 @@
 """Invoice import records: the record in the site partition, one result item per order in the
-import's own partition (written in the order's transaction when the order applies)."""
+import's own partition (written in the order's transaction when the order applies).
+
+While an import is not finished its record carries sparse GSI3 keys whose sort key starts with
+the time of its last progress (:func:`watch`); finishing removes them (:data:`UNWATCH`). The
+sweep finds imports that made no progress through them (:func:`stalled`), never by a Scan."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from oms.domain.errors import NotFound
 from oms.store import keys
@@ -32,18 +38,67 @@ def require(site_id: str, import_id: str) -> Item:
     return item
 
 
+#: statuses of an import that is not finished (its record is watched by the sweep)
+WATCHED = ("awaiting_upload", "queued", "processing", "interrupted")
+#: attributes removed when an import finishes (done, refused, failed)
+UNWATCH = ("GSI3PK", "GSI3SK")
+
+
+def watch(site_id: str, import_id: str, at: str) -> dict[str, Any]:
+    """Fields recording progress now: the sweep leaves the import alone for a while."""
+    return {"progress_at": at, "GSI3PK": keys.import_watch_gsi_pk(import_id),
+            "GSI3SK": keys.import_watch_sk(at, site_id, import_id)}
+
+
 def update(site_id: str, import_id: str, fields: dict[str, Any], condition: str | None = None,
-           condition_values: dict[str, Any] | None = None) -> None:
-    names = {f"#f{i}": k for i, k in enumerate(fields)}
+           condition_values: dict[str, Any] | None = None, condition_names: dict[str, str] | None = None,
+           remove: Sequence[str] = ()) -> bool:
+    """SET ``fields`` (and REMOVE ``remove``); False when ``condition`` does not hold."""
+    names = {f"#f{i}": k for i, k in enumerate(fields)} | {f"#r{i}": k for i, k in enumerate(remove)}
+    names |= condition_names or {}
     values = {f":v{i}": v for i, v in enumerate(fields.values())} | (condition_values or {})
+    parts = []
+    if fields:
+        parts.append("SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))))
+    if remove:
+        parts.append("REMOVE " + ", ".join(f"#r{i}" for i in range(len(remove))))
+    expr = " ".join(parts)
     kwargs: dict[str, Any] = {
         "TableName": table_name(), "Key": record_key(site_id, import_id),
-        "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))),
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": dump(values),
+        "UpdateExpression": expr, "ExpressionAttributeNames": names,
     }
+    if values:
+        kwargs["ExpressionAttributeValues"] = dump(values)
     if condition:
         kwargs["ConditionExpression"] = condition
-    client().update_item(**kwargs)
+    try:
+        client().update_item(**kwargs)
+    except ClientError as exc:
+        if condition and exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def stalled(before: str) -> Iterator[tuple[str, str, str]]:
+    """(site, import id, last progress) of every unfinished import whose last progress is older
+    than ``before`` (sparse GSI3, each shard; the index may lag the table: callers re-read)."""
+    for shard in range(keys.IMPORT_WATCH_SHARDS):
+        kwargs: dict[str, Any] = {
+            "TableName": table_name(), "IndexName": "GSI3",
+            "KeyConditionExpression": "GSI3PK = :pk AND GSI3SK < :before",
+            "ExpressionAttributeValues": {":pk": {"S": keys.import_watch_gsi_pk_shard(shard)},
+                                          ":before": {"S": before}},
+            "ProjectionExpression": "GSI3SK",
+        }
+        while True:
+            resp = client().query(**kwargs)
+            for raw in resp.get("Items", []):
+                at, site_id, import_id = keys.parse_import_watch_sk(raw["GSI3SK"]["S"])
+                yield site_id, import_id, at
+            if not resp.get("LastEvaluatedKey"):
+                break
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
 
 def list_recent(site_id: str, limit: int = 20) -> list[Item]:

@@ -244,3 +244,27 @@ def sms_number_owner_pk(number: str) -> str:
 
 
 SMS_NUMBER_OWNER_SK = "OWNER"
+# ---- invoice imports still in flight (sparse GSI3 on the import record) ----
+IMPORT_WATCH_SHARDS = 4
+
+
+def import_watch_gsi_pk(import_id: str) -> str:
+    """Sparse GSI3 partition of imports not finished yet (awaiting upload, queued, processing,
+    interrupted), sharded by import; the sort key starts with the time of the last progress, so
+    the sweep reads only the imports that made none for a while."""
+    return f"DUE#IMPORT#{zlib.crc32(import_id.encode()) % IMPORT_WATCH_SHARDS}"
+
+
+def import_watch_gsi_pk_shard(shard: int) -> str:
+    return f"DUE#IMPORT#{shard}"
+
+
+def import_watch_sk(progress_at: str, site_id: str, import_id: str) -> str:
+    return f"{progress_at}#{site_id}#{import_id}"
+
+
+def parse_import_watch_sk(value: str) -> tuple[str, str, str]:
+    """(progress time, site, import id) of :func:`import_watch_sk` (import ids hold no ``#``)."""
+    at, rest = value.split("#", 1)
+    site_id, import_id = rest.rsplit("#", 1)
+    return at, site_id, import_id

@@ -66,3 +66,10 @@ def list_imports(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, A
 def get_import(import_id: str) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return invoices.get_import(site_id, import_id)
+
+
+@router.post("/invoices/imports/<import_id>/resume",
+             summary="멈춘 송장 업로드 이어서 처리 (아직 적용되지 않은 주문만 적용, 반복 호출해도 안전)")
+def resume_import(import_id: str) -> tuple[dict[str, Any], int]:
+    site_id, actor = admin_identity(router)
+    return invoices.resume_import(site_id, import_id, actor)
