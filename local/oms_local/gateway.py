@@ -1,7 +1,10 @@
 """A local stand-in for API Gateway HTTP API (payload format 2.0) in front of the Lambda functions.
 
-Routes, authorizers and environment variables come from ``template.yaml``; handlers run in this
-process (one cached module per function, like one warm container), so breakpoints and coverage work.
+Routes, authorizers and environment variables come from ``template.yaml``. Requests are served
+concurrently (one thread per connection, listen backlog 128) and each invocation runs in a container
+of its function, as on Lambda: a child process with the function's environment that imported the
+handler once and serves one invocation at a time; a function gets up to ``concurrency`` containers,
+started on demand (cold starts), kept warm after (see :mod:`oms_local.containers`).
 
 Behaviour follows API Gateway where it matters to the application:
 
@@ -31,7 +34,6 @@ import base64
 import contextlib
 import datetime as dt
 import hmac
-import importlib
 import json
 import logging
 import os
@@ -43,16 +45,16 @@ import time
 import traceback
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from oms_local import REGION, tokens
 from oms_local.background import BackgroundServer
-from oms_local.lambda_context import LOCAL_ACCOUNT_ID, LambdaContext
+from oms_local.containers import DEFAULT_CONCURRENCY, ContainerSpec, FunctionError, Pool
+from oms_local.lambda_context import LOCAL_ACCOUNT_ID
 
 log = logging.getLogger("oms_local.gateway")
 
@@ -216,7 +218,6 @@ class Function:
     timeout_s: float
     extra_paths: list[Path]
     events: dict[str, Any]
-    module: ModuleType | None = None
 
 
 @dataclass
@@ -307,6 +308,7 @@ class Gateway(BackgroundServer):
         port: int = 3000,
         env: dict[str, str] | None = None,
         parameters: Mapping[str, str] | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.template_path = Path(template_path).resolve()
         self.base_dir = self.template_path.parent
@@ -319,10 +321,10 @@ class Gateway(BackgroundServer):
         self.functions: dict[str, Function] = {}
         self.routes: list[Route] = []
         self.local_hooks: dict[str, Callable[[Gateway, dict[str, Any]], Any]] = {}
-        # One "container" per function is simulated by running one invocation at a time: handlers
-        # keep per-request state on module globals (the Powertools resolver does), and env vars are
-        # process-wide. Re-entrant so a handler may trigger another function in the same thread.
-        self._invoke_lock = threading.RLock()
+        # Containers per function (child processes, see oms_local.containers), started on demand.
+        self.concurrency = concurrency
+        self._pools: dict[str, Pool] = {}
+        self._pools_lock = threading.Lock()
         BackgroundServer.__init__(self)
         self._load()
 
@@ -448,6 +450,14 @@ class Gateway(BackgroundServer):
         return self
 
 
+    def stop(self) -> None:
+        """Stop serving and end every function container."""
+        BackgroundServer.stop(self)
+        with self._pools_lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+
     def __enter__(self) -> Gateway:
         return self.start()
 
@@ -465,9 +475,9 @@ class Gateway(BackgroundServer):
                 best = (m[0], route, m[1])
         return None if best is None else (best[1], best[2])
 
-    @contextlib.contextmanager
-    def _function_env(self, fn: Function) -> Iterator[None]:
-        values = {
+    def function_env(self, fn: Function) -> dict[str, str]:
+        """The environment variables of ``fn``'s containers (on top of this process's environment)."""
+        return {
             # Tracing needs the X-Ray daemon, which does not exist locally.
             "POWERTOOLS_TRACE_DISABLED": "true",
             **fn.env,
@@ -479,57 +489,40 @@ class Gateway(BackgroundServer):
             "LAMBDA_TASK_ROOT": str(fn.code_dir),
             **self.env_overrides,
         }
-        saved = {k: os.environ.get(k) for k in values}
-        os.environ.update(values)
-        try:
-            yield
-        finally:
-            for k, old in saved.items():
-                if old is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = old
 
-    def _handler(self, fn: Function) -> Callable[[dict[str, Any], LambdaContext], Any]:
-        module_name, _, func_name = fn.handler.rpartition(".")
-        if fn.module is None:
-            for p in [fn.code_dir, *fn.extra_paths]:
-                if p.is_dir() and str(p) not in sys.path:
-                    sys.path.insert(0, str(p))
-            top = module_name.split(".")[0]
-            loaded = sys.modules.get(top)
-            origin = getattr(loaded, "__file__", None) or next(iter(getattr(loaded, "__path__", [])), None)
-            if loaded is not None and origin and not Path(origin).resolve().is_relative_to(fn.code_dir):
-                # Same package name imported from another code directory: this function's code wins.
-                for name in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
-                    del sys.modules[name]
-            importlib.invalidate_caches()
-            fn.module = importlib.import_module(module_name)
-        handler: Callable[[dict[str, Any], LambdaContext], Any] = getattr(fn.module, func_name)
-        return handler
+    def pool(self, logical_id: str) -> Pool:
+        """The containers of one function (created on first use)."""
+        with self._pools_lock:
+            pool = self._pools.get(logical_id)
+            if pool is None:
+                fn = self.functions[logical_id]
+                spec = ContainerSpec(function_name=fn.logical_id, handler=fn.handler, code_dir=fn.code_dir,
+                                     extra_paths=fn.extra_paths, env=self.function_env(fn), memory_mb=fn.memory_mb)
+                pool = self._pools[logical_id] = Pool(spec, self.concurrency)
+            return pool
 
     def invoke_function(self, logical_id: str, event: dict[str, Any]) -> Any:
-        """Invoke a function by logical id with any event; raises :class:`HandlerError` if it raises."""
+        """Invoke a function by logical id with any event; raises :class:`HandlerError` if it raises.
+
+        Each invocation runs in a container of the function's pool (one invocation per container at a
+        time, up to :attr:`concurrency` at once), like Lambda runs concurrent execution environments.
+        """
         fn = self.functions[logical_id]
-        with self._invoke_lock, self._function_env(fn):
-            context = LambdaContext(
-                function_name=fn.logical_id, memory_limit_in_mb=fn.memory_mb, timeout_s=fn.timeout_s
-            )
-            started = time.monotonic()
-            try:
-                result = self._handler(fn)(event, context)
-            except Exception as exc:
-                raise HandlerError(f"{logical_id} raised {type(exc).__name__}: {exc}") from exc
-            finally:
-                elapsed = time.monotonic() - started
-                if elapsed > fn.timeout_s:
-                    log.warning(
-                        "%s ran %.1fs, longer than its %ss timeout (Lambda would have stopped it)",
-                        logical_id,
-                        elapsed,
-                        fn.timeout_s,
-                    )
-        return result
+        started = time.monotonic()
+        try:
+            with self.pool(logical_id).container() as container:
+                return container.invoke(event, str(uuid.uuid4()), fn.timeout_s)
+        except FunctionError as exc:
+            raise HandlerError(f"{logical_id} raised {exc.error_type}: {exc}") from exc
+        finally:
+            elapsed = time.monotonic() - started
+            if elapsed > fn.timeout_s:
+                log.warning(
+                    "%s ran %.1fs, longer than its %ss timeout (Lambda would have stopped it)",
+                    logical_id,
+                    elapsed,
+                    fn.timeout_s,
+                )
 
     # ------------------------------------------------------------------ HTTP API semantics
 
@@ -848,7 +841,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     {
                         "errorMessage": str(cause),
                         "errorType": type(cause).__name__,
-                        "stackTrace": traceback.format_tb(cause.__traceback__),
+                        "stackTrace": getattr(cause, "stack", "").splitlines(keepends=True)
+                        or traceback.format_tb(cause.__traceback__),
                     },
                     [("x-amz-function-error", "Unhandled")],
                 )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from oms_local import LOCAL_DIR, REPO_ROOT, apply_local_env
+from oms_local.containers import DEFAULT_CONCURRENCY
 
 DEFAULT_TABLE = "oms-local"
 DEFAULT_SITE = "demo-shop"
@@ -86,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
     parser.add_argument("--template", type=Path, default=REPO_ROOT / "template.yaml")
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                        help=f"containers (processes) per function, like Lambda's concurrent execution "
+                             f"environments (default {DEFAULT_CONCURRENCY}, env OMS_LOCAL_CONCURRENCY)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
@@ -152,7 +156,8 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     from oms_local.pg_sandbox import PgSandbox
 
     pg_sandbox = PgSandbox(host=args.host, port=args.pg_port)
-    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port, env=pg_sandbox.env())
+    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port, env=pg_sandbox.env(),
+                      concurrency=args.concurrency)
     gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
@@ -215,7 +220,7 @@ OMS local stack is up (Ctrl-C to stop)
   PG sandbox         {pg_sandbox.url}   (Toss style /toss, PortOne style /portone, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
-  Routes
+  Routes (up to {args.concurrency} containers per function, started on first use)
 {routes}
 
   Admin token for {args.site} (12 h; new one: make token SITE={args.site})
