@@ -6,7 +6,7 @@ import json
 from functools import partial
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.json_encoder import Encoder
@@ -18,7 +18,6 @@ from oms.http import register_error_handlers
 from oms.http.idempotency import idempotency_middleware
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 # Korean text stays readable in responses (UTF-8, not \uXXXX escapes)
@@ -44,7 +43,6 @@ app.include_router(shipping.router, prefix="/admin")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
@@ -21,7 +21,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from oms.services import webhooks
 
 logger = Logger()
-tracer = Tracer()
 
 
 def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +30,6 @@ def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     req = APIGatewayProxyEventV2(event)
     if req.request_context.http.method != "POST":
