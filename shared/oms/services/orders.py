@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
@@ -20,10 +20,12 @@ from oms.domain.order import (
     reopen,
 )
 from oms.domain.statuses import Status
-from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 from oms.services import effects
 from oms.store import orders, stock
 from oms.store.orders import plain
+
+if TYPE_CHECKING:  # the API models load with the routes, not with every job and webhook (cold start)
+    from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 
 BULK_LIMIT = 50
 
@@ -166,6 +168,8 @@ def eligible_moves(order: Order, to: Status, from_status: Status | None, actor: 
 def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[[Order, str], Change],
              action: str) -> list[BulkResult]:
     """Up to 50 orders, each in its own transaction, answered one by one (done / refused + reason)."""
+    from oms.schemas.orders import BulkResult
+
     ids = list(dict.fromkeys(order_ids))
     if len(ids) > BULK_LIMIT:
         raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",
