@@ -105,6 +105,9 @@ class Container:
             stdout=subprocess.PIPE,
             cwd=str(spec.code_dir) if spec.code_dir.is_dir() else None,
             env=env,
+            # Not in the terminal's process group: Ctrl-C stops the gateway, which ends its containers
+            # (a container also exits when the gateway goes away: its stdin closes).
+            start_new_session=True,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in: IO[bytes] = self.process.stdin
