@@ -27,7 +27,7 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local lint test unit run token service-token bench build clean distclean
+.PHONY: help venv ddb-local lint test unit run token service-token bench openapi build clean distclean
 
 help:
 	@echo "make venv       create .venv and install the project with dev dependencies"
@@ -39,6 +39,7 @@ help:
 	@echo "make token SITE=<site-id>  print an admin JWT for a site"
 	@echo "make service-token  print the local checkout-service token (intake route)"
 	@echo "make bench      benchmarks"
+	@echo "make openapi    write docs/openapi.json: one OpenAPI document for every route of every function"
 	@echo "make build      sam validate --lint && sam build"
 	@echo "make clean      remove build and cache output (distclean: also .venv and .local)"
 
@@ -82,6 +83,10 @@ service-token: $(STAMP)
 
 bench: $(STAMP) ddb-local
 	$(RUN_ENV) $(VPY) -m bench
+
+# Merged from every function's resolver; OrdersFunction ships it and serves it at /swagger.
+openapi: $(STAMP)
+	$(RUN_ENV) $(VPY) -m oms_local.openapi --write docs/openapi.json
 
 # ---------------------------------------------------------------- deployment build
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core, ingest, large, messages, payments
+from bench import autoconfirm, coldstart, core, ingest, large, messages, payments
 from bench.common import local_dynamodb
 
 
 def main(argv: list[str]) -> int:
-    core.cold_import()
+    coldstart.run()
     with local_dynamodb():
         core.requests_per_operation()
         large.run()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -53,21 +50,6 @@ class RequestCounter:
         out: Counter[str] = Counter()
         yield out
         out.update(self.calls - before)
-
-
-def fresh_process_seconds(code: str, runs: int = 9) -> float:
-    """Median wall time of ``code`` in fresh interpreters (it prints its own elapsed seconds)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT / "shared"), str(ROOT / "local"), *(str(p) for p in sorted((ROOT / "functions").iterdir())),
-         os.environ.get("PYTHONPATH", "")])}
-    env.setdefault("TABLE_NAME", "oms-bench")
-    env.setdefault("AWS_DEFAULT_REGION", "ap-northeast-2")
-    env["POWERTOOLS_TRACE_DISABLED"] = "1"
-    times = []
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(times)
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:

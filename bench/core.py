@@ -1,37 +1,11 @@
-"""Order lifecycle core: cold import of the API handler and DynamoDB requests per operation."""
+"""Order lifecycle core: DynamoDB requests per operation (cold imports: bench.coldstart)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from bench.common import RequestCounter, fresh_process_seconds, new_site, print_table
-
-HANDLER_IMPORT = (
-    "import time; t=time.perf_counter(); import admin_api.app; print(time.perf_counter()-t)"
-)
-#: The third-party modules the handler needs, imported alone: the floor our own code sits on.
-DEPS_IMPORT = (
-    "import time; t=time.perf_counter(); import boto3, botocore.config, pydantic; "
-    "from boto3.dynamodb.types import TypeSerializer; "
-    "from aws_lambda_powertools import Logger, Metrics, Tracer; "
-    "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver; "
-    "from aws_lambda_powertools.event_handler.api_gateway import Router; "
-    "from aws_lambda_powertools.event_handler.openapi.params import Query; "
-    "Logger(); Tracer(); Metrics(); APIGatewayHttpResolver(enable_validation=True); boto3.client('dynamodb'); "
-    "print(time.perf_counter()-t)"
-)
-
-
-def cold_import(runs: int = 9) -> None:
-    ours = fresh_process_seconds(HANDLER_IMPORT + "", runs)
-    deps = fresh_process_seconds(DEPS_IMPORT, runs)
-    print_table(
-        f"Cold import of the admin API handler (median of {runs} fresh processes)",
-        ["what", "ms", "ratio"],
-        [["third-party dependencies alone (+ resolver and client)", f"{deps * 1000:.0f}", "1.00"],
-         ["admin_api.app (handler, routes, models, domain)", f"{ours * 1000:.0f}", f"{ours / deps:.2f}"]],
-    )
+from bench.common import RequestCounter, new_site, print_table
 
 
 def requests_per_operation() -> None:

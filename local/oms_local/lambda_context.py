@@ -1,4 +1,4 @@
-"""A Lambda-like context object for in-process invocations."""
+"""A Lambda-like context object, built in a function container for each invocation."""
 
 from __future__ import annotations
 

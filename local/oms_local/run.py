@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from oms_local import LOCAL_DIR, REPO_ROOT, apply_local_env
+from oms_local.containers import DEFAULT_CONCURRENCY
 
 DEFAULT_TABLE = "oms-local"
 DEFAULT_SITE = "demo-shop"
@@ -88,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
     parser.add_argument("--template", type=Path, default=REPO_ROOT / "template.yaml")
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,  # 0: in-process (debugger)
+                        help=f"containers (processes) per function, like Lambda's concurrent execution "
+                             f"environments (default {DEFAULT_CONCURRENCY}, env OMS_LOCAL_CONCURRENCY)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
@@ -158,7 +162,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     pg_sandbox = PgSandbox(host=args.host, port=args.pg_port)
     sms_sandbox = SmsSandbox(host=args.host, port=args.sms_port)
     gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port,
-                      env={**pg_sandbox.env(), **sms_sandbox.env()})
+                      env={**pg_sandbox.env(), **sms_sandbox.env()}, concurrency=args.concurrency)
     gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
@@ -227,7 +231,7 @@ OMS local stack is up (Ctrl-C to stop)
   SMS sandbox        {sms_sandbox.url}   (messages page /, NHN style /nhn, Solapi style /solapi, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
-  Routes
+  Routes (up to {args.concurrency} containers per function, started on first use)
 {routes}
 
   Admin token for {args.site} (12 h; new one: make token SITE={args.site})

@@ -1,5 +1,5 @@
 """Local EventBridge schedules: every function's ``Schedule`` / ``ScheduleV2`` events of template.yaml,
-run on a timer and on demand, through :meth:`Gateway.invoke_function` (the same handlers, in process).
+run on a timer and on demand, through :meth:`Gateway.invoke_function` (the same handlers, in the function's containers).
 
 - ``rate(N minute|minutes|hour|hours|day|days)`` and ``cron(min hour day-of-month month day-of-week year)``
   (EventBridge's six fields, ``*``, ``?``, lists, ranges, ``/`` steps, ``MON``–``SUN``/``JAN``–``DEC``,

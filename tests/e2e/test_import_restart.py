@@ -39,7 +39,8 @@ class Stack:
     def start(self) -> Stack:
         self.s3.start()
         files.client.cache_clear()  # the endpoint's process changed
-        self.gw = Gateway(REPO_ROOT / "template.yaml", table_name=self.table_name, port=0,
+        # in-process invocations: the test makes the ingestion die mid-file inside the handler
+        self.gw = Gateway(REPO_ROOT / "template.yaml", table_name=self.table_name, port=0, concurrency=0,
                           env={"IMPORT_STALE_MINUTES": "0", "POWERTOOLS_TRACE_DISABLED": "true",
                                "LOG_LEVEL": "WARNING"}).start()
         create_buckets(self.s3.client(), self.gw.bucket_names())
@@ -162,7 +163,7 @@ def test_an_event_that_keeps_failing_goes_to_the_dead_letter_queue(s3_endpoint: 
 
     monkeypatch.setattr(invoices, "ingest_object", broken)
     files.client.cache_clear()
-    gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0).start()
+    gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0, concurrency=0).start()
     try:
         s3 = boto3.client("s3", endpoint_url=s3_endpoint)
         create_buckets(s3, gw.bucket_names())

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
-import sys
 import textwrap
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +21,8 @@ from oms_local import tokens
 from oms_local.gateway import Gateway
 
 FN_PACKAGE = "gw_echo_fixture"
+CONCURRENCY = 3
+Calls = Callable[[], list[dict[str, Any]]]
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -113,13 +116,26 @@ HANDLER = """\
 import base64
 import json
 import os
-
-CALLS = []
+import time
+from pathlib import Path
 
 
 def handler(event, context):
-    CALLS.append(event)
+    with open(os.environ["ECHO_CALLS"], "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(event) + "\\n")
     path = event["rawPath"]
+    if path == "/special/rendezvous":
+        # Wait until the requests of this rendezvous are all inside a handler at once.
+        room = Path(os.environ["ECHO_CALLS"]).parent / "rendezvous"
+        room.mkdir(exist_ok=True)
+        (room / context.aws_request_id).touch()
+        expected = int(event["queryStringParameters"]["n"])
+        deadline = time.monotonic() + 20
+        while len(list(room.iterdir())) < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return {"together": len(list(room.iterdir())), "pid": os.getpid()}
+    if path == "/special/pid":
+        return {"pid": os.getpid()}
     if path == "/special/boom":
         raise RuntimeError("boom")
     if path == "/special/plain":
@@ -154,8 +170,12 @@ def handler(event, context):
 
 
 @pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    root = tmp_path_factory.mktemp("gw")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("gw")
+
+
+@pytest.fixture(scope="module")
+def gateway(root: Path) -> Iterator[Gateway]:
     (root / "template.yaml").write_text(TEMPLATE)
     pkg = root / "fn" / FN_PACKAGE
     pkg.mkdir(parents=True)
@@ -164,13 +184,12 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OMS_LOCAL_DIR", str(root / ".local"))
         mp.delenv("OMS_LOCAL_ISSUER", raising=False)
-        gw = Gateway(root / "template.yaml", table_name="oms-unit", port=0).start()
+        gw = Gateway(root / "template.yaml", table_name="oms-unit", port=0, concurrency=CONCURRENCY,
+                     env={"ECHO_CALLS": str(root / "calls.jsonl")}).start()
         try:
             yield gw
         finally:
             gw.stop()
-            for name in [m for m in sys.modules if m.split(".")[0] == FN_PACKAGE]:
-                del sys.modules[name]
 
 
 @pytest.fixture
@@ -180,12 +199,12 @@ def client(gateway: Gateway) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def calls(gateway: Gateway) -> list[dict[str, Any]]:
-    """Events the echo function received during this test."""
+def calls(gateway: Gateway, root: Path) -> Calls:
+    """Events the echo function received during this test (read when called)."""
     gateway.invoke_function("EchoFunction", {"rawPath": "/warm-up", "routeKey": "-"})
-    recorded: list[dict[str, Any]] = sys.modules[f"{FN_PACKAGE}.app"].CALLS
-    recorded.clear()
-    return recorded
+    log = root / "calls.jsonl"
+    log.write_text("")
+    return lambda: [json.loads(line) for line in log.read_text().splitlines()]
 
 
 def admin_headers(**kw: Any) -> dict[str, str]:
@@ -226,12 +245,12 @@ def test_most_specific_route_wins(
     ("method", "path"),
     [("GET", "/nowhere"), ("GET", "/items"), ("GET", "/webhooks/toss"), ("POST", "/webhooks/a/b"), ("GET", "/")],
 )
-def test_unrouted_requests_are_404(client: httpx.Client, calls: list[dict[str, Any]], method: str, path: str) -> None:
+def test_unrouted_requests_are_404(client: httpx.Client, calls: Calls, method: str, path: str) -> None:
     resp = client.request(method, path)
 
     assert resp.status_code == 404
     assert resp.json() == {"message": "Not Found"}
-    assert calls == []
+    assert calls() == []
 
 
 def test_any_route_accepts_every_method(client: httpx.Client) -> None:
@@ -358,7 +377,7 @@ def _bad_admin_headers(case: str) -> dict[str, str]:
     "case", ["missing", "empty", "garbage", "expired", "wrong-audience", "bad-signature", "wrong-issuer"]
 )
 def test_invalid_admin_tokens_are_401_and_not_invoked(
-    client: httpx.Client, calls: list[dict[str, Any]], case: str
+    client: httpx.Client, calls: Calls, case: str
 ) -> None:
     headers = _bad_admin_headers(case)
 
@@ -366,10 +385,10 @@ def test_invalid_admin_tokens_are_401_and_not_invoked(
 
     assert resp.status_code == 401
     assert resp.json() == {"message": "Unauthorized"}
-    assert calls == []
+    assert calls() == []
 
 
-def test_not_yet_valid_token_is_401(client: httpx.Client, calls: list[dict[str, Any]]) -> None:
+def test_not_yet_valid_token_is_401(client: httpx.Client, calls: Calls) -> None:
     import time
 
     future = int(time.time()) + 600
@@ -378,10 +397,10 @@ def test_not_yet_valid_token_is_401(client: httpx.Client, calls: list[dict[str, 
     resp = client.get("/admin/orders", headers={"Authorization": f"Bearer {token}"})
 
     assert resp.status_code == 401
-    assert calls == []
+    assert calls() == []
 
 
-def test_buyer_authorizer_uses_its_own_audience(client: httpx.Client, calls: list[dict[str, Any]]) -> None:
+def test_buyer_authorizer_uses_its_own_audience(client: httpx.Client, calls: Calls) -> None:
     buyer = tokens.mint_buyer_token("demo-shop", order_id="o-1")
 
     ok = client.get("/buyer/orders/o-1", headers={"Authorization": f"Bearer {buyer}"})
@@ -390,7 +409,7 @@ def test_buyer_authorizer_uses_its_own_audience(client: httpx.Client, calls: lis
     claims = echoed(ok)["requestContext"]["authorizer"]["jwt"]["claims"]
     assert (claims["role"], claims["order_id"], claims["aud"]) == ("buyer", "o-1", "oms-buyer")
     assert admin_on_buyer.status_code == 401
-    assert len(calls) == 1
+    assert len(calls()) == 1
 
 
 def test_jwks_is_served(client: httpx.Client) -> None:
@@ -418,7 +437,7 @@ def test_iam_route_with_service_token_gets_iam_context(client: httpx.Client) -> 
 
 @pytest.mark.parametrize("auth", [None, "Bearer wrong-token", "admin"])
 def test_iam_route_without_service_token_is_403(
-    client: httpx.Client, calls: list[dict[str, Any]], auth: str | None
+    client: httpx.Client, calls: Calls, auth: str | None
 ) -> None:
     headers: dict[str, str] = {}
     if auth == "admin":
@@ -430,7 +449,7 @@ def test_iam_route_without_service_token_is_403(
 
     assert resp.status_code == 403
     assert resp.json() == {"message": "Forbidden"}
-    assert calls == []
+    assert calls() == []
 
 
 # --------------------------------------------------------------------------- responses
@@ -489,3 +508,52 @@ def test_invoke_hook_reports_function_errors_like_lambda(client: httpx.Client) -
 
     assert resp.headers["x-amz-function-error"] == "Unhandled"
     assert resp.json()["errorType"] == "RuntimeError"
+
+
+# --------------------------------------------------------------------------- concurrency (containers)
+
+
+def _burst(url: str, n: int, path: str) -> list[httpx.Response | BaseException]:
+    """``n`` requests at once, each on its own connection."""
+    barrier = threading.Barrier(n)
+    out: list[httpx.Response | BaseException] = [RuntimeError("not sent")] * n
+
+    def one(i: int) -> None:
+        with httpx.Client(base_url=url, timeout=30) as c:
+            barrier.wait()
+            try:
+                out[i] = c.get(path)
+            except BaseException as exc:
+                out[i] = exc
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def test_invocations_run_concurrently_in_separate_containers(gateway: Gateway, root: Path) -> None:
+    # Each handler waits until all of them are inside a handler: this only ends with 3 containers at once.
+    answers = _burst(gateway.url, CONCURRENCY, f"/special/rendezvous?n={CONCURRENCY}")
+
+    bodies = [a.json() for a in answers if isinstance(a, httpx.Response) and a.status_code == 200]
+    assert [b["together"] for b in bodies] == [CONCURRENCY] * CONCURRENCY
+    assert len({b["pid"] for b in bodies}) == CONCURRENCY
+
+
+def test_a_container_serves_one_invocation_at_a_time_and_stays_warm(gateway: Gateway) -> None:
+    with httpx.Client(base_url=gateway.url, timeout=10) as c:
+        pids = {c.get("/special/pid").json()["pid"] for _ in range(5)}
+
+    assert len(pids) == 1  # one request after the other: the same warm container
+    assert gateway.pool("EchoFunction").started <= CONCURRENCY
+
+
+def test_bursts_beyond_the_pool_queue_instead_of_resetting(gateway: Gateway) -> None:
+    answers = _burst(gateway.url, 60, "/special/pid")
+
+    assert [a.status_code if isinstance(a, httpx.Response) else repr(a) for a in answers] == [200] * 60
+    assert len({a.json()["pid"] for a in answers if isinstance(a, httpx.Response)}) <= CONCURRENCY
+    assert gateway._server is not None and gateway._server.request_queue_size >= 128

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,22 +47,21 @@ Resources:
 """
 
 HANDLERS = """
-CALLS = []
 def a(event, context):
-    CALLS.append(("a", event))
-    return {"ran": "a"}
+    return {"ran": "a", "event": event}
 def b(event, context):
-    CALLS.append(("b", event))
     return {"ran": "b", "input": event}
 """
 
 
 @pytest.fixture
-def gateway(tmp_path: Path) -> Gateway:
+def gateway(tmp_path: Path) -> Iterator[Gateway]:
     (tmp_path / "fn").mkdir()
     (tmp_path / "fn" / "jobs_mod.py").write_text(HANDLERS)
     (tmp_path / "template.yaml").write_text(TEMPLATE)
-    return Gateway(tmp_path / "template.yaml", table_name="t", port=0)
+    gw = Gateway(tmp_path / "template.yaml", table_name="t", port=0)
+    yield gw
+    gw.stop()  # ends the function containers
 
 
 def test_rate_and_cron_parse() -> None:
@@ -89,10 +89,8 @@ def test_every_schedule_of_every_function_is_found(gateway: Gateway) -> None:
 def test_on_demand_runs_with_the_scheduled_event_shape(gateway: Gateway) -> None:
     sched = Scheduler(gateway, timers=False).start()
     runs = sched.run_now("JobA")
-    assert runs[0]["ok"] and runs[0]["result"] == {"ran": "a"}
-    import jobs_mod  # type: ignore[import-not-found]
-
-    event: dict[str, Any] = jobs_mod.CALLS[-1][1]
+    assert runs[0]["ok"] and runs[0]["result"]["ran"] == "a"
+    event: dict[str, Any] = runs[0]["result"]["event"]
     assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
     assert event["resources"][0].endswith("rule/JobA-Tick")
     runs = sched.run_now("JobB")

@@ -13,7 +13,7 @@ import json
 from functools import partial
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.shared.json_encoder import Encoder
@@ -25,7 +25,6 @@ from oms.http import admin_identity, register_error_handlers
 from oms.services import invoices
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 # One binary route: no response-model validation (it would try to serialise the xlsx bytes).
@@ -67,7 +66,6 @@ def _ingest(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "Records" in event:

@@ -1,13 +1,17 @@
-"""Entry point of OrdersFunction: one resolver, one Router per resource, OpenAPI from the models."""
+"""Entry point of OrdersFunction: one resolver, one Router per resource, OpenAPI from the models.
+
+The API document it serves at ``/swagger`` covers every function: see :mod:`admin_api.swagger`.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -19,19 +23,12 @@ from oms.http import register_error_handlers
 from oms.http.idempotency import idempotency_middleware
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 # Korean text stays readable in responses (UTF-8, not \uXXXX escapes)
 app = APIGatewayHttpResolver(
     enable_validation=True,
     serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
-)
-app.enable_swagger(
-    path="/swagger",
-    title="주문관리v2 API",
-    version="1.0.0",
-    description="Order management for shop operators: orders, units by status, memos, stock, checkout intake.",
 )
 register_error_handlers(app)
 app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
@@ -45,8 +42,16 @@ app.include_router(shipping.router, prefix="/admin")
 app.include_router(message_routes.router, prefix="/admin")
 
 
+@app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")
+def swagger_ui(
+    format: Annotated[str | None, Query(description="`json`: the OpenAPI document")] = None,
+) -> Response[str]:
+    from admin_api import swagger  # on first use: the document and Swagger UI stay out of the cold start
+
+    return swagger.response(format)
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

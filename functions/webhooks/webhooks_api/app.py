@@ -17,7 +17,7 @@ import json
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
@@ -26,7 +26,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from oms.services import webhooks
 
 logger = Logger()
-tracer = Tracer()
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
            409: "Conflict", 422: "Unprocessable Content", 500: "Internal Server Error",
@@ -60,7 +59,6 @@ def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhook
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         provider, answer = _answer(event, context)

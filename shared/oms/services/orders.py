@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
@@ -15,10 +15,12 @@ from oms.domain.memos import add_memo
 from oms.domain.moves import Move, apply_moves, check_transition, reopen
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
-from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 from oms.services import effects
 from oms.store import orders
 from oms.store.orders import plain
+
+if TYPE_CHECKING:  # the API models load with the routes, not with every job and webhook (cold start)
+    from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 
 BULK_LIMIT = 50
 logger = logging.getLogger(__name__)
@@ -227,6 +229,8 @@ def eligible_moves(order: Order, to: Status, from_status: Status | None, actor: 
 def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[[Order, str], Change],
              action: str) -> list[BulkResult]:
     """Up to 50 orders, each in its own transaction, answered one by one (done / refused + reason)."""
+    from oms.schemas.orders import BulkResult
+
     ids = list(dict.fromkeys(order_ids))
     if len(ids) > BULK_LIMIT:
         raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",

@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
 from oms.schemas.shipping import BulkOrdersIn, CombinedIn, ImportIn, TrackingIn
-from oms.services import invoices
 from oms.services import shipping as svc
 
 router = Router()
@@ -53,18 +52,24 @@ def list_couriers() -> dict[str, Any]:
 @router.post("/invoices/imports", summary="송장 엑셀 업로드 시작 (업로드용 presigned PUT URL 발급)")
 def start_import(body: ImportIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
+    from oms.services import invoices  # upload routes only: ingestion stays out of the cold start
+
     return invoices.start_import(site_id, actor, body.filename), 201
 
 
 @router.get("/invoices/imports", summary="송장 업로드 목록")
 def list_imports(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
+    from oms.services import invoices
+
     return {"imports": invoices.list_imports(site_id, limit)}
 
 
 @router.get("/invoices/imports/<import_id>", summary="송장 업로드 상태·진행률·결과 파일")
 def get_import(import_id: str) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
+    from oms.services import invoices
+
     return invoices.get_import(site_id, import_id)
 
 
@@ -72,4 +77,6 @@ def get_import(import_id: str) -> dict[str, Any]:
              summary="멈춘 송장 업로드 이어서 처리 (아직 적용되지 않은 주문만 적용, 반복 호출해도 안전)")
 def resume_import(import_id: str) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
+    from oms.services import invoices
+
     return invoices.resume_import(site_id, import_id, actor)

@@ -1,0 +1,102 @@
+"""The one OpenAPI document: every route of template.yaml is in it, it is up to date with the code,
+and OrdersFunction serves it at /swagger without loading it at import."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oms_local import openapi
+from oms_local.gateway import Gateway
+from oms_local.template import TEMPLATE_PATH
+from tests.support import call, http_event
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HANGUL = re.compile(r"[가-힣]")
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, Any]:
+    return openapi.build()
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(openapi.DOCUMENT_PATH.read_text(encoding="utf-8"))
+    return document
+
+
+def test_committed_document_is_up_to_date_with_the_code(built: dict[str, Any]) -> None:
+    assert openapi.DOCUMENT_PATH.read_text(encoding="utf-8") == openapi.render(built), (
+        "docs/openapi.json is out of date: run `make openapi`")
+
+
+def test_every_route_of_the_template_is_in_the_document(committed: dict[str, Any]) -> None:
+    gateway = Gateway(TEMPLATE_PATH, table_name="t", port=0)
+    documented = openapi.operations(committed)
+    missing = []
+    for route in gateway.routes:
+        # a documented operation that API Gateway would send to exactly this route
+        served = [(m, p) for m, p in documented
+                  if (found := gateway.match_route(m, openapi.sample_path(p))) and found[0] is route]
+        if not served:
+            missing.append(route.route_key)
+    assert missing == []
+    assert len(documented) >= 40
+
+
+def test_the_document_spans_every_function(committed: dict[str, Any]) -> None:
+    ops = set(openapi.operations(committed))
+    for op in [("POST", "/intake/orders"), ("GET", "/admin/orders/{order_id}"), ("GET", "/buyer/orders"),
+               ("POST", "/buyer/guest/session"), ("POST", "/webhooks/{provider}"),
+               ("GET", "/admin/invoices/template"), ("GET", "/swagger")]:
+        assert op in ops
+
+
+def test_operations_keep_their_korean_summaries_and_the_route_security(committed: dict[str, Any]) -> None:
+    for method, path in openapi.operations(committed):
+        op = committed["paths"][path][method.lower()]
+        assert HANGUL.search(op.get("summary", "")), (method, path)
+    paths = committed["paths"]
+    assert paths["/admin/orders"]["get"]["security"] == [{"OmsJwt": []}]
+    assert paths["/intake/orders"]["post"]["security"] == [{"AWS_IAM": []}]
+    assert paths["/buyer/orders"]["get"]["security"] == [{"BuyerJwt": []}]
+    assert paths["/buyer/guest/orders/{order_id}"]["get"]["security"] == [{"GuestJwt": []}]
+    assert paths["/webhooks/{provider}"]["post"]["security"] == []
+    assert set(committed["components"]["securitySchemes"]) == {"OmsJwt", "BuyerJwt", "GuestJwt", "AWS_IAM"}
+    assert paths["/admin/orders/{order_id}"]["get"]["summary"] == "주문 상세"
+
+
+def test_a_route_routed_to_another_function_than_its_describer_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(openapi.SOURCES, "BuyerFunction", "webhooks_api.api_doc")
+    monkeypatch.setitem(openapi.SOURCES, "WebhooksFunction", "buyer_api.app")
+    with pytest.raises(LookupError):
+        openapi.build()
+
+
+def test_orders_function_serves_the_merged_document_at_swagger(committed: dict[str, Any]) -> None:
+    from admin_api.app import lambda_handler
+
+    status, body, headers = call(lambda_handler, http_event("GET", "/swagger", query={"format": "json"}))
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert body == committed
+    status, page, headers = call(lambda_handler, http_event("GET", "/swagger"))
+    assert status == 200 and headers["Content-Type"] == "text/html"
+    assert "SwaggerUIBundle" in page and "/webhooks/{provider}" in page
+
+
+def test_the_admin_cold_import_loads_neither_the_document_nor_the_xray_sdk() -> None:
+    code = ("import sys, admin_api.app; print(sorted(m for m in sys.modules if m.startswith(("
+            "'aws_xray_sdk', 'aws_lambda_powertools.event_handler.openapi.models', "
+            "'aws_lambda_powertools.event_handler.openapi.swagger_ui', 'admin_api.swagger'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": ":".join(sys.path)})
+    assert out.stdout.strip() == "[]"
