@@ -9,19 +9,16 @@
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms.domain.errors import DomainError
-from oms.http import admin_identity, register_error_handlers
+from oms.http import admin_identity, resolver
 from oms.services import invoices
 
 logger = Logger()
@@ -29,11 +26,7 @@ tracer = Tracer()
 metrics = Metrics()
 
 # One binary route: no response-model validation (it would try to serialise the xlsx bytes).
-app = APIGatewayHttpResolver(
-    enable_validation=False,
-    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
-)
-register_error_handlers(app)
+app = resolver(enable_validation=False)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

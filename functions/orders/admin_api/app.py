@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from admin_api.routes import intake, orders, points, settings, shipping, stock
 from admin_api.routes import payments as payment_routes
-from oms.http import register_error_handlers
+from oms.http import resolver
 from oms.http.idempotency import idempotency_middleware
 
 logger = Logger()
@@ -22,17 +18,13 @@ tracer = Tracer()
 metrics = Metrics()
 
 # Korean text stays readable in responses (UTF-8, not \uXXXX escapes)
-app = APIGatewayHttpResolver(
-    enable_validation=True,
-    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
-)
+app = resolver(enable_validation=True)
 app.enable_swagger(
     path="/swagger",
     title="주문관리v2 API",
     version="1.0.0",
     description="Order management for shop operators: orders, units by status, memos, stock, checkout intake.",
 )
-register_error_handlers(app)
 app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
 app.include_router(orders.router, prefix="/admin/orders")
 app.include_router(payment_routes.router, prefix="/admin/orders")
