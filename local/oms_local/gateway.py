@@ -50,6 +50,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from oms.store.cursors import DEV_CURSOR_KEY
 from oms_local import REGION, tokens
 from oms_local.background import BackgroundServer
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID, LambdaContext
@@ -313,7 +314,8 @@ class Gateway(BackgroundServer):
         self.table_name = table_name
         self.host = host
         self.port = port
-        self.env_overrides = dict(env or {})
+        # pagination cursors are signed with the dev key locally (the template names an SSM parameter)
+        self.env_overrides = {"CURSOR_KEY": DEV_CURSOR_KEY, **dict(env or {})}
         self.template = _load_template(self.template_path)
         self.resolver = _Resolver(self.template, table_name, parameters or {})
         self.functions: dict[str, Function] = {}
