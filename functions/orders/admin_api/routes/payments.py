@@ -8,26 +8,37 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.domain.clock import iso
+from oms.domain.order import Actor
 from oms.http import admin_identity
 from oms.integrations.pg import RefundAccount
+from oms.schemas.common import OrderIdPath, PaymentIdPath
 from oms.schemas.payments import CashReceiptIn, ManualCashReceiptIn, ManualDepositIn, PgRefundIn
 from oms.services import payments
 from oms.services.orders import get_detail
+from oms.store import orders
 
 router = Router()
 
 
-@router.post("/<order_id>/payments/<payment_id>/deposit", summary="수동 입금 확인 (주문 상세에서 한 건씩)")
-def confirm_deposit(order_id: str, payment_id: str, body: ManualDepositIn) -> dict[str, Any]:
+def _caller_order(order_id: str) -> tuple[str, Actor]:
+    """The admin's site and actor, once the order is found in that site: another site's order
+    answers 404 before any payment or PG rule is looked at, and nothing is written for it."""
     site_id, actor = admin_identity(router)
+    orders.get_header(site_id, order_id)
+    return site_id, actor
+
+
+@router.post("/<order_id>/payments/<payment_id>/deposit", summary="수동 입금 확인 (주문 상세에서 한 건씩)")
+def confirm_deposit(order_id: OrderIdPath, payment_id: PaymentIdPath, body: ManualDepositIn) -> dict[str, Any]:
+    site_id, actor = _caller_order(order_id)
     payments.confirm_manual_deposit(site_id, order_id, payment_id, actor,
                                     paid_at=iso(body.paid_at) if body.paid_at else None, note=body.note)
     return get_detail(site_id, order_id)
 
 
 @router.post("/<order_id>/payments/<payment_id>/refund", summary="PG 결제 취소(환불)")
-def refund(order_id: str, payment_id: str, body: PgRefundIn) -> dict[str, Any]:
-    site_id, actor = admin_identity(router)
+def refund(order_id: OrderIdPath, payment_id: PaymentIdPath, body: PgRefundIn) -> dict[str, Any]:
+    site_id, actor = _caller_order(order_id)
     account = (RefundAccount(body.refund_account.bank, body.refund_account.account_no, body.refund_account.holder)
                if body.refund_account else None)
     payments.refund_via_pg(site_id, order_id, payment_id, amount=body.amount, reason=body.reason,
@@ -36,8 +47,8 @@ def refund(order_id: str, payment_id: str, body: PgRefundIn) -> dict[str, Any]:
 
 
 @router.post("/<order_id>/payments/<payment_id>/cash-receipt", summary="현금영수증 발행 (PG)")
-def issue_cash_receipt(order_id: str, payment_id: str, body: CashReceiptIn) -> dict[str, Any]:
-    site_id, actor = admin_identity(router)
+def issue_cash_receipt(order_id: OrderIdPath, payment_id: PaymentIdPath, body: CashReceiptIn) -> dict[str, Any]:
+    site_id, actor = _caller_order(order_id)
     payments.issue_cash_receipt(site_id, order_id, payment_id, receipt_type=body.type,
                                 identity_number=body.identity_number, actor=actor)
     return get_detail(site_id, order_id)
@@ -45,8 +56,8 @@ def issue_cash_receipt(order_id: str, payment_id: str, body: CashReceiptIn) -> d
 
 @router.post("/<order_id>/payments/<payment_id>/cash-receipt/manual-complete",
              summary="현금영수증 수동 완료 처리 (PG 미연동)")
-def manual_cash_receipt(order_id: str, payment_id: str, body: ManualCashReceiptIn) -> dict[str, Any]:
-    site_id, actor = admin_identity(router)
+def manual_cash_receipt(order_id: OrderIdPath, payment_id: PaymentIdPath, body: ManualCashReceiptIn) -> dict[str, Any]:
+    site_id, actor = _caller_order(order_id)
     payments.complete_cash_receipt_manually(site_id, order_id, payment_id, receipt_type=body.type,
                                             identity_number=body.identity_number, issue_number=body.issue_number,
                                             actor=actor)
