@@ -190,7 +190,11 @@ def test_ids_longer_than_a_key_allows_are_refused_with_the_field(site_id: str, l
         assert 400 <= status < 500, (method, path[:60], answer)
         assert headers.get("Content-Type") == PROBLEM and answer["code"], answer
         assert answer.get("field") or answer.get("errors"), answer
+    from invoices_fn.handler import lambda_handler as invoices_handler
+
     for handler, method, path, body, kw in (
+        (invoices_handler, "GET", "/admin/invoices/template", None,
+         {"site_id": site_id, "query": {"order_ids": f"{order_id},{long_id}"}}),
         (buyer_handler, "GET", f"/buyer/orders/{long_id}", None, {"claims": member(site_id)}),
         (buyer_handler, "POST", f"/buyer/orders/{order_id}/confirm", {"line_ids": [long_id]},
          {"claims": member(site_id)}),
