@@ -290,6 +290,7 @@ def test_no_bool_string_or_float_for_an_integer(site_id: str, bad: Any) -> None:
     ({"points": {"rate_bp": "5"}}, "points.rate_bp"),
     ({"confirmation": {"auto_confirm_days": 7.0}}, "confirmation.auto_confirm_days"),
     ({"payments": {"bank_matching": "true"}}, "payments.bank_matching"),
+    ({"payments": {"callback_registered_at": "2026-11-26 10:00"}}, "payments.callback_registered_at"),
 ])
 def test_settings_take_no_strings_for_booleans_or_integers(site_id: str, section: dict[str, Any], value: str) -> None:
     problem = problem_of(admin("PATCH", "/admin/settings", section, site_id=site_id), 400, "VALIDATION_FAILED")

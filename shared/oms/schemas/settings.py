@@ -13,10 +13,15 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: the UTC form the service writes times in (``oms.domain.clock.iso``)
+UTC_ISO = r"^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?Z$"
+
+
 class PaymentSettings(Section):
     pg_provider: Literal["toss", "portone"] | None = Field(default=None, description="null: the site has no PG")
     callback_registered_at: str | None = Field(
-        default=None, description="when the virtual-account callback URL was registered with the PG")
+        default=None, pattern=UTC_ISO,
+        description="when the virtual-account callback URL was registered with the PG (UTC, as answered)")
     cash_receipt_auto_issue: Bool = Field(default=False, description="현금영수증 자동 발행 (PG)")
     bank_matching: Bool = Field(default=False, description="PG + 뱅크다 (bank-transfer auto-matching)")
 
