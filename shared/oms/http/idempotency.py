@@ -55,7 +55,7 @@ def idempotency_middleware(scope: str) -> Any:
         site = str(claims(app).get("site_id") or "service")
         body = event.decoded_body or ""
         request = {"key": f"{site}:{event.http_method}:{event.path}:{key}",
-                   "body_hash": hashlib.sha256(body.encode()).hexdigest()}
+                   "body_hash": hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()}
 
         def run(request: dict[str, Any]) -> dict[str, Any]:
             resp = next_middleware(app)
