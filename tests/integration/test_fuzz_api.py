@@ -108,7 +108,7 @@ def test_fuzz_route(route: api_routes.ApiRoute, site: Site) -> None:
         name: st.one_of(fuzz_strategies.fitting(schema, components).map(_query_text), fuzz_strategies.ODD_TEXT)
         for name, schema in query_keys})
     caller = st.sampled_from(["own", "own", "own", "other"]) if route.caller != "public" else st.just("none")
-    state = {"calls": 0, "baseline": site.snapshot()}
+    state: dict[str, Any] = {"calls": 0, "2xx": 0, "baseline": site.snapshot()}
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
               suppress_health_check=list(HealthCheck))
@@ -127,6 +127,7 @@ def test_fuzz_route(route: api_routes.ApiRoute, site: Site) -> None:
             ev["headers"]["idempotency-key"] = idempotency_key
         status, headers, answer = api_routes.invoke(route, ev)
         state["calls"] += 1
+        state["2xx"] += status < 300
         assert status < 500, (route.key, path_values, query, body, answer)
         after = site.snapshot()
         if status >= 400:
@@ -137,7 +138,7 @@ def test_fuzz_route(route: api_routes.ApiRoute, site: Site) -> None:
 
     one_call()
     with _counts_file().open("a") as f:
-        f.write(f"{state['calls']}\n")
+        f.write(f"{state['calls']} {state['2xx']}\n")
     assert state["calls"] >= min(EXAMPLES, 10)
 
 
