@@ -9,17 +9,12 @@ the webhook function, a plain handler, calls :func:`check_json_bytes` on the raw
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from oms.domain.errors import DomainError
 
 #: DynamoDB refuses documents nested deeper than 32 levels; no API model comes close
 MAX_DEPTH = 32
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
-
 
 def not_utf8() -> DomainError:
     return DomainError("BODY_NOT_UTF8", "요청 본문은 UTF-8 텍스트여야 합니다.", detail="the body is not valid UTF-8",
@@ -35,47 +30,32 @@ def malformed(detail: str) -> DomainError:
     return DomainError("MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", detail=detail, status=400, field="body")
 
 
-def depth(text: str) -> int:
-    """The deepest nesting of arrays/objects in JSON text (brackets inside strings do not count)."""
-    deepest = level = 0
-    for m in _BRACKETS.finditer(_STRING.sub('""', text)):
-        if m.group() in "[{":
-            level += 1
-            deepest = max(deepest, level)
-        else:
-            level -= 1
-    return deepest
-
-
-def _encodable(value: Any) -> bool:
-    stack = [value]
+def _check(value: Any) -> None:
+    """One pass over a parsed body: nesting depth and text that UTF-8 can encode."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
-        v = stack.pop()
+        v, level = stack.pop()
         if isinstance(v, str):
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
-                return False
-        elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return True
+                raise not_utf8() from None
+        elif isinstance(v, dict | list):
+            if level + 1 > MAX_DEPTH:
+                raise too_deep()
+            children = [*v.keys(), *v.values()] if isinstance(v, dict) else v
+            stack.extend((c, level + 1) for c in children)
 
 
 def loads(text: str) -> Any:
     """``json.loads`` for request bodies; raises a 400 :class:`DomainError` instead of crashing."""
-    if depth(text) > MAX_DEPTH:
-        raise too_deep()
     try:
         value = json.loads(text)
-    except RecursionError as exc:  # pragma: no cover - the depth check runs first
+    except RecursionError as exc:  # deeper than the interpreter's limit (about 1,000 levels)
         raise too_deep() from exc
     except json.JSONDecodeError as exc:
         raise malformed(str(exc)) from exc
-    if not _encodable(value):
-        raise not_utf8()
+    _check(value)
     return value
 
 
