@@ -88,7 +88,7 @@ def routes() -> tuple[ApiRoute, ...]:
 
 
 def fill(path: str, values: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: quote(values[m.group(1)], safe=""), path)
+    return re.sub(r"\{(\w+)\}", lambda m: quote(values[m.group(1)], safe="", errors="surrogatepass"), path)
 
 
 def claims_for(caller: str, site_id: str, *, member_id: str = "m-100", order_id: str = "") -> dict[str, Any] | None:
@@ -114,7 +114,8 @@ def event(route: ApiRoute, path: str, *, claims: dict[str, Any] | None, body: An
     text = raw_body if raw_body is not None else (json.dumps(body, ensure_ascii=False) if body is not None else None)
     route_key = f"{route.method} {route.path}"
     return {
-        "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": urlencode(query or {}),
+        "version": "2.0", "routeKey": route_key, "rawPath": path,
+        "rawQueryString": urlencode(query or {}, errors="surrogatepass"),
         "headers": {"content-type": "application/json"},
         "queryStringParameters": query or None,
         "pathParameters": path_values or None,

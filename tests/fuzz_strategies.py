@@ -14,7 +14,8 @@ ODD_TEXT = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=st.sampled_from("가나다라마바사아자차카타파하#|=/%.-_ \t\n\x00😀"), max_size=60),
     st.sampled_from(["", " ", "#", "S#other#O#1", "../admin", "%00", "null", "true", "0", "-1", "1e309",
-                     "20261126-000001", "L001", "m-100", "TEE-01", "x" * 3000, "가" * 1000, "\u202e", "'; --"]),
+                     "20261126-000001", "L001", "m-100", "TEE-01", "x" * 3000, "가" * 1000, "\u202e", "'; --",
+                     "\ud800", "a\udfffb"]),
 )
 
 JSON_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),

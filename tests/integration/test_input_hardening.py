@@ -363,3 +363,21 @@ def test_confirming_a_line_not_delivered_is_a_4xx_for_members_and_guests(site_id
         assert status == 200
         problem_of(call(buyer_handler, http_event("POST", path, {"line_ids": ["L001"]}, claims=claims)),
                    422, "CONFIRM_ONLY_DELIVERED")
+
+
+# ---- text UTF-8 cannot carry, outside the body ----------------------------------------------------
+
+
+def test_unpaired_surrogates_in_headers_paths_and_queries_are_refused(site_id: str) -> None:
+    order_id = take_in(site_id, **one_line())
+    before = items_of(site_id, order_id)
+    for key in ("\ud800", "키-1", "a\nb"):
+        event = http_event("POST", f"/admin/orders/{order_id}/memos", {"text": "메모"}, site_id=site_id,
+                           headers={"idempotency-key": key})
+        problem_of(call(admin_handler, event), 400, "IDEMPOTENCY_KEY_INVALID")
+    for query in ({"buyer_name": "\ud800"}, {"order_id": "a\udfffb"}, {"tracking_no": "\ud800"}):
+        event = http_event("GET", "/admin/orders", site_id=site_id)
+        event["queryStringParameters"] = query
+        problem_of(call(admin_handler, event), 400, "VALIDATION_FAILED")
+    problem_of(admin("GET", "/admin/members/m\ud800/points", site_id=site_id), 404, "ROUTE_NOT_FOUND")
+    assert items_of(site_id, order_id) == before

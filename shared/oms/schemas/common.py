@@ -30,8 +30,14 @@ def _in_range(value: datetime) -> datetime:
 
 
 def max_bytes(limit: int) -> AfterValidator:
+    """Text that UTF-8 can encode (no unpaired surrogates) in at most ``limit`` bytes."""
+
     def check(value: str) -> str:
-        if len(value.encode("utf-8", "surrogatepass")) > limit:
+        try:
+            size = len(value.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise ValueError("not UTF-8 text") from None
+        if size > limit:
             raise ValueError(f"at most {limit} bytes of UTF-8")
         return value
 

@@ -141,7 +141,7 @@ class ListQuery(BaseModel):
     channel: Channel | None = None
     scope: DeliveryScope | None = None
     buyer_type: Literal["member", "guest"] | None = None
-    order_id: Annotated[str, Field(max_length=40)] | None = None
+    order_id: Lookup | None = None
     buyer_name: Lookup | None = None
     buyer_phone: Lookup | None = None
     recipient_name: Lookup | None = None
