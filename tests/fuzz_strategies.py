@@ -30,6 +30,11 @@ RAW_BODIES = st.one_of(
                      '"text"', "{" * 40 + "}" * 40, '{"a":1,"a":2}']),
     st.text(max_size=40),
 )
+CONTENT_TYPES = st.one_of(
+    st.just("application/json"), st.just("application/json"), st.just("application/json"),
+    st.sampled_from(["application/json; charset=utf-8", "", "text/plain", "application/x-www-form-urlencoded",
+                     "multipart/form-data; boundary=x", "multipart/form-data", "application/xml", "APPLICATION/JSON"]),
+)
 NOT_UTF8 = st.binary(min_size=1, max_size=40).filter(lambda b: not _utf8(b))
 
 

@@ -114,15 +114,17 @@ def test_fuzz_route(route: api_routes.ApiRoute, site: Site) -> None:
               suppress_health_check=list(HealthCheck))
     @given(path_values=st.fixed_dictionaries(params), query=query, who=caller,
            body=fuzz_strategies.body_text(route.body_schema, components),
-           idempotency_key=st.one_of(st.none(), st.none(), fuzz_strategies.ODD_TEXT))
+           idempotency_key=st.one_of(st.none(), st.none(), fuzz_strategies.ODD_TEXT),
+           content_type=fuzz_strategies.CONTENT_TYPES)
     def one_call(path_values: dict[str, str], query: dict[str, str], who: str, body: tuple[str | None, bool],
-                 idempotency_key: str | None) -> None:
+                 idempotency_key: str | None, content_type: str) -> None:
         tenant = site_id if who != "other" else site_id + "-other"
         order_for_guest = path_values.get("order_id", site.guest_order)
         claims = api_routes.claims_for(route.caller, tenant, order_id=order_for_guest)
         ev = api_routes.event(route, api_routes.fill(route.path, path_values), claims=claims, raw_body=body[0],
                               query=query or None, path_values=path_values or None)
         ev["isBase64Encoded"] = body[1]
+        ev["headers"]["content-type"] = content_type
         if idempotency_key is not None:
             ev["headers"]["idempotency-key"] = idempotency_key
         status, headers, answer = api_routes.invoke(route, ev)

@@ -381,3 +381,17 @@ def test_unpaired_surrogates_in_headers_paths_and_queries_are_refused(site_id: s
         problem_of(call(admin_handler, event), 400, "VALIDATION_FAILED")
     problem_of(admin("GET", "/admin/members/m\ud800/points", site_id=site_id), 404, "ROUTE_NOT_FOUND")
     assert items_of(site_id, order_id) == before
+
+
+@pytest.mark.parametrize("ctype", ["multipart/form-data", "multipart/form-data; boundary=x",
+                                   "application/x-www-form-urlencoded", "text/plain"])
+@pytest.mark.parametrize("raw", ['{"text": "메모"}', ""])
+def test_bodies_are_json_only(site_id: str, ctype: str, raw: str) -> None:
+    order_id = take_in(site_id, **one_line())
+    before = items_of(site_id, order_id)
+    for method, path in (("POST", f"/admin/orders/{order_id}/memos"), ("POST", f"/admin/orders/{order_id}/reopen")):
+        event = http_event(method, path, raw, site_id=site_id, headers={"content-type": ctype})
+        problem_of(call(admin_handler, event), 415, "UNSUPPORTED_CONTENT_TYPE")
+    event = http_event("POST", "/buyer/guest/session", raw, headers={"content-type": ctype})
+    problem_of(call(buyer_handler, event), 415, "UNSUPPORTED_CONTENT_TYPE")
+    assert items_of(site_id, order_id) == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -48,10 +49,26 @@ def problem(status: int, code: str, message_ko: str, detail: str | None = None,
     return Response(status_code=status, content_type=PROBLEM, body=json.dumps(body, ensure_ascii=False, default=str))
 
 
+class _JsonApiResolver(APIGatewayHttpResolver):
+    """Our APIs take JSON bodies only: another media type is refused before the resolver would
+    parse it as a form or multipart body (whose parser fails on a missing boundary)."""
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        headers = event.get("headers") or {}
+        media = str(headers.get("content-type") or "").split(";")[0].strip().lower()
+        method = str(((event.get("requestContext") or {}).get("http") or {}).get("method") or "").upper()
+        if (event.get("body") or method in ("POST", "PUT", "PATCH")) and media not in ("", "application/json"):
+            refused = problem(415, "UNSUPPORTED_CONTENT_TYPE", "요청 본문은 application/json이어야 합니다.",
+                              field="content-type")
+            return {"statusCode": 415, "headers": {"Content-Type": PROBLEM}, "body": refused.body,
+                    "isBase64Encoded": False}
+        return super().resolve(event, context)
+
+
 def resolver(*, enable_validation: bool = True) -> APIGatewayHttpResolver:
-    """The HTTP API resolver every function uses: bodies read by :mod:`oms.http.body` (UTF-8, depth),
-    Korean text kept readable in answers, and every error answered as problem+json."""
-    app = APIGatewayHttpResolver(
+    """The HTTP API resolver every function uses: JSON bodies only, read by :mod:`oms.http.body`
+    (UTF-8, depth), Korean text kept readable in answers, and every error answered as problem+json."""
+    app = _JsonApiResolver(
         enable_validation=enable_validation,
         serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
         json_body_deserializer=request_body.loads,
