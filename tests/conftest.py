@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,31 @@ def s3_endpoint() -> Iterator[str]:
 def site_id() -> str:
     """A unique tenant id for one test."""
     return f"site-{uuid.uuid4().hex[:8]}"
+
+
+# ---- the fuzz run's case count (tests/integration/test_fuzz_api.py), summed over xdist workers ----
+
+_FUZZ_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controlling process; workers inherit the variable
+        import tempfile
+
+        config.stash[_FUZZ_DIR] = tempfile.mkdtemp(prefix="oms-fuzz-")
+        os.environ["FUZZ_COUNT_DIR"] = config.stash[_FUZZ_DIR]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    import shutil
+
+    folder = config.stash.get(_FUZZ_DIR, None)
+    if folder is None:
+        return
+    rows = [line.split() for f in Path(folder).glob("fuzz-*.txt") for line in f.read_text().splitlines()]
+    if rows:
+        calls, ok = sum(int(r[0]) for r in rows), sum(int(r[1]) for r in rows)
+        terminalreporter.write_line(f"fuzz: {calls} generated calls passed over {len(rows)} routes, {ok} answered 2xx "
+                                    "(no 5xx, every 4xx a problem with a code, refusals wrote nothing)")
+    shutil.rmtree(folder, ignore_errors=True)
+

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oms.store.cursors import DEV_CURSOR_KEY
 from oms_local import tokens
 from oms_local.background import BackgroundServer
 from oms_local.containers import DEFAULT_CONCURRENCY, ContainerSpec, FunctionError, InProcess, Pool
@@ -169,7 +170,8 @@ class Gateway(BackgroundServer):
         self.table_name = table_name
         self.host = host
         self.port = port
-        self.env_overrides = dict(env or {})
+        # pagination cursors are signed with the dev key locally (the template names an SSM parameter)
+        self.env_overrides = {"CURSOR_KEY": DEV_CURSOR_KEY, **dict(env or {})}
         self.template = _load_template(self.template_path)
         self.resolver = Intrinsics(self.template, table_name, parameters or {})
         self.functions: dict[str, Function] = {}

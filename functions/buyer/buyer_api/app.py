@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms.auth import guest_tokens
-from oms.http import claims, register_error_handlers
+from oms.http import claims, resolver
+from oms.schemas.common import CursorQuery, OrderIdPath
 from oms.schemas.points import ConfirmIn, GuestSessionIn
 from oms.services import buyer
 
 logger = Logger()
 metrics = Metrics()
 
-app = APIGatewayHttpResolver(
-    enable_validation=True,
-    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
-)
-register_error_handlers(app)
+app = resolver(enable_validation=True)
 
 
 def _member() -> buyer.BuyerIdentity:
@@ -42,25 +35,25 @@ def _guest() -> buyer.BuyerIdentity:
 @app.get("/buyer/orders", summary="내 주문 목록 (회원)")
 def my_orders(
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
-    cursor: Annotated[str | None, Query()] = None,
+    cursor: Annotated[CursorQuery | None, Query()] = None,
 ) -> dict[str, Any]:
     return buyer.member_orders(_member(), limit, cursor)
 
 
 @app.get("/buyer/orders/<order_id>", summary="주문 상세 (회원)")
-def my_order(order_id: str) -> dict[str, Any]:
+def my_order(order_id: OrderIdPath) -> dict[str, Any]:
     return buyer.order_view(_member(), order_id)
 
 
 @app.post("/buyer/orders/<order_id>/confirm", summary="구매확정 (회원)")
-def my_confirm(order_id: str, body: ConfirmIn) -> dict[str, Any]:
+def my_confirm(order_id: OrderIdPath, body: ConfirmIn) -> dict[str, Any]:
     return buyer.confirm(_member(), order_id, body.line_ids)
 
 
 @app.get("/buyer/points", summary="내 적립금 잔액과 내역")
 def my_points(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query()] = None,
+    cursor: Annotated[CursorQuery | None, Query()] = None,
 ) -> dict[str, Any]:
     return buyer.member_points(_member(), limit, cursor)
 
@@ -74,12 +67,12 @@ def guest_session(body: GuestSessionIn) -> dict[str, Any]:
 
 
 @app.get("/buyer/guest/orders/<order_id>", summary="주문 상세 (비회원)")
-def guest_order(order_id: str) -> dict[str, Any]:
+def guest_order(order_id: OrderIdPath) -> dict[str, Any]:
     return buyer.order_view(_guest(), order_id)
 
 
 @app.post("/buyer/guest/orders/<order_id>/confirm", summary="구매확정 (비회원)")
-def guest_confirm(order_id: str, body: ConfirmIn) -> dict[str, Any]:
+def guest_confirm(order_id: OrderIdPath, body: ConfirmIn) -> dict[str, Any]:
     return buyer.confirm(_guest(), order_id, body.line_ids)
 
 

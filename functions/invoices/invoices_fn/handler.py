@@ -9,31 +9,27 @@
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import TypeAdapter, ValidationError
 
 from oms.domain.errors import DomainError
-from oms.http import admin_identity, register_error_handlers
+from oms.http import admin_identity, resolver
+from oms.schemas.common import OrderId
 from oms.services import invoices
 
 logger = Logger()
 metrics = Metrics()
 
 # One binary route: no response-model validation (it would try to serialise the xlsx bytes).
-app = APIGatewayHttpResolver(
-    enable_validation=False,
-    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
-)
-register_error_handlers(app)
+app = resolver(enable_validation=False)
 
+_ORDER_IDS = TypeAdapter(list[OrderId] | None)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,6 +40,11 @@ def template() -> Response[bytes]:
     if order_ids is not None and len(order_ids) > 20_000:
         raise DomainError("TOO_MANY_ORDERS", "주문번호 목록이 너무 깁니다.", status=400, field="order_ids")
     ids = [i.strip() for i in order_ids.split(",") if i.strip()] if order_ids else None
+    try:
+        _ORDER_IDS.validate_python(ids)
+    except ValidationError as exc:
+        raise DomainError("INVALID_ORDER_ID", "주문번호 형식이 올바르지 않습니다 (영문·숫자·-·_ 40자 이내).",
+                          status=400, field="order_ids") from exc
     body = invoices.build_template(site_id, ids)
     return Response(
         status_code=200, content_type=XLSX,

@@ -5,32 +5,25 @@ The API document it serves at ``/swagger`` covers every function: see :mod:`admi
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from admin_api.routes import intake, orders, points, settings, shipping, stock
 from admin_api.routes import messages as message_routes
 from admin_api.routes import payments as payment_routes
-from oms.http import register_error_handlers
+from oms.http import resolver
 from oms.http.idempotency import idempotency_middleware
 
 logger = Logger()
 metrics = Metrics()
 
 # Korean text stays readable in responses (UTF-8, not \uXXXX escapes)
-app = APIGatewayHttpResolver(
-    enable_validation=True,
-    serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
-)
-register_error_handlers(app)
+app = resolver(enable_validation=True)
 app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
 app.include_router(orders.router, prefix="/admin/orders")
 app.include_router(payment_routes.router, prefix="/admin/orders")

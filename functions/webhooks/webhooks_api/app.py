@@ -23,6 +23,8 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oms.http import log_unexpected
+from oms.http.body import check_json_bytes
 from oms.services import webhooks
 
 logger = Logger()
@@ -55,6 +57,10 @@ def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhook
     except (binascii.Error, ValueError):  # not base64, or a lone surrogate that is not UTF-8
         return provider, webhooks.Answer(400, {"code": "MALFORMED_BODY", "field": "body",
                                                "message_ko": "요청 본문을 읽을 수 없습니다."})
+    refusal = check_json_bytes(body)  # the body check every function makes: UTF-8, depth
+    if refusal is not None:
+        return provider, webhooks.Answer(refusal.status, {"code": refusal.code, "message_ko": refusal.message_ko,
+                                                          "detail": refusal.detail, "field": refusal.field})
     return provider, webhooks.handle(provider, dict(req.headers or {}), body, context)
 
 
@@ -62,10 +68,10 @@ def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhook
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         provider, answer = _answer(event, context)
-    except Exception:  # a defect, never the caller's input: answered, not crashed
-        logger.exception("pg callback failed")
+    except Exception as exc:  # a defect, never the caller's input: answered, not crashed
+        correlation_id = log_unexpected(exc, APIGatewayProxyEventV2(event).request_context.request_id)
         return _response(500, {"code": "INTERNAL_ERROR", "message_ko": "일시적인 오류입니다. 다시 시도됩니다.",
-                               "correlation_id": logger.get_correlation_id()})
+                               "correlation_id": correlation_id})
     if os.getenv("POWERTOOLS_METRICS_DISABLED", "").lower() != "true":  # Powertools' own switch
         with single_metric(name="PgCallback", unit=MetricUnit.Count, value=1,
                            namespace=os.getenv("POWERTOOLS_METRICS_NAMESPACE", "Oms")) as metric:

@@ -1,4 +1,5 @@
-"""HTTP adapter pieces shared by the API functions: problem+json errors and the caller's identity.
+"""HTTP adapter pieces shared by the API functions: the resolver, problem+json errors and the
+caller's identity.
 
 Tenancy comes from the verified token (API Gateway's authorizer), never from the path or body.
 """
@@ -6,34 +7,74 @@ Tenancy comes from the verified token (API Gateway's authorizer), never from the
 from __future__ import annotations
 
 import json
+import traceback
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
+from aws_lambda_powertools.shared.json_encoder import Encoder
 
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor
+from oms.http import body as request_body
 
 PROBLEM = "application/problem+json"
 logger = Logger(child=True)
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-           422: "Unprocessable Content", 500: "Internal Server Error"}
+           415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error"}
 
 
-def problem(status: int, code: str, message_ko: str, detail: str | None = None, **extra: Any) -> Response[str]:
-    body = {
+def problem(status: int, code: str, message_ko: str, detail: str | None = None,
+            extra: dict[str, Any] | None = None, **more: Any) -> Response[str]:
+    """An RFC 9457 problem. Extension members never replace the standard ones: an extension named
+    like one (a line's ``status``, say) is answered under ``extra`` instead."""
+    body: dict[str, Any] = {
         "type": f"https://docs.oms.example/problems/{code.lower().replace('_', '-')}",
         "title": _TITLES.get(status, "Error"),
         "status": status,
         "detail": detail or message_ko,
         "code": code,
         "message_ko": message_ko,
-        **extra,
     }
+    clashing: dict[str, Any] = {}
+    for k, v in {**(extra or {}), **more}.items():
+        (clashing if k in body or k == "extra" else body)[k] = v
+    if clashing:
+        body["extra"] = clashing
     return Response(status_code=status, content_type=PROBLEM, body=json.dumps(body, ensure_ascii=False, default=str))
+
+
+class _JsonApiResolver(APIGatewayHttpResolver):
+    """Our APIs take JSON bodies only: another media type is refused before the resolver would
+    parse it as a form or multipart body (whose parser fails on a missing boundary)."""
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        headers = event.get("headers") or {}
+        media = str(headers.get("content-type") or "").split(";")[0].strip().lower()
+        method = str(((event.get("requestContext") or {}).get("http") or {}).get("method") or "").upper()
+        if (event.get("body") or method in ("POST", "PUT", "PATCH")) and media not in ("", "application/json"):
+            refused = problem(415, "UNSUPPORTED_CONTENT_TYPE", "요청 본문은 application/json이어야 합니다.",
+                              field="content-type")
+            return {"statusCode": 415, "headers": {"Content-Type": PROBLEM}, "body": refused.body,
+                    "isBase64Encoded": False}
+        return super().resolve(event, context)
+
+
+def resolver(*, enable_validation: bool = True) -> APIGatewayHttpResolver:
+    """The HTTP API resolver every function uses: JSON bodies only, read by :mod:`oms.http.body`
+    (UTF-8, depth), Korean text kept readable in answers, and every error answered as problem+json."""
+    app = _JsonApiResolver(
+        enable_validation=enable_validation,
+        serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
+        json_body_deserializer=request_body.loads,
+    )
+    register_error_handlers(app)
+    return app
 
 
 def _field(loc: Any) -> str:
@@ -45,7 +86,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
         extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko", "detail")}
-        return problem(exc.status, exc.code, exc.message_ko, exc.detail, **extra)
+        return problem(exc.status, exc.code, exc.message_ko, exc.detail, extra)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response[str]:
@@ -70,7 +111,48 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(json.JSONDecodeError)
     def _bad_json(exc: json.JSONDecodeError) -> Response[str]:
-        return problem(400, "MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", str(exc))
+        return problem(400, "MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", str(exc), field="body")
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(exc: UnicodeDecodeError) -> Response[str]:  # a base64 body that is not UTF-8 text
+        refusal = request_body.not_utf8()
+        return problem(refusal.status, refusal.code, refusal.message_ko, refusal.detail, field="body")
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _content_type(exc: RequestUnsupportedContentType) -> Response[str]:
+        return problem(415, "UNSUPPORTED_CONTENT_TYPE", "요청 본문은 application/json이어야 합니다.",
+                       field="content-type")
+
+    @app.exception_handler(ServiceError)
+    def _service(exc: ServiceError) -> Response[str]:
+        code = "REQUEST_REFUSED" if exc.status_code < 500 else "SERVICE_ERROR"
+        return problem(exc.status_code, code, "요청을 처리할 수 없습니다.", str(exc.msg))
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response[str]:
+        return internal_error(app, exc)
+
+
+def log_unexpected(exc: BaseException, request_id: str | None) -> str:
+    """Log an unexpected error and return the correlation id to answer with. The log names the
+    exception type and where it was raised, never its message or the request (both may hold a
+    buyer's name, phone or address)."""
+    correlation_id = logger.get_correlation_id() or request_id or "-"
+    frames = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    logger.error("unhandled error", extra={"error_type": type(exc).__name__, "frames": frames[-8:],
+                                           "correlation_id": correlation_id})
+    return correlation_id
+
+
+def internal_error(app: Any, exc: BaseException) -> Response[str]:
+    """A 500 problem with the request's correlation id (see :func:`log_unexpected`)."""
+    try:
+        request_id = app.current_event.request_context.request_id
+    except (AttributeError, KeyError, TypeError):
+        request_id = None
+    correlation_id = log_unexpected(exc, request_id)
+    return problem(500, "INTERNAL_ERROR", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.",
+                   "unexpected error; quote the correlation id when reporting it", correlation_id=correlation_id)
 
 
 def claims(app: Any) -> dict[str, Any]:
@@ -84,6 +166,6 @@ def admin_identity(app: Any) -> tuple[str, Actor]:
     """(site id, actor) from the verified admin token's claims."""
     c = claims(app)
     site_id = c.get("site_id")
-    if not site_id or c.get("role", "admin") != "admin":
+    if not site_id or c.get("role") != "admin":  # an admin-audience token without a role is no admin
         raise DomainError("FORBIDDEN", "관리자 권한이 없습니다.", status=403)
     return str(site_id), Actor("admin", str(c.get("sub", "admin")), c.get("name"))

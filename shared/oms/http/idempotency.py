@@ -50,12 +50,13 @@ def idempotency_middleware(scope: str) -> Any:
         key = (event.headers or {}).get(HEADER)
         if event.http_method not in METHODS or key is None:
             return next_middleware(app)
-        if not 1 <= len(key) <= 255:
-            return problem(400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key는 1~255자여야 합니다.")
+        if not 1 <= len(key) <= 255 or not (key.isascii() and key.isprintable()):
+            return problem(400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key는 영문·숫자·기호 1~255자여야 합니다.",
+                           field="idempotency-key")
         site = str(claims(app).get("site_id") or "service")
         body = event.decoded_body or ""
         request = {"key": f"{site}:{event.http_method}:{event.path}:{key}",
-                   "body_hash": hashlib.sha256(body.encode()).hexdigest()}
+                   "body_hash": hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()}
 
         def run(request: dict[str, Any]) -> dict[str, Any]:
             resp = next_middleware(app)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
+from oms.schemas.common import Bool, CursorQuery, Instant, Int, LineId, Lookup, MemberId, OrderId, Strict
 
 Won = Annotated[int, Field(ge=0, le=10_000_000_000, strict=True, description="KRW, integer")]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="digits, may hold hyphens")]
 SiteId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class OptionIn(Strict):
@@ -31,19 +28,19 @@ class LineIn(Strict):
     product_name: str = Field(min_length=1, max_length=200)
     kind: ProductKind = ProductKind.PHYSICAL
     options: list[OptionIn] = Field(default_factory=list, max_length=10)
-    combination: bool = Field(default=False, description="조합형 옵션 (one SKU per combination)")
-    quantity: int = Field(ge=1, le=9999, strict=True)
+    combination: Bool = Field(default=False, description="조합형 옵션 (one SKU per combination)")
+    quantity: Int = Field(ge=1, le=9999)
     unit_price: Won
     product_discount: Won = 0
-    points_eligible: bool = True
-    membership_days: int | None = Field(default=None, ge=1, le=3650)
+    points_eligible: Bool = True
+    membership_days: Int | None = Field(default=None, ge=1, le=3650)
 
 
 class BuyerIn(Strict):
     name: str = Field(min_length=1, max_length=50)
     phone: Phone
     email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    member_id: str | None = Field(default=None, min_length=1, max_length=64, description="null for guests")
+    member_id: MemberId | None = Field(default=None, description="null for guests")
 
 
 class RecipientIn(Strict):
@@ -59,7 +56,7 @@ class VirtualAccountIn(Strict):
     bank: str = Field(min_length=1, max_length=30)
     account_no: str = Field(min_length=4, max_length=40)
     holder: str = Field(min_length=1, max_length=50)
-    due_at: datetime
+    due_at: Instant
 
 
 class CashReceiptRequestIn(Strict):
@@ -73,7 +70,7 @@ class PaymentIn(Strict):
     amount: Won
     provider: str | None = Field(default=None, max_length=30, description="PG: toss, portone ...")
     pg_payment_key: str | None = Field(default=None, max_length=200)
-    paid_at: datetime | None = None
+    paid_at: Instant | None = None
     virtual_account: VirtualAccountIn | None = None
     pg_order_id: str | None = Field(
         default=None, min_length=6, max_length=64, pattern=r"^[A-Za-z0-9_\-:.=]+$",
@@ -105,25 +102,25 @@ class IntakeOrderIn(Strict):
     coupon_discount: Won = 0
     points_used: Won = 0
     shipping_fee: Won = 0
-    shipping_fee_cod: bool = Field(default=False, description="착불: paid to the courier, not with the order")
+    shipping_fee_cod: Bool = Field(default=False, description="착불: paid to the courier, not with the order")
     shipping_method: Literal["parcel", "quick", "pickup", "none"] = Field(
         default="parcel", description="택배 / 퀵서비스 / 방문수령 / 배송없음: new shipments default to it")
     payment: PaymentIn
 
 
 class MoveIn(Strict):
-    line_id: str = Field(min_length=1, max_length=20)
+    line_id: LineId
     to: Status
-    quantity: int | None = Field(default=None, ge=1, le=9999, description="omit for the whole line")
+    quantity: Int | None = Field(default=None, ge=1, le=9999, description="omit for the whole line")
 
 
 class StatusChangeIn(Strict):
     moves: list[MoveIn] = Field(min_length=1, max_length=MAX_LINES)
-    expected_version: int | None = Field(default=None, ge=1, description="the version read; 409 if it changed")
+    expected_version: Int | None = Field(default=None, ge=1, description="the version read; 409 if it changed")
 
 
 class BulkStatusIn(Strict):
-    order_ids: list[str] = Field(min_length=1, max_length=50, description="at most 50 orders")
+    order_ids: list[OrderId] = Field(min_length=1, max_length=50, description="at most 50 orders")
     to: Status
     from_status: Status | None = Field(
         default=None, description="only lines in this status (default: any line that may move)")
@@ -134,7 +131,7 @@ class MemoIn(Strict):
 
 
 class StockIn(Strict):
-    quantity: int = Field(ge=0, le=10_000_000, strict=True)
+    quantity: Int = Field(ge=0, le=10_000_000)
 
 
 class ListQuery(BaseModel):
@@ -145,13 +142,13 @@ class ListQuery(BaseModel):
     channel: Channel | None = None
     scope: DeliveryScope | None = None
     buyer_type: Literal["member", "guest"] | None = None
-    order_id: str | None = None
-    buyer_name: str | None = None
-    buyer_phone: str | None = None
-    recipient_name: str | None = None
-    recipient_phone: str | None = None
-    tracking_no: str | None = None
-    cursor: str | None = None
+    order_id: Lookup | None = None
+    buyer_name: Lookup | None = None
+    buyer_phone: Lookup | None = None
+    recipient_name: Lookup | None = None
+    recipient_phone: Lookup | None = None
+    tracking_no: Lookup | None = None
+    cursor: CursorQuery | None = None
     limit: int = Field(default=20, ge=1, le=100)
 
 

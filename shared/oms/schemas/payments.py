@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
-from oms.schemas.orders import Strict, Won
+from oms.schemas.common import Instant, Strict
+from oms.schemas.orders import Won
 
 
 class ManualDepositIn(Strict):
-    paid_at: datetime | None = Field(default=None, description="입금시각 from the bank statement (default: now)")
+    paid_at: Instant | None = Field(default=None, description="입금시각 from the bank statement (default: now)")
     note: str | None = Field(default=None, max_length=500, description="e.g. 입금자명, 통장 메모")
 
 

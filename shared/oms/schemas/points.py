@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from oms.domain.order import MAX_LINES
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from oms.schemas.common import Int, LineId, OrderId, Strict
 
 
 class PointsAdjustIn(Strict):
-    amount: int = Field(ge=-100_000_000, le=100_000_000, strict=True,
+    amount: Int = Field(ge=-100_000_000, le=100_000_000,
                         description="KRW; > 0 adds, < 0 deducts (never below the balance)")
     reason: str = Field(min_length=1, max_length=200, description="사유 (shown in the ledger)")
 
@@ -22,11 +19,11 @@ class GroupRemoveIn(Strict):
 
 
 class ConfirmIn(Strict):
-    line_ids: list[str] | None = Field(default=None, min_length=1, max_length=MAX_LINES,
+    line_ids: list[LineId] | None = Field(default=None, min_length=1, max_length=MAX_LINES,
                                        description="lines to confirm; omitted: every delivered line")
 
 
 class GuestSessionIn(Strict):
     site_id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")
-    order_id: str = Field(min_length=1, max_length=40, description="주문번호")
+    order_id: OrderId
     phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="the buyer's phone number")

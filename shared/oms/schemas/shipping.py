@@ -7,34 +7,29 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from oms.domain.order import MAX_LINES
+from oms.schemas.common import Int, LineId, OrderId, Strict
 
 Method = Literal["parcel", "quick", "pickup", "none"]
-OrderId = str
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
 
 class TrackingIn(Strict):
     """Add, change (``set``) or remove a tracking number for whole `ready_to_ship` lines."""
 
     action: Literal["set", "remove"] = "set"
-    line_ids: list[str] = Field(min_length=1, max_length=MAX_LINES, description="whole lines in 배송대기")
+    line_ids: list[LineId] = Field(min_length=1, max_length=MAX_LINES, description="whole lines in 배송대기")
     courier: str | None = Field(default=None, max_length=40, description="code, 한국어 name or alias (CJ, 롯데 …)")
     tracking_no: str | None = Field(default=None, max_length=50,
                                     description="송장번호; for quick service a driver's phone is fine")
     method: Method | None = Field(default=None, description="default: the line's current method or the order's")
-    expected_version: int | None = Field(default=None, ge=1)
+    expected_version: Int | None = Field(default=None, ge=1)
 
 
 class BulkOrdersIn(Strict):
-    order_ids: list[str] = Field(min_length=1, max_length=50, description="at most 50 orders")
+    order_ids: list[OrderId] = Field(min_length=1, max_length=50, description="at most 50 orders")
 
 
 class CombinedOrderIn(Strict):
-    order_id: str = Field(min_length=1, max_length=40)
-    line_ids: list[str] = Field(min_length=1, max_length=MAX_LINES)
+    order_id: OrderId
+    line_ids: list[LineId] = Field(min_length=1, max_length=MAX_LINES)
 
 
 class CombinedIn(Strict):

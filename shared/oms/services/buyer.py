@@ -14,7 +14,7 @@ from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
 from oms.services import confirmation
 from oms.services.orders import detail_view
-from oms.store import codec, keys, orders, points
+from oms.store import codec, cursors, keys, orders, points
 from oms.store.table import client, key, load, table_name
 
 GUEST_WINDOW_S = 600
@@ -102,15 +102,16 @@ def confirm(who: BuyerIdentity, order_id: str, line_ids: list[str] | None) -> di
 def member_orders(who: BuyerIdentity, limit: int, cursor: str | None) -> dict[str, Any]:
     """The member's orders, newest first: GSI2 `member` lookup, then the headers (2 requests)."""
     assert who.member_id
+    pk = keys.lookup_gsi_pk(who.site_id, "member", who.member_id)
     kwargs: dict[str, Any] = {
         "IndexName": "GSI2",
         "KeyConditionExpression": "GSI2PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": keys.lookup_gsi_pk(who.site_id, "member", who.member_id)}},
+        "ExpressionAttributeValues": {":pk": {"S": pk}},
         "ScanIndexForward": False,
         "Limit": limit,
     }
     if cursor:
-        kwargs["ExclusiveStartKey"] = orders.decode_cursor(cursor)
+        kwargs["ExclusiveStartKey"] = cursors.decode_cursor(cursor, {"GSI2PK": pk})
     resp = client().query(TableName=table_name(), **kwargs)
     ids = [load(i)["order_id"] for i in resp.get("Items", [])]
     headers = orders.get_headers(who.site_id, ids)
@@ -122,7 +123,7 @@ def member_orders(who: BuyerIdentity, limit: int, cursor: str | None) -> dict[st
         rows.append(orders.plain({k: h.get(k) for k in ("order_id", "created_at", "order_amount", "outstanding",
                                                          "total_quantity", "status_qty", "closed", "preview")}))
     lek = resp.get("LastEvaluatedKey")
-    return {"orders": rows, "next_cursor": orders.encode_cursor(lek) if lek else None}
+    return {"orders": rows, "next_cursor": cursors.encode_cursor(lek) if lek else None}
 
 
 def member_points(who: BuyerIdentity, limit: int, cursor: str | None) -> dict[str, Any]:

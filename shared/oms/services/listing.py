@@ -8,7 +8,8 @@ from typing import Any
 from oms.domain.clock import iso, kst_day_start_utc
 from oms.schemas.orders import ListQuery
 from oms.store import codec, keys
-from oms.store.orders import decode_cursor, encode_cursor, get_headers, plain, tab_counts
+from oms.store.cursors import decode_cursor, encode_cursor
+from oms.store.orders import get_headers, plain, tab_counts
 from oms.store.table import client, dump, load, table_name
 
 _ROW_FIELDS = (
@@ -85,8 +86,9 @@ def list_orders(site_id: str, q: ListQuery) -> dict[str, Any]:
 def _page(kwargs: dict[str, Any], limit: int, cursor: str | None,
           key_attrs: tuple[str, ...]) -> tuple[list[dict[str, Any]], str | None]:
     """Read index pages until ``limit`` rows pass the filters; the cursor is the last row's key."""
-    if cursor:
-        kwargs["ExclusiveStartKey"] = decode_cursor(cursor)
+    if cursor:  # only a cursor of the index partition this query reads (the site's tab or lookup)
+        partition = {key_attrs[2]: kwargs["ExpressionAttributeValues"][":pk"]["S"]}
+        kwargs["ExclusiveStartKey"] = decode_cursor(cursor, partition)
     out: list[dict[str, Any]] = []
     while True:
         # without a filter, read one row past the page to know whether another page exists

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 from collections.abc import Iterable
@@ -13,6 +12,7 @@ from typing import Any
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Event, Order
 from oms.store import codec, keys
+from oms.store.cursors import decode_cursor, encode_cursor
 from oms.store.table import (
     Item,
     TransactionFailed,
@@ -308,25 +308,11 @@ def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tup
         "Limit": limit,
     }
     if cursor:
-        kwargs["ExclusiveStartKey"] = decode_cursor(cursor)
+        kwargs["ExclusiveStartKey"] = decode_cursor(cursor, {"PK": keys.order_pk(site_id, order_id)})
     resp = client().query(TableName=table_name(), **kwargs)
     items = expand_events([load(i) for i in resp.get("Items", [])])
     lek = resp.get("LastEvaluatedKey")
     return items, encode_cursor(lek) if lek else None
-
-
-def encode_cursor(raw_key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(raw_key, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str) -> dict[str, Any]:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(value, dict):
-            raise ValueError
-        return value
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise DomainError("INVALID_CURSOR", "잘못된 페이지 커서입니다.", field="cursor", status=400) from exc
 
 
 def tab_counts(site_id: str) -> dict[str, int]:

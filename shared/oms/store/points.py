@@ -12,7 +12,8 @@ from typing import Any
 
 from oms.domain.errors import Conflict, NotFound
 from oms.store import keys
-from oms.store.orders import Write, decode_cursor, encode_cursor, plain, put, update
+from oms.store.cursors import decode_cursor, encode_cursor
+from oms.store.orders import Write, plain, put, update
 from oms.store.table import Item, TransactionFailed, client, key, load, table_name, transact
 
 
@@ -79,7 +80,7 @@ def ledger(site_id: str, member_id: str, limit: int, cursor: str | None) -> tupl
         "Limit": limit,
     }
     if cursor:
-        kwargs["ExclusiveStartKey"] = decode_cursor(cursor)
+        kwargs["ExclusiveStartKey"] = decode_cursor(cursor, {"PK": keys.member_pk(site_id, member_id)})
     resp = client().query(TableName=table_name(), **kwargs)
     items = [plain(load(i)) for i in resp.get("Items", [])]
     lek = resp.get("LastEvaluatedKey")

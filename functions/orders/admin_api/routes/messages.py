@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.http import admin_identity
+from oms.schemas.common import MessageIdPath, OrderIdPath, TemplateIdPath
 from oms.schemas.messages import DefaultSenderIn, MessageIn, SenderIn, TemplateIn
 from oms.services import message_senders as setup
 from oms.services import messages as svc
@@ -16,32 +17,32 @@ router = Router()
 
 
 @router.post("/orders/<order_id>/messages/preview", summary="문자 미리보기 (최종 본문, SMS/LMS, 바이트)")
-def preview(order_id: str, body: MessageIn) -> dict[str, Any]:
+def preview(order_id: OrderIdPath, body: MessageIn) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.preview(site_id, order_id, body)
 
 
 @router.post("/orders/<order_id>/messages", summary="구매자·수령자에게 문자 발송 (사이트 인증 발신번호)")
-def send(order_id: str, body: MessageIn) -> tuple[dict[str, Any], int]:
+def send(order_id: OrderIdPath, body: MessageIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
     message, created = svc.send(site_id, order_id, body, actor)
     return message, 201 if created else 200
 
 
 @router.get("/orders/<order_id>/messages", summary="주문의 문자 발송 내역 (최신순)")
-def list_messages(order_id: str) -> dict[str, Any]:
+def list_messages(order_id: OrderIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.list_messages(site_id, order_id)
 
 
 @router.get("/orders/<order_id>/messages/<message_id>", summary="문자 한 건 (전체 본문, 결과, 시도 이력)")
-def get_message(order_id: str, message_id: str) -> dict[str, Any]:
+def get_message(order_id: OrderIdPath, message_id: MessageIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.get_message(site_id, order_id, message_id)
 
 
 @router.post("/orders/<order_id>/messages/<message_id>/resend", summary="실패한 문자 재발송")
-def resend(order_id: str, message_id: str) -> dict[str, Any]:
+def resend(order_id: OrderIdPath, message_id: MessageIdPath) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return svc.resend(site_id, order_id, message_id, actor)
 
@@ -77,13 +78,13 @@ def create_template(body: TemplateIn) -> tuple[dict[str, Any], int]:
 
 
 @router.put("/messages/templates/<template_id>", summary="문자 템플릿 저장 (ID 지정)")
-def put_template(template_id: str, body: TemplateIn) -> dict[str, Any]:
+def put_template(template_id: TemplateIdPath, body: TemplateIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return setup.put_template(site_id, template_id, body, actor)
 
 
 @router.delete("/messages/templates/<template_id>", summary="문자 템플릿 삭제")
-def delete_template(template_id: str) -> tuple[dict[str, Any], int]:
+def delete_template(template_id: TemplateIdPath) -> tuple[dict[str, Any], int]:
     site_id, _ = admin_identity(router)
     setup.delete_template(site_id, template_id)
     return {"template_id": template_id, "deleted": True}, 200

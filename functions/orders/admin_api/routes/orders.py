@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
+from oms.schemas.common import CursorQuery, OrderIdPath
 from oms.schemas.orders import BulkResult, BulkStatusIn, ListQuery, MemoIn, StatusChangeIn
 from oms.services import listing
 from oms.services import orders as svc
@@ -22,13 +23,13 @@ def list_orders(query: Annotated[ListQuery, Query()]) -> dict[str, Any]:
 
 
 @router.get("/<order_id>", summary="주문 상세")
-def get_order(order_id: str) -> dict[str, Any]:
+def get_order(order_id: OrderIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.get_detail(site_id, order_id)
 
 
 @router.post("/<order_id>/status", summary="품목·수량 단위 상태 변경")
-def change_status(order_id: str, body: StatusChangeIn) -> dict[str, Any]:
+def change_status(order_id: OrderIdPath, body: StatusChangeIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return svc.change_status(site_id, order_id, body.moves, actor, body.expected_version).detail()
 
@@ -45,13 +46,13 @@ def bulk_status(body: BulkStatusIn) -> dict[str, Any]:
 
 
 @router.post("/<order_id>/reopen", summary="거래 재개")
-def reopen(order_id: str) -> dict[str, Any]:
+def reopen(order_id: OrderIdPath) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return svc.reopen_order(site_id, order_id, actor).detail()
 
 
 @router.post("/<order_id>/memos", summary="주문 메모 작성 (타임라인)")
-def add_memo(order_id: str, body: MemoIn) -> tuple[dict[str, Any], int]:
+def add_memo(order_id: OrderIdPath, body: MemoIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
     order = svc.memo(site_id, order_id, body.text, actor).order
     return {"order_id": order_id, "memo_count": order.memo_count,
@@ -60,9 +61,9 @@ def add_memo(order_id: str, body: MemoIn) -> tuple[dict[str, Any], int]:
 
 @router.get("/<order_id>/timeline", summary="타임라인 (변경·메모·거절 이력)")
 def get_timeline(
-    order_id: str,
+    order_id: OrderIdPath,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query()] = None,
+    cursor: Annotated[CursorQuery | None, Query()] = None,
 ) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.timeline(site_id, order_id, limit, cursor)

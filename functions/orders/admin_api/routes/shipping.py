@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
+from oms.schemas.common import ImportIdPath, OrderIdPath
 from oms.schemas.shipping import BulkOrdersIn, CombinedIn, ImportIn, TrackingIn
 from oms.services import shipping as svc
 
@@ -17,13 +18,13 @@ router = Router()
 
 
 @router.post("/orders/<order_id>/tracking", summary="송장번호 등록·수정·삭제 (배송대기 품목, 상태는 바뀌지 않음)")
-def set_tracking(order_id: str, body: TrackingIn) -> dict[str, Any]:
+def set_tracking(order_id: OrderIdPath, body: TrackingIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return svc.tracking(site_id, order_id, body, actor).detail()
 
 
 @router.get("/orders/<order_id>/shipments", summary="배송 정보 (배송방법, 택배사, 송장번호, 조회 링크)")
-def get_shipments(order_id: str) -> dict[str, Any]:
+def get_shipments(order_id: OrderIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.get_shipments(site_id, order_id)
 
@@ -66,7 +67,7 @@ def list_imports(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, A
 
 
 @router.get("/invoices/imports/<import_id>", summary="송장 업로드 상태·진행률·결과 파일")
-def get_import(import_id: str) -> dict[str, Any]:
+def get_import(import_id: ImportIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     from oms.services import invoices
 

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.http import admin_identity
+from oms.schemas.common import SkuPath
 from oms.schemas.orders import StockIn
 from oms.store import stock
 
@@ -21,7 +22,7 @@ def list_stock() -> dict[str, Any]:
 
 
 @router.put("/<sku>", summary="재고 설정")
-def set_stock(sku: str, body: StockIn) -> dict[str, Any]:
+def set_stock(sku: SkuPath, body: StockIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     # SKUs hold Korean option names: the path parameter arrives percent-encoded
     return stock.set_quantity(site_id, unquote(sku), body.quantity, actor.id)
