@@ -198,3 +198,19 @@ def parse_upload_key(key: str) -> tuple[str, str] | None:
     if not site_id or not import_id:
         return None
     return site_id, import_id
+
+
+# ---- exports: templates and exported files (records in the site partition) ----
+
+
+def export_template_sk(template_id: str) -> str:
+    return f"EXPTPL#{template_id}"
+
+
+def export_sk(export_id: str) -> str:
+    return f"EXPORT#{export_id}"
+
+
+def export_object_key(site_id: str, export_id: str) -> str:
+    """S3 key of an exported workbook; the bucket expires ``exports/`` after a day."""
+    return f"exports/{site_id}/{export_id}.xlsx"
