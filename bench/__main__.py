@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core, ingest, payments
+from bench import autoconfirm, core, exports, ingest, payments
 from bench.common import local_dynamodb
 
 
@@ -15,6 +15,8 @@ def main(argv: list[str]) -> int:
         autoconfirm.auto_confirm()
         payments.callbacks()
         ingest.run()
+        exports.requests()
+    exports.run()
     return 0
 
 

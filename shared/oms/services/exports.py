@@ -19,7 +19,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -189,7 +189,7 @@ def out_columns(template: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
-def rows(template: dict[str, Any], loaded: Sequence[tuple[Order, Sequence[dict[str, Any]]]]
+def rows(template: dict[str, Any], loaded: Iterable[tuple[Order, Sequence[dict[str, Any]]]]
          ) -> Iterator[list[Any]]:
     cols = out_columns(template)
     inline = template.get("options_layout") == "inline"
@@ -216,8 +216,9 @@ def file_name(now_kst_day: str, template_name: str) -> tuple[str, str]:
     return f"{FILE_PREFIX}_{safe}_{now_kst_day}.xlsx", f"orders-{now_kst_day}.xlsx"
 
 
-def write_workbook(template: dict[str, Any], loaded: Sequence[tuple[Order, Sequence[dict[str, Any]]]],
+def write_workbook(template: dict[str, Any], loaded: Iterable[tuple[Order, Sequence[dict[str, Any]]]],
                    path: str) -> int:
+    """Write the rows of ``loaded`` (any iterable: a stream of orders is never held) to ``path``."""
     from oms.excel.export_xlsx import OutColumn, SheetWriter
 
     cols = [OutColumn(h, kind) for _, h, kind in out_columns(template)]  # type: ignore[arg-type]
