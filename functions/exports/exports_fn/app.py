@@ -30,6 +30,12 @@ app = APIGatewayHttpResolver(
     enable_validation=True,
     serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False),
 )
+app.enable_swagger(
+    path="/admin/exports/swagger",
+    title="주문관리v2 API — exports and order sheets",
+    version="1.0.0",
+    description="Excel export templates and exports of chosen orders, order sheets (HTML, PDF).",
+)
 register_error_handlers(app)
 
 PDF = "application/pdf"

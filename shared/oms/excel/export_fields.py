@@ -55,7 +55,7 @@ def kst(value: str | None) -> datetime | None:
     """A stored UTC instant as a naive KST datetime (a spreadsheet has no time zones)."""
     if not value:
         return None
-    return parse_iso(value).astimezone(KST).replace(tzinfo=None)
+    return parse_iso(value).astimezone(KST).replace(tzinfo=None, microsecond=0)
 
 
 def _per_line(fn: Callable[[Line, Row], Any], how: Literal["join", "sum", "distinct"] = "join"
