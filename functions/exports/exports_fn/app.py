@@ -20,7 +20,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from oms.excel.export_fields import catalog
 from oms.http import admin_identity, register_error_handlers
 from oms.schemas.exports import ExportIn, SheetsIn, TemplateIn
+from oms.schemas.jobs import JobIn
 from oms.services import exports as svc
+from oms.services import jobs
 
 logger = Logger()
 tracer = Tracer()
@@ -112,6 +114,30 @@ def sheets(body: SheetsIn):  # type: ignore[no-untyped-def]
     site_id, _ = admin_identity(app)
     doc, name = svc.sheets(site_id, body.order_ids, body.format)
     return _document(doc, name, body.format)
+
+
+@app.post("/admin/jobs", summary="검색결과·탭 전체 주문에 대한 작업 (상태 변경, 배송없음 배송완료, 엑셀, 주문서)")
+def create_job(body: JobIn) -> tuple[dict[str, Any], int]:
+    site_id, actor = admin_identity(app)
+    return jobs.create(site_id, body, actor), 202
+
+
+@app.get("/admin/jobs", summary="작업 목록 (최근 순)")
+def list_jobs(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    site_id, _ = admin_identity(app)
+    return {"jobs": jobs.list_jobs(site_id, limit)}
+
+
+@app.get("/admin/jobs/<job_id>", summary="작업 진행률과 결과 (거절된 주문과 사유, 파일)")
+def get_job(job_id: str) -> dict[str, Any]:
+    site_id, _ = admin_identity(app)
+    return jobs.get(site_id, job_id)
+
+
+@app.post("/admin/jobs/<job_id>/cancel", summary="진행 중인 작업 취소")
+def cancel_job(job_id: str) -> dict[str, Any]:
+    site_id, _ = admin_identity(app)
+    return jobs.cancel(site_id, job_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -74,9 +74,9 @@ def bucket() -> str:
     return os.environ["EXPORT_BUCKET"]
 
 
-def upload(path: str, object_key: str) -> None:
+def upload(path: str, object_key: str, content_type: str = XLSX) -> None:
     """Multipart from the file on disk (boto3's transfer manager): memory stays bounded."""
-    s3_client().upload_file(path, bucket(), object_key, ExtraArgs={"ContentType": XLSX})
+    s3_client().upload_file(path, bucket(), object_key, ExtraArgs={"ContentType": content_type})
 
 
 def content_disposition(filename: str, fallback: str) -> str:
@@ -85,11 +85,12 @@ def content_disposition(filename: str, fallback: str) -> str:
 
 
 def presign_get(object_key: str, filename: str, fallback: str, expires_in: int) -> str:
+    content_type = "application/pdf" if object_key.endswith(".pdf") else XLSX
     url: str = s3_client().generate_presigned_url(
         "get_object",
         Params={"Bucket": bucket(), "Key": object_key,
                 "ResponseContentDisposition": content_disposition(filename, fallback),
-                "ResponseContentType": XLSX},
+                "ResponseContentType": content_type},
         ExpiresIn=expires_in)
     return url
 

@@ -214,3 +214,28 @@ def export_sk(export_id: str) -> str:
 def export_object_key(site_id: str, export_id: str) -> str:
     """S3 key of an exported workbook; the bucket expires ``exports/`` after a day."""
     return f"exports/{site_id}/{export_id}.xlsx"
+
+
+# ---- bulk jobs over a whole search or tab ----
+
+
+def bulk_job_sk(job_id: str) -> str:
+    """The job record lives in the site partition: a site's jobs are one Query."""
+    return f"BULKJOB#{job_id}"
+
+
+def bulk_job_pk(site_id: str, job_id: str) -> str:
+    """The job's own partition: the snapshot's chunks and one result item per order."""
+    return f"S#{site_id}#BULKJOB#{job_id}"
+
+
+def bulk_job_chunk_sk(n: int) -> str:
+    return f"CHUNK#{n:05d}"
+
+
+def bulk_job_result_sk(order_id: str) -> str:
+    return f"ORD#{order_id}"
+
+
+def bulk_job_file_key(site_id: str, job_id: str, ext: str) -> str:
+    return f"exports/{site_id}/job-{job_id}.{ext}"
