@@ -16,6 +16,7 @@ def main(argv: list[str]) -> int:
         payments.callbacks()
         ingest.run()
         exports.requests()
+        exports.job_on_local_stack()
     exports.run()
     return 0
 

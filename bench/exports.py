@@ -204,3 +204,82 @@ def run() -> None:
     with tempfile.TemporaryDirectory():
         workbook()
         pdf_and_imports()
+
+
+def _preparing_orders(site_id: str, n: int) -> list[str]:
+    """``n`` orders with 2 lines in 상품준비, written like intake writes them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from oms.domain.order import SYSTEM, Buyer, Event, LineInput, Recipient, build_order
+    from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind
+    from oms.store import orders
+
+    def one(i: int) -> str:
+        oid = f"20260302-{i + 1:06d}"
+        order = build_order(
+            site_id=site_id, order_id=oid, created_at=f"2026-03-02T00:{i // 60 % 60:02d}:{i % 60:02d}.{i:06d}Z",
+            channel=Channel.STORE, payment_method=PaymentMethod.CARD, scope=DeliveryScope.DOMESTIC,
+            buyer=Buyer("김민지", "010-1234-5678"), recipient=Recipient("김민지", "010-1234-5678", "04524", "서울"),
+            lines=[LineInput(f"P{k}", f"상품{k}", ProductKind.PHYSICAL, 1, 10000) for k in range(2)],
+            shipping_fee=0, shipping_fee_cod=False, coupon_total=0, points_total=0, paid=True)
+        orders.create(order, [Event("order_created", SYSTEM, order.created_at, {})])
+        return oid
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def job_on_local_stack() -> None:
+    """A status job over a 5,000-order tab (BENCH_JOB_ORDERS) on the local stack: the API call
+    that snapshots, then the SQS poller feeding the worker until the job ends. Run inside
+    local_dynamodb."""
+    import time
+
+    import boto3
+
+    from oms.store.table import client
+    from oms_local.gateway import Gateway
+    from oms_local.s3 import S3Local, create_buckets
+    from oms_local.sqs_events import SqsEvents
+    from tests.support import http_event
+
+    n = int(os.environ.get("BENCH_JOB_ORDERS", "5000"))
+    s3 = S3Local().start()
+    os.environ["AWS_ENDPOINT_URL_S3"] = s3.endpoint
+    try:
+        gw = Gateway(ROOT / "template.yaml", table_name=os.environ["TABLE_NAME"], port=0,
+                     env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
+        create_buckets(boto3.client("s3", endpoint_url=s3.endpoint), gw.bucket_names())
+        events = SqsEvents(gw, s3.endpoint)
+        events.configure()
+        site = new_site()
+        _preparing_orders(site, n)
+        counter = RequestCounter().attach(client())
+        with counter.measure() as create_calls:
+            t = time.perf_counter()
+            resp = gw.invoke_function("ExportsFunction", http_event(
+                "POST", "/admin/jobs", {"action": "status", "to": "ready_to_ship", "search": {"tab": "preparing"}},
+                site_id=site))
+            snap = time.perf_counter() - t
+        job = json.loads(resp["body"])
+        assert job["total"] == n, job
+        with counter.measure() as work_calls:
+            t = time.perf_counter()
+            while True:
+                events.drain(timeout_s=600, quiet_s=1.0)
+                got = json.loads(gw.invoke_function("ExportsFunction", http_event(
+                    "GET", f"/admin/jobs/{job['job_id']}", site_id=site))["body"])
+                if got["status"] != "running":
+                    break
+            work = time.perf_counter() - t
+        print_table(
+            f"Bulk job on the local stack: {n:,} orders 상품준비 → 배송대기 (chunks of 50, 4 orders in flight)",
+            ["phase", "s", "DynamoDB requests", "per order", "by API"],
+            [["POST /admin/jobs (snapshot of the tab + chunks + messages)", f"{snap:.1f}",
+              sum(create_calls.values()), f"{sum(create_calls.values()) / n:.2f}", dict(sorted(create_calls.items()))],
+             [f"worker until '{got['status']}' (done {got['done']}, refused {got['refused']})", f"{work:.1f}",
+              sum(work_calls.values()), f"{sum(work_calls.values()) / n:.2f}", dict(sorted(work_calls.items()))]],
+        )
+    finally:
+        s3.stop()
+        os.environ.pop("AWS_ENDPOINT_URL_S3", None)

@@ -72,6 +72,9 @@ def test_move_a_whole_tab_with_partial_results(stack: tuple[Gateway, SqsEvents],
         jobs.process({"site_id": site_id, "job_id": job["job_id"], "chunk": n})
     again = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
     assert (again["done"], again["refused"], again["status"]) == (9, 2, "partial")
+    # the refused orders' timelines carry the refusal once
+    events_of = orders.timeline(site_id, ready[0], 50, None)[0]
+    assert [e["data"]["job_id"] for e in events_of if e["kind"] == "refused"] == [job["job_id"]]
     listed = api(gw, "GET", "/admin/jobs", site_id)[1]["jobs"]
     assert [j["job_id"] for j in listed] == [job["job_id"]]
 

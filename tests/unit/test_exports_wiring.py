@@ -33,6 +33,10 @@ def gateway() -> Gateway:
     ("POST", "/admin/orders/bulk/status", "OrdersFunction"),
     ("GET", "/admin/orders", "OrdersFunction"),
     ("GET", "/admin/invoices/template", "InvoicesFunction"),
+    ("POST", "/admin/jobs", "ExportsFunction"),
+    ("GET", "/admin/jobs", "ExportsFunction"),
+    ("GET", "/admin/jobs/20260302-ab", "ExportsFunction"),
+    ("POST", "/admin/jobs/20260302-ab/cancel", "ExportsFunction"),
 ])
 def test_gateway_routes_from_the_template(gateway: Gateway, method: str, path: str, function: str) -> None:
     found = gateway.match_route(method, path)
@@ -44,6 +48,22 @@ def test_exports_function_env_and_bucket(gateway: Gateway) -> None:
     assert fn.handler == "exports_fn.app.lambda_handler"
     assert fn.env["EXPORT_BUCKET"].startswith("oms-exports-")
     assert fn.env["EXPORT_BUCKET"] in gateway.bucket_names()
+
+
+def test_jobs_queue_worker_mapping_and_dead_letter_queue(gateway: Gateway) -> None:
+    from oms_local.sqs_events import mappings, queue_specs
+
+    (m,) = mappings(gateway)
+    assert (m.function, m.queue, m.batch_size, m.report_failures) == ("JobsWorkerFunction", "JobsQueue", 5, True)
+    specs = {q.logical_id: q for q in queue_specs(gateway)}
+    assert specs["JobsQueue"].dlq == "JobsDeadLetterQueue" and specs["JobsQueue"].max_receive == 5
+    res = gateway.template["Resources"]
+    worker_timeout = res["JobsWorkerFunction"]["Properties"]["Timeout"]
+    assert res["JobsQueue"]["Properties"]["VisibilityTimeout"] >= 6 * worker_timeout
+    api = res["ExportsFunction"]["Properties"]
+    assert api["Environment"]["Variables"]["JOBS_QUEUE_URL"] == {"Ref": "JobsQueue"}
+    actions = {a for p in api["Policies"] for st in p["Statement"] for a in st["Action"]}
+    assert "sqs:SendMessage" in actions and "dynamodb:Scan" not in actions
 
 
 def test_admin_api_cold_start_loads_no_export_or_print_code() -> None:

@@ -178,13 +178,13 @@ def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, ac
             order, _ = orders.load_order(site_id, order_id)
             change = decide(order, at)
         except DomainError as exc:
-            if exc.status != 404:
-                orders.record_refusal(site_id, order_id, Event("refused", actor, at, {
-                    "action": f"job_{action}", "job_id": job_id, **exc.as_dict(), "text_ko": exc.message_ko}))
-            try:
+            try:  # the result first: a redelivery that finds it leaves no second timeline entry
                 store.record_result(site_id, job_id, order_id, _refused(exc), at)
             except TransactionFailed:
                 return "skipped"
+            if exc.status != 404:
+                orders.record_refusal(site_id, order_id, Event("refused", actor, at, {
+                    "action": f"job_{action}", "job_id": job_id, **exc.as_dict(), "text_ko": exc.message_ko}))
             return "refused"
         write = orders.Write()
         for a in store.result_actions(site_id, job_id, order_id, {"result": "done"}, at):
