@@ -166,6 +166,17 @@ def pdf_and_imports() -> None:
     print_table("Cold import (median of 3 fresh processes)", ["module", "ms"], rows)
 
 
+def _point_clients_at(endpoint: str) -> None:
+    """A new emulator for this section: the cached S3 and SQS clients of earlier sections point elsewhere."""
+    from oms.store import files
+    from oms.store import jobs as job_store
+
+    os.environ["AWS_ENDPOINT_URL_S3"] = endpoint
+    os.environ["AWS_ENDPOINT_URL_SQS"] = endpoint
+    files.client.cache_clear()
+    job_store._sqs.cache_clear()
+
+
 def requests() -> None:
     """DynamoDB requests of exports of N chosen orders (needs DynamoDB Local: run inside local_dynamodb)."""
     import boto3
@@ -178,7 +189,7 @@ def requests() -> None:
     from oms_local.s3 import S3Local, create_buckets
 
     s3 = S3Local().start()
-    os.environ["AWS_ENDPOINT_URL_S3"] = s3.endpoint
+    _point_clients_at(s3.endpoint)
     os.environ["EXPORT_BUCKET"] = "oms-bench-exports"
     try:
         create_buckets(boto3.client("s3", endpoint_url=s3.endpoint), ["oms-bench-exports"])
@@ -245,7 +256,7 @@ def job_on_local_stack() -> None:
 
     n = int(os.environ.get("BENCH_JOB_ORDERS", "5000"))
     s3 = S3Local().start()
-    os.environ["AWS_ENDPOINT_URL_S3"] = s3.endpoint
+    _point_clients_at(s3.endpoint)
     try:
         gw = Gateway(ROOT / "template.yaml", table_name=os.environ["TABLE_NAME"], port=0,
                      env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})

@@ -75,3 +75,17 @@ def test_admin_api_cold_start_loads_no_export_or_print_code() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "TABLE_NAME": "t", "POWERTOOLS_TRACE_DISABLED": "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_exports_function_ships_the_exports_extra_and_the_font() -> None:
+    import re
+    import tomllib
+
+    makefile = (ROOT / "functions" / "exports" / "Makefile").read_text()
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["exports"]
+    m = re.search(r"^EXPORT_REQUIREMENTS\s*:=\s*(.+)$", makefile, re.M)
+    assert m and sorted(re.findall(r'"([^"]+)"', m.group(1))) == sorted(extra)
+    assert "build-ExportsFunction:" in makefile and "build-JobsWorkerFunction:" in makefile
+    # the font comes from a Debian package at build time, licence beside it; nothing at run time
+    assert "fonts-nanum" in makefile and "NanumGothic-LICENSE.txt" in makefile
+    assert "http" not in (ROOT / "shared" / "oms" / "printing" / "fonts.py").read_text().lower()
