@@ -50,6 +50,11 @@ class Field:
     kind: Kind
     get: Callable[[Row], Any]
 
+    @property
+    def per_line(self) -> bool:
+        """The value depends on the row's line (else it is the same on every row of an order)."""
+        return self.group in ("line", "shipping") or self.key == "status"
+
 
 def kst(value: str | None) -> datetime | None:
     """A stored UTC instant as a naive KST datetime (a spreadsheet has no time zones)."""

@@ -12,7 +12,7 @@ Cell rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,6 +61,7 @@ class SheetWriter:
         self.date = f({"num_format": DATE_FORMAT})
         head = f({"bold": True, "bg_color": "#F2F2F2", "border": 1})
         self.rows = 0
+        self.writers = [self._writer(c.kind) for c in columns]
         for i, c in enumerate(columns):
             self.sheet.set_column(i, i, _WIDTH[c.kind])
             self._text(0, i, c.header, head)
@@ -73,28 +74,34 @@ class SheetWriter:
         else:
             self.sheet.write_string(r, c, value, base)
 
-    def row(self, values: Iterable[Any]) -> None:
-        r, sheet = self.rows, self.sheet
-        for c, (kind, v) in enumerate(zip(self.kinds, values, strict=True)):
-            if v is None or v == "":
-                continue
-            if kind == "money":
-                sheet.write_number(r, c, int(v), self.money)
-            elif kind == "int":
-                sheet.write_number(r, c, int(v))
-            elif kind == "datetime" and isinstance(v, datetime):
-                sheet.write_datetime(r, c, v, self.datetime)
-            elif kind == "date" and isinstance(v, datetime):
-                sheet.write_datetime(r, c, v, self.date)
-            elif kind == "multiline":
-                s = str(v)
-                sheet.write_string(r, c, s, self.wrap_quoted if s.startswith(DANGEROUS_START) else self.wrap)
-            else:
-                s = str(v)
-                if s.startswith(DANGEROUS_START):
-                    sheet.write_string(r, c, s, self.quoted)
-                else:
-                    sheet.write_string(r, c, s)
+    def _writer(self, kind: Kind) -> Callable[[int, int, Any], Any]:
+        """One writer per column, chosen once (the row loop is the export's hot path)."""
+        sheet = self.sheet
+        string, number, when = sheet.write_string, sheet.write_number, sheet.write_datetime
+        quoted, wrap, wrap_quoted = self.quoted, self.wrap, self.wrap_quoted
+        money, datetime_fmt, date_fmt = self.money, self.datetime, self.date
+
+        if kind == "money":
+            return lambda r, c, v: number(r, c, int(v), money)
+        if kind == "int":
+            return lambda r, c, v: number(r, c, int(v))
+        if kind in ("datetime", "date"):
+            fmt = datetime_fmt if kind == "datetime" else date_fmt
+            return lambda r, c, v: when(r, c, v, fmt) if isinstance(v, datetime) else string(r, c, str(v))
+        if kind == "multiline":
+            return lambda r, c, v: string(r, c, s := str(v), wrap_quoted if s.startswith(DANGEROUS_START) else wrap)
+
+        def text(r: int, c: int, v: Any) -> Any:
+            s = v if type(v) is str else str(v)
+            return string(r, c, s, quoted) if s.startswith(DANGEROUS_START) else string(r, c, s)
+
+        return text
+
+    def row(self, values: Sequence[Any]) -> None:
+        r = self.rows
+        for c, v in enumerate(values):
+            if v is not None and v != "":
+                self.writers[c](r, c, v)
         self.rows = r + 1
 
     def close(self) -> None:

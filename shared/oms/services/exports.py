@@ -191,22 +191,24 @@ def out_columns(template: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def rows(template: dict[str, Any], loaded: Iterable[tuple[Order, Sequence[dict[str, Any]]]]
          ) -> Iterator[list[Any]]:
+    """The file's rows: values of order-level columns are computed once per order and repeated on
+    each of its line rows."""
     cols = out_columns(template)
     inline = template.get("options_layout") == "inline"
     per_line = template["row_grain"] == "line"
-    getters = [FIELDS[k].get if k in FIELDS else None for k, _, _ in cols]
+    fields = [FIELDS.get(k) for k, _, _ in cols]
+    line_cols = [i for i, f in enumerate(fields) if f is not None and f.per_line]
     for order, payments in loaded:
-        targets = order.lines if per_line else [None]
-        for line in targets:
+        first = Row(order, payments, order.lines[0] if per_line and order.lines else None, inline)
+        parts = address_parts(first)
+        base: list[Any] = [f.get(first) if f is not None else parts[0 if k == "address1" else 1]
+                           for f, (k, _, _) in zip(fields, cols, strict=True)]
+        yield base
+        for line in order.lines[1:] if per_line else ():
             row = Row(order, payments, line, inline)
-            values: list[Any] = []
-            parts: tuple[str, str] | None = None
-            for (k, _, _), get in zip(cols, getters, strict=True):
-                if get is not None:
-                    values.append(get(row))
-                else:
-                    parts = parts or address_parts(row)
-                    values.append(parts[0] if k == "address1" else parts[1])
+            values = list(base)
+            for i in line_cols:
+                values[i] = fields[i].get(row)  # type: ignore[union-attr]
             yield values
 
 
