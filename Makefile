@@ -27,11 +27,12 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local lint test unit run token service-token bench openapi build clean distclean
+.PHONY: help venv ddb-local print-tools lint test unit run token service-token bench openapi build clean distclean
 
 help:
 	@echo "make venv       create .venv and install the project with dev dependencies"
 	@echo "make ddb-local  install Java (if needed) and DynamoDB Local into .local/npm"
+	@echo "make print-tools  Debian fonts-nanum (order-sheet font) and poppler-utils (PDF tests), if absent"
 	@echo "make lint       ruff, cfn-lint on template.yaml, mypy"
 	@echo "make test       lint, then the whole test suite (starts DynamoDB Local itself)"
 	@echo "make unit       unit tests only (no local services)"
@@ -55,6 +56,14 @@ $(STAMP): pyproject.toml
 ddb-local: $(STAMP)
 	$(RUN_ENV) $(VPY) -m oms_local.ddb install
 
+# The PDF order sheet's Korean font comes from Debian's fonts-nanum (the function build copies a
+# subset of it); its tests render pages with poppler's pdftoppm and read pdffonts.
+NANUM_TTF := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
+print-tools:
+	@if ! command -v pdftoppm >/dev/null || ! command -v pdffonts >/dev/null || ! test -f $(NANUM_TTF); then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			poppler-utils fonts-nanum >/dev/null; fi
+
 # ---------------------------------------------------------------- checks
 
 lint: $(STAMP)
@@ -62,7 +71,7 @@ lint: $(STAMP)
 	$(VENV)/bin/cfn-lint template.yaml
 	MYPYPATH=$(SRCPATH) $(VENV)/bin/mypy $(MYPY_TARGETS)
 
-test: $(STAMP) ddb-local
+test: $(STAMP) ddb-local print-tools
 	$(MAKE) --no-print-directory lint
 	$(RUN_ENV) $(VPY) -m pytest $(PYTEST_ARGS) tests/
 
@@ -81,7 +90,7 @@ token: $(STAMP)
 service-token: $(STAMP)
 	@$(RUN_ENV) $(VPY) -m oms_local.tokens --service
 
-bench: $(STAMP) ddb-local
+bench: $(STAMP) ddb-local print-tools
 	$(RUN_ENV) $(VPY) -m bench
 
 # Merged from every function's resolver; OrdersFunction ships it and serves it at /swagger.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, coldstart, core, ingest, large, messages, payments
+from bench import autoconfirm, coldstart, core, exports, ingest, large, messages, payments
 from bench.common import local_dynamodb
 
 
@@ -17,6 +17,9 @@ def main(argv: list[str]) -> int:
         payments.callbacks()
         messages.sends()
         ingest.run()
+        exports.requests()
+        exports.job_on_local_stack()
+    exports.run()
     return 0
 
 

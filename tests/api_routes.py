@@ -47,11 +47,13 @@ def _caller(path: str) -> str:
 def _apps() -> list[tuple[str, Any, Any]]:
     from admin_api import app as admin
     from buyer_api import app as buyer
+    from exports_fn import app as exports
     from invoices_fn import handler as invoices
 
     return [("OrdersFunction", admin.app, admin.lambda_handler),
             ("BuyerFunction", buyer.app, buyer.lambda_handler),
-            ("InvoicesFunction", invoices.app, invoices.lambda_handler)]
+            ("InvoicesFunction", invoices.app, invoices.lambda_handler),
+            ("ExportsFunction", exports.app, exports.lambda_handler)]
 
 
 @cache

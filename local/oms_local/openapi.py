@@ -41,6 +41,7 @@ SOURCES: dict[str, str] = {
     "BuyerFunction": "buyer_api.app",
     "WebhooksFunction": "webhooks_api.api_doc",  # a plain handler: a documentation-only resolver
     "InvoicesFunction": "invoices_fn.handler",
+    "ExportsFunction": "exports_fn.app",
 }
 
 #: template.yaml authorizer -> OpenAPI security scheme.

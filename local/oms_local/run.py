@@ -210,6 +210,13 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     s3_events.start()
     cleanups.append(("S3 event delivery", s3_events.stop))
     print("S3 events: " + (", ".join(f"{s.bucket} -> {s.function}" for s in s3_subs) or "none"), flush=True)
+    from oms_local.sqs_events import SqsEvents
+
+    sqs_events = SqsEvents(gateway, s3_endpoint)  # moto's server serves SQS too
+    sqs_maps = sqs_events.configure()
+    sqs_events.start()
+    cleanups.append(("SQS event delivery", sqs_events.stop))
+    print("SQS events: " + (", ".join(f"{m.queue} -> {m.function}" for m in sqs_maps) or "none"), flush=True)
 
     admin = tokens.mint_admin_token(args.site)
     service = tokens.service_token()

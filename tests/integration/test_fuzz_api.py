@@ -82,8 +82,18 @@ def _counts_file() -> Path:
     return Path(os.environ.get("FUZZ_COUNT_DIR", ".")) / f"fuzz-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.txt"
 
 
+@pytest.fixture(scope="module")
+def jobs_queue(s3_endpoint: str) -> str:
+    """The jobs queue on the emulator (moto's server speaks SQS too): a job the fuzz starts is queued."""
+    import boto3
+
+    return str(boto3.client("sqs", endpoint_url=s3_endpoint).create_queue(QueueName="oms-fuzz-jobs")["QueueUrl"])
+
+
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _env(monkeypatch: pytest.MonkeyPatch, s3_endpoint: str, jobs_queue: str) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", s3_endpoint)
+    monkeypatch.setenv("JOBS_QUEUE_URL", jobs_queue)
     monkeypatch.setenv("INVOICE_BUCKET", "oms-test-invoices")
     for k, v in tokens.guest_signing_env().items():
         monkeypatch.setenv(k, v)

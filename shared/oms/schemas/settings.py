@@ -40,11 +40,17 @@ class MembershipSettings(Section):
     auto_remove_group: Bool = Field(default=False, description="remove the member group when a pass is cancelled")
 
 
+class PrintSettings(Section):
+    shop_name: str | None = Field(default=None, max_length=60,
+                                  description="쇼핑몰 이름 (주문서 상단, 없으면 사이트 ID)")
+
+
 class SiteSettings(Section):
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     points: PointSettings = Field(default_factory=PointSettings)
     confirmation: ConfirmationSettings = Field(default_factory=ConfirmationSettings)
     membership: MembershipSettings = Field(default_factory=MembershipSettings)
+    printing: PrintSettings = Field(default_factory=PrintSettings)
 
 
 class SiteSettingsPatch(Section):
@@ -54,3 +60,4 @@ class SiteSettingsPatch(Section):
     points: PointSettings | None = None
     confirmation: ConfirmationSettings | None = None
     membership: MembershipSettings | None = None
+    printing: PrintSettings | None = None

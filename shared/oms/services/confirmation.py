@@ -22,7 +22,7 @@ from oms.domain.statuses import Status
 from oms.services import effects
 from oms.services.orders import Committed, run_change
 from oms.store import due as due_store
-from oms.store import jobs, keys
+from oms.store import job_cursors, keys
 
 AUTO = Actor("system", "auto-confirm", "자동 구매확정")
 #: how far back a job run looks when it has no cursor (or the cursor is older)
@@ -78,11 +78,11 @@ class JobResult:
 
 
 def _cursor() -> str | None:
-    return jobs.cursor(JOB)
+    return job_cursors.cursor(JOB)
 
 
 def _set_cursor(day: str, at: str) -> None:
-    jobs.set_cursor(JOB, day, at)
+    job_cursors.set_cursor(JOB, day, at)
 
 
 def days_to_read(today: date, cursor: str | None) -> list[str]:

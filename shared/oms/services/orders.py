@@ -121,9 +121,10 @@ class Committed:
         return detail_view(self.order, self.items, timeline)
 
 
-def refusal_event(actor: Actor, action: str, exc: DomainError, at: str | None = None) -> Event:
+def refusal_event(actor: Actor, action: str, exc: DomainError, at: str | None = None,
+                  data: dict[str, Any] | None = None) -> Event:
     return Event("refused", actor, at or iso(utcnow()),
-                 {"action": action, **exc.as_dict(), "text_ko": exc.message_ko})
+                 {"action": action, **(data or {}), **exc.as_dict(), "text_ko": exc.message_ko})
 
 
 @contextmanager
@@ -141,10 +142,11 @@ def recording_refusals(site_id: str, order_id: str, actor: Actor, action: str,
 
 
 def record_refusal(site_id: str, order_id: str, actor: Actor, action: str, exc: DomainError,
-                   at: str | None = None) -> None:
-    """Write ``exc`` to the order's timeline (not a 404: there is no order of this site to write on)."""
+                   at: str | None = None, data: dict[str, Any] | None = None) -> None:
+    """Write ``exc`` to the order's timeline (not a 404: there is no order of this site to write on);
+    ``data`` names what the refusal belongs to (a job, an import ...)."""
     if exc.status != 404:
-        orders.record_refusal(site_id, order_id, refusal_event(actor, action, exc, at))
+        orders.record_refusal(site_id, order_id, refusal_event(actor, action, exc, at, data))
 
 
 def commit(before: Order, change: Change, extra: orders.Write | None = None) -> Order:

@@ -1,18 +1,123 @@
-"""Scheduled jobs' own items: a cursor per job (the oldest KST day that may still hold work)."""
+"""Bulk job items and the job queue.
+
+- ``S#<site>`` / ``BULKJOB#<job>``: the job (action, parameters, status, total, done, refused,
+  left, file key), in the site partition.
+- ``S#<site>#BULKJOB#<job>`` / ``CHUNK#<n>``: the snapshot of matching order ids taken when the job
+  was created, in chunks (one queue message per chunk).
+- ``S#<site>#BULKJOB#<job>`` / ``ORD#<order>``: one order's result (done / refused + reason),
+  put with ``attribute_not_exists`` in the same transaction as the counters (and, for a change,
+  as the order's own change), so a redelivered chunk never counts an order twice.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from functools import cache
+from typing import Any
+
+import boto3
+
 from oms.store import keys
-from oms.store.table import client, dump, key, load, table_name
-
-CURSOR_SK = "CURSOR"
-
-
-def cursor(job: str) -> str | None:
-    resp = client().get_item(TableName=table_name(), Key=key(keys.job_pk(job), CURSOR_SK), ConsistentRead=True)
-    return str(load(resp["Item"])["day"]) if "Item" in resp else None
+from oms.store.orders import plain, put, update
+from oms.store.table import Item, client, dump, key, load, query_all, table_name, transact
 
 
-def set_cursor(job: str, day: str, at: str) -> None:
-    client().put_item(TableName=table_name(),
-                      Item=dump({"PK": keys.job_pk(job), "SK": CURSOR_SK, "day": day, "updated_at": at}))
+def record_key(site_id: str, job_id: str) -> dict[str, Any]:
+    return key(keys.site_pk(site_id), keys.bulk_job_sk(job_id))
+
+
+def create(site_id: str, job_id: str, record: dict[str, Any], chunks: list[list[str]]) -> None:
+    c = client()
+    for n, ids in enumerate(chunks):
+        c.put_item(TableName=table_name(), Item=dump({"PK": keys.bulk_job_pk(site_id, job_id),
+                                                       "SK": keys.bulk_job_chunk_sk(n), "order_ids": ids}))
+    item = {"PK": keys.site_pk(site_id), "SK": keys.bulk_job_sk(job_id), "type": "bulk_job", "job_id": job_id,
+            **record}
+    c.put_item(TableName=table_name(), Item=dump(item), ConditionExpression="attribute_not_exists(PK)")
+
+
+def get(site_id: str, job_id: str, consistent: bool = False) -> Item | None:
+    resp = client().get_item(TableName=table_name(), Key=record_key(site_id, job_id), ConsistentRead=consistent)
+    return plain(load(resp["Item"])) if "Item" in resp else None
+
+
+def list_recent(site_id: str, limit: int) -> list[Item]:
+    resp = client().query(
+        TableName=table_name(), KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
+        ExpressionAttributeValues={":pk": {"S": keys.site_pk(site_id)}, ":p": {"S": "BULKJOB#"}},
+        ScanIndexForward=False, Limit=limit)
+    return [plain(load(i)) for i in resp.get("Items", [])]
+
+
+def chunk(site_id: str, job_id: str, n: int) -> list[str]:
+    resp = client().get_item(TableName=table_name(), Key=key(keys.bulk_job_pk(site_id, job_id),
+                                                              keys.bulk_job_chunk_sk(n)))
+    return [str(i) for i in load(resp["Item"])["order_ids"]] if "Item" in resp else []
+
+
+def set_fields(site_id: str, job_id: str, fields: dict[str, Any], condition_status: str | None = None) -> bool:
+    """SET ``fields``; with ``condition_status`` only while the job has that status. False: it had not."""
+    names = {f"#f{i}": k for i, k in enumerate(fields)} | {"#st": "status"}
+    values = {f":v{i}": v for i, v in enumerate(fields.values())}
+    kwargs: dict[str, Any] = {"TableName": table_name(), "Key": record_key(site_id, job_id),
+                              "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))}
+    if condition_status:
+        kwargs["ConditionExpression"] = "#st = :expect"
+        values[":expect"] = condition_status
+    else:
+        names.pop("#st")
+    kwargs["ExpressionAttributeNames"] = names
+    kwargs["ExpressionAttributeValues"] = dump(values)
+    try:
+        client().update_item(**kwargs)
+    except client().exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+
+
+def result_actions(site_id: str, job_id: str, order_id: str, result: dict[str, Any], at: str
+                   ) -> list[dict[str, Any]]:
+    """The result Put (once per order) and the counters ADD (only while the job runs)."""
+    counter = "done" if result["result"] == "done" else "refused"
+    return [
+        put({"PK": keys.bulk_job_pk(site_id, job_id), "SK": keys.bulk_job_result_sk(order_id), "type": "job_result",
+             "order_id": order_id, **result, "at": at}, "attribute_not_exists(PK)"),
+        update(keys.site_pk(site_id), keys.bulk_job_sk(job_id), "ADD #c :one, #left :minus SET updated_at = :at",
+               {":one": 1, ":minus": -1, ":at": at, ":running": "running"},
+               {"#c": counter, "#left": "left", "#st": "status"}, condition="#st = :running"),
+    ]
+
+
+def record_result(site_id: str, job_id: str, order_id: str, result: dict[str, Any], at: str) -> None:
+    transact(result_actions(site_id, job_id, order_id, result, at))
+
+
+def results(site_id: str, job_id: str, refused_only: bool, limit: int) -> list[Item]:
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :o)",
+        "ExpressionAttributeValues": {":pk": {"S": keys.bulk_job_pk(site_id, job_id)}, ":o": {"S": "ORD#"}},
+    }
+    if refused_only:
+        kwargs["FilterExpression"] = "#r = :refused"
+        kwargs["ExpressionAttributeNames"] = {"#r": "result"}
+        kwargs["ExpressionAttributeValues"][":refused"] = {"S": "refused"}
+    return [plain(i) for i in query_all(**kwargs)[:limit]]
+
+
+# ---- the queue ----------------------------------------------------------------------------------
+
+
+@cache
+def _sqs() -> Any:
+    return boto3.client("sqs")
+
+
+def enqueue(bodies: list[dict[str, Any]]) -> None:
+    url = os.environ["JOBS_QUEUE_URL"]
+    for i in range(0, len(bodies), 10):
+        batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"))}
+                 for n, b in enumerate(bodies[i:i + 10])]
+        resp = _sqs().send_message_batch(QueueUrl=url, Entries=batch)
+        if resp.get("Failed"):
+            raise RuntimeError(f"queue refused {len(resp['Failed'])} messages")

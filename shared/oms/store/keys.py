@@ -268,3 +268,42 @@ def parse_import_watch_sk(value: str) -> tuple[str, str, str]:
     at, rest = value.split("#", 1)
     site_id, import_id = rest.rsplit("#", 1)
     return at, site_id, import_id
+# ---- exports: templates and exported files (records in the site partition) ----
+
+
+def export_template_sk(template_id: str) -> str:
+    return f"EXPTPL#{template_id}"
+
+
+def export_sk(export_id: str) -> str:
+    return f"EXPORT#{export_id}"
+
+
+def export_object_key(site_id: str, export_id: str) -> str:
+    """S3 key of an exported workbook; the bucket expires ``exports/`` after a day."""
+    return f"exports/{site_id}/{export_id}.xlsx"
+
+
+# ---- bulk jobs over a whole search or tab ----
+
+
+def bulk_job_sk(job_id: str) -> str:
+    """The job record lives in the site partition: a site's jobs are one Query."""
+    return f"BULKJOB#{job_id}"
+
+
+def bulk_job_pk(site_id: str, job_id: str) -> str:
+    """The job's own partition: the snapshot's chunks and one result item per order."""
+    return f"S#{site_id}#BULKJOB#{job_id}"
+
+
+def bulk_job_chunk_sk(n: int) -> str:
+    return f"CHUNK#{n:05d}"
+
+
+def bulk_job_result_sk(order_id: str) -> str:
+    return f"ORD#{order_id}"
+
+
+def bulk_job_file_key(site_id: str, job_id: str, ext: str) -> str:
+    return f"exports/{site_id}/job-{job_id}.{ext}"

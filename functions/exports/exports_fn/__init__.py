@@ -1,0 +1,1 @@
+"""ExportsFunction: Excel export templates and exports, order sheets (HTML and PDF)."""

@@ -1,0 +1,44 @@
+"""Request bodies of exports (templates, export of chosen orders) and order sheets."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_CHOSEN = 50
+MAX_COLUMNS = 60
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(min_length=1, max_length=40, description="a key of GET /admin/exports/fields")
+    header: str | None = Field(default=None, min_length=1, max_length=40,
+                               description="the column's title; default: the field's Korean header")
+
+
+class TemplateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=40)
+    columns: list[Column] = Field(min_length=1, max_length=MAX_COLUMNS, description="in file order")
+    row_grain: Literal["line", "order"] = Field(default="line", description="one row per order line or per order")
+    address: Literal["combined", "split"] = Field(
+        default="combined", description="combined: 주소+상세주소 in one column; split: 주소 and 상세주소")
+    options_layout: Literal["newline", "inline"] = Field(
+        default="newline", description="newline: one option per line within the cell; inline: one line, ' / '")
+
+
+class ExportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    template_id: str = Field(min_length=1, max_length=40)
+    order_ids: list[str] = Field(min_length=1, max_length=MAX_CHOSEN, description="at most 50 orders")
+
+
+class SheetsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_ids: list[str] = Field(min_length=1, max_length=MAX_CHOSEN, description="at most 50 orders")
+    format: Literal["html", "pdf"] = "html"

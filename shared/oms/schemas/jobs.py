@@ -1,0 +1,44 @@
+"""Background jobs over a whole search or tab: the request body."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, Status
+
+
+class JobSearch(BaseModel):
+    """The list's own search parameters (GET /admin/orders), without paging and exact lookups."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tab: Literal["all"] | Status = "all"
+    date_from: date | None = None
+    date_to: date | None = None
+    payment_method: PaymentMethod | None = None
+    channel: Channel | None = None
+    scope: DeliveryScope | None = None
+    buyer_type: Literal["member", "guest"] | None = None
+
+
+class JobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["status", "deliver_no_shipping", "export", "print"] = Field(
+        description="status: every line that may move to `to`; deliver_no_shipping: 배송없음 → 배송완료; "
+                    "export: one .xlsx with `template_id`; print: one PDF of order sheets")
+    search: JobSearch = Field(default_factory=JobSearch)
+    to: Status | None = Field(default=None, description="action status: the target status")
+    from_status: Status | None = Field(default=None, description="action status: only lines in this status")
+    template_id: str | None = Field(default=None, max_length=40, description="action export: the template")
+
+    @model_validator(mode="after")
+    def _needs(self) -> JobIn:
+        if self.action == "status" and self.to is None:
+            raise ValueError("action 'status' needs 'to'")
+        if self.action == "export" and not self.template_id:
+            raise ValueError("action 'export' needs 'template_id'")
+        return self

@@ -1,0 +1,286 @@
+"""Background jobs over every order of a search or tab (DOMAIN §9 [beyond], ANCHORS §G).
+
+``POST /admin/jobs`` snapshots the matching order ids once, through the list's own reads (GSI1
+pages of the tab, the list's filters), into chunk items: the set a job works on never changes
+while it runs. Each chunk is one SQS message; the worker (Powertools batch processor with
+``ReportBatchItemFailures``) applies the action order by order. A change (status, 배송없음 →
+배송완료) commits in the order's own transaction together with the order's result item
+(``attribute_not_exists``) and the job's counters (``ADD``, only while the job runs), so a
+redelivered chunk, a second worker on the same message or a cancelled job never counts or applies
+an order twice. A refusal is written the same way (result + counters, one transaction) with the
+same per-order shape as the 50-order bulk answer. The job ends ``done``, ``partial`` (some refused,
+reasons per order) or ``failed`` (none applied), or ``canceled``.
+
+Export and print jobs produce one file: a single message streams every order of the snapshot into
+the workbook (constant memory) or the PDF, writes it to the export bucket and finishes the job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from oms.domain import shipping as ship_rules
+from oms.domain.clock import KST, iso, utcnow
+from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.moves import apply_moves
+from oms.domain.order import Actor, Change, Order
+from oms.domain.statuses import Status
+from oms.schemas.jobs import JobIn
+from oms.schemas.orders import ListQuery
+from oms.services import exports, listing
+from oms.services.orders import eligible_moves, record_refusal, run
+from oms.store import exports as export_store
+from oms.store import jobs as store
+from oms.store import keys, orders
+from oms.store.payments import payment_items
+from oms.store.table import TransactionFailed
+
+log = logging.getLogger(__name__)
+
+CHUNK = 50
+WORKERS = 4
+MAX_ORDERS = 50_000
+FILE_LIMITS = {"export": 50_000, "print": 1_000}
+ACTIONS_KO = {"status": "상태 변경", "deliver_no_shipping": "배송없음 배송완료", "export": "엑셀 내보내기",
+              "print": "주문서 출력"}
+
+
+class _Counted(DomainError):
+    """The result exists already (redelivery) or the job no longer runs: nothing of it applies."""
+
+
+_COUNTED = _Counted("JOB_RESULT_EXISTS", "이미 처리된 주문입니다.")
+
+
+# ---- creating, reading, cancelling --------------------------------------------------------------
+
+
+def _job_not_found(job_id: str) -> DomainError:
+    return DomainError("JOB_NOT_FOUND", f"작업을 찾을 수 없습니다: {job_id}", status=404)
+
+
+def snapshot(site_id: str, body: JobIn) -> list[str]:
+    """Every order id the list shows for the search, newest first, page by page."""
+    ids: list[str] = []
+    cursor: str | None = None
+    while True:
+        q = ListQuery(**body.search.model_dump(), limit=100, cursor=cursor)
+        page = listing.list_orders(site_id, q)
+        ids += [str(o["order_id"]) for o in page["orders"]]
+        if len(ids) > MAX_ORDERS:
+            raise DomainError("JOB_TOO_LARGE",
+                              f"한 작업은 주문 {MAX_ORDERS:,}건까지 처리할 수 있습니다. 기간을 나눠 주세요.",
+                              status=422, field="search", extra={"limit": MAX_ORDERS})
+        cursor = page["next_cursor"]
+        if not cursor:
+            return list(dict.fromkeys(ids))
+
+
+def create(site_id: str, body: JobIn, actor: Actor) -> dict[str, Any]:
+    if body.action == "export":
+        exports.get_template(site_id, str(body.template_id))  # 404 before anything is written
+    ids = snapshot(site_id, body)
+    limit = FILE_LIMITS.get(body.action)
+    if limit is not None and len(ids) > limit:
+        raise DomainError("JOB_TOO_LARGE", f"{ACTIONS_KO[body.action]}은(는) 한 번에 {limit:,}건까지 가능합니다.",
+                          status=422, field="search", extra={"limit": limit, "matched": len(ids)})
+    now = utcnow()
+    job_id = now.astimezone(KST).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(4)
+    chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    record = {"action": body.action, "params": body.model_dump(mode="json"), "total": len(ids), "done": 0,
+              "refused": 0, "left": len(ids), "chunks": len(chunks), "status": "running" if ids else "done",
+              "created_at": iso(now), "created_by": actor.id, "actor": actor.as_dict()}
+    if not ids:
+        record["finished_at"] = iso(now)
+    store.create(site_id, job_id, record, chunks)
+    if ids:
+        if body.action in FILE_LIMITS:
+            store.enqueue([{"site_id": site_id, "job_id": job_id, "file": True}])
+        else:
+            store.enqueue([{"site_id": site_id, "job_id": job_id, "chunk": n} for n in range(len(chunks))])
+    log.info("job created", extra={"job_id": job_id, "action": body.action, "total": len(ids)})
+    return view(site_id, {"job_id": job_id, **record})
+
+
+def view(site_id: str, rec: dict[str, Any]) -> dict[str, Any]:
+    total = int(rec.get("total", 0))
+    finished = int(rec.get("done", 0)) + int(rec.get("refused", 0))
+    out = {k: rec.get(k) for k in ("job_id", "action", "status", "total", "done", "refused", "created_at",
+                                   "created_by", "finished_at", "canceled_at", "params")}
+    out["progress"] = round(finished / total, 4) if total else 1.0
+    if rec.get("file_key") and rec.get("status") == "done":
+        name = str(rec["file_name"])
+        out["file"] = {"file_name": name, "expires_in": exports.URL_TTL,
+                       "url": export_store.presign_get(str(rec["file_key"]), name,
+                                                       f"job-{rec['job_id']}.{name.rsplit('.', 1)[-1]}",
+                                                       exports.URL_TTL)}
+    return out
+
+
+def get(site_id: str, job_id: str) -> dict[str, Any]:
+    rec = store.get(site_id, job_id, consistent=True)
+    if rec is None:
+        raise _job_not_found(job_id)
+    out = view(site_id, rec)
+    if int(rec.get("refused", 0)):
+        out["results"] = [{k: r.get(k) for k in ("order_id", "result", "code", "message_ko", "detail")}
+                          for r in store.results(site_id, job_id, refused_only=True, limit=200)]
+    return out
+
+
+def list_jobs(site_id: str, limit: int) -> list[dict[str, Any]]:
+    return [view(site_id, r) for r in store.list_recent(site_id, limit)]
+
+
+def cancel(site_id: str, job_id: str) -> dict[str, Any]:
+    if store.get(site_id, job_id) is None:
+        raise _job_not_found(job_id)
+    if not store.set_fields(site_id, job_id, {"status": "canceled", "canceled_at": iso(utcnow())}, "running"):
+        raise Conflict("JOB_NOT_RUNNING", "진행 중인 작업만 취소할 수 있습니다.")
+    return get(site_id, job_id)
+
+
+# ---- the worker ---------------------------------------------------------------------------------
+
+
+def _decide(rec: dict[str, Any], actor: Actor) -> Any:
+    params = rec["params"]
+    if rec["action"] == "deliver_no_shipping":
+        return lambda order, at: ship_rules.deliver_no_shipping(order, actor, at)
+    to = Status(params["to"])
+    from_status = Status(params["from_status"]) if params.get("from_status") else None
+
+    def decide(order: Order, at: str) -> Change:
+        moves = eligible_moves(order, to, from_status, actor)
+        if not moves:
+            raise DomainError("NO_ELIGIBLE_LINES", f"{to.ko}(으)로 변경할 수 있는 품목이 없습니다.",
+                              extra={"to": to.value})
+        return apply_moves(order, moves, actor, at)
+
+    return decide
+
+
+def _refused(exc: DomainError) -> dict[str, Any]:
+    extra = {k: v for k, v in exc.as_dict().items() if k not in ("code", "message_ko")}
+    return {"result": "refused", "code": exc.code, "message_ko": exc.message_ko, "detail": extra}
+
+
+class _Refused(Exception):
+    def __init__(self, exc: DomainError) -> None:
+        super().__init__(exc.code)
+        self.exc = exc
+
+
+def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, action: str) -> str:
+    """Apply the job to one order: 'done', 'refused' or 'skipped' (counted before / job stopped),
+    through the one load-decide-commit loop (``services.orders.run``, lost races decided again)."""
+
+    def step(order: Order, _items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
+        try:
+            change = decide(order, at)
+        except DomainError as exc:
+            raise _Refused(exc) from exc
+        write = orders.Write()
+        for a in store.result_actions(site_id, job_id, order_id, {"result": "done"}, at):
+            write.add(a, _COUNTED)
+        return change, write
+
+    refusal: DomainError
+    try:
+        run(site_id, order_id, None, step, attempts=3)
+        return "done"
+    except _Counted:
+        return "skipped"
+    except NotFound as exc:
+        refusal = exc
+    except _Refused as wrapped:
+        refusal = wrapped.exc
+    at = iso(utcnow())
+    try:  # the result first: a redelivery that finds it leaves no second timeline entry
+        store.record_result(site_id, job_id, order_id, _refused(refusal), at)
+    except TransactionFailed:
+        return "skipped"
+    record_refusal(site_id, order_id, actor, f"job_{action}", refusal, at, {"job_id": job_id})
+    return "refused"
+
+
+def process(message: dict[str, Any]) -> dict[str, Any]:
+    """One queue message: a chunk of a change job, or the whole of a file job. Idempotent."""
+    site_id, job_id = str(message["site_id"]), str(message["job_id"])
+    rec = store.get(site_id, job_id, consistent=True)
+    if rec is None or rec["status"] != "running":
+        return {"skipped": True, "status": rec and rec["status"]}
+    actor = Actor.from_dict(rec["actor"])
+    if message.get("file"):
+        return _file_job(site_id, job_id, rec)
+    ids = store.chunk(site_id, job_id, int(message["chunk"]))
+    decide = _decide(rec, actor)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        outcomes = list(pool.map(lambda oid: _one(site_id, job_id, oid, decide, actor, rec["action"]), ids))
+    finish(site_id, job_id)
+    return {o: outcomes.count(o) for o in ("done", "refused", "skipped")}
+
+
+def finish(site_id: str, job_id: str) -> str | None:
+    """When every order of a running job has its result: done, partial or failed."""
+    rec = store.get(site_id, job_id, consistent=True)
+    if rec is None or rec["status"] != "running" or int(rec.get("left", 1)) > 0:
+        return None
+    final = "done" if not rec["refused"] else ("failed" if not rec["done"] else "partial")
+    store.set_fields(site_id, job_id, {"status": final, "finished_at": iso(utcnow())}, "running")
+    return final
+
+
+def _snapshot_ids(site_id: str, job_id: str, chunks: int) -> list[str]:
+    return [oid for n in range(chunks) for oid in store.chunk(site_id, job_id, n)]
+
+
+def _stream(site_id: str, job_id: str, ids: list[str]) -> Iterator[tuple[Order, list[dict[str, Any]]]]:
+    """The snapshot's orders in order, a few reads in flight, progress written every 500 orders."""
+    def one(oid: str) -> tuple[Order, list[dict[str, Any]]] | None:
+        try:
+            order, items = orders.load_order(site_id, oid)
+        except NotFound:
+            return None
+        return order, list(payment_items(items).values())
+
+    n = 0
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for i in range(0, len(ids), 64):
+            for loaded in pool.map(one, ids[i:i + 64]):
+                n += 1
+                if loaded is not None:
+                    yield loaded
+            if n % 512 == 0:
+                store.set_fields(site_id, job_id, {"done": n}, "running")
+
+
+def _file_job(site_id: str, job_id: str, rec: dict[str, Any]) -> dict[str, Any]:
+    ids = _snapshot_ids(site_id, job_id, int(rec["chunks"]))
+    day = str(rec["job_id"])[:8]
+    with tempfile.TemporaryDirectory(prefix="job-") as tmp:
+        if rec["action"] == "export":
+            template = exports.get_template(site_id, str(rec["params"]["template_id"]))
+            path = os.path.join(tmp, "export.xlsx")
+            exports.write_workbook(template, _stream(site_id, job_id, ids), path)
+            name, _ = exports.file_name(day, template["name"])
+            object_key = keys.bulk_job_file_key(site_id, job_id, "xlsx")
+            export_store.upload(path, object_key)
+        else:
+            doc, _ = exports.sheets(site_id, ids, "pdf")
+            path = os.path.join(tmp, "sheets.pdf")
+            with open(path, "wb") as f:
+                f.write(doc if isinstance(doc, bytes) else doc.encode())
+            name = f"주문서_{day}.pdf"
+            object_key = keys.bulk_job_file_key(site_id, job_id, "pdf")
+            export_store.upload(path, object_key, content_type="application/pdf")
+    store.set_fields(site_id, job_id, {"status": "done", "done": len(ids), "left": 0, "file_key": object_key,
+                                       "file_name": name, "finished_at": iso(utcnow())}, "running")
+    log.info("job file written", extra={"job_id": job_id, "orders": len(ids)})
+    return {"done": len(ids)}

@@ -1,0 +1,167 @@
+"""Bulk jobs over a whole tab on DynamoDB Local + the emulator's SQS and S3, through the template's
+functions (ExportsFunction for the API, JobsWorkerFunction fed by the SQS poller with the event
+Lambda sends): stable snapshot, per-order results, counters that redelivery never doubles, cancel,
+partial answers with reasons, export and print files."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import httpx
+import openpyxl
+import pytest
+
+from oms.services import jobs
+from oms.store import orders
+from oms_local import REPO_ROOT
+from oms_local.gateway import Gateway
+from oms_local.s3 import create_buckets
+from oms_local.sqs_events import SqsEvents
+from tests.shipping_support import api_order
+from tests.support import http_event
+
+
+@pytest.fixture(scope="module")
+def stack(s3_endpoint: str, ddb_endpoint: str, table_name: str) -> Iterator[tuple[Gateway, SqsEvents]]:
+    # in-process invocations: the tests make the chunks small by patching the job service
+    gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0, concurrency=0,
+                 env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
+    create_buckets(boto3.client("s3", endpoint_url=s3_endpoint), gw.bucket_names())
+    events = SqsEvents(gw, s3_endpoint)
+    events.configure()
+    yield gw, events
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "CHUNK", 4)  # several messages from a handful of orders
+
+
+def api(gw: Gateway, method: str, path: str, site_id: str, body: Any = None) -> tuple[int, Any]:
+    resp = gw.invoke_function("ExportsFunction", http_event(method, path, body, site_id=site_id))
+    return resp["statusCode"], json.loads(resp["body"]) if resp.get("body") else None
+
+
+def statuses(site_id: str, oid: str) -> set[str]:
+    order, _ = orders.load_order(site_id, oid)
+    return {line.status.value for line in order.lines}
+
+
+def test_move_a_whole_tab_with_partial_results(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    preparing = [api_order(site_id, ready=False) for _ in range(9)]
+    ready = [api_order(site_id) for _ in range(2)]  # nothing of theirs may move to 배송대기 again
+    status, job = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "ready_to_ship",
+                                                           "search": {"tab": "all"}})
+    assert status == 202, job
+    assert job["status"] == "running" and job["total"] == 11 and job["done"] == 0
+    later = api_order(site_id, ready=False)  # after the snapshot: not part of the job
+    events.drain()
+    status, got = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)
+    assert status == 200
+    assert (got["status"], got["done"], got["refused"], got["progress"]) == ("partial", 9, 2, 1.0)
+    assert sorted(r["order_id"] for r in got["results"]) == sorted(ready)
+    assert {r["code"] for r in got["results"]} == {"NO_ELIGIBLE_LINES"}
+    assert all(statuses(site_id, o) == {"ready_to_ship"} for o in preparing)
+    assert statuses(site_id, later) == {"preparing"}
+    # redelivery of every chunk: nothing applied or counted twice
+    for n in range(got_chunks(site_id, job["job_id"])):
+        jobs.process({"site_id": site_id, "job_id": job["job_id"], "chunk": n})
+    again = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert (again["done"], again["refused"], again["status"]) == (9, 2, "partial")
+    # the refused orders' timelines carry the refusal once
+    events_of = orders.timeline(site_id, ready[0], 50, None)[0]
+    assert [e["data"]["job_id"] for e in events_of if e["kind"] == "refused"] == [job["job_id"]]
+    listed = api(gw, "GET", "/admin/jobs", site_id)[1]["jobs"]
+    assert [j["job_id"] for j in listed] == [job["job_id"]]
+
+
+def got_chunks(site_id: str, job_id: str) -> int:
+    from oms.store import jobs as job_store
+
+    rec = job_store.get(site_id, job_id)
+    assert rec is not None
+    return int(rec["chunks"])
+
+
+def test_redelivered_chunk_mid_job_counts_once(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    ids = [api_order(site_id, ready=False) for _ in range(6)]
+    job = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "ready_to_ship",
+                                                   "search": {"tab": "preparing"}})[1]
+    first = {"site_id": site_id, "job_id": job["job_id"], "chunk": 0}
+    assert jobs.process(first) == {"done": 4, "refused": 0, "skipped": 0}
+    assert jobs.process(first) == {"done": 0, "refused": 0, "skipped": 4}  # a second delivery
+    mid = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert (mid["status"], mid["done"]) == ("running", 4)
+    events.drain()
+    end = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert (end["status"], end["done"], end["refused"], end["total"]) == ("done", 6, 0, 6)
+    assert all(statuses(site_id, o) == {"ready_to_ship"} for o in ids)
+
+
+def test_cancel_stops_the_rest(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    ids = [api_order(site_id, ready=False) for _ in range(8)]
+    job = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "ready_to_ship",
+                                                   "search": {"tab": "preparing"}})[1]
+    jobs.process({"site_id": site_id, "job_id": job["job_id"], "chunk": 0})
+    status, canceled = api(gw, "POST", f"/admin/jobs/{job['job_id']}/cancel", site_id)
+    assert status == 200 and canceled["status"] == "canceled" and canceled["done"] == 4
+    events.drain()
+    end = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert (end["status"], end["done"]) == ("canceled", 4)
+    moved = [o for o in ids if statuses(site_id, o) == {"ready_to_ship"}]
+    assert len(moved) == 4
+    status, body = api(gw, "POST", f"/admin/jobs/{job['job_id']}/cancel", site_id)
+    assert status == 409 and body["code"] == "JOB_NOT_RUNNING"
+
+
+def test_export_job_of_a_tab(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    ids = [api_order(site_id) for _ in range(5)]
+    status, job = api(gw, "POST", "/admin/jobs", site_id, {"action": "export", "template_id": "basic",
+                                                           "search": {"tab": "ready_to_ship"}})
+    assert status == 202 and job["total"] == 5
+    events.drain()
+    got = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert got["status"] == "done" and got["file"]["file_name"].endswith(".xlsx")
+    resp = httpx.get(got["file"]["url"])
+    ws = openpyxl.load_workbook(io.BytesIO(resp.content)).active
+    assert sorted({r[0] for r in ws.iter_rows(min_row=2, values_only=True)}) == sorted(ids)
+    assert ws.max_row == 1 + 10  # two lines each
+
+
+def test_print_job_and_validation(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    [api_order(site_id) for _ in range(3)]
+    job = api(gw, "POST", "/admin/jobs", site_id, {"action": "print", "search": {"tab": "ready_to_ship"}})[1]
+    events.drain()
+    got = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert got["status"] == "done"
+    pdf = httpx.get(got["file"]["url"])
+    assert pdf.content[:5] == b"%PDF-" and pdf.headers["content-type"] == "application/pdf"
+    status, body = api(gw, "POST", "/admin/jobs", site_id, {"action": "status"})
+    assert status == 400 and body["code"] == "VALIDATION_FAILED"
+    status, body = api(gw, "POST", "/admin/jobs", site_id, {"action": "export", "template_id": "nope"})
+    assert status == 404 and body["code"] == "EXPORT_TEMPLATE_NOT_FOUND"
+    status, empty = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "shipping",
+                                                             "search": {"tab": "delivered"}})
+    assert status == 202 and (empty["status"], empty["total"]) == ("done", 0)
+    assert api(gw, "GET", "/admin/jobs/nope", site_id)[1]["code"] == "JOB_NOT_FOUND"
+
+
+def test_worker_reports_only_the_failed_message(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, _ = stack
+    ok = {"site_id": site_id, "job_id": "no-such-job", "chunk": 0}  # unknown job: acknowledged
+    bad = {"site_id": site_id}  # malformed: fails, so SQS redelivers it (then the DLQ)
+    records = [{"messageId": f"m{i}", "receiptHandle": f"r{i}", "body": json.dumps(b), "attributes": {},
+                "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:ap-northeast-2:000000000000:q", "awsRegion": "ap-northeast-2"}
+               for i, b in enumerate([ok, bad])]
+    out = gw.invoke_function("JobsWorkerFunction", {"Records": records})
+    assert out == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
