@@ -16,8 +16,8 @@ from oms.domain.moves import Move, apply_moves, check_transition, reopen
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
-from oms.services import effects
-from oms.store import orders
+from oms.services import claim_views, effects
+from oms.store import orders, payreqs
 from oms.store.orders import plain
 
 BULK_LIMIT = 50
@@ -91,6 +91,9 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
             "refunded": order.refunded_total,
             "outstanding": order.outstanding,
         },
+        "claims": [claim_views.claim_view(order, c) for _, c in sorted(order.claims.items())],
+        "charges": [vars(c).copy() for c in order.charges],
+        "payment_requests": payreqs.views(items),
         "status_quantities": order.status_quantities(),
         "memo_count": order.memo_count,
         "last_memo": vars(order.last_memo) if order.last_memo else None,

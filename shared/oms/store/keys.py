@@ -209,3 +209,14 @@ def parse_upload_key(key: str) -> tuple[str, str] | None:
     if not site_id or not import_id:
         return None
     return site_id, import_id
+
+
+# ---- claims and payment requests (order partition) -------------------------------------------
+
+#: the order's claims and charges (one item, bounded: docs/data-model.md)
+CLAIMS_SK = "CLAIMS"
+PAYREQ_PREFIX = "PAYREQ#"
+
+
+def payreq_sk(request_id: str) -> str:
+    return f"{PAYREQ_PREFIX}{request_id}"

@@ -101,6 +101,19 @@ class CashReceiptResult:
 
 
 @dataclass(frozen=True)
+class IssuedAccount:
+    """A virtual account the PG issued for a payment: where the buyer deposits, and the secret its
+    deposit callback presents (Toss style; None where callbacks are signed instead)."""
+
+    payment: PgPayment
+    bank: str
+    account_no: str
+    holder: str
+    due_at: str | None
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
 class RefundAccount:
     bank: str
     account_no: str
@@ -126,6 +139,11 @@ class PaymentGateway(Protocol):
 
     def issue_cash_receipt(self, *, payment_key: str, pg_order_id: str, order_name: str, amount: int,
                            receipt_type: CashReceiptType, identity_number: str) -> CashReceiptResult: ...
+
+    def issue_virtual_account(self, *, pg_order_id: str, amount: int, order_name: str, customer_name: str,
+                              valid_hours: int = 72) -> IssuedAccount:
+        """Issue a virtual account for ``amount`` (a payment request paid by deposit)."""
+        ...
 
     def cancel_cash_receipt(self, *, payment_key: str, receipt_key: str,
                             amount: int | None = None) -> CashReceiptResult:
