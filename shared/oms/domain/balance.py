@@ -12,13 +12,18 @@ remote-area fee). ``outstanding = order_amount − (paid in − refunded out)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from oms.domain.errors import DomainError
+from oms.domain.order import Actor, Change, Event, Line, Order, Recipient
+from oms.domain.pricing import LineInput, price_lines, stock_keys_for
+from oms.domain.statuses import Status
 
-if TYPE_CHECKING:
-    from oms.domain.order import Actor, Change, Order, Recipient
-    from oms.domain.pricing import LineInput
+#: Unit statuses from which the goods have left (or are leaving) the shop: no address change then.
+_SHIPPED_OR_LATER = frozenset({
+    "shipping", "delivered", "confirmed", "return_requested", "return_collecting", "returned",
+    "exchange_requested", "exchange_collecting", "exchanged",
+})
 
 ChargeKind = Literal[
     "return_fee",
@@ -87,13 +92,62 @@ def new_charge(
     return charge
 
 
+def _won(n: int) -> str:
+    return f"{n:,}원"
+
+
 def add_line(order: Order, line: LineInput, actor: Actor, at: str, *, shipping_fee: int = 0) -> Change:
     """추가: a new physical line on a placed order (exchange to another product, an add-on), priced
     like intake (unit + option price, product discount; no coupon or points), in preparing, counted
     in the balance at once (the outstanding grows by its paid amount, plus ``shipping_fee`` as an
     ``added_line_fee`` charge). Admin only; refused on a closed order, an order still waiting for
     its payment, and external-channel orders. The caller deducts stock (``stock_keys`` of the new line)."""
-    raise NotImplementedError
+    if actor.kind != "admin":
+        raise DomainError("LINE_ADD_ADMIN_ONLY", "상품 추가는 관리자만 할 수 있습니다.", status=403)
+    if order.closed:
+        raise DomainError("ORDER_CLOSED", "거래가 종료된 주문입니다. 거래 재개 후 처리하세요.")
+    if order.channel.external:
+        raise DomainError("LINE_ADD_NOT_ALLOWED_EXTERNAL_CHANNEL",
+                          "네이버페이 주문형·톡체크아웃 주문에는 상품을 추가할 수 없습니다.")
+    if any(li.status is Status.PAYMENT_PENDING for li in order.lines):
+        raise DomainError("LINE_ADD_BEFORE_PAYMENT", "입금 확인 전인 주문에는 상품을 추가할 수 없습니다.")
+    if not line.kind.shipped:
+        raise DomainError("LINE_ADD_PHYSICAL_ONLY", "추가할 수 있는 상품은 배송 상품뿐입니다.", field="kind")
+    if line.quantity < 1:
+        raise DomainError("QUANTITY_OUT_OF_RANGE", "수량은 1개 이상이어야 합니다.", field="quantity")
+    if line.unit_price < 0 or any(o.price < 0 for o in line.options) or line.product_discount < 0:
+        raise DomainError("PRICE_INVALID", "가격과 할인금액은 0 이상이어야 합니다.", field="unit_price")
+    if shipping_fee < 0:
+        raise DomainError("SHIPPING_FEE_INVALID", "배송비는 0 이상이어야 합니다.", field="shipping_fee")
+    price_lines([line], 0, 0)  # the intake's checks (a discount above the line amount is refused)
+    new = order.clone()
+    added = Line(
+        line_id=new.new_line_id(), product_code=line.product_code, product_name=line.product_name,
+        kind=line.kind, options=list(line.options), combination=line.combination, quantity=line.quantity,
+        status=Status.PREPARING, unit_price=line.unit_price, option_price=line.option_price,
+        product_discount=line.product_discount, points_eligible=line.points_eligible,
+        stock_keys=stock_keys_for(line), status_changed_at=at, added_at=at,
+    )
+    new.lines.append(added)
+    events = [Event("line_added", actor, at, {
+        "line_id": added.line_id, "product_name": added.product_name, "quantity": added.quantity,
+        "paid_amount": added.paid_amount,
+        "text_ko": f"상품 추가: {added.product_name} {added.quantity}개 {_won(added.paid_amount)} (상품준비)",
+    })]
+    if shipping_fee:
+        c = new_charge(new, "added_line_fee", shipping_fee, f"추가상품 {added.product_name} 배송비",
+                       "added_line.shipping_fee", None, at, actor.id)
+        events.append(_charge_event(c, actor, at))
+    events[-1].data["text_ko"] += f" — 미결금액 {new.outstanding:+,}원"
+    new.version = order.version
+    return Change(new, events, {added.line_id})
+
+
+def _charge_event(c: Charge, actor: Actor, at: str) -> Event:
+    return Event("charge_added", actor, at, {
+        "charge_id": c.charge_id, "kind": c.kind, "amount": c.amount, "claim_id": c.claim_id, "rule": c.rule,
+        "text_ko": f"{CHARGE_KO[c.kind]} {c.amount:+,}원: {c.reason_ko}",
+    })
 
 
 def change_address(order: Order, recipient: Recipient, remote_fee: int, actor: Actor, at: str) -> Change:
@@ -101,4 +155,30 @@ def change_address(order: Order, recipient: Recipient, remote_fee: int, actor: A
     ``remote_fee`` (a ``remote_area`` charge of the difference from the fee charged so far, which
     may be negative), and the difference becomes outstanding. Refused once any unit is shipping or
     later (or has a tracking number), and on a closed order."""
-    raise NotImplementedError
+    if actor.kind != "admin":
+        raise DomainError("ADDRESS_CHANGE_ADMIN_ONLY", "배송지 변경은 관리자만 할 수 있습니다.", status=403)
+    if order.closed:
+        raise DomainError("ORDER_CLOSED", "거래가 종료된 주문입니다. 거래 재개 후 처리하세요.")
+    if remote_fee < 0:
+        raise DomainError("REMOTE_FEE_INVALID", "도서산간 배송비는 0 이상이어야 합니다.", field="remote_fee")
+    for line in order.lines:
+        if line.status.value in _SHIPPED_OR_LATER or order.tracking_of(line):
+            raise DomainError("ADDRESS_CHANGE_AFTER_SHIPPING",
+                              "배송이 시작된 주문은 배송지를 변경할 수 없습니다.", extra={"line_id": line.line_id})
+    new = order.clone()
+    old = new.recipient
+    new.recipient = recipient
+    events = [Event("recipient_changed", actor, at, {
+        "from": {"postal_code": old.postal_code, "address1": old.address1},
+        "to": {"postal_code": recipient.postal_code, "address1": recipient.address1},
+        "text_ko": f"배송지 변경: ({old.postal_code}) {old.address1} → ({recipient.postal_code}) {recipient.address1}",
+    })]
+    delta = remote_fee - sum(c.amount for c in new.charges if c.kind == "remote_area")
+    if delta:
+        why = (f"도서산간 배송비 {_won(remote_fee)} (우편번호 {recipient.postal_code})" if remote_fee
+               else f"도서산간 지역이 아닌 주소로 변경 (우편번호 {recipient.postal_code})")
+        c = new_charge(new, "remote_area", delta, why, "remote_area.address_change", None, at, actor.id)
+        events.append(_charge_event(c, actor, at))
+    events[-1].data["text_ko"] += f" — 미결금액 {new.outstanding:+,}원"
+    new.version = order.version
+    return Change(new, events, set())

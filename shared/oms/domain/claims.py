@@ -13,149 +13,112 @@ calculation are posted only by ``oms.domain.refunds.settle``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
-from oms.domain.order import Actor, Change, Order
-
-ClaimType = Literal["cancel", "return", "exchange"]
-ClaimStep = Literal["requested", "collecting", "collected", "on_hold", "completed", "rejected", "withdrawn"]
-Fault = Literal["buyer", "shop"]
-#: 반품비: 환불금에서 차감 / 상품 동봉 / 직접 송금
-FeePayment = Literal["deduct", "enclosed", "transfer"]
-CollectionMethod = Literal["courier", "buyer_sends", "none"]
-
-#: Claims an order may hold (they live in the order header) and steps a claim may record.
-MAX_CLAIMS = 50
-MAX_CLAIM_HISTORY = 20
-
-CLAIM_TYPE_KO: dict[str, str] = {"cancel": "취소", "return": "반품", "exchange": "교환"}
-STEP_KO: dict[str, str] = {
-    "requested": "접수",
-    "collecting": "수거중",
-    "collected": "수거완료",
-    "on_hold": "보류",
-    "completed": "완료",
-    "rejected": "거부",
-    "withdrawn": "철회",
-}
-#: Steps after which nothing more happens to the claim.
-CLOSED_STEPS = frozenset({"completed", "rejected", "withdrawn"})
-
-
-class Reason(StrEnum):
-    """The fixed list of claim reasons (Naver's, in Korean) and the fault each implies."""
-
-    INTENT_CHANGED = "intent_changed"
-    COLOR_AND_SIZE = "color_and_size"
-    WRONG_ORDER = "wrong_order"
-    PRODUCT_UNSATISFIED = "product_unsatisfied"
-    DELAYED_DELIVERY = "delayed_delivery"
-    SOLD_OUT = "sold_out"
-    BROKEN = "broken"
-    WRONG_DELIVERY = "wrong_delivery"
-    INCORRECT_INFO = "incorrect_info"
-    OTHER = "other"
-
-    @property
-    def ko(self) -> str:
-        return REASON_KO[self]
-
-    @property
-    def fault(self) -> Fault:
-        """Who the reason blames: the buyer pays return fees, the shop does not charge them."""
-        return "shop" if self in SHOP_FAULT else "buyer"
-
-
-REASON_KO: dict[Reason, str] = {
-    Reason.INTENT_CHANGED: "단순변심",
-    Reason.COLOR_AND_SIZE: "색상/사이즈 변경",
-    Reason.WRONG_ORDER: "오주문",
-    Reason.PRODUCT_UNSATISFIED: "상품 불만족",
-    Reason.DELAYED_DELIVERY: "배송 지연",
-    Reason.SOLD_OUT: "품절",
-    Reason.BROKEN: "파손",
-    Reason.WRONG_DELIVERY: "오배송",
-    Reason.INCORRECT_INFO: "상품 정보 상이",
-    Reason.OTHER: "기타",
-}
-SHOP_FAULT = frozenset(
-    {Reason.DELAYED_DELIVERY, Reason.SOLD_OUT, Reason.BROKEN, Reason.WRONG_DELIVERY, Reason.INCORRECT_INFO}
+from oms.domain.claim_records import (
+    CLAIM_TYPE_KO,
+    CLOSED_STEPS,
+    MAX_CLAIM_HISTORY,
+    MAX_CLAIMS,
+    REASON_KO,
+    SHOP_FAULT,
+    STEP_KO,
+    Claim,
+    ClaimItem,
+    ClaimStep,
+    ClaimType,
+    Collection,
+    CollectionMethod,
+    Fault,
+    FeePayment,
+    Hold,
+    Reason,
 )
+from oms.domain.errors import DomainError, NotFound
+from oms.domain.moves import Move, apply_moves
+from oms.domain.order import Actor, Change, Event, Order
+from oms.domain.statuses import Status
+
+__all__ = [
+    "CLAIM_TYPE_KO", "CLOSED_STEPS", "MAX_CLAIMS", "MAX_CLAIM_HISTORY", "REASON_KO", "SHOP_FAULT", "STEP_KO",
+    "Claim", "ClaimItem", "ClaimStep", "ClaimType", "Collection", "CollectionMethod", "Fault", "FeePayment",
+    "Hold", "Reason", "advance_claim", "claim_of", "complete_claim", "expected_status", "open_claim_of_line",
+    "request_claim",
+]
+
+#: the unit status a claim's units are in, by type and step
+_REQUEST_STATUS = {"cancel": Status.CANCEL_REQUESTED, "return": Status.RETURN_REQUESTED,
+                   "exchange": Status.EXCHANGE_REQUESTED}
+_COLLECTING_STATUS = {"return": Status.RETURN_COLLECTING, "exchange": Status.EXCHANGE_COLLECTING}
+_DONE_STATUS = {"cancel": Status.CANCELLED, "return": Status.RETURNED, "exchange": Status.EXCHANGED}
 
 
-@dataclass(frozen=True)
-class ClaimItem:
-    """Units of a claim: the line that holds exactly them (requesting splits them off)."""
-
-    line_id: str
-    quantity: int
+def _refuse(code: str, message_ko: str, *, status: int = 422, field: str | None = None,
+            **extra: object) -> DomainError:
+    return DomainError(code, message_ko, status=status, field=field, extra=extra or None)
 
 
-@dataclass(frozen=True)
-class Collection:
-    """수거: how the goods come back (courier pickup with its tracking number, or sent by the buyer)."""
-
-    method: CollectionMethod
-    courier: str | None = None
-    tracking_no: str | None = None
+def _admin_only(actor: Actor, what_ko: str) -> None:
+    if actor.kind != "admin":
+        raise _refuse("CLAIM_ADMIN_ONLY", f"{what_ko}은(는) 관리자만 할 수 있습니다.", status=403)
 
 
-@dataclass(frozen=True)
-class Hold:
-    """보류 with a fee demand (e.g. the return fee not yet received, damage found on inspection)."""
-
-    amount: int
-    reason: str
+def _units_text(order: Order, items: list[ClaimItem]) -> str:
+    return ", ".join(f"{order.line(i.line_id).product_name} {i.quantity}개" for i in items)
 
 
-@dataclass
-class Claim:
-    claim_id: str
-    type: ClaimType
-    items: list[ClaimItem]
-    reason: Reason
-    fault: Fault
-    requested_by: Actor
-    requested_at: str
-    step: ClaimStep
-    collection: Collection | None = None
-    fee_payment: FeePayment | None = None
-    hold: Hold | None = None
-    note: str | None = None
-    #: why it was rejected or withdrawn
-    closed_reason: str | None = None
-    #: set by ``refunds.settle``: the claim's money is settled (never twice)
-    settlement_id: str | None = None
-    #: replacement lines an exchange created, or lines added for it (exchange to another product)
-    exchange_lines: list[str] = field(default_factory=list)
-    #: every step: {"step", "at", "by", and what the step recorded}
-    history: list[dict[str, Any]] = field(default_factory=list)
-    #: the admin overrode the fault the reason implies (recorded in ``history`` too)
-    fault_overridden: bool = False
-    completed_at: str | None = None
-    #: what ``settle`` recorded: the cash total of the calculation and the points sent back
-    settled_at: str | None = None
-    settled_total: int = 0
-    points_back: int = 0
+def _history(claim: Claim, step: str, actor: Actor, at: str, **data: Any) -> None:
+    if len(claim.history) >= MAX_CLAIM_HISTORY:
+        raise _refuse("CLAIM_HISTORY_LIMIT",
+                      f"한 클레임의 처리 이력은 최대 {MAX_CLAIM_HISTORY}건입니다. 새 클레임으로 처리하세요.",
+                      claim_id=claim.claim_id, limit=MAX_CLAIM_HISTORY)
+    claim.history.append({"step": step, "at": at, "by": actor.id, "by_kind": actor.kind,
+                          **{k: v for k, v in data.items() if v is not None}})
 
-    @property
-    def open(self) -> bool:
-        return self.step not in CLOSED_STEPS
 
-    @property
-    def line_ids(self) -> list[str]:
-        return [i.line_id for i in self.items]
+def _event(kind: str, claim: Claim, actor: Actor, at: str, text_ko: str, **data: Any) -> Event:
+    return Event(kind, actor, at, {"claim_id": claim.claim_id, "claim_type": claim.type,
+                                   "step": claim.step, **data, "text_ko": text_ko})
 
-    def clone(self) -> Claim:
-        """A copy sharing no mutable object (items, collection and hold are frozen)."""
-        new = object.__new__(Claim)
-        new.__dict__.update(self.__dict__)
-        new.items = list(self.items)
-        new.exchange_lines = list(self.exchange_lines)
-        new.history = [dict(h) for h in self.history]
-        return new
+
+def claim_of(order: Order, claim_id: str) -> Claim:
+    """The order's claim, or 404 CLAIM_NOT_FOUND."""
+    claim = order.claims.get(claim_id)
+    if claim is None:
+        raise NotFound("claim", claim_id)
+    return claim
+
+
+def open_claim_of_line(order: Order, line_id: str) -> Claim | None:
+    """The open claim holding ``line_id`` (a line is in at most one open claim)."""
+    for claim in order.claims.values():
+        if claim.open and line_id in claim.line_ids:
+            return claim
+    return None
+
+
+def expected_status(claim: Claim) -> Status:
+    """The unit status an open claim's units are in at its step."""
+    if claim.step == "requested" or claim.type == "cancel":
+        return _REQUEST_STATUS[claim.type]
+    return _COLLECTING_STATUS[claim.type]
+
+
+def _check_in_sync(order: Order, claim: Claim) -> None:
+    """Refuse when the claim's units are no longer where the claim's step puts them (moved by hand)."""
+    want = expected_status(claim)
+    for item in claim.items:
+        line = order.line(item.line_id)
+        if line.status is not want or line.quantity != item.quantity:
+            raise _refuse("CLAIM_UNITS_OUT_OF_SYNC",
+                          f"클레임 {claim.claim_id}의 품목 상태가 {want.ko}이(가) 아닙니다 (현재 {line.status.ko}).",
+                          status=409, claim_id=claim.claim_id, line_id=line.line_id)
+
+
+def _check_open(claim: Claim) -> None:
+    if not claim.open:
+        raise _refuse("CLAIM_CLOSED", f"이미 {STEP_KO[claim.step]} 처리된 클레임입니다.", status=409,
+                      claim_id=claim.claim_id, step=claim.step)
 
 
 def request_claim(
@@ -181,7 +144,82 @@ def request_claim(
     overrides the reason's fault (admin only, recorded). ``collection`` and ``fee_payment`` apply
     to returns and exchanges only (a buyer-fault return/exchange defaults to ``deduct``).
     """
-    raise NotImplementedError
+    if type not in _REQUEST_STATUS:
+        raise _refuse("CLAIM_TYPE_INVALID", "클레임 유형은 취소, 반품, 교환 중 하나여야 합니다.", field="type")
+    try:
+        reason = Reason(reason)
+    except ValueError:
+        raise _refuse("CLAIM_REASON_INVALID", "클레임 사유를 목록에서 선택하세요.", field="reason") from None
+    if len(order.claims) >= MAX_CLAIMS:
+        raise _refuse("ORDER_CLAIM_LIMIT", f"한 주문의 클레임은 최대 {MAX_CLAIMS}건까지 접수할 수 있습니다.",
+                      limit=MAX_CLAIMS)
+    if fault is not None:
+        _admin_only(actor, "귀책 변경")
+        if fault not in ("buyer", "shop"):
+            raise _refuse("CLAIM_FAULT_INVALID", "귀책은 구매자 또는 판매자여야 합니다.", field="fault")
+    if type == "cancel" and (collection is not None or fee_payment is not None):
+        raise _refuse("CLAIM_FIELD_NOT_APPLICABLE", "취소에는 수거 정보와 반품비 결제 방법을 지정하지 않습니다.",
+                      field="collection" if collection is not None else "fee_payment")
+    if fee_payment is not None and fee_payment not in ("deduct", "enclosed", "transfer"):
+        raise _refuse("FEE_PAYMENT_INVALID", "반품비 결제 방법은 환불금 차감, 동봉, 직접 송금 중 하나입니다.",
+                      field="fee_payment")
+    if not items:
+        raise _refuse("CLAIM_HAS_NO_ITEMS", "클레임할 품목을 선택하세요.", field="items")
+    for lid, qty in items:
+        order.line(lid)
+        if not isinstance(qty, int) or isinstance(qty, bool):
+            raise _refuse("QUANTITY_OUT_OF_RANGE", "수량은 정수여야 합니다.", field="quantity", line_id=lid)
+    to = _REQUEST_STATUS[type]
+    moved = apply_moves(order, [Move(lid, to, qty) for lid, qty in items], actor, at)
+    new = moved.order
+    split_to = {e.data["line_id"]: e.data.get("split_to") for e in moved.events if e.kind == "status_changed"}
+    claim_items = [ClaimItem(split_to.get(lid) or lid, qty) for lid, qty in items]
+    blamed: Fault = fault or reason.fault
+    if type != "cancel" and blamed == "buyer" and fee_payment is None:
+        fee_payment = "deduct"
+    claim = Claim(
+        claim_id=f"C{new.next_claim_no:03d}", type=type, items=claim_items, reason=reason, fault=blamed,
+        requested_by=actor, requested_at=at, step="requested", collection=collection,
+        fee_payment=fee_payment if type != "cancel" else None, note=note,
+        fault_overridden=fault is not None and fault != reason.fault,
+    )
+    _history(claim, "requested", actor, at, reason=reason.value, fault=blamed, note=note)
+    new.next_claim_no += 1
+    new.claims[claim.claim_id] = claim
+    fault_ko = "구매자" if blamed == "buyer" else "판매자"
+    text = (f"{CLAIM_TYPE_KO[type]} 접수 {claim.claim_id}: {_units_text(new, claim_items)} — 사유 {reason.ko}, "
+            f"귀책 {fault_ko}{' (관리자 변경)' if claim.fault_overridden else ''}")
+    event = _event("claim_requested", claim, actor, at, text, reason=reason.value, fault=blamed,
+                   items=[{"line_id": i.line_id, "quantity": i.quantity} for i in claim_items])
+    return Change(new, [*moved.events, event], moved.touched_lines, moved.stock_restore)
+
+
+def _move_units(order: Order, claim: Claim, to: Status, actor: Actor, at: str) -> Change:
+    return apply_moves(order, [Move(i.line_id, to) for i in claim.items], actor, at)
+
+
+def _units_back(order: Order, claim: Claim, actor: Actor, at: str) -> Change:
+    """Put a rejected or withdrawn claim's units back where they came from (one step back to the
+    request first when they are being collected; the origin is kept across that step)."""
+    origins = {i.line_id: order.line(i.line_id).claim_origin for i in claim.items}
+    first: Change | None = None
+    current = order
+    if claim.type != "cancel" and claim.step != "requested":
+        first = _move_units(order, claim, _REQUEST_STATUS[claim.type], actor, at)
+        current = first.order
+        for lid, origin in origins.items():
+            current.line(lid).claim_origin = origin
+    moves = []
+    for lid, origin in origins.items():
+        if origin is None:
+            raise _refuse("CLAIM_ORIGIN_UNKNOWN", "품목의 이전 상태를 알 수 없어 되돌릴 수 없습니다.", line_id=lid)
+        moves.append(Move(lid, origin))
+    back = apply_moves(current, moves, actor, at)
+    if first is None:
+        return back
+    return Change(back.order, [*first.events, *back.events], first.touched_lines | back.touched_lines,
+                  {k: first.stock_restore.get(k, 0) + back.stock_restore.get(k, 0)
+                   for k in first.stock_restore.keys() | back.stock_restore.keys()})
 
 
 def advance_claim(
@@ -204,10 +242,74 @@ def advance_claim(
       (release)
     - → rejected (admin, from any open step, ``reason`` required) or → withdrawn (from requested,
       by the admin or the actor who requested it): units go back to where they came from.
-
-    Completing is :func:`complete_claim`.
+    - → completed is :func:`complete_claim`.
     """
-    raise NotImplementedError
+    if to == "completed":
+        return complete_claim(order, claim_id, actor, at)
+    claim = claim_of(order, claim_id)
+    _check_open(claim)
+    frm = claim.step
+    if to == "withdrawn":
+        own = actor.kind == claim.requested_by.kind and actor.id == claim.requested_by.id
+        if not (actor.kind == "admin" or own):
+            raise _refuse("CLAIM_WITHDRAW_NOT_ALLOWED", "클레임을 접수한 본인이나 관리자만 철회할 수 있습니다.",
+                          status=403)
+        if frm != "requested":
+            raise _refuse("CLAIM_WITHDRAW_TOO_LATE",
+                          "접수 단계의 클레임만 철회할 수 있습니다. 수거가 시작된 클레임은 관리자가 거부 처리합니다.",
+                          claim_id=claim_id, step=frm)
+    else:
+        _admin_only(actor, "클레임 처리")
+    allowed = {
+        ("requested", "collecting"): claim.type != "cancel",
+        ("collecting", "collected"): True,
+        ("collected", "on_hold"): True,
+        ("on_hold", "collected"): True,
+        (frm, "rejected"): True,
+        ("requested", "withdrawn"): True,
+    }
+    if not allowed.get((frm, to), False):
+        raise _refuse("CLAIM_STEP_NOT_ALLOWED",
+                      f"{CLAIM_TYPE_KO[claim.type]} 클레임을 {STEP_KO.get(frm, frm)}에서 "
+                      f"{STEP_KO.get(to, to)}(으)로 변경할 수 없습니다.",
+                      claim_id=claim_id, step=frm, to=to)
+    if to in ("rejected", "withdrawn") and not (reason or "").strip():
+        raise _refuse("CLAIM_REASON_REQUIRED", "거부·철회 사유를 입력하세요.", field="reason")
+    if to == "on_hold" and (hold is None or hold.amount < 0 or not hold.reason.strip()):
+        raise _refuse("CLAIM_HOLD_REQUIRED", "보류하려면 청구 금액(0 이상)과 사유를 입력하세요.", field="hold")
+    _check_in_sync(order, claim)
+
+    if to == "collecting":
+        change = _move_units(order, claim, _COLLECTING_STATUS[claim.type], actor, at)
+    elif to in ("rejected", "withdrawn"):
+        change = _units_back(order, claim, actor, at)
+    else:
+        new = order.clone()
+        change = Change(new, [], set())
+    new = change.order
+    claim = new.claims[claim_id]
+    if collection is not None:
+        claim.collection = collection
+    claim.step = to
+    if to == "on_hold":
+        claim.hold = hold
+    elif frm == "on_hold":
+        claim.hold = None
+    if to in ("rejected", "withdrawn"):
+        claim.closed_reason = reason
+    _history(claim, to, actor, at, reason=reason, hold_amount=hold.amount if hold and to == "on_hold" else None,
+             tracking_no=collection.tracking_no if collection else None)
+    label = "보류 해제" if frm == "on_hold" and to == "collected" else STEP_KO[to]
+    text = f"{CLAIM_TYPE_KO[claim.type]} {claim_id}: {STEP_KO[frm]} → {label}"
+    if to == "on_hold" and hold is not None:
+        text += f" (청구 {hold.amount:,}원: {hold.reason})"
+    elif reason:
+        text += f" (사유: {reason})"
+    if collection is not None and collection.tracking_no:
+        text += f" — 수거 송장 {collection.courier or ''} {collection.tracking_no}".rstrip()
+    event = _event("claim_step", claim, actor, at, text, **{"from": frm, "to": to})
+    new.version = order.version
+    return Change(new, [*change.events, event], change.touched_lines, change.stock_restore)
 
 
 def complete_claim(order: Order, claim_id: str, actor: Actor, at: str) -> Change:
@@ -216,14 +318,24 @@ def complete_claim(order: Order, claim_id: str, actor: Actor, at: str) -> Change
     the same product creates the replacement lines in preparing (``moves``), recorded in
     ``exchange_lines``. The balance follows the voided units at once; the calculation's
     deductions wait for ``refunds.settle``."""
-    raise NotImplementedError
-
-
-def claim_of(order: Order, claim_id: str) -> Claim:
-    """The order's claim, or 404 CLAIM_NOT_FOUND."""
-    raise NotImplementedError
-
-
-def open_claim_of_line(order: Order, line_id: str) -> Claim | None:
-    """The open claim holding ``line_id`` (a line is in at most one open claim)."""
-    raise NotImplementedError
+    _admin_only(actor, "클레임 완료")
+    claim = claim_of(order, claim_id)
+    _check_open(claim)
+    ready = "requested" if claim.type == "cancel" else "collected"
+    if claim.step != ready:
+        code = "CLAIM_ON_HOLD" if claim.step == "on_hold" else "CLAIM_NOT_READY"
+        message = ("보류 중인 클레임입니다. 보류를 해제한 뒤 완료하세요." if claim.step == "on_hold"
+                   else f"{CLAIM_TYPE_KO[claim.type]} 클레임은 {STEP_KO[ready]} 단계에서 완료할 수 있습니다.")
+        raise _refuse(code, message, claim_id=claim_id, step=claim.step)
+    _check_in_sync(order, claim)
+    change = _move_units(order, claim, _DONE_STATUS[claim.type], actor, at)
+    new = change.order
+    claim = new.claims[claim_id]
+    frm = claim.step
+    claim.step = "completed"
+    claim.completed_at = at
+    claim.exchange_lines += [e.data["line_id"] for e in change.events if e.kind == "exchange_replacement"]
+    _history(claim, "completed", actor, at)
+    text = f"{CLAIM_TYPE_KO[claim.type]} {claim_id}: {STEP_KO[frm]} → 완료 ({_units_text(new, claim.items)})"
+    event = _event("claim_completed", claim, actor, at, text, exchange_lines=list(claim.exchange_lines))
+    return Change(new, [*change.events, event], change.touched_lines, change.stock_restore)

@@ -25,7 +25,7 @@ from oms.domain.statuses import (
 
 if TYPE_CHECKING:
     from oms.domain.balance import Charge
-    from oms.domain.claims import Claim
+    from oms.domain.claim_records import Claim
 
 _T = TypeVar("_T")
 

@@ -19,16 +19,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from oms.domain.balance import Charge
-from oms.domain.order import Actor, Change, Order
-from oms.domain.remote_areas import Zone
+from oms.domain.balance import CHARGE_KO, Charge, ChargeKind, new_charge
+from oms.domain.claims import CLAIM_TYPE_KO, Claim, claim_of
+from oms.domain.errors import Conflict, DomainError
+from oms.domain.order import Actor, Change, Event, Line, Order
+from oms.domain.remote_areas import DEFAULT_ZONES, Zone, remote_fee
+from oms.domain.statuses import Status
 
 CouponRecovery = Literal["none", "pro_rata", "whole_when_minimum_broken"]
 Basis = Literal["paid", "original"]
 Direction = Literal["refund", "request"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RefundSettings:
     """The site's claim settings the calculation needs (schemas/settings.py ``claims``)."""
 
@@ -42,12 +45,13 @@ class RefundSettings:
     #: added to each way of a return fee when the recipient is in a remote zone
     remote_return_surcharge: int = 0
     #: the site's remote zones (None: ``remote_areas.DEFAULT_ZONES``)
-    remote_zones: list[Zone] | None = None
+    remote_zones: tuple[Zone, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One line of the breakdown: a non-negative amount, the rule that made it, and its Korean text."""
+    """One line of the breakdown: the amount (>= 0, but the adjustment is signed), the rule that made
+    it (a stable name, e.g. ``return_fee.buyer_fault``), and the sentence the console shows."""
 
     amount: int
     rule: str
@@ -81,6 +85,29 @@ class Calculation:
     adjustment_reason: str | None = None
 
 
+def _won(n: int) -> str:
+    return f"{n:,}원"
+
+
+def _claimable(order: Order, claim_id: str) -> Claim:
+    claim = claim_of(order, claim_id)
+    if claim.step in ("rejected", "withdrawn"):
+        raise DomainError("CLAIM_CLOSED", "거부·철회된 클레임은 환불 계산을 할 수 없습니다.", status=409,
+                          extra={"claim_id": claim_id, "step": claim.step})
+    if claim.settlement_id:
+        raise Conflict("CLAIM_ALREADY_SETTLED", "이미 정산된 클레임입니다.",
+                       extra={"claim_id": claim_id, "settlement_id": claim.settlement_id})
+    return claim
+
+
+def _sum(lines: list[Line], attr: str) -> int:
+    return sum(getattr(line, attr) for line in lines)
+
+
+def _charged(order: Order, kind: ChargeKind) -> int:
+    return sum(c.amount for c in order.charges if c.kind == kind)
+
+
 def calculate(
     order: Order,
     claim_id: str,
@@ -98,17 +125,188 @@ def calculate(
       is refunded as cash), pro-rata (their allocated share), whole when the units left no longer
       reach ``coupon_min_order_amount`` (the whole coupon less what earlier claims recovered).
     - points the units used go back to the ledger (``points_back``), never as cash.
-    - the prepaid shipping fee is refunded when the claim leaves nothing to ship (every unit cancelled).
+    - the prepaid shipping fee (and any remote-area fee) is refunded when the claim leaves nothing
+      to ship (every unit cancelled).
     - a buyer-fault return pays the return fee once, an exchange twice (plus the remote surcharge
       per way from a remote address), unless the fee is enclosed or transferred; none for the shop's fault.
     - initial shipping: the order shipped free by reaching the threshold, and a buyer-fault return
       or partial cancel takes the gross left below it (charged once per order).
     - ``adjustment`` (±, with ``adjustment_reason``) is added to the total.
 
-    Refused: unknown claim, a claim rejected/withdrawn or already settled, an adjustment without a
-    reason.
+    Refused: unknown claim, a claim rejected/withdrawn or already settled, an unknown basis, an
+    adjustment without a reason.
     """
-    raise NotImplementedError
+    claim = _claimable(order, claim_id)
+    if basis not in ("paid", "original"):
+        raise DomainError("REFUND_BASIS_INVALID", "환불 기준은 실결제가 또는 상품원판매가여야 합니다.", field="basis")
+    if not isinstance(adjustment, int) or isinstance(adjustment, bool):
+        raise DomainError("ADJUSTMENT_INVALID", "조정 금액은 정수(원)여야 합니다.", field="adjustment")
+    reason = (adjustment_reason or "").strip() or None
+    if adjustment and reason is None:
+        raise DomainError("ADJUSTMENT_REASON_REQUIRED", "조정 금액의 사유를 입력하세요.", field="adjustment_reason")
+    if any(x is not None and x < 0 for x in (coupon_min_order_amount, settings.free_shipping_threshold)) or min(
+        settings.return_shipping_fee, settings.base_shipping_fee, settings.remote_return_surcharge
+    ) < 0:
+        raise DomainError("CLAIM_SETTINGS_INVALID", "클레임 설정 금액은 0 이상이어야 합니다.", field="settings")
+
+    claimed = [order.line(i.line_id) for i in claim.items]
+    claimed_ids = set(claim.line_ids)
+    others = [line for line in order.lines if line.line_id not in claimed_ids]
+    remaining_gross = sum(line.gross for line in others if line.counted)
+    charges: list[Charge] = []
+
+    def charge(kind: ChargeKind, amount: int, rule: str, reason_ko: str) -> None:
+        if amount:
+            charges.append(Charge("", kind, amount, reason_ko, rule, claim_id, "", ""))
+
+    # ---- product, coupon, points ------------------------------------------------------------
+    gross, pdisc = _sum(claimed, "gross"), _sum(claimed, "product_discount")
+    coupon_share, points, paid = _sum(claimed, "coupon_discount"), _sum(claimed, "points_used"), _sum(
+        claimed, "paid_amount")
+    voids = claim.type != "exchange"
+    if not voids:
+        product = Figure(0, "exchange.replacement", "교환: 같은 상품을 다시 보내므로 상품 금액 환불 없음")
+        coupon = Figure(0, "coupon.not_applicable", "교환: 쿠폰 회수 없음")
+        points_fig = Figure(0, "points.kept", "교환: 적립금 사용분은 교환 상품에 그대로 적용")
+        points = 0
+    elif basis == "paid":
+        product = Figure(paid, "basis.paid", f"실결제가 {_won(paid)} (상품 {_won(gross)} − 상품할인 {_won(pdisc)} − "
+                                             f"쿠폰 {_won(coupon_share)} − 적립금 {_won(points)})")
+        coupon = _coupon(order, claim, settings, coupon_share, basis, remaining_gross, coupon_min_order_amount)
+        charge("coupon_recovery", coupon.amount, coupon.rule, coupon.text_ko)
+    else:
+        product = Figure(gross - pdisc - points, "basis.original",
+                         f"상품원판매가 {_won(gross)} − 상품할인 {_won(pdisc)} − 적립금 사용분 {_won(points)}")
+        charge("basis_difference", -coupon_share, "basis.original",
+               f"원판매가 기준: 반품 상품의 쿠폰 할인분 {_won(coupon_share)} 환불")
+        coupon = _coupon(order, claim, settings, coupon_share, basis, remaining_gross, coupon_min_order_amount)
+        charge("coupon_recovery", coupon.amount, coupon.rule, coupon.text_ko)
+    if voids:
+        points_fig = Figure(points, "points.to_ledger", f"적립금 {_won(points)}은 적립금으로 복원 (현금 환불 아님)")
+
+    # ---- shipping refunded -----------------------------------------------------------------
+    nothing_left = claim.type == "cancel" and all(line.status is Status.CANCELLED for line in others)
+    prepaid = 0 if order.shipping_fee_cod else order.shipping_fee
+    remote_net = max(0, _charged(order, "remote_area"))
+    if nothing_left and prepaid + remote_net:
+        shipping = Figure(prepaid + remote_net, "shipping.nothing_left_to_ship",
+                          f"배송할 상품이 남지 않아 배송비 {_won(prepaid)}"
+                          + (f"과 도서산간 배송비 {_won(remote_net)}" if remote_net else "") + " 환불")
+        charge("remote_area", -remote_net, "shipping.nothing_left_to_ship",
+               f"전체 취소: 도서산간 배송비 {_won(remote_net)} 환불")
+    elif claim.type == "cancel":
+        shipping = Figure(0, "shipping.kept", "배송할 상품이 남아 있어 배송비는 환불하지 않음")
+    else:
+        shipping = Figure(0, "shipping.shipped", "이미 배송된 주문의 배송비는 환불하지 않음")
+
+    # ---- return / exchange fee -------------------------------------------------------------
+    return_fee = _return_fee(order, claim, settings)
+    if return_fee.amount:
+        kind: ChargeKind = "exchange_fee" if claim.type == "exchange" else "return_fee"
+        charge(kind, return_fee.amount, return_fee.rule,
+               f"{CHARGE_KO[kind]} {_won(return_fee.amount)} ({claim.reason.ko})")
+
+    # ---- initial shipping ------------------------------------------------------------------
+    initial = _initial_shipping(order, claim, settings, remaining_gross)
+    charge("initial_shipping", initial.amount, initial.rule, initial.text_ko)
+
+    # ---- adjustment, total -----------------------------------------------------------------
+    adj = Figure(adjustment, "adjustment.admin" if adjustment else "adjustment.none",
+                 f"관리자 조정 {adjustment:+,}원: {reason}" if adjustment else "조정 없음")
+    charge("adjustment", -adjustment, "adjustment.admin", f"관리자 조정 {adjustment:+,}원: {reason}")
+    total = product.amount + shipping.amount - return_fee.amount - initial.amount - coupon.amount + adjustment
+
+    # the balance once settled: the claim's own effect (−total) on the order without the claim
+    before = order.outstanding
+    if claim.step != "completed" and voids:
+        before -= paid + (order.owed_shipping if nothing_left else 0)
+    after = before + sum(c.amount for c in charges)
+    direction: Literal["refund", "request", "none"] = "refund" if after < 0 else "request" if after > 0 else "none"
+    return Calculation(
+        claim_id=claim_id, basis=basis, product=product, shipping_refunded=shipping, return_fee=return_fee,
+        initial_shipping=initial, coupon_recovered=coupon, points_restored=points_fig, adjustment=adj,
+        total=total, charges=charges, points_back=points, direction=direction, outstanding_after=after,
+        order_version=order.version, adjustment_reason=reason,
+    )
+
+
+def coupon_benefit(order: Order, *, without_claim: str | None = None) -> int:
+    """The order coupon the buyer still enjoys: its share on the counted lines, plus what 원판매가
+    refunds gave back as cash, less what was recovered. Always within 0 … ``coupon_total``."""
+    lines = order.lines
+    if without_claim is not None:
+        skip = set(order.claims[without_claim].line_ids)
+        lines = [line for line in lines if line.line_id not in skip]
+    counted = sum(line.coupon_discount for line in lines if line.counted)
+    return counted - _charged(order, "basis_difference") - _charged(order, "coupon_recovery")
+
+
+def _coupon(order: Order, claim: Claim, settings: RefundSettings, share: int, basis: Basis,
+            remaining_gross: int, minimum: int | None) -> Figure:
+    """The coupon recovered by this claim (negative: given back, when an earlier whole recovery
+    already took this share). Keeps the buyer's coupon benefit within 0 … the coupon."""
+    held_by_others = coupon_benefit(order, without_claim=claim.claim_id)
+    if basis == "paid":
+        credit = min(share, max(0, -held_by_others))
+        if credit:
+            return Figure(-credit, "coupon.already_recovered",
+                          f"쿠폰 할인분 {_won(credit)}은 앞선 클레임에서 이미 회수되어 돌려드림")
+        return Figure(0, "coupon.in_paid_amount", f"쿠폰 할인 {_won(share)}은 실결제가에 이미 반영")
+    policy = settings.coupon_recovery
+    if policy == "none":
+        return Figure(0, "coupon.none", f"쿠폰 회수 안 함 (쿠폰 할인분 {_won(share)} 환불)")
+    if policy == "pro_rata":
+        amount = min(share, max(0, share + held_by_others))
+        return Figure(amount, "coupon.pro_rata",
+                      f"쿠폰 {_won(order.coupon_total)} 중 클레임 상품에 배분된 {_won(amount)} 회수")
+    if minimum is not None and order.coupon_total and remaining_gross < minimum:
+        amount = max(0, share + held_by_others)
+        return Figure(amount, "coupon.whole_minimum_broken",
+                      f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 미만: "
+                      f"쿠폰 {_won(order.coupon_total)} 중 회수되지 않은 {_won(amount)} 회수")
+    if minimum is None:
+        return Figure(0, "coupon.no_minimum", "쿠폰 최소주문금액 조건 없음: 쿠폰 회수 안 함")
+    return Figure(0, "coupon.minimum_kept",
+                  f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 이상: 쿠폰 회수 안 함")
+
+
+def _return_fee(order: Order, claim: Claim, settings: RefundSettings) -> Figure:
+    if claim.type == "cancel":
+        return Figure(0, "return_fee.not_applicable", "취소: 반품배송비 없음")
+    kind_ko = CLAIM_TYPE_KO[claim.type]
+    if claim.fault == "shop":
+        return Figure(0, "return_fee.shop_fault", f"판매자 귀책({claim.reason.ko}): {kind_ko}배송비 없음")
+    ways = 2 if claim.type == "exchange" else 1
+    zones = DEFAULT_ZONES if settings.remote_zones is None else settings.remote_zones
+    surcharge = settings.remote_return_surcharge if remote_fee(order.recipient.postal_code, zones) else 0
+    fee = ways * (settings.return_shipping_fee + surcharge)
+    text = f"{kind_ko}배송비 {_won(settings.return_shipping_fee)}"
+    if surcharge:
+        text += f" + 도서산간 {_won(surcharge)}"
+    text += f" × {'왕복 2' if ways == 2 else '편도 1'}회 = {_won(fee)} (구매자 귀책: {claim.reason.ko})"
+    if claim.fee_payment in ("enclosed", "transfer"):
+        how = "상품에 동봉" if claim.fee_payment == "enclosed" else "판매자에게 직접 송금"
+        return Figure(0, f"return_fee.{claim.fee_payment}", f"{text} — {how}: 환불금에서 차감하지 않음")
+    return Figure(fee, "exchange_fee.both_ways" if ways == 2 else "return_fee.buyer_fault", text)
+
+
+def _initial_shipping(order: Order, claim: Claim, settings: RefundSettings, remaining_gross: int) -> Figure:
+    threshold = settings.free_shipping_threshold
+    none = Figure(0, "initial_shipping.none", "초기배송비 없음")
+    if claim.type == "exchange" or threshold is None or order.shipping_fee or order.shipping_fee_cod:
+        return none
+    intake_gross = sum(li.gross for li in order.lines if li.added_at is None and li.exchange_of is None)
+    if intake_gross < threshold or remaining_gross >= threshold or not settings.base_shipping_fee:
+        return none
+    if claim.type == "cancel" and remaining_gross == 0:
+        return Figure(0, "initial_shipping.nothing_shipped", "전체 취소: 배송하지 않으므로 초기배송비 없음")
+    if claim.fault == "shop":
+        return Figure(0, "initial_shipping.shop_fault", f"판매자 귀책({claim.reason.ko}): 초기배송비 없음")
+    if _charged(order, "initial_shipping"):
+        return Figure(0, "initial_shipping.already_charged", "초기배송비는 이미 청구됨")
+    return Figure(settings.base_shipping_fee, "initial_shipping.threshold_broken",
+                  f"무료배송 기준 {_won(threshold)} 이상으로 무료배송된 주문이 남은 상품 {_won(remaining_gross)}으로 "
+                  f"기준 미만이 되어 초기배송비 {_won(settings.base_shipping_fee)} 청구")
 
 
 def settle(order: Order, calculation: Calculation, direction: Direction, actor: Actor, at: str) -> Change:
@@ -117,4 +315,59 @@ def settle(order: Order, calculation: Calculation, direction: Direction, actor: 
     request) for a request. Admin only; refused unless the claim is completed and not settled, the
     calculation is of this order version, the direction matches the sign of the balance after
     settling (either when it is 0), and a refund does not exceed what was paid in net."""
-    raise NotImplementedError
+    if actor.kind != "admin":
+        raise DomainError("SETTLE_ADMIN_ONLY", "환불·결제요청 처리는 관리자만 할 수 있습니다.", status=403)
+    if direction not in ("refund", "request"):
+        raise DomainError("SETTLE_DIRECTION_INVALID", "처리 방법은 환불 또는 결제요청이어야 합니다.", field="direction")
+    claim = _claimable(order, calculation.claim_id)
+    if claim.step != "completed":
+        raise DomainError("CLAIM_NOT_COMPLETED", "완료된 클레임만 정산할 수 있습니다. 클레임을 먼저 완료하세요.",
+                          status=409, extra={"claim_id": claim.claim_id, "step": claim.step})
+    if calculation.order_version != order.version:
+        raise Conflict("CALCULATION_STALE", "주문이 변경되었습니다. 환불 금액을 다시 계산하세요.",
+                       extra={"claim_id": claim.claim_id})
+    new = order.clone()
+    events: list[Event] = []
+    for c in calculation.charges:
+        posted = new_charge(new, c.kind, c.amount, c.reason_ko, c.rule, c.claim_id, at, actor.id)
+        events.append(Event("charge_added", actor, at, {
+            "charge_id": posted.charge_id, "kind": posted.kind, "amount": posted.amount, "claim_id": claim.claim_id,
+            "rule": posted.rule, "text_ko": f"{CHARGE_KO[posted.kind]} {posted.amount:+,}원: {posted.reason_ko}",
+        }))
+    after = new.outstanding
+    if (direction == "refund" and after > 0) or (direction == "request" and after < 0):
+        raise DomainError(
+            "SETTLE_DIRECTION_MISMATCH",
+            f"정산 후 미결금액이 {after:+,}원입니다. "
+            + ("결제요청으로 처리하세요." if after > 0 else "환불로 처리하세요."),
+            field="direction", extra={"outstanding_after": after},
+        )
+    if direction == "refund" and -after > new.net_paid:
+        raise DomainError("REFUND_EXCEEDS_PAID",
+                          f"환불 금액 {_won(-after)}이 결제된 금액 {_won(new.net_paid)}을 넘습니다. "
+                          "조정 금액을 확인하세요.",
+                          extra={"refund": -after, "net_paid": new.net_paid})
+    restored = sum(c.points_back for c in new.claims.values()) + calculation.points_back
+    if restored > new.points_total:
+        raise DomainError("POINTS_RESTORE_EXCEEDS_USED", "복원할 적립금이 사용한 적립금을 넘습니다.",
+                          extra={"points_back": calculation.points_back, "points_used": new.points_total})
+    settled = new.claims[claim.claim_id]
+    settled.settlement_id = f"{order.order_id}-{claim.claim_id}"
+    settled.settled_at = at
+    settled.settled_total = calculation.total
+    settled.points_back = calculation.points_back
+    settled.history.append({"step": "settled", "at": at, "by": actor.id, "by_kind": actor.kind,
+                            "direction": direction, "total": calculation.total, "basis": calculation.basis})
+    how = "환불" if direction == "refund" else "결제요청"
+    basis_ko = "실결제가" if calculation.basis == "paid" else "상품원판매가"
+    text = (f"{CLAIM_TYPE_KO[claim.type]} {claim.claim_id} 정산({how}, {basis_ko} 기준): "
+            f"클레임 금액 {calculation.total:+,}원"
+            + (f", 적립금 {_won(calculation.points_back)} 복원" if calculation.points_back else "")
+            + f" — 미결금액 {after:+,}원")
+    events.append(Event("claim_settled", actor, at, {
+        "claim_id": claim.claim_id, "settlement_id": settled.settlement_id, "direction": direction,
+        "basis": calculation.basis, "total": calculation.total, "points_back": calculation.points_back,
+        "outstanding": after, "text_ko": text,
+    }))
+    new.version = order.version
+    return Change(new, events, set())
