@@ -88,6 +88,7 @@ class ForceCompleteIn(Strict):
 
 
 class AddLineIn(LineIn):
+    shipping_fee: Won = Field(default=0, description="추가상품 배송비 (a charge of the balance)")
     expected_version: int | None = Field(default=None, ge=0)
 
 

@@ -35,10 +35,10 @@ POINTS_RESTORE_ACTOR = Actor("system", "points", "적립금")
 # ---- settings and views -------------------------------------------------------------------------
 
 
-def zones(s: ClaimSettings) -> list[Zone]:
+def zones(s: ClaimSettings) -> tuple[Zone, ...]:
     if s.remote_zones is None:
-        return list(DEFAULT_ZONES)
-    return [Zone(z.start, z.end, z.fee, z.name_ko) for z in s.remote_zones]
+        return DEFAULT_ZONES
+    return tuple(Zone(z.start, z.end, z.fee, z.name_ko) for z in s.remote_zones)
 
 
 def refund_settings(site_id: str) -> tuple[refunds.RefundSettings, int | None]:
@@ -198,7 +198,7 @@ def add_line(site_id: str, order_id: str, body: AddLineIn, actor: Actor) -> Comm
     def decide(order: Order, items: list[Item], at: str) -> Decision:
         if body.expected_version is not None and body.expected_version != order.version:
             raise orders.version_conflict()
-        change = balance.add_line(order, li, actor, at)
+        change = balance.add_line(order, li, actor, at, shipping_fee=body.shipping_fee)
         write = Write()
         new_ids = {line.line_id for line in change.order.lines} - {line.line_id for line in order.lines}
         for line in change.order.lines:

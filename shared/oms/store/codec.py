@@ -111,7 +111,6 @@ def header_item(order: Order) -> Item:
         "buyer": vars(order.buyer).copy(),
         "recipient": vars(order.recipient).copy(),
         **{k: getattr(order, k) for k in _INT_HEADER},
-        "extra_fees": order.extra_fees,  # derived from the charges (CLAIMS item); kept for readers
         "shipping_fee_cod": order.shipping_fee_cod,
         "payment_due_at": order.payment_due_at,
         "checkout_id": order.checkout_id,

@@ -211,10 +211,8 @@ def parse_upload_key(key: str) -> tuple[str, str] | None:
     return site_id, import_id
 
 
-# ---- claims and payment requests (order partition) -------------------------------------------
+# ---- payment requests (order partition) -------------------------------------------
 
-#: the order's claims and charges (one item, bounded: docs/data-model.md)
-CLAIMS_SK = "CLAIMS"
 PAYREQ_PREFIX = "PAYREQ#"
 
 

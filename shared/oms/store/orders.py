@@ -12,7 +12,7 @@ from typing import Any
 
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Event, Order
-from oms.store import claims_codec, codec, keys
+from oms.store import codec, keys
 from oms.store.table import (
     Item,
     TransactionFailed,
@@ -228,10 +228,6 @@ def change_actions(before: Order, after: Order, events: list[Event],
         actions.append(put(new_due))
     elif old_due and not new_due:
         actions.append(delete(pk, keys.CONFIRM_DUE_ITEM_SK))
-    if claims_codec.changed(before, after):
-        claims = claims_codec.claims_item(after)
-        if claims:
-            actions.append(put(claims))
     if events:
         actions.append(put(events_item(site, oid, events, f"{after.version:08d}")))
     return actions

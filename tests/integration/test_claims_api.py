@@ -1,0 +1,289 @@
+"""Claims through the admin handler on DynamoDB Local with the PG sandbox: every step, the calculation
+(a preview that writes nothing), settlement with the refund through the PG, 강제완료, added lines,
+the address change, points restored, and two admins settling the same claim."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from oms.store import orders as store
+from oms.store import points
+from oms_local.pg_sandbox import PgSandbox
+from tests.integration.claims_support import (
+    COAT,
+    admin,
+    card_order,
+    deliver,
+    lines,
+    ok,
+    return_claim,
+    use_pg,
+)
+from tests.integration.payments_support import sandbox_fixture, va_order  # noqa: F401
+from tests.support import fund_points
+
+
+def items_of(site_id: str, order_id: str) -> list[dict[str, Any]]:
+    return store.load_order(site_id, order_id)[1]
+
+
+def test_partial_return_with_a_return_fee_is_refunded_through_the_pg(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id, return_shipping_fee=3000)
+    order_id, pg = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+
+    # one of the two shirts comes back (단순변심: the buyer's fault, 반품비 3,000원 deducted)
+    cid, detail = return_claim(site_id, order_id, [("L001", 1)], complete=False)
+    assert cid == "C001"
+    claim = detail["claims"][0]
+    assert (claim["type"], claim["step"], claim["reason_ko"], claim["fault"]) == ("return", "requested", "단순변심",
+                                                                                 "buyer")
+    assert lines(detail) == {"L001": ("delivered", 1), "L002": ("delivered", 1), "L003": ("return_requested", 1)}
+    assert claim["items"] == [{"line_id": "L003", "quantity": 1}]
+    for to, status in (("collecting", "return_collecting"), ("collected", "return_collecting"),
+                       ("complete", "returned")):
+        detail = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/steps", site_id, {"to": to})
+        assert lines(detail)["L003"] == (status, 1)
+    assert detail["claims"][0]["step"] == "completed"
+    assert detail["amounts"]["outstanding"] == -10000  # the returned shirt is no longer owed
+
+    # the calculation is a preview: nothing is written (the version stays)
+    version = detail["version"]
+    calc = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/calculate", site_id, {"basis": "paid"})
+    assert (calc["product"]["amount"], calc["return_fee"]["amount"], calc["total"]) == (10000, 3000, 7000)
+    assert calc["return_fee"]["rule"] and calc["direction"] == "refund"
+    assert store.load_order(site_id, order_id)[0].version == version
+
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id,
+              {"direction": "refund", "basis": "paid", "reason": "반품 환불"})
+    assert done["refund"]["refunded"] == 7000 and done["refund"]["left"] == 0
+    assert [r["status"] for r in done["refund"]["results"]] == ["refunded"]
+    order = done["order"]
+    assert order["amounts"]["outstanding"] == 0 and order["amounts"]["refunded"] == 7000
+    assert [(c["kind"], c["amount"]) for c in order["charges"]] == [("return_fee", 3000)]
+    assert order["claims"][0]["settlement_id"]
+    assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [7000]
+    kinds = [e["kind"] for e in order["timeline"]]
+    assert "claim_settled" in kinds and "refund" in kinds
+
+    # settled once: a second settlement is refused, nothing refunded again
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id,
+                            {"direction": "refund", "basis": "paid"})
+    assert status == 409 and problem["code"] == "CLAIM_ALREADY_SETTLED", problem
+    assert len(sandbox.find("toss", pg.key).cancels) == 1
+    status, problem = admin("POST", f"/admin/orders/{order_id}/refunds", site_id, {})
+    assert status == 409 and problem["code"] == "NOTHING_TO_REFUND"
+
+
+def test_claim_steps_hold_release_reject_and_withdraw(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+    cid, _ = return_claim(site_id, order_id, [("L002", 1)], "broken", type="exchange", complete=False)
+    base = f"/admin/orders/{order_id}/claims/{cid}/steps"
+    ok("POST", base, site_id, {"to": "collecting", "collection": {"method": "courier", "courier": "CJGLS",
+                                                                   "tracking_no": "777"}})
+    ok("POST", base, site_id, {"to": "collected"})
+    held = ok("POST", base, site_id, {"to": "on_hold", "hold": {"amount": 6000, "reason": "교환배송비 미입금"}})
+    assert held["claims"][0]["step"] == "on_hold" and held["claims"][0]["hold"]["amount"] == 6000
+    assert held["claims"][0]["fault"] == "shop"  # 파손
+    released = ok("POST", base, site_id, {"to": "release"})
+    assert released["claims"][0]["step"] == "collected"
+    rejected = ok("POST", base, site_id, {"to": "reject", "reason": "사용 흔적"})
+    assert rejected["claims"][0]["step"] == "rejected" and rejected["claims"][0]["closed_reason"] == "사용 흔적"
+    assert lines(rejected)["L002"] == ("delivered", 1)  # the unit is back where it came from
+
+    # a refused step is a problem with its code, on the timeline, and changes nothing
+    version = rejected["version"]
+    status, problem = admin("POST", base, site_id, {"to": "complete"})
+    assert status in (409, 422) and problem["code"]
+    assert store.load_order(site_id, order_id)[0].version == version
+
+    cid2, _ = return_claim(site_id, order_id, [("L001", 2)], complete=False)
+    withdrawn = ok("POST", f"/admin/orders/{order_id}/claims/{cid2}/steps", site_id,
+                   {"to": "withdraw", "reason": "고객 요청"})
+    claims = {c["claim_id"]: c["step"] for c in withdrawn["claims"]}
+    assert claims == {cid: "rejected", cid2: "withdrawn"}
+    listed = ok("GET", f"/admin/orders/{order_id}/claims", site_id)
+    assert [c["claim_id"] for c in listed["claims"]] == [cid, cid2]
+    assert {r["code"] for r in listed["reasons"]} >= {"intent_changed", "broken"}
+
+
+def test_claim_validation_and_tenancy(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims", site_id,
+                            {"type": "return", "items": [{"line_id": "L001", "quantity": 1}], "reason": "bored"})
+    assert status == 400 and problem["code"] == "CLAIM_REASON_INVALID" and problem["field"] == "reason"
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims", site_id,
+                            {"type": "refund", "items": [{"line_id": "L001", "quantity": 1}], "reason": "other"})
+    assert status == 400 and problem["code"] == "VALIDATION_FAILED"
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims", site_id,
+                            {"type": "return", "items": [{"line_id": "L001", "quantity": 1}], "reason": "other"})
+    assert status in (409, 422) and problem["code"]  # not delivered yet: no return
+    status, _ = admin("GET", f"/admin/orders/{order_id}/claims", site_id + "x")
+    assert status == 404
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims/C009/calculate", site_id, {})
+    assert status == 404
+
+
+def test_cancel_before_shipping_refunds_shipping_and_restores_points(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    fund_points(site_id, 5000)
+    order_id, pg = card_order(sandbox, site_id, points_used=2000)
+    assert points.balance(site_id, "m-100") == 3000  # debited at intake
+    cid, detail = return_claim(site_id, order_id, [("L001", 2), ("L002", 1)], "sold_out", type="cancel")
+    assert detail["amounts"]["outstanding"] == -51000  # everything cancelled: the shipping fee is not owed
+    calc = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/calculate", site_id, {})
+    assert calc["points_back"] == 2000 and calc["total"] == 51000
+    assert calc["shipping_refunded"]["amount"] == 3000
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
+    assert done["refund"]["refunded"] == 51000
+    assert points.balance(site_id, "m-100") == 5000  # the points went back to the ledger, not as cash
+    assert sandbox.find("toss", pg.key).cancelled == 51000
+
+
+def test_va_partial_refund_is_refused_then_force_completed(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, payment_id, pg = va_order(sandbox, site_id, quantity=2, unit_price=10000)
+    ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/deposit", site_id, {})
+    deliver(site_id, order_id, ["L001"])
+    cid, _ = return_claim(site_id, order_id, [("L001", 1)], "wrong_delivery")  # shop's fault: no fee
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id,
+              {"direction": "refund", "refund_account": {"bank": "신한", "account_no": "110-123-456789",
+                                                         "holder": "김민지"}})
+    [result] = done["refund"]["results"]
+    assert (result["status"], result["code"], result["amount"]) == ("refused", "VA_PARTIAL_REFUND_NOT_ALLOWED",
+                                                                    10000)
+    assert done["order"]["amounts"]["outstanding"] == -10000 and done["refund"]["left"] == 10000
+    assert sandbox.find("toss", pg.key).cancels == []
+    assert any(e["kind"] == "refused" and e["data"]["code"] == "VA_PARTIAL_REFUND_NOT_ALLOWED"
+               for e in done["order"]["timeline"])
+
+    # more than owed is refused; the amount owed is recorded as refunded by hand, with who and the note
+    status, problem = admin("POST", f"/admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete",
+                            site_id, {"amount": 10001, "bank_note": "신한 110-***-6789 김민지"})
+    assert status == 422 and problem["code"] == "REFUND_EXCEEDS_OUTSTANDING"
+    detail = ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete", site_id,
+                {"amount": 10000, "bank_note": "신한 110-***-6789 김민지"})
+    assert detail["amounts"]["outstanding"] == 0 and detail["amounts"]["refunded"] == 10000
+    [refund] = detail["payments"][0]["refunds"].values()
+    assert refund["forced"] is True and refund["by"]["id"] == "admin-1" and refund["bank_note"].startswith("신한")
+    assert detail["payments"][0]["status"] == "partial_cancelled"
+    assert detail["timeline"][0]["kind"] in ("refund_forced", "cash_receipt")
+
+
+def test_two_admins_settling_the_same_claim_refund_once(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, pg = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+    cid, _ = return_claim(site_id, order_id, [("L002", 1)], "broken")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: admin("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id,
+                                                {"direction": "refund"}), range(2)))
+    statuses = sorted(s for s, _ in answers)
+    assert statuses == [200, 409], answers
+    loser = next(a for s, a in answers if s == 409)
+    assert loser["code"] in ("VERSION_CONFLICT", "CLAIM_ALREADY_SETTLED")
+    assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [30000]
+    order = store.load_order(site_id, order_id)[0]
+    assert (order.refunded_total, order.outstanding) == (30000, 0)
+
+
+def test_added_line_and_payment_request_paid_by_card(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    status, problem = admin("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {})
+    assert status == 409 and problem["code"] == "NOTHING_OUTSTANDING"
+    detail = ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 0}, expect=201)
+    assert lines(detail)["L003"] == ("preparing", 1) and detail["amounts"]["outstanding"] == 35000
+    req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {"note": "코트로 교환 차액"},
+             expect=201)["payment_requests"][0]
+    assert (req["status"], req["amount"]) == ("open", 35000)
+    status, problem = admin("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {})
+    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_OPEN"
+
+    # cancel and ask again
+    ok("POST", f"/admin/orders/{order_id}/payment-requests/{req['request_id']}/cancel", site_id,
+       {"reason": "금액 수정"})
+    req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)["payment_requests"][0]
+
+    from tests.integration.claims_support import buyer_call, member_claims
+
+    pg = sandbox.create_paid("toss", req["pg_order_id"], 35000)  # the buyer approves in the PG's window
+    path = f"/buyer/orders/{order_id}/payment-requests/{req['request_id']}/pay"
+    status, view = buyer_call("POST", path, member_claims(site_id), {"method": "card", "payment_key": pg.key})
+    assert status == 200, view
+    assert view["amounts"]["outstanding"] == 0 and view["payment_requests"][0]["status"] == "paid"
+    again = buyer_call("POST", path, member_claims(site_id), {"method": "card", "payment_key": pg.key})
+    assert again[0] == 200 and again[1]["amounts"]["paid"] == 53000 + 35000  # recorded once
+    # a payment the PG does not have for this amount is refused
+    wrong = sandbox.create_paid("toss", "other-order-id", 35000)
+    status, problem = buyer_call("POST", path, member_claims(site_id), {"method": "card", "payment_key": wrong.key})
+    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_CLOSED"
+    # another member cannot pay it
+    status, _ = buyer_call("POST", path, member_claims(site_id, "m-999"), {"method": "card", "payment_key": pg.key})
+    assert status == 404
+
+
+def test_payment_request_paid_by_a_new_virtual_account(sandbox: PgSandbox, site_id: str) -> None:
+    from tests.integration.claims_support import GUEST, buyer_call, guest_claims
+    from tests.integration.payments_support import deliver as deliver_callback
+
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id, buyer=GUEST)
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 2500}, expect=201)
+    req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)["payment_requests"][0]
+    assert req["amount"] == 37500
+    path = f"/buyer/guest/orders/{order_id}/payment-requests/{req['request_id']}/pay"
+    status, view = buyer_call("POST", path, guest_claims(site_id, order_id), {"method": "virtual_account"})
+    assert status == 200, view
+    shown = view["payment_requests"][0]
+    assert shown["status"] == "awaiting_deposit" and shown["payment"]["virtual_account"]["account_no"]
+    # the admin cannot cancel a request whose account waits for the deposit
+    status, problem = admin("POST", f"/admin/orders/{order_id}/payment-requests/{req['request_id']}/cancel",
+                            site_id, {})
+    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_IN_PAYMENT"
+
+    # the buyer deposits; the PG's deposit callback pays the request (twice delivered, counted once)
+    pay = sandbox.find("toss", order_id=f"{req['pg_order_id']}-V1")
+    sandbox.deposited(pay)
+    headers, body = sandbox.callback("toss", pay)
+    for _ in range(2):
+        status, answer = deliver_callback("toss", headers, body)
+        assert status == 200, answer
+    detail = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert detail["amounts"]["outstanding"] == 0 and detail["amounts"]["paid"] == 53000 + 37500
+    assert detail["payment_requests"][0]["status"] == "paid"
+
+
+def test_address_change_to_jeju_adds_the_remote_fee(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    jeju = {"name": "김민지", "phone": "010-1234-5678", "postal_code": "63100",
+            "address1": "제주특별자치도 제주시 첨단로 242", "address2": ""}
+    detail = ok("PATCH", f"/admin/orders/{order_id}/recipient", site_id, jeju)
+    assert detail["recipient"]["postal_code"] == "63100"
+    [charge] = detail["charges"]
+    assert charge["kind"] == "remote_area" and charge["amount"] > 0
+    assert detail["amounts"]["outstanding"] == charge["amount"]
+    back = ok("PATCH", f"/admin/orders/{order_id}/recipient", site_id, {**jeju, "postal_code": "04524",
+                                                                         "address1": "서울 중구"})
+    assert back["amounts"]["outstanding"] == 0 and [c["amount"] for c in back["charges"]] == [charge["amount"],
+                                                                                           -charge["amount"]]
+    deliver(site_id, order_id, ["L001"])
+    status, problem = admin("PATCH", f"/admin/orders/{order_id}/recipient", site_id, jeju)
+    assert status in (409, 422) and problem["code"]
+
+
+@pytest.mark.parametrize("points_balance", [0])
+def test_intake_refuses_points_the_member_does_not_have(sandbox: PgSandbox, site_id: str,
+                                                        points_balance: int) -> None:
+    from oms.domain.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        card_order(sandbox, site_id, points_used=1000)
+    assert refused.value.code == "POINTS_INSUFFICIENT" and points.balance(site_id, "m-100") == points_balance
