@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, core, ingest, large, payments
+from bench import autoconfirm, claims, core, ingest, large, payments
 from bench.common import local_dynamodb
 
 
@@ -15,6 +15,7 @@ def main(argv: list[str]) -> int:
         large.run()
         autoconfirm.auto_confirm()
         payments.callbacks()
+        claims.requests_per_claim_operation()
         ingest.run()
     return 0
 
