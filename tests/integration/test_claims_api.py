@@ -287,3 +287,45 @@ def test_intake_refuses_points_the_member_does_not_have(sandbox: PgSandbox, site
     with pytest.raises(DomainError) as refused:
         card_order(sandbox, site_id, points_used=1000)
     assert refused.value.code == "POINTS_INSUFFICIENT" and points.balance(site_id, "m-100") == points_balance
+
+
+def test_a_refund_the_pg_refuses_is_recorded_with_its_reason_and_retried(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, pg = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+    cid, _ = return_claim(site_id, order_id, [("L002", 1)], "broken")
+    sandbox.refuse_next_cancel("EXCEED_MAX_REFUND_DUE", "환불 가능 기간이 지났습니다.")
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
+    [result] = done["refund"]["results"]
+    assert (result["status"], result["code"], result["pg_code"]) == ("refused", "PG_REFUND_FAILED",
+                                                                     "EXCEED_MAX_REFUND_DUE")
+    assert "환불 가능 기간이 지났습니다" in result["message_ko"]
+    assert done["order"]["amounts"]["outstanding"] == -30000  # settled, still owed
+    refusal = next(e for e in done["order"]["timeline"] if e["kind"] == "refused")
+    assert refusal["data"]["pg_code"] == "EXCEED_MAX_REFUND_DUE" and "환불 가능 기간" in refusal["data"]["text_ko"]
+    assert sandbox.find("toss", pg.key).cancels == []
+
+    retried = ok("POST", f"/admin/orders/{order_id}/refunds", site_id, {"reason": "환불 재시도"})
+    assert retried["refund"]["refunded"] == 30000 and retried["order"]["amounts"]["outstanding"] == 0
+    assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [30000]
+
+
+def test_cash_receipt_of_a_partly_refunded_payment_is_reissued_for_the_rest(sandbox: PgSandbox,
+                                                                           site_id: str) -> None:
+    use_pg(site_id)
+    order_id, payment_id, _ = va_order(sandbox, site_id, quantity=2, unit_price=10000,
+                                       cash_receipt={"type": "소득공제", "identity_number": "010-1234-5678"})
+    ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/deposit", site_id, {})
+    issued = ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/cash-receipt", site_id,
+                {"type": "소득공제", "identity_number": "010-1234-5678"})
+    assert issued["payments"][0]["cash_receipt"]["status"] == "issued"
+    assert issued["payments"][0]["cash_receipt"]["amount"] == 20000
+    deliver(site_id, order_id, ["L001"])
+    cid, _ = return_claim(site_id, order_id, [("L001", 1)], "broken")
+    ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
+    detail = ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete", site_id,
+                {"amount": 10000, "bank_note": "신한 110-***-6789"})
+    receipt = detail["payments"][0]["cash_receipt"]
+    assert (receipt["status"], receipt["amount"]) == ("issued", 10000)  # a new receipt for what remains
+    texts = [e["data"].get("text_ko", "") for e in detail["timeline"] if e["kind"] == "cash_receipt"]
+    assert any("취소" in t for t in texts) and any("발급 완료" in t for t in texts)

@@ -113,6 +113,8 @@ def refund_outstanding(site_id: str, order_id: str, actor: Actor, *, reason: str
                                                exc.extra.get("pg_code")))
             continue
         payout.results.append(RefundResult(p.payment_id, p.method, amount, "refunded"))
+        if p.method in DEPOSIT_METHODS:
+            reissue_receipt(site_id, order_id, p.payment_id, actor=actor)
     return payout
 
 
@@ -143,4 +145,23 @@ def force_complete(site_id: str, order_id: str, payment_id: str, *, amount: int,
 
     saved, _, _ = payments.apply(site_id, order_id, payment_id, decide, actor=actor, action="refund_force_complete")
     payments.cancel_receipt_after_refund(site_id, order_id, payment_id, actor=actor)
+    reissue_receipt(site_id, order_id, payment_id, actor=actor)
     return saved
+
+
+def reissue_receipt(site_id: str, order_id: str, payment_id: str, *, actor: Actor) -> None:
+    """A partly refunded payment whose cash receipt was cancelled by the refund gets a new receipt
+    for what remains, through the PG, with the identity number the buyer gave at checkout. Without
+    it (a receipt issued by hand) nothing is issued: the timeline shows the cancellation."""
+    ld = payments.load(site_id, order_id, payment_id)
+    receipt = ld.payment.cash_receipt or {}
+    if receipt.get("status") != "cancelled" or ld.payment.remaining <= 0 or receipt.get("source") == "manual":
+        return
+    req = pay_store.receipt_request(ld.items, payment_id)
+    if req is None:
+        return
+    try:
+        payments.issue_cash_receipt(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
+                                    identity_number=str(req["identity_number"]), actor=actor, auto=True)
+    except DomainError:
+        pass  # refused or failed: recorded on the timeline by the issue itself
