@@ -329,3 +329,28 @@ def test_cash_receipt_of_a_partly_refunded_payment_is_reissued_for_the_rest(sand
     assert (receipt["status"], receipt["amount"]) == ("issued", 10000)  # a new receipt for what remains
     texts = [e["data"].get("text_ko", "") for e in detail["timeline"] if e["kind"] == "cash_receipt"]
     assert any("취소" in t for t in texts) and any("발급 완료" in t for t in texts)
+
+
+def test_closed_digital_order_reopened_cancelled_and_refunded(sandbox: PgSandbox, site_id: str) -> None:
+    from tests.integration.claims_support import buyer_call, member_claims
+
+    use_pg(site_id)
+    ebook = {"product_code": "EBOOK", "product_name": "전자책", "kind": "digital", "quantity": 1, "unit_price": 12000}
+    vip = {"product_code": "VIP-30", "product_name": "VIP 30일 이용권", "kind": "membership_pass", "quantity": 1,
+           "unit_price": 30000, "membership_days": 30}
+    order_id, pg = card_order(sandbox, site_id, lines=[ebook, vip], shipping_fee=0)
+    detail = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert detail["closed"] is True and {li["status"] for li in detail["lines"]} == {"confirmed"}
+    assert points.membership(site_id, "m-100")["days"] == 30
+
+    ok("POST", f"/admin/orders/{order_id}/reopen", site_id)
+    # buyers cannot cancel non-physical goods; the admin can, from any status
+    status, problem = buyer_call("POST", f"/buyer/orders/{order_id}/claims", member_claims(site_id),
+                                 {"type": "cancel", "items": [{"line_id": "L002", "quantity": 1}], "reason": "other"})
+    assert status in (403, 409, 422) and problem["code"]
+    cid, detail = return_claim(site_id, order_id, [("L002", 1)], "intent_changed", type="cancel")
+    assert lines(detail)["L002"] == ("cancelled", 1)
+    assert points.membership(site_id, "m-100")["days"] == 0  # the pass days are taken back
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
+    assert done["refund"]["refunded"] == 30000 and done["order"]["amounts"]["outstanding"] == 0
+    assert sandbox.find("toss", pg.key).cancelled == 30000
