@@ -354,3 +354,18 @@ def test_closed_digital_order_reopened_cancelled_and_refunded(sandbox: PgSandbox
     done = ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
     assert done["refund"]["refunded"] == 30000 and done["order"]["amounts"]["outstanding"] == 0
     assert sandbox.find("toss", pg.key).cancelled == 30000
+
+
+def test_two_refund_retries_at_once_refund_once(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, pg = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+    cid, _ = return_claim(site_id, order_id, [("L002", 1)], "broken")
+    sandbox.refuse_next_cancel()
+    ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: admin("POST", f"/admin/orders/{order_id}/refunds", site_id, {}), range(2)))
+    assert sorted(s for s, _ in answers) == [200, 409], answers
+    assert next(a for s, a in answers if s == 409)["code"] in ("PAYOUT_IN_PROGRESS", "NOTHING_TO_REFUND")
+    assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [30000]
+    assert store.load_order(site_id, order_id)[0].outstanding == 0

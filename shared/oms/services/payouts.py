@@ -22,6 +22,7 @@ from oms.integrations.pg import RefundAccount
 from oms.services import payments
 from oms.store import orders
 from oms.store import payments as pay_store
+from oms.store import payouts as lease_store
 from oms.store.table import Item
 
 REFUNDABLE = ("paid", "partial_cancelled")
@@ -91,7 +92,16 @@ def plan(order: Order, items: list[Item]) -> list[tuple[Payment, int]]:
 def refund_outstanding(site_id: str, order_id: str, actor: Actor, *, reason: str,
                        refund_account: RefundAccount | None = None) -> Payout:
     """Refund −outstanding through the order's payments. Refused 409 NOTHING_TO_REFUND when the
-    order owes nothing; a payment refused on the way is reported and the rest still tried."""
+    order owes nothing, 409 PAYOUT_IN_PROGRESS while another refund run of the order is under way;
+    a payment refused on the way is reported and the rest still tried."""
+    lease = lease_store.take(site_id, order_id, actor.id)
+    try:
+        return _pay_out(site_id, order_id, actor, reason, refund_account)
+    finally:
+        lease_store.give_back(site_id, order_id, lease)
+
+
+def _pay_out(site_id: str, order_id: str, actor: Actor, reason: str, refund_account: RefundAccount | None) -> Payout:
     order, items = orders.load_order(site_id, order_id)
     owed = -order.outstanding
     if owed <= 0:
@@ -143,7 +153,12 @@ def force_complete(site_id: str, order_id: str, payment_id: str, *, amount: int,
                         "text_ko": f"환불 강제완료 {amount:,}원 (PG 관리자 화면/계좌이체로 환불, {bank_note})"})
         return pc
 
-    saved, _, _ = payments.apply(site_id, order_id, payment_id, decide, actor=actor, action="refund_force_complete")
+    lease = lease_store.take(site_id, order_id, actor.id)  # not while a PG refund of the order is under way
+    try:
+        saved, _, _ = payments.apply(site_id, order_id, payment_id, decide, actor=actor,
+                                     action="refund_force_complete")
+    finally:
+        lease_store.give_back(site_id, order_id, lease)
     payments.cancel_receipt_after_refund(site_id, order_id, payment_id, actor=actor)
     reissue_receipt(site_id, order_id, payment_id, actor=actor)
     return saved

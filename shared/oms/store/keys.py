@@ -218,3 +218,7 @@ PAYREQ_PREFIX = "PAYREQ#"
 
 def payreq_sk(request_id: str) -> str:
     return f"{PAYREQ_PREFIX}{request_id}"
+
+
+#: the order's payout lease (one refund run at a time per order)
+PAYOUT_LEASE_SK = "PAYOUT"
