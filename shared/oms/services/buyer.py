@@ -13,7 +13,7 @@ from oms.domain.errors import DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
 from oms.schemas.claims import BuyerClaimIn, ClaimStepIn
-from oms.services import claim_views, claims, confirmation, payment_requests
+from oms.services import claim_views, claims, confirmation, effects, payment_requests
 from oms.services.orders import detail_view
 from oms.store import codec, keys, orders, points
 from oms.store.table import client, key, load, table_name
@@ -91,7 +91,7 @@ def _view(order: Order, items: list[dict[str, Any]]) -> dict[str, Any]:
         "amounts": {k: d["amounts"][k] for k in ("lines", "shipping_fee", "coupon_discount", "points_used",
                                                   "order_amount", "paid", "refunded", "outstanding")},
         "status_quantities": d["status_quantities"],
-        "claims": [_claim(order, c) for _, c in sorted(order.claims.items())],
+        "claims": _claims(order),
         "payment_requests": [
             {k: r.get(k) for k in ("request_id", "amount", "status", "created_at", "note", "pg_order_id", "payment",
                                    "paid_at")}
@@ -104,6 +104,11 @@ def confirm(who: BuyerIdentity, order_id: str, line_ids: list[str] | None) -> di
     _check(who, order_id)
     done = confirmation.buyer_confirm(who.site_id, order_id, who.actor, line_ids, owns=lambda o: _owns(who, o))
     return _view(done.order, done.items)
+
+
+def _claims(order: Order) -> list[dict[str, Any]]:
+    with effects.settings_cache():  # the estimates read the site's settings once
+        return [_claim(order, c) for _, c in sorted(order.claims.items())]
 
 
 def _claim(order: Order, c: Any) -> dict[str, Any]:

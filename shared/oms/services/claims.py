@@ -152,9 +152,13 @@ def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Ac
     committed = Committed(saved, items, change.events)
     out: dict[str, Any] = {"calculation": calculation_view(calc), "refund": None}
     if body.direction == "refund" and saved.outstanding < 0:
-        payout = payouts.refund_outstanding(site_id, order_id, actor, reason=body.reason,
-                                            refund_account=payouts.account(body.refund_account))
-        out["refund"] = payout.as_dict()
+        try:
+            payout = payouts.refund_outstanding(site_id, order_id, actor, reason=body.reason,
+                                                refund_account=payouts.account(body.refund_account))
+            out["refund"] = payout.as_dict()
+        except DomainError as exc:  # settled all the same: the refund is retried with POST …/refunds
+            out["refund"] = {"requested": -saved.outstanding, "refunded": 0, "left": -saved.outstanding,
+                             "results": [], "error": exc.as_dict()}
         out["order"] = orders_detail(site_id, order_id)
     else:
         out["order"] = committed.detail()
