@@ -118,7 +118,8 @@ def test_reject_from_collecting_puts_units_back_where_they_came_from() -> None:
     assert claim_of(back, cid).step == "rejected" and claim_of(back, cid).closed_reason == "수거 상품 사용 흔적"
     # the units may be claimed again by a new claim
     again = request_claim(back, "return", [("L003", 1)], Reason.BROKEN, ADMIN, AT).order
-    assert claim_of(again, "C002").items[0].line_id == "L003" and open_claim_of_line(again, "L003").claim_id == "C002"
+    assert claim_of(again, "C002").items[0].line_id == "L003"
+    assert open_claim_of_line(again, "L003") is claim_of(again, "C002")
 
 
 def test_withdraw_by_the_buyer_who_asked_or_the_admin() -> None:
@@ -202,8 +203,12 @@ def test_request_refusals() -> None:
         assert refused(fn, order).code == code, code
     # a line already in an open claim cannot be claimed again
     o = request_claim(order, "return", [("L002", 1)], Reason.OTHER, ADMIN, AT).order
-    assert refused(lambda: request_claim(o, "exchange", [("L002", 1)], Reason.OTHER, ADMIN, AT), o).code == (
-        "STEP_SKIP_NOT_ALLOWED")
+    err = refused(lambda: request_claim(o, "exchange", [("L002", 1)], Reason.OTHER, ADMIN, AT), o)
+    assert (err.code, err.status, err.extra["claim_id"]) == ("LINE_IN_CLAIM", 409, "C001")
+    # ... not even one that the status machine would take as a step back inside the claim
+    o = advance_claim(o, "C001", "collecting", ADMIN, AT).order
+    assert refused(lambda: request_claim(o, "return", [("L002", 1)], Reason.OTHER, ADMIN, AT), o).code == (
+        "LINE_IN_CLAIM")
 
 
 def test_fault_override_is_recorded() -> None:

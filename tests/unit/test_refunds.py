@@ -284,3 +284,25 @@ def test_settle_posts_each_charge_as_an_event() -> None:
     assert [e.kind for e in change.events] == ["charge_added"] * 4 + ["claim_settled"]
     assert all(e.data["text_ko"] for e in change.events)
     assert order.charges == []
+
+
+@pytest.mark.parametrize("second_basis", ["original", "paid"])
+def test_no_coupon_outlives_the_purchase(second_basis: str) -> None:
+    # 셔츠 10,000 + 셔츠 10,000 as two lines, coupon 10,000 (5,000 each): paid 5,000 + 5,000 + shipping
+    # 3,000 = 13,000. Policy "none", shop's fault (파손), 원판매가.
+    settings = RefundSettings(coupon_recovery="none")
+    order = delivered(order_of(shirt(1), shirt(1), coupon=10000))
+    assert order.paid_total == 13000
+    # 1st: 10,000 back (the unit's 5,000 coupon share refunded as cash; the other unit still carries its
+    # 5,000 coupon, within its 10,000).
+    order, c1 = claimed(order, "return", [("L001", 1)], Reason.BROKEN)
+    order, calc1 = _settle(order, c1, "original", settings)
+    assert (calc1.coupon_recovered.amount, calc1.total) == (0, 10000)
+    order = _refund_cash(order)
+    # 2nd: nothing is left to carry a coupon, so the 10,000 benefit (5,000 cash credit + 5,000 share) is
+    # recovered: 원판매가 10,000 − 10,000 = 0, or 실결제가 5,000 − 5,000 = 0. The buyer kept 3,000 = shipping.
+    order, c2 = claimed(order, "return", [("L002", 1)], Reason.BROKEN)
+    order, calc2 = _settle(order, c2, second_basis, settings)
+    assert (calc2.coupon_recovered.rule, calc2.total) == ("coupon.exceeds_remaining", 0)
+    assert calc2.coupon_recovered.amount == (10000 if second_basis == "original" else 5000)
+    assert order.outstanding == 0 and order.net_paid == 3000 and coupon_benefit(order) == 0

@@ -100,8 +100,9 @@ def add_line(order: Order, line: LineInput, actor: Actor, at: str, *, shipping_f
     """추가: a new physical line on a placed order (exchange to another product, an add-on), priced
     like intake (unit + option price, product discount; no coupon or points), in preparing, counted
     in the balance at once (the outstanding grows by its paid amount, plus ``shipping_fee`` as an
-    ``added_line_fee`` charge). Admin only; refused on a closed order, an order still waiting for
-    its payment, and external-channel orders. The caller deducts stock (``stock_keys`` of the new line)."""
+    ``added_line_fee`` charge). Admin only; refused on a closed order, a fully cancelled one (it owes
+    no shipping fee any more), an order still waiting for its payment, and external-channel orders.
+    The caller deducts stock (``stock_keys`` of the new line)."""
     if actor.kind != "admin":
         raise DomainError("LINE_ADD_ADMIN_ONLY", "상품 추가는 관리자만 할 수 있습니다.", status=403)
     if order.closed:
@@ -109,6 +110,9 @@ def add_line(order: Order, line: LineInput, actor: Actor, at: str, *, shipping_f
     if order.channel.external:
         raise DomainError("LINE_ADD_NOT_ALLOWED_EXTERNAL_CHANNEL",
                           "네이버페이 주문형·톡체크아웃 주문에는 상품을 추가할 수 없습니다.")
+    if order.all_cancelled:
+        raise DomainError("LINE_ADD_ORDER_CANCELLED",
+                          "전체 취소된 주문에는 상품을 추가할 수 없습니다. 새 주문으로 접수하세요.")
     if any(li.status is Status.PAYMENT_PENDING for li in order.lines):
         raise DomainError("LINE_ADD_BEFORE_PAYMENT", "입금 확인 전인 주문에는 상품을 추가할 수 없습니다.")
     if not line.kind.shipped:

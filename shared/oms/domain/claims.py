@@ -50,6 +50,8 @@ __all__ = [
 _REQUEST_STATUS = {"cancel": Status.CANCEL_REQUESTED, "return": Status.RETURN_REQUESTED,
                    "exchange": Status.EXCHANGE_REQUESTED}
 _COLLECTING_STATUS = {"return": Status.RETURN_COLLECTING, "exchange": Status.EXCHANGE_COLLECTING}
+#: unit statuses of a claim under way: a new claim may not take them
+_IN_CLAIM = frozenset({*_REQUEST_STATUS.values(), *_COLLECTING_STATUS.values()})
 _DONE_STATUS = {"cancel": Status.CANCELLED, "return": Status.RETURNED, "exchange": Status.EXCHANGED}
 
 
@@ -166,9 +168,15 @@ def request_claim(
     if not items:
         raise _refuse("CLAIM_HAS_NO_ITEMS", "클레임할 품목을 선택하세요.", field="items")
     for lid, qty in items:
-        order.line(lid)
+        line = order.line(lid)
         if not isinstance(qty, int) or isinstance(qty, bool):
             raise _refuse("QUANTITY_OUT_OF_RANGE", "수량은 정수여야 합니다.", field="quantity", line_id=lid)
+        if line.status in _IN_CLAIM:
+            held = open_claim_of_line(order, lid)
+            raise _refuse("LINE_IN_CLAIM",
+                          f"{line.status.ko} 상태의 품목은 진행 중인 클레임"
+                          + (f" {held.claim_id}" if held else "") + "에서 처리하세요.",
+                          status=409, line_id=lid, claim_id=held.claim_id if held else None)
     to = _REQUEST_STATUS[type]
     moved = apply_moves(order, [Move(lid, to, qty) for lid, qty in items], actor, at)
     new = moved.order

@@ -172,14 +172,14 @@ def calculate(
     elif basis == "paid":
         product = Figure(paid, "basis.paid", f"실결제가 {_won(paid)} (상품 {_won(gross)} − 상품할인 {_won(pdisc)} − "
                                              f"쿠폰 {_won(coupon_share)} − 적립금 {_won(points)})")
-        coupon = _coupon(order, claim, settings, coupon_share, basis, remaining_gross, coupon_min_order_amount)
+        coupon = _coupon(order, claim, settings, coupon_share, basis, others, coupon_min_order_amount)
         charge("coupon_recovery", coupon.amount, coupon.rule, coupon.text_ko)
     else:
         product = Figure(gross - pdisc - points, "basis.original",
                          f"상품원판매가 {_won(gross)} − 상품할인 {_won(pdisc)} − 적립금 사용분 {_won(points)}")
         charge("basis_difference", -coupon_share, "basis.original",
                f"원판매가 기준: 반품 상품의 쿠폰 할인분 {_won(coupon_share)} 환불")
-        coupon = _coupon(order, claim, settings, coupon_share, basis, remaining_gross, coupon_min_order_amount)
+        coupon = _coupon(order, claim, settings, coupon_share, basis, others, coupon_min_order_amount)
         charge("coupon_recovery", coupon.amount, coupon.rule, coupon.text_ko)
     if voids:
         points_fig = Figure(points, "points.to_ledger", f"적립금 {_won(points)}은 적립금으로 복원 (현금 환불 아님)")
@@ -242,32 +242,47 @@ def coupon_benefit(order: Order, *, without_claim: str | None = None) -> int:
 
 
 def _coupon(order: Order, claim: Claim, settings: RefundSettings, share: int, basis: Basis,
-            remaining_gross: int, minimum: int | None) -> Figure:
+            others: list[Line], minimum: int | None) -> Figure:
     """The coupon recovered by this claim (negative: given back, when an earlier whole recovery
-    already took this share). Keeps the buyer's coupon benefit within 0 … the coupon."""
-    held_by_others = coupon_benefit(order, without_claim=claim.claim_id)
+    already took this share). Keeps the buyer's coupon benefit within 0 … what the units left could
+    be discounted (their gross less product discounts and points): no coupon outlives the purchase."""
+    held = coupon_benefit(order, without_claim=claim.claim_id)
+    kept = [line for line in others if line.counted]
+    remaining_gross = sum(line.gross for line in kept)
+    cap = sum(line.gross - line.product_discount - line.points_used for line in kept)
     if basis == "paid":
-        credit = min(share, max(0, -held_by_others))
-        if credit:
+        if held < 0:
+            credit = min(share, -held)
             return Figure(-credit, "coupon.already_recovered",
                           f"쿠폰 할인분 {_won(credit)}은 앞선 클레임에서 이미 회수되어 돌려드림")
+        if held > cap:
+            return _beyond_remaining(held - cap, cap)
         return Figure(0, "coupon.in_paid_amount", f"쿠폰 할인 {_won(share)}은 실결제가에 이미 반영")
+    floor = share + held - cap  # recover at least this much: the benefit left may not exceed the cap
     policy = settings.coupon_recovery
-    if policy == "none":
-        return Figure(0, "coupon.none", f"쿠폰 회수 안 함 (쿠폰 할인분 {_won(share)} 환불)")
     if policy == "pro_rata":
-        amount = min(share, max(0, share + held_by_others))
-        return Figure(amount, "coupon.pro_rata",
-                      f"쿠폰 {_won(order.coupon_total)} 중 클레임 상품에 배분된 {_won(amount)} 회수")
-    if minimum is not None and order.coupon_total and remaining_gross < minimum:
-        amount = max(0, share + held_by_others)
-        return Figure(amount, "coupon.whole_minimum_broken",
-                      f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 미만: "
-                      f"쿠폰 {_won(order.coupon_total)} 중 회수되지 않은 {_won(amount)} 회수")
-    if minimum is None:
-        return Figure(0, "coupon.no_minimum", "쿠폰 최소주문금액 조건 없음: 쿠폰 회수 안 함")
-    return Figure(0, "coupon.minimum_kept",
-                  f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 이상: 쿠폰 회수 안 함")
+        figure = Figure(min(share, max(0, share + held)), "coupon.pro_rata",
+                        f"쿠폰 {_won(order.coupon_total)} 중 클레임 상품에 배분된 몫 회수")
+    elif policy == "none":
+        figure = Figure(0, "coupon.none", f"쿠폰 회수 안 함 (쿠폰 할인분 {_won(share)} 환불)")
+    elif minimum is not None and order.coupon_total and remaining_gross < minimum:
+        amount = max(0, share + held)
+        figure = Figure(amount, "coupon.whole_minimum_broken",
+                        f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 미만: "
+                        f"쿠폰 {_won(order.coupon_total)} 중 회수되지 않은 {_won(amount)} 회수")
+    elif minimum is None:
+        figure = Figure(0, "coupon.no_minimum", "쿠폰 최소주문금액 조건 없음: 쿠폰 회수 안 함")
+    else:
+        figure = Figure(0, "coupon.minimum_kept",
+                        f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 이상: 쿠폰 회수 안 함")
+    if figure.amount < floor:
+        return _beyond_remaining(floor, cap)
+    return figure
+
+
+def _beyond_remaining(amount: int, cap: int) -> Figure:
+    return Figure(amount, "coupon.exceeds_remaining",
+                  f"남은 상품 금액 {_won(cap)}을 넘는 쿠폰 혜택 {_won(amount)} 회수")
 
 
 def _return_fee(order: Order, claim: Claim, settings: RefundSettings) -> Figure:
