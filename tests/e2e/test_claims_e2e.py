@@ -122,10 +122,12 @@ def test_exchange_to_another_product_then_the_guest_pays_the_request(client: Cli
     cid = c.claim(order_id, "return", [("L001", 1)], "color_and_size")
     added = c.call("POST", f"/admin/orders/{order_id}/lines", {**CAP, "quantity": 2}, expect=201)
     assert added["amounts"]["outstanding"] == 2 * 15000 - 19900
+    # settling as 결제요청 asks the buyer for the outstanding at once
     done = c.call("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", {"direction": "request"})
     assert done["order"]["amounts"]["outstanding"] == 30000 - 19900 + 3000
-    req = c.call("POST", f"/admin/orders/{order_id}/payment-requests", {}, expect=201)["payment_requests"][0]
-    assert req["amount"] == 13100
+    req = done["payment_request"]
+    assert (req["amount"], req["status"]) == (13100, "open")
+    c.call("POST", f"/admin/orders/{order_id}/payment-requests", {}, expect=409)  # one open at a time
 
     # the guest opens the order (order number + phone), approves the amount in the PG's card window, pays
     session = c.call("POST", "/buyer/guest/session", {"site_id": c.site, "order_id": order_id,

@@ -369,3 +369,22 @@ def test_two_refund_retries_at_once_refund_once(sandbox: PgSandbox, site_id: str
     assert next(a for s, a in answers if s == 409)["code"] in ("PAYOUT_IN_PROGRESS", "NOTHING_TO_REFUND")
     assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [30000]
     assert store.load_order(site_id, order_id)[0].outstanding == 0
+
+
+def test_admin_cancel_completed_at_once_and_settled_as_a_request(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    detail = ok("POST", f"/admin/orders/{order_id}/claims", site_id,
+                {"type": "cancel", "items": [{"line_id": "L001", "quantity": 1}], "reason": "sold_out",
+                 "complete": True}, expect=201)
+    assert detail["claims"][0]["step"] == "completed" and lines(detail)["L003"] == ("cancelled", 1)
+    assert detail["version"] == 2  # request + complete: one transaction
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims", site_id,
+                            {"type": "return", "items": [{"line_id": "L002", "quantity": 1}], "reason": "other",
+                             "complete": True})
+    assert status == 400 and problem["code"] == "CLAIM_COMPLETE_CANCEL_ONLY"
+    # the cancelled shirt is owed back; adding a coat turns the balance into a request
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 0}, expect=201)
+    done = ok("POST", f"/admin/orders/{order_id}/claims/C001/settle", site_id, {"direction": "request"})
+    assert done["payment_request"]["amount"] == 35000 - 10000 and done["payment_request"]["status"] == "open"
+    assert done["order"]["amounts"]["outstanding"] == 25000

@@ -35,6 +35,7 @@ class ClaimIn(Strict):
     fee_payment: Literal["deduct", "enclosed", "transfer"] | None = Field(
         default=None, description="반품비: 환불금에서 차감 / 상품 동봉 / 직접 송금")
     note: str | None = Field(default=None, max_length=500)
+    complete: bool = Field(default=False, description="cancel only: request and complete in one transaction")
     expected_version: int | None = Field(default=None, ge=0)
 
 

@@ -22,7 +22,7 @@ from oms.domain.pricing import LineInput, stock_keys_for
 from oms.domain.remote_areas import DEFAULT_ZONES, Zone, remote_fee
 from oms.schemas.claims import AddLineIn, BuyerClaimIn, CalculateIn, ClaimIn, ClaimStepIn, CollectionIn, SettleIn
 from oms.schemas.settings import ClaimSettings
-from oms.services import claim_views, effects, payouts
+from oms.services import claim_views, effects, payment_requests, payouts
 from oms.services.orders import Committed, commit, recording_refusals, run_change
 from oms.services.payment_requests import Decision, run_with_write
 from oms.store import orders, points, stock
@@ -85,16 +85,31 @@ def _collection(c: CollectionIn | None) -> rules.Collection | None:
 
 
 def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Actor) -> Committed:
-    """Open a claim (admin: any type, may override the fault; buyer: what moves.py allows buyers)."""
+    """Open a claim (admin: any type, may override the fault, and may complete a cancel at once —
+    request + complete in one transaction; buyer: what moves.py allows buyers)."""
     reason = _reason(body.reason)
+    admin = isinstance(body, ClaimIn)
     fault = body.fault if isinstance(body, ClaimIn) else None
     expected = body.expected_version if isinstance(body, ClaimIn) else None
+    complete = isinstance(body, ClaimIn) and body.complete
+    if complete and body.type != "cancel":
+        raise DomainError("CLAIM_COMPLETE_CANCEL_ONLY", "즉시 완료는 취소 클레임만 가능합니다.", field="complete",
+                          status=400)
     items = [(i.line_id, i.quantity) for i in body.items]
-    return run_change(site_id, order_id, actor,
-                      lambda o, at: rules.request_claim(o, body.type, items, reason, actor, at,
-                                                        collection=_collection(body.collection),
-                                                        fee_payment=body.fee_payment, note=body.note, fault=fault),
-                      expected, "claim_request")
+
+    def decide(o: Order, at: str) -> Change:
+        asked = rules.request_claim(o, body.type, items, reason, actor, at, collection=_collection(body.collection),
+                                    fee_payment=body.fee_payment, note=body.note, fault=fault)
+        if not complete:
+            return asked
+        cid = f"C{asked.order.next_claim_no - 1:03d}"
+        done = rules.complete_claim(asked.order, cid, actor, at)
+        restore = dict(asked.stock_restore)
+        for k, v in done.stock_restore.items():
+            restore[k] = restore.get(k, 0) + v
+        return Change(done.order, [*asked.events, *done.events], asked.touched_lines | done.touched_lines, restore)
+
+    return run_change(site_id, order_id, actor, decide, expected, "claim_request" if admin else "buyer_claim_request")
 
 
 STEPS: dict[str, rules.ClaimStep] = {"collecting": "collecting", "collected": "collected", "on_hold": "on_hold",
@@ -160,6 +175,15 @@ def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Ac
             out["refund"] = {"requested": -saved.outstanding, "refunded": 0, "left": -saved.outstanding,
                              "results": [], "error": exc.as_dict()}
         out["order"] = orders_detail(site_id, order_id)
+    elif body.direction == "request" and saved.outstanding > 0:
+        # 결제요청 pressed: the request for the outstanding is made at once (its own transaction)
+        try:
+            asked = payment_requests.create(site_id, order_id, actor, note=f"{claim_id} 정산")
+            out["order"] = asked.detail()
+            out["payment_request"] = out["order"]["payment_requests"][0]
+        except DomainError as exc:  # e.g. one is already open: settled all the same
+            out["order"] = committed.detail()
+            out["payment_request"] = {"error": exc.as_dict()}
     else:
         out["order"] = committed.detail()
     return out
