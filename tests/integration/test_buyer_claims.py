@@ -82,3 +82,20 @@ def test_guest_returns_after_delivery_and_may_not_cancel_what_shipped(sandbox: P
     status, _ = buyer_call("POST", f"/buyer/guest/orders/{order_id}x/claims", guest,
                            {"type": "return", "items": [{"line_id": "L001", "quantity": 1}], "reason": "other"})
     assert status == 404
+
+
+def test_guest_withdraws_their_request(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id, buyer=GUEST)
+    guest = guest_claims(site_id, order_id)
+    status, view = buyer_call("POST", f"/buyer/guest/orders/{order_id}/claims", guest,
+                              {"type": "cancel", "items": [{"line_id": "L002", "quantity": 1}],
+                               "reason": "delayed_delivery"})
+    assert status == 201 and view["claims"][0]["fault"] == "shop"
+    cid = view["claims"][0]["claim_id"]
+    status, view = buyer_call("POST", f"/buyer/guest/orders/{order_id}/claims/{cid}/withdraw", guest, {})
+    assert status == 200 and view["claims"][0]["step"] == "withdrawn"
+    assert {li["line_id"]: li["status"] for li in view["lines"]} == {"L001": "preparing", "L002": "preparing"}
+    # withdrawn once: a second withdrawal is refused
+    status, problem = buyer_call("POST", f"/buyer/guest/orders/{order_id}/claims/{cid}/withdraw", guest, {})
+    assert status in (409, 422) and problem["code"]

@@ -388,3 +388,48 @@ def test_admin_cancel_completed_at_once_and_settled_as_a_request(sandbox: PgSand
     done = ok("POST", f"/admin/orders/{order_id}/claims/C001/settle", site_id, {"direction": "request"})
     assert done["payment_request"]["amount"] == 35000 - 10000 and done["payment_request"]["status"] == "open"
     assert done["order"]["amounts"]["outstanding"] == 25000
+
+
+def test_bad_input_on_every_claim_route_is_a_problem_never_a_500(sandbox: PgSandbox, site_id: str) -> None:
+    from tests.integration.claims_support import buyer_call, member_claims
+
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+    cid, _ = return_claim(site_id, order_id, [("L001", 1)], complete=False)
+    base = f"/admin/orders/{order_id}"
+    cases: list[tuple[str, str, Any]] = [
+        ("POST", f"{base}/claims", {"type": "return", "items": [], "reason": "other"}),
+        ("POST", f"{base}/claims", {"type": "return", "items": [{"line_id": "L999", "quantity": 1}],
+                                    "reason": "other"}),
+        ("POST", f"{base}/claims", {"type": "return", "items": [{"line_id": "L002", "quantity": 5}],
+                                    "reason": "other"}),
+        ("POST", f"{base}/claims/{cid}/steps", {"to": "on_hold"}),
+        ("POST", f"{base}/claims/{cid}/steps", {"to": "teleport"}),
+        ("POST", f"{base}/claims/{cid}/steps", {"to": "reject"}),
+        ("POST", f"{base}/claims/C404/steps", {"to": "collecting"}),
+        ("POST", f"{base}/claims/{cid}/calculate", {"adjustment": 500}),
+        ("POST", f"{base}/claims/{cid}/calculate", {"basis": "cheapest"}),
+        ("POST", f"{base}/claims/{cid}/settle", {"direction": "refund"}),
+        ("POST", f"{base}/claims/{cid}/settle", {"direction": "sideways"}),
+        ("POST", f"{base}/lines", {"product_code": "X", "product_name": "x", "quantity": 1, "unit_price": -1}),
+        ("POST", f"{base}/lines", {"product_code": "X", "product_name": "x", "quantity": 1, "unit_price": 100,
+                                   "product_discount": 500}),
+        ("PATCH", f"{base}/recipient", {"name": "a", "phone": "010-1234-5678", "postal_code": "1",
+                                        "address1": "x"}),
+        ("POST", f"{base}/payment-requests/R404/cancel", {}),
+        ("POST", f"{base}/payments/P404/refunds/force-complete", {"amount": 1, "bank_note": "x"}),
+        ("POST", f"{base}/payments/P404/refunds/force-complete", {"amount": 0, "bank_note": "x"}),
+        ("POST", f"{base}/refunds", {}),
+        ("POST", f"{base}/claims", "{not json"),
+    ]
+    for method, path, body in cases:
+        status, problem = admin(method, path, site_id, body)
+        assert 400 <= status < 500, (path, body, status, problem)
+        assert problem["code"] and problem["message_ko"], (path, problem)
+    me = member_claims(site_id)
+    for body in ({"method": "card"}, {"method": "cash"}):
+        status, problem = buyer_call("POST", f"/buyer/orders/{order_id}/payment-requests/R404/pay", me, body)
+        assert 400 <= status < 500 and problem["code"], problem
+    status, problem = buyer_call("POST", f"/buyer/orders/{order_id}/claims/C404/withdraw", me, {})
+    assert status == 404 and problem["code"]
