@@ -9,6 +9,12 @@ from typing import Any
 from bench.common import RequestCounter, new_site, print_table
 
 
+def _open_request(site: str, order_id: str) -> str:
+    from oms.store import orders, payreqs
+
+    return next(r["request_id"] for r in payreqs.views(orders.load_order(site, order_id)[1]) if r["status"] == "open")
+
+
 def requests_per_claim_operation() -> None:
     # keep the printed tables readable: no EMF lines or warnings of the handler on stdout
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
@@ -41,7 +47,7 @@ def requests_per_claim_operation() -> None:
             with counter.measure() as c:
                 status, answer = admin(method, f"/admin/orders/{order_id}{path}", site, body)
             assert status == expect, answer
-            writes = c.get("TransactWriteItems", 0) + c.get("PutItem", 0) + c.get("UpdateItem", 0)
+            writes = sum(c.get(k, 0) for k in ("TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem"))
             reads = sum(c.values()) - writes
             rows.append([name, reads, writes, pg_calls["cancel"] - before, dict(c)])
             return answer
@@ -54,8 +60,15 @@ def requests_per_claim_operation() -> None:
         measure("calculate (preview)", "POST", f"/claims/{cid}/calculate", {"basis": "paid"})
         measure("settle: refund (1 card payment)", "POST", f"/claims/{cid}/settle", {"direction": "refund"})
         measure("list claims", "GET", "/claims", None)
+        # a second order, still in preparation: a coat added, a shirt cancelled at once, the difference requested
+        order_id, _ = card_order(sandbox, site)
         measure("add a line (추가)", "POST", "/lines", {**COAT, "shipping_fee": 0}, 201)
-        measure("결제요청", "POST", "/payment-requests", {}, 201)
+        cancel = {"type": "cancel", "items": [{"line_id": "L001", "quantity": 1}], "reason": "sold_out",
+                  "complete": True}
+        c2 = measure("admin cancel, completed at once", "POST", "/claims", cancel, 201)["claims"][-1]["claim_id"]
+        measure("settle: request (+ the 결제요청)", "POST", f"/claims/{c2}/settle", {"direction": "request"})
+        measure("cancel the 결제요청", "POST", f"/payment-requests/{_open_request(site, order_id)}/cancel", {})
+        measure("결제요청 (no claim)", "POST", "/payment-requests", {}, 201)
         jeju = {"name": "김민지", "phone": "010-1234-5678", "postal_code": "63100", "address1": "제주"}
         order_id, _ = card_order(sandbox, site)
         measure("address change (제주)", "PATCH", "/recipient", jeju)

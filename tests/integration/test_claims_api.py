@@ -207,8 +207,7 @@ def test_added_line_and_payment_request_paid_by_card(sandbox: PgSandbox, site_id
     assert status == 409 and problem["code"] == "PAYMENT_REQUEST_OPEN"
 
     # cancel and ask again
-    ok("POST", f"/admin/orders/{order_id}/payment-requests/{req['request_id']}/cancel", site_id,
-       {"reason": "금액 수정"})
+    ok("POST", f"/admin/orders/{order_id}/payment-requests/{req['request_id']}/cancel", site_id, {})
     req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)["payment_requests"][0]
 
     from tests.integration.claims_support import buyer_call, member_claims

@@ -32,11 +32,15 @@ def put_new(item: Item) -> tuple[dict[str, Any], Conflict]:
 
 def set_action(site_id: str, order_id: str, request_id: str, expect: str, fields: dict[str, Any]) -> tuple[
         dict[str, Any], Conflict]:
-    """SET ``fields`` on the request, on condition its status is still ``expect``."""
-    names = {"#st": "status", **{f"#f{i}": k for i, k in enumerate(sorted(fields))}}
-    values = {":expect": expect, **{f":v{i}": fields[k] for i, k in enumerate(sorted(fields))}}
-    expr = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))
-    return (update(keys.order_pk(site_id, order_id), keys.payreq_sk(request_id), expr, values, names,
+    """SET ``fields`` on the request (REMOVE those that are None), on condition its status is still
+    ``expect``."""
+    keys_ = sorted(fields)
+    names = {"#st": "status", **{f"#f{i}": k for i, k in enumerate(keys_)}}
+    values = {":expect": expect, **{f":v{i}": fields[k] for i, k in enumerate(keys_) if fields[k] is not None}}
+    sets = [f"#f{i} = :v{i}" for i, k in enumerate(keys_) if fields[k] is not None]
+    removes = [f"#f{i}" for i, k in enumerate(keys_) if fields[k] is None]
+    expr = ("SET " + ", ".join(sets) if sets else "") + (" REMOVE " + ", ".join(removes) if removes else "")
+    return (update(keys.order_pk(site_id, order_id), keys.payreq_sk(request_id), expr.strip(), values, names,
                    condition="#st = :expect"),
             Conflict("PAYMENT_REQUEST_CHANGED", "결제요청 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
                      extra={"request_id": request_id}))
