@@ -17,7 +17,7 @@ adjustment (its negation). So after settling, ``outstanding`` is what must still
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from oms.domain.balance import CHARGE_KO, Charge, ChargeKind, new_charge
 from oms.domain.claims import CLAIM_TYPE_KO, Claim, claim_of
@@ -83,6 +83,22 @@ class Calculation:
     #: the order version it was computed on (settle refuses a stale calculation)
     order_version: int = 0
     adjustment_reason: str | None = None
+
+    FIGURES: ClassVar[tuple[str, ...]] = (
+        "product", "shipping_refunded", "return_fee", "initial_shipping", "coupon_recovered", "points_restored",
+        "adjustment",
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The itemised answer (JSON-ready): each figure with its amount, rule and Korean text."""
+        return {
+            "claim_id": self.claim_id, "basis": self.basis,
+            **{name: vars(getattr(self, name)).copy() for name in self.FIGURES},
+            "total": self.total, "points_back": self.points_back, "direction": self.direction,
+            "outstanding_after": self.outstanding_after, "adjustment_reason": self.adjustment_reason,
+            "charges": [{"kind": c.kind, "amount": c.amount, "reason_ko": c.reason_ko, "rule": c.rule}
+                        for c in self.charges],
+        }
 
 
 def _won(n: int) -> str:
@@ -194,6 +210,8 @@ def calculate(
                           + (f"과 도서산간 배송비 {_won(remote_net)}" if remote_net else "") + " 환불")
         charge("remote_area", -remote_net, "shipping.nothing_left_to_ship",
                f"전체 취소: 도서산간 배송비 {_won(remote_net)} 환불")
+    elif nothing_left:
+        shipping = Figure(0, "shipping.none_prepaid", "선결제된 배송비 없음")
     elif claim.type == "cancel":
         shipping = Figure(0, "shipping.kept", "배송할 상품이 남아 있어 배송비는 환불하지 않음")
     else:
