@@ -20,6 +20,7 @@ from oms.domain.claims import (
 from oms.domain.errors import DomainError
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Order
+from oms.domain.refunds import RefundSettings, calculate, settle
 from oms.domain.statuses import Channel, Status
 from tests.claims_support import (
     ADMIN,
@@ -168,8 +169,12 @@ def test_non_physical_goods_are_cancelled_by_an_admin_only() -> None:
                    reopened).code == "NON_PHYSICAL_ADMIN_CANCEL_ONLY"
     assert refused(lambda: request_claim(reopened, "return", [("L001", 1)], Reason.OTHER, ADMIN, AT),
                    reopened).code == "NON_PHYSICAL_NOT_RETURNABLE"
-    o, _ = claimed(reopened, "cancel", [("L001", 1)], Reason.OTHER)
+    o, cid = claimed(reopened, "cancel", [("L001", 1)], Reason.OTHER)
     assert o.line("L001").status is S.CANCELLED and o.outstanding == -12000
+    # reopen → cancel → refund: the whole 12,000 back, nothing shipped so no fees
+    calc = calculate(o, cid, "paid", RefundSettings(free_shipping_threshold=10000))
+    assert (calc.total, calc.return_fee.amount, calc.initial_shipping.amount) == (12000, 0, 0)
+    assert settle(o, calc, "refund", ADMIN, AT).order.outstanding == -12000
 
 
 def test_external_channels_claim_whole_lines_only() -> None:

@@ -306,3 +306,17 @@ def test_no_coupon_outlives_the_purchase(second_basis: str) -> None:
     assert (calc2.coupon_recovered.rule, calc2.total) == ("coupon.exceeds_remaining", 0)
     assert calc2.coupon_recovered.amount == (10000 if second_basis == "original" else 5000)
     assert order.outstanding == 0 and order.net_paid == 3000 and coupon_benefit(order) == 0
+
+
+def test_the_answer_is_itemised_json() -> None:
+    import json
+
+    order, cid = claimed(delivered(standard()), "return", [("L001", 1)])
+    out = calculate(order, cid, "paid", FEE).as_dict()
+    assert json.loads(json.dumps(out, ensure_ascii=False)) == out
+    assert out["product"] == {"amount": 8800, "rule": "basis.paid", "text_ko": out["product"]["text_ko"]}
+    fee = {"kind": "return_fee", "amount": 3000, "reason_ko": "반품배송비 3,000원 (단순변심)",
+           "rule": "return_fee.buyer_fault"}
+    assert out["total"] == 5800 and out["charges"] == [fee]
+    assert set(out) >= {"shipping_refunded", "return_fee", "initial_shipping", "coupon_recovered", "points_restored",
+                        "adjustment", "points_back", "direction", "outstanding_after"}

@@ -17,46 +17,31 @@ adjustment (its negation). So after settling, ``outstanding`` is what must still
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from oms.domain.balance import CHARGE_KO, Charge, ChargeKind, new_charge
 from oms.domain.claims import CLAIM_TYPE_KO, Claim, claim_of
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import Actor, Change, Event, Line, Order
-from oms.domain.remote_areas import DEFAULT_ZONES, Zone, remote_fee
+from oms.domain.refund_rules import (
+    Basis,
+    CouponRecovery,
+    Direction,
+    Figure,
+    RefundSettings,
+    charged,
+    coupon_benefit,
+    coupon_figure,
+    initial_shipping_figure,
+    return_fee_figure,
+    won,
+)
 from oms.domain.statuses import Status
 
-CouponRecovery = Literal["none", "pro_rata", "whole_when_minimum_broken"]
-Basis = Literal["paid", "original"]
-Direction = Literal["refund", "request"]
-
-
-@dataclass(frozen=True)
-class RefundSettings:
-    """The site's claim settings the calculation needs (schemas/settings.py ``claims``)."""
-
-    #: one way; an exchange is charged both ways
-    return_shipping_fee: int = 3000
-    #: free shipping from this gross amount (None: no threshold)
-    free_shipping_threshold: int | None = None
-    #: the shipping fee an order below the threshold pays (what "initial shipping" charges)
-    base_shipping_fee: int = 3000
-    coupon_recovery: CouponRecovery = "pro_rata"
-    #: added to each way of a return fee when the recipient is in a remote zone
-    remote_return_surcharge: int = 0
-    #: the site's remote zones (None: ``remote_areas.DEFAULT_ZONES``)
-    remote_zones: tuple[Zone, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One line of the breakdown: the amount (>= 0, but the adjustment is signed), the rule that made
-    it (a stable name, e.g. ``return_fee.buyer_fault``), and the sentence the console shows."""
-
-    amount: int
-    rule: str
-    text_ko: str
-
+__all__ = [
+    "Basis", "Calculation", "CouponRecovery", "Direction", "Figure", "RefundSettings", "calculate", "coupon_benefit",
+    "settle",
+]
 
 @dataclass
 class Calculation:
@@ -84,9 +69,21 @@ class Calculation:
     order_version: int = 0
     adjustment_reason: str | None = None
 
+    FIGURES: ClassVar[tuple[str, ...]] = (
+        "product", "shipping_refunded", "return_fee", "initial_shipping", "coupon_recovered", "points_restored",
+        "adjustment",
+    )
 
-def _won(n: int) -> str:
-    return f"{n:,}원"
+    def as_dict(self) -> dict[str, Any]:
+        """The itemised answer (JSON-ready): each figure with its amount, rule and Korean text."""
+        return {
+            "claim_id": self.claim_id, "basis": self.basis,
+            **{name: vars(getattr(self, name)).copy() for name in self.FIGURES},
+            "total": self.total, "points_back": self.points_back, "direction": self.direction,
+            "outstanding_after": self.outstanding_after, "adjustment_reason": self.adjustment_reason,
+            "charges": [{"kind": c.kind, "amount": c.amount, "reason_ko": c.reason_ko, "rule": c.rule}
+                        for c in self.charges],
+        }
 
 
 def _claimable(order: Order, claim_id: str) -> Claim:
@@ -102,10 +99,6 @@ def _claimable(order: Order, claim_id: str) -> Claim:
 
 def _sum(lines: list[Line], attr: str) -> int:
     return sum(getattr(line, attr) for line in lines)
-
-
-def _charged(order: Order, kind: ChargeKind) -> int:
-    return sum(c.amount for c in order.charges if c.kind == kind)
 
 
 def calculate(
@@ -170,44 +163,46 @@ def calculate(
         points_fig = Figure(0, "points.kept", "교환: 적립금 사용분은 교환 상품에 그대로 적용")
         points = 0
     elif basis == "paid":
-        product = Figure(paid, "basis.paid", f"실결제가 {_won(paid)} (상품 {_won(gross)} − 상품할인 {_won(pdisc)} − "
-                                             f"쿠폰 {_won(coupon_share)} − 적립금 {_won(points)})")
-        coupon = _coupon(order, claim, settings, coupon_share, basis, others, coupon_min_order_amount)
+        product = Figure(paid, "basis.paid", f"실결제가 {won(paid)} (상품 {won(gross)} − 상품할인 {won(pdisc)} − "
+                                             f"쿠폰 {won(coupon_share)} − 적립금 {won(points)})")
+        coupon = coupon_figure(order, claim, settings, coupon_share, basis, others, coupon_min_order_amount)
         charge("coupon_recovery", coupon.amount, coupon.rule, coupon.text_ko)
     else:
         product = Figure(gross - pdisc - points, "basis.original",
-                         f"상품원판매가 {_won(gross)} − 상품할인 {_won(pdisc)} − 적립금 사용분 {_won(points)}")
+                         f"상품원판매가 {won(gross)} − 상품할인 {won(pdisc)} − 적립금 사용분 {won(points)}")
         charge("basis_difference", -coupon_share, "basis.original",
-               f"원판매가 기준: 반품 상품의 쿠폰 할인분 {_won(coupon_share)} 환불")
-        coupon = _coupon(order, claim, settings, coupon_share, basis, others, coupon_min_order_amount)
+               f"원판매가 기준: 반품 상품의 쿠폰 할인분 {won(coupon_share)} 환불")
+        coupon = coupon_figure(order, claim, settings, coupon_share, basis, others, coupon_min_order_amount)
         charge("coupon_recovery", coupon.amount, coupon.rule, coupon.text_ko)
     if voids:
-        points_fig = Figure(points, "points.to_ledger", f"적립금 {_won(points)}은 적립금으로 복원 (현금 환불 아님)")
+        points_fig = Figure(points, "points.to_ledger", f"적립금 {won(points)}은 적립금으로 복원 (현금 환불 아님)")
 
     # ---- shipping refunded -----------------------------------------------------------------
     nothing_left = claim.type == "cancel" and all(line.status is Status.CANCELLED for line in others)
     prepaid = 0 if order.shipping_fee_cod else order.shipping_fee
-    remote_net = max(0, _charged(order, "remote_area"))
+    remote_net = max(0, charged(order, "remote_area"))
     if nothing_left and prepaid + remote_net:
         shipping = Figure(prepaid + remote_net, "shipping.nothing_left_to_ship",
-                          f"배송할 상품이 남지 않아 배송비 {_won(prepaid)}"
-                          + (f"과 도서산간 배송비 {_won(remote_net)}" if remote_net else "") + " 환불")
+                          f"배송할 상품이 남지 않아 배송비 {won(prepaid)}"
+                          + (f"과 도서산간 배송비 {won(remote_net)}" if remote_net else "") + " 환불")
         charge("remote_area", -remote_net, "shipping.nothing_left_to_ship",
-               f"전체 취소: 도서산간 배송비 {_won(remote_net)} 환불")
+               f"전체 취소: 도서산간 배송비 {won(remote_net)} 환불")
+    elif nothing_left:
+        shipping = Figure(0, "shipping.none_prepaid", "선결제된 배송비 없음")
     elif claim.type == "cancel":
         shipping = Figure(0, "shipping.kept", "배송할 상품이 남아 있어 배송비는 환불하지 않음")
     else:
         shipping = Figure(0, "shipping.shipped", "이미 배송된 주문의 배송비는 환불하지 않음")
 
     # ---- return / exchange fee -------------------------------------------------------------
-    return_fee = _return_fee(order, claim, settings)
+    return_fee = return_fee_figure(order, claim, settings)
     if return_fee.amount:
         kind: ChargeKind = "exchange_fee" if claim.type == "exchange" else "return_fee"
         charge(kind, return_fee.amount, return_fee.rule,
-               f"{CHARGE_KO[kind]} {_won(return_fee.amount)} ({claim.reason.ko})")
+               f"{CHARGE_KO[kind]} {won(return_fee.amount)} ({claim.reason.ko})")
 
     # ---- initial shipping ------------------------------------------------------------------
-    initial = _initial_shipping(order, claim, settings, remaining_gross)
+    initial = initial_shipping_figure(order, claim, settings, remaining_gross)
     charge("initial_shipping", initial.amount, initial.rule, initial.text_ko)
 
     # ---- adjustment, total -----------------------------------------------------------------
@@ -228,100 +223,6 @@ def calculate(
         total=total, charges=charges, points_back=points, direction=direction, outstanding_after=after,
         order_version=order.version, adjustment_reason=reason,
     )
-
-
-def coupon_benefit(order: Order, *, without_claim: str | None = None) -> int:
-    """The order coupon the buyer still enjoys: its share on the counted lines, plus what 원판매가
-    refunds gave back as cash, less what was recovered. Always within 0 … ``coupon_total``."""
-    lines = order.lines
-    if without_claim is not None:
-        skip = set(order.claims[without_claim].line_ids)
-        lines = [line for line in lines if line.line_id not in skip]
-    counted = sum(line.coupon_discount for line in lines if line.counted)
-    return counted - _charged(order, "basis_difference") - _charged(order, "coupon_recovery")
-
-
-def _coupon(order: Order, claim: Claim, settings: RefundSettings, share: int, basis: Basis,
-            others: list[Line], minimum: int | None) -> Figure:
-    """The coupon recovered by this claim (negative: given back, when an earlier whole recovery
-    already took this share). Keeps the buyer's coupon benefit within 0 … what the units left could
-    be discounted (their gross less product discounts and points): no coupon outlives the purchase."""
-    held = coupon_benefit(order, without_claim=claim.claim_id)
-    kept = [line for line in others if line.counted]
-    remaining_gross = sum(line.gross for line in kept)
-    cap = sum(line.gross - line.product_discount - line.points_used for line in kept)
-    if basis == "paid":
-        if held < 0:
-            credit = min(share, -held)
-            return Figure(-credit, "coupon.already_recovered",
-                          f"쿠폰 할인분 {_won(credit)}은 앞선 클레임에서 이미 회수되어 돌려드림")
-        if held > cap:
-            return _beyond_remaining(held - cap, cap)
-        return Figure(0, "coupon.in_paid_amount", f"쿠폰 할인 {_won(share)}은 실결제가에 이미 반영")
-    floor = share + held - cap  # recover at least this much: the benefit left may not exceed the cap
-    policy = settings.coupon_recovery
-    if policy == "pro_rata":
-        figure = Figure(min(share, max(0, share + held)), "coupon.pro_rata",
-                        f"쿠폰 {_won(order.coupon_total)} 중 클레임 상품에 배분된 몫 회수")
-    elif policy == "none":
-        figure = Figure(0, "coupon.none", f"쿠폰 회수 안 함 (쿠폰 할인분 {_won(share)} 환불)")
-    elif minimum is not None and order.coupon_total and remaining_gross < minimum:
-        amount = max(0, share + held)
-        figure = Figure(amount, "coupon.whole_minimum_broken",
-                        f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 미만: "
-                        f"쿠폰 {_won(order.coupon_total)} 중 회수되지 않은 {_won(amount)} 회수")
-    elif minimum is None:
-        figure = Figure(0, "coupon.no_minimum", "쿠폰 최소주문금액 조건 없음: 쿠폰 회수 안 함")
-    else:
-        figure = Figure(0, "coupon.minimum_kept",
-                        f"남은 상품 {_won(remaining_gross)}이 쿠폰 최소주문금액 {_won(minimum)} 이상: 쿠폰 회수 안 함")
-    if figure.amount < floor:
-        return _beyond_remaining(floor, cap)
-    return figure
-
-
-def _beyond_remaining(amount: int, cap: int) -> Figure:
-    return Figure(amount, "coupon.exceeds_remaining",
-                  f"남은 상품 금액 {_won(cap)}을 넘는 쿠폰 혜택 {_won(amount)} 회수")
-
-
-def _return_fee(order: Order, claim: Claim, settings: RefundSettings) -> Figure:
-    if claim.type == "cancel":
-        return Figure(0, "return_fee.not_applicable", "취소: 반품배송비 없음")
-    kind_ko = CLAIM_TYPE_KO[claim.type]
-    if claim.fault == "shop":
-        return Figure(0, "return_fee.shop_fault", f"판매자 귀책({claim.reason.ko}): {kind_ko}배송비 없음")
-    ways = 2 if claim.type == "exchange" else 1
-    zones = DEFAULT_ZONES if settings.remote_zones is None else settings.remote_zones
-    surcharge = settings.remote_return_surcharge if remote_fee(order.recipient.postal_code, zones) else 0
-    fee = ways * (settings.return_shipping_fee + surcharge)
-    text = f"{kind_ko}배송비 {_won(settings.return_shipping_fee)}"
-    if surcharge:
-        text += f" + 도서산간 {_won(surcharge)}"
-    text += f" × {'왕복 2' if ways == 2 else '편도 1'}회 = {_won(fee)} (구매자 귀책: {claim.reason.ko})"
-    if claim.fee_payment in ("enclosed", "transfer"):
-        how = "상품에 동봉" if claim.fee_payment == "enclosed" else "판매자에게 직접 송금"
-        return Figure(0, f"return_fee.{claim.fee_payment}", f"{text} — {how}: 환불금에서 차감하지 않음")
-    return Figure(fee, "exchange_fee.both_ways" if ways == 2 else "return_fee.buyer_fault", text)
-
-
-def _initial_shipping(order: Order, claim: Claim, settings: RefundSettings, remaining_gross: int) -> Figure:
-    threshold = settings.free_shipping_threshold
-    none = Figure(0, "initial_shipping.none", "초기배송비 없음")
-    if claim.type == "exchange" or threshold is None or order.shipping_fee or order.shipping_fee_cod:
-        return none
-    intake_gross = sum(li.gross for li in order.lines if li.added_at is None and li.exchange_of is None)
-    if intake_gross < threshold or remaining_gross >= threshold or not settings.base_shipping_fee:
-        return none
-    if claim.type == "cancel" and remaining_gross == 0:
-        return Figure(0, "initial_shipping.nothing_shipped", "전체 취소: 배송하지 않으므로 초기배송비 없음")
-    if claim.fault == "shop":
-        return Figure(0, "initial_shipping.shop_fault", f"판매자 귀책({claim.reason.ko}): 초기배송비 없음")
-    if _charged(order, "initial_shipping"):
-        return Figure(0, "initial_shipping.already_charged", "초기배송비는 이미 청구됨")
-    return Figure(settings.base_shipping_fee, "initial_shipping.threshold_broken",
-                  f"무료배송 기준 {_won(threshold)} 이상으로 무료배송된 주문이 남은 상품 {_won(remaining_gross)}으로 "
-                  f"기준 미만이 되어 초기배송비 {_won(settings.base_shipping_fee)} 청구")
 
 
 def settle(order: Order, calculation: Calculation, direction: Direction, actor: Actor, at: str) -> Change:
@@ -359,7 +260,7 @@ def settle(order: Order, calculation: Calculation, direction: Direction, actor: 
         )
     if direction == "refund" and -after > new.net_paid:
         raise DomainError("REFUND_EXCEEDS_PAID",
-                          f"환불 금액 {_won(-after)}이 결제된 금액 {_won(new.net_paid)}을 넘습니다. "
+                          f"환불 금액 {won(-after)}이 결제된 금액 {won(new.net_paid)}을 넘습니다. "
                           "조정 금액을 확인하세요.",
                           extra={"refund": -after, "net_paid": new.net_paid})
     restored = sum(c.points_back for c in new.claims.values()) + calculation.points_back
@@ -377,7 +278,7 @@ def settle(order: Order, calculation: Calculation, direction: Direction, actor: 
     basis_ko = "실결제가" if calculation.basis == "paid" else "상품원판매가"
     text = (f"{CLAIM_TYPE_KO[claim.type]} {claim.claim_id} 정산({how}, {basis_ko} 기준): "
             f"클레임 금액 {calculation.total:+,}원"
-            + (f", 적립금 {_won(calculation.points_back)} 복원" if calculation.points_back else "")
+            + (f", 적립금 {won(calculation.points_back)} 복원" if calculation.points_back else "")
             + f" — 미결금액 {after:+,}원")
     events.append(Event("claim_settled", actor, at, {
         "claim_id": claim.claim_id, "settlement_id": settled.settlement_id, "direction": direction,
