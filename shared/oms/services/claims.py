@@ -62,7 +62,7 @@ def claims_view(order: Order) -> dict[str, Any]:
 
 
 def calculation_view(calc: refunds.Calculation) -> dict[str, Any]:
-    return orders.plain(asdict(calc))
+    return orders.plain(calc.as_dict())
 
 
 def reasons() -> list[dict[str, str]]:
