@@ -432,3 +432,27 @@ def test_bad_input_on_every_claim_route_is_a_problem_never_a_500(sandbox: PgSand
         assert 400 <= status < 500 and problem["code"], problem
     status, problem = buyer_call("POST", f"/buyer/orders/{order_id}/claims/C404/withdraw", me, {})
     assert status == 404 and problem["code"]
+
+
+def test_payment_request_paid_by_a_portone_virtual_account(sandbox: PgSandbox, site_id: str) -> None:
+    from oms.schemas.settings import PaymentSettings, SiteSettingsPatch
+    from oms.store import settings
+    from tests.integration.claims_support import buyer_call, member_claims
+    from tests.integration.payments_support import deliver as deliver_callback
+
+    order_id, _ = card_order(sandbox, site_id)
+    settings.update(site_id, SiteSettingsPatch(payments=PaymentSettings(pg_provider="portone")), "test")
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 0}, expect=201)
+    req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)["payment_requests"][0]
+    status, view = buyer_call("POST", f"/buyer/orders/{order_id}/payment-requests/{req['request_id']}/pay",
+                              member_claims(site_id), {"method": "virtual_account", "holder": "김민지"})
+    assert status == 200, view
+    account = view["payment_requests"][0]["payment"]["virtual_account"]
+    assert account["account_no"] and view["payment_requests"][0]["status"] == "awaiting_deposit"
+    pay = sandbox.find("portone", f"{req['pg_order_id']}-V1")
+    assert pay.amount == 35000 and pay.method == "virtual_account"
+    sandbox.deposited(pay)
+    status, answer = deliver_callback("portone", *sandbox.callback("portone", pay))
+    assert status == 200, answer
+    detail = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert detail["amounts"]["outstanding"] == 0 and detail["payment_requests"][0]["status"] == "paid"
