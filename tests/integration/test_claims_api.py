@@ -242,10 +242,6 @@ def test_payment_request_paid_by_a_new_virtual_account(sandbox: PgSandbox, site_
     assert status == 200, view
     shown = view["payment_requests"][0]
     assert shown["status"] == "awaiting_deposit" and shown["payment"]["virtual_account"]["account_no"]
-    # the admin cannot cancel a request whose account waits for the deposit
-    status, problem = admin("POST", f"/admin/orders/{order_id}/payment-requests/{req['request_id']}/cancel",
-                            site_id, {})
-    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_IN_PAYMENT"
 
     # the buyer deposits; the PG's deposit callback pays the request (twice delivered, counted once)
     pay = sandbox.find("toss", order_id=f"{req['pg_order_id']}-V1")
@@ -456,3 +452,23 @@ def test_payment_request_paid_by_a_portone_virtual_account(sandbox: PgSandbox, s
     assert status == 200, answer
     detail = ok("GET", f"/admin/orders/{order_id}", site_id)
     assert detail["amounts"]["outstanding"] == 0 and detail["payment_requests"][0]["status"] == "paid"
+
+
+def test_a_request_waiting_for_its_deposit_is_cancelled_with_its_account(sandbox: PgSandbox, site_id: str) -> None:
+    from tests.integration.claims_support import buyer_call, member_claims
+
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 0}, expect=201)
+    req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)["payment_requests"][0]
+    status, view = buyer_call("POST", f"/buyer/orders/{order_id}/payment-requests/{req['request_id']}/pay",
+                              member_claims(site_id), {"method": "virtual_account"})
+    assert status == 200 and view["payment_requests"][0]["status"] == "awaiting_deposit"
+    detail = ok("POST", f"/admin/orders/{order_id}/payment-requests/{req['request_id']}/cancel", site_id,
+                {"reason": "다른 방법으로 결제"})
+    [cancelled] = detail["payment_requests"]
+    assert cancelled["status"] == "cancelled" and cancelled["payment"]["status"] == "cancelled"
+    assert sandbox.find("toss", order_id=f"{req['pg_order_id']}-V1").status == "CANCELED"
+    assert detail["amounts"]["outstanding"] == 35000  # still owed: a new request may ask for it
+    again = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)
+    assert [r["status"] for r in again["payment_requests"]] == ["open", "cancelled"]

@@ -96,19 +96,36 @@ def create(site_id: str, order_id: str, actor: Actor, note: str | None = None,
 
 
 def cancel(site_id: str, order_id: str, request_id: str, actor: Actor, reason: str | None = None) -> Committed:
+    """Cancel a request while nothing is paid: an open one, or one whose virtual account still waits
+    (the account is cancelled at the PG first; a deposit that arrived meanwhile wins: 409)."""
+    _, items = orders.load_order(site_id, order_id)
+    req = _find(items, request_id)
+    waiting = pay_store.payment_items(items).get(str(req.get("payment_id") or "")) \
+        if req["status"] == "awaiting_deposit" else None
+    if waiting is not None and waiting.get("status") == "pending" and waiting.get("provider"):
+        try:
+            gateway(str(waiting["provider"])).cancel(str(waiting["pg_payment_key"]), reason=reason or "결제요청 취소")
+        except PgError as exc:
+            raise DomainError("PG_CANCEL_FAILED", f"가상계좌 취소 실패: {exc.message}", status=502,
+                              extra={"pg_code": exc.code}) from exc
+
     def decide(order: Order, items: list[Item], at: str) -> Decision:
         req = _find(items, request_id)
-        if req["status"] != "open":
-            code = "PAYMENT_REQUEST_IN_PAYMENT" if req["status"] == "awaiting_deposit" else "PAYMENT_REQUEST_CLOSED"
-            raise Conflict(code, "입금 대기 중이거나 끝난 결제요청은 취소할 수 없습니다.",
+        if req["status"] not in ("open", "awaiting_deposit"):
+            raise Conflict("PAYMENT_REQUEST_CLOSED", "이미 결제되었거나 취소된 결제요청은 취소할 수 없습니다.",
                            extra={"request_id": request_id, "request_status": req["status"]})
         write = Write()
+        written: list[Item] = []
+        if req["status"] == "awaiting_deposit":
+            pid = str(req["payment_id"])
+            write.add(*payreqs.payment_status_action(site_id, order_id, pid, "pending", "cancelled", at))
+            written.append(checkout.payment_item(site_id, order_id, pid, status="cancelled", closed_at=at))
         fields = {"status": "cancelled", "cancelled_at": at, "cancelled_by": actor.as_dict(), "cancel_reason": reason}
-        write.add(*payreqs.set_action(site_id, order_id, request_id, "open", fields))
+        write.add(*payreqs.set_action(site_id, order_id, request_id, str(req["stored_status"]), fields))
         ev = _event("payment_request_cancelled", actor, at, f"결제요청 취소 ({req['amount']:,}원)",
                     request_id=request_id, **({"reason": reason} if reason else {}))
-        return (Change(order.clone(), [ev], set()), write,
-                [payreqs.request_item(site_id, order_id, request_id, **fields)])
+        written.append(payreqs.request_item(site_id, order_id, request_id, **fields))
+        return Change(order.clone(), [ev], set()), write, written
 
     return run_with_write(site_id, order_id, actor, "payment_request_cancel", decide)
 

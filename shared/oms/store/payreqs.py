@@ -46,6 +46,15 @@ def set_action(site_id: str, order_id: str, request_id: str, expect: str, fields
                      extra={"request_id": request_id}))
 
 
+def payment_status_action(site_id: str, order_id: str, payment_id: str, expect: str, status: str,
+                          at: str) -> tuple[dict[str, Any], Conflict]:
+    """The payment of a request moves ``expect`` → ``status`` (e.g. its unpaid account cancelled)."""
+    return (update(keys.order_pk(site_id, order_id), keys.payment_sk(payment_id), "SET #st = :s, closed_at = :at",
+                   {":s": status, ":at": at, ":expect": expect}, {"#st": "status"}, condition="#st = :expect"),
+            Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
+                     extra={"payment_id": payment_id}))
+
+
 def request_items(items: list[Item]) -> dict[str, Item]:
     return {str(i["request_id"]): plain(i) for i in items if str(i["SK"]).startswith(keys.PAYREQ_PREFIX)}
 
@@ -66,6 +75,7 @@ def views(items: list[Item]) -> list[dict[str, Any]]:
     for req in request_items(items).values():
         v = {k: val for k, val in req.items() if k not in ("PK", "SK", "type")}
         v["status"] = effective_status(req, pays)
+        v["stored_status"] = req.get("status")
         pay = pays.get(str(req.get("payment_id") or ""))
         if pay is not None:
             v["payment"] = {k: pay.get(k) for k in ("payment_id", "method", "amount", "status", "paid_at",
