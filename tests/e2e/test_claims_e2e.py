@@ -182,3 +182,22 @@ def test_address_change_to_jeju_becomes_outstanding(client: Client) -> None:
     assert detail["charges"][0]["kind"] == "remote_area"
     req = c.call("POST", f"/admin/orders/{order_id}/payment-requests", {}, expect=201)["payment_requests"][0]
     assert req["amount"] == 3000
+
+
+def test_a_request_paid_by_a_new_virtual_account_and_the_sandbox_deposit(client: Client) -> None:
+    c = client
+    order_id = c.card_order([SHIRT])
+    c.call("POST", f"/admin/orders/{order_id}/lines", CAP, expect=201)
+    req = c.call("POST", f"/admin/orders/{order_id}/payment-requests", {}, expect=201)["payment_requests"][0]
+    session = c.call("POST", "/buyer/guest/session", {"site_id": c.site, "order_id": order_id,
+                                                      "phone": "010-9999-0000"}, headers={})
+    guest = {"authorization": f"Bearer {session['access_token']}"}
+    view = c.call("POST", f"/buyer/guest/orders/{order_id}/payment-requests/{req['request_id']}/pay",
+                  {"method": "virtual_account"}, headers=guest)
+    assert view["payment_requests"][0]["payment"]["virtual_account"]["account_no"]
+    # the buyer deposits: the sandbox calls the gateway back, as in the README
+    sent = c.http.post(f"{c.pg}/_sandbox/deposit",
+                       json={"provider": "toss", "order_id": f"{req['pg_order_id']}-V1"}).json()
+    assert sent["sent"][0]["status"] == 200, sent
+    mine = c.call("GET", f"/buyer/guest/orders/{order_id}", headers=guest)
+    assert mine["amounts"]["outstanding"] == 0 and mine["payment_requests"][0]["status"] == "paid"
