@@ -347,3 +347,17 @@ def test_bad_input_on_every_claim_route_is_a_problem_never_a_500(sandbox: PgSand
         assert 400 <= status < 500 and problem["code"], problem
     status, problem = buyer_call("POST", f"/buyer/orders/{order_id}/claims/C404/withdraw", me, {})
     assert status == 404 and problem["code"]
+
+
+def test_no_refund_while_another_completed_claim_is_not_settled(sandbox: PgSandbox, site_id: str) -> None:
+    use_pg(site_id, return_shipping_fee=3000)
+    order_id, pg = card_order(sandbox, site_id)
+    deliver(site_id, order_id)
+    first, _ = return_claim(site_id, order_id, [("L001", 1)])  # 단순변심: 10,000 − 3,000
+    second, _ = return_claim(site_id, order_id, [("L002", 1)])  # 단순변심: 30,000 − 3,000
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{first}/settle", site_id, {"direction": "refund"})
+    assert done["refund"]["error"]["code"] == "CLAIMS_NOT_SETTLED" and done["refund"]["error"]["claims"] == [second]
+    assert sandbox.find("toss", pg.key).cancels == []  # the second claim's fee is not paid out
+    done = ok("POST", f"/admin/orders/{order_id}/claims/{second}/settle", site_id, {"direction": "refund"})
+    assert done["refund"]["refunded"] == 7000 + 27000 and done["order"]["amounts"]["outstanding"] == 0
+    assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [34000]

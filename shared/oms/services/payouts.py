@@ -92,8 +92,9 @@ def plan(order: Order, items: list[Item]) -> list[tuple[Payment, int]]:
 def refund_outstanding(site_id: str, order_id: str, actor: Actor, *, reason: str,
                        refund_account: RefundAccount | None = None) -> Payout:
     """Refund −outstanding through the order's payments. Refused 409 NOTHING_TO_REFUND when the
-    order owes nothing, 409 PAYOUT_IN_PROGRESS while another refund run of the order is under way;
-    a payment refused on the way is reported and the rest still tried."""
+    order owes nothing, 409 PAYOUT_IN_PROGRESS while another refund run of the order is under way,
+    409 CLAIMS_NOT_SETTLED while a completed claim waits for its settlement (its deductions are not
+    posted yet); a payment refused on the way is reported and the rest still tried."""
     lease = lease_store.take(site_id, order_id, actor.id)
     try:
         return _pay_out(site_id, order_id, actor, reason, refund_account)
@@ -107,6 +108,11 @@ def _pay_out(site_id: str, order_id: str, actor: Actor, reason: str, refund_acco
     if owed <= 0:
         raise DomainError("NOTHING_TO_REFUND", "환불할 금액이 없습니다.", status=409,
                           extra={"outstanding": order.outstanding})
+    unsettled = sorted(cid for cid, c in order.claims.items() if c.step == "completed" and not c.settlement_id)
+    if unsettled:  # their deductions (return fees …) are not posted yet: refunding now would pay them out
+        raise DomainError("CLAIMS_NOT_SETTLED",
+                          f"완료되었지만 정산하지 않은 클레임이 있습니다({', '.join(unsettled)}). 먼저 정산하세요.",
+                          status=409, extra={"claims": unsettled})
     payout = Payout(owed)
     for p, amount in plan(order, items):
         if not p.provider or not p.pg_payment_key:
