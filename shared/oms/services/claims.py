@@ -24,7 +24,7 @@ from oms.schemas.claims import AddLineIn, BuyerClaimIn, CalculateIn, ClaimIn, Cl
 from oms.schemas.settings import ClaimSettings
 from oms.services import claim_views, effects, payment_requests, payouts
 from oms.services.orders import Committed, commit, recording_refusals, run_change
-from oms.services.payment_requests import Decision, run_with_write
+from oms.services.writes import Decision, run_with_write
 from oms.store import orders, points, stock
 from oms.store.orders import Write
 from oms.store.table import Item

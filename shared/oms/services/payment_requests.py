@@ -13,39 +13,17 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from typing import Any, Literal
 
-from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Change, Event, Order
 from oms.integrations.pg import PgError, gateway
-from oms.services.orders import Committed, commit, recording_refusals
+from oms.services.orders import Committed
+from oms.services.writes import Decision, run_with_write
 from oms.store import checkout, orders, payreqs, settings
 from oms.store import payments as pay_store
 from oms.store.orders import Write, plain
 from oms.store.table import Item
-
-Decision = tuple[Change, Write, list[Item]]
-
-
-def run_with_write(site_id: str, order_id: str, actor: Actor, action: str,
-         decide: Callable[[Order, list[Item], str], Decision]) -> Committed:
-    """Load (consistent) → decide (the change plus extra actions and the items they write) → one
-    transaction; the answer is built from what was written."""
-    order, items = orders.load_order(site_id, order_id)
-    at = iso(utcnow())
-    with recording_refusals(site_id, order_id, actor, action):
-        change, write, written = decide(order, items, at)
-    saved = commit(order, change, write)
-    return Committed(saved, _merged(items, written), change.events)
-
-
-def _merged(items: list[Item], written: list[Item]) -> list[Item]:
-    by_sk = {str(i["SK"]): i for i in items}
-    for w in written:
-        by_sk[str(w["SK"])] = {**by_sk.get(str(w["SK"]), {}), **w}
-    return list(by_sk.values())
 
 
 def open_request(items: list[Item]) -> dict[str, Any] | None:
