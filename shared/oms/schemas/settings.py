@@ -51,7 +51,8 @@ class ClaimSettings(Section):
         default=None, ge=0, description="무료배송 기준금액 (null: none); a return below it charges the initial fee")
     base_shipping_fee: int = Field(default=3000, ge=0, le=1_000_000, description="기본 배송비 (initial shipping)")
     coupon_recovery: Literal["none", "pro_rata", "whole_when_minimum_broken"] = Field(
-        default="none", description="쿠폰 회수: none, pro-rata, or whole when the coupon's minimum is broken")
+        default="pro_rata",
+        description="쿠폰 회수 (basis 원판매가): none, pro-rata, or whole when the coupon's minimum is broken")
     coupon_min_order_amount: int | None = Field(default=None, ge=0,
                                                 description="the order coupon's minimum order amount")
     remote_return_surcharge: int = Field(default=0, ge=0, le=1_000_000,
