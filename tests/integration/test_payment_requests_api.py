@@ -132,3 +132,34 @@ def test_a_request_waiting_for_its_deposit_is_cancelled_with_its_account(sandbox
     assert detail["amounts"]["outstanding"] == 35000  # still owed: a new request may ask for it
     again = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)
     assert [r["status"] for r in again["payment_requests"]] == ["open", "cancelled"]
+
+
+def test_a_request_whose_account_expired_unpaid_is_paid_again(sandbox: PgSandbox, site_id: str) -> None:
+    from oms.store import keys
+    from oms.store.table import client, dump, key, table_name
+    from tests.integration.claims_support import buyer_call, member_claims
+
+    use_pg(site_id)
+    order_id, _ = card_order(sandbox, site_id)
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 0}, expect=201)
+    req = ok("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {}, expect=201)["payment_requests"][0]
+    pay_path = f"/buyer/orders/{order_id}/payment-requests/{req['request_id']}/pay"
+    status, view = buyer_call("POST", pay_path, member_claims(site_id), {"method": "virtual_account"})
+    assert status == 200, view
+    first = view["payment_requests"][0]["payment"]["payment_id"]
+    # the account's due date passes without a deposit
+    client().update_item(TableName=table_name(), Key=key(keys.order_pk(site_id, order_id), keys.payment_sk(first)),
+                         UpdateExpression="SET virtual_account.due_at = :d",
+                         ExpressionAttributeValues=dump({":d": "2020-01-01T00:00:00.000000Z"}))
+    shown = ok("GET", f"/admin/orders/{order_id}", site_id)["payment_requests"][0]
+    assert shown["status"] == "expired"
+    status, problem = admin("POST", f"/admin/orders/{order_id}/payment-requests", site_id, {})
+    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_OPEN"  # still the open request
+
+    # the buyer pays it by card now: the expired account is closed in the same transaction
+    pg = sandbox.create_paid("toss", req["pg_order_id"], 35000)
+    status, view = buyer_call("POST", pay_path, member_claims(site_id), {"method": "card", "payment_key": pg.key})
+    assert status == 200, view
+    assert view["amounts"]["outstanding"] == 0 and view["payment_requests"][0]["status"] == "paid"
+    payments = {p["payment_id"]: p["status"] for p in ok("GET", f"/admin/orders/{order_id}", site_id)["payments"]}
+    assert payments[first] == "expired" and sorted(payments.values()) == ["expired", "paid", "paid"]

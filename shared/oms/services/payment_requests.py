@@ -89,15 +89,13 @@ def cancel(site_id: str, order_id: str, request_id: str, actor: Actor, reason: s
 
     def decide(order: Order, items: list[Item], at: str) -> Decision:
         req = _find(items, request_id)
-        if req["status"] not in ("open", "awaiting_deposit"):
+        if req["status"] not in payreqs.OPEN_STATUSES:
             raise Conflict("PAYMENT_REQUEST_CLOSED", "이미 결제되었거나 취소된 결제요청은 취소할 수 없습니다.",
                            extra={"request_id": request_id, "request_status": req["status"]})
         write = Write()
         written: list[Item] = []
-        if req["status"] == "awaiting_deposit":
-            pid = str(req["payment_id"])
-            write.add(*payreqs.payment_status_action(site_id, order_id, pid, "pending", "cancelled", at))
-            written.append(checkout.payment_item(site_id, order_id, pid, status="cancelled", closed_at=at))
+        if req["stored_status"] == "awaiting_deposit":
+            written.append(_close_waiting(site_id, order_id, req, write, at))
         fields = {"status": "cancelled", "cancelled_at": at, "cancelled_by": actor.as_dict(), "cancel_reason": reason}
         write.add(*payreqs.set_action(site_id, order_id, request_id, str(req["stored_status"]), fields))
         ev = _event("payment_request_cancelled", actor, at, f"결제요청 취소 ({req['amount']:,}원)",
@@ -120,7 +118,7 @@ def _provider(site_id: str) -> str:
 
 def _payable(items: list[Item], request_id: str) -> dict[str, Any]:
     req = _find(items, request_id)
-    if req["status"] not in ("open", "awaiting_deposit"):
+    if req["status"] not in payreqs.OPEN_STATUSES:
         raise Conflict("PAYMENT_REQUEST_CLOSED", "이미 결제되었거나 취소된 결제요청입니다.",
                        extra={"request_id": request_id, "request_status": req["status"]})
     return req
@@ -144,7 +142,7 @@ def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, act
 
     def decide(order: Order, items: list[Item], at: str) -> Decision:
         req = _payable(items, request_id)
-        if req["status"] != "open":
+        if req["status"] == "awaiting_deposit":
             raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
                            extra={"request_id": request_id})
         if pg.status != "paid" or pg.pg_order_id != req["pg_order_id"] or pg.amount != req["amount"]:
@@ -178,7 +176,7 @@ def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Act
 
     def decide(order: Order, items: list[Item], at: str) -> Decision:
         req = _payable(items, request_id)
-        if req["status"] != "open":
+        if req["status"] == "awaiting_deposit":
             raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
                            extra={"request_id": request_id})
         return _record_payment(site_id, order, req, at, actor, provider, method="virtual_account",
@@ -209,7 +207,10 @@ def _record_payment(site_id: str, order: Order, req: dict[str, Any], at: str, ac
         fields["attempts"] = attempts
     if status == "paid":
         fields["paid_at"] = paid_at
-    write.add(*payreqs.set_action(site_id, order_id, request_id, "open", fields))
+    written = [plain(payment)]
+    if req["stored_status"] == "awaiting_deposit":  # its earlier account expired unpaid
+        written.append(_close_waiting(site_id, order_id, req, write, at))
+    write.add(*payreqs.set_action(site_id, order_id, request_id, str(req["stored_status"]), fields))
     new = order.clone()
     if status == "paid":
         new.paid_total += amount
@@ -220,5 +221,13 @@ def _record_payment(site_id: str, order: Order, req: dict[str, Any], at: str, ac
                     f"결제요청 {amount:,}원: 가상계좌 발급 ({(virtual_account or {}).get('bank', '')} "
                     f"{(virtual_account or {}).get('account_no', '')})", payment_id=payment_id, request_id=request_id,
                     amount=amount)
-    written = [plain(payment), payreqs.request_item(site_id, order_id, request_id, **fields)]
+    written.append(payreqs.request_item(site_id, order_id, request_id, **fields))
     return Change(new, [ev], set()), write, written
+
+
+def _close_waiting(site_id: str, order_id: str, req: dict[str, Any], write: Write, at: str) -> Item:
+    """The request's waiting account is closed: ``expired`` past its due date, else ``cancelled``."""
+    pid = str(req["payment_id"])
+    status = "expired" if req["status"] == "expired" else "cancelled"
+    write.add(*payreqs.payment_status_action(site_id, order_id, pid, "pending", status, at))
+    return checkout.payment_item(site_id, order_id, pid, status=status, closed_at=at)

@@ -2,8 +2,8 @@
 
 A request asks the buyer for the order's outstanding amount at the time it was made. Its stored
 ``status`` is ``open`` → ``awaiting_deposit`` (a virtual account was issued) → ``paid``, or
-``cancelled``; it is written only inside the order's transaction, under a condition on that status.
-A request waiting for a deposit counts as ``paid`` as soon as its payment item is paid (the PG's
+``cancelled``; it is written only inside the order's transaction, under a condition on that
+status. An account past its due date unpaid reads ``expired`` (payable again). A request waiting for a deposit counts as ``paid`` as soon as its payment item is paid (the PG's
 deposit callback changes the payment, the view reads both): :func:`effective_status`.
 """
 
@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict
 from oms.store import keys
 from oms.store.orders import plain, put, update
 from oms.store.payments import payment_items
 from oms.store.table import Item
 
-OPEN_STATUSES = frozenset({"open", "awaiting_deposit"})
+#: a request still asking for its amount (``expired``: its virtual account passed its due date unpaid)
+OPEN_STATUSES = frozenset({"open", "awaiting_deposit", "expired"})
 
 
 def request_item(site_id: str, order_id: str, request_id: str, **fields: Any) -> Item:
@@ -59,12 +61,17 @@ def request_items(items: list[Item]) -> dict[str, Item]:
     return {str(i["request_id"]): plain(i) for i in items if str(i["SK"]).startswith(keys.PAYREQ_PREFIX)}
 
 
-def effective_status(req: Item, payments: dict[str, Item]) -> str:
+def effective_status(req: Item, payments: dict[str, Item], now: str | None = None) -> str:
+    """The stored status, except that a request waiting for a deposit is ``paid`` once its payment
+    is, and ``expired`` once its account's due date passed unpaid (the buyer may pay again)."""
     status = str(req.get("status"))
     if status == "awaiting_deposit":
         pay = payments.get(str(req.get("payment_id") or ""))
         if pay is not None and pay.get("status") in ("paid", "partial_cancelled", "cancelled"):
             return "paid"
+        due = str(((pay or {}).get("virtual_account") or {}).get("due_at") or "")
+        if pay is not None and pay.get("status") == "pending" and due and due < (now or iso(utcnow())):
+            return "expired"
     return status
 
 
