@@ -3,8 +3,9 @@
 A request asks the buyer for the order's outstanding amount at the time it was made. Its stored
 ``status`` is ``open`` → ``awaiting_deposit`` (a virtual account was issued) → ``paid``, or
 ``cancelled``; it is written only inside the order's transaction, under a condition on that
-status. An account past its due date unpaid reads ``expired`` (payable again). A request waiting for a deposit counts as ``paid`` as soon as its payment item is paid (the PG's
-deposit callback changes the payment, the view reads both): :func:`effective_status`.
+status. A request waiting for a deposit counts as ``paid`` as soon as its payment item is paid
+(the PG's deposit callback changes the payment, the view reads both), and ``expired`` once the
+account's due date passed unpaid (payable again): :func:`effective_status`.
 """
 
 from __future__ import annotations
