@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import autoconfirm, coldstart, core, exports, ingest, large, messages, payments
+from bench import autoconfirm, claims, coldstart, core, exports, ingest, large, messages, payments
 from bench.common import local_dynamodb
 
 
@@ -16,6 +16,7 @@ def main(argv: list[str]) -> int:
         autoconfirm.auto_confirm()
         payments.callbacks()
         messages.sends()
+        claims.requests_per_claim_operation()
         ingest.run()
         exports.requests()
         exports.job_on_local_stack()

@@ -11,10 +11,11 @@ from bench.common import RequestCounter, new_site, print_table
 def requests_per_operation() -> None:
     from admin_api.app import lambda_handler
     from oms.store.table import client
-    from tests.support import call, http_event, order_payload
+    from tests.support import call, fund_points, http_event, order_payload
 
     counter = RequestCounter().attach(client())
     site = new_site()
+    fund_points(site, 10_000_000)  # the standard buyer uses points at checkout (debited at intake)
 
     def post(path: str, body: Any, **kw: Any) -> Any:
         status, out, _ = call(lambda_handler, http_event("POST", path, body, **kw))

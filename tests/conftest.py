@@ -142,3 +142,20 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
                                     "(no 5xx, every 4xx a problem with a code, refusals wrote nothing)")
     shutil.rmtree(folder, ignore_errors=True)
 
+#: what the standard test buyer (``tests.support.order_payload``: member m-100) holds before a test
+STANDARD_BUYER_POINTS = 1_000_000
+
+
+@pytest.fixture
+def standard_buyer_points(site_id: str, ddb_endpoint: str) -> int:
+    """The standard test buyer holds points, so orders using them at checkout are taken in (the
+    points leave the ledger at intake); answers the starting balance."""
+    from tests.support import fund_points
+
+    for site in (site_id, *(site_id + suffix for suffix in OTHER_SITE_SUFFIXES)):
+        fund_points(site, STANDARD_BUYER_POINTS)
+    return STANDARD_BUYER_POINTS
+
+
+#: the "another site" variants of ``site_id`` the tests use (tenancy tests place orders there too)
+OTHER_SITE_SUFFIXES = ("-b", "-x", "x", "-other")

@@ -77,8 +77,20 @@ def call(handler: Any, event: dict[str, Any]) -> tuple[int, Any, dict[str, str]]
     return resp["statusCode"], parsed, resp.get("headers") or {}
 
 
+def fund_points(site_id: str, amount: int, member_id: str = "m-100") -> None:
+    """Give a member points (a manual ledger entry), e.g. before an order that uses them."""
+    from oms.domain.clock import iso, utcnow
+    from oms.store import points
+
+    at = iso(utcnow())
+    points.commit_entries(site_id, member_id, [points.entry_item(
+        site_id, member_id, at=at, ref=f"manual#{uuid.uuid4().hex[:8]}", kind="manual", amount=amount,
+        reason="테스트 지급", by="test")], at)
+
+
 def order_payload(site_id: str, **over: Any) -> dict[str, Any]:
-    """A typical paid card order: 2 lines, a coupon and points to allocate, prepaid shipping."""
+    """A typical paid card order: 2 lines, a coupon and points to allocate, prepaid shipping. The
+    points leave the member's ledger at intake: the member needs them (``standard_buyer_points``)."""
     body: dict[str, Any] = {
         "site_id": site_id,
         "checkout_id": uuid.uuid4().hex,
@@ -104,4 +116,12 @@ def order_payload(site_id: str, **over: Any) -> dict[str, Any]:
                     - li.get("product_discount", 0) for li in body["lines"])
         fee = 0 if body.get("shipping_fee_cod") else body["shipping_fee"]
         body["payment"]["amount"] = gross - body["coupon_discount"] - body["points_used"] + fee
+    return body
+
+
+def as_guest(body: dict[str, Any], name: str, phone: str) -> dict[str, Any]:
+    """The payload bought by a guest: guests use no points, so the points become part of the payment."""
+    body["buyer"] = {"name": name, "phone": phone, "member_id": None}
+    body["payment"]["amount"] += body["points_used"]
+    body["points_used"] = 0
     return body

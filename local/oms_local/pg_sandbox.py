@@ -23,6 +23,8 @@ Controls (``/_sandbox``, JSON):
 - ``POST /_sandbox/deposit-error`` ``{"payment_key"}`` (Toss style): the bank takes the deposit back.
 - ``POST /_sandbox/payments`` ``{"provider", "order_id", "amount", "method"}``: a completed card payment.
 - ``GET /_sandbox/payments``: every payment the sandbox holds.
+- ``POST /_sandbox/refuse-next-cancel`` ``{"code", "message"}``: the next cancel (refund) is refused
+  with that error, as a PG refuses one (e.g. ``NOT_CANCELABLE_PAYMENT``), to see failure reasons.
 
 Cash receipts fail (as a PG would, with its reason) for identity numbers starting with ``000``.
 
@@ -166,6 +168,8 @@ class PgSandbox(BackgroundServer):
         self.performed: Counter[tuple[str, str]] = Counter()
         self._idempotent: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.RLock()
+        #: (code, message) the next cancel is refused with (``refuse_next_cancel``)
+        self.next_cancel_refusal: tuple[str, str] | None = None
         BackgroundServer.__init__(self)
         self._account_seq = 0
 
@@ -241,9 +245,19 @@ class PgSandbox(BackgroundServer):
             raise SandboxError(404, "NOT_FOUND_PAYMENT", "존재하지 않는 결제 정보 입니다.")
         return p
 
+    def refuse_next_cancel(self, code: str = "NOT_CANCELABLE_PAYMENT",
+                           message: str = "취소할 수 없는 결제입니다.") -> None:
+        """The next cancel (refund) is refused with this error (then cancels work again)."""
+        with self._lock:
+            self.next_cancel_refusal = (code, message)
+
     def cancel(self, provider: str, key: str, amount: int | None, reason: str,
                refund_account: dict[str, Any] | None) -> SandboxPayment:
         with self._lock:
+            if self.next_cancel_refusal is not None:
+                code, message = self.next_cancel_refusal
+                self.next_cancel_refusal = None
+                raise SandboxError(400, code, message)
             p = self.find(provider, key)
             if not p.approved_at:
                 if p.method == "virtual_account":  # cancel an unpaid account
@@ -455,6 +469,10 @@ class _Handler(BaseHTTPRequestHandler):
             return p.toss() if p.provider == "toss" else p.portone()
         if parts == ["payments"]:
             return [p.toss() if p.provider == "toss" else p.portone() for p in sb.payments.values()]
+        if parts == ["refuse-next-cancel"] and self.command == "POST":
+            sb.refuse_next_cancel(str(body.get("code") or "NOT_CANCELABLE_PAYMENT"),
+                                  str(body.get("message") or "취소할 수 없는 결제입니다."))
+            return {"refuse_next_cancel": sb.next_cancel_refusal}
         raise SandboxError(404, "NOT_FOUND", "no such control")
 
     def _toss(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:

@@ -11,13 +11,14 @@ from datetime import timedelta
 from typing import Any
 
 from oms.domain.clock import utcnow
+from oms.domain.errors import DomainError
 from oms.domain.order import Actor
 from oms.domain.statuses import Status
 from oms.schemas.orders import IntakeOrderIn, MoveIn
 from oms.services import intake
 from oms.services import orders as svc
 from oms.store import orders as store
-from oms.store import stock
+from oms.store import points, stock
 
 ADMIN = Actor("admin", "seed", "데모 관리자")
 
@@ -72,7 +73,7 @@ def _payload(site_id: str, n: int) -> tuple[dict[str, Any], str]:
     gross = sum((li["unit_price"] + sum(o.get("price", 0) for o in li.get("options", []))) * li["quantity"]
                 for li in lines)
     coupon = 1000 if n % 3 == 0 else 0
-    points = 500 if n % 4 == 1 else 0
+    points = 500 if n % 4 == 1 and member else 0
     physical = any(li.get("kind", "physical") == "physical" for li in lines)
     fee = 3000 if physical and gross < 50000 else 0
     pending = target == "payment_pending"
@@ -125,11 +126,26 @@ def _walk(site_id: str, order_id: str, target: str, n: int) -> None:
         svc.memo(site_id, order_id, "고객 요청: 부재 시 경비실에 맡겨 주세요.", ADMIN)
 
 
+def _fund(site_id: str, member_id: str, amount: int = 50_000) -> None:
+    """The demo members hold points (once: the entry's key is fixed, a second run finds it)."""
+    at = "2024-01-01T00:00:00.000000Z"
+    entry = points.entry_item(site_id, member_id, at=at, ref="seed", kind="manual", amount=amount,
+                              reason="데모 적립금", by="seed")
+    try:
+        points.commit_entries(site_id, member_id, [entry], at)
+    except DomainError as exc:
+        if exc.code != "POINTS_ENTRY_EXISTS":
+            raise
+
+
 def seed_demo(site_id: str = "demo-shop", count: int = 33) -> int:
     """Create the demo orders that do not exist yet; returns how many were created."""
     for sku, qty in (("TEE-01|색상=블랙|사이즈=L", 500), ("CAP-02", 300), ("MUG-03|각인=있음", 200)):
         if sku not in stock.tracked(site_id, [sku]):
             stock.set_quantity(site_id, sku, qty, "seed")
+    for _, _, member in BUYERS:
+        if member:
+            _fund(site_id, member)
     created = 0
     for n in range(count):
         body, target = _payload(site_id, n)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import threading
 
 import httpx
+import pytest
 
 from oms_local.gateway import Gateway
 from tests.support import order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 PROBLEM = "application/problem+json"
 N = 20

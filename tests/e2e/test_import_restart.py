@@ -26,6 +26,7 @@ from oms_local.scheduler import Scheduler
 from tests.integration.test_invoice_recovery import Killed, crash_after, orders_file
 from tests.integration.test_local_s3_state import S3Process
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 class Stack:
     """The parts of the local stack an import goes through (DynamoDB Local stays up: it keeps its

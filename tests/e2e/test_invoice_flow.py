@@ -20,6 +20,8 @@ from oms_local.s3_events import S3Events
 from tests import invoice_corpus as corpus
 from tests.support import order_payload
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 
 @pytest.fixture(scope="module")
 def stack(s3_endpoint: str, ddb_endpoint: str, table_name: str) -> Iterator[tuple[Gateway, S3Events]]:

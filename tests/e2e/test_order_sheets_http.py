@@ -4,9 +4,11 @@ template.yaml), the PDF comes through as binary (base64 in the 2.0 response), th
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.support import order_payload
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 def test_sheet_routes_over_the_gateway(http: httpx.Client, site_id: str, admin_token: str,
                                        service_token: str) -> None:

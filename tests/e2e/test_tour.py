@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
 from oms_local import tokens
 from tests.support import order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 PROBLEM = "application/problem+json"
 

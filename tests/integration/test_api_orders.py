@@ -8,10 +8,14 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from admin_api.app import lambda_handler
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import intake as intake_service
-from tests.support import FakeContext, call, http_event, order_payload
+from tests.support import FakeContext, as_guest, call, http_event, order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 PROBLEM = "application/problem+json"
 TEE_SKU = "TEE-01|색상=블랙|사이즈=L"
@@ -367,8 +371,7 @@ def test_admin_identity_comes_from_the_token(site_id: str) -> None:
 
 def test_list_filters_lookups_and_pages_over_http(site_id: str) -> None:
     first = new_order(site_id)["order_id"]
-    guest = order_payload(site_id)
-    guest["buyer"] = {"name": "최유나", "phone": "010-5555-0000", "member_id": None}
+    guest = as_guest(order_payload(site_id), "최유나", "010-5555-0000")
     second = intake(guest)[1]["order_id"]
     third = new_order(site_id, channel="kakao_checkout")["order_id"]
 

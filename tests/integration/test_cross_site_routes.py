@@ -19,8 +19,11 @@ from oms_local.gateway import Gateway
 from oms_local.sms_sandbox import SmsSandbox
 from oms_local.template import TEMPLATE_PATH
 from tests import api_routes
+from tests.conftest import STANDARD_BUYER_POINTS
 from tests.integration.confirm_helpers import one_line, take_in
 from tests.support import order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 ADMIN = Actor("admin", "admin-1", "관리자")
 GUEST = {"name": "박지우", "phone": "010-3456-7890", "member_id": None}
@@ -72,6 +75,31 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "POST /admin/exports/templates": {"name": "내 양식", "columns": [{"field": "order_id"}]},
         "PUT /admin/exports/templates/{template_id}": {"name": "내 양식", "columns": [{"field": "order_id"}]},
         "POST /admin/jobs": {"action": "deliver_no_shipping"},
+        "POST /admin/orders/{order_id}/claims": {"type": "cancel", "items": [{"line_id": "L001", "quantity": 1}],
+                                                 "reason": "intent_changed"},
+        "POST /buyer/orders/{order_id}/claims": {"type": "cancel", "items": [{"line_id": "L001", "quantity": 1}],
+                                                 "reason": "intent_changed"},
+        "POST /buyer/guest/orders/{order_id}/claims": {"type": "cancel",
+                                                       "items": [{"line_id": "L001", "quantity": 1}],
+                                                       "reason": "intent_changed"},
+        "POST /admin/orders/{order_id}/claims/{claim_id}/steps": {"to": "complete"},
+        "POST /admin/orders/{order_id}/claims/{claim_id}/calculate": {},
+        "POST /admin/orders/{order_id}/claims/{claim_id}/settle": {"direction": "refund"},
+        "POST /admin/orders/{order_id}/claims/{claim_id}/withdraw": {},
+        "POST /buyer/orders/{order_id}/claims/{claim_id}/withdraw": {},
+        "POST /buyer/guest/orders/{order_id}/claims/{claim_id}/withdraw": {},
+        "POST /admin/orders/{order_id}/lines": {"product_code": "CAP-02", "product_name": "볼캡", "quantity": 1,
+                                                "unit_price": 15000},
+        "POST /admin/orders/{order_id}/payment-requests": {},
+        "POST /admin/orders/{order_id}/payment-requests/{request_id}/cancel": {},
+        "POST /buyer/orders/{order_id}/payment-requests/{request_id}/pay": {"method": "card", "payment_key": "pk-1234"},
+        "POST /buyer/guest/orders/{order_id}/payment-requests/{request_id}/pay": {"method": "card",
+                                                                                  "payment_key": "pk-1234"},
+        "POST /admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete": {"amount": 1000,
+                                                                                      "bank_note": "수기 환불"},
+        "PATCH /admin/orders/{order_id}/recipient": {"name": "김민지", "phone": "010-1234-5678",
+                                                     "postal_code": "63000", "address1": "제주특별자치도 제주시 1"},
+        "POST /admin/orders/{order_id}/refunds": {},
     }
 
 #: Routes whose body names the first site's orders: another site gets 404 naming the first unknown id.
@@ -120,7 +148,8 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     return {"site_id": site_id, "order_id": order_id, "second_order_id": second, "guest_order_id": guest_order,
             "payment_id": payment_id, "import_id": import_id, "member_id": "m-100", "sku": "TEE-01",
             "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping",
-            "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234"}
+            "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
+            "claim_id": "C001", "request_id": "R20261201abcd"}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
@@ -187,6 +216,8 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
             text = json.dumps(answer, ensure_ascii=False) if not isinstance(answer, str) else answer
             assert not any(i in text for i in first_ids), (route.key, text[:300])
         if route.key == "GET /admin/members/{member_id}/points":
-            assert answer["balance"] == 0 and answer["entries"] == []
+            # the other site's own member m-100 (funded by the fixture), none of the first site's entries
+            assert answer["balance"] == STANDARD_BUYER_POINTS
+            assert [e["reason"] for e in answer["entries"]] == ["테스트 지급"]
     assert first_site_items(first_site) == before
     assert len(outcomes) == len(api_routes.routes())

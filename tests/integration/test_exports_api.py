@@ -22,6 +22,8 @@ from oms.store.table import client, key, load, table_name
 from tests.shipping_support import admin, api_order
 from tests.support import call, http_event
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 BUCKET = "oms-exports-test"
 
 

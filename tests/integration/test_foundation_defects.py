@@ -21,6 +21,8 @@ from tests.integration.confirm_helpers import ADMIN, one_line, take_in
 from tests.integration.test_points_membership import PASS
 from tests.support import call, http_event
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 
 def partition(site_id: str, order_id: str) -> list[dict[str, Any]]:
     return query_all(KeyConditionExpression="PK = :pk",

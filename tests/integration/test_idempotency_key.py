@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from oms.store import orders as store
 from tests.support import call, http_event, order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 
 def _post(path: str, body: object, site_id: str, key: str | None) -> tuple[int, object, dict[str, str]]:

@@ -19,6 +19,8 @@ from oms.store.table import client, load, table_name
 from tests.integration.confirm_helpers import deliver, one_line, take_in
 from tests.support import call, http_event, order_payload
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 PROBLEM = "application/problem+json"
 GUEST = {"name": "박지우", "phone": "010-3456-7890", "member_id": None}
 

@@ -16,6 +16,8 @@ from oms.store import imports, keys, orders
 from tests import invoice_corpus as corpus
 from tests.shipping_support import api_order
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 BUCKET = "oms-invoices-test"
 ADMIN = Actor("admin", "admin-1", "관리자")
 

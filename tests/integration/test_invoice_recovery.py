@@ -18,6 +18,8 @@ from tests import invoice_corpus as corpus
 from tests.integration.test_invoice_ingest import ADMIN, BUCKET, bucket, statuses
 from tests.shipping_support import admin, api_order
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 __all__ = ["bucket"]
 
 

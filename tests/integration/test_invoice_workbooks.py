@@ -16,6 +16,8 @@ from tests import invoice_corpus as corpus
 from tests.integration.test_invoice_ingest import bucket, result_rows, statuses, upload_and_ingest
 from tests.shipping_support import api_order
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
 __all__ = ["bucket"]  # the fixture, shared with the ingestion tests
 
 READY = {"L001": "ready_to_ship", "L002": "ready_to_ship"}

@@ -24,6 +24,7 @@ from oms_local.sqs_events import SqsEvents
 from tests.shipping_support import api_order
 from tests.support import http_event
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 @pytest.fixture(scope="module")
 def stack(s3_endpoint: str, ddb_endpoint: str, table_name: str) -> Iterator[tuple[Gateway, SqsEvents]]:

@@ -20,7 +20,10 @@ from oms.services import orders as svc
 from oms.store import keys, orders, points, stock
 from oms.store.table import client, query_all
 from tests import invoice_corpus as corpus
+from tests.conftest import STANDARD_BUYER_POINTS
 from tests.support import call, http_event, order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 ADMIN = Actor("admin", "admin-1", "관리자")
 LINES = 500
@@ -125,7 +128,7 @@ def test_a_500_line_order_walks_the_whole_main_flow(site_id: str, bucket: str, c
     assert run.failed == [] and run.confirmed >= LINES
     assert statuses(site_id, oid) == {"confirmed": LINES * UNITS}
     # 1% of 25,000,000원 (each line's paid amount 50,000원 × 1% = 500원, × 501 lines counted by amount)
-    assert points.balance(site_id, "m-100") == 250_000
+    assert points.balance(site_id, "m-100") == STANDARD_BUYER_POINTS + 250_000
     # every change wrote one timeline item: intake, deposit, split, move, upload, deliver, confirm
     timeline = query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :t)",
                          ExpressionAttributeValues={":pk": {"S": keys.order_pk(site_id, oid)},

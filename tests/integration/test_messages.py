@@ -16,6 +16,7 @@ from oms.store import messages as store
 from oms_local.sms_sandbox import SmsSandbox
 from tests.shipping_support import admin, api_order
 
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SmsSandbox]:

@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from oms.domain.clock import iso, utcnow
 from oms.schemas.settings import PaymentSettings, SiteSettingsPatch
 from oms.services import payments
@@ -15,6 +17,8 @@ from oms.store import settings, stock
 from oms_local.pg_sandbox import PgSandbox
 from tests.integration.payments_support import deliver, sandbox_fixture, snapshot, va_order  # noqa: F401
 from tests.support import call, http_event
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 
 def admin(method: str, path: str, body: Any, site_id: str) -> tuple[int, Any]:

@@ -4,9 +4,12 @@ bulk 배송없음 → 배송완료, combined shipping."""
 from __future__ import annotations
 
 import boto3
+import pytest
 
 from oms.store import keys
 from tests.shipping_support import admin, api_order
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 
 def test_manual_tracking_add_change_remove_keeps_status(site_id: str, table_name: str) -> None:

@@ -28,7 +28,9 @@ from oms.services import orders as svc
 from oms.store import keys, stock
 from oms.store import orders as store
 from oms.store.table import query_all
-from tests.support import order_payload
+from tests.support import as_guest, order_payload
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 ADMIN = Actor("admin", "admin-1", "관리자")
 TEE_SKU = "TEE-01|색상=블랙|사이즈=L"
@@ -115,7 +117,7 @@ def test_intake_writes_header_lines_tabs_lookups_counts_and_events(site_id: str)
             "LK#member#m-100"} <= lookups
     assert store.tab_counts(site_id) == {"all": 1, "preparing": 1}
     kinds = sorted(e["kind"] for e in table_events(site_id, order_id))
-    assert kinds == ["order_created", "payment", "status_changed", "status_changed"]
+    assert kinds == ["order_created", "payment", "points_used", "status_changed", "status_changed"]
 
     order, _ = store.load_order(site_id, order_id)
     assert [(li.coupon_discount, li.points_used, li.paid_amount) for li in order.lines] == [
@@ -430,7 +432,7 @@ def test_a_page_that_ends_exactly_at_the_last_order_has_no_cursor(site_id: str) 
 def test_list_filters_by_payment_method_channel_and_buyer_type(site_id: str) -> None:
     card = create(site_id)
     guest_body = va_payload(site_id)
-    guest_body["buyer"]["member_id"] = None
+    guest_body = as_guest(guest_body, guest_body["buyer"]["name"], guest_body["buyer"]["phone"])
     va_guest = create(site_id, guest_body)
     naver = create(site_id, channel="naverpay_order")
 
@@ -483,8 +485,7 @@ def test_date_filters_are_kst_calendar_days(site_id: str) -> None:
 
 def test_lookups_by_buyer_recipient_phone_and_order_number(site_id: str) -> None:
     mine = create(site_id)
-    other_body = order_payload(site_id)
-    other_body["buyer"] = {"name": "박 지훈", "phone": "010-9876-5432", "member_id": None}
+    other_body = as_guest(order_payload(site_id), "박 지훈", "010-9876-5432")
     other_body["recipient"]["name"] = "박지훈 부모님"
     other = create(site_id, other_body)
     elsewhere = f"{site_id}-x"

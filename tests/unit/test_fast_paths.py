@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 
+from oms.domain.balance import Charge
+from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Memo, Order, Shipment
 from oms.domain.statuses import Status
@@ -27,6 +29,12 @@ def rich_order() -> Order:
     order.lines[0].shipment_id = "SH001"
     order.lines[0].stock_keys = ["TEE-01|색상=블랙|사이즈=L"]
     order.last_memo = Memo("메모", "관리자", AT)
+    order.claims["C001"] = Claim(
+        "C001", "return", [ClaimItem("L002", 2)], Reason.BROKEN, "shop", ADMIN, AT, "on_hold",
+        collection=Collection("courier", "CJ", "1"), hold=Hold(1000, "확인"), exchange_lines=["L009"],
+        history=[{"step": "requested", "at": AT, "by": "admin-1"}],
+    )
+    order.charges.append(Charge("F001", "remote_area", 3000, "제주", "remote_area.address_change", None, AT, "a"))
     return order
 
 
@@ -34,6 +42,10 @@ def mutable_parts(obj: Any, path: str = "order") -> list[tuple[str, Any]]:
     """Every mutable object reachable from ``obj`` (dataclasses, lists, dicts), with its path."""
     if isinstance(obj, IMMUTABLE):
         return []
+    if dataclasses.is_dataclass(obj) and obj.__dataclass_params__.frozen:  # type: ignore[union-attr]
+        inner = [x for f in dataclasses.fields(obj) for x in mutable_parts(getattr(obj, f.name), f"{path}.{f.name}")]
+        assert inner == [], f"{path}: a frozen dataclass holding mutable parts"
+        return []  # frozen and made of immutable values: safe to share
     out: list[tuple[str, Any]] = [(path, obj)]
     if dataclasses.is_dataclass(obj):
         for f in dataclasses.fields(obj):
@@ -71,6 +83,9 @@ def test_clone_then_change_leaves_the_original_untouched() -> None:
     assert clone.last_memo is not None
     clone.last_memo.text = "바뀜"
     clone.lines.pop()
+    clone.claims["C001"].history.append({"step": "collected"})
+    clone.claims["C001"].exchange_lines.append("L010")
+    clone.charges[0].amount = 0
     assert order == before
     moved = apply_moves(order, [Move("L001", Status.READY_TO_SHIP)], ADMIN, AT).order
     assert order == before and moved.lines[0].status is Status.READY_TO_SHIP

@@ -11,7 +11,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms.auth import guest_tokens
 from oms.http import claims, resolver
-from oms.schemas.common import CursorQuery, OrderIdPath
+from oms.schemas.claims import BuyerClaimIn, PayIn, WithdrawIn
+from oms.schemas.common import ClaimIdPath, CursorQuery, OrderIdPath, RequestIdPath
 from oms.schemas.points import ConfirmIn, GuestSessionIn
 from oms.services import buyer
 
@@ -50,6 +51,22 @@ def my_confirm(order_id: OrderIdPath, body: ConfirmIn) -> dict[str, Any]:
     return buyer.confirm(_member(), order_id, body.line_ids)
 
 
+@app.post("/buyer/orders/<order_id>/payment-requests/<request_id>/pay",
+          summary="결제요청 결제 (회원: 카드 승인 / 가상계좌)")
+def my_pay_request(order_id: OrderIdPath, request_id: RequestIdPath, body: PayIn) -> dict[str, Any]:
+    return buyer.pay_request(_member(), order_id, request_id, body.method, body.payment_key, body.holder)
+
+
+@app.post("/buyer/orders/<order_id>/claims", summary="취소·반품·교환 신청 (회원)")
+def my_claim(order_id: OrderIdPath, body: BuyerClaimIn) -> tuple[dict[str, Any], int]:
+    return buyer.request_claim(_member(), order_id, body), 201
+
+
+@app.post("/buyer/orders/<order_id>/claims/<claim_id>/withdraw", summary="신청 철회 (회원)")
+def my_withdraw(order_id: OrderIdPath, claim_id: ClaimIdPath, body: WithdrawIn) -> dict[str, Any]:
+    return buyer.withdraw_claim(_member(), order_id, claim_id, body.reason)
+
+
 @app.get("/buyer/points", summary="내 적립금 잔액과 내역")
 def my_points(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -74,6 +91,22 @@ def guest_order(order_id: OrderIdPath) -> dict[str, Any]:
 @app.post("/buyer/guest/orders/<order_id>/confirm", summary="구매확정 (비회원)")
 def guest_confirm(order_id: OrderIdPath, body: ConfirmIn) -> dict[str, Any]:
     return buyer.confirm(_guest(), order_id, body.line_ids)
+
+
+@app.post("/buyer/guest/orders/<order_id>/payment-requests/<request_id>/pay",
+          summary="결제요청 결제 (비회원: 카드 승인 / 가상계좌)")
+def guest_pay_request(order_id: OrderIdPath, request_id: RequestIdPath, body: PayIn) -> dict[str, Any]:
+    return buyer.pay_request(_guest(), order_id, request_id, body.method, body.payment_key, body.holder)
+
+
+@app.post("/buyer/guest/orders/<order_id>/claims", summary="취소·반품·교환 신청 (비회원)")
+def guest_claim(order_id: OrderIdPath, body: BuyerClaimIn) -> tuple[dict[str, Any], int]:
+    return buyer.request_claim(_guest(), order_id, body), 201
+
+
+@app.post("/buyer/guest/orders/<order_id>/claims/<claim_id>/withdraw", summary="신청 철회 (비회원)")
+def guest_withdraw(order_id: OrderIdPath, claim_id: ClaimIdPath, body: WithdrawIn) -> dict[str, Any]:
+    return buyer.withdraw_claim(_guest(), order_id, claim_id, body.reason)
 
 
 @app.get("/buyer/guest/.well-known/jwks.json", summary="비회원 토큰 검증 키 (JWKS)")

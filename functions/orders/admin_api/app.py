@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin_api.routes import intake, orders, points, settings, shipping, stock
+from admin_api.routes import balance, claims, intake, orders, points, settings, shipping, stock
 from admin_api.routes import messages as message_routes
 from admin_api.routes import payments as payment_routes
 from oms.http import resolver
@@ -27,6 +27,8 @@ app = resolver(enable_validation=True)
 app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
 app.include_router(orders.router, prefix="/admin/orders")
 app.include_router(payment_routes.router, prefix="/admin/orders")
+app.include_router(balance.router, prefix="/admin/orders")
+app.include_router(claims.router, prefix="/admin/orders")
 app.include_router(stock.router, prefix="/admin/stock")
 app.include_router(settings.router, prefix="/admin/settings")
 app.include_router(intake.router, prefix="/intake")

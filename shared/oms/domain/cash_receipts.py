@@ -28,7 +28,7 @@ def _check_receipt_allowed(payment: Payment) -> None:
     if payment.method not in RECEIPT_METHODS:
         raise DomainError("CASH_RECEIPT_NOT_APPLICABLE", "현금영수증은 무통장입금·가상계좌 결제에만 발급합니다.",
                           extra={"method": payment.method})
-    if payment.status != "paid":
+    if payment.status not in ("paid", "partial_cancelled"):  # a partly refunded payment: re-issued for the rest
         raise DomainError("CASH_RECEIPT_NOT_PAID", "입금 확인된 결제에만 현금영수증을 발급할 수 있습니다.",
                           status=409, extra={"payment_status": payment.status})
     current = (payment.cash_receipt or {}).get("status")

@@ -57,4 +57,4 @@ class Conflict(DomainError):
     status = 409
 
 
-_KO_NAMES = {"order": "주문", "line": "품목", "stock": "재고", "import": "업로드", "member": "회원"}
+_KO_NAMES = {"order": "주문", "claim": "클레임", "line": "품목", "stock": "재고", "import": "업로드", "member": "회원"}

@@ -11,7 +11,7 @@ touching anything when it refuses.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.statuses import (
@@ -22,6 +22,10 @@ from oms.domain.statuses import (
     ProductKind,
     Status,
 )
+
+if TYPE_CHECKING:
+    from oms.domain.balance import Charge
+    from oms.domain.claim_records import Claim
 
 _T = TypeVar("_T")
 
@@ -112,6 +116,8 @@ class Line:
     points_accrued: int = 0
     #: a membership pass line whose days were granted (and not taken back since): grants happen once
     pass_granted: bool = False
+    #: when the line was added to the placed order (추가, ``balance.add_line``); None: from intake
+    added_at: str | None = None
 
     @property
     def gross(self) -> int:
@@ -164,7 +170,6 @@ class Order:
     lines: list[Line]
     shipping_fee: int = 0
     shipping_fee_cod: bool = False
-    extra_fees: int = 0
     coupon_total: int = 0
     points_total: int = 0
     paid_total: int = 0
@@ -180,6 +185,11 @@ class Order:
     checkout_id: str | None = None
     #: the method the buyer chose at checkout; new shipments default to it (DOMAIN §4)
     shipping_method: ShipMethod = "parcel"
+    #: claims by id (``C001``…, ``oms.domain.claims``) and the signed charges of the balance
+    #: (append-only, ``oms.domain.balance``)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    charges: list[Charge] = field(default_factory=list)
+    next_claim_no: int = 1
 
     # ---- derived -------------------------------------------------------------------------
     @property
@@ -188,13 +198,22 @@ class Order:
 
     @property
     def order_amount(self) -> int:
-        """What the buyer owes in total: counted lines + prepaid shipping + later fees.
+        """What the buyer owes in total: counted lines + prepaid shipping + the charges.
 
         The prepaid shipping fee is owed only while something of the order is or was shipped: an
         order whose every unit was cancelled (an expired virtual account, a cancel before shipping)
         owes no shipping fee (DOMAIN §5: refunded when nothing of its shipment is left to ship)."""
-        shipping = 0 if self.shipping_fee_cod or self.all_cancelled else self.shipping_fee
-        return self.lines_amount + shipping + self.extra_fees
+        return self.lines_amount + self.owed_shipping + self.extra_fees
+
+    @property
+    def owed_shipping(self) -> int:
+        """The prepaid shipping fee while something of the order is or was shipped (0 for 착불)."""
+        return 0 if self.shipping_fee_cod or self.all_cancelled else self.shipping_fee
+
+    @property
+    def extra_fees(self) -> int:
+        """Σ of the charges (signed): fees, recoveries, credits and adjustments (``oms.domain.balance``)."""
+        return sum(c.amount for c in self.charges)
 
     @property
     def all_cancelled(self) -> bool:
@@ -255,6 +274,8 @@ class Order:
         new.lines = [_clone_line(line) for line in self.lines]
         new.shipments = {k: _shallow(s) for k, s in self.shipments.items()}
         new.last_memo = _shallow(self.last_memo) if self.last_memo is not None else None
+        new.claims = {k: c.clone() for k, c in self.claims.items()}
+        new.charges = [_shallow(c) for c in self.charges]
         return new
 
     def as_dict(self) -> dict[str, Any]:

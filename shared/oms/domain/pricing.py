@@ -48,7 +48,8 @@ def price_lines(
     """Allocate order-level coupon and points to lines by largest remainder (DOMAIN §5).
 
     Returns (coupon, points) per line; the parts sum to the totals exactly and no line is
-    discounted below zero.
+    discounted below zero. Points go only on lines with ``points_eligible`` (a product marked "no
+    points" never carries any); more points than those lines can take is refused.
     """
     base = [(li.unit_price + li.option_price) * li.quantity - li.product_discount for li in inputs]
     for i, amount in enumerate(base):
@@ -65,7 +66,16 @@ def price_lines(
             field="coupon_discount",
         )
     coupons = allocate(coupon_total, base)
-    points = allocate(points_total, [b - c for b, c in zip(base, coupons, strict=True)])
+    # points go only on lines whose product allows using points (DOMAIN §7: "no points" blocks using them)
+    room = [b - c if li.points_eligible else 0 for li, b, c in zip(inputs, base, coupons, strict=True)]
+    if points_total > sum(room):
+        raise DomainError(
+            "POINTS_EXCEED_ELIGIBLE_AMOUNT",
+            "적립금은 적립금 사용이 가능한 상품 금액까지만 사용할 수 있습니다.",
+            field="points_used",
+            extra={"points_used": points_total, "eligible_amount": sum(room)},
+        )
+    points = allocate(points_total, room) if points_total else [0] * len(inputs)
     return list(zip(coupons, points, strict=True))
 
 

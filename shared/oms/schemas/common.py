@@ -62,6 +62,8 @@ MessageIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
 TemplateIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
 ExportIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
 JobIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
+ClaimIdPath = Annotated[str, Path(min_length=1, max_length=20, pattern=_ID)]
+RequestIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
 SkuPath = Annotated[str, Path(min_length=1, max_length=900, description="percent-encoded SKU"), max_bytes(900)]
 CursorQuery = Annotated[str, Field(max_length=8192)]
 

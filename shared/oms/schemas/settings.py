@@ -45,12 +45,42 @@ class PrintSettings(Section):
                                   description="쇼핑몰 이름 (주문서 상단, 없으면 사이트 ID)")
 
 
+class RemoteZone(Section):
+    """A postal-code range with its extra shipping fee (도서산간): ``start``–``end`` inclusive, 5 digits."""
+
+    start: str = Field(pattern=r"^\d{5}$")
+    end: str = Field(pattern=r"^\d{5}$")
+    fee: int = Field(ge=0, le=1_000_000)
+    name_ko: str = Field(min_length=1, max_length=50)
+
+
+class ClaimSettings(Section):
+    """취소/반품/교환 and the refund calculation (DOMAIN §5)."""
+
+    return_shipping_fee: int = Field(default=3000, ge=0, le=1_000_000,
+                                     description="반품배송비 one way; an exchange charges it both ways")
+    free_shipping_threshold: int | None = Field(
+        default=None, ge=0, description="무료배송 기준금액 (null: none); a return below it charges the initial fee")
+    base_shipping_fee: int = Field(default=3000, ge=0, le=1_000_000, description="기본 배송비 (initial shipping)")
+    coupon_recovery: Literal["none", "pro_rata", "whole_when_minimum_broken"] = Field(
+        default="pro_rata",
+        description="쿠폰 회수 (basis 원판매가): none, pro-rata, or whole when the coupon's minimum is broken")
+    coupon_min_order_amount: int | None = Field(default=None, ge=0,
+                                                description="the order coupon's minimum order amount")
+    remote_return_surcharge: int = Field(default=0, ge=0, le=1_000_000,
+                                         description="added to a return fee when the recipient is in a remote zone")
+    remote_zones: list[RemoteZone] | None = Field(
+        default=None, max_length=200,
+        description="도서산간 zones (null: the default list, oms.domain.remote_areas)")
+
+
 class SiteSettings(Section):
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     points: PointSettings = Field(default_factory=PointSettings)
     confirmation: ConfirmationSettings = Field(default_factory=ConfirmationSettings)
     membership: MembershipSettings = Field(default_factory=MembershipSettings)
     printing: PrintSettings = Field(default_factory=PrintSettings)
+    claims: ClaimSettings = Field(default_factory=ClaimSettings)
 
 
 class SiteSettingsPatch(Section):
@@ -61,3 +91,4 @@ class SiteSettingsPatch(Section):
     confirmation: ConfirmationSettings | None = None
     membership: MembershipSettings | None = None
     printing: PrintSettings | None = None
+    claims: ClaimSettings | None = None

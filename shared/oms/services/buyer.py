@@ -12,7 +12,8 @@ from oms.auth import guest_tokens
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
-from oms.services import confirmation
+from oms.schemas.claims import BuyerClaimIn, ClaimStepIn
+from oms.services import claim_views, claims, confirmation, effects, payment_requests
 from oms.services.orders import detail_view
 from oms.store import codec, cursors, keys, orders, points
 from oms.store.table import client, key, load, table_name
@@ -90,12 +91,71 @@ def _view(order: Order, items: list[dict[str, Any]]) -> dict[str, Any]:
         "amounts": {k: d["amounts"][k] for k in ("lines", "shipping_fee", "coupon_discount", "points_used",
                                                   "order_amount", "paid", "refunded", "outstanding")},
         "status_quantities": d["status_quantities"],
+        "claims": _claims(order),
+        "payment_requests": [
+            {k: r.get(k) for k in ("request_id", "amount", "status", "created_at", "note", "pg_order_id", "payment",
+                                   "paid_at")}
+            for r in d["payment_requests"] if r["status"] != "cancelled"
+        ],
     }
 
 
 def confirm(who: BuyerIdentity, order_id: str, line_ids: list[str] | None) -> dict[str, Any]:
     _check(who, order_id)
     done = confirmation.buyer_confirm(who.site_id, order_id, who.actor, line_ids, owns=lambda o: _owns(who, o))
+    return _view(done.order, done.items)
+
+
+def _claims(order: Order) -> list[dict[str, Any]]:
+    with effects.settings_cache():  # the estimates read the site's settings once
+        return [_claim(order, c) for _, c in sorted(order.claims.items())]
+
+
+def _claim(order: Order, c: Any) -> dict[str, Any]:
+    v = claim_views.claim_view(order, c)
+    out = {k: v.get(k) for k in ("claim_id", "type", "type_ko", "step", "step_ko", "reason", "reason_ko", "fault",
+                                 "requested_at", "collection", "fee_payment", "hold", "closed_reason", "lines",
+                                 "exchange_lines", "settled_at", "settled_total", "points_back")}
+    out["can_withdraw"] = c.step == "requested"
+    out["estimate"] = claims.estimate(order, c.claim_id) if c.step not in ("rejected", "withdrawn") else None
+    return out
+
+
+def request_claim(who: BuyerIdentity, order_id: str, body: BuyerClaimIn) -> dict[str, Any]:
+    """The buyer asks for a cancel (before shipping), a return or an exchange (after delivery)."""
+    _owned(who, order_id)
+    done = claims.request(who.site_id, order_id, body, who.actor)
+    return _view(done.order, done.items)
+
+
+def withdraw_claim(who: BuyerIdentity, order_id: str, claim_id: str, reason: str | None) -> dict[str, Any]:
+    _owned(who, order_id)
+    done = claims.step(who.site_id, order_id, claim_id, ClaimStepIn(to="withdraw", reason=reason or "구매자 철회"),
+                       who.actor)
+    return _view(done.order, done.items)
+
+
+def _owned(who: BuyerIdentity, order_id: str) -> None:
+    """404 unless the buyer owns the order (one header read)."""
+    _check(who, order_id)
+    header = orders.get_header(who.site_id, order_id, consistent=True)
+    member = (header.get("buyer") or {}).get("member_id")
+    if (who.member_id and member != who.member_id) or (not who.member_id and member):
+        raise NotFound("order", order_id)
+
+
+def pay_request(who: BuyerIdentity, order_id: str, request_id: str, method: str, payment_key: str | None,
+                holder: str | None) -> dict[str, Any]:
+    """Pay a 결제요청: by card (after the PG's window approved it: ``payment_key``) or by a new
+    virtual account (answered with the account to deposit into)."""
+    _owned(who, order_id)
+    if method == "card":
+        if not payment_key:
+            raise DomainError("PAYMENT_KEY_REQUIRED", "카드 결제 승인 후 받은 결제키가 필요합니다.",
+                              field="payment_key", status=400)
+        done = payment_requests.pay_card(who.site_id, order_id, request_id, payment_key, who.actor)
+    else:
+        done = payment_requests.pay_virtual_account(who.site_id, order_id, request_id, who.actor, holder)
     return _view(done.order, done.items)
 
 

@@ -13,7 +13,9 @@ order (intake):
 4. :func:`grant_pass_days` / :func:`revoke_pass_days` — a membership pass grants its days once
    when confirmed (paid) and takes them back once when cancelled; [beyond] the member group is
    removed automatically where the site says so;
-5. :func:`restore_stock` — units entering `cancelled`/`returned` give their SKUs back.
+5. :func:`restore_stock` — units entering `cancelled`/`returned` give their SKUs back;
+6. :func:`debit_points_used` — [intake] the points the buyer used at checkout leave the member's
+   ledger in the order's transaction (refused 409 POINTS_INSUFFICIENT when the balance is short).
 
 Each ledger (points, membership) gets at most one entry of each kind per change, whatever the
 number of lines (the entry lists its lines), so the transaction stays bounded.
@@ -29,6 +31,7 @@ from functools import cached_property
 from threading import Lock
 from typing import Any
 
+from oms.domain.errors import DomainError
 from oms.domain.order import Actor, Change, Event, Line, Order
 from oms.domain.statuses import ProductKind, Status
 from oms.schemas.settings import SiteSettings
@@ -119,6 +122,7 @@ def apply(before: Order | None, change: Change, write: Write) -> None:
     stamp_auto_confirm_day(fx)
     accrue_points(fx)
     claw_back_points(fx)
+    debit_points_used(fx)
     write_points_ledger(fx)
     grant_pass_days(fx)
     revoke_pass_days(fx)
@@ -195,6 +199,21 @@ def claw_back_points(fx: Effects) -> None:
         text += f", 잔액 부족으로 {shortfall:,}원 미회수"
     fx.change.events.append(Event("points_clawed_back", POINTS_ACTOR, at, {
         "member_id": member, "amount": taken, "shortfall": shortfall, "lines": parts, "text_ko": text}))
+
+
+def debit_points_used(fx: Effects) -> None:
+    """A new order's points used at checkout are taken from the member's balance (one ``use`` entry;
+    the balance condition of ``points.add_entries`` refuses the order when it is short)."""
+    if fx.before is not None or fx.order.points_total <= 0:
+        return
+    if not fx.member:
+        raise DomainError("POINTS_REQUIRE_MEMBER", "적립금은 회원만 사용할 수 있습니다.", field="points_used")
+    o = fx.order
+    fx.points_entries.append(points.entry_item(
+        o.site_id, fx.member, at=o.created_at, ref=fx.ref("use"), kind="use", amount=-o.points_total,
+        reason=f"주문 {o.order_id} 결제에 사용", by="checkout", order_id=o.order_id))
+    fx.change.events.append(Event("points_used", POINTS_ACTOR, o.created_at, {
+        "member_id": fx.member, "amount": o.points_total, "text_ko": f"적립금 {o.points_total:,}원 사용 (결제)"}))
 
 
 def write_points_ledger(fx: Effects) -> None:

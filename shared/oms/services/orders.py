@@ -15,8 +15,8 @@ from oms.domain.memos import add_memo
 from oms.domain.moves import Move, apply_moves, check_transition, reopen
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
-from oms.services import effects
-from oms.store import orders
+from oms.services import claim_views, effects
+from oms.store import orders, payreqs
 from oms.store.orders import plain
 
 if TYPE_CHECKING:  # the API models load with the routes, not with every job and webhook (cold start)
@@ -93,6 +93,9 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
             "refunded": order.refunded_total,
             "outstanding": order.outstanding,
         },
+        "claims": [claim_views.claim_view(order, c) for _, c in sorted(order.claims.items())],
+        "charges": [vars(c).copy() for c in order.charges],
+        "payment_requests": payreqs.views(items),
         "status_quantities": order.status_quantities(),
         "memo_count": order.memo_count,
         "last_memo": vars(order.last_memo) if order.last_memo else None,
@@ -186,8 +189,18 @@ def run(site_id: str, order_id: str, actor: Actor | None, step: Step, *, action:
             if exc.code in retry_on and expected_version is None and attempt < attempts - 1:
                 continue
             raise
-        return Committed(saved, items, change.events)
+        return Committed(saved, _merged(items, extra.written if extra else []), change.events)
     raise AssertionError("unreachable: attempts >= 1")
+
+
+def _merged(items: list[dict[str, Any]], written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items read, with what the commit wrote laid over them (the answer's payments, requests)."""
+    if not written:
+        return items
+    by_sk = {str(i["SK"]): i for i in items}
+    for w in written:
+        by_sk[str(w["SK"])] = {**by_sk.get(str(w["SK"]), {}), **w}
+    return list(by_sk.values())
 
 
 def run_change(

@@ -6,9 +6,12 @@ writes a bounded number of them whatever the number of lines (docs/data-model.md
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from oms.domain.order import Buyer, Line, Memo, Option, Order, Recipient, Shipment
+from oms.domain.balance import Charge
+from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
+from oms.domain.order import Actor, Buyer, Line, Memo, Option, Order, Recipient, Shipment
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.store import due, keys
 from oms.store.table import Item
@@ -41,7 +44,6 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
 
 _INT_HEADER = (
     "shipping_fee",
-    "extra_fees",
     "coupon_total",
     "points_total",
     "paid_total",
@@ -50,6 +52,7 @@ _INT_HEADER = (
     "next_line_no",
     "next_shipment_no",
     "memo_count",
+    "next_claim_no",
 )
 
 #: lines shown in the list row's preview (the detail has them all)
@@ -114,7 +117,53 @@ def header_item(order: Order) -> Item:
         **va_due_keys(order),
         "shipping_method": order.shipping_method,
         "shipments": {sid: vars(s).copy() for sid, s in order.shipments.items()},
+        "claims": {cid: claim_to_dict(c) for cid, c in order.claims.items()},
+        "charges": [vars(c).copy() for c in order.charges],
     }
+
+
+# ---- claims and charges (in the header: at most claims.MAX_CLAIMS and balance.MAX_CHARGES) --------
+
+
+def claim_to_dict(c: Claim) -> dict[str, Any]:
+    d = {k: getattr(c, k) for k in Claim.__dataclass_fields__}
+    d["items"] = [{"line_id": i.line_id, "quantity": i.quantity} for i in c.items]
+    d["reason"] = c.reason.value
+    d["requested_by"] = c.requested_by.as_dict()
+    d["collection"] = vars(c.collection).copy() if c.collection else None
+    d["hold"] = {"amount": c.hold.amount, "reason": c.hold.reason} if c.hold else None
+    d["exchange_lines"] = list(c.exchange_lines)
+    d["history"] = [dict(h) for h in c.history]
+    return d
+
+
+def claim_from_dict(d: dict[str, Any]) -> Claim:
+    fields: dict[str, Any] = {k: d.get(k) for k in Claim.__dataclass_fields__ if k in d}
+    fields["items"] = [ClaimItem(i["line_id"], int(i["quantity"])) for i in d.get("items") or []]
+    fields["reason"] = Reason(d["reason"])
+    fields["requested_by"] = Actor.from_dict(d["requested_by"])
+    col = d.get("collection")
+    fields["collection"] = Collection(col["method"], col.get("courier"), col.get("tracking_no")) if col else None
+    hold = d.get("hold")
+    fields["hold"] = Hold(int(hold["amount"]), hold["reason"]) if hold else None
+    fields["exchange_lines"] = list(d.get("exchange_lines") or [])
+    fields["history"] = [_plain_numbers(h) for h in d.get("history") or []]
+    fields["fault_overridden"] = bool(d.get("fault_overridden"))
+    for k in ("settled_total", "points_back"):
+        fields[k] = int(d.get(k) or 0)
+    return Claim(**fields)
+
+
+def charge_from_dict(d: dict[str, Any]) -> Charge:
+    return Charge(
+        charge_id=d["charge_id"], kind=d["kind"], amount=int(d["amount"]), reason_ko=d["reason_ko"],
+        rule=d["rule"], claim_id=d.get("claim_id"), at=d["at"], by=d["by"],
+    )
+
+
+def _plain_numbers(d: dict[str, Any]) -> dict[str, Any]:
+    """DynamoDB numbers come back as Decimal; history entries hold integers only."""
+    return {k: int(v) if isinstance(v, Decimal) else v for k, v in d.items()}
 
 
 def va_due_keys(order: Order) -> dict[str, str]:
@@ -240,7 +289,10 @@ def order_from_items(items: list[Item]) -> Order:
         payment_due_at=header.get("payment_due_at"),
         checkout_id=header.get("checkout_id"),
         shipping_method=header.get("shipping_method") or "parcel",
+        claims={cid: claim_from_dict(c) for cid, c in (header.get("claims") or {}).items()},
+        charges=[charge_from_dict(c) for c in header.get("charges") or []],
     )
     for k in _INT_HEADER:
         setattr(order, k, int(header.get(k) or 0))
+    order.next_claim_no = order.next_claim_no or 1
     return order

@@ -307,3 +307,14 @@ def bulk_job_result_sk(order_id: str) -> str:
 
 def bulk_job_file_key(site_id: str, job_id: str, ext: str) -> str:
     return f"exports/{site_id}/job-{job_id}.{ext}"
+# ---- payment requests (order partition) -------------------------------------------
+
+PAYREQ_PREFIX = "PAYREQ#"
+
+
+def payreq_sk(request_id: str) -> str:
+    return f"{PAYREQ_PREFIX}{request_id}"
+
+
+#: the order's payout lease (one refund run at a time per order)
+PAYOUT_LEASE_SK = "PAYOUT"

@@ -121,6 +121,12 @@ class Write:
     actions: list[dict[str, Any]] = field(default_factory=list)
     #: index in ``actions`` -> the refusal to raise when that action's condition fails
     on_condition_failed: dict[int, DomainError] = field(default_factory=dict)
+    #: the items the actions write (as the answer after the commit should show them)
+    written: list[Item] = field(default_factory=list)
+
+    def with_written(self, items: list[Item]) -> Write:
+        self.written = list(items)
+        return self
 
     def add(self, action: dict[str, Any], refusal: DomainError | None = None) -> None:
         if refusal is not None:

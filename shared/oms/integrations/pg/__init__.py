@@ -7,6 +7,7 @@ from functools import cache
 from oms.domain.errors import DomainError
 from oms.integrations.pg.base import (
     CashReceiptResult,
+    IssuedAccount,
     Notification,
     PaymentGateway,
     PgCancel,
@@ -22,6 +23,7 @@ PROVIDERS = ("toss", "portone")
 __all__ = [
     "PROVIDERS",
     "CashReceiptResult",
+    "IssuedAccount",
     "Notification",
     "PaymentGateway",
     "PgCancel",

@@ -158,6 +158,19 @@ class CashReceiptResult:
 
 
 @dataclass(frozen=True)
+class IssuedAccount:
+    """A virtual account the PG issued for a payment: where the buyer deposits, and the secret its
+    deposit callback presents (Toss style; None where callbacks are signed instead)."""
+
+    payment: PgPayment
+    bank: str
+    account_no: str
+    holder: str
+    due_at: str | None
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
 class RefundAccount:
     bank: str
     account_no: str
@@ -198,6 +211,11 @@ class PaymentGateway(Protocol):
                            receipt_type: CashReceiptType, identity_number: str,
                            idempotency_key: str | None = None) -> CashReceiptResult:
         """Issue a receipt; the same ``idempotency_key`` again answers the first issue, never a second one."""
+        ...
+
+    def issue_virtual_account(self, *, pg_order_id: str, amount: int, order_name: str, customer_name: str,
+                              valid_hours: int = 72) -> IssuedAccount:
+        """Issue a virtual account for ``amount`` (a payment request paid by deposit)."""
         ...
 
     def cancel_cash_receipt(self, *, payment_key: str, receipt_key: str,

@@ -21,6 +21,7 @@ from oms.integrations.pg import config, standard_webhooks
 from oms.integrations.pg.base import (
     CashReceiptResult,
     CashReceiptType,
+    IssuedAccount,
     Notification,
     NotificationKind,
     PgCancel,
@@ -205,3 +206,17 @@ class PortOne:
                             amount: int | None = None) -> CashReceiptResult:
         r = call("POST", self._payment_url(payment_key) + "/cash-receipt/cancel", headers=self._headers(), json={})
         return CashReceiptResult("cancelled", receipt_key=receipt_key, at=pg_time(r.get("cancelledAt")))
+
+    def issue_virtual_account(self, *, pg_order_id: str, amount: int, order_name: str, customer_name: str,
+                              valid_hours: int = 72) -> IssuedAccount:
+        body: dict[str, Any] = {"orderName": order_name, "amount": {"total": amount}, "currency": "KRW",
+                                "customer": {"name": customer_name},
+                                "method": {"virtualAccount": {"expiry": {"validHours": valid_hours}}}}
+        if self.store_id:
+            body["storeId"] = self.store_id
+        call("POST", self._payment_url(pg_order_id) + "/instant", headers=self._headers(pg_order_id), json=body)
+        p = call("GET", self._payment_url(pg_order_id), headers=self._headers())
+        m = p.get("method") or {}
+        return IssuedAccount(payment=self.to_payment(p), bank=str(m.get("bank") or ""),
+                             account_no=str(m.get("accountNumber") or ""), holder=str(m.get("remitteeName") or ""),
+                             due_at=pg_time(m.get("expiredAt")))

@@ -24,6 +24,7 @@ from oms.integrations.pg import config
 from oms.integrations.pg.base import (
     CashReceiptResult,
     CashReceiptType,
+    IssuedAccount,
     Notification,
     PgCancel,
     PgError,
@@ -226,3 +227,13 @@ class TossPayments:
         r = call("POST", f"{self.base_url}/v1/cash-receipts/{quote(receipt_key, safe='')}/cancel",
                  headers=self._headers(), json=body)
         return CashReceiptResult("cancelled", receipt_key=receipt_key, at=pg_time(r.get("canceledAt")))
+
+    def issue_virtual_account(self, *, pg_order_id: str, amount: int, order_name: str, customer_name: str,
+                              valid_hours: int = 72) -> IssuedAccount:
+        body = {"orderId": pg_order_id, "amount": amount, "orderName": order_name, "customerName": customer_name,
+                "validHours": valid_hours}
+        r = call("POST", f"{self.base_url}/v1/virtual-accounts", headers=self._headers(pg_order_id), json=body)
+        va = r.get("virtualAccount") or {}
+        return IssuedAccount(payment=self.to_payment(r), bank=str(va.get("bank") or ""),
+                             account_no=str(va.get("accountNumber") or ""), holder=str(va.get("customerName") or ""),
+                             due_at=pg_time(va.get("dueDate")), secret=r.get("secret"))
