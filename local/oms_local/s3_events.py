@@ -25,6 +25,7 @@ from typing import Any
 
 from oms_local import LOCAL_ENV
 from oms_local.gateway import Gateway, HandlerError, bucket_name
+from oms_local.poller import Poller
 
 log = logging.getLogger("oms_local.s3_events")
 
@@ -80,11 +81,15 @@ def complete_record(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-class S3Events:
+class S3Events(Poller):
     """Wire the template's S3 notifications in the emulator and deliver them to the functions."""
+
+    name = "S3 event poller"
+    log = log
 
     def __init__(self, gateway: Gateway, s3_endpoint: str, *, max_attempts: int = 3,
                  visibility_timeout: int = 2) -> None:
+        super().__init__()
         self.gateway = gateway
         self.endpoint = s3_endpoint
         self.max_attempts = max_attempts
@@ -92,8 +97,6 @@ class S3Events:
         self.subs: list[Subscription] = []
         self.delivered = 0
         self.failed = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def configure(self) -> list[Subscription]:
@@ -165,38 +168,3 @@ class S3Events:
         self.delivered += 1
         return 1
 
-    def drain(self, timeout_s: float = 30.0, quiet_s: float = 0.3) -> int:
-        """Deliver until nothing arrives for ``quiet_s`` (or ``timeout_s`` passes)."""
-        total, deadline, idle_since = 0, time.monotonic() + timeout_s, time.monotonic()
-        while time.monotonic() < deadline:
-            got = self.poll_once(0)
-            total += got
-            if got:
-                idle_since = time.monotonic()
-            elif time.monotonic() - idle_since >= quiet_s:
-                break
-            else:
-                time.sleep(0.05)
-        return total
-
-    def start(self) -> S3Events:
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    if not self.poll_once(wait_s=1):
-                        self._stop.wait(0.1)
-                except Exception:
-                    if self._stop.is_set():
-                        return
-                    log.exception("S3 event poller")
-                    self._stop.wait(1.0)
-
-        self._thread = threading.Thread(target=loop, name="oms-s3-events", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None

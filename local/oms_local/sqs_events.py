@@ -18,13 +18,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from oms_local import LOCAL_ENV
 from oms_local.gateway import Gateway, HandlerError
+from oms_local.poller import Poller
 
 log = logging.getLogger("oms_local.sqs_events")
 
@@ -94,10 +93,14 @@ def mappings(gateway: Gateway) -> list[Mapping]:
     return out
 
 
-class SqsEvents:
+class SqsEvents(Poller):
     """Create the template's queues in the emulator and deliver their messages to the functions."""
 
+    name = "SQS event poller"
+    log = log
+
     def __init__(self, gateway: Gateway, endpoint: str, *, visibility_timeout: int = 2) -> None:
+        super().__init__()
         self.gateway = gateway
         self.endpoint = endpoint
         self.visibility_timeout = visibility_timeout
@@ -106,8 +109,6 @@ class SqsEvents:
         self.mappings: list[Mapping] = []
         self.delivered = 0
         self.failed = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def configure(self) -> list[Mapping]:
         """Create the queues (idempotent), point functions' queue env vars at them, read the mappings."""
@@ -178,37 +179,4 @@ class SqsEvents:
         return n
 
     def drain(self, timeout_s: float = 60.0, quiet_s: float = 0.5) -> int:
-        """Deliver until nothing arrives for ``quiet_s`` (or ``timeout_s`` passes)."""
-        total, deadline, idle_since = 0, time.monotonic() + timeout_s, time.monotonic()
-        while time.monotonic() < deadline:
-            got = self.poll_once(0)
-            total += got
-            if got:
-                idle_since = time.monotonic()
-            elif time.monotonic() - idle_since >= quiet_s:
-                break
-            else:
-                time.sleep(0.05)
-        return total
-
-    def start(self) -> SqsEvents:
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    if not self.poll_once(wait_s=1):
-                        self._stop.wait(0.1)
-                except Exception:
-                    if self._stop.is_set():
-                        return
-                    log.exception("SQS event poller")
-                    self._stop.wait(1.0)
-
-        self._thread = threading.Thread(target=loop, name="oms-sqs-events", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        return super().drain(timeout_s, quiet_s)
