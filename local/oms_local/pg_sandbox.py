@@ -41,112 +41,37 @@ import json
 import secrets
 import threading
 import time
-import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from oms.integrations.pg import standard_webhooks
 from oms_local.background import BackgroundServer
-
-KST = timezone(timedelta(hours=9))
+from oms_local.pg_sandbox_payment import (
+    DEV_PORTONE_STORE_ID,
+    PORTONE_STATUS,
+    TOSS_STATUS,
+    SandboxPayment,
+    kst,
+    kst_naive,
+)
+from oms_local.sandbox_http import serve_until_interrupted
 
 DEV_TOSS_SECRET_KEY = "test_sk_oms_local_sandbox"
 DEV_PORTONE_API_SECRET = "oms-local-portone-api-secret"
-DEV_PORTONE_STORE_ID = "store-oms-local"
 DEV_PORTONE_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"oms-local-portone-webhook-key-32").decode()
 FORGED_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"not-the-secret-of-this-store-xx!").decode()
-
-
-
-def _kst_naive(dt: datetime) -> str:
-    """Toss writes callback times as KST without an offset."""
-    return dt.astimezone(KST).replace(tzinfo=None).isoformat(timespec="microseconds")
-
-
-def _kst(dt: datetime) -> str:
-    return dt.astimezone(KST).isoformat(timespec="seconds")
 
 
 class SandboxError(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-@dataclass
-class SandboxPayment:
-    provider: str
-    key: str  # Toss paymentKey / PortOne paymentId
-    order_id: str  # Toss orderId / PortOne paymentId
-    amount: int
-    method: str  # virtual_account | card
-    status: str  # provider's own status name
-    order_name: str = ""
-    secret: str | None = None
-    account_no: str | None = None
-    bank: str = "신한"
-    holder: str = ""
-    due_at: datetime | None = None
-    requested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    approved_at: datetime | None = None
-    cancels: list[dict[str, Any]] = field(default_factory=list)
-    receipts: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def cancelled(self) -> int:
-        return sum(int(c["amount"]) for c in self.cancels)
-
-    def toss(self) -> dict[str, Any]:
-        return {
-            "mId": "tosspayments", "version": "2022-11-16", "paymentKey": self.key, "orderId": self.order_id,
-            "orderName": self.order_name, "status": self.status,
-            "method": "가상계좌" if self.method == "virtual_account" else "카드",
-            "totalAmount": self.amount, "balanceAmount": self.amount - self.cancelled,
-            "requestedAt": _kst(self.requested_at),
-            "approvedAt": _kst(self.approved_at) if self.approved_at else None,
-            "lastTransactionKey": self.cancels[-1]["key"] if self.cancels else (
-                f"tx-{self.key}-paid" if self.approved_at else None),
-            "secret": self.secret,
-            "virtualAccount": {
-                "accountNumber": self.account_no, "bankCode": "88", "bank": self.bank, "customerName": self.holder,
-                "dueDate": _kst(self.due_at) if self.due_at else None, "accountType": "일반",
-            } if self.method == "virtual_account" else None,
-            "cancels": [{"transactionKey": c["key"], "cancelAmount": c["amount"], "cancelReason": c["reason"],
-                         "canceledAt": _kst(c["at"])} for c in self.cancels] or None,
-        }
-
-    def portone(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "status": self.status, "id": self.key, "transactionId": f"tx-{self.key}", "storeId": DEV_PORTONE_STORE_ID,
-            "orderName": self.order_name, "requestedAt": self.requested_at.isoformat(),
-            "amount": {"total": self.amount, "paid": self.amount if self.approved_at else 0,
-                       "cancelled": self.cancelled},
-            "currency": "KRW",
-            "method": {"type": "PaymentMethodVirtualAccount", "bank": "SHINHAN", "accountNumber": self.account_no,
-                       "remitteeName": self.holder,
-                       "expiredAt": self.due_at.isoformat() if self.due_at else None}
-            if self.method == "virtual_account" else {"type": "PaymentMethodCard"},
-        }
-        if self.approved_at:
-            out["paidAt"] = self.approved_at.isoformat()
-        if self.cancels:
-            out["cancellations"] = [{"status": "SUCCEEDED", "id": c["key"], "totalAmount": c["amount"],
-                                     "reason": c["reason"], "cancelledAt": c["at"].isoformat()} for c in self.cancels]
-        return out
-
-
-TOSS_STATUS = {"waiting": "WAITING_FOR_DEPOSIT", "paid": "DONE", "cancelled": "CANCELED",
-               "partial": "PARTIAL_CANCELED"}
-PORTONE_STATUS = {"waiting": "VIRTUAL_ACCOUNT_ISSUED", "paid": "PAID", "cancelled": "CANCELLED",
-                  "partial": "PARTIAL_CANCELLED"}
 
 
 class PgSandbox(BackgroundServer):
@@ -187,10 +112,11 @@ class PgSandbox(BackgroundServer):
         }
 
     def start(self) -> PgSandbox:
-        handler = type("_BoundSandboxHandler", (_Handler,), {"sandbox": self})
+        from oms_local.pg_sandbox_http import Handler
+
+        handler = type("_BoundSandboxHandler", (Handler,), {"sandbox": self})
         self.serve(handler, "pg-sandbox")
         return self
-
 
     # ------------------------------------------------------------------ PG behaviour
     def once(self, provider: str, op: str, key: str | None, act: Callable[[], Any]) -> Any:
@@ -288,7 +214,7 @@ class PgSandbox(BackgroundServer):
             raise SandboxError(400, "INVALID_AMOUNT", "발급 금액이 결제 금액보다 큽니다.")
         receipt: dict[str, Any] = {"receiptKey": "rcpt" + uuid.uuid4().hex[:16],
                                    "issueNumber": f"{secrets.randbelow(10**9):09d}", "issueStatus": "COMPLETED",
-                                   "amount": amount, "requestedAt": _kst(datetime.now(UTC))}
+                                   "amount": amount, "requestedAt": kst(datetime.now(UTC))}
         with self._lock:
             p.receipts[receipt["receiptKey"]] = receipt
         return receipt
@@ -301,7 +227,7 @@ class PgSandbox(BackgroundServer):
                 for rk, r in p.receipts.items():
                     if rk == receipt_key or (payment_key and p.key == payment_key):
                         r["issueStatus"] = "CANCELED"
-                        r["canceledAt"] = _kst(datetime.now(UTC))
+                        r["canceledAt"] = kst(datetime.now(UTC))
                         return r
         raise SandboxError(404, "NOT_FOUND_CASH_RECEIPT", "현금영수증을 찾을 수 없습니다.")
 
@@ -313,7 +239,7 @@ class PgSandbox(BackgroundServer):
         if provider == "toss":
             created = now - timedelta(days=1) if mode == "stale" else now
             st = status or p.status
-            body = {"createdAt": _kst_naive(created), "secret": p.secret if mode != "forged" else "forged-secret",
+            body = {"createdAt": kst_naive(created), "secret": p.secret if mode != "forged" else "forged-secret",
                     "status": st, "transactionKey": f"tx-{p.key}-{st.lower()}", "orderId": p.order_id}
             return {"content-type": "application/json"}, json.dumps(body).encode()
         typ = status or {"PAID": "Transaction.Paid", "CANCELLED": "Transaction.Cancelled",
@@ -386,7 +312,7 @@ class PgSandbox(BackgroundServer):
         def later() -> None:
             time.sleep(self.cancel_callback_delay)
             if p.provider == "toss":
-                body = json.dumps({"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": _kst_naive(datetime.now(UTC)),
+                body = json.dumps({"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": kst_naive(datetime.now(UTC)),
                                    "data": p.toss()}).encode()
                 self.send("toss", {"content-type": "application/json"}, body)
             else:
@@ -394,147 +320,6 @@ class PgSandbox(BackgroundServer):
                 self.send("portone", headers, raw)
 
         threading.Thread(target=later, daemon=True).start()
-
-
-# ---------------------------------------------------------------------------- HTTP
-
-
-def _unquote(value: str | None) -> str | None:
-    """PortOne sends the idempotency key as a quoted string (``"key"``)."""
-    return value.strip('"') if value else value
-
-
-class _Handler(BaseHTTPRequestHandler):
-    sandbox: PgSandbox
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    do_POST = do_GET
-
-    def _json(self, status: int, payload: Any) -> None:
-        body = json.dumps(payload, ensure_ascii=False, default=str).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json; charset=utf-8")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _body(self) -> dict[str, Any]:
-        n = int(self.headers.get("content-length") or 0)
-        if not n:
-            return {}
-        data = json.loads(self.rfile.read(n) or b"{}")
-        return data if isinstance(data, dict) else {}
-
-    def _handle(self) -> None:
-        sb = self.sandbox
-        path = urllib.parse.urlsplit(self.path).path
-        parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
-        try:
-            body = self._body() if self.command == "POST" else {}
-            if parts[0] == "_sandbox":
-                self._json(200, self._control(sb, parts[1:], body))
-            elif parts[0] == "toss":
-                self._auth(f"Basic {base64.b64encode(f'{sb.toss_secret_key}:'.encode()).decode()}")
-                self._json(200, self._toss(sb, parts[1:], body))
-            elif parts[0] == "portone":
-                self._auth(f"PortOne {sb.portone_api_secret}")
-                self._json(200, self._portone(sb, parts[1:], body))
-            else:
-                raise SandboxError(404, "NOT_FOUND", "no such path")
-        except SandboxError as exc:
-            key = "code" if parts[:1] != ["portone"] else "type"
-            self._json(exc.status, {key: exc.code, "message": exc.message})
-        except (ValueError, KeyError, TypeError) as exc:
-            self._json(400, {"code": "INVALID_REQUEST", "message": str(exc)})
-
-    def _auth(self, expected: str) -> None:
-        if self.headers.get("authorization") != expected:
-            raise SandboxError(401, "UNAUTHORIZED_KEY", "인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.")
-
-    def _control(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:
-        if parts == ["deposit"] and self.command == "POST":
-            return sb.deposit(str(body.get("provider", "toss")), body.get("payment_key"), body.get("order_id"),
-                              str(body.get("mode", "genuine")), int(body.get("copies", 1)))
-        if parts == ["deposit-error"] and self.command == "POST":
-            return sb.deposit_error(str(body["payment_key"]))
-        if parts == ["payments"] and self.command == "POST":
-            p = sb.create_paid(str(body.get("provider", "toss")), str(body["order_id"]), int(body["amount"]),
-                               str(body.get("method", "card")))
-            return p.toss() if p.provider == "toss" else p.portone()
-        if parts == ["payments"]:
-            return [p.toss() if p.provider == "toss" else p.portone() for p in sb.payments.values()]
-        if parts == ["refuse-next-cancel"] and self.command == "POST":
-            sb.refuse_next_cancel(str(body.get("code") or "NOT_CANCELABLE_PAYMENT"),
-                                  str(body.get("message") or "취소할 수 없는 결제입니다."))
-            return {"refuse_next_cancel": sb.next_cancel_refusal}
-        raise SandboxError(404, "NOT_FOUND", "no such control")
-
-    def _toss(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:
-        post = self.command == "POST"
-        if parts == ["v1", "virtual-accounts"] and post:
-            return sb.issue_virtual_account("toss", str(body["orderId"]), int(body["amount"]),
-                                            order_name=str(body.get("orderName", "")),
-                                            holder=str(body.get("customerName", "")),
-                                            valid_hours=int(body.get("validHours", 72))).toss()
-        if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[2] == "orders" and not post:
-            return sb.find("toss", order_id=parts[3]).toss()
-        if parts[:2] == ["v1", "payments"] and len(parts) == 3 and not post:
-            return sb.find("toss", parts[2]).toss()
-        if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "cancel" and post:
-            amount = body.get("cancelAmount")
-
-            def cancel() -> Any:
-                p = sb.cancel("toss", parts[2], int(amount) if amount is not None else None,
-                              str(body.get("cancelReason", "")), body.get("refundReceiveAccount"))
-                sb._after_cancel(p)
-                return p.toss()
-
-            return sb.once("toss", "cancel", self.headers.get("idempotency-key"), cancel)
-        if parts == ["v1", "cash-receipts"] and post:
-            return sb.once("toss", "cash_receipt", self.headers.get("idempotency-key"), lambda: sb.issue_receipt(
-                "toss", None, str(body["orderId"]), int(body["amount"]), str(body["customerIdentityNumber"])))
-        if parts[:2] == ["v1", "cash-receipts"] and len(parts) == 4 and parts[3] == "cancel" and post:
-            return sb.cancel_receipt("toss", parts[2], None)
-        raise SandboxError(404, "NOT_FOUND", "no such Toss-style endpoint")
-
-    def _portone(self, sb: PgSandbox, parts: list[str], body: dict[str, Any]) -> Any:
-        post = self.command == "POST"
-        if parts[:1] == ["payments"] and len(parts) == 3 and parts[2] == "instant" and post:
-            amount = body.get("amount")
-            total = int(amount["total"] if isinstance(amount, dict) else amount or 0)
-            p = sb.issue_virtual_account("portone", parts[1], total, order_name=str(body.get("orderName", "")),
-                                         holder=str((body.get("customer") or {}).get("name", "")))
-            return {"payment": {"transactionId": f"tx-{p.key}", "paymentId": p.key}, **p.portone()}
-        if parts[:1] == ["payments"] and len(parts) == 2 and not post:
-            return sb.find("portone", parts[1]).portone()
-        if parts[:1] == ["payments"] and len(parts) == 3 and parts[2] == "cancel" and post:
-            amount = body.get("amount")
-
-            def cancel() -> Any:
-                p = sb.cancel("portone", parts[1], int(amount) if amount is not None else None,
-                              str(body.get("reason", "")), body.get("refundAccount"))
-                sb._after_cancel(p)
-                c = p.cancels[-1] if p.cancels else {}
-                return {"cancellation": {"status": "SUCCEEDED", "id": c.get("key"), "totalAmount": c.get("amount")}}
-
-            return sb.once("portone", "cancel", _unquote(self.headers.get("idempotency-key")), cancel)
-        if parts == ["cash-receipts"] and post:
-            def issue() -> Any:
-                r = sb.issue_receipt("portone", str(body["paymentId"]), None, int(body["amount"]["total"]),
-                                     str((body.get("customer") or {}).get("identityNumber", "")))
-                return {"cashReceipt": {"issueNumber": r["issueNumber"], "issuedAt": datetime.now(UTC).isoformat()}}
-
-            return sb.once("portone", "cash_receipt", _unquote(self.headers.get("idempotency-key")), issue)
-        if parts[:1] == ["payments"] and parts[2:] == ["cash-receipt", "cancel"] and post:
-            sb.cancel_receipt("portone", None, parts[1])
-            return {"cancelledAt": datetime.now(UTC).isoformat()}
-        raise SandboxError(404, "NOT_FOUND", "no such PortOne-style endpoint")
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - manual use
@@ -546,12 +331,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - manual use
     args = parser.parse_args(argv)
     sb = PgSandbox(port=args.port, gateway_url=args.gateway).start()
     print(f"PG sandbox on {sb.url} -> callbacks to {args.gateway}")
-    stop: Callable[[], None] = sb.stop
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        stop()
-    return 0
+    return serve_until_interrupted(sb.stop)
 
 
 if __name__ == "__main__":  # pragma: no cover

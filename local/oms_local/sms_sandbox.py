@@ -31,11 +31,11 @@ import html
 import re
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
 from oms_local.background import BackgroundServer
+from oms_local.sandbox_http import serve_until_interrupted
 
 KST = timezone(timedelta(hours=9))
 DEV_NHN_APP_KEY = "oms-local-nhn-appkey"
@@ -237,12 +237,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - manual use
     args = parser.parse_args(argv)
     sb = SmsSandbox(port=args.port).start()
     print(f"SMS sandbox on {sb.url} (messages page: {sb.url}/)")
-    stop: Callable[[], None] = sb.stop
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        stop()
-    return 0
+    return serve_until_interrupted(sb.stop)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import urllib.parse
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from oms_local.sandbox_http import SandboxHandler
 from oms_local.sms_sandbox import (
     CODES,
     DEV_NHN_APP_KEY,
@@ -28,33 +27,8 @@ class _Drop(Exception):
     """Close the connection without answering (a provider timeout)."""
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(SandboxHandler):
     sandbox: SmsSandbox
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    do_POST = do_GET
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, payload: Any) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False, default=str).encode(),
-                   "application/json; charset=utf-8")
-
-    def _body(self) -> dict[str, Any]:
-        n = int(self.headers.get("content-length") or 0)
-        data = json.loads(self.rfile.read(n) or b"{}") if n else {}
-        return data if isinstance(data, dict) else {}
 
     def _handle(self) -> None:
         sb = self.sandbox
