@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from bench.common import ROOT, RequestCounter, fresh_process_seconds, new_site, print_table
+from bench.common import ROOT, RequestCounter, new_site, print_table
 
 LINES_PER_ORDER = 5
 
@@ -178,14 +178,15 @@ def pdf_and_imports() -> None:
     p = _child("pdf", 50)
     print_table("Bulk PDF order sheets (fresh process)", ["orders", "CPU s", "PDF KB", "peak RSS MB"],
                 [[50, f"{p['s']:.2f}", f"{p['bytes'] / 1024:.0f}", f"{p['rss_mb']:.0f}"]])
-    code = "import time; t=time.perf_counter(); import {m}; print(time.perf_counter()-t)"
-    rows = []
-    for label, mod in (("admin_api.app (for comparison)", "admin_api.app"),
-                       ("exports_fn.app (handler; print and xlsx code load on first use)", "exports_fn.app"),
-                       ("oms.printing.pdf (reportlab + font module)", "oms.printing.pdf"),
-                       ("oms.excel.export_xlsx (xlsxwriter)", "oms.excel.export_xlsx")):
-        rows.append([label, f"{fresh_process_seconds(code.format(m=mod), 3) * 1000:.0f}"])
-    print_table("Cold import (median of 3 fresh processes)", ["module", "ms"], rows)
+    from bench import coldstart
+
+    modules = (("admin_api.app (for comparison)", "admin_api.app"),
+               ("exports_fn.app (handler; print and xlsx code load on first use)", "exports_fn.app"),
+               ("oms.printing.pdf (reportlab + font module)", "oms.printing.pdf"),
+               ("oms.excel.export_xlsx (xlsxwriter)", "oms.excel.export_xlsx"))
+    seconds = coldstart.measure([f"import {mod}" for _, mod in modules], 3)
+    rows = [[label, f"{s * 1000:.0f}"] for (label, _), s in zip(modules, seconds, strict=True)]
+    print_table("Cold import, CPU (median of 3 fresh processes, as bench.coldstart measures)", ["module", "ms"], rows)
 
 
 def _point_clients_at(endpoint: str) -> None:
