@@ -25,6 +25,7 @@ def sends(runs: int = 15) -> None:
     from oms.store.table import client
     from oms_local.sms_sandbox import SmsSandbox
     from tests.shipping_support import api_order
+    from tests.support import fund_points
 
     sandbox = SmsSandbox().start()
     saved = {k: os.environ.get(k) for k in sandbox.env()}
@@ -32,6 +33,7 @@ def sends(runs: int = 15) -> None:
     try:
         counter = RequestCounter().attach(client())
         site = new_site()
+        fund_points(site, 10_000_000)  # the standard buyer uses points at checkout (debited at intake)
         admin = Actor("admin", "bench", "관리자")
         number = f"02{random.randint(10_000_000, 99_999_999)}"
         message_senders.register_sender(site, number, None, admin)
