@@ -23,7 +23,8 @@ def callbacks(runs: int = 15) -> None:
     from oms_local.pg_sandbox import PgSandbox
     from tests.integration.payments_support import deliver, va_order
 
-    sandbox = PgSandbox()  # not served: Toss-style deposit callbacks need no PG look-up
+    sandbox = PgSandbox(port=0).start()  # served: a deposit callback is confirmed by a PG look-up
+    os.environ.update(sandbox.env())
     counter = RequestCounter().attach(client())
     site = new_site()
     admin = Actor("admin", "bench", "관리자")
@@ -61,3 +62,4 @@ def callbacks(runs: int = 15) -> None:
     print_table("100 identical deposit callbacks at once (threads, one handler)",
                 ["answers", "DynamoDB requests in total", "TransactWriteItems"],
                 [[dict(answers), sum(c.values()), c.get("TransactWriteItems", 0)]])
+    sandbox.stop()
