@@ -102,12 +102,10 @@ def complete_requested(site_id: str, order_id: str, payment_id: str, *, issue_nu
 def complete_manually(site_id: str, order_id: str, payment_id: str, *, receipt_type: str,
                       identity_number: str | None, issue_number: str | None, actor: Actor) -> Order:
     """수동 완료 처리: issued outside (홈택스 …) where the site has no PG, or after the PG failed."""
-    load(site_id, order_id, payment_id)  # 404 first
-    has_pg = settings.get(site_id).payments.pg_provider is not None
-    saved, _, _ = apply(
+    saved, _, _ = apply(  # the order is found (or 404) before the site's settings are read
         site_id, order_id, payment_id,
         lambda ld, at: manual_receipt(ld.order, ld.payment, receipt_type=receipt_type,
                                       identity_number=identity_number, issue_number=issue_number, actor=actor,
-                                      at=at, site_has_pg=has_pg),
+                                      at=at, site_has_pg=settings.get(site_id).payments.pg_provider is not None),
         actor=actor, action="cash_receipt_manual")
     return saved

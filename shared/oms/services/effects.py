@@ -10,12 +10,13 @@ order (intake):
    setting): the one accrual mechanism, whoever confirmed (buyer, admin, job, payment);
 3. :func:`claw_back_points` — [beyond] a line with accrued points entering `cancelled`/`returned`
    gives them back when the site says so (never below a zero balance; the shortfall is recorded);
-4. :func:`grant_pass_days` / :func:`revoke_pass_days` — a membership pass grants its days once
+4. :func:`debit_points_used` — [intake] the points the buyer used at checkout leave the member's
+   ledger in the order's transaction (refused 409 POINTS_INSUFFICIENT when the balance is short);
+   :func:`write_points_ledger` writes the points entries of steps 2–4 with one balance action;
+5. :func:`grant_pass_days` / :func:`revoke_pass_days` — a membership pass grants its days once
    when confirmed (paid) and takes them back once when cancelled; [beyond] the member group is
-   removed automatically where the site says so;
-5. :func:`restore_stock` — units entering `cancelled`/`returned` give their SKUs back;
-6. :func:`debit_points_used` — [intake] the points the buyer used at checkout leave the member's
-   ledger in the order's transaction (refused 409 POINTS_INSUFFICIENT when the balance is short).
+   removed automatically where the site says so (:func:`write_membership`);
+6. :func:`restore_stock` — units entering `cancelled`/`returned` give their SKUs back.
 
 Each ledger (points, membership) gets at most one entry of each kind per change, whatever the
 number of lines (the entry lists its lines), so the transaction stays bounded.

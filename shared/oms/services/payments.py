@@ -118,10 +118,10 @@ def confirm_manual_deposit(site_id: str, order_id: str, payment_id: str, actor: 
     """수동 입금 확인 (order detail, one order): who and when go on the timeline; the deposit time is
     what the admin saw on the bank statement (default: now)."""
     when = paid_at or iso(utcnow())
-    if parse_iso(when) > utcnow():
-        raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
 
-    def decide(ld: Loaded, at: str) -> PaymentChange:
+    def decide(ld: Loaded, at: str) -> PaymentChange:  # after the order is found: 404 comes first
+        if parse_iso(when) > utcnow():
+            raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
         return confirm_deposit(ld.order, ld.payment, paid_at=when, actor=actor, at=at, source="manual", note=note)
 
     saved, _, _ = apply(site_id, order_id, payment_id, decide, actor=actor, action="manual_deposit")
