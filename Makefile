@@ -19,7 +19,7 @@ RUN_ENV := PYTHONPATH=$(SRCPATH):.
 
 # mypy: the oms package, the local tooling and every function package that has code.
 MYPY_TARGETS := shared/oms local/oms_local $(patsubst %/,%,$(sort $(dir $(wildcard functions/*/*/*.py))))
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 SITE ?=
 
@@ -27,12 +27,13 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local print-tools lint test unit run token service-token bench openapi build clean distclean
+.PHONY: help venv ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build clean distclean
 
 help:
 	@echo "make venv       create .venv and install the project with dev dependencies"
 	@echo "make ddb-local  install Java (if needed) and DynamoDB Local into .local/npm"
 	@echo "make print-tools  Debian fonts-nanum (order-sheet font) and poppler-utils (PDF tests), if absent"
+	@echo "make browser-tools  Debian chromium and fonts-nanum for the console's browser tests, if absent"
 	@echo "make lint       ruff, cfn-lint on template.yaml, mypy"
 	@echo "make test       lint, then the whole test suite (starts DynamoDB Local itself)"
 	@echo "make unit       unit tests only (no local services)"
@@ -64,6 +65,14 @@ print-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			poppler-utils fonts-nanum >/dev/null; fi
 
+# The admin console's browser tests: Playwright (PyPI, no browser download) drives Debian's
+# Chromium headless; the Korean font is fonts-nanum.
+CHROMIUM ?= /usr/bin/chromium
+browser-tools:
+	@if ! test -x $(CHROMIUM) || ! test -f $(NANUM_TTF); then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium fonts-nanum >/dev/null; fi
+
 # ---------------------------------------------------------------- checks
 
 lint: $(STAMP)
@@ -71,7 +80,7 @@ lint: $(STAMP)
 	$(VENV)/bin/cfn-lint template.yaml
 	MYPYPATH=$(SRCPATH) $(VENV)/bin/mypy $(MYPY_TARGETS)
 
-test: $(STAMP) ddb-local print-tools
+test: $(STAMP) ddb-local print-tools browser-tools
 	$(MAKE) --no-print-directory lint
 	$(RUN_ENV) $(VPY) -m pytest $(PYTEST_ARGS) tests/
 

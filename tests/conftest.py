@@ -6,7 +6,7 @@
 - ``s3_endpoint``: moto's S3 server on a free port.
 - ``site_id``: a fresh tenant id per test; tests isolate by tenant instead of recreating tables.
 
-Tests under tests/integration and tests/e2e get ``ddb_endpoint`` (and the ``ddb`` mark)
+Tests under tests/integration, tests/e2e and tests/browser get ``ddb_endpoint`` (and the ``ddb`` mark)
 automatically; unit tests never start anything, and the local endpoint variables are removed
 for them so that in-process mocks (moto's ``mock_aws``) see the default AWS endpoints.
 """
@@ -26,7 +26,7 @@ from oms_local import LOCAL_ENV, apply_local_env
 TEST_TABLE_NAME = "oms-test"
 ENDPOINT_VARS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3")
 _TESTS_DIR = Path(__file__).resolve().parent
-_STACK_DIRS = (_TESTS_DIR / "integration", _TESTS_DIR / "e2e")
+_STACK_DIRS = (_TESTS_DIR / "integration", _TESTS_DIR / "e2e", _TESTS_DIR / "browser")
 
 
 def _safe_aws_env() -> None:
@@ -54,6 +54,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.ddb)
         if path.is_relative_to(_TESTS_DIR / "e2e"):
             item.add_marker(pytest.mark.e2e)
+        if path.is_relative_to(_TESTS_DIR / "browser"):  # one console stack and one browser: one worker
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session", autouse=True)

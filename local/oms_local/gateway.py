@@ -23,7 +23,9 @@ Behaviour follows API Gateway where it matters to the application:
 - response mapping of format 2.0, handler exception: 500 ``{"message":"Internal Server Error"}``.
 
 Local extras: ``GET /.well-known/jwks.json`` (the issuer's keys), ``GET /_local/functions`` and
-``POST /_local/invoke/{LogicalId}`` (invoke any function with any event: S3, EventBridge, ...).
+``POST /_local/invoke/{LogicalId}`` (invoke any function with any event: S3, EventBridge, ...),
+the admin console at ``/`` with its ``/config.json`` and ``POST /_local/dev-token`` (the console's
+dev sign-in; see :mod:`oms_local.console`).
 
 The local stage is ``$default`` (no stage prefix in paths), whatever ``StageName`` the template sets.
 
@@ -164,7 +166,11 @@ class Gateway(BackgroundServer):
         env: dict[str, str] | None = None,
         parameters: Mapping[str, str] | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        console_dir: Path | None = None,
     ) -> None:
+        from oms_local.console import CONSOLE_DIR
+
+        self.console_dir = console_dir or CONSOLE_DIR  # the admin console's files, served at /
         self.template_path = Path(template_path).resolve()
         self.base_dir = self.template_path.parent
         self.table_name = table_name

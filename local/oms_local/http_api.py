@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
-from oms_local import tokens
+from oms_local import console, tokens
 from oms_local.gateway import HandlerError
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID
 
@@ -291,6 +291,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
 
         found = gw.match_route(method, raw_path)
+        if found is None and method in ("GET", "HEAD") and self._serve_console(raw_path):
+            self._log(method, raw_path, 200, started, "console")
+            return
         if found is None:
             self._send_json(404, {"message": "Not Found"})
             self._log(method, raw_path, 404, started, "-")
@@ -342,9 +345,31 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._send(status, payload, headers, request_id=request_id)
         self._log(method, raw_path, status, started, route.function.logical_id)
 
+    def _serve_console(self, raw_path: str) -> bool:
+        """The admin console's files and its configuration (:mod:`oms_local.console`)."""
+        if raw_path == "/config.json":
+            self._send(200, console.config_body(self.gateway.url),
+                       [("content-type", "application/json"), ("cache-control", "no-store")])
+            return True
+        found = console.static_file(self.gateway.console_dir, urllib.parse.unquote(raw_path))
+        if found is None:
+            return False
+        payload, kind = found
+        self._send(200, payload, [("content-type", kind), ("cache-control", "no-cache"),
+                                  ("x-content-type-options", "nosniff")])
+        return True
+
     def _handle_local(self, method: str, raw_path: str, body: bytes) -> None:
         gw = self.gateway
         parts = raw_path.strip("/").split("/")
+        if method == "POST" and parts == ["_local", "dev-token"]:
+            try:
+                payload = json.loads(body or b"{}")
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                payload = None
+            status, answer = console.dev_token(payload if isinstance(payload, dict) else {})
+            self._send_json(status, answer, [("cache-control", "no-store")])
+            return
         if method == "GET" and parts == ["_local", "functions"]:
             self._send_json(
                 200,

@@ -137,11 +137,18 @@ def _cleanup(cleanups: list[tuple[str, Callable[[], None]]]) -> None:
     cleanups.clear()
 
 
+def _report_stop(name: str, error: Exception | None) -> None:
+    if error is None:
+        print(f"  stopped {name}", flush=True)
+    else:
+        print(f"  could not stop {name}: {error}", file=sys.stderr)
+
+
 def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None]]]) -> None:
     from oms_local import tokens
     from oms_local.ddb import DynamoDBLocal
-    from oms_local.gateway import Gateway
     from oms_local.s3 import S3Local
+    from oms_local.stack import ListenError, Stack
     from oms_local.template import create_table
 
     _check_port(args.ddb_port, "DynamoDB Local", "--ddb-port")
@@ -155,15 +162,10 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     apply_local_env(ddb_endpoint=ddb_endpoint, s3_endpoint=s3_endpoint, table_name=args.table)
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
-    # Parse the template first: a broken template should fail before anything starts.
-    from oms_local.pg_sandbox import PgSandbox
-    from oms_local.sms_sandbox import SmsSandbox
-
-    pg_sandbox = PgSandbox(host=args.host, port=args.pg_port)
-    sms_sandbox = SmsSandbox(host=args.host, port=args.sms_port)
-    gateway = Gateway(args.template, table_name=args.table, host=args.host, port=args.port,
-                      env={**pg_sandbox.env(), **sms_sandbox.env()}, concurrency=args.concurrency)
-    gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
+    # The template is parsed here: a broken template fails before anything starts.
+    stack = Stack(template=args.template, table=args.table, s3_endpoint=s3_endpoint, host=args.host,
+                  port=args.port, pg_port=args.pg_port, sms_port=args.sms_port, concurrency=args.concurrency)
+    gateway = stack.gateway
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)
     ddb = DynamoDBLocal()
@@ -181,42 +183,15 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
 
     seeded = "skipped (--no-seed)" if args.no_seed else _seed(args.site)
 
+    cleanups.append(("the gateway, sandboxes and event delivery", lambda: stack.stop(_report_stop)))
     try:
-        gateway.start()
-    except OSError as exc:
-        raise StartupError(f"the API gateway cannot listen on {args.host}:{args.port}: {exc}") from exc
-    cleanups.append(("API gateway", gateway.stop))
-
-    from oms_local.scheduler import Scheduler
-
-    scheduler = Scheduler(gateway).start()
-    cleanups.append(("scheduler", scheduler.stop))
-    pg_sandbox.gateway_url = gateway.url
-    try:
-        pg_sandbox.start()
-    except OSError as exc:
-        raise StartupError(f"the PG sandbox cannot listen on {args.host}:{args.pg_port}: {exc}") from exc
-    cleanups.append(("PG sandbox", pg_sandbox.stop))
-    try:
-        sms_sandbox.start()
-    except OSError as exc:
-        raise StartupError(f"the SMS sandbox cannot listen on {args.host}:{args.sms_port}: {exc}") from exc
-    cleanups.append(("SMS sandbox", sms_sandbox.stop))
-    schedules = ", ".join(f"{s.function} {s.expression}" for s in scheduler.schedules) or "none"
-    from oms_local.s3_events import S3Events
-
-    s3_events = S3Events(gateway, s3_endpoint)
-    s3_subs = s3_events.configure()
-    s3_events.start()
-    cleanups.append(("S3 event delivery", s3_events.stop))
-    print("S3 events: " + (", ".join(f"{s.bucket} -> {s.function}" for s in s3_subs) or "none"), flush=True)
-    from oms_local.sqs_events import SqsEvents
-
-    sqs_events = SqsEvents(gateway, s3_endpoint)  # moto's server serves SQS too
-    sqs_maps = sqs_events.configure()
-    sqs_events.start()
-    cleanups.append(("SQS event delivery", sqs_events.stop))
-    print("SQS events: " + (", ".join(f"{m.queue} -> {m.function}" for m in sqs_maps) or "none"), flush=True)
+        stack.start()
+    except ListenError as exc:
+        raise StartupError(str(exc)) from exc
+    pg_sandbox, sms_sandbox = stack.pg, stack.sms
+    schedules = ", ".join(stack.schedule_list) or "none"
+    print("S3 events: " + (", ".join(stack.s3_subscriptions) or "none"), flush=True)
+    print("SQS events: " + (", ".join(stack.sqs_mappings) or "none"), flush=True)
 
     admin = tokens.mint_admin_token(args.site)
     service = tokens.service_token()
@@ -228,6 +203,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
         f"""
 OMS local stack is up (Ctrl-C to stop)
 
+  Admin console      {url}/   (open it in a browser: dev sign-in, pick a site, e.g. {args.site})
   API                {url}
   Swagger UI         {url}/swagger
   DynamoDB Local     {ddb_endpoint}   (table {args.table})

@@ -219,6 +219,25 @@ def check_split(order: Order, line: Line, to: Status) -> None:
     )
 
 
+def next_moves(order: Order, line: Line, actor: Actor) -> list[tuple[Status, bool]]:
+    """Where ``actor`` may move ``line``'s units now, each with whether a part of them may go (a
+    split): the same rules :func:`apply_moves` applies, so a screen offers only what is accepted."""
+    allowed: list[tuple[Status, bool]] = []
+    for to in Status:
+        try:
+            check_transition(order, line, to, actor)
+        except DomainError:
+            continue
+        partial = line.quantity > 1
+        if partial:
+            try:
+                check_split(order, line, to)
+            except DomainError:
+                partial = False
+        allowed.append((to, partial))
+    return allowed
+
+
 def _status_event(
     line: Line, qty: int, frm: Status, to: Status, new_line: str | None, actor: Actor, at: str
 ) -> Event:

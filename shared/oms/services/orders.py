@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.memos import add_memo
-from oms.domain.moves import Move, apply_moves, check_transition, reopen
+from oms.domain.moves import Move, apply_moves, check_transition, next_moves, reopen
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 from oms.services import claim_views, effects
 from oms.store import orders, payreqs
 from oms.store.orders import plain
+
+#: whose moves the detail offers (``lines[].next``): the site's admins
+ADMIN_VIEW = Actor("admin", "console")
 
 if TYPE_CHECKING:  # the API models load with the routes, not with every job and webhook (cold start)
     from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
@@ -76,6 +79,8 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
                 "confirmed_by": line.confirmed_by,
                 "auto_confirm_on": line.auto_confirm_on,
                 "points_accrued": line.points_accrued,
+                "next": [{"to": to.value, "to_ko": to.ko, "partial": partial}
+                         for to, partial in next_moves(order, line, ADMIN_VIEW)],
             }
             for line in order.lines
         ],

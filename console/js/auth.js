@@ -1,0 +1,38 @@
+// The signed-in operator: a bearer token for one site, kept for this browser tab only.
+const KEY = "oms.console.session";
+
+function decode(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = decodeURIComponent(Array.from(atob(part), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""));
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}
+
+export function session() {
+  const raw = sessionStorage.getItem(KEY);
+  if (!raw) return null;
+  const s = JSON.parse(raw);
+  if (s.exp && s.exp * 1000 < Date.now()) {
+    sessionStorage.removeItem(KEY);
+    return null;
+  }
+  return s;
+}
+
+/** Keep a token; answers the session or null when it is not an admin token with a site. */
+export function signIn(token) {
+  const claims = decode(token);
+  if (!claims || !claims.site_id) return null;
+  const s = { token, site: claims.site_id, name: claims.name || claims.sub || "관리자", exp: claims.exp || 0 };
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+  return s;
+}
+
+export function signOut({ expired = false } = {}) {
+  sessionStorage.removeItem(KEY);
+  const back = expired ? "#/signin?expired=1" : "#/signin";
+  if (!location.hash.startsWith("#/signin")) location.hash = back;
+}

@@ -1,0 +1,36 @@
+// Boot: configuration, the signed-in operator, the router.
+import { loadConfig, config } from "./config.js";
+import { session, signOut } from "./auth.js";
+import { route } from "./router.js";
+
+const main = document.getElementById("main");
+
+function chrome() {
+  const s = session();
+  const bar = document.getElementById("topbar");
+  bar.hidden = !s;
+  document.getElementById("site-badge").textContent = s ? `${s.site} · ${s.name}` : "";
+  document.getElementById("env-badge").hidden = config().environment !== "local";
+}
+
+async function go() {
+  chrome();
+  try {
+    await route(main, { isSignedIn: () => Boolean(session()) });
+  } catch (err) {
+    console.warn("screen failed", err);
+    main.replaceChildren(Object.assign(document.createElement("p"), {
+      className: "problem", role: "alert", textContent: `화면을 열지 못했습니다: ${err.message || err}`,
+    }));
+  }
+}
+
+async function boot() {
+  await loadConfig();
+  document.getElementById("sign-out").addEventListener("click", () => signOut());
+  window.addEventListener("hashchange", go);
+  await go();
+  document.documentElement.dataset.ready = "1";
+}
+
+boot();

@@ -1,0 +1,48 @@
+// Hash routes: #/signin, #/orders?tab=…, #/orders/{order_id}, #/settings. Each screen module
+// answers render(main, {params, query}) and may return a cleanup (timers, listeners).
+const ROUTES = [
+  [/^\/signin$/, () => import("./screens/signin.js"), "signin"],
+  [/^\/orders$/, () => import("./screens/orders.js"), "orders"],
+  [/^\/orders\/([0-9A-Za-z_-]{1,40})$/, () => import("./screens/order.js"), "orders"],
+  [/^\/settings$/, () => import("./screens/settings.js"), "settings"],
+];
+
+export function parseHash(hash = location.hash) {
+  const raw = hash.replace(/^#/, "") || "/orders";
+  const [path, qs = ""] = raw.split("?");
+  return { path, query: Object.fromEntries(new URLSearchParams(qs)) };
+}
+
+/** Change the query of the current route (filters, tabs) without a new history entry per keystroke. */
+export function setQuery(query, { replace = false } = {}) {
+  const { path } = parseHash();
+  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  const next = `#${path}${qs.toString() ? `?${qs}` : ""}`;
+  if (replace) history.replaceState(null, "", next);
+  else location.hash = next;
+}
+
+let cleanup = null;
+
+export async function route(main, { isSignedIn }) {
+  const { path, query } = parseHash();
+  if (!isSignedIn() && path !== "/signin") {
+    location.hash = "#/signin";
+    return;
+  }
+  const found = ROUTES.map(([re, load, nav]) => [re.exec(path), load, nav]).find(([m]) => m);
+  if (typeof cleanup === "function") cleanup();
+  cleanup = null;
+  document.querySelectorAll("[data-nav]").forEach((a) => {
+    if (found && a.dataset.nav === found[2]) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+  if (!found) {
+    main.replaceChildren(Object.assign(document.createElement("p"), { className: "empty", textContent: "없는 화면입니다." }));
+    return;
+  }
+  const [match, load] = found;
+  const mod = await load();
+  main.replaceChildren();
+  cleanup = await mod.render(main, { params: match.slice(1).map(decodeURIComponent), query });
+}

@@ -1,0 +1,99 @@
+"""The local stack above storage: the API gateway (with the admin console), the PG and SMS sandboxes,
+S3 and SQS event delivery and the scheduler, on DynamoDB and S3 endpoints that already run.
+
+``make run`` (:mod:`oms_local.run`) starts it over its persistent DynamoDB Local and S3 emulator;
+the browser tests start it over the test session's in-memory ones, on free ports. One composition,
+so what the console is tested against is what a new user runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oms_local import tokens
+from oms_local.containers import DEFAULT_CONCURRENCY
+
+
+class ListenError(RuntimeError):
+    """A server of the stack cannot listen on its port (the message names which and where)."""
+
+
+@dataclass
+class Stack:
+    template: Path
+    table: str
+    s3_endpoint: str
+    host: str = "127.0.0.1"
+    port: int = 3000  # 0: a free port (tests)
+    pg_port: int = 3100
+    sms_port: int = 3200
+    concurrency: int = DEFAULT_CONCURRENCY
+    schedules: bool = True
+    pg_cancel_callback_delay: float = 0.3
+    gateway_env: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from oms_local.gateway import Gateway
+        from oms_local.pg_sandbox import PgSandbox
+        from oms_local.sms_sandbox import SmsSandbox
+
+        self.cleanups: list[tuple[str, Callable[[], None]]] = []
+        self.pg = PgSandbox(host=self.host, port=self.pg_port, cancel_callback_delay=self.pg_cancel_callback_delay)
+        self.sms = SmsSandbox(host=self.host, port=self.sms_port)
+        # Parsed now: a broken template fails before anything starts.
+        self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
+                               env={**self.pg.env(), **self.sms.env(), **self.gateway_env},
+                               concurrency=self.concurrency)
+        self.gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
+        self.s3_subscriptions: list[str] = []
+        self.sqs_mappings: list[str] = []
+        self.schedule_list: list[str] = []
+
+    def _listen(self, what: str, port: int, start: Callable[[], object]) -> None:
+        try:
+            start()
+        except OSError as exc:
+            raise ListenError(f"{what} cannot listen on {self.host}:{port}: {exc}") from exc
+
+    def start(self) -> Stack:
+        """Start everything (sandboxes first, so a free port chosen for them reaches the functions)."""
+        from oms_local.s3_events import S3Events
+        from oms_local.scheduler import Scheduler
+        from oms_local.sqs_events import SqsEvents
+
+        self._listen("the PG sandbox", self.pg_port, self.pg.start)
+        self.cleanups.append(("PG sandbox", self.pg.stop))
+        self._listen("the SMS sandbox", self.sms_port, self.sms.start)
+        self.cleanups.append(("SMS sandbox", self.sms.stop))
+        self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env()})
+        self._listen("the API gateway", self.port, self.gateway.start)
+        self.cleanups.append(("API gateway", self.gateway.stop))
+        self.pg.gateway_url = self.gateway.url
+        if self.schedules:
+            scheduler = Scheduler(self.gateway).start()
+            self.cleanups.append(("scheduler", scheduler.stop))
+            self.schedule_list = [f"{s.function} {s.expression}" for s in scheduler.schedules]
+        s3_events = S3Events(self.gateway, self.s3_endpoint)
+        self.s3_subscriptions = [f"{s.bucket} -> {s.function}" for s in s3_events.configure()]
+        s3_events.start()
+        self.cleanups.append(("S3 event delivery", s3_events.stop))
+        sqs_events = SqsEvents(self.gateway, self.s3_endpoint)  # moto's server serves SQS too
+        self.sqs_mappings = [f"{m.queue} -> {m.function}" for m in sqs_events.configure()]
+        sqs_events.start()
+        self.cleanups.append(("SQS event delivery", sqs_events.stop))
+        return self
+
+    def stop(self, report: Callable[[str, Exception | None], None] | None = None) -> None:
+        """Stop in reverse order; ``report(name, error)`` hears about each one."""
+        for name, fn in reversed(self.cleanups):
+            try:
+                fn()
+            except Exception as exc:  # keep stopping the rest
+                if report:
+                    report(name, exc)
+                continue
+            if report:
+                report(name, None)
+        self.cleanups.clear()

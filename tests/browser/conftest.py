@@ -1,0 +1,97 @@
+"""The admin console in a real browser: Debian's Chromium, headless, driven by Playwright, against
+the local stack (:class:`oms_local.stack.Stack`: the gateway serving the console, the PG and SMS
+sandboxes, S3 and SQS event delivery) on this session's DynamoDB Local and S3 emulator.
+
+- ``console``: the running stack (session), with helpers to put orders in through the intake.
+- ``browser``: one Chromium for the session; ``page``: a fresh context per test (desktop size), whose
+  browser console must stay free of errors; ``phone``: the same at 390 × 844 with touch.
+- A screenshot of every test's last screen goes to ``.local/screenshots/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from oms_local import LOCAL_DIR, REPO_ROOT
+from oms_local.s3 import create_buckets
+from oms_local.stack import Stack
+from tests.browser_support import PHONE, Console
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+#: Chromium on a machine with no network beyond loopback: no background connections, no sandbox (root).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+SCREENSHOTS = LOCAL_DIR / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def console(ddb_endpoint: str, s3_endpoint: str, table_name: str,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("OMS_LOCAL_DIR", str(tmp_path_factory.mktemp("console-keys")))  # this session's dev keys
+    stack = Stack(template=REPO_ROOT / "template.yaml", table=table_name, s3_endpoint=s3_endpoint, port=0,
+                  pg_port=0, sms_port=0, schedules=False, pg_cancel_callback_delay=0.05,
+                  gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
+    create_buckets(boto3.client("s3", endpoint_url=s3_endpoint), stack.gateway.bucket_names())
+    stack.start()
+    try:
+        yield Console(stack)
+    finally:
+        stack.stop()
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def _watched_page(browser: Browser, request: pytest.FixtureRequest, **context: Any) -> Iterator[Page]:
+    ctx = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul", accept_downloads=True, **context)
+    ctx.set_default_timeout(15_000)
+    page = ctx.new_page()
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            errors.append(f"console: {msg.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    try:
+        yield page
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        ctx.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A desktop-sized page; the test fails if the browser logs an error."""
+    yield from _watched_page(browser, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A phone: 390 × 844, touch, device scale 3."""
+    yield from _watched_page(browser, request, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
