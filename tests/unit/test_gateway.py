@@ -243,7 +243,8 @@ def test_most_specific_route_wins(
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/nowhere"), ("GET", "/items"), ("GET", "/webhooks/toss"), ("POST", "/webhooks/a/b"), ("GET", "/")],
+    [("GET", "/nowhere"), ("GET", "/items"), ("GET", "/webhooks/toss"), ("POST", "/webhooks/a/b"), ("POST", "/"),
+     ("GET", "/js/../../template.yaml"), ("GET", "/.git/config"), ("GET", "/%2e%2e/template.yaml")],
 )
 def test_unrouted_requests_are_404(client: httpx.Client, calls: Calls, method: str, path: str) -> None:
     resp = client.request(method, path)
@@ -557,3 +558,29 @@ def test_bursts_beyond_the_pool_queue_instead_of_resetting(gateway: Gateway) -> 
     assert [a.status_code if isinstance(a, httpx.Response) else repr(a) for a in answers] == [200] * 60
     assert len({a.json()["pid"] for a in answers if isinstance(a, httpx.Response)}) <= CONCURRENCY
     assert gateway._server is not None and gateway._server.request_queue_size >= 128
+
+
+def test_the_console_is_served_at_the_root_and_api_routes_win(client: httpx.Client, calls: Calls) -> None:
+    index = client.get("/")
+    assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="js/main.js">' in index.text
+    script = client.get("/js/main.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["x-content-type-options"] == "nosniff"
+    cfg = client.get("/config.json").json()
+    assert cfg["sign_in"] == "dev" and cfg["api_base"] == "" and cfg["issuer"].endswith("/local-issuer")
+    assert calls() == []  # no function was invoked for any of it
+
+
+def test_dev_sign_in_mints_an_admin_token_for_the_site_it_is_given(client: httpx.Client) -> None:
+    from oms_local import tokens
+
+    minted = client.post("/_local/dev-token", json={"site_id": "shop-7", "name": "김관리"})
+    assert minted.status_code == 200
+    claims = tokens.verify(minted.json()["access_token"], audience=[tokens.ADMIN_AUDIENCE],
+                           issuer=[tokens.local_issuer()])
+    assert (claims["site_id"], claims["role"], claims["name"]) == ("shop-7", "admin", "김관리")
+    for bad in ({"site_id": "../x"}, {"site_id": 7}, {}, {"site_id": "a" * 65}):
+        refused = client.post("/_local/dev-token", json=bad)
+        assert refused.status_code == 400 and refused.json()["field"] == "site_id", bad
+    assert client.post("/_local/dev-token", content=b"\xff\xfe").status_code == 400

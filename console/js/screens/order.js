@@ -7,10 +7,20 @@ import { h, problemBox, badge } from "../ui.js";
 import { won, kst } from "../format.js";
 import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../statuses.js";
 import * as lines from "../detail/lines.js";
+import * as shipments from "../detail/shipments.js";
+import * as payments from "../detail/payments.js";
+import * as claims from "../detail/claims.js";
+import * as changes from "../detail/changes.js";
+import * as messages from "../detail/messages.js";
 import * as timeline from "../detail/timeline.js";
 
-/** The sections in screen order; each module: render(order, ctx) → Element. */
-export const SECTIONS = [lines, timeline];
+/**
+ * The sections in screen order; each module: render(order, ctx) → Element or null.
+ * lines: units by status and their moves; shipments: tracking numbers (송장추가); payments: deposit,
+ * refund, cash receipts; claims: cancel/return/exchange with the refund calculator and 결제요청;
+ * changes: add a line, change the address; messages: SMS to the buyer; timeline: changes and memos.
+ */
+export const SECTIONS = [lines, shipments, payments, claims, changes, messages, timeline];
 
 function header(order) {
   const a = order.amounts;
