@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
-from oms_local import console, tokens
+from oms_local import local_routes, tokens
 from oms_local.gateway import HandlerError
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID
 
@@ -287,11 +287,11 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._send_json(200, tokens.jwks())
             return
         if raw_path.startswith("/_local/"):
-            self._handle_local(method, raw_path, body)
+            local_routes.handle(self, method, raw_path, body)
             return
 
         found = gw.match_route(method, raw_path)
-        if found is None and method in ("GET", "HEAD") and self._serve_console(raw_path):
+        if found is None and method in ("GET", "HEAD") and local_routes.serve_console(self, raw_path):
             self._log(method, raw_path, 200, started, "console")
             return
         if found is None:
@@ -344,77 +344,6 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         self._send(status, payload, headers, request_id=request_id)
         self._log(method, raw_path, status, started, route.function.logical_id)
-
-    def _serve_console(self, raw_path: str) -> bool:
-        """The admin console's files and its configuration (:mod:`oms_local.console`)."""
-        if raw_path == "/config.json":
-            self._send(200, console.config_body(self.gateway.url),
-                       [("content-type", "application/json"), ("cache-control", "no-store")])
-            return True
-        found = console.static_file(self.gateway.console_dir, urllib.parse.unquote(raw_path))
-        if found is None:
-            return False
-        payload, kind = found
-        self._send(200, payload, [("content-type", kind), ("cache-control", "no-cache"),
-                                  ("x-content-type-options", "nosniff")])
-        return True
-
-    def _handle_local(self, method: str, raw_path: str, body: bytes) -> None:
-        gw = self.gateway
-        parts = raw_path.strip("/").split("/")
-        if method == "POST" and parts == ["_local", "dev-token"]:
-            try:
-                payload = json.loads(body or b"{}")
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                payload = None
-            status, answer = console.dev_token(payload if isinstance(payload, dict) else {})
-            self._send_json(status, answer, [("cache-control", "no-store")])
-            return
-        if method == "GET" and parts == ["_local", "functions"]:
-            self._send_json(
-                200,
-                {
-                    fid: {"handler": fn.handler, "codeUri": str(fn.code_dir), "events": fn.events}
-                    for fid, fn in gw.functions.items()
-                },
-            )
-            return
-        if method == "POST" and len(parts) == 3 and parts[1] == "invoke":
-            logical_id = parts[2]
-            if logical_id not in gw.functions:
-                self._send_json(404, {"message": f"no function {logical_id}"})
-                return
-            try:
-                event = json.loads(body or b"{}")
-            except json.JSONDecodeError as exc:
-                self._send_json(400, {"message": f"event is not JSON: {exc}"})
-                return
-            try:
-                result = gw.invoke_function(logical_id, event)
-            except HandlerError as exc:
-                cause = exc.__cause__ or exc
-                sys.stderr.write("".join(traceback.format_exception(cause)))
-                self._send_json(
-                    200,
-                    {
-                        "errorMessage": str(cause),
-                        "errorType": type(cause).__name__,
-                        "stackTrace": getattr(cause, "stack", "").splitlines(keepends=True)
-                        or traceback.format_tb(cause.__traceback__),
-                    },
-                    [("x-amz-function-error", "Unhandled")],
-                )
-                return
-            self._send_json(200, result)
-            return
-        hook = gw.local_hooks.get(parts[1] if len(parts) > 1 else "")
-        if hook is not None:
-            payload = json.loads(body or b"{}") if method != "GET" else {}
-            if isinstance(payload, dict) and len(parts) > 2:
-                payload.setdefault("_path", parts[2:])  # e.g. /_local/schedules/{LogicalId}
-            self._send_json(200, hook(gw, payload))
-            return
-        self._send_json(404, {"message": "Not Found"})
 
     def _log(self, method: str, path: str, status: int, started: float, function: str) -> None:
         elapsed_ms = (time.monotonic() - started) * 1000
