@@ -126,6 +126,10 @@ def test_claim_validation_and_tenancy(sandbox: PgSandbox, site_id: str) -> None:
     assert status in (409, 422) and problem["code"]  # not delivered yet: no return
     status, _ = admin("GET", f"/admin/orders/{order_id}/claims", site_id + "x")
     assert status == 404
+    # another site's order is 404 whatever the body says (a bad reason is not looked at first)
+    status, problem = admin("POST", f"/admin/orders/{order_id}/claims", site_id + "x",
+                            {"type": "return", "items": [{"line_id": "L001", "quantity": 1}], "reason": "bored"})
+    assert status == 404 and problem["code"] == "ORDER_NOT_FOUND"
     status, problem = admin("POST", f"/admin/orders/{order_id}/claims/C009/calculate", site_id, {})
     assert status == 404
 

@@ -85,18 +85,20 @@ def _collection(c: CollectionIn | None) -> rules.Collection | None:
 
 def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Actor) -> Committed:
     """Open a claim (admin: any type, may override the fault, and may complete a cancel at once —
-    request + complete in one transaction; buyer: what moves.py allows buyers)."""
-    reason = _reason(body.reason)
+    request + complete in one transaction; buyer: what moves.py allows buyers). The body's own rules
+    (a known reason, complete only for a cancel) are checked once the order is found in the site, so
+    another site's order answers 404 whatever the body says."""
     admin = isinstance(body, ClaimIn)
     fault = body.fault if isinstance(body, ClaimIn) else None
     expected = body.expected_version if isinstance(body, ClaimIn) else None
     complete = isinstance(body, ClaimIn) and body.complete
-    if complete and body.type != "cancel":
-        raise DomainError("CLAIM_COMPLETE_CANCEL_ONLY", "즉시 완료는 취소 클레임만 가능합니다.", field="complete",
-                          status=400)
     items = [(i.line_id, i.quantity) for i in body.items]
 
     def decide(o: Order, at: str) -> Change:
+        reason = _reason(body.reason)
+        if complete and body.type != "cancel":
+            raise DomainError("CLAIM_COMPLETE_CANCEL_ONLY", "즉시 완료는 취소 클레임만 가능합니다.", field="complete",
+                              status=400)
         asked = rules.request_claim(o, body.type, items, reason, actor, at, collection=_collection(body.collection),
                                     fee_payment=body.fee_payment, note=body.note, fault=fault)
         if not complete:
