@@ -122,3 +122,28 @@ def test_jwks_publishes_the_signing_key(site_id: str) -> None:
     assert body["keys"][0]["kid"] == tokens.jwks()["keys"][0]["kid"]
     status, body, _ = call(lambda_handler, http_event("GET", "/buyer/guest/.well-known/openid-configuration"))
     assert body["jwks_uri"].endswith("/.well-known/jwks.json")
+
+
+def test_a_retried_confirm_with_the_same_key_answers_the_first_result_once(site_id: str) -> None:
+    mine = take_in(site_id, **one_line())
+    deliver(site_id, mine, iso(utcnow()))
+    key = {"Idempotency-Key": "confirm-1"}
+    first = call(lambda_handler, http_event("POST", f"/buyer/orders/{mine}/confirm", {},
+                                            claims=member(site_id, "m-100"), headers=key))
+    again = call(lambda_handler, http_event("POST", f"/buyer/orders/{mine}/confirm", {},
+                                            claims=member(site_id, "m-100"), headers=key))
+    assert first[0] == again[0] == 200 and again[1] == first[1]
+    assert again[2].get("Idempotent-Replayed") == "true" and "Idempotent-Replayed" not in first[2]
+    assert first[1]["lines"][0]["points_accrued"] == 200  # accrued once: the balance shows one accrual
+    points = call(lambda_handler, http_event("GET", "/buyer/points", claims=member(site_id, "m-100")))[1]
+    assert points["balance"] == 200 and [e["kind"] for e in points["entries"]] == ["accrual"]
+    # keys are the caller's: another member's same key on the same path is their own (404 here)
+    other = call(lambda_handler, http_event("POST", f"/buyer/orders/{mine}/confirm", {},
+                                            claims=member(site_id, "m-101"), headers=key))
+    assert other[0] == 404
+    # the guest sign-in (no token) is never stored: its token is answered fresh each time
+    guest = take_in(site_id, **one_line(buyer=GUEST))
+    body = {"site_id": site_id, "order_id": guest, "phone": GUEST["phone"]}
+    a = call(lambda_handler, http_event("POST", "/buyer/guest/session", body, headers={"Idempotency-Key": "g-1"}))
+    b = call(lambda_handler, http_event("POST", "/buyer/guest/session", body, headers={"Idempotency-Key": "g-1"}))
+    assert a[0] == b[0] == 200 and "Idempotent-Replayed" not in b[2]

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms.auth import guest_tokens
 from oms.http import claims, resolver
+from oms.http.idempotency import idempotency_middleware
 from oms.schemas.claims import BuyerClaimIn, PayIn, WithdrawIn
 from oms.schemas.common import ClaimIdPath, CursorQuery, OrderIdPath, RequestIdPath
 from oms.schemas.points import ConfirmIn, GuestSessionIn
@@ -20,6 +21,7 @@ logger = Logger()
 metrics = Metrics()
 
 app = resolver(enable_validation=True)
+app.use(middlewares=[idempotency_middleware("buyer", per_caller=True)])  # Idempotency-Key on POST
 
 
 def _member() -> buyer.BuyerIdentity:

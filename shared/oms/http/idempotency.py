@@ -42,8 +42,12 @@ CONFIG = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath
                            response_hook=_replayed)
 
 
-def idempotency_middleware(scope: str) -> Any:
-    """A Powertools Event Handler middleware; ``scope`` names the API (one record space per API)."""
+def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
+    """A Powertools Event Handler middleware; ``scope`` names the API (one record space per API).
+
+    ``per_caller``: keys belong to the token's subject as well as its site (the buyer API: each
+    member or guest has their own keys), and a call without a token (the guest sign-in, which
+    answers a token that must never be stored) is not made idempotent."""
 
     def middleware(app: Any, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
@@ -53,7 +57,12 @@ def idempotency_middleware(scope: str) -> Any:
         if not 1 <= len(key) <= 255 or not (key.isascii() and key.isprintable()):
             return problem(400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key는 영문·숫자·기호 1~255자여야 합니다.",
                            field="idempotency-key")
-        site = str(claims(app).get("site_id") or "service")
+        caller = claims(app)
+        if per_caller and not caller:
+            return next_middleware(app)
+        site = str(caller.get("site_id") or "service")
+        if per_caller:
+            site = f"{site}:{caller.get('sub', '')}"
         body = event.decoded_body or ""
         request = {"key": f"{site}:{event.http_method}:{event.path}:{key}",
                    "body_hash": hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()}
