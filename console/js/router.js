@@ -23,6 +23,7 @@ export function setQuery(query, { replace = false } = {}) {
 }
 
 let cleanup = null;
+let current = 0;
 
 export async function route(main, { isSignedIn }) {
   const { path, query } = parseHash();
@@ -33,6 +34,7 @@ export async function route(main, { isSignedIn }) {
   const found = ROUTES.map(([re, load, nav]) => [re.exec(path), load, nav]).find(([m]) => m);
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
+  const mine = ++current;
   document.querySelectorAll("[data-nav]").forEach((a) => {
     if (found && a.dataset.nav === found[2]) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
@@ -43,6 +45,13 @@ export async function route(main, { isSignedIn }) {
   }
   const [match, load] = found;
   const mod = await load();
-  main.replaceChildren();
-  cleanup = await mod.render(main, { params: match.slice(1).map(decodeURIComponent), query });
+  if (mine !== current) return; // another route started meanwhile
+  // Each screen draws into its own view: a screen still loading when the next route starts keeps
+  // drawing into its detached view, never into the new screen.
+  const view = document.createElement("div");
+  view.className = "view";
+  main.replaceChildren(view);
+  const done = await mod.render(view, { params: match.slice(1).map(decodeURIComponent), query });
+  if (mine === current) cleanup = done;
+  else if (typeof done === "function") done();
 }
