@@ -148,6 +148,27 @@ def test_a_refused_order_in_a_bulk_change_shows_its_korean_reason(page: Page, co
     assert counts(console, site_id)["ready_to_ship"] == 2
 
 
+def test_bulk_no_shipping_to_delivered_walks_the_orders_without_shipping_and_refuses_the_parcel_one(
+        page: Page, console: Console, site_id: str) -> None:
+    digital = console.intake(site_id, shipping_method="none", shipping_fee=0)
+    parcel = console.intake(site_id)
+    console.move(site_id, digital, ("L001", "ready_to_ship"))
+    console.move(site_id, parcel, ("L001", "ready_to_ship"))
+    sign_in(page, console, site_id)
+
+    page.get_by_label(f"주문 {digital} 선택").check()
+    page.get_by_label(f"주문 {parcel} 선택").check()
+    page.get_by_role("region", name="선택한 주문 일괄 처리").get_by_role("button", name="배송없음 → 배송완료").click()
+
+    results = page.get_by_role("region", name="처리 결과")
+    expect(results).to_contain_text("2건 중 완료 1건 · 거절 1건")
+    expect(results.locator(f"li.done[data-order-id='{digital}']")).to_be_visible()
+    expect(results.locator(f"li.refused[data-order-id='{parcel}'] .reason")).not_to_be_empty()
+    expect(page.locator("[data-tab='delivered'] .count")).to_have_text("1")
+    assert {li["status"] for li in console.order(site_id, digital)["lines"]} == {"delivered"}
+    assert {li["status"] for li in console.order(site_id, parcel)["lines"]} == {"ready_to_ship"}
+
+
 def test_quick_tracking_entry_from_a_row_puts_the_number_on_the_order(
         page: Page, console: Console, site_id: str) -> None:
     order_id = console.intake(site_id, [SHIRTS, {**SHIRTS, "product_code": "TEE-02", "product_name": "반팔 티셔츠"}])

@@ -93,8 +93,8 @@ export async function render(main, { query }) {
     const actions = full ? files.searchActions(listCtx) : [];
     searchAll.replaceChildren(full ? h("section.search-all", { "aria-label": "이 검색 결과 전체 선택" },
       h("h2", {}, "이 검색 결과 전체 선택"),
-      h("p.muted", {}, `선택은 ${PAGE_SIZE}건까지입니다. 검색 결과 전체`,
-        listCtx.total() !== null ? ` ${listCtx.total()}건` : "", "는 작업으로 한 번에 처리합니다."),
+      h("p.muted", {}, `한 번에 선택할 수 있는 주문은 ${PAGE_SIZE}건까지입니다. 검색 결과 전체`,
+        listCtx.total() !== null ? `(${listCtx.total()}건)` : "", "를 한 번에 처리하려면 아래 작업을 쓰세요."),
       h("div.row-actions", {}, actions)) : "");
     sync();
   }
