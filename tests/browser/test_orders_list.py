@@ -131,6 +131,7 @@ def test_a_refused_order_in_a_bulk_change_shows_its_korean_reason(page: Page, co
     ok, moved = console.intake(site_id), console.intake(site_id)
     console.move(site_id, moved, ("L001", "ready_to_ship"))
     sign_in(page, console, site_id)
+    expect(page.locator(".order-row")).to_have_count(2)
 
     page.get_by_label("이 페이지 전체 선택").check()
     bar = page.get_by_role("region", name="선택한 주문 일괄 처리")

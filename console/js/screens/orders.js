@@ -22,7 +22,7 @@ export async function render(main, { query }) {
   const list = h("ul.order-rows", { "aria-label": "주문" });
   const more = h("div.more-slot");
   const searchAll = h("div.search-all-slot");
-  const pageCheck = h("input", { type: "checkbox", "aria-label": "이 페이지 전체 선택" });
+  const pageCheck = h("input", { type: "checkbox", "aria-label": "이 페이지 전체 선택", disabled: true });
   const pageLabel = h("label.check.page-pick", {}, pageCheck, h("span", {}, "이 페이지 전체 선택"));
 
   const sel = selection({
@@ -79,8 +79,15 @@ export async function render(main, { query }) {
     sync();
   });
 
-  function drawRows() {
-    list.replaceChildren(...state.rows.map((o) => orderRow(o, sel)));
+  /** Redraw the rows, or (`added`) append the rows of the next page and move the focus to the first of them. */
+  function drawRows(added) {
+    if (added) {
+      const fresh = added.map((o) => orderRow(o, sel));
+      list.append(...fresh);
+      if (fresh.length) fresh[0].querySelector(".order-link").focus();
+    } else {
+      list.replaceChildren(...state.rows.map((o) => orderRow(o, sel)));
+    }
     if (!state.rows.length) list.append(h("li.empty-row", {}, empty("조건에 맞는 주문이 없습니다.")));
     more.replaceChildren();
     if (state.next) {
@@ -101,16 +108,28 @@ export async function render(main, { query }) {
 
   /** The first page (append = false) or the next one; the counts come with every page. */
   async function load(append) {
-    const page = await api.get("/admin/orders", { ...search, limit: PAGE_SIZE, cursor: append ? state.next : undefined });
-    state.rows = append ? [...state.rows, ...page.orders] : page.orders;
-    state.next = page.next_cursor || null;
-    state.counts = page.counts || {};
-    tabsSlot.replaceChildren(tabs(state.counts, search));
-    drawRows();
+    list.setAttribute("aria-busy", "true");
+    try {
+      const page = await api.get("/admin/orders", { ...search, limit: PAGE_SIZE, cursor: append ? state.next : undefined });
+      state.rows = append ? [...state.rows, ...page.orders] : page.orders;
+      state.next = page.next_cursor || null;
+      state.counts = page.counts || {};
+      tabsSlot.replaceChildren(tabs(state.counts, search));
+      drawRows(append ? page.orders : null);
+    } finally {
+      list.removeAttribute("aria-busy");
+    }
+  }
+
+  /** A new search goes to the hash (reload and back show it); the same search again reloads the list. */
+  function onSearch(next) {
+    const before = location.hash;
+    setQuery(next);
+    if (location.hash === before) busy(null, () => load(false), problem);
   }
 
   main.append(h("h1", {}, "주문 목록"), tabsSlot,
-    searchForm(search, (next) => setQuery(next)),
+    searchForm(search, onSearch),
     problem, results,
     h("div.list-tools", {}, pageLabel),
     h("div.table-wrap.rows-wrap", {}, headRow(), list),
