@@ -103,12 +103,15 @@ def test_bulk_status_change_of_two_orders_shows_results_and_moves_the_counts(
         page: Page, console: Console, site_id: str) -> None:
     a, b, c = (console.intake(site_id) for _ in range(3))
     sign_in(page, console, site_id)
-    expect(page.get_by_role("region", name="선택한 주문 일괄 처리")).to_be_hidden()
+    bar = page.get_by_role("region", name="선택한 주문 일괄 처리")
+    expect(bar).to_contain_text("선택한 주문 없음")
+    expect(bar.get_by_role("button", name="상태 변경")).to_be_disabled()
+    expect(bar).not_to_have_class(re.compile("active"))  # sticky only while something is selected
 
     page.get_by_label(f"주문 {a} 선택").check()
     page.get_by_label(f"주문 {b} 선택").check()
-    bar = page.get_by_role("region", name="선택한 주문 일괄 처리")
     expect(bar).to_contain_text("2건 선택")
+    expect(bar).to_have_class(re.compile("active"))
     bar.get_by_label("변경할 상태").select_option("ready_to_ship")
     bar.get_by_role("button", name="상태 변경").click()
 
@@ -118,7 +121,8 @@ def test_bulk_status_change_of_two_orders_shows_results_and_moves_the_counts(
     expect(results.locator(f"li.done[data-order-id='{b}']")).to_contain_text("완료")
     expect(page.locator("[data-tab='ready_to_ship'] .count")).to_have_text("2")
     expect(page.locator("[data-tab='preparing'] .count")).to_have_text("1")
-    expect(bar).to_be_hidden()  # the done orders left the selection
+    expect(bar).to_contain_text("선택한 주문 없음")  # the done orders left the selection
+    expect(bar.get_by_role("button", name="상태 변경")).to_be_disabled()
 
     assert counts(console, site_id)["ready_to_ship"] == 2
     assert counts(console, site_id)["preparing"] == 1

@@ -73,8 +73,11 @@ export function renderResults(box, results, { title = "일괄 처리 결과" } =
 }
 
 /**
- * The sticky bar; `ctx` = the list's ctx (selectedIds, showResults, refresh …), `extra` = files.js buttons,
- * `onDone(ids)` = the orders an action of the bar did (they leave the selection), `onClear()` = 선택 해제.
+ * The bulk bar, below the rows; sticky at the bottom of the screen while something is selected. The
+ * bar's own actions need a selection; the file actions (`extra`, from files.js: an invoice upload, its
+ * history) may not, so the bar is always there. `ctx` = the list's ctx (selectedIds, showResults,
+ * refresh …), `onDone(ids)` = the orders an action of the bar did (they leave the selection),
+ * `onClear()` = 선택 해제.
  */
 export function bulkBar(ctx, { onClear, onDone, extra = [] }) {
   const slot = h("div.slot");
@@ -85,34 +88,38 @@ export function bulkBar(ctx, { onClear, onDone, extra = [] }) {
   const from = select("from_status", [["", "대상: 전체 품목"], ...STATUSES.filter(([s]) => s === "payment_pending"
     || MAIN_FLOW.includes(s))], "");
   from.setAttribute("aria-label", "대상 품목의 현재 상태");
+  let last = [0, null];
   const run = (button, path, body, title) => busy(button, async () => {
     const answer = await api.post(path, body);
     onDone(ctx.showResults(answer, { title }).filter(isDone).map((r) => r.order_id));
     await ctx.refresh();
-  }, slot);
+  }, slot).then(() => view.update(...last)); // busy gives the button back enabled: the selection decides
   const statusBtn = h("button.btn.primary", { type: "button", onclick: () => run(statusBtn, "/admin/orders/bulk/status",
     { order_ids: ctx.selectedIds(), to: to.value, ...(from.value ? { from_status: from.value } : {}) },
     `상태 변경 결과 (${statusKo(to.value)})`) }, "상태 변경");
   const deliverBtn = h("button.btn", { type: "button", onclick: () => run(deliverBtn,
     "/admin/orders/bulk/deliver-no-shipping", { order_ids: ctx.selectedIds() }, "배송없음 → 배송완료 결과") },
   "배송없음 → 배송완료");
-  const bar = h("section.bulk-bar", { "aria-label": "선택한 주문 일괄 처리", hidden: true },
-    h("div.bulk-head", {}, count,
-      h("button.btn.ghost", { type: "button", onclick: onClear }, "선택 해제")),
+  const clear = h("button.btn.ghost", { type: "button", onclick: onClear }, "선택 해제");
+  const bar = h("section.bulk-bar", { "aria-label": "선택한 주문 일괄 처리" },
+    h("div.bulk-head", {}, count, clear),
     h("div.bulk-actions", {},
       h("div.bulk-group", { role: "group", "aria-label": "상태 변경" }, from, to, statusBtn),
       deliverBtn,
       extra),
     note, slot);
-  return {
+  const view = {
     el: bar,
     /** Redraw for `size` selected orders and the limit message (or null). */
     update(size, message) {
-      count.textContent = `${size}건 선택 (최대 ${MAX_SELECTED}건)`;
+      last = [size, message];
+      count.textContent = size ? `${size}건 선택 (최대 ${MAX_SELECTED}건)` : `선택한 주문 없음 (최대 ${MAX_SELECTED}건)`;
       note.textContent = message || "";
       note.hidden = !message;
       statusBtn.disabled = deliverBtn.disabled = size === 0;
-      bar.hidden = size === 0 && !message;
+      clear.hidden = size === 0;
+      bar.classList.toggle("active", size > 0 || Boolean(message));
     },
   };
+  return view;
 }

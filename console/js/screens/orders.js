@@ -7,7 +7,7 @@ import { h, showProblem, busy, empty } from "../ui.js";
 import { setQuery } from "../router.js";
 import { searchOf, narrowed, tabs, searchForm } from "../list/search.js";
 import { headRow, orderRow } from "../list/rows.js";
-import { selection, bulkBar, renderResults } from "../list/bulk.js";
+import { selection, bulkBar, renderResults, MAX_SELECTED } from "../list/bulk.js";
 import * as files from "../list/files.js";
 
 /** Orders per page: one page can be selected whole (the bulk limit is 50 too). */
@@ -58,6 +58,7 @@ export async function render(main, { query }) {
     onDone: (ids) => sel.removeAll(ids),
     extra: files.bulkActions(listCtx),
   });
+  bar.update(0, null);
 
   function sync() {
     const ids = state.rows.map((o) => o.order_id);
@@ -96,13 +97,13 @@ export async function render(main, { query }) {
         "더 보기");
       more.append(btn, moreSlot);
     }
+    // a job over the whole search: the way past the selection's 50 (said when the page is full)
     const full = state.rows.length >= PAGE_SIZE || Boolean(state.next);
-    const actions = full ? files.searchActions(listCtx) : [];
-    searchAll.replaceChildren(full ? h("section.search-all", { "aria-label": "이 검색 결과 전체 선택" },
+    searchAll.replaceChildren(state.rows.length ? h("section.search-all.select-all", { "aria-label": "이 검색 결과 전체 선택" },
       h("h2", {}, "이 검색 결과 전체 선택"),
-      h("p.muted", {}, `한 번에 선택할 수 있는 주문은 ${PAGE_SIZE}건까지입니다. 검색 결과 전체`,
-        listCtx.total() !== null ? `(${listCtx.total()}건)` : "", "를 한 번에 처리하려면 아래 작업을 쓰세요."),
-      h("div.row-actions", {}, actions)) : "");
+      full ? h("p.muted", {}, `한 번에 선택할 수 있는 주문은 ${MAX_SELECTED}건까지입니다. 검색 결과 전체`,
+        listCtx.total() !== null ? `(${listCtx.total()}건)` : "", "를 한 번에 처리하려면 아래 작업을 쓰세요.") : null,
+      h("div.row-actions", {}, files.searchActions(listCtx))) : "");
     sync();
   }
 
