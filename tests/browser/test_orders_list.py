@@ -195,6 +195,28 @@ def test_quick_tracking_entry_from_a_row_puts_the_number_on_the_order(
         ("L001", "ready_to_ship", "123456789012"), ("L002", "ready_to_ship", "123456789012")]
 
 
+def test_quick_tracking_of_a_long_order_reads_the_lines_the_preview_leaves_out(
+        page: Page, console: Console, site_id: str) -> None:
+    lines = [{"product_code": f"P{i:02d}", "product_name": f"상품 {i}", "quantity": 1, "unit_price": 1000}
+             for i in range(1, 23)]
+    order_id = console.intake(site_id, lines)
+    console.move(site_id, order_id, ("L021", "ready_to_ship"), ("L022", "ready_to_ship"))  # past the preview's 20
+    sign_in(page, console, site_id)
+
+    r = row(page, order_id)
+    r.get_by_role("button", name=re.compile("총 구매수량")).click()
+    expect(r.locator(".preview")).to_contain_text("일부 품목만 보입니다")
+    r.get_by_role("button", name=re.compile("송장 입력")).click()
+    form = r.get_by_role("form", name=re.compile("송장 입력"))
+    form.get_by_label("택배사").select_option(label="CJ대한통운")
+    form.get_by_label("송장번호").fill("555566667777")
+    form.get_by_role("button", name="송장 등록").click()
+    expect(form.get_by_role("status")).to_contain_text("배송대기 품목 2건")
+
+    tracked = {li["line_id"]: li["tracking_no"] for li in console.order(site_id, order_id)["lines"]}
+    assert tracked.pop("L021") == tracked.pop("L022") == "555566667777"
+    assert set(tracked.values()) == {None}
+
 def test_a_refused_quick_tracking_entry_shows_the_reason_in_place(browser: Browser, console: Console,
                                                                   site_id: str) -> None:
     order_id = console.intake(site_id)
