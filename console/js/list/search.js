@@ -1,0 +1,88 @@
+// The list's search: status tabs with their counts, the date range, the filters and one lookup, all
+// kept in the hash query (#/orders?tab=…&date_from=…&buyer_name=…) so reload and back show the same list.
+import { h, field, select } from "../ui.js";
+import { kstDay } from "../format.js";
+import { TABS, PAYMENT_METHOD_KO, CHANNEL_KO } from "../statuses.js";
+
+/** Exact lookups the API answers (the first one set wins there; the form sets one at a time). */
+export const LOOKUPS = [
+  ["order_id", "주문번호"], ["buyer_name", "구매자"], ["buyer_phone", "구매자 연락처"],
+  ["recipient_name", "수령인"], ["recipient_phone", "수령인 연락처"], ["tracking_no", "송장번호"],
+];
+const FILTERS = ["payment_method", "channel", "scope", "buyer_type"];
+export const SEARCH_KEYS = ["tab", "date_from", "date_to", ...FILTERS, ...LOOKUPS.map(([k]) => k)];
+
+const SCOPE_KO = { domestic: "국내", overseas: "해외" };
+const BUYER_TYPE_KO = { member: "회원", guest: "비회원" };
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The hash query → the list's search (only the keys the API knows, tab defaulting to all). */
+export function searchOf(query) {
+  const out = { tab: query.tab || "all" };
+  for (const k of SEARCH_KEYS) if (k !== "tab" && query[k]) out[k] = String(query[k]);
+  return out;
+}
+
+/** The search narrows the tab (dates, filters or a lookup): the tab's count is not its total. */
+export const narrowed = (search) => Object.keys(search).some((k) => k !== "tab");
+
+const hrefOf = (search) => `#/orders?${new URLSearchParams(search)}`;
+
+export function tabs(counts, search) {
+  const current = search.tab;
+  return h("nav.tabs", { "aria-label": "주문 상태" },
+    TABS.filter(([t]) => t === "all" || t === current || counts[t])
+      .map(([t, ko]) => h("a.tab", { href: hrefOf({ ...search, tab: t }), "data-tab": t,
+        "aria-current": t === current ? "page" : undefined }, ko, " ", h("span.count", {}, String(counts[t] || 0)))));
+}
+
+function options(names, blank) {
+  return [["", blank], ...Object.entries(names)];
+}
+
+/** The search form; `onSearch(search)` gets the new search (the caller writes it to the hash). */
+export function searchForm(search, onSearch) {
+  const lookup = LOOKUPS.find(([k]) => search[k]) || LOOKUPS[1];
+  const kind = select("lookup_kind", LOOKUPS, lookup[0]);
+  const term = h("input", { name: "term", type: "search", value: search[lookup[0]] || "", maxlength: 100,
+    autocomplete: "off" });
+  const from = h("input", { name: "date_from", type: "date", value: search.date_from || "" });
+  const to = h("input", { name: "date_to", type: "date", value: search.date_to || "" });
+  const filters = {
+    payment_method: select("payment_method", options(PAYMENT_METHOD_KO, "전체"), search.payment_method || ""),
+    channel: select("channel", options(CHANNEL_KO, "전체"), search.channel || ""),
+    scope: select("scope", options(SCOPE_KO, "전체"), search.scope || ""),
+    buyer_type: select("buyer_type", options(BUYER_TYPE_KO, "전체"), search.buyer_type || ""),
+  };
+  const collect = () => {
+    const out = { tab: search.tab };
+    if (DAY.test(from.value)) out.date_from = from.value;
+    if (DAY.test(to.value)) out.date_to = to.value;
+    for (const [k, el] of Object.entries(filters)) if (el.value) out[k] = el.value;
+    if (term.value.trim()) out[kind.value] = term.value.trim();
+    return out;
+  };
+  const range = (days, label) => h("button.btn", { type: "button", onclick: () => {
+    from.value = kstDay(-days);
+    to.value = kstDay(0);
+  } }, label);
+  const open = FILTERS.some((k) => search[k]) || Boolean(search.date_from || search.date_to);
+  return h("form.list-search", { role: "search", "aria-label": "주문 검색", onsubmit: (e) => {
+    e.preventDefault();
+    onSearch(collect());
+  } },
+  h("div.lookup", {},
+    field("검색 항목", kind),
+    field("검색어", term),
+    h("div.lookup-actions", {},
+      h("button.btn.primary", { type: "submit" }, "검색"),
+      h("button.btn", { type: "button", onclick: () => onSearch({ tab: search.tab }) }, "초기화"))),
+  h("details.more", { open },
+    h("summary", {}, "기간·상세 조건"),
+    h("div.form-grid", {},
+      field("시작일 (KST)", from), field("종료일 (KST)", to),
+      h("div.row-actions.quick-range", { role: "group", "aria-label": "기간 빠른 선택" },
+        range(0, "오늘"), range(6, "7일"), range(29, "30일")),
+      field("결제수단", filters.payment_method), field("판매채널", filters.channel),
+      field("배송지역", filters.scope), field("구매자 구분", filters.buyer_type))));
+}
