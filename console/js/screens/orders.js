@@ -4,6 +4,7 @@ import { h, problemBox } from "../ui.js";
 import { won, kst } from "../format.js";
 import { TABS, statusKo } from "../statuses.js";
 import { setQuery } from "../router.js";
+import { bulkActions, searchActions } from "../list/files.js";
 
 function tabs(counts, current) {
   return h("nav.tabs", { "aria-label": "주문 상태" }, TABS.filter(([t]) => t === "all" || counts[t])
@@ -13,6 +14,7 @@ function tabs(counts, current) {
 
 function row(o) {
   return h("li.order-row", { "data-order-id": o.order_id },
+    h("input", { type: "checkbox", name: "select", value: o.order_id, "aria-label": `주문 ${o.order_id} 선택` }),
     h("a.order-link", { href: `#/orders/${o.order_id}` }, o.order_id),
     h("span", {}, o.buyer_name),
     h("span", {}, `${o.total_quantity}개`),
@@ -26,9 +28,36 @@ export async function render(main, { query }) {
   main.append(h("h1", {}, "주문 목록"));
   try {
     const page = await api.get("/admin/orders", { tab, limit: 50 });
-    main.append(tabs(page.counts, tab), h("ul.order-rows", {}, page.orders.map(row)));
+    const list = h("ul.order-rows", {}, page.orders.map(row));
+    const results = h("div.bulk-results", { "aria-live": "polite" });
+    main.append(tabs(page.counts, tab), ...selection(main, query, tab, page, list, results), results, list);
   } catch (err) {
     main.append(problemBox(err));
   }
   return () => setQuery; // nothing to clean up yet
+}
+
+// ---- selection, the bulk bar and "이 검색 결과 전체 선택" (the file and job actions plug in here) ----
+
+const SEARCH_KEYS = ["date_from", "date_to", "payment_method", "channel", "scope", "buyer_type", "order_id",
+  "buyer_name", "buyer_phone", "recipient_name", "recipient_phone", "tracking_no"];
+
+function resultsList(results) {
+  return h("ul.results", {}, results.map((r) => h("li", { dataset: { orderId: r.order_id, ok: r.ok ? "1" : "0" } },
+    h("a", { href: `#/orders/${r.order_id}` }, r.order_id), " ",
+    r.ok ? "완료" : h("span.problem-text", {}, r.message_ko || r.code, " ", h("code.code", {}, r.code || "")))));
+}
+
+function selection(main, query, tab, page, list, results) {
+  const ctx = {
+    selectedIds: () => Array.from(list.querySelectorAll("input[name=select]:checked")).map((i) => i.value).slice(0, 50),
+    showResults: (rs) => results.replaceChildren(resultsList(rs)),
+    refresh: () => { main.replaceChildren(); render(main, { query }); },
+    search: () => ({ tab, ...Object.fromEntries(SEARCH_KEYS.filter((k) => query[k]).map((k) => [k, query[k]])) }),
+    total: () => page.counts[tab] || 0,
+  };
+  return [
+    h("div.select-all", { role: "region", "aria-label": "검색 결과 전체" }, searchActions(ctx)),
+    h("div.bulk-bar", { role: "region", "aria-label": "선택한 주문 일괄 처리" }, bulkActions(ctx)),
+  ];
 }
