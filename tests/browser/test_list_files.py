@@ -9,17 +9,35 @@ Written against the list's accessible names only (a checkbox "주문 {id} 선택
 from __future__ import annotations
 
 import io
+import time
+from datetime import timedelta
 from pathlib import Path
 
+import boto3
 import openpyxl
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from oms.domain.clock import utcnow
+from oms.domain.order import Actor
+from oms.services import invoice_imports
+from oms.store import keys
+from oms_local import LOCAL_DIR
 from tests.browser_support import Console, no_page_scroll, sign_in
 
 BULK = "선택한 주문 일괄 처리"
 SEARCH = "검색 결과 전체"
 #: the ingestion runs behind an S3 event: give it time without a timed assertion on how long it takes
 SLOW = 60_000
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def shot(page: Page, name: str) -> None:
+    """A screenshot of a moment worth looking at (the fixture keeps only the last screen)."""
+    (LOCAL_DIR / "screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(LOCAL_DIR / "screenshots" / f"list_files_{name}.png"), full_page=True)
 
 
 def open_tab(page: Page, tab: str) -> None:
@@ -92,6 +110,7 @@ def test_invoice_template_filled_and_uploaded_finishes_with_lines_shipping(page:
     expect(refused).to_contain_text("4행")
     expect(refused).to_contain_text("NOT_READY_TO_SHIP")
     expect(dlg.get_by_role("link", name="결과 파일 받기")).to_be_visible()
+    shot(page, "upload_done")
 
     for oid in (a, b):
         lines = console.order(site_id, oid)["lines"]
@@ -151,6 +170,7 @@ def test_job_over_the_whole_preparing_tab_moves_every_order_to_ready_to_ship(pag
     expect(dlg.get_by_label("작업 진행률")).to_have_attribute("value", "100")
     expect(view.locator(".job-counts")).to_have_text("전체 3건 · 처리 3건 · 거절 0건")
     expect(dlg.get_by_role("button", name="작업 취소")).to_be_hidden()
+    shot(page, "job_done")
 
     for oid in [*ids, elsewhere]:
         assert [li["status"] for li in console.order(site_id, oid)["lines"]] == ["ready_to_ship"]
@@ -175,6 +195,7 @@ def test_phone_bulk_bar_upload_and_job_dialogs_fit_without_page_scroll(phone: Pa
     expect(dlg.locator(".import-status")).to_have_attribute("data-status", "done", timeout=SLOW)
     no_page_scroll(phone)
     assert small_targets_in(phone, "dialog") == []
+    shot(phone, "phone_upload_done")
     dlg.get_by_role("button", name="닫기").first.click()
 
     open_tab(phone, "shipping")
@@ -189,3 +210,74 @@ def test_phone_bulk_bar_upload_and_job_dialogs_fit_without_page_scroll(phone: Pa
     expect(job.get_by_role("link", name="파일 받기", exact=False)).to_be_visible()
     no_page_scroll(phone)
     assert small_targets_in(phone, "dialog") == []
+
+
+def test_job_refusals_show_each_order_with_its_korean_reason(page: Page, console: Console, site_id: str) -> None:
+    ids = [console.intake(site_id) for _ in range(2)]  # parcel orders: nothing 배송없음 to deliver
+    sign_in(page, console, site_id)
+    open_tab(page, "preparing")
+    page.get_by_role("region", name=SEARCH).get_by_role("button", name="검색 결과 2건 전체 선택").click()
+    dlg = page.get_by_role("dialog", name="검색 결과 전체 작업")
+    dlg.get_by_label("작업").select_option("deliver_no_shipping")
+    expect(dlg.get_by_label("변경할 상태")).to_be_hidden()
+    dlg.get_by_role("button", name="작업 시작").click()
+    expect(dlg.locator(".job-status")).to_have_attribute("data-status", "failed", timeout=SLOW)
+    expect(dlg.locator(".job-counts")).to_have_text("전체 2건 · 처리 0건 · 거절 2건")
+    refused = dlg.locator(".refused-rows li")
+    expect(refused).to_have_count(2)
+    for oid in ids:
+        row = dlg.locator(f".refused-rows li[data-order-id='{oid}']")
+        expect(row).to_contain_text("배송없음 품목이 없습니다")
+        expect(row).to_contain_text("NO_NO_SHIPPING_LINES")
+    shot(page, "job_refused")
+    dlg.get_by_role("button", name="닫기").first.click()
+    expect(page.get_by_role("main")).to_contain_text("NO_NO_SHIPPING_LINES")  # the list's per-order results
+    for oid in ids:  # nothing moved
+        assert [li["status"] for li in console.order(site_id, oid)["lines"]] == ["preparing"]
+
+
+def _settled(queue: str) -> None:
+    """Wait until the S3 event queue of a function has nothing pending or in flight."""
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    for _ in range(300):
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        if all(attrs[n] == "0" for n in names):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{queue} did not settle")
+
+
+def test_a_stalled_upload_is_resumed_from_the_upload_history(page: Page, console: Console, site_id: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    a = ready(console, site_id, 1)[0]
+    raw = console.http.get(f"/admin/invoices/template?order_ids={a}", headers=console.admin(site_id)).content
+    bucket = next(b for b in console.stack.gateway.bucket_names() if "invoice" in b.lower())
+    monkeypatch.setenv("INVOICE_BUCKET", bucket)
+    import_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-0badf00d"
+    monkeypatch.setattr(invoice_imports, "_new_import_id", lambda: import_id)
+    # A stalled import, as the sweep leaves it: its file is uploaded (before its record existed, so
+    # the upload's S3 event was ignored), nothing was applied, no progress for longer than the limit.
+    boto3.client("s3").put_object(Bucket=bucket, Key=keys.upload_key(site_id, import_id), ContentType=XLSX,
+                                  Body=fill_template(raw, {a: "631234567821"}))
+    _settled("oms-local-s3-InvoicesFunction")
+    invoice_imports.start_import(site_id, Actor("admin", "admin-1", "관리자"), "stalled.xlsx")
+    assert invoice_imports.sweep(now=utcnow() + timedelta(hours=1))["stalled"] >= 1
+
+    sign_in(page, console, site_id)
+    page.get_by_role("region", name=BULK).get_by_role("button", name="업로드 기록").click()
+    dlg = page.get_by_role("dialog", name="송장 업로드 기록")
+    entry = dlg.locator(f"li[data-import-id='{import_id}']")
+    expect(entry).to_contain_text("실패")
+    entry.get_by_role("button", name="stalled.xlsx 업로드 보기").click()
+    expect(dlg.locator(".import-status")).to_have_attribute("data-status", "failed")
+    expect(dlg.locator(".problem")).to_contain_text("이어서 처리")  # the sweep's reason, as the API gave it
+    expect(dlg.locator(".problem")).to_contain_text("IMPORT_STALLED")
+    shot(page, "upload_failed")
+    dlg.get_by_role("button", name="이어서 처리").click()
+    expect(dlg.locator(".import-status")).to_have_attribute("data-status", "done", timeout=SLOW)
+    expect(dlg.get_by_label("송장 업로드 진행률")).to_have_attribute("value", "100")
+    expect(dlg.get_by_role("button", name="이어서 처리")).to_have_count(0)
+    lines = console.order(site_id, a)["lines"]
+    assert [(li["status"], li["tracking_no"]) for li in lines] == [("shipping", "631234567821")]

@@ -5,7 +5,7 @@ import { h, field, select, busy, dialog, showProblem, saveResponse } from "../ui
 
 /** A select of export templates (filled by loadTemplates). */
 export function templateSelect() {
-  return h("select", { name: "template_id", required: true }, h("option", { value: "" }, "양식을 불러오는 중…"));
+  return h("select", { name: "template_id" }, h("option", { value: "" }, "양식을 불러오는 중…"));
 }
 
 /** Fill a template select from GET /admin/exports/templates (built-in first, then the site's). */
@@ -41,6 +41,7 @@ function exportDialog(ids) {
     return h("form.stack", {
       onsubmit: (e) => {
         e.preventDefault();
+        if (!template.value) { showProblem(slot, new Error("엑셀 양식을 불러온 뒤 골라 주세요.")); return; }
         busy(go, async () => {
           const out = await api.post("/admin/exports", { template_id: template.value, order_ids: ids });
           result.replaceChildren(h("p", {}, `${out.rows}행을 내보냈습니다. `,

@@ -2,9 +2,11 @@
 // a filled workbook: POST /admin/invoices/imports answers a presigned PUT URL, the file goes straight
 // to S3 with the headers it was signed with, then GET /admin/invoices/imports/{id} is polled every
 // second (progress, rows applied/refused, the refused rows and why, the result workbook) until the
-// import is done, refused or failed; a failed one offers 이어서 처리 (its resume action).
+// import is done, refused or failed; a failed one offers 이어서 처리 (its resume action). 업로드 기록
+// lists the site's recent uploads and opens any of them the same way.
 import { ApiError, api, request, seg } from "../api.js";
 import { h, busy, dialog, showProblem, saveResponse, toast, nextId } from "../ui.js";
+import { kst } from "../format.js";
 import { poll, progressBar, setProgress } from "./jobs.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -37,80 +39,111 @@ function refusedRows(record) {
       h("span", {}, r.message_ko || r.code), " ", h("code.code", {}, r.code)))));
 }
 
-/** The upload dialog: upload, then the import's progress until it ends. */
-function uploadDialog(ctx, file) {
-  return dialog("송장 엑셀 업로드", (close) => {
-    const bar = progressBar("송장 업로드 진행률");
-    const status = h("p.import-status", { role: "status", "aria-live": "polite" }, "파일을 올리는 중…");
-    const counts = h("p.import-counts");
-    const reason = h("div.slot");
-    const rows = h("div.import-refused");
-    const links = h("div.row-actions");
-    const slot = h("div.slot");
-    let stop = () => {};
-    let importId = null;
+/**
+ * An import's progress until it ends: for a `file`, the upload first; for an `importId` (from the
+ * upload history), its record straight away.
+ */
+function importView(ctx, { file, importId: known, name }) {
+  const bar = progressBar("송장 업로드 진행률");
+  const status = h("p.import-status", { role: "status", "aria-live": "polite" }, file ? "파일을 올리는 중…" : "불러오는 중…");
+  const counts = h("p.import-counts");
+  const reason = h("div.slot");
+  const rows = h("div.import-refused");
+  const links = h("div.row-actions");
+  const slot = h("div.slot");
+  let stop = () => {};
+  let importId = known || null;
 
-    const draw = (rec) => {
-      setProgress(bar, rec.progress);
-      status.dataset.status = rec.status;
-      status.textContent = `${STATUS_KO[rec.status] || rec.status} · ${Math.round((rec.progress || 0) * 100)}%`;
-      const parts = [];
-      if (rec.rows_total !== undefined) parts.push(`전체 ${rec.rows_total}행`);
-      if (rec.rows_applied !== undefined) parts.push(`적용 ${rec.rows_applied}행`);
-      if (rec.rows_refused !== undefined) parts.push(`거절 ${rec.rows_refused}행`);
-      if (rec.rows_skipped) parts.push(`건너뜀 ${rec.rows_skipped}행`);
-      if (rec.orders_total) parts.push(`주문 ${rec.orders_processed || 0}/${rec.orders_total}건`);
-      counts.textContent = parts.join(" · ");
-      showProblem(reason, rec.message_ko && FINAL.has(rec.status) && rec.status !== "done"
-        ? new ApiError(409, { code: rec.code, message_ko: rec.message_ko }) : null);
-      rows.replaceChildren(refusedRows(rec));
-      links.replaceChildren(...[
-        rec.result_url ? h("a.btn", { href: rec.result_url, download: `invoice-result-${rec.import_id}.xlsx` }, "결과 파일 받기") : null,
-        rec.status === "failed" && rec.resume ? resumeButton(rec) : null,
-      ].filter(Boolean));
-    };
+  const draw = (rec) => {
+    setProgress(bar, rec.progress);
+    status.dataset.status = rec.status;
+    status.textContent = `${STATUS_KO[rec.status] || rec.status} · ${Math.round((rec.progress || 0) * 100)}%`;
+    const parts = [];
+    if (rec.rows_total !== undefined) parts.push(`전체 ${rec.rows_total}행`);
+    if (rec.rows_applied !== undefined) parts.push(`적용 ${rec.rows_applied}행`);
+    if (rec.rows_refused !== undefined) parts.push(`거절 ${rec.rows_refused}행`);
+    if (rec.rows_skipped) parts.push(`건너뜀 ${rec.rows_skipped}행`);
+    if (rec.orders_total) parts.push(`주문 ${rec.orders_processed || 0}/${rec.orders_total}건`);
+    counts.textContent = parts.join(" · ");
+    showProblem(reason, rec.message_ko && rec.status !== "done"
+      ? new ApiError(409, { code: rec.code, message_ko: rec.message_ko }) : null);
+    rows.replaceChildren(refusedRows(rec));
+    links.replaceChildren(...[
+      rec.result_url ? h("a.btn", { href: rec.result_url, download: `invoice-result-${rec.import_id}.xlsx` }, "결과 파일 받기") : null,
+      rec.resume && ["failed", "interrupted"].includes(rec.status) ? resumeButton(rec) : null,
+    ].filter(Boolean));
+  };
 
-    const watch = () => {
-      stop();
-      stop = poll(() => api.get(`/admin/invoices/imports/${seg(importId)}`), {
-        onAnswer: (rec) => {
-          draw(rec);
-          if (rec.status === "done") {
-            toast(`송장 업로드 완료: 적용 ${rec.rows_applied || 0}행, 거절 ${rec.rows_refused || 0}행`);
-            ctx.refresh();
-          }
-        },
-        isFinal: (rec) => FINAL.has(rec.status),
-        onError: (err) => showProblem(slot, err),
-      });
-    };
+  const watch = (announce) => {
+    stop();
+    stop = poll(() => api.get(`/admin/invoices/imports/${seg(importId)}`), {
+      onAnswer: (rec) => {
+        draw(rec);
+        if (rec.status === "done" && announce) {
+          toast(`송장 업로드 완료: 적용 ${rec.rows_applied || 0}행, 거절 ${rec.rows_refused || 0}행`);
+          ctx.refresh();
+        }
+      },
+      isFinal: (rec) => FINAL.has(rec.status),
+      onError: (err) => showProblem(slot, err),
+    });
+  };
 
-    const resumeButton = (rec) => {
-      const btn = h("button.btn.primary", { type: "button" }, "이어서 처리");
-      btn.addEventListener("click", () => busy(btn, async () => {
-        const path = rec.resume.path || `/admin/invoices/imports/${seg(rec.import_id)}/resume`;
-        draw(await request(rec.resume.method || "POST", path));
-        watch();
-      }, slot));
-      return btn;
-    };
+  const resumeButton = (rec) => {
+    const btn = h("button.btn.primary", { type: "button" }, "이어서 처리");
+    btn.addEventListener("click", () => busy(btn, async () => {
+      const path = rec.resume.path || `/admin/invoices/imports/${seg(rec.import_id)}/resume`;
+      draw(await request(rec.resume.method || "POST", path));
+      watch(true);
+    }, slot));
+    return btn;
+  };
 
+  if (file) {
     (async () => {
       try {
         const started = await api.post("/admin/invoices/imports", { filename: file.name });
         importId = started.import_id;
         await putFile(started.upload, file);
         status.textContent = "업로드했습니다. 처리를 기다리는 중…";
-        watch();
+        watch(true);
       } catch (err) {
         status.textContent = "업로드하지 못했습니다.";
         showProblem(slot, err);
       }
     })();
+  } else {
+    watch(false);
+  }
+  return h("div.stack.import-view", { dataset: { importId: importId || "" } },
+    h("p.muted", {}, `파일: ${file ? file.name : name || importId}`), status, bar, counts, reason, slot, rows, links);
+}
 
-    return h("div.stack.import-view", {},
-      h("p.muted", {}, `파일: ${file.name}`), status, bar, counts, reason, slot, rows, links,
-      h("div.actions", {}, h("button.btn", { type: "button", onclick: () => { close(); } }, "닫기")));
+const closeRow = (close) => h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기"));
+
+function uploadDialog(ctx, file) {
+  return dialog("송장 엑셀 업로드", (close) => h("div.stack", {}, importView(ctx, { file }), closeRow(close)));
+}
+
+/** The site's recent uploads (GET /admin/invoices/imports): status, counts; one opens its progress. */
+function historyDialog(ctx) {
+  return dialog("송장 업로드 기록", (close) => {
+    const body = h("div.stack");
+    const slot = h("div.slot");
+    const list = h("ul.import-history", {}, h("li.muted", {}, "불러오는 중…"));
+    const open = (rec) => body.replaceChildren(importView(ctx, { importId: rec.import_id, name: rec.filename }), closeRow(close));
+    api.get("/admin/invoices/imports", { limit: 20 }).then(({ imports }) => {
+      list.replaceChildren(...(imports.length ? imports.map((rec) => h("li", { dataset: { importId: rec.import_id } },
+        h("div.import-line", {},
+          h("strong", {}, STATUS_KO[rec.status] || rec.status), " ",
+          h("span", {}, rec.filename || rec.import_id), " ",
+          h("span.muted", {}, kst(rec.created_at)),
+          rec.rows_total !== undefined ? h("span.muted", {}, ` · 적용 ${rec.rows_applied || 0} / 거절 ${rec.rows_refused || 0}행`) : ""),
+        h("button.btn", { type: "button", "aria-label": `${rec.filename || rec.import_id} 업로드 보기`, onclick: () => open(rec) }, "보기")))
+        : [h("li.muted", {}, "올린 송장 파일이 없습니다.")]));
+    }).catch((err) => showProblem(slot, err));
+    body.append(slot, list, closeRow(close));
+    return body;
   });
 }
 
@@ -135,5 +168,6 @@ export function invoiceControls(ctx, slot) {
     uploadDialog(ctx, file);
   });
   const pick = h("span.file-pick", {}, h("label.btn", { for: input.id }, "송장 엑셀 업로드"), input);
-  return [template, pick];
+  const history = h("button.btn", { type: "button", onclick: () => historyDialog(ctx) }, "업로드 기록");
+  return [template, pick, history];
 }

@@ -88,7 +88,10 @@ function jobForm(ctx, close, onStarted) {
         body.to = to.value;
         if (from.value) body.from_status = from.value;
       }
-      if (action.value === "export") body.template_id = template.value;
+      if (action.value === "export") {
+        if (!template.value) { showProblem(slot, new Error("엑셀 양식을 불러온 뒤 골라 주세요.")); return; }
+        body.template_id = template.value;
+      }
       busy(start, async () => onStarted(await api.post("/admin/jobs", body)), slot);
     },
   },

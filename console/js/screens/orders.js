@@ -28,9 +28,16 @@ export async function render(main, { query }) {
   main.append(h("h1", {}, "주문 목록"));
   try {
     const page = await api.get("/admin/orders", { tab, limit: 50 });
+    const nav = tabs(page.counts, tab);
     const list = h("ul.order-rows", {}, page.orders.map(row));
     const results = h("div.bulk-results", { "aria-live": "polite" });
-    main.append(tabs(page.counts, tab), ...selection(main, query, tab, page, list, results), results, list);
+    const reload = async () => { // after a bulk action or a job: rows and counts again, the results stay
+      const fresh = await api.get("/admin/orders", { tab, limit: 50 });
+      page.counts = fresh.counts;
+      nav.replaceChildren(...tabs(fresh.counts, tab).childNodes);
+      list.replaceChildren(...fresh.orders.map(row));
+    };
+    main.append(nav, ...selection(query, tab, page, list, results, reload), results, list);
   } catch (err) {
     main.append(problemBox(err));
   }
@@ -48,16 +55,16 @@ function resultsList(results) {
     r.ok ? "완료" : h("span.problem-text", {}, r.message_ko || r.code, " ", h("code.code", {}, r.code || "")))));
 }
 
-function selection(main, query, tab, page, list, results) {
+function selection(query, tab, page, list, results, reload) {
+  let selectAll = null;
   const ctx = {
     selectedIds: () => Array.from(list.querySelectorAll("input[name=select]:checked")).map((i) => i.value).slice(0, 50),
     showResults: (rs) => results.replaceChildren(resultsList(rs)),
-    refresh: () => { main.replaceChildren(); render(main, { query }); },
+    refresh: () => reload().then(() => selectAll.replaceChildren(...searchActions(ctx)))
+      .catch((err) => results.replaceChildren(problemBox(err))),
     search: () => ({ tab, ...Object.fromEntries(SEARCH_KEYS.filter((k) => query[k]).map((k) => [k, query[k]])) }),
     total: () => page.counts[tab] || 0,
   };
-  return [
-    h("div.select-all", { role: "region", "aria-label": "검색 결과 전체" }, searchActions(ctx)),
-    h("div.bulk-bar", { role: "region", "aria-label": "선택한 주문 일괄 처리" }, bulkActions(ctx)),
-  ];
+  selectAll = h("div.select-all", { role: "region", "aria-label": "검색 결과 전체" }, searchActions(ctx));
+  return [selectAll, h("div.bulk-bar", { role: "region", "aria-label": "선택한 주문 일괄 처리" }, bulkActions(ctx))];
 }
