@@ -9,6 +9,7 @@ Written against the list's accessible names only (a checkbox "주문 {id} 선택
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -40,9 +41,16 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(LOCAL_DIR / "screenshots" / f"list_files_{name}.png"), full_page=True)
 
 
+def enter(page: Page, console: Console, site_id: str) -> None:
+    """Sign in and wait for the list itself (its render follows the sign-in's hash change)."""
+    sign_in(page, console, site_id)
+    page.locator("[data-tab='all'][aria-current='page']").wait_for()
+    page.get_by_role("region", name=BULK).wait_for()
+
+
 def open_tab(page: Page, tab: str) -> None:
     page.locator(f"[data-tab='{tab}']").click()
-    page.locator("html[data-ready='1']").wait_for()
+    page.locator(f"[data-tab='{tab}'][aria-current='page']").wait_for()  # the tab's own render is in
     page.get_by_role("region", name=BULK).wait_for()
 
 
@@ -85,7 +93,7 @@ def test_invoice_template_filled_and_uploaded_finishes_with_lines_shipping(page:
                                                                          tmp_path: Path) -> None:
     a, b = ready(console, site_id, 2)
     preparing = console.intake(site_id)  # still 상품준비: its row is refused
-    sign_in(page, console, site_id)
+    enter(page, console, site_id)
     open_tab(page, "ready_to_ship")
     bar = choose(page, a, b)
 
@@ -123,7 +131,7 @@ def test_invoice_template_filled_and_uploaded_finishes_with_lines_shipping(page:
 def test_export_of_the_selection_downloads_a_workbook_with_those_orders(page: Page, console: Console,
                                                                        site_id: str) -> None:
     a, b, c = (console.intake(site_id) for _ in range(3))
-    sign_in(page, console, site_id)
+    enter(page, console, site_id)
     bar = choose(page, a, c)
     bar.get_by_role("button", name="엑셀 다운로드").click()
     dlg = page.get_by_role("dialog", name="엑셀 다운로드")
@@ -141,7 +149,7 @@ def test_export_of_the_selection_downloads_a_workbook_with_those_orders(page: Pa
 
 def test_print_sheets_of_the_selection_downloads_a_pdf(page: Page, console: Console, site_id: str) -> None:
     a, b = (console.intake(site_id) for _ in range(2))
-    sign_in(page, console, site_id)
+    enter(page, console, site_id)
     bar = choose(page, a, b)
     bar.get_by_role("button", name="주문서 인쇄").click()
     dlg = page.get_by_role("dialog", name="주문서 인쇄")
@@ -157,7 +165,7 @@ def test_job_over_the_whole_preparing_tab_moves_every_order_to_ready_to_ship(pag
                                                                              site_id: str) -> None:
     ids = [console.intake(site_id) for _ in range(3)]
     elsewhere = ready(console, site_id, 1)[0]
-    sign_in(page, console, site_id)
+    enter(page, console, site_id)
     open_tab(page, "preparing")
     page.get_by_role("region", name=SEARCH).get_by_role("button", name="검색 결과 3건 전체 선택").click()
     dlg = page.get_by_role("dialog", name="검색 결과 전체 작업")
@@ -181,7 +189,7 @@ def test_job_over_the_whole_preparing_tab_moves_every_order_to_ready_to_ship(pag
 def test_phone_bulk_bar_upload_and_job_dialogs_fit_without_page_scroll(phone: Page, console: Console,
                                                                         site_id: str, tmp_path: Path) -> None:
     a = ready(console, site_id, 1)[0]
-    sign_in(phone, console, site_id)
+    enter(phone, console, site_id)
     open_tab(phone, "ready_to_ship")
     bar = choose(phone, a)
     no_page_scroll(phone)
@@ -214,7 +222,7 @@ def test_phone_bulk_bar_upload_and_job_dialogs_fit_without_page_scroll(phone: Pa
 
 def test_job_refusals_show_each_order_with_its_korean_reason(page: Page, console: Console, site_id: str) -> None:
     ids = [console.intake(site_id) for _ in range(2)]  # parcel orders: nothing 배송없음 to deliver
-    sign_in(page, console, site_id)
+    enter(page, console, site_id)
     open_tab(page, "preparing")
     page.get_by_role("region", name=SEARCH).get_by_role("button", name="검색 결과 2건 전체 선택").click()
     dlg = page.get_by_role("dialog", name="검색 결과 전체 작업")
@@ -265,7 +273,7 @@ def test_a_stalled_upload_is_resumed_from_the_upload_history(page: Page, console
     invoice_imports.start_import(site_id, Actor("admin", "admin-1", "관리자"), "stalled.xlsx")
     assert invoice_imports.sweep(now=utcnow() + timedelta(hours=1))["stalled"] >= 1
 
-    sign_in(page, console, site_id)
+    enter(page, console, site_id)
     page.get_by_role("region", name=BULK).get_by_role("button", name="업로드 기록").click()
     dlg = page.get_by_role("dialog", name="송장 업로드 기록")
     entry = dlg.locator(f"li[data-import-id='{import_id}']")
@@ -281,3 +289,28 @@ def test_a_stalled_upload_is_resumed_from_the_upload_history(page: Page, console
     expect(dlg.get_by_role("button", name="이어서 처리")).to_have_count(0)
     lines = console.order(site_id, a)["lines"]
     assert [(li["status"], li["tracking_no"]) for li in lines] == [("shipping", "631234567821")]
+
+
+def test_print_sheets_as_html_open_in_a_new_tab(page: Page, console: Console, site_id: str) -> None:
+    a = console.intake(site_id)
+    enter(page, console, site_id)
+    bar = choose(page, a)
+    bar.get_by_role("button", name="주문서 인쇄").click()
+    dlg = page.get_by_role("dialog", name="주문서 인쇄")
+    dlg.get_by_label("형식").select_option("html")
+    with page.expect_popup() as popup:
+        dlg.get_by_role("button", name="주문서 만들기").click()
+    tab = popup.value
+    expect(tab.locator("body")).to_contain_text(a)  # the sheet itself, fetched with the token
+    expect(dlg.get_by_role("link", name="주문서 열기 (새 탭)")).to_be_visible()
+
+
+def test_a_lookup_search_cannot_start_a_job_and_says_why(page: Page, console: Console, site_id: str) -> None:
+    a = console.intake(site_id)
+    enter(page, console, site_id)
+    page.goto("about:blank")  # a fresh load of the list with a lookup in its query (the session stays)
+    page.goto(f"{console.url}/#/orders?tab=all&order_id={a}")
+    page.locator("html[data-ready='1']").wait_for()
+    region = page.get_by_role("region", name=SEARCH)
+    expect(region.get_by_role("button", name=re.compile("전체 선택"))).to_be_disabled()
+    expect(region).to_contain_text("목록에서 선택해 처리해 주세요")
