@@ -101,17 +101,17 @@ function jobForm(ctx, close, onStarted) {
   return form;
 }
 
-function refusedList(results) {
+function refusedList(results, close) {
   if (!results || !results.length) return "";
   return h("div.refused", {},
     h("h3", {}, `거절된 주문 ${results.length}건`),
     h("ul.refused-rows", {}, results.map((r) => h("li", { dataset: { orderId: r.order_id } },
-      h("a", { href: `#/orders/${seg(r.order_id)}` }, r.order_id), " ",
+      h("a", { href: `#/orders/${seg(r.order_id)}`, onclick: () => close() }, r.order_id), " ",
       h("span", {}, r.message_ko || r.code), " ", h("code.code", {}, r.code)))));
 }
 
 /** The running job: progress, counts, 취소, refusals, the file; polls until it ends. */
-function jobView(ctx, first) {
+function jobView(ctx, first, close) {
   const bar = progressBar("작업 진행률");
   const status = h("p.job-status", { role: "status", "aria-live": "polite" });
   const counts = h("p.job-counts");
@@ -127,7 +127,7 @@ function jobView(ctx, first) {
     status.textContent = `${JOB_STATUS_KO[job.status] || job.status} · ${Math.round((job.progress || 0) * 100)}%`;
     counts.textContent = `전체 ${job.total}건 · 처리 ${job.done}건 · 거절 ${job.refused}건`;
     cancel.hidden = job.status !== "running";
-    refused.replaceChildren(refusedList(job.results));
+    refused.replaceChildren(refusedList(job.results, close));
     if (job.file && !fileShown) {
       fileShown = true;
       const link = h("a.btn.primary", { href: job.file.url, download: job.file.file_name }, `파일 받기: ${job.file.file_name}`);
@@ -157,7 +157,7 @@ function openJob(ctx) {
   return dialog("검색 결과 전체 작업", (close) => {
     const holder = h("div");
     holder.append(jobForm(ctx, close, (job) => {
-      holder.replaceChildren(jobView(ctx, job), h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기")));
+      holder.replaceChildren(jobView(ctx, job, close), h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기")));
     }));
     return holder;
   });
