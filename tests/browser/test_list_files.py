@@ -239,7 +239,7 @@ def test_job_refusals_show_each_order_with_its_korean_reason(page: Page, console
         expect(row).to_contain_text("NO_NO_SHIPPING_LINES")
     shot(page, "job_refused")
     dlg.get_by_role("button", name="닫기").first.click()
-    expect(page.get_by_role("main")).to_contain_text("NO_NO_SHIPPING_LINES")  # the list's per-order results
+    expect(page.get_by_role("main")).to_contain_text("배송없음 품목이 없습니다")  # the list's per-order results
     for oid in ids:  # nothing moved
         assert [li["status"] for li in console.order(site_id, oid)["lines"]] == ["preparing"]
 
