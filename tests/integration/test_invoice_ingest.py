@@ -103,6 +103,12 @@ def test_row_corpus_expected_outcome_per_row(site_id: str, bucket: str) -> None:
     assert (record["rows_total"], record["rows_applied"], record["rows_refused"], record["rows_skipped"]) == \
         (11, 2, 7, 2)
     assert record["status"] == "done" and record["progress"] == 1.0 and "result_url" in record
+    # the refused rows, by row number, with their reason (what the console shows next to the progress)
+    assert [(r["row"], r["code"]) for r in record["refused_rows"]] == [
+        (5, "ORDER_NOT_FOUND"), (6, "NOT_READY_TO_SHIP"), (7, "UNKNOWN_COURIER"), (8, "ORDER_NOT_APPLIED"),
+        (9, "ORDER_NOT_FOUND"), (10, "TRACKING_NO_REQUIRED"), (13, "FORMULA_NOT_ALLOWED")]
+    assert all(r["message_ko"] for r in record["refused_rows"])
+    assert record["refused_rows"][1]["order_id"] == preparing
 
 
 @pytest.mark.parametrize("name,code", [

@@ -77,8 +77,25 @@ def import_view(item: dict[str, Any], with_url: bool = True) -> dict[str, Any]:
     return out
 
 
+#: refused rows listed on a finished import (the result workbook lists every row)
+REFUSED_ROWS_SHOWN = 100
+
+
+def refused_rows(site_id: str, import_id: str, limit: int = REFUSED_ROWS_SHOWN) -> list[dict[str, Any]]:
+    """The first ``limit`` refused rows of a finished import, by row number: row, order, code, reason."""
+    rows = [{"row": int(r["row"]), "order_id": item.get("order_id"), "code": r.get("code"),
+             "message_ko": r.get("message_ko")}
+            for item in imports.iter_order_results(site_id, import_id) for r in item.get("rows") or []
+            if r.get("result") == "refused"]
+    return sorted(rows, key=lambda r: r["row"])[:limit]
+
+
 def get_import(site_id: str, import_id: str) -> dict[str, Any]:
-    return import_view(imports.require(site_id, import_id))
+    item = imports.require(site_id, import_id)
+    out = import_view(item)
+    if item.get("status") == "done" and item.get("rows_refused"):
+        out["refused_rows"] = refused_rows(site_id, import_id)
+    return out
 
 
 def list_imports(site_id: str, limit: int = 20) -> list[dict[str, Any]]:
