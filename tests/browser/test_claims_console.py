@@ -129,6 +129,8 @@ def test_partial_return_calculated_and_refunded_through_the_pg(page: Page, conso
     expect(calc.get_by_test_id("calc-total")).to_have_text("7,000원")
     expect(calc.locator(".calc-after")).to_have_text("정산 후 미결금액 −7,000원: 구매자에게 7,000원 환불")
     assert calc.get_by_role("button", name="결제요청").count() == 0  # the balance goes the other way
+    expect(calc).not_to_contain_text("null")
+    page.screenshot(path=str(SCREENSHOTS / "claims-calculation-desktop.png"))
 
     calc.get_by_role("button", name="환불처리").click()
     results = calc.locator(".refund-results")
@@ -237,5 +239,69 @@ def test_claims_dialog_and_calculator_on_a_phone(phone: Page, console: Console, 
     calc = phone.get_by_role("dialog", name=re.compile("환불금액 계산"))
     calc.get_by_role("button", name="계산").click()
     expect(calc.get_by_test_id("calc-total")).to_have_text("7,000원")
+    phone.screenshot(path=str(SCREENSHOTS / "claims-calculation-phone.png"))
     no_page_scroll(phone)
     assert small_targets(phone) == []
+
+
+def test_a_partial_cancel_before_shipping_completed_at_once(page: Page, console: Console, site_id: str) -> None:
+    console.call(site_id, "PATCH", "/admin/settings", SETTINGS)
+    order_id = console.card_order(site_id, TWO_SHIRTS)  # paid: 상품준비
+    open_detail(page, console, site_id, order_id)
+    page.locator("#claims").get_by_role("button", name="클레임 접수").click()
+    dlg = page.get_by_role("dialog", name="클레임 접수")
+    expect(dlg.get_by_label("유형")).to_be_visible()
+    # before shipping only a cancel is offered (the line's next has cancel_requested only)
+    assert dlg.get_by_label("유형").locator("option").evaluate_all("os => os.map(o => o.value)") == ["cancel"]
+    dlg.get_by_label(re.compile("^L001 오버핏 티셔츠")).check()
+    dlg.get_by_label("L001 수량").fill("1")
+    dlg.get_by_label("사유", exact=True).select_option("sold_out")
+    expect(dlg).to_contain_text("귀책: 판매자 귀책")
+    expect(dlg.get_by_label("수거 방법")).to_be_hidden()
+    dlg.get_by_label("취소완료까지 바로 처리").check()
+    dlg.get_by_role("button", name="접수").click()
+    card = page.locator("[data-claim-id='C001']")
+    expect(card.locator(".badge").first).to_have_text("완료")
+    expect(card).to_contain_text("품절 · 판매자 귀책")
+
+    card.get_by_role("button", name="환불금액 계산").click()
+    calc = page.get_by_role("dialog", name=re.compile("C001 환불금액 계산"))
+    calc.get_by_label("조정 금액 (±원)").fill("-500")
+    calc.get_by_label("조정 사유").fill("사은품 미반환")
+    calc.get_by_role("button", name="계산").click()
+    # by hand: the cancelled shirt 10,000원, one shirt still ships so the shipping fee stays, no fee for the
+    # shop's fault, the admin's −500원 → 9,500원 to refund
+    expect(calc.locator("[data-figure='shipping_refunded']")).to_contain_text("shipping.kept")
+    expect(calc.locator("[data-figure='return_fee']")).to_contain_text("0원")
+    expect(calc.locator("[data-figure='adjustment']")).to_contain_text("−500원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("9,500원")
+    calc.get_by_label("조정 금액 (±원)").fill("0")  # a changed input voids the shown calculation
+    expect(calc.get_by_role("button", name="환불처리")).to_have_count(0)
+    calc.get_by_role("button", name="계산").click()
+    expect(calc.get_by_test_id("calc-total")).to_have_text("10,000원")
+    calc.get_by_role("button", name="환불처리").click()
+    expect(calc.get_by_test_id("settled-outstanding")).to_have_text("0원")
+    after = console.order(site_id, order_id)
+    assert after["amounts"]["refunded"] == 10000 and after["claims"][0]["settled_total"] == 10000
+    assert sorted((li["status"], li["quantity"]) for li in after["lines"]) == [("cancelled", 1), ("preparing", 1)]
+
+
+def test_hold_with_a_fee_and_release(page: Page, console: Console, site_id: str) -> None:
+    order_id = delivered_card_order(console, site_id)
+    cid = api_claim(console, site_id, order_id, "return", "intent_changed", "collecting", "collected")
+    open_detail(page, console, site_id, order_id)
+    card = page.locator(f"[data-claim-id='{cid}']")
+    card.get_by_role("button", name="보류").click()
+    dlg = page.get_by_role("dialog", name=re.compile("보류"))
+    dlg.get_by_label("청구 금액 (원)").fill("3000")
+    dlg.get_by_label("보류 사유").fill("반품비 미동봉")
+    dlg.get_by_role("button", name="보류").click()
+    expect(card.locator(".badge").first).to_have_text("보류")
+    expect(card).to_contain_text("청구 3,000원 — 반품비 미동봉")
+    # on hold: only 보류해제 or 거부 (완료 waits for the release)
+    assert sorted(card.locator("[data-step]").evaluate_all("els => els.map(e => e.dataset.step)")) == [
+        "reject", "release"]
+    step(page, cid, "보류해제", "수거완료")
+    claim = console.order(site_id, order_id)["claims"][0]
+    assert claim["step"] == "collected" and claim["hold"] is None
+    assert [h["step"] for h in claim["history"]][-2:] == ["on_hold", "collected"]

@@ -73,6 +73,7 @@ export function balancePart(order, ctx) {
     h("h3", {}, "정산 내역"),
     h("p", {}, "미결금액 ", h("strong", { "data-testid": "claims-outstanding" }, signedWon(out)),
       h("span.muted", {}, out < 0 ? " (환불할 금액)" : out > 0 ? " (받을 금액)" : "")),
+    unsettled ? h("p.muted", {}, "정산하지 않은 완료 클레임이 있습니다: 환불금액 계산 후 정산하세요.") : null,
     chargesTable(charges),
     requests.length ? h("ul.payreqs", {}, requests.map((r) => requestRow(r, ctx))) : null,
     actions.length ? h("div.row-actions", {}, actions) : null,

@@ -76,6 +76,7 @@ function settledView(out) {
   const req = out.payment_request;
   return h("div.stack.settled", { "aria-live": "polite" },
     h("p.notice", {}, "정산되었습니다."),
+    out.calculation ? figureTable(out.calculation) : null,
     refundResults(out.refund),
     req && req.request_id ? h("p", {}, `결제요청 ${won(req.amount)} (${REQUEST_STATUS_KO[req.status] || req.status})`) : null,
     req && req.error ? problemBox({ message: req.error.message_ko }) : null,
@@ -116,7 +117,8 @@ export function openCalculator(claim, ctx) {
 
     const settle = async (btn, direction) => {
       const c = calculated;
-      const req = { ...c.body, direction, expected_version: c.version };
+      const req = { ...c.body, direction, expected_version: c.version,
+        reason: `${CLAIM_TYPE_KO[claim.type]} ${claim.claim_id} 정산` };
       if (direction === "refund" && account) req.refund_account = account.value();
       const out = await busy(btn, () => api.post(`${base}/settle`, req), slot);
       if (!out) return;
@@ -141,10 +143,10 @@ export function openCalculator(claim, ctx) {
         const refundBtn = h("button.btn.primary", { type: "button", onclick: (ev) => settle(ev.currentTarget, "refund") },
           dir === "none" ? "정산 (차액 없음)" : "환불처리");
         const requestBtn = h("button.btn.primary", { type: "button", onclick: (ev) => settle(ev.currentTarget, "request") }, "결제요청");
-        result.replaceChildren(figureTable(got.calc),
+        result.replaceChildren(...[figureTable(got.calc),
           h("p.calc-after", { "data-direction": dir }, afterText(got.calc)),
           dir === "refund" && account ? account.box : null,
-          h("div.actions", {}, dir === "request" ? requestBtn : refundBtn));
+          h("div.actions", {}, dir === "request" ? requestBtn : refundBtn)].filter(Boolean));
       },
     },
     h("fieldset.basis", {}, h("legend", {}, "환불 기준"), h("div.row-actions", {}, paid.el, original.el)),
