@@ -118,3 +118,19 @@ def test_messages_on_a_phone(phone: Page, console: Console, site_id: str) -> Non
     phone.locator("#messages").scroll_into_view_if_needed()
     no_page_scroll(phone)
     assert small_targets(phone) == []
+
+
+def test_a_site_template_previewed_with_its_variables(page: Page, console: Console, site_id: str) -> None:
+    verified_sender(console, site_id)
+    console.call(site_id, "PUT", "/admin/messages/templates/thanks",
+                 {"name": "주문 감사", "text": "[데모샵] #{주문번호} #{상품명} 주문 감사합니다."})
+    order_id = console.intake(site_id)
+    section = open_messages(page, console, site_id, order_id)
+    section.get_by_label("템플릿").select_option(label="주문 감사")
+    expect(section.get_by_label("내용")).to_be_hidden()  # a template has its own text
+    section.get_by_role("button", name="미리보기").click()
+    final = f"[데모샵] {order_id} 오버핏 티셔츠 주문 감사합니다."
+    expect(section.locator(".preview pre")).to_have_text(final)
+    section.get_by_role("button", name="보내기").click()
+    expect(page.locator("#messages .message[data-status='sent']")).to_contain_text(final)
+    assert [m["text"] for m in sandbox_messages(console, site_id)] == [final]

@@ -14,6 +14,11 @@ export const REQUEST_STATUS_KO = {
 };
 /** 결제요청 still asking for its amount (may be cancelled). */
 export const OPEN_REQUEST = new Set(["open", "awaiting_deposit", "expired"]);
+/** Steps as a claim's history records them (settled: its money, by refunds.settle). */
+export const HISTORY_KO = {
+  requested: "접수", collecting: "수거중", collected: "수거완료", on_hold: "보류", completed: "완료", rejected: "거부",
+  withdrawn: "철회", settled: "정산",
+};
 export const STEP_BADGE = {
   requested: "warn", collecting: "warn", collected: "warn", on_hold: "bad", completed: "ok", rejected: "muted",
   withdrawn: "muted",

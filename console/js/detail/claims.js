@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, section, badge, empty, busy } from "../ui.js";
 import { won, kst } from "../format.js";
-import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, STEP_BADGE, signedWon } from "../claims/labels.js";
+import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, signedWon } from "../claims/labels.js";
 import { stepButtons } from "../claims/steps.js";
 import { claimableTypes, openClaimForm } from "../claims/claim_form.js";
 import { openCalculator } from "../claims/calculator.js";
@@ -42,6 +42,8 @@ function claimCard(claim, order, ctx) {
       badge(claim.step_ko, STEP_BADGE[claim.step] || ""),
       claim.settlement_id ? badge("정산완료", "ok") : null),
     h("dl.claim-facts", {}, facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
+    (claim.history || []).length > 1 ? h("ol.claim-history", { "aria-label": `${claim.claim_id} 처리 이력` },
+      claim.history.map((e) => h("li", {}, `${HISTORY_KO[e.step] || e.step} · ${e.by || ""} · ${kst(e.at)}`))) : null,
     stepButtons(claim, ctx),
     calc ? h("div.row-actions", {}, calc) : null);
 }
