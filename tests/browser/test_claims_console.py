@@ -5,7 +5,9 @@ asked again; the dialogs on a phone."""
 
 from __future__ import annotations
 
+import base64
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -305,3 +307,43 @@ def test_hold_with_a_fee_and_release(page: Page, console: Console, site_id: str)
     claim = console.order(site_id, order_id)["claims"][0]
     assert claim["step"] == "collected" and claim["hold"] is None
     assert [h["step"] for h in claim["history"]][-2:] == ["on_hold", "collected"]
+
+
+def test_a_virtual_account_order_cancelled_whole_is_refunded_to_the_account_typed_in(
+        page: Page, console: Console, site_id: str) -> None:
+    console.call(site_id, "PATCH", "/admin/settings", SETTINGS)
+    pg = console.stack.pg
+    auth = {"authorization": "Basic " + base64.b64encode(f"{pg.toss_secret_key}:".encode()).decode()}
+    pg_order_id = f"va-{uuid.uuid4().hex[:10]}"
+    va = httpx.post(f"{pg.url}/toss/v1/virtual-accounts", headers=auth, timeout=10, json={
+        "amount": 23000, "orderId": pg_order_id, "orderName": "오버핏 티셔츠", "customerName": "홍길동"}).json()
+    order_id = console.intake(site_id, TWO_SHIRTS, payment={
+        "method": "virtual_account", "amount": 23000, "provider": "toss", "pg_payment_key": va["paymentKey"],
+        "pg_order_id": pg_order_id, "deposit_secret": va["secret"],
+        "virtual_account": {"bank": "신한은행", "account_no": va["virtualAccount"]["accountNumber"], "holder": "데모샵",
+                            "due_at": va["virtualAccount"]["dueDate"]}})
+    sent = httpx.post(f"{pg.url}/_sandbox/deposit", json={"provider": "toss", "order_id": pg_order_id}, timeout=10)
+    assert sent.json()["sent"][0]["status"] == 200
+    open_detail(page, console, site_id, order_id)
+
+    page.locator("#claims").get_by_role("button", name="클레임 접수").click()
+    dlg = page.get_by_role("dialog", name="클레임 접수")
+    dlg.get_by_label(re.compile("^L001 오버핏 티셔츠")).check()  # both units (the quantity offered is the line's)
+    dlg.get_by_label("사유", exact=True).select_option("sold_out")
+    dlg.get_by_label("취소완료까지 바로 처리").check()
+    dlg.get_by_role("button", name="접수").click()
+    page.locator("[data-claim-id='C001']").get_by_role("button", name="환불금액 계산").click()
+    calc = page.get_by_role("dialog", name=re.compile("C001 환불금액 계산"))
+    calc.get_by_role("button", name="계산").click()
+    # by hand: both shirts 20,000원 + the shipping fee 3,000원 (nothing is left to ship) = 23,000원, the whole payment
+    expect(calc.locator("[data-figure='shipping_refunded']")).to_contain_text("+3,000원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("23,000원")
+    calc.get_by_label("은행").fill("국민은행")
+    calc.get_by_label("계좌번호").fill("123-456-789012")
+    calc.get_by_label("예금주").fill("홍길동")
+    calc.get_by_role("button", name="환불처리").click()
+    expect(calc.locator(".refund-results [data-result='refunded']")).to_contain_text("23,000원")
+    expect(calc.get_by_test_id("settled-outstanding")).to_have_text("0원")
+    pay, sandbox = pg_payment(console, site_id, order_id)
+    assert pay["method"] == "virtual_account" and pay["refunded_amount"] == 23000
+    assert [c["amount"] for c in sandbox.cancels] == [23000]

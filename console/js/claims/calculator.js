@@ -42,9 +42,9 @@ function afterText(calc) {
 }
 
 function refundAccountFields() {
-  const bank = h("input", { name: "bank", maxLength: 20, autocomplete: "off" });
-  const no = h("input", { name: "account_no", maxLength: 30, inputMode: "numeric", autocomplete: "off" });
-  const holder = h("input", { name: "holder", maxLength: 30, autocomplete: "off" });
+  const bank = h("input", { name: "bank", maxLength: 30, autocomplete: "off", placeholder: "예: 국민은행" });
+  const no = h("input", { name: "account_no", maxLength: 40, inputMode: "numeric", pattern: "[0-9\\-]+", autocomplete: "off" });
+  const holder = h("input", { name: "holder", maxLength: 50, autocomplete: "off" });
   const box = h("fieldset.form-grid.refund-account", {}, h("legend", {}, "환불 계좌 (가상계좌·무통장 결제)"),
     field("은행", bank), field("계좌번호", no), field("예금주", holder));
   const value = () => (bank.value.trim() || no.value.trim() || holder.value.trim()
