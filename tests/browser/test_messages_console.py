@@ -113,8 +113,12 @@ def test_messages_on_a_phone(phone: Page, console: Console, site_id: str) -> Non
     section.get_by_label("LMS 제목 (선택)").fill("배송 안내")
     section.get_by_role("button", name="미리보기").click()
     expect(section.locator(".preview")).to_contain_text("LMS")
+    no_page_scroll(phone)  # the preview with its long text
+    assert small_targets(phone) == []
     section.get_by_role("button", name="보내기").click()
-    expect(phone.locator("#messages .message[data-status='sent']")).to_contain_text(re.compile("LMS"))
+    sent = phone.locator("#messages .message[data-status='sent']")
+    expect(sent).to_contain_text(re.compile("LMS"))
+    expect(sent.locator(".excerpt strong")).to_have_text("배송 안내")
     phone.locator("#messages").scroll_into_view_if_needed()
     no_page_scroll(phone)
     assert small_targets(phone) == []

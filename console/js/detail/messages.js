@@ -39,7 +39,8 @@ function messageRow(m, ctx, reload) {
     h("div.message-main", {},
       h("div", {}, badge(label, kind), " ", badge(m.type, "muted"), " ",
         h("span", {}, `${ROLE_KO[m.role] || m.role} ${m.to_masked || ""}`)),
-      h("p.excerpt", { title: text }, text.length > 60 ? `${text.slice(0, 60)}…` : text),
+      h("p.excerpt", { title: text }, m.title ? [h("strong", {}, m.title), " "] : null,
+        text.length > 60 ? `${text.slice(0, 60)}…` : text),
       m.status === "failed" && m.reason_ko ? h("p.message-reason", {}, `실패 사유: ${m.reason_ko}`,
         m.provider_code ? h("code.code", {}, m.provider_code) : null) : null,
       h("div.meta", {}, `${(m.created_by && (m.created_by.name || m.created_by.id)) || ""} · ${kst(m.created_at)}`
