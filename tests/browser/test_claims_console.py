@@ -347,3 +347,22 @@ def test_a_virtual_account_order_cancelled_whole_is_refunded_to_the_account_type
     pay, sandbox = pg_payment(console, site_id, order_id)
     assert pay["method"] == "virtual_account" and pay["refunded_amount"] == 23000
     assert [c["amount"] for c in sandbox.cancels] == [23000]
+
+
+def test_a_claim_walked_by_keyboard_alone(page: Page, console: Console, site_id: str) -> None:
+    order_id = delivered_card_order(console, site_id)
+    cid = api_claim(console, site_id, order_id, "return", "intent_changed")
+    open_detail(page, console, site_id, order_id)
+    page.locator(f"[data-claim-id='{cid}']").get_by_role("button", name="수거중").focus()
+    focused = page.locator(":focus")
+    # each step redraws the detail; the focus lands on the claim's next step
+    for label in ("수거완료", "완료", "환불금액 계산"):
+        page.keyboard.press("Enter")
+        expect(focused).to_have_text(label)
+    page.keyboard.press("Enter")
+    calc = page.get_by_role("dialog", name=re.compile("환불금액 계산"))
+    expect(calc.locator(":focus")).to_have_attribute("value", "paid")  # 실결제가, the first control
+    page.keyboard.press("Escape")
+    expect(calc).to_be_hidden()
+    expect(focused).to_have_text("환불금액 계산")
+    assert console.order(site_id, order_id)["claims"][0]["step"] == "completed"

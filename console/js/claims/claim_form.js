@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, toast, nextId } from "../ui.js";
 import { won } from "../format.js";
-import { CLAIM_TYPES, COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, claimMove } from "./labels.js";
+import { CLAIM_TYPES, COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, claimMove, focusClaim } from "./labels.js";
 
 /** The claim types some line of the order may take now. */
 export function claimableTypes(order) {
@@ -100,5 +100,6 @@ export async function openClaimForm(order, ctx, reasons) {
     const claim = detail.claims[detail.claims.length - 1];
     toast(claim ? `${claim.type_ko} 접수 ${claim.claim_id}` : "클레임이 접수되었습니다.");
     ctx.show(detail);
+    if (claim) focusClaim(claim.claim_id);
   }
 }

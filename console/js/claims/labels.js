@@ -38,11 +38,12 @@ export function allowedSteps(claim) {
   if (!claim.open) return [];
   const s = claim.step;
   const out = [];
+  // the step forward first (the one the keyboard lands on after a redraw), then the detours
   if (s === "requested" && claim.type !== "cancel") out.push(["collecting", "수거중", "plain"]);
   if (s === "collecting") out.push(["collected", "수거완료", "plain"]);
+  if ((s === "requested" && claim.type === "cancel") || s === "collected") out.push(["complete", "완료", "plain"]);
   if (s === "collected") out.push(["on_hold", "보류", "hold"]);
   if (s === "on_hold") out.push(["release", "보류해제", "plain"]);
-  if ((s === "requested" && claim.type === "cancel") || s === "collected") out.push(["complete", "완료", "plain"]);
   out.push(["reject", "거부", "reason"]);
   if (s === "requested") out.push(["withdraw", "철회", "reason"]);
   return out;
@@ -50,3 +51,14 @@ export function allowedSteps(claim) {
 
 /** A signed amount: "+3,000원" / "−3,000원". */
 export const signedWon = (n) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${new Intl.NumberFormat("ko-KR").format(Math.abs(n || 0))}원`;
+
+/**
+ * After a redraw, put the keyboard focus back on the claim that was acted on: its first step
+ * button, else its 환불금액 계산, else its heading (the button pressed may be gone with its step).
+ */
+export function focusClaim(claimId) {
+  const card = document.querySelector(`[data-claim-id="${CSS.escape(claimId)}"]`);
+  if (!card) return;
+  const target = card.querySelector("button") || card.querySelector("h3");
+  if (target) target.focus();
+}

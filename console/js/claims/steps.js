@@ -2,7 +2,7 @@
 // the reason, 거부/철회 for the reason. The API's refusal lands next to the buttons.
 import { api, seg } from "../api.js";
 import { h, field, busy, dialog, toast } from "../ui.js";
-import { allowedSteps, CLAIM_TYPE_KO } from "./labels.js";
+import { allowedSteps, CLAIM_TYPE_KO, focusClaim } from "./labels.js";
 
 function post(ctx, claim, body) {
   // no expected_version: the claim's own rules answer a stale screen (e.g. 수거중 twice) precisely
@@ -50,6 +50,7 @@ export function stepButtons(claim, ctx) {
       if (detail) {
         toast(`${claim.claim_id} ${label} 처리되었습니다.`);
         ctx.show(detail);
+        focusClaim(claim.claim_id);
       }
     });
     return btn;

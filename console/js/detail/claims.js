@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, section, badge, empty, busy } from "../ui.js";
 import { won, kst } from "../format.js";
-import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, signedWon } from "../claims/labels.js";
+import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, focusClaim, signedWon } from "../claims/labels.js";
 import { stepButtons } from "../claims/steps.js";
 import { claimableTypes, openClaimForm } from "../claims/claim_form.js";
 import { openCalculator } from "../claims/calculator.js";
@@ -34,11 +34,14 @@ function claimCard(claim, order, ctx) {
   let calc = null;
   if (claim.step === "completed" && !claim.settlement_id) {
     calc = h("button.btn.primary", { type: "button" }, "환불금액 계산");
-    calc.addEventListener("click", () => openCalculator(claim, ctx));
+    calc.addEventListener("click", async () => {
+      await openCalculator(claim, ctx);
+      focusClaim(claim.claim_id); // the dialog's opener may have gone with a redraw
+    });
   }
   return h("li.claim", { dataset: { claimId: claim.claim_id, step: claim.step } },
     h("div.claim-head", {},
-      h("h3", {}, `${claim.claim_id} ${claim.type_ko}`),
+      h("h3", { tabindex: "-1" }, `${claim.claim_id} ${claim.type_ko}`),
       badge(claim.step_ko, STEP_BADGE[claim.step] || ""),
       claim.settlement_id ? badge("정산완료", "ok") : null),
     h("dl.claim-facts", {}, facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
