@@ -308,6 +308,17 @@ def test_hold_with_a_fee_and_release(page: Page, console: Console, site_id: str)
     assert claim["step"] == "collected" and claim["hold"] is None
     assert [h["step"] for h in claim["history"]][-2:] == ["on_hold", "collected"]
 
+    card.get_by_role("button", name="거부").click()
+    dlg = page.get_by_role("dialog", name=re.compile("거부"))
+    dlg.get_by_label("거부 사유").fill("사용 흔적 확인")
+    dlg.get_by_role("button", name="거부").click()
+    expect(card.locator(".badge").first).to_have_text("거부")
+    expect(card).to_contain_text("사용 흔적 확인")
+    expect(card.locator("[data-step]")).to_have_count(0)  # a closed claim has no steps
+    after = console.order(site_id, order_id)
+    assert after["claims"][0]["step"] == "rejected"
+    assert sorted((li["status"], li["quantity"]) for li in after["lines"]) == [("delivered", 1), ("delivered", 1)]
+
 
 def test_a_virtual_account_order_cancelled_whole_is_refunded_to_the_account_typed_in(
         page: Page, console: Console, site_id: str) -> None:
