@@ -1,0 +1,81 @@
+// The order's balance as claims leave it: the charges (each with its rule), the 결제요청 (open ones
+// may be cancelled; a new one only when something is outstanding and none is open), and 환불 재시도
+// of what the order still owes the buyer once every completed claim is settled.
+import { api, seg } from "../api.js";
+import { h, busy, dialog, toast, confirmDialog } from "../ui.js";
+import { won, kst } from "../format.js";
+import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, signedWon } from "./labels.js";
+import { refundResults } from "./calculator.js";
+
+function chargesTable(charges) {
+  if (!charges.length) return null;
+  return h("div.table-wrap", {}, h("table.grid.charges", {},
+    h("caption.sr-only", {}, "비용 항목"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "항목"), h("th.num", { scope: "col" }, "금액"),
+      h("th", { scope: "col" }, "사유"), h("th", { scope: "col" }, "일시"))),
+    h("tbody", {}, charges.map((c) => h("tr", { dataset: { charge: c.kind } },
+      h("td", {}, CHARGE_KO[c.kind] || c.kind, c.claim_id ? h("small.muted", {}, ` ${c.claim_id}`) : null),
+      h("td.num", {}, signedWon(c.amount)),
+      h("td", {}, c.reason_ko, " ", h("code.code", {}, c.rule)),
+      h("td", {}, kst(c.at)))))));
+}
+
+function requestRow(req, ctx) {
+  const slot = h("div.slot");
+  const open = OPEN_REQUEST.has(req.status);
+  const cancel = open ? h("button.btn.danger", { type: "button" }, "취소") : null;
+  if (cancel) {
+    cancel.addEventListener("click", async () => {
+      if (!(await confirmDialog("결제요청 취소", `${won(req.amount)} 결제요청을 취소할까요?`, "요청 취소"))) return;
+      const detail = await busy(cancel, () => api.post(`${ctx.path}/payment-requests/${seg(req.request_id)}/cancel`, {}), slot);
+      if (detail) { toast("결제요청을 취소했습니다."); ctx.show(detail); }
+    });
+  }
+  return h("li.payreq", { dataset: { requestId: req.request_id, status: req.status } },
+    h("div", {}, h("strong", {}, `결제요청 ${won(req.amount)}`), " ",
+      h("span.badge", { class: open ? "warn" : req.status === "paid" ? "ok" : "muted" }, REQUEST_STATUS_KO[req.status] || req.status),
+      h("div.meta", {}, `${kst(req.created_at)} · ${(req.created_by && (req.created_by.name || req.created_by.id)) || ""}`,
+        req.note ? ` · ${req.note}` : "")),
+    cancel, slot);
+}
+
+/** The balance part of the claims section (null when there is nothing to show or do). */
+export function balancePart(order, ctx) {
+  const out = order.amounts.outstanding;
+  const requests = order.payment_requests || [];
+  const openReq = requests.find((r) => OPEN_REQUEST.has(r.status));
+  const unsettled = (order.claims || []).some((c) => c.step === "completed" && !c.settlement_id);
+  const slot = h("div.slot");
+  const actions = [];
+  if (out > 0 && !openReq) {
+    const ask = h("button.btn.primary", { type: "button" }, `결제요청 ${won(out)}`);
+    ask.addEventListener("click", async () => {
+      const detail = await busy(ask, () => api.post(`${ctx.path}/payment-requests`, {}), slot);
+      if (detail) { toast(`${won(out)} 결제요청을 만들었습니다.`); ctx.show(detail); }
+    });
+    actions.push(ask);
+  }
+  if (out < 0 && !unsettled) {
+    const retry = h("button.btn", { type: "button" }, `환불 재시도 ${won(-out)}`);
+    retry.addEventListener("click", async () => {
+      const answer = await busy(retry, () => api.post(`${ctx.path}/refunds`, {}), slot);
+      if (!answer) return;
+      ctx.show(answer.order);
+      dialog("환불 결과", (close) => h("div.stack", {}, refundResults(answer.refund),
+        h("p", {}, "미결금액 ", h("strong", {}, won(answer.order.amounts.outstanding))),
+        h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기"))));
+    });
+    actions.push(retry);
+  }
+  const charges = order.charges || [];
+  if (!charges.length && !requests.length && !actions.length && !out) return null;
+  return h("div.claims-balance", {},
+    h("h3", {}, "정산 내역"),
+    h("p", {}, "미결금액 ", h("strong", { "data-testid": "claims-outstanding" }, signedWon(out)),
+      h("span.muted", {}, out < 0 ? " (환불할 금액)" : out > 0 ? " (받을 금액)" : "")),
+    unsettled ? h("p.muted", {}, "정산하지 않은 완료 클레임이 있습니다: 환불금액 계산 후 정산하세요.") : null,
+    chargesTable(charges),
+    requests.length ? h("ul.payreqs", {}, requests.map((r) => requestRow(r, ctx))) : null,
+    actions.length ? h("div.row-actions", {}, actions) : null,
+    slot);
+}
