@@ -87,9 +87,9 @@ def small_targets(page: Page) -> list[str]:
     """Visible buttons, links and form controls smaller than 40 × 40 px (their text), on this screen."""
     return list(page.evaluate("""() => Array.from(document.querySelectorAll(
         'button, a[href], input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, summary'))
-      .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
+      .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.right > 0
         && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.inline-link'); })
       .filter((el) => { const r = el.getBoundingClientRect(); return r.height < 40 || r.width < 40; })
       .map((el) => `${el.tagName} ${(el.textContent || el.getAttribute('aria-label') || el.name || '')
         .trim().slice(0, 30)}`)
-    }"""))
+    """))
