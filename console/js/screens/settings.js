@@ -52,6 +52,7 @@ export async function render(main) {
       } finally {
         body.removeAttribute("aria-busy");
       }
+      if (!body.isConnected) return; // the operator moved to another screen meanwhile
       const cards = CARDS.map(([label, make]) => [label, make(ctx)]);
       body.replaceChildren(jumpNav(cards), ...cards.map(([, card]) => card));
     },

@@ -17,8 +17,11 @@ async function defaultZones() {
 
 function zoneRow(zone, index, onRemove) {
   const n = index + 1;
-  const input = (name, value, attrs) => h("input", { name, value: value ?? "", "aria-label": `${n}번 구역 ${attrs.label}`,
-    placeholder: attrs.label, dataset: { path: `claims.remote_zones.${index}.${name}` }, ...attrs.extra });
+  // the visible caption shows on a phone (a desktop has the header row); the name says which zone
+  const input = (name, value, attrs) => h("label.zone-cell", {},
+    h("span.zone-label", { "aria-hidden": "true" }, attrs.label),
+    h("input", { name, value: value ?? "", "aria-label": `${n}번 구역 ${attrs.label}`,
+      dataset: { path: `claims.remote_zones.${index}.${name}` }, ...attrs.extra }));
   const digits = { type: "text", inputmode: "numeric", pattern: "\\d{5}", maxlength: 5, required: true };
   const row = h("li.zone-row", { dataset: { zone: String(n) } },
     input("name_ko", zone.name_ko, { label: "이름", extra: { maxlength: 50, required: true } }),
