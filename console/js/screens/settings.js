@@ -54,7 +54,7 @@ export async function render(main) {
       }
       if (!body.isConnected) return; // the operator moved to another screen meanwhile
       const cards = CARDS.map(([label, make]) => [label, make(ctx)]);
-      body.replaceChildren(jumpNav(cards), ...cards.map(([, card]) => card));
+      body.replaceChildren(jumpNav(cards), h("div.settings-cards", {}, cards.map(([, card]) => card)));
     },
   };
   await ctx.reload();
