@@ -73,6 +73,7 @@ export function sectionCard(ctx, { key, title, id, intro, build, after }) {
     onsubmit: async (e) => {
       e.preventDefault();
       showProblem(slot, null);
+      status.textContent = ""; // "저장했습니다." again only once this save is through
       save.disabled = true;
       save.setAttribute("aria-busy", "true");
       try {
