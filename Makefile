@@ -27,7 +27,7 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build clean distclean
+.PHONY: help venv ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build deploy-console clean distclean
 
 help:
 	@echo "make venv       create .venv and install the project with dev dependencies"
@@ -43,6 +43,7 @@ help:
 	@echo "make bench      benchmarks"
 	@echo "make openapi    write docs/openapi.json: one OpenAPI document for every route of every function"
 	@echo "make build      sam validate --lint && sam build"
+	@echo "make deploy-console STACK=<stack>  upload console/ to the stack's console bucket, invalidate CloudFront"
 	@echo "make clean      remove build and cache output (distclean: also .venv and .local)"
 
 # ---------------------------------------------------------------- environment
@@ -117,6 +118,19 @@ $(SAM_STAMP):
 build: $(SAM_STAMP)
 	$(SAM) validate --lint --template-file template.yaml
 	$(SAM) build --template-file template.yaml
+
+# After `sam deploy`: the console's files into its bucket (config.json is answered by CloudFront from
+# the stack's parameters, so it is never uploaded), then the cached copies invalidated. Needs the AWS CLI.
+STACK ?=
+CONSOLE_OUTPUT = aws cloudformation describe-stacks --stack-name "$(STACK)" --output text \
+	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue"
+deploy-console:
+	@test -n "$(STACK)" || { echo "usage: make deploy-console STACK=<deployed stack name>" >&2; exit 2; }
+	bucket=$$($(call CONSOLE_OUTPUT,ConsoleBucketName)) && dist=$$($(call CONSOLE_OUTPUT,ConsoleDistributionId)) && \
+	test -n "$$bucket" && test -n "$$dist" && \
+	aws s3 sync console/ "s3://$$bucket/" --delete --exclude ".*" --exclude "*/.*" --exclude "config.json" && \
+	aws cloudfront create-invalidation --distribution-id "$$dist" --paths "/*" >/dev/null && \
+	echo "console uploaded to s3://$$bucket/ and distribution $$dist invalidated"
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis .local/logs

@@ -98,3 +98,42 @@ def test_settings_conflict_is_a_409_problem(site_id: str, monkeypatch: pytest.Mo
     assert status == 409 and body["code"] == "SETTINGS_VERSION_CONFLICT" and body["message_ko"]
     status, current, _ = call(lambda_handler, http_event("GET", "/admin/settings", site_id=site_id))
     assert current["points"]["rate_bp"] == 300 and current["confirmation"]["auto_confirm_days"] == 7
+
+
+def test_a_patch_with_the_version_read_is_refused_once_another_admin_saved(site_id: str) -> None:
+    """GET answers ``version``; a PATCH sending it back as ``expected_version`` saves only if nobody
+    saved since, so a form filled on stale values never overwrites the newer save."""
+    from admin_api.app import lambda_handler
+
+    def patch(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        status, answer, _ = call(lambda_handler, http_event("PATCH", "/admin/settings", body, site_id=site_id))
+        return status, answer
+
+    status, read, _ = call(lambda_handler, http_event("GET", "/admin/settings", site_id=site_id))
+    assert (status, read["version"]) == (200, 0)
+    status, saved = patch({"expected_version": 0, "points": {**read["points"], "rate_bp": 150}})
+    assert (status, saved["version"], saved["points"]["rate_bp"]) == (200, 1, 150)
+
+    status, other = patch({"printing": {"shop_name": "하늘상점"}})  # another admin, no version: saves
+    assert (status, other["version"]) == (200, 2)
+    status, problem = patch({"expected_version": 1, "points": {**read["points"], "rate_bp": 900}})
+    assert status == 409 and problem["code"] == "SETTINGS_VERSION_CONFLICT" and problem["message_ko"]
+    assert problem["version"] == 2
+
+    status, now, _ = call(lambda_handler, http_event("GET", "/admin/settings", site_id=site_id))
+    assert (now["version"], now["points"]["rate_bp"], now["printing"]["shop_name"]) == (2, 150, "하늘상점")
+    status, saved = patch({"expected_version": 2, "points": {**now["points"], "rate_bp": 900}})
+    assert (status, saved["version"], saved["points"]["rate_bp"]) == (200, 3, 900)
+    status, problem = patch({"expected_version": -1, "points": now["points"]})
+    assert status == 400 and problem["errors"][0]["field"] == "expected_version"
+
+
+def test_the_default_remote_zones_are_answered(site_id: str) -> None:
+    from admin_api.app import lambda_handler
+    from oms.domain import remote_areas
+
+    status, body, _ = call(lambda_handler, http_event("GET", "/admin/settings/claims/remote-zones/default",
+                                                      site_id=site_id))
+    assert status == 200 and body["version"] == remote_areas.ZONES_VERSION
+    assert body["zones"][0] == {"start": "63000", "end": "63644", "fee": 3000, "name_ko": "제주"}
+    assert len(body["zones"]) == len(remote_areas.DEFAULT_ZONES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -161,7 +162,108 @@ def test_orders_function_least_privilege(tpl: dict[str, Any]) -> None:
 
 
 def test_outputs(tpl: dict[str, Any]) -> None:
-    assert {"ApiUrl", "TableName"} <= set(tpl["Outputs"])
+    assert {"ApiUrl", "TableName", "ConsoleUrl", "ConsoleBucketName", "ConsoleDistributionId"} <= set(tpl["Outputs"])
+    assert tpl["Outputs"]["ConsoleUrl"]["Value"] == {"Fn::Sub": "https://${ConsoleDistribution.DomainName}/"}
+    assert tpl["Outputs"]["ConsoleBucketName"]["Value"] == {"Ref": "ConsoleBucket"}
+
+
+def test_console_bucket_is_private_and_read_only_by_its_distribution(tpl: dict[str, Any]) -> None:
+    bucket = _res(tpl, "ConsoleBucket")["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True)
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    sse = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert sse["SSEAlgorithm"] == "AES256"
+    assert "CorsConfiguration" not in bucket and "WebsiteConfiguration" not in bucket
+
+    statements = _res(tpl, "ConsoleBucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    allow = [s for s in statements if s["Effect"] == "Allow"]
+    assert len(allow) == 1
+    assert allow[0]["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow[0]["Action"] == "s3:GetObject"
+    assert allow[0]["Resource"] == {"Fn::Sub": "${ConsoleBucket.Arn}/*"}
+    source = allow[0]["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert source.endswith(":distribution/${ConsoleDistribution}")
+    deny = next(s for s in statements if s["Effect"] == "Deny")
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    oac = _res(tpl, "ConsoleOriginAccessControl")["Properties"]["OriginAccessControlConfig"]
+    assert (oac["OriginAccessControlOriginType"], oac["SigningBehavior"], oac["SigningProtocol"]) == (
+        "s3", "always", "sigv4")
+
+
+def test_console_distribution(tpl: dict[str, Any]) -> None:
+    cfg = _res(tpl, "ConsoleDistribution")["Properties"]["DistributionConfig"]
+    assert cfg["DefaultRootObject"] == "index.html"
+    (origin,) = cfg["Origins"]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["ConsoleBucket", "RegionalDomainName"]}
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["ConsoleOriginAccessControl", "Id"]}
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # OAC, not the legacy identity
+    behavior = cfg["DefaultCacheBehavior"]
+    assert behavior["TargetOriginId"] == origin["Id"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behavior["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "ConsoleHeadersPolicy"}
+    assert behavior["FunctionAssociations"] == [
+        {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["ConsoleConfigFunction", "FunctionARN"]}}]
+
+
+def test_console_csp_allows_itself_the_api_and_the_file_buckets_only(tpl: dict[str, Any]) -> None:
+    headers = _res(tpl, "ConsoleHeadersPolicy")["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    directives = {d.split()[0]: d.split()[1:] for d in (p.strip() for p in csp.split(";")) if d}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["connect-src"] == [
+        "'self'", "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}",
+        "https://${InvoiceBucket.DomainName}", "https://${InvoiceBucket.RegionalDomainName}",
+        "https://${ExportBucket.DomainName}", "https://${ExportBucket.RegionalDomainName}"]
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["ContentTypeOptions"]["Override"] is True
+
+
+def test_console_config_function_answers_the_keys_the_console_reads(tpl: dict[str, Any]) -> None:
+    """The edge function's /config.json carries the local gateway's keys, from the stack's parameters."""
+    from oms_local import console
+    from oms_local.intrinsics import Intrinsics
+
+    fn = _res(tpl, "ConsoleConfigFunction")["Properties"]
+    assert fn["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    assert fn["AutoPublish"] is True
+    resolver = Intrinsics(tpl, "t", {"JwtIssuer": "https://builder.example/issuer", "Stage": "prod",
+                                     "ConsoleSignInUrl": "https://builder.example/sign-in"})
+    code = resolver.resolve(fn["FunctionCode"])
+    region = resolver.pseudo["AWS::Region"]
+    match = re.search(r"var CONFIG = (\{.*?\});", code, re.S)
+    assert match, code
+    config = json.loads(match.group(1))
+    assert config == {"api_base": f"https://HttpApi.execute-api.{region}.amazonaws.com/prod",
+                      "issuer": "https://builder.example/issuer", "sign_in": "builder",
+                      "sign_in_url": "https://builder.example/sign-in", "environment": "prod"}
+    local = set(console.config("http://127.0.0.1:3000")) - {"gateway"}  # gateway: the local stack's own URL
+    assert set(config) - local == {"sign_in_url"} and local <= set(config)
+    assert 'event.request.uri === "/config.json"' in code and "statusCode: 200" in code
+    assert tpl["Parameters"]["ConsoleSignInUrl"]["Default"] == ""
+    pattern = tpl["Parameters"]["ConsoleSignInUrl"]["AllowedPattern"]
+    assert re.fullmatch(pattern, "") and re.fullmatch(pattern, "https://builder.example/sign-in")
+    for bad in ('https://x"};alert(1);//', "http://builder.example", "javascript:alert(1)", "https://a\\b"):
+        assert not re.fullmatch(pattern, bad), bad
+
+
+def test_http_api_cors_allows_the_console_origin_and_its_headers(tpl: dict[str, Any]) -> None:
+    cors = _res(tpl, "HttpApi")["Properties"]["CorsConfiguration"]
+    assert cors["AllowOrigins"] == [{"Ref": "ConsoleOrigin"}]  # a list: API Gateway wants an array
+    origin = tpl["Parameters"]["ConsoleOrigin"]
+    assert (origin["Type"], origin["Default"]) == ("String", "*")
+    for good in ("*", "https://d111111abcdef8.cloudfront.net", "https://admin.shop.example:8443"):
+        assert re.fullmatch(origin["AllowedPattern"], good), good
+    for bad in ("https://a.example/", "http://a.example", "https://a.example,https://b.example", ""):
+        assert not re.fullmatch(origin["AllowedPattern"], bad), bad
+    assert set(cors["AllowHeaders"]) == {"Authorization", "Content-Type", "Idempotency-Key"}
+    assert {"GET", "POST", "PUT", "PATCH", "DELETE"} <= set(cors["AllowMethods"])
+    assert "Content-Disposition" in cors["ExposeHeaders"]  # file names of downloads fetched by the console
 
 
 def test_loader_handles_all_short_tags(tmp_path: Path) -> None:

@@ -86,9 +86,18 @@ class SiteSettings(Section):
 class SiteSettingsPatch(Section):
     """A partial update: only the sections given are replaced."""
 
+    expected_version: Int | None = Field(
+        default=None, ge=0,
+        description="the `version` GET answered: when given, refused with 409 SETTINGS_VERSION_CONFLICT "
+                    "if the settings were saved since")
+
     payments: PaymentSettings | None = None
     points: PointSettings | None = None
     confirmation: ConfirmationSettings | None = None
     membership: MembershipSettings | None = None
     printing: PrintSettings | None = None
     claims: ClaimSettings | None = None
+
+    def sections(self) -> dict[str, Section]:
+        """The sections given (the ones this update replaces)."""
+        return {k: v for k in SiteSettings.model_fields if (v := getattr(self, k)) is not None}

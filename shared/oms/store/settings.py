@@ -3,7 +3,9 @@
 A PATCH is read-modify-write under a version condition: the item carries ``version`` and is
 written only if it still has the version that was read (or does not exist yet), so two admins
 saving different sections at once never lose one silently — the later write answers 409
-``SETTINGS_VERSION_CONFLICT`` and the retry (on the fresh settings) saves both.
+``SETTINGS_VERSION_CONFLICT`` and the retry (on the fresh settings) saves both. A client that read
+the settings (GET answers ``version``) sends ``expected_version``: the PATCH is then also refused when
+another admin saved since that read, so a form filled on stale values never overwrites a newer save.
 """
 
 from __future__ import annotations
@@ -32,13 +34,34 @@ def get(site_id: str) -> SiteSettings:
     return _read(site_id)[0]
 
 
+def read(site_id: str) -> tuple[SiteSettings, int]:
+    """The settings and their version (0 until the first save)."""
+    current, version = _read(site_id)
+    return current, version or 0
+
+
+def _conflict(version: int) -> Conflict:
+    return Conflict("SETTINGS_VERSION_CONFLICT",
+                    "다른 관리자가 먼저 설정을 저장했습니다. 새로고침 후 다시 저장하세요.",
+                    detail="the settings changed since they were read; reload and retry",
+                    extra={"version": version})
+
+
 def update(site_id: str, patch: SiteSettingsPatch, by: str) -> SiteSettings:
     """Replace the sections ``patch`` gives, if nobody saved since they were read (else 409)."""
+    return save(site_id, patch, by)[0]
+
+
+def save(site_id: str, patch: SiteSettingsPatch, by: str) -> tuple[SiteSettings, int]:
+    """:func:`update`, answering the saved settings and their new version."""
     current, version = _read(site_id)
-    merged = current.model_copy(update={k: v for k, v in patch if v is not None})
+    if patch.expected_version is not None and patch.expected_version != (version or 0):
+        raise _conflict(version or 0)
+    merged = current.model_copy(update=patch.sections())
+    new_version = (version or 0) + 1
     item = {"PK": keys.site_pk(site_id), "SK": keys.settings_sk(), "type": "settings",
             "settings": merged.model_dump(mode="json"), "updated_at": iso(utcnow()), "updated_by": by,
-            "version": (version or 0) + 1}
+            "version": new_version}
     values: dict[str, Any] | None = None
     if version is None:
         condition = "attribute_not_exists(PK)"
@@ -50,9 +73,6 @@ def update(site_id: str, patch: SiteSettingsPatch, by: str) -> SiteSettings:
         transact([put(item, condition, values)])
     except TransactionFailed as exc:
         if exc.reasons == ["ConditionalCheckFailed"]:
-            raise Conflict("SETTINGS_VERSION_CONFLICT",
-                           "다른 관리자가 먼저 설정을 저장했습니다. 새로고침 후 다시 저장하세요.",
-                           detail="the settings changed since they were read; reload and retry",
-                           extra={"version": version or 0}) from exc
+            raise _conflict(version or 0) from exc
         raise
-    return merged
+    return merged, new_version

@@ -1,4 +1,5 @@
-"""/admin/settings: the site's settings (payments, points, confirmation, membership)."""
+"""/admin/settings: the site's settings by section (payments, points, confirmation, membership, printing,
+claims), with the ``version`` a PATCH sends back as ``expected_version``."""
 
 from __future__ import annotations
 
@@ -6,25 +7,36 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from oms.domain import remote_areas
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.http import admin_identity
-from oms.schemas.settings import SiteSettingsPatch
+from oms.schemas.settings import SiteSettings, SiteSettingsPatch
 from oms.store import settings
 
 router = Router()
 
 
-@router.get("", summary="사이트 설정 조회")
+def _answer(current: SiteSettings, version: int) -> dict[str, Any]:
+    return {**current.model_dump(mode="json"), "version": version}
+
+
+@router.get("", summary="사이트 설정 조회 (version: 변경 시 expected_version 으로 보냄)")
 def get_settings() -> dict[str, Any]:
     site_id, _ = admin_identity(router)
-    return settings.get(site_id).model_dump(mode="json")
+    return _answer(*settings.read(site_id))
 
 
-@router.patch("", summary="사이트 설정 변경 (주어진 섹션만)")
+@router.patch("", summary="사이트 설정 변경 (주어진 섹션만; expected_version 이 다르면 409)")
 def patch_settings(body: SiteSettingsPatch) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    return settings.update(site_id, body, actor.id).model_dump(mode="json")
+    return _answer(*settings.save(site_id, body, actor.id))
+
+
+@router.get("/claims/remote-zones/default", summary="기본 도서산간 구역 목록 (remote_zones 가 null 일 때 적용)")
+def default_remote_zones() -> dict[str, Any]:
+    admin_identity(router)
+    return {"version": remote_areas.ZONES_VERSION, "zones": [z._asdict() for z in remote_areas.DEFAULT_ZONES]}
 
 
 @router.post("/payments/callback-registration", summary="가상계좌 입금통보 URL 등록 완료 표시")
