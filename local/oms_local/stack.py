@@ -81,6 +81,9 @@ class Stack:
         self.cleanups.append(("S3 event delivery", s3_events.stop))
         sqs_events = SqsEvents(self.gateway, self.s3_endpoint)  # moto's server serves SQS too
         self.sqs_mappings = [f"{m.queue} -> {m.function}" for m in sqs_events.configure()]
+        # the functions reach this stack's S3 and queues, whatever the calling process points at
+        self.gateway.env_overrides.update({"AWS_ENDPOINT_URL_S3": self.s3_endpoint,
+                                           "AWS_ENDPOINT_URL_SQS": self.s3_endpoint})
         sqs_events.start()
         self.cleanups.append(("SQS event delivery", sqs_events.stop))
         return self

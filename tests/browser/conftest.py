@@ -15,12 +15,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from oms_local import LOCAL_DIR, REPO_ROOT
-from oms_local.s3 import create_buckets
+from oms_local.s3 import S3Local, create_buckets
 from oms_local.stack import Stack
 from tests.browser_support import PHONE, Console
 
@@ -32,19 +31,27 @@ SCREENSHOTS = LOCAL_DIR / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def console(ddb_endpoint: str, s3_endpoint: str, table_name: str,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+def console(ddb_endpoint: str, table_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The stack on this session's DynamoDB Local and its own S3/SQS emulator: its queue pollers take
+    only its own messages, never those of the jobs tests running in the same worker."""
     mp = pytest.MonkeyPatch()
     mp.setenv("OMS_LOCAL_DIR", str(tmp_path_factory.mktemp("console-keys")))  # this session's dev keys
-    stack = Stack(template=REPO_ROOT / "template.yaml", table=table_name, s3_endpoint=s3_endpoint, port=0,
+    s3 = S3Local().start()
+    stack = Stack(template=REPO_ROOT / "template.yaml", table=table_name, s3_endpoint=s3.endpoint, port=0,
                   pg_port=0, sms_port=0, schedules=False, pg_cancel_callback_delay=0.05,
                   gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
-    create_buckets(boto3.client("s3", endpoint_url=s3_endpoint), stack.gateway.bucket_names())
-    stack.start()
+    create_buckets(s3.client(), stack.gateway.bucket_names())
+    sqs_before = os.environ.get("AWS_ENDPOINT_URL_SQS")
+    stack.start()  # SQS event delivery points this process at its queues: undone, the stack keeps its own
+    if sqs_before is None:
+        os.environ.pop("AWS_ENDPOINT_URL_SQS", None)
+    else:
+        os.environ["AWS_ENDPOINT_URL_SQS"] = sqs_before
     try:
         yield Console(stack)
     finally:
         stack.stop()
+        s3.stop()
         mp.undo()
 
 

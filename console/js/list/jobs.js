@@ -95,7 +95,7 @@ function jobForm(ctx, close, onStarted) {
       busy(start, async () => onStarted(await api.post("/admin/jobs", body)), slot);
     },
   },
-  h("p.job-scope", {}, `검색 결과 ${ctx.total()}건 전체`, search.tab && search.tab !== "all" ? ` (${statusKo(search.tab)})` : ""),
+  h("p.job-scope", {}, ctx.total() === null ? "검색 결과 전체" : `검색 결과 ${ctx.total()}건 전체`, search.tab && search.tab !== "all" ? ` (${statusKo(search.tab)})` : ""),
   field("작업", action), statusPart, exportPart, printPart, slot,
   h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기"), start));
   return form;
@@ -166,12 +166,13 @@ function openJob(ctx) {
 /** "이 검색 결과 전체 선택": the count, and the job over all of it. */
 export function searchJob(ctx) {
   const query = ctx.search() || {};
-  const total = Number(ctx.total() || 0);
+  const known = ctx.total(); // null: the search matches more than the pages loaded, count not known yet
+  const total = known === null || known === undefined ? null : Number(known);
   const lookups = lookupsOf(query);
   const hint = lookups.length
     ? "주문번호·이름·연락처·송장번호 조회 결과는 전체 작업에 쓸 수 없습니다. 목록에서 선택해 처리해 주세요."
-    : total ? "" : "이 검색에는 주문이 없습니다.";
-  const start = h("button.btn", { type: "button", disabled: Boolean(lookups.length) || !total, onclick: () => openJob(ctx) },
-    `검색 결과 ${total}건 전체 선택`);
+    : total === 0 ? "이 검색에는 주문이 없습니다." : "";
+  const start = h("button.btn", { type: "button", disabled: Boolean(lookups.length) || total === 0,
+    onclick: () => openJob(ctx) }, total === null ? "검색 결과 전체 선택" : `검색 결과 ${total}건 전체 선택`);
   return [start, hint ? h("small.hint", {}, hint) : null];
 }
