@@ -24,6 +24,7 @@ class Console:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.url = stack.gateway.url
+        self.s3_endpoint = stack.s3_endpoint  # the stack's own S3 and SQS emulator
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
     def admin(self, site_id: str) -> dict[str, str]:
