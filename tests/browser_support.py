@@ -92,4 +92,4 @@ def small_targets(page: Page) -> list[str]:
       .filter((el) => { const r = el.getBoundingClientRect(); return r.height < 40 || r.width < 40; })
       .map((el) => `${el.tagName} ${(el.textContent || el.getAttribute('aria-label') || el.name || '')
         .trim().slice(0, 30)}`)
-    }"""))
+    """))

@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from oms_local import LOCAL_DIR, REPO_ROOT
 from oms_local.s3 import create_buckets
@@ -68,11 +68,20 @@ def _watched_page(browser: Browser, request: pytest.FixtureRequest, **context: A
     ctx.set_default_timeout(15_000)
     page = ctx.new_page()
     errors: list[str] = []
+    refusals: set[str] = set()  # API answers that are RFC 9457 refusals: the screens show them
+
+    def on_response(resp: Response) -> None:
+        if resp.status >= 400 and "application/problem+json" in (resp.headers.get("content-type") or ""):
+            refusals.add(resp.url)
 
     def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
+        # Chromium logs every HTTP error answer as "Failed to load resource"; a refusal the API
+        # answered as problem+json is an expected outcome, anything else (a missing file) is not
+        if msg.type == "error" and not (msg.text.startswith("Failed to load resource")
+                                        and msg.location.get("url") in refusals):
             errors.append(f"console: {msg.text}")
 
+    page.on("response", on_response)
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     try:

@@ -1,0 +1,180 @@
+"""주문 상세 in the browser: 송장추가 and its removal, a refused move's Korean reason (a stale page), 수동
+입금 확인 of a virtual account, a memo, 배송지 변경 with its remote-area fee, print, and the phone."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser_support import SHIRTS, Console, no_page_scroll, sign_in, small_targets
+
+VA_PAYMENT = {"method": "virtual_account", "amount": 33000, "provider": "toss",
+              "virtual_account": {"bank": "신한은행", "account_no": "56201234567", "holder": "데모샵",
+                                  "due_at": "2030-01-01T00:00:00Z"}}
+
+
+def open_order(page: Page, console: Console, site_id: str, order_id: str) -> None:
+    sign_in(page, console, site_id)
+    page.get_by_role("link", name=order_id).click()
+    expect(page.get_by_role("heading", name=f"주문 {order_id}")).to_be_visible()
+
+
+def test_tracking_number_added_on_a_ready_line_then_removed(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id)
+    console.move(site_id, order_id, ("L001", "ready_to_ship"))
+    open_order(page, console, site_id, order_id)
+
+    shipments = page.locator("#shipments")
+    expect(shipments).to_contain_text("등록된 송장이 없습니다.")
+    shipments.get_by_role("button", name="송장추가").click()
+    dlg = page.get_by_role("dialog", name="송장추가")
+    expect(dlg.get_by_role("checkbox", name=re.compile("오버핏 티셔츠"))).to_be_checked()
+    dlg.get_by_label("택배사").select_option(label="CJ대한통운")
+    dlg.get_by_label("송장번호").fill("123456789012")
+    dlg.get_by_role("button", name="송장 등록").click()
+    expect(dlg).to_be_hidden()
+
+    expect(page.locator("[data-line-id='L001']")).to_contain_text("송장 123456789012")
+    link = shipments.get_by_role("link", name="123456789012")
+    expect(link).to_have_attribute("href", re.compile("cjlogistics.*123456789012"))
+    expect(shipments).to_contain_text("CJ대한통운")
+    expect(page.locator(".timeline .event").first).to_contain_text("123456789012")
+    # a tracking number means shipping has begun for the address rules: 배송지 변경 is no longer offered
+    expect(page.locator("#changes").get_by_role("button", name="배송지 변경")).to_be_disabled()
+
+    after = console.order(site_id, order_id)
+    assert [(li["line_id"], li["status"], li["tracking_no"]) for li in after["lines"]] == [
+        ("L001", "ready_to_ship", "123456789012")]
+    shipped = console.call(site_id, "GET", f"/admin/orders/{order_id}/shipments")["shipments"]
+    assert [(s["courier"], s["tracking_no"], s["line_ids"]) for s in shipped] == [("CJGLS", "123456789012", ["L001"])]
+
+    shipments.get_by_role("button", name="송장 123456789012 삭제").click()
+    expect(shipments).to_contain_text("등록된 송장이 없습니다.")
+    expect(page.locator("[data-line-id='L001']")).not_to_contain_text("송장")
+    assert console.order(site_id, order_id)["lines"][0]["tracking_no"] is None
+
+
+def test_a_refused_move_shows_its_korean_reason_and_changes_nothing(page: Page, console: Console,
+                                                                     site_id: str) -> None:
+    order_id = console.intake(site_id)  # 3 × 오버핏 티셔츠 in 상품준비
+    open_order(page, console, site_id, order_id)
+    line = page.locator("[data-group='preparing'] [data-line-id='L001']")
+    expect(line).to_be_visible()
+    read = console.order(site_id, order_id)["version"]  # the version the page holds
+
+    console.move(site_id, order_id, ("L001", "ready_to_ship"))  # another tab moved the whole line meanwhile
+    before = console.order(site_id, order_id)
+
+    line.get_by_label(re.compile("변경할 상태")).select_option("ready_to_ship")
+    line.get_by_label(re.compile("수량")).fill("1")
+    line.get_by_role("button", name="변경").click()
+
+    problem = line.get_by_role("alert")
+    expect(problem).to_contain_text("VERSION_CONFLICT")
+    expect(problem).to_contain_text("다른 사용자가 먼저 이 주문을 변경했습니다")
+    message = console.http.post(f"/admin/orders/{order_id}/status", headers=console.admin(site_id), json={
+        "moves": [{"line_id": "L001", "to": "ready_to_ship", "quantity": 1}], "expected_version": read}).json()
+    expect(problem).to_contain_text(message["message_ko"])
+    after = console.order(site_id, order_id)
+    assert after["version"] == before["version"]
+    assert [(li["line_id"], li["status"], li["quantity"]) for li in after["lines"]] == [("L001", "ready_to_ship", 3)]
+
+    line.get_by_role("button", name="새로고침").click()
+    expect(page.locator("[data-group='ready_to_ship'] [data-line-id='L001']")).to_contain_text("3개")
+    expect(page.locator("[data-group='preparing']")).to_have_count(0)
+
+
+def test_manual_deposit_of_a_virtual_account_prepares_the_units_and_says_who(page: Page, console: Console,
+                                                                              site_id: str) -> None:
+    order_id = console.intake(site_id, payment=VA_PAYMENT)
+    open_order(page, console, site_id, order_id)
+    payment = page.locator("#payments .payment")
+    expect(payment).to_contain_text("신한은행 56201234567 (예금주 데모샵)")
+    expect(payment).to_contain_text("입금대기")
+    expect(page.locator("[data-group='payment_pending'] [data-line-id='L001']")).to_be_visible()
+
+    payment.get_by_label("가상계좌 결제 작업").click()
+    payment.get_by_role("button", name="수동 입금 확인").click()
+    dlg = page.get_by_role("dialog", name="수동 입금 확인")
+    dlg.get_by_label("메모").fill("입금자 홍길동")
+    dlg.get_by_role("button", name="입금 확인").click()
+    expect(dlg).to_be_hidden()
+
+    expect(page.locator("[data-group='preparing'] [data-line-id='L001']")).to_contain_text("3개")
+    expect(payment).to_contain_text("결제완료")
+    timeline = page.locator(".timeline")
+    deposit = timeline.locator(".event", has_text="수동 입금 확인")
+    expect(deposit).to_contain_text("로컬 관리자")
+    expect(deposit).to_contain_text("입금자 홍길동")
+    expect(page.get_by_test_id("outstanding")).to_have_text("0원")
+    # paid now: no second confirmation is offered
+    expect(payment.get_by_role("button", name="수동 입금 확인")).to_have_count(0)
+
+    after = console.order(site_id, order_id)
+    assert [(li["status"], li["quantity"]) for li in after["lines"]] == [("preparing", 3)]
+    (pay,) = after["payments"]
+    assert (pay["status"], pay["deposit_source"], pay["confirmed_by"]["kind"]) == ("paid", "manual", "admin")
+    assert after["amounts"]["paid"] == 33000
+
+
+def test_a_memo_appears_on_the_timeline(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id)
+    open_order(page, console, site_id, order_id)
+    page.get_by_label("메모").fill("부재 시 경비실에 맡겨 주세요")
+    page.get_by_role("button", name="메모 저장").click()
+    memo = page.locator(".timeline .event.memo").first
+    expect(memo).to_contain_text("부재 시 경비실에 맡겨 주세요")
+    expect(memo).to_contain_text("로컬 관리자")
+    expect(page.get_by_label("메모")).to_have_value("")
+    assert console.order(site_id, order_id)["last_memo"]["text"] == "부재 시 경비실에 맡겨 주세요"
+
+
+def test_address_change_before_shipping_shows_the_remote_area_fee(page: Page, console: Console,
+                                                                  site_id: str) -> None:
+    order_id = console.intake(site_id)
+    open_order(page, console, site_id, order_id)
+    page.locator("#changes").get_by_role("button", name="배송지 변경").click()
+    dlg = page.get_by_role("dialog", name="배송지 변경")
+    expect(dlg.get_by_label("받는 분")).to_have_value("홍길동")
+    dlg.get_by_label("우편번호").fill("63100")
+    dlg.get_by_label("주소", exact=True).fill("제주특별자치도 제주시 첨단로 242")
+    dlg.get_by_label("상세주소").fill("2층")
+    dlg.get_by_role("button", name="변경").click()
+    expect(dlg).to_be_hidden()
+
+    expect(page.get_by_test_id("change-note")).to_contain_text("도서산간 배송비 3,000원")
+    expect(page.locator(".party", has_text="수령인")).to_contain_text("(63100) 제주특별자치도 제주시 첨단로 242 2층")
+    expect(page.get_by_test_id("outstanding")).to_have_text("3,000원")
+
+    after = console.order(site_id, order_id)
+    assert (after["recipient"]["postal_code"], after["recipient"]["address2"]) == ("63100", "2층")
+    assert [(c["kind"], c["amount"]) for c in after["charges"]] == [("remote_area", 3000)]
+    assert after["amounts"]["outstanding"] == 3000
+
+
+def test_order_sheet_pdf_downloads(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id)
+    open_order(page, console, site_id, order_id)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="PDF 저장").click()
+    assert dl.value.suggested_filename == f"order-sheet-{order_id}.pdf"
+    path = dl.value.path()
+    assert path is not None and open(path, "rb").read(5) == b"%PDF-"
+
+
+def test_phone_detail_fits_and_every_target_is_large_enough(phone: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id, [SHIRTS, {**SHIRTS, "product_code": "CAP-02", "product_name": "볼캡",
+                                                 "quantity": 1, "unit_price": 15000,
+                                                 "options": [{"name": "색상", "value": "네이비"}]}],
+                              payment={**VA_PAYMENT, "amount": 48000})
+    open_order(phone, console, site_id, order_id)
+    expect(phone.locator("[data-line-id='L002']")).to_contain_text("색상: 네이비")
+    phone.get_by_label("가상계좌 결제 작업").click()
+    expect(phone.get_by_role("button", name="수동 입금 확인")).to_be_visible()
+    no_page_scroll(phone)
+    assert small_targets(phone) == []
+    phone.locator("[data-line-id='L001']").get_by_role("checkbox").check()
+    expect(phone.get_by_role("button", name="선택 품목 변경")).to_be_visible()
+    no_page_scroll(phone)
+    assert small_targets(phone) == []
