@@ -54,8 +54,11 @@ function depositDialog(ctx, p) {
   });
 }
 
+const newRequestId = () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+
 function refundDialog(ctx, p, left) {
   const va = p.method === "virtual_account";
+  let requestId = null;
   return formDialog(ctx, "환불 (PG 결제취소)", {
     submitLabel: "환불",
     build() {
@@ -63,15 +66,24 @@ function refundDialog(ctx, p, left) {
         readOnly: va, inputmode: "numeric" });
       const reason = input("reason", { required: true, maxlength: 200, value: "고객 요청 환불" });
       const account = va ? refundAccountFields() : null;
-      const requestId = `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
       return {
         body: [h("p", {}, `환불 가능 ${won(left)}${va ? " (가상계좌는 전체 금액만 자동 환불됩니다)" : ""}`),
           h("div.form-grid", {}, field("환불 금액", amount), field("사유", reason)), account ? account.body : null],
         values: () => ({ amount: Number(amount.value) === p.amount ? undefined : Number(amount.value),
-          reason: reason.value.trim(), refund_account: account ? account.value() : undefined, request_id: requestId }),
+          reason: reason.value.trim(), refund_account: account ? account.value() : undefined }),
       };
     },
-    submit: async (v) => showing(ctx)(await api.post(payPath(ctx, p, "/refund"), v)),
+    async submit(v) {
+      // one request id per refund: sent again after no answer (503 PG_REFUND_PENDING) it completes the
+      // same request; after a definite refusal the next try is a new request
+      requestId = requestId || newRequestId();
+      try {
+        return await showing(ctx)(await api.post(payPath(ctx, p, "/refund"), { ...v, request_id: requestId }));
+      } catch (err) {
+        if (err.code !== "PG_REFUND_PENDING") requestId = null;
+        throw err;
+      }
+    },
   });
 }
 

@@ -53,8 +53,8 @@ export function refundOutstanding(ctx) {
       return answer;
     },
     after(answer, slot) {
-      slot.replaceChildren(results(answer.refund));
-      return answer.refund.left > 0; // keep the dialog open while something was not refunded
+      slot.replaceChildren(results(answer.refund)); // the result per payment stays in view until closed
+      return true;
     },
   });
 }
