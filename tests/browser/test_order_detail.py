@@ -164,18 +164,30 @@ def test_order_sheet_pdf_downloads(page: Page, console: Console, site_id: str) -
 
 
 def test_phone_detail_fits_and_every_target_is_large_enough(phone: Page, console: Console, site_id: str) -> None:
-    order_id = console.intake(site_id, [SHIRTS, {**SHIRTS, "product_code": "CAP-02", "product_name": "볼캡",
-                                                 "quantity": 1, "unit_price": 15000,
-                                                 "options": [{"name": "색상", "value": "네이비"}]}],
-                              payment={**VA_PAYMENT, "amount": 48000})
+    cap = {**SHIRTS, "product_code": "CAP-02", "product_name": "볼캡", "quantity": 1, "unit_price": 15000,
+           "options": [{"name": "색상", "value": "네이비"}]}
+    order_id = console.card_order(site_id, [SHIRTS, cap])
+    console.move(site_id, order_id, ("L002", "ready_to_ship"))
     open_order(phone, console, site_id, order_id)
     expect(phone.locator("[data-line-id='L002']")).to_contain_text("색상: 네이비")
-    phone.get_by_label("가상계좌 결제 작업").click()
-    expect(phone.get_by_role("button", name="수동 입금 확인")).to_be_visible()
+    phone.get_by_label("신용카드 결제 작업").click()
+    expect(phone.get_by_role("button", name="환불")).to_be_visible()
     no_page_scroll(phone)
     assert small_targets(phone) == []
     phone.locator("[data-line-id='L001']").get_by_role("checkbox").check()
     expect(phone.get_by_role("button", name="선택 품목 변경")).to_be_visible()
+    no_page_scroll(phone)
+    assert small_targets(phone) == []
+
+    phone.get_by_role("button", name="송장추가").click()
+    dlg = phone.get_by_role("dialog", name="송장추가")
+    expect(dlg.get_by_role("checkbox", name=re.compile("볼캡"))).to_be_checked()
+    no_page_scroll(phone)
+    assert small_targets(phone) == []
+    dlg.get_by_label("택배사").select_option(label="한진택배")
+    dlg.get_by_label("송장번호").fill("4201-1234-5678")
+    dlg.get_by_role("button", name="송장 등록").click()
+    expect(phone.locator("#shipments").get_by_role("link", name="420112345678")).to_be_visible()
     no_page_scroll(phone)
     assert small_targets(phone) == []
 
@@ -259,3 +271,53 @@ def test_cash_receipt_failed_at_the_pg_is_completed_by_hand(page: Page, console:
     expect(payment).to_contain_text("승인번호 HT-778899")
     receipt = console.order(site_id, order_id)["payments"][0]["cash_receipt"]
     assert (receipt["status"], receipt["source"], receipt["issue_number"]) == ("issued", "manual", "HT-778899")
+
+
+def test_a_closed_order_is_reopened_from_its_header(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id)
+    console.move(site_id, order_id, ("L001", "cancel_requested"))
+    console.move(site_id, order_id, ("L001", "cancelled"))
+    open_order(page, console, site_id, order_id)
+    expect(page.locator(".order-head")).to_contain_text("거래종료")
+    expect(page.locator("#changes")).to_contain_text("거래가 종료된 주문입니다")
+    page.get_by_role("button", name="거래 재개").click()
+    expect(page.locator(".timeline .event").first).to_contain_text("거래가 재개되었습니다.")
+    expect(page.get_by_role("button", name="거래 재개")).to_have_count(0)
+    expect(page.locator(".order-head")).not_to_contain_text("거래종료")
+    assert console.order(site_id, order_id)["closed"] is False
+
+
+def test_a_line_is_added_and_its_shipping_fee_becomes_outstanding(page: Page, console: Console,
+                                                                  site_id: str) -> None:
+    order_id = console.intake(site_id)
+    open_order(page, console, site_id, order_id)
+    page.locator("#changes").get_by_role("button", name="상품 추가").click()
+    dlg = page.get_by_role("dialog", name="상품 추가")
+    dlg.get_by_label("상품코드").fill("CAP-02")
+    dlg.get_by_label("상품명").fill("볼캡")
+    dlg.get_by_label("수량").fill("2")
+    dlg.get_by_label("판매가").fill("15000")
+    dlg.get_by_label("배송비").fill("3000")
+    dlg.get_by_label("옵션명").fill("색상")
+    dlg.get_by_label("옵션값").fill("네이비")
+    dlg.get_by_role("button", name="추가").click()
+    expect(dlg).to_be_hidden()
+
+    added = page.locator("[data-group='preparing'] [data-line-id='L002']")
+    expect(added).to_contain_text("볼캡")
+    expect(added).to_contain_text("색상: 네이비")
+    expect(page.get_by_test_id("change-note")).to_contain_text("미결금액 33,000원")
+    expect(page.get_by_test_id("outstanding")).to_have_text("33,000원")
+    after = console.order(site_id, order_id)
+    assert [(li["line_id"], li["product_code"], li["quantity"], li["paid_amount"]) for li in after["lines"]] == [
+        ("L001", "TEE-01", 3, 30000), ("L002", "CAP-02", 2, 30000)]
+    assert after["amounts"]["outstanding"] == 33000
+
+
+def test_the_order_sheet_is_printed_from_a_frame(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id)
+    open_order(page, console, site_id, order_id)
+    page.get_by_role("button", name="주문서 인쇄").click()
+    frame = page.frame_locator("iframe.print-frame")
+    expect(frame.get_by_role("heading", name=re.compile(f"주문서.*{order_id}|{order_id}"))).to_be_visible()
+    expect(page.locator("iframe.print-frame[data-loaded='1']")).to_have_count(1)

@@ -46,7 +46,7 @@ function depositDialog(ctx, p) {
       return {
         body: [h("p", {}, `${PAYMENT_METHOD_KO[p.method] || p.method} ${won(p.amount)}의 입금을 확인합니다. `
           + "입금대기 품목은 상품준비로 바뀝니다."),
-        h("div.form-grid", {}, field("입금시각 (KST)", at, { hint: "비우면 지금" }), field("메모", note))],
+        h("div.form-grid", {}, field("입금시각 (KST, 비우면 지금)", at), field("메모", note))],
         values: () => ({ paid_at: kstInputToIso(at.value), note: note.value.trim() || undefined }),
       };
     },
