@@ -321,3 +321,17 @@ def test_the_order_sheet_is_printed_from_a_frame(page: Page, console: Console, s
     frame = page.frame_locator("iframe.print-frame")
     expect(frame.get_by_role("heading", name=re.compile(f"주문서.*{order_id}|{order_id}"))).to_be_visible()
     expect(page.locator("iframe.print-frame[data-loaded='1']")).to_have_count(1)
+
+
+def test_more_of_the_timeline_is_paged_in(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.intake(site_id)
+    for n in range(1, 36):
+        console.call(site_id, "POST", f"/admin/orders/{order_id}/memos", {"text": f"메모 {n:02d}"}, expect=201)
+    open_order(page, console, site_id, order_id)
+    events = page.locator(".timeline .event")
+    expect(events.first).to_contain_text("메모 35")
+    expect(events).to_have_count(30)  # the detail's recent entries
+    page.get_by_role("button", name="더 보기").click()
+    expect(events).to_have_count(38)  # 35 memos, payment, 상품준비, 접수
+    expect(events.last).to_contain_text("주문이 접수되었습니다")
+    expect(page.get_by_role("button", name="더 보기")).to_be_hidden()
