@@ -335,3 +335,28 @@ def test_more_of_the_timeline_is_paged_in(page: Page, console: Console, site_id:
     expect(events).to_have_count(38)  # 35 memos, payment, 상품준비, 접수
     expect(events.last).to_contain_text("주문이 접수되었습니다")
     expect(page.get_by_role("button", name="더 보기")).to_be_hidden()
+
+
+def test_chosen_lines_move_together_and_focus_stays_on_the_control(page: Page, console: Console,
+                                                                   site_id: str) -> None:
+    cap = {**SHIRTS, "product_code": "CAP-02", "product_name": "볼캡", "quantity": 2, "unit_price": 15000}
+    order_id = console.intake(site_id, [SHIRTS, cap])
+    open_order(page, console, site_id, order_id)
+    page.get_by_role("checkbox", name=re.compile("오버핏 티셔츠")).check()
+    page.get_by_role("checkbox", name=re.compile("볼캡")).check()
+    expect(page.locator(".bulk-lines")).to_contain_text("2개 품목 선택")
+    page.get_by_label("선택한 품목 변경할 상태").select_option("ready_to_ship")
+    page.get_by_role("button", name="선택 품목 변경").click()
+    ready = page.locator("[data-group='ready_to_ship']")
+    expect(ready.locator(".line")).to_have_count(2)
+    assert sorted((li["line_id"], li["status"]) for li in console.order(site_id, order_id)["lines"]) == [
+        ("L001", "ready_to_ship"), ("L002", "ready_to_ship")]
+
+    # keyboard: a move redraws the detail, and focus comes back to the line's own button
+    line = page.locator("[data-line-id='L001']")
+    line.get_by_label(re.compile("변경할 상태")).select_option("preparing")
+    line.get_by_role("button", name="변경").focus()
+    page.keyboard.press("Enter")
+    moved = page.locator("[data-group='preparing'] [data-line-id='L001']")
+    expect(moved).to_be_visible()
+    expect(moved.get_by_role("button", name="변경")).to_be_focused()

@@ -4,7 +4,7 @@
 // section redraws from that one answer.
 import { api, seg } from "../api.js";
 import { h, problemBox, badge } from "../ui.js";
-import { act } from "../detail/act.js";
+import { act, focusKey, refocus } from "../detail/act.js";
 import { printButtons } from "../detail/print.js";
 import { won, kst } from "../format.js";
 import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../statuses.js";
@@ -73,7 +73,7 @@ function header(order, ctx) {
 export async function render(main, { params }) {
   const [orderId] = params;
   const path = `/admin/orders/${seg(orderId)}`;
-  const root = h("div.order", { "data-order-id": orderId });
+  const root = h("div.order", { "data-order-id": orderId }, h("p.muted", { role: "status" }, "주문을 불러오는 중…"));
   main.append(root);
   const ctx = {
     orderId,
@@ -88,10 +88,9 @@ export async function render(main, { params }) {
     refreshTimeline: null,
     show(order) {
       ctx.order = order;
-      const focused = document.activeElement && document.activeElement.id;
+      const focused = root.contains(document.activeElement) ? focusKey(document.activeElement) : null;
       root.replaceChildren(header(order, ctx), ...SECTIONS.map((s) => s.render(order, ctx)).filter(Boolean));
-      const again = focused && document.getElementById(focused);
-      if (again) again.focus();
+      if (focused) refocus(root, focused);
     },
   };
   try {
