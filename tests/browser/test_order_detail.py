@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser_support import SHIRTS, Console, no_page_scroll, sign_in, small_targets
@@ -12,6 +14,14 @@ from tests.browser_support import SHIRTS, Console, no_page_scroll, sign_in, smal
 VA_PAYMENT = {"method": "virtual_account", "amount": 33000, "provider": "toss",
               "virtual_account": {"bank": "신한은행", "account_no": "56201234567", "holder": "데모샵",
                                   "due_at": "2030-01-01T00:00:00Z"}}
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Waits (not timings) as long as the pages' action timeout: a shared CI machine may be slow."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def open_order(page: Page, console: Console, site_id: str, order_id: str) -> None:
@@ -31,6 +41,10 @@ def test_tracking_number_added_on_a_ready_line_then_removed(page: Page, console:
     dlg = page.get_by_role("dialog", name="송장추가")
     expect(dlg.get_by_role("checkbox", name=re.compile("오버핏 티셔츠"))).to_be_checked()
     dlg.get_by_label("택배사").select_option(label="CJ대한통운")
+    dlg.get_by_label("송장번호").fill("12-34")
+    dlg.get_by_role("button", name="송장 등록").click()
+    expect(dlg.get_by_role("alert")).to_contain_text("CJ대한통운 송장번호 형식이 아닙니다")  # the API's rule, in Korean
+    expect(dlg.get_by_role("alert")).to_contain_text("TRACKING_NO_INVALID")
     dlg.get_by_label("송장번호").fill("123456789012")
     dlg.get_by_role("button", name="송장 등록").click()
     expect(dlg).to_be_hidden()

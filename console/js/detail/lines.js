@@ -51,8 +51,11 @@ function amountText(line) {
   return parts.join(" · ");
 }
 
+const KIND_KO = { digital: "디지털 상품 (배송 없음)", membership_pass: "이용권 (배송 없음)" };
+
 function facts(line) {
   const out = [];
+  if (KIND_KO[line.kind]) out.push(h("span.fact", {}, KIND_KO[line.kind]));
   if (line.tracking_no) out.push(h("span.fact", {}, `송장 ${line.tracking_no}`));
   if (line.auto_confirm_on) out.push(h("span.fact", {}, `자동 구매확정 ${line.auto_confirm_on}`));
   if (line.confirmed_at) out.push(h("span.fact", {}, `구매확정 ${kst(line.confirmed_at)}`));

@@ -42,6 +42,7 @@ function shipmentItem(s, order, ctx) {
 }
 
 function addTracking(ctx, ready) {
+  const parcel = ctx.order.shipping_method === "parcel"; // other methods take any text, courier 기타 by default
   return formDialog(ctx, "송장추가", {
     submitLabel: "송장 등록",
     build() {
@@ -49,16 +50,18 @@ function addTracking(ctx, ready) {
         h("input", { type: "checkbox", name: "line_ids", value: l.line_id, checked: !l.tracking_no }),
         `${l.product_name}${l.option_text ? ` (${l.option_text})` : ""} ${l.quantity}개`,
         l.tracking_no ? h("span.muted", {}, ` · 현재 송장 ${l.tracking_no}`) : null));
-      const courier = h("select", { name: "courier", required: true }, h("option", { value: "" }, "택배사 선택"));
+      const courier = h("select", { name: "courier", required: parcel },
+        h("option", { value: "" }, parcel ? "택배사 선택" : "기타 (선택 안 함)"));
       couriers().then((cs) => courier.append(...cs.map((c) => h("option", { value: c.code }, c.name_ko))))
         .catch(() => courier.append(h("option", { value: "CJGLS" }, "CJ대한통운")));
-      const no = input("tracking_no", { required: true, maxlength: 50, autocomplete: "off", inputmode: "numeric" });
+      const no = input("tracking_no", { required: true, maxlength: 50, autocomplete: "off",
+        inputmode: parcel ? "numeric" : "text" });
       const pick = h("fieldset.picks", {}, h("legend", {}, "송장을 붙일 품목 (배송대기, 품목 전체)"), boxes);
       return {
-        body: [pick, h("div.form-grid", {}, field("택배사", courier), field("송장번호", no))],
+        body: [pick, h("div.form-grid", {}, field("택배사", courier), field(parcel ? "송장번호" : "송장번호 (기사 연락처 등)", no))],
         values: () => ({
           line_ids: [...pick.querySelectorAll("input:checked")].map((b) => b.value),
-          courier: courier.value, tracking_no: no.value.trim(),
+          courier: courier.value || undefined, tracking_no: no.value.trim(),
         }),
       };
     },
