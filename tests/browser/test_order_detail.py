@@ -1,5 +1,9 @@
-"""주문 상세 in the browser: 송장추가 and its removal, a refused move's Korean reason (a stale page), 수동
-입금 확인 of a virtual account, a memo, 배송지 변경 with its remote-area fee, print, and the phone."""
+"""주문 상세 in the browser: 송장추가 (a refused number, then one on the line and in the shipments) and
+its removal; a stale page's refused move (409 message_ko, 새로고침, the order unchanged); 수동 입금 확인 of
+a virtual account; a memo; 배송지 변경 with its remote-area fee; 상품 추가; 거래 재개; a PG refund refused
+then made; 환불 재시도 of what the order owes; a cash receipt failed at the PG completed by hand; the
+timeline's 더 보기; a multi-line move and the keyboard's focus; printing; the phone (no sideways
+scroll, 40 px targets)."""
 
 from __future__ import annotations
 

@@ -68,11 +68,11 @@ function facts(line) {
 
 function lineRow(line, ctx, picked) {
   const slot = h("div.slot.line-slot");
-  const pick = h("input", { type: "checkbox", name: "pick", value: line.line_id,
-    "aria-label": `${line.product_name} (${line.line_id}) 선택`, disabled: !(line.next && line.next.length),
-    onchange: (e) => picked(line, e.target.checked) });
+  const movable = Boolean(line.next && line.next.length);
+  const pick = movable ? h("input", { type: "checkbox", name: "pick", value: line.line_id,
+    "aria-label": `${line.product_name} (${line.line_id}) 선택`, onchange: (e) => picked(line, e.target.checked) }) : null;
   return h("li.line", { "data-line-id": line.line_id, "data-status": line.status },
-    h("label.pick", {}, pick),
+    h("label.pick", { "aria-hidden": movable ? null : "true" }, pick),
     h("div.line-main", {},
       h("strong", {}, line.product_name),
       line.option_text ? h("span.muted", {}, ` ${line.option_text}`) : null,
