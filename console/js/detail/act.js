@@ -26,7 +26,7 @@ export async function act(ctx, button, slot, fn) {
     if (STALE.has(failed.code) && slot) {
       slot.append(h("div.row-actions", {},
         h("span.muted", {}, "다른 화면에서 주문이 바뀌었습니다. 새로 불러온 뒤 다시 시도하세요."),
-        h("button.btn", { type: "button", onclick: () => ctx.reload() }, "새로고침")));
+        h("button.btn", { type: "button", onclick: (e) => busy(e.currentTarget, () => ctx.reload(), slot) }, "새로고침")));
     }
     if (ctx.refreshTimeline) ctx.refreshTimeline();
   }
