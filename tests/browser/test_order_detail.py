@@ -1,37 +1,16 @@
 """주문 상세 in the browser: 송장추가 (a refused number, then one on the line and in the shipments) and
-its removal; a stale page's refused move (409 message_ko, 새로고침, the order unchanged); 수동 입금 확인 of
-a virtual account; a memo; 배송지 변경 with its remote-area fee; 상품 추가; 거래 재개; a PG refund refused
-then made; 환불 재시도 of what the order owes; a cash receipt failed at the PG completed by hand; the
-timeline's 더 보기; a multi-line move and the keyboard's focus; printing; the phone (no sideways
-scroll, 40 px targets)."""
+its removal; a stale page's refused move (409 message_ko, 새로고침, the order unchanged); a memo; 배송지
+변경 with its remote-area fee; 상품 추가; 거래 재개; the timeline's 더 보기; a multi-line move and the
+keyboard's focus; printing; the phone (no sideways scroll, 40 px targets). Payments: test_order_payments."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser_support import SHIRTS, Console, no_page_scroll, sign_in, small_targets
-
-VA_PAYMENT = {"method": "virtual_account", "amount": 33000, "provider": "toss",
-              "virtual_account": {"bank": "신한은행", "account_no": "56201234567", "holder": "데모샵",
-                                  "due_at": "2030-01-01T00:00:00Z"}}
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """Waits (not timings) as long as the pages' action timeout: a shared CI machine may be slow."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-def open_order(page: Page, console: Console, site_id: str, order_id: str) -> None:
-    sign_in(page, console, site_id)
-    page.get_by_role("link", name=order_id).click()
-    expect(page.get_by_role("heading", name=f"주문 {order_id}")).to_be_visible()
+from tests.browser_support import SHIRTS, Console, no_page_scroll, small_targets
+from tests.order_detail_support import open_order, patient_expect  # noqa: F401 (autouse fixture)
 
 
 def test_tracking_number_added_on_a_ready_line_then_removed(page: Page, console: Console, site_id: str) -> None:
@@ -101,39 +80,6 @@ def test_a_refused_move_shows_its_korean_reason_and_changes_nothing(page: Page, 
     line.get_by_role("button", name="새로고침").click()
     expect(page.locator("[data-group='ready_to_ship'] [data-line-id='L001']")).to_contain_text("3개")
     expect(page.locator("[data-group='preparing']")).to_have_count(0)
-
-
-def test_manual_deposit_of_a_virtual_account_prepares_the_units_and_says_who(page: Page, console: Console,
-                                                                              site_id: str) -> None:
-    order_id = console.intake(site_id, payment=VA_PAYMENT)
-    open_order(page, console, site_id, order_id)
-    payment = page.locator("#payments .payment")
-    expect(payment).to_contain_text("신한은행 56201234567 (예금주 데모샵)")
-    expect(payment).to_contain_text("입금대기")
-    expect(page.locator("[data-group='payment_pending'] [data-line-id='L001']")).to_be_visible()
-
-    payment.get_by_label("가상계좌 결제 작업").click()
-    payment.get_by_role("button", name="수동 입금 확인").click()
-    dlg = page.get_by_role("dialog", name="수동 입금 확인")
-    dlg.get_by_label("메모").fill("입금자 홍길동")
-    dlg.get_by_role("button", name="입금 확인").click()
-    expect(dlg).to_be_hidden()
-
-    expect(page.locator("[data-group='preparing'] [data-line-id='L001']")).to_contain_text("3개")
-    expect(payment).to_contain_text("결제완료")
-    timeline = page.locator(".timeline")
-    deposit = timeline.locator(".event", has_text="수동 입금 확인")
-    expect(deposit).to_contain_text("로컬 관리자")
-    expect(deposit).to_contain_text("입금자 홍길동")
-    expect(page.get_by_test_id("outstanding")).to_have_text("0원")
-    # paid now: no second confirmation is offered
-    expect(payment.get_by_role("button", name="수동 입금 확인")).to_have_count(0)
-
-    after = console.order(site_id, order_id)
-    assert [(li["status"], li["quantity"]) for li in after["lines"]] == [("preparing", 3)]
-    (pay,) = after["payments"]
-    assert (pay["status"], pay["deposit_source"], pay["confirmed_by"]["kind"]) == ("paid", "manual", "admin")
-    assert after["amounts"]["paid"] == 33000
 
 
 def test_a_memo_appears_on_the_timeline(page: Page, console: Console, site_id: str) -> None:
@@ -208,87 +154,6 @@ def test_phone_detail_fits_and_every_target_is_large_enough(phone: Page, console
     expect(phone.locator("#shipments").get_by_role("link", name="420112345678")).to_be_visible()
     no_page_scroll(phone)
     assert small_targets(phone) == []
-
-
-def test_a_pg_refund_shows_the_pgs_reason_then_refunds_on_the_next_try(page: Page, console: Console,
-                                                                       site_id: str) -> None:
-    order_id = console.card_order(site_id, [SHIRTS])
-    open_order(page, console, site_id, order_id)
-    payment = page.locator("#payments .payment")
-    payment.get_by_label("신용카드 결제 작업").click()
-    payment.get_by_role("button", name="환불").click()
-    dlg = page.get_by_role("dialog", name="환불 (PG 결제취소)")
-    dlg.get_by_label("환불 금액").fill("5000")
-    dlg.get_by_label("사유").fill("부분 환불")
-    r = console.http.post(f"{console.stack.pg.url}/_sandbox/refuse-next-cancel",
-                          json={"code": "NOT_CANCELABLE_PAYMENT", "message": "취소할 수 없는 결제입니다."})
-    assert r.status_code == 200, r.text
-    dlg.get_by_role("button", name="환불").click()
-    problem = dlg.get_by_role("alert")
-    expect(problem).to_contain_text("PG_REFUND_FAILED")
-    expect(problem).to_contain_text("취소할 수 없는 결제입니다.")
-    assert console.order(site_id, order_id)["amounts"]["refunded"] == 0
-    expect(page.locator(".timeline .event.refused").first).to_contain_text("취소할 수 없는 결제입니다.")
-
-    dlg.get_by_role("button", name="환불").click()  # a new request: the refused one is not sent again
-    expect(dlg).to_be_hidden()
-    expect(payment).to_contain_text("부분취소")
-    expect(payment).to_contain_text("환불 5,000원")
-    expect(page.get_by_test_id("refunded")).to_have_text("5,000원")
-    (pay,) = console.order(site_id, order_id)["payments"]
-    assert (pay["status"], pay["refunded_amount"]) == ("partial_cancelled", 5000)
-
-
-def test_what_the_order_owes_is_refunded_by_the_retry_and_each_payment_answers(page: Page, console: Console,
-                                                                               site_id: str) -> None:
-    order_id = console.card_order(site_id, [SHIRTS])
-    console.call(site_id, "POST", f"/admin/orders/{order_id}/status",
-                 {"moves": [{"line_id": "L001", "to": "cancel_requested", "quantity": 1}]})
-    console.move(site_id, order_id, ("L002", "cancelled"))
-    open_order(page, console, site_id, order_id)
-    expect(page.get_by_test_id("outstanding")).to_have_text("-10,000원")
-    expect(page.locator("#payments")).to_contain_text("구매자에게 환불할 금액 10,000원")
-
-    page.get_by_role("button", name="환불 재시도").click()
-    dlg = page.get_by_role("dialog", name="환불 재시도")
-    dlg.get_by_role("button", name="환불").click()
-    expect(dlg.get_by_role("status")).to_contain_text("환불 완료")
-    expect(dlg.get_by_role("status")).to_contain_text("남음 0원")
-    dlg.get_by_role("button", name="닫기").click()
-    expect(page.get_by_test_id("outstanding")).to_have_text("0원")
-    expect(page.get_by_role("button", name="환불 재시도")).to_have_count(0)
-    after = console.order(site_id, order_id)
-    assert (after["amounts"]["refunded"], after["amounts"]["outstanding"]) == (10000, 0)
-
-
-def test_cash_receipt_failed_at_the_pg_is_completed_by_hand(page: Page, console: Console, site_id: str) -> None:
-    order_id = console.intake(site_id, payment=VA_PAYMENT)
-    pid = console.order(site_id, order_id)["payments"][0]["payment_id"]
-    console.call(site_id, "POST", f"/admin/orders/{order_id}/payments/{pid}/deposit", {})
-    console.call(site_id, "PATCH", "/admin/settings", {"payments": {"pg_provider": "toss"}})
-    open_order(page, console, site_id, order_id)
-    payment = page.locator("#payments .payment")
-    menu = payment.get_by_label("가상계좌 결제 작업")
-    menu.click()
-    expect(payment.get_by_role("button", name="수동 완료 처리")).to_have_count(0)  # a PG site issues through the PG
-    payment.get_by_role("button", name="현금영수증 발행").click()
-    dlg = page.get_by_role("dialog", name="현금영수증 발행")
-    dlg.get_by_label("식별번호").fill("0001234567")  # the sandbox PG refuses these
-    dlg.get_by_role("button", name="발행").click()
-    expect(dlg).to_be_hidden()
-    expect(payment).to_contain_text("현금영수증 발급 실패")
-
-    payment.get_by_label("가상계좌 결제 작업").click()
-    payment.get_by_role("button", name="수동 완료 처리").click()
-    dlg = page.get_by_role("dialog", name="현금영수증 수동 완료 처리")
-    dlg.get_by_label("식별번호").fill("010-9999-0000")
-    dlg.get_by_label("승인번호").fill("HT-778899")
-    dlg.get_by_role("button", name="완료 처리").click()
-    expect(dlg).to_be_hidden()
-    expect(payment).to_contain_text("현금영수증 발급 완료")
-    expect(payment).to_contain_text("승인번호 HT-778899")
-    receipt = console.order(site_id, order_id)["payments"][0]["cash_receipt"]
-    assert (receipt["status"], receipt["source"], receipt["issue_number"]) == ("issued", "manual", "HT-778899")
 
 
 def test_a_closed_order_is_reopened_from_its_header(page: Page, console: Console, site_id: str) -> None:
