@@ -91,6 +91,7 @@ def test_a_memo_appears_on_the_timeline(page: Page, console: Console, site_id: s
     expect(memo).to_contain_text("부재 시 경비실에 맡겨 주세요")
     expect(memo).to_contain_text("로컬 관리자")
     expect(page.get_by_label("메모")).to_have_value("")
+    expect(page.get_by_role("button", name="더 보기")).to_be_hidden()  # the detail held the whole timeline
     assert console.order(site_id, order_id)["last_memo"]["text"] == "부재 시 경비실에 맡겨 주세요"
 
 

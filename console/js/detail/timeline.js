@@ -28,10 +28,14 @@ export function entry(e) {
     h("div.meta", {}, h("time", { datetime: e.at }, kst(e.at)), " · ", who(e.actor)));
 }
 
-function state(ctx) {
+/** How many recent entries the detail carries; fewer means the page holds the whole timeline. */
+const DETAIL_RECENT = 30;
+
+function state(ctx, order) {
   let s = states.get(ctx);
-  if (!s) {
-    s = { events: [], seen: new Set(), cursor: null, paged: false, list: null, more: null };
+  if (!s) { // the first render is the detail's GET
+    s = { events: [], seen: new Set(), cursor: null, paged: false, list: null, more: null,
+      complete: (order.timeline || []).length < DETAIL_RECENT };
     states.set(ctx, s);
   }
   return s;
@@ -50,7 +54,7 @@ function merge(s, events) {
 function draw(s) {
   if (!s.list) return;
   s.list.replaceChildren(...(s.events.length ? s.events.map(entry) : [empty("기록이 없습니다.")]));
-  if (s.more) s.more.hidden = s.paged && !s.cursor;
+  if (s.more) s.more.hidden = s.complete || (s.paged && !s.cursor);
 }
 
 async function loadMore(ctx, s) {
@@ -62,7 +66,7 @@ async function loadMore(ctx, s) {
 }
 
 export function render(order, ctx) {
-  const s = state(ctx);
+  const s = state(ctx, order);
   merge(s, order.timeline);
   ctx.refreshTimeline = async () => {
     try {
