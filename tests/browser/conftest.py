@@ -2,7 +2,9 @@
 the local stack (:class:`oms_local.stack.Stack`: the gateway serving the console, the PG and SMS
 sandboxes, S3 and SQS event delivery) on this session's DynamoDB Local and S3 emulator.
 
-- ``console``: the running stack (session), with helpers to put orders in through the intake.
+- ``console``: the running stack (per module: it is stopped after the module's tests, so its event
+  pollers never take S3 notifications or SQS messages meant for the tests that run next in the same
+  process), with helpers to put orders in through the intake.
 - ``browser``: one Chromium for the session; ``page``: a fresh context per test (desktop size), whose
   browser console must stay free of errors; ``phone``: the same at 390 × 844 with touch.
 - A screenshot of every test's last screen goes to ``.local/screenshots/`` (git-ignored).
@@ -31,7 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SCREENSHOTS = LOCAL_DIR / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def console(ddb_endpoint: str, s3_endpoint: str, table_name: str,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     mp = pytest.MonkeyPatch()
