@@ -2,7 +2,9 @@
 the local stack (:class:`oms_local.stack.Stack`: the gateway serving the console, the PG and SMS
 sandboxes, S3 and SQS event delivery) on this session's DynamoDB Local and S3 emulator.
 
-- ``console``: the running stack (session), with helpers to put orders in through the intake.
+- ``console``: the running stack (per module: it is stopped after the module's tests, so its event
+  pollers never take S3 notifications or SQS messages meant for the tests that run next in the same
+  process), with helpers to put orders in through the intake.
 - ``browser``: one Chromium for the session; ``page``: a fresh context per test (desktop size), whose
   browser console must stay free of errors; ``phone``: the same at 390 × 844 with touch.
 - A screenshot of every test's last screen goes to ``.local/screenshots/`` (git-ignored).
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from oms_local import LOCAL_DIR, REPO_ROOT
 from oms_local.s3 import S3Local, create_buckets
@@ -75,11 +77,20 @@ def _watched_page(browser: Browser, request: pytest.FixtureRequest, **context: A
     ctx.set_default_timeout(15_000)
     page = ctx.new_page()
     errors: list[str] = []
+    refusals: set[str] = set()  # API answers that are RFC 9457 refusals: the screens show them
+
+    def on_response(resp: Response) -> None:
+        if resp.status >= 400 and "application/problem+json" in (resp.headers.get("content-type") or ""):
+            refusals.add(resp.url)
 
     def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
+        # Chromium logs every HTTP error answer as "Failed to load resource"; a refusal the API
+        # answered as problem+json is an expected outcome, anything else (a missing file) is not
+        if msg.type == "error" and not (msg.text.startswith("Failed to load resource")
+                                        and msg.location.get("url") in refusals):
             errors.append(f"console: {msg.text}")
 
+    page.on("response", on_response)
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     try:

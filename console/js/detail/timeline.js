@@ -1,25 +1,80 @@
 // The timeline (말풍선): every change, memo and refusal of the order, who and when, newest first;
-// a memo is written here.
+// a memo is written here. The detail carries the recent entries and a write answers only its own,
+// so the entries seen on this page are kept and merged; "더 보기" pages GET …/timeline?cursor=.
 import { api } from "../api.js";
-import { h, section, busy, field } from "../ui.js";
+import { h, section, busy, field, empty } from "../ui.js";
 import { kst } from "../format.js";
 
 const ACTOR_KO = { admin: "관리자", buyer: "구매자", system: "시스템", pg: "PG", service: "체크아웃" };
+const states = new WeakMap(); // ctx → {events, seen, cursor, more, list}
 
 function who(actor) {
   if (!actor) return "";
-  return actor.name ? `${actor.name} (${ACTOR_KO[actor.kind] || actor.kind})` : ACTOR_KO[actor.kind] || actor.kind;
+  const kind = ACTOR_KO[actor.kind] || actor.kind;
+  return actor.name && actor.name !== kind ? `${actor.name} (${kind})` : actor.name || kind;
 }
+
+const keyOf = (e) => `${e.at}|${e.kind}|${JSON.stringify(e.data || {})}`;
 
 export function entry(e) {
   const d = e.data || {};
   const text = d.text_ko || d.text || d.message_ko || e.kind;
-  return h(`li.event.${e.kind === "memo" ? "memo" : e.kind === "refused" ? "refused" : "change"}`, { "data-kind": e.kind },
-    h("div.bubble", {}, text, d.code ? h("code.code", {}, d.code) : null),
+  const cls = e.kind === "memo" ? "memo" : e.kind === "refused" ? "refused" : "change";
+  return h(`li.event.${cls}`, { "data-kind": e.kind },
+    h("div.bubble", {},
+      cls === "memo" ? h("span.tag", {}, "메모 ") : cls === "refused" ? h("span.tag", {}, "거절 ") : null,
+      text, d.code ? h("code.code", {}, d.code) : null,
+      d.note ? h("div.note", {}, `메모: ${d.note}`) : null),
     h("div.meta", {}, h("time", { datetime: e.at }, kst(e.at)), " · ", who(e.actor)));
 }
 
+/** How many recent entries the detail carries; fewer means the page holds the whole timeline. */
+const DETAIL_RECENT = 30;
+
+function state(ctx, order) {
+  let s = states.get(ctx);
+  if (!s) { // the first render is the detail's GET
+    s = { events: [], seen: new Set(), cursor: null, paged: false, list: null, more: null,
+      complete: (order.timeline || []).length < DETAIL_RECENT };
+    states.set(ctx, s);
+  }
+  return s;
+}
+
+function merge(s, events) {
+  for (const e of events || []) {
+    const k = keyOf(e);
+    if (s.seen.has(k)) continue;
+    s.seen.add(k);
+    s.events.push(e);
+  }
+  s.events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+function draw(s) {
+  if (!s.list) return;
+  s.list.replaceChildren(...(s.events.length ? s.events.map(entry) : [empty("기록이 없습니다.")]));
+  if (s.more) s.more.hidden = s.complete || (s.paged && !s.cursor);
+}
+
+async function loadMore(ctx, s) {
+  const page = await api.get(`${ctx.path}/timeline`, { limit: 50, cursor: s.cursor || undefined });
+  s.paged = true;
+  s.cursor = page.next_cursor || null;
+  merge(s, page.events);
+  draw(s);
+}
+
 export function render(order, ctx) {
+  const s = state(ctx, order);
+  merge(s, order.timeline);
+  ctx.refreshTimeline = async () => {
+    try {
+      const page = await api.get(`${ctx.path}/timeline`, { limit: 20 });
+      merge(s, page.events);
+      draw(s);
+    } catch { /* the refusal itself is shown where it happened */ }
+  };
   const text = h("textarea", { name: "memo", rows: 2, maxlength: 2000, required: true });
   const slot = h("div.slot");
   const save = h("button.btn", { type: "submit" }, "메모 저장");
@@ -34,6 +89,10 @@ export function render(order, ctx) {
       }, slot);
     },
   }, field("메모", text), save, slot);
-  const list = h("ol.timeline", { "aria-label": "타임라인" }, (order.timeline || []).map(entry));
-  return section("타임라인", h("div", {}, form, list), { id: "timeline" });
+  s.list = h("ol.timeline", { "aria-label": "타임라인" });
+  const moreSlot = h("div.slot");
+  s.more = h("button.btn", { type: "button" }, "더 보기");
+  s.more.addEventListener("click", () => busy(s.more, () => loadMore(ctx, s), moreSlot));
+  draw(s);
+  return section("타임라인", h("div", {}, form, s.list, h("div.timeline-more", {}, s.more, moreSlot)), { id: "timeline" });
 }

@@ -4,6 +4,8 @@
 // section redraws from that one answer.
 import { api, seg } from "../api.js";
 import { h, problemBox, badge } from "../ui.js";
+import { act, focusKey, refocus } from "../detail/act.js";
+import { printButtons } from "../detail/print.js";
 import { won, kst } from "../format.js";
 import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../statuses.js";
 import * as lines from "../detail/lines.js";
@@ -22,45 +24,79 @@ import * as timeline from "../detail/timeline.js";
  */
 export const SECTIONS = [lines, shipments, payments, claims, changes, messages, timeline];
 
-function header(order) {
-  const a = order.amounts;
+const BUYER_TYPE_KO = { member: "회원", guest: "비회원" };
+
+function party(title, rows) {
+  return h("div.party", {}, h("h2.party-title", {}, title),
+    h("dl.kv", {}, rows.filter(([, v]) => v).map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))));
+}
+
+function amounts(a) {
+  const owed = a.outstanding > 0 ? "받을 금액" : a.outstanding < 0 ? "환불할 금액" : "";
+  return h("dl.amounts", { "aria-label": "금액" },
+    h("div", {}, h("dt", {}, "주문금액"), h("dd", { "data-testid": "order-amount" }, won(a.order_amount))),
+    h("div", {}, h("dt", {}, "결제"), h("dd", { "data-testid": "paid" }, won(a.paid))),
+    h("div", {}, h("dt", {}, "환불"), h("dd", { "data-testid": "refunded" }, won(a.refunded))),
+    h("div", { class: a.outstanding ? "attention" : "" }, h("dt", {}, "미결금액", owed ? ` (${owed})` : ""),
+      h("dd", { "data-testid": "outstanding" }, won(a.outstanding))));
+}
+
+function header(order, ctx) {
+  const slot = h("div.slot");
+  const actions = [...printButtons(ctx, slot)];
+  if (order.closed) {
+    const reopen = h("button.btn", { type: "button" }, "거래 재개");
+    reopen.addEventListener("click", () => act(ctx, reopen, slot, async () => {
+      ctx.show(await api.post(`${ctx.path}/reopen`, {}));
+    }));
+    actions.push(reopen);
+  }
+  const b = order.buyer || {};
+  const r = order.recipient || {};
   return h("div.order-head", {},
-    h("div", {},
-      h("a.back", { href: "#/orders" }, "← 주문 목록"),
-      h("h1", {}, `주문 ${order.order_id}`),
-      h("p.muted", {}, `${kst(order.created_at)} · ${CHANNEL_KO[order.channel] || order.channel} · `
-        + `${PAYMENT_METHOD_KO[order.payment_method] || order.payment_method}`,
-        order.closed ? [" ", badge("거래종료", "muted")] : null)),
-    h("dl.amounts", {},
-      h("div", {}, h("dt", {}, "주문금액"), h("dd", {}, won(a.order_amount))),
-      h("div", {}, h("dt", {}, "결제"), h("dd", {}, won(a.paid))),
-      h("div", {}, h("dt", {}, "환불"), h("dd", {}, won(a.refunded))),
-      h("div", { class: a.outstanding ? "attention" : "" }, h("dt", {}, "미결금액"),
-        h("dd", { "data-testid": "outstanding" }, won(a.outstanding)))));
+    h("a.back", { href: "#/orders" }, "← 주문 목록"),
+    h("div.order-title", {},
+      h("div", {},
+        h("h1", {}, `주문 ${order.order_id}`, order.closed ? [" ", badge("거래종료", "muted")] : null),
+        h("p.muted.order-meta", {}, `${kst(order.created_at)} · ${CHANNEL_KO[order.channel] || order.channel} · `
+          + `${PAYMENT_METHOD_KO[order.payment_method] || order.payment_method}`)),
+      h("div.row-actions.head-actions", {}, actions)),
+    slot,
+    h("div.order-facts", {},
+      party("구매자", [["이름", `${b.name || "-"} (${BUYER_TYPE_KO[b.type] || b.type || ""})`], ["연락처", b.phone],
+        ["이메일", b.email], ["회원 ID", b.member_id]]),
+      party("수령인", [["이름", r.name], ["연락처", r.phone],
+        ["주소", `(${r.postal_code}) ${r.address1}${r.address2 ? ` ${r.address2}` : ""}`], ["배송 메시지", r.message]]),
+      amounts(order.amounts)));
 }
 
 export async function render(main, { params }) {
   const [orderId] = params;
   const path = `/admin/orders/${seg(orderId)}`;
-  const root = h("div.order", { "data-order-id": orderId });
+  const root = h("div.order", { "data-order-id": orderId }, h("p.muted", { role: "status" }, "주문을 불러오는 중…"));
   main.append(root);
   const ctx = {
     orderId,
     path,
     order: null,
+    /** the site's settings (payments.pg_provider …), read once with the order; null if unreadable */
+    settings: null,
     async reload() {
       ctx.show(await api.get(path));
     },
+    /** re-read the timeline only (a refusal the API recorded); set by the timeline section */
+    refreshTimeline: null,
     show(order) {
       ctx.order = order;
-      const focused = document.activeElement && document.activeElement.id;
-      root.replaceChildren(header(order), ...SECTIONS.map((s) => s.render(order, ctx)).filter(Boolean));
-      const again = focused && document.getElementById(focused);
-      if (again) again.focus();
+      const focused = root.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+      root.replaceChildren(header(order, ctx), ...SECTIONS.map((s) => s.render(order, ctx)).filter(Boolean));
+      if (focused) refocus(root, focused);
     },
   };
   try {
-    await ctx.reload();
+    const [order, settings] = await Promise.all([api.get(path), api.get("/admin/settings").catch(() => null)]);
+    ctx.settings = settings;
+    ctx.show(order);
   } catch (err) {
     root.replaceChildren(h("a.back", { href: "#/orders" }, "← 주문 목록"), problemBox(err));
   }
