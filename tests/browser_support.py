@@ -10,10 +10,12 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page
 
-from oms_local import tokens
+from oms_local import LOCAL_DIR, tokens
 from oms_local.stack import Stack
 
 PHONE = {"width": 390, "height": 844}
+#: where every test's last screen is saved, for a person to look at (git-ignored)
+SCREENSHOTS = LOCAL_DIR / "screenshots"
 #: 3 × 오버핏 티셔츠 at 10,000원: the line most flows start from
 SHIRTS = {"product_code": "TEE-01", "product_name": "오버핏 티셔츠", "quantity": 3, "unit_price": 10000}
 

@@ -26,10 +26,10 @@ let cleanup = null;
 let current = 0;
 
 export async function route(main, { isSignedIn }) {
-  const { path, query } = parseHash();
-  if (!isSignedIn() && path !== "/signin") {
-    location.hash = "#/signin";
-    return;
+  let { path, query } = parseHash();
+  if (!isSignedIn() && path !== "/signin") { // straight to the sign-in, in place of the screen asked for
+    history.replaceState(null, "", "#/signin");
+    ({ path, query } = parseHash());
   }
   const found = ROUTES.map(([re, load, nav]) => [re.exec(path), load, nav]).find(([m]) => m);
   if (typeof cleanup === "function") cleanup();

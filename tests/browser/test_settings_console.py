@@ -6,43 +6,11 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SCREENSHOTS
 from tests.browser_support import Console, no_page_scroll, sign_in, small_targets
-
-#: Chromium logs every 4xx answer as a console error; a test of a refusal expects exactly these
-REFUSED_RESOURCE = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
-
-
-@pytest.fixture
-def refusing_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """The desktop page of a test that provokes refusals: any console error but a 4xx answer fails it,
-    and at least one refusal must have been logged (the test did reach the API's refusal)."""
-    ctx = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
-    errors: list[str] = []
-    refusals: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            (refusals if REFUSED_RESOURCE.search(msg.text) else errors).append(msg.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    try:
-        yield page
-    finally:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-        ctx.close()
-    assert errors == [], errors
-    assert refusals, "no refusal was logged"
 
 
 def open_settings(page: Page) -> None:
@@ -95,8 +63,7 @@ def test_points_rate_and_a_remote_zone_fee_are_saved_by_their_cards_and_persist(
     expect(shipping.get_by_label("기본 배송비 (원)")).to_have_value("3500")
 
 
-def test_a_refused_value_names_its_field_in_place(refusing_page: Page, console: Console, site_id: str) -> None:
-    page = refusing_page
+def test_a_refused_value_names_its_field_in_place(page: Page, console: Console, site_id: str) -> None:
     sign_in(page, console, site_id)
     open_settings(page)
     card = page.locator("#settings-confirmation")
@@ -109,9 +76,8 @@ def test_a_refused_value_names_its_field_in_place(refusing_page: Page, console: 
     assert console.call(site_id, "GET", "/admin/settings")["confirmation"]["auto_confirm_days"] == 7
 
 
-def test_a_save_after_another_admin_saved_shows_the_korean_reason_and_reloads(refusing_page: Page, console: Console,
+def test_a_save_after_another_admin_saved_shows_the_korean_reason_and_reloads(page: Page, console: Console,
                                                                              site_id: str) -> None:
-    page = refusing_page
     sign_in(page, console, site_id)
     open_settings(page)
     console.call(site_id, "PATCH", "/admin/settings", {"printing": {"shop_name": "다른 관리자 상점"}})
@@ -133,9 +99,8 @@ def test_a_save_after_another_admin_saved_shows_the_korean_reason_and_reloads(re
     assert console.call(site_id, "GET", "/admin/settings")["printing"]["shop_name"] == "내 상점"
 
 
-def test_an_export_template_of_three_columns_made_in_the_page(refusing_page: Page, console: Console,
+def test_an_export_template_of_three_columns_made_in_the_page(page: Page, console: Console,
                                                               site_id: str) -> None:
-    page = refusing_page
     sign_in(page, console, site_id)
     open_settings(page)
     page.locator("#settings-exports").get_by_role("button", name="새 양식").click()

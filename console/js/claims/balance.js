@@ -1,11 +1,10 @@
 // The order's balance as claims leave it: the charges (each with its rule), the 결제요청 (open ones
-// may be cancelled; a new one only when something is outstanding and none is open), and 환불 재시도
-// of what the order still owes the buyer once every completed claim is settled.
+// may be cancelled; a new one only when something is outstanding and none is open). What the order
+// still owes the buyer is refunded from the payments section (환불 재시도).
 import { api, seg } from "../api.js";
 import { h, busy, dialog, toast, confirmDialog } from "../ui.js";
 import { won, kst } from "../format.js";
 import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, signedWon } from "./labels.js";
-import { refundResults } from "./calculator.js";
 
 function chargesTable(charges) {
   if (!charges.length) return null;
@@ -54,18 +53,6 @@ export function balancePart(order, ctx) {
       if (detail) { toast(`${won(out)} 결제요청을 만들었습니다.`); ctx.show(detail); }
     });
     actions.push(ask);
-  }
-  if (out < 0 && !unsettled) {
-    const retry = h("button.btn", { type: "button" }, `환불 재시도 ${won(-out)}`);
-    retry.addEventListener("click", async () => {
-      const answer = await busy(retry, () => api.post(`${ctx.path}/refunds`, {}), slot);
-      if (!answer) return;
-      ctx.show(answer.order);
-      dialog("환불 결과", (close) => h("div.stack", {}, refundResults(answer.refund),
-        h("p", {}, "미결금액 ", h("strong", {}, won(answer.order.amounts.outstanding))),
-        h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기"))));
-    });
-    actions.push(retry);
   }
   const charges = order.charges || [];
   if (!charges.length && !requests.length && !actions.length && !out) return null;

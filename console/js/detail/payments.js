@@ -197,7 +197,10 @@ function paymentItem(ctx, p, order) {
 export function render(order, ctx) {
   const pays = order.payments || [];
   const actions = [];
-  if (order.amounts.outstanding < 0) {
+  // a completed claim not settled yet still has its deductions (return fee, coupon) to post: the
+  // refund waits for 정산, which refunds the settled amount itself
+  const unsettled = (order.claims || []).some((c) => c.step === "completed" && !c.settlement_id);
+  if (order.amounts.outstanding < 0 && !unsettled) {
     const retry = h("button.btn", { type: "button" }, "환불 재시도");
     retry.addEventListener("click", () => refundOutstanding(ctx));
     actions.push(retry);
@@ -205,6 +208,7 @@ export function render(order, ctx) {
   const body = pays.length ? h("ul.payments", {}, pays.map((p) => paymentItem(ctx, p, order)))
     : empty("결제 내역이 없습니다.");
   const owed = order.amounts.outstanding < 0
-    ? h("p.notice", {}, `구매자에게 환불할 금액 ${won(-order.amounts.outstanding)}이 남아 있습니다.`) : null;
+    ? h("p.notice", {}, `구매자에게 환불할 금액 ${won(-order.amounts.outstanding)}이 남아 있습니다.`,
+      unsettled ? " 완료된 클레임을 먼저 정산하세요 (클레임의 환불금액 계산 → 정산)." : "") : null;
   return section("결제", h("div", {}, owed, body), { id: "payments", actions });
 }
