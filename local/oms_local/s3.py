@@ -14,6 +14,7 @@ import argparse
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -145,17 +146,47 @@ def _moto_server(host: str, port: int, wrap: Callable[[Any], Any]) -> Any:
     return _Server(ip_address=host, port=port, verbose=False)
 
 
+class _ChildServer:
+    """``python -m moto.server`` in a child process (start/stop like ThreadedMotoServer)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self._proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
 class S3Local:
     """moto's server, serving S3 (and any other moto service) at :attr:`endpoint`.
 
     Without ``state_dir`` buckets live in memory and disappear on :meth:`stop`; with it, objects
     are mirrored to files there and loaded back by the next start.
+
+    moto keeps its state per Python process, so two servers in one process share their buckets and
+    queues; ``own_process=True`` serves from a child process instead, with state of its own (an
+    emulator beside another one in the same process, as the browser tests' stack runs).
     """
 
-    def __init__(self, host: str = "127.0.0.1", state_dir: Path | str | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", state_dir: Path | str | None = None, *,
+                 own_process: bool = False) -> None:
+        if own_process and state_dir is not None:
+            raise ValueError("a server in its own process keeps no files (state_dir)")
         self.host = host
         self.port: int | None = None
         self._server: Any = None
+        self.own_process = own_process
         self.files = ObjectFiles(Path(state_dir)) if state_dir is not None else None
         self._mirror: _WriteThrough | None = None
 
@@ -176,7 +207,9 @@ class S3Local:
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
         self.port = port if port is not None else _free_port()
-        if self.files is None:
+        if self.own_process:
+            self._server = _ChildServer(self.host, self.port)
+        elif self.files is None:
             self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         else:
             files, client = self.files, self.client

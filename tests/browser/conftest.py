@@ -33,11 +33,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="session")
 def console(ddb_endpoint: str, table_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    """The stack on this session's DynamoDB Local and its own S3/SQS emulator: its queue pollers take
-    only its own messages, never those of the jobs tests running in the same worker."""
+    """The stack on this session's DynamoDB Local and its own S3/SQS emulator (a moto server in a
+    process of its own): its queue pollers take only its own messages, never those of the jobs and
+    invoice tests running in the same worker."""
     mp = pytest.MonkeyPatch()
     mp.setenv("OMS_LOCAL_DIR", str(tmp_path_factory.mktemp("console-keys")))  # this session's dev keys
-    s3 = S3Local().start()
+    s3 = S3Local(own_process=True).start()  # moto's state is per process: this one is the stack's alone
     stack = Stack(template=REPO_ROOT / "template.yaml", table=table_name, s3_endpoint=s3.endpoint, port=0,
                   pg_port=0, sms_port=0, schedules=False, pg_cancel_callback_delay=0.05,
                   gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
