@@ -1,9 +1,10 @@
-// Hash routes: #/signin, #/orders?tab=…, #/orders/{order_id}, #/settings. Each screen module
-// answers render(main, {params, query}) and may return a cleanup (timers, listeners).
+// Hash routes: #/signin, #/orders?tab=…, #/orders/{order_id}, #/members/{member_id}, #/settings.
+// Each screen module answers render(main, {params, query}) and may return a cleanup (timers, listeners).
 const ROUTES = [
   [/^\/signin$/, () => import("./screens/signin.js"), "signin"],
   [/^\/orders$/, () => import("./screens/orders.js"), "orders"],
   [/^\/orders\/([0-9A-Za-z_-]{1,40})$/, () => import("./screens/order.js"), "orders"],
+  [/^\/members(?:\/([^/]{1,200}))?$/, () => import("./screens/members.js"), "members"],
   [/^\/settings$/, () => import("./screens/settings.js"), "settings"],
 ];
 
@@ -51,7 +52,7 @@ export async function route(main, { isSignedIn }) {
   const view = document.createElement("div");
   view.className = "view";
   main.replaceChildren(view);
-  const done = await mod.render(view, { params: match.slice(1).map(decodeURIComponent), query });
+  const done = await mod.render(view, { params: match.slice(1).map((v) => (v === undefined ? undefined : decodeURIComponent(v))), query });
   if (mine === current) cleanup = done;
   else if (typeof done === "function") done();
 }

@@ -320,3 +320,27 @@ def test_a_lookup_search_cannot_start_a_job_and_says_why(page: Page, console: Co
     region = page.get_by_role("region", name=SEARCH)
     expect(region.get_by_role("button", name=re.compile("전체 선택"))).to_be_disabled()
     expect(region).to_contain_text("목록에서 선택해 처리해 주세요")
+
+
+def test_two_orders_of_one_buyer_and_address_share_one_tracking_number(page: Page, console: Console,
+                                                                      site_id: str) -> None:
+    a, b = ready(console, site_id, 2)  # same buyer and recipient (the intake helper's)
+    enter(page, console, site_id)
+    page.get_by_role("checkbox", name=f"주문 {a} 선택").check()
+    bar = page.get_by_role("region", name=BULK)
+    bar.get_by_role("button", name="합배송").click()
+    expect(bar.get_by_role("alert")).to_contain_text("주문 2~10건을 선택해 주세요")  # one order is not enough
+    expect(page.get_by_role("dialog", name="합배송")).to_have_count(0)
+
+    page.get_by_role("checkbox", name=f"주문 {b} 선택").check()
+    bar.get_by_role("button", name="합배송").click()
+    dlg = page.get_by_role("dialog", name="합배송")
+    expect(dlg.get_by_role("checkbox")).to_have_count(2)  # each order's line in 배송대기, checked
+    dlg.get_by_label("택배사").select_option(label="CJ대한통운")
+    dlg.get_by_label("송장번호").fill("631234567999")
+    dlg.get_by_role("button", name="합배송 등록").click()
+    expect(dlg).to_be_hidden()
+    expect(page.get_by_role("region", name="처리 결과")).to_contain_text("합배송 결과")
+    for oid in (a, b):
+        lines = console.order(site_id, oid)["lines"]
+        assert [(li["status"], li["tracking_no"]) for li in lines] == [("ready_to_ship", "631234567999")]

@@ -64,7 +64,8 @@ function header(order, ctx) {
     slot,
     h("div.order-facts", {},
       party("구매자", [["이름", `${b.name || "-"} (${BUYER_TYPE_KO[b.type] || b.type || ""})`], ["연락처", b.phone],
-        ["이메일", b.email], ["회원 ID", b.member_id]]),
+        ["이메일", b.email], ["회원 ID", b.member_id
+          ? h("a", { href: `#/members/${encodeURIComponent(b.member_id)}` }, `${b.member_id} (적립금·이용권)`) : null]]),
       party("수령인", [["이름", r.name], ["연락처", r.phone],
         ["주소", `(${r.postal_code}) ${r.address1}${r.address2 ? ` ${r.address2}` : ""}`], ["배송 메시지", r.message]]),
       amounts(order.amounts)));
