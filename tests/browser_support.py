@@ -96,3 +96,13 @@ def small_targets(page: Page) -> list[str]:
       .map((el) => `${el.tagName} ${(el.textContent || el.getAttribute('aria-label') || el.name || '')
         .trim().slice(0, 30)}`)
     """))
+
+
+def unlabelled_controls(page: Page) -> list[str]:
+    """Visible form controls without an accessible name (no <label>, aria-label or aria-labelledby)."""
+    return list(page.evaluate("""() => Array.from(document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea'))
+      .filter((el) => el.getBoundingClientRect().width > 0 || el.closest('label'))
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+        && !el.getAttribute('aria-labelledby') && !el.closest('label'))
+      .map((el) => `${el.tagName} ${el.name || el.id || el.type}`)"""))

@@ -1,5 +1,5 @@
-"""Every screen on a phone (390 × 844): no sideways page scroll, targets of at least 40 px; and the
-main path by keyboard alone, with the focus visible at each step."""
+"""Every screen on a phone (390 × 844): no sideways page scroll, targets of at least 40 px, a label on
+every control; and the main path by keyboard alone, with the focus visible at each step."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser_support import Console, no_page_scroll, sign_in, small_targets
+from tests.browser_support import Console, no_page_scroll, sign_in, small_targets, unlabelled_controls
 
 
 def check_screen(page: Page, name: str) -> None:
     page.locator("html[data-ready='1']").wait_for()
     no_page_scroll(page)
     assert small_targets(page) == [], name
+    assert unlabelled_controls(page) == [], name
 
 
 def test_every_screen_fits_a_phone(phone: Page, console: Console, site_id: str) -> None:
