@@ -71,6 +71,8 @@ def _local_stack_for_stack_tests(request: pytest.FixtureRequest, monkeypatch: py
     """Integration/e2e tests get DynamoDB Local; other tests see no local endpoint variables."""
     if _in_stack_dir(Path(str(request.node.path))):
         request.getfixturevalue("ddb_endpoint")
+        if "s3_endpoint" in request.fixturenames:  # whatever an earlier test of this worker left set
+            monkeypatch.setenv("AWS_ENDPOINT_URL_S3", request.getfixturevalue("s3_endpoint"))
         return
     if "ddb_endpoint" in request.fixturenames or "s3_endpoint" in request.fixturenames:
         return

@@ -22,7 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 from oms.domain.clock import utcnow
 from oms.domain.order import Actor
 from oms.services import invoice_imports
-from oms.store import files, keys
+from oms.store import keys
 from oms_local import LOCAL_DIR
 from tests.browser_support import Console, no_page_scroll, sign_in
 
@@ -258,13 +258,10 @@ def _settled(queue: str) -> None:
 
 
 def test_a_stalled_upload_is_resumed_from_the_upload_history(page: Page, console: Console, site_id: str,
-                                                            monkeypatch: pytest.MonkeyPatch,
-                                                            request: pytest.FixtureRequest) -> None:
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     # this test plays the sweep in-process, on the console stack's own S3 and queues
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", console.s3_endpoint)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", console.s3_endpoint)
-    files.client.cache_clear()
-    request.addfinalizer(files.client.cache_clear)
     a = ready(console, site_id, 1)[0]
     raw = console.http.get(f"/admin/invoices/template?order_ids={a}", headers=console.admin(site_id)).content
     bucket = next(b for b in console.stack.gateway.bucket_names() if "invoice" in b.lower())

@@ -39,7 +39,7 @@ class Stack:
 
     def start(self) -> Stack:
         self.s3.start()
-        files.client.cache_clear()  # the endpoint's process changed
+        files.reset()  # the endpoint's process changed
         # in-process invocations: the test makes the ingestion die mid-file inside the handler
         self.gw = Gateway(REPO_ROOT / "template.yaml", table_name=self.table_name, port=0, concurrency=0,
                           env={"IMPORT_STALE_MINUTES": "0", "POWERTOOLS_TRACE_DISABLED": "true",
@@ -87,7 +87,7 @@ def stack(tmp_path: Path, ddb_endpoint: str, table_name: str, monkeypatch: pytes
         yield st.start()
     finally:
         st.stop()
-        files.client.cache_clear()
+        files.reset()
 
 
 def _upload_and_die(stack: Stack, site_id: str, admin: str, data: bytes, monkeypatch: pytest.MonkeyPatch,
@@ -163,7 +163,7 @@ def test_an_event_that_keeps_failing_goes_to_the_dead_letter_queue(s3_endpoint: 
         raise RuntimeError("the function keeps failing")
 
     monkeypatch.setattr(invoices, "ingest_object", broken)
-    files.client.cache_clear()
+    files.reset()
     gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0, concurrency=0).start()
     try:
         s3 = boto3.client("s3", endpoint_url=s3_endpoint)
@@ -185,4 +185,4 @@ def test_an_event_that_keeps_failing_goes_to_the_dead_letter_queue(s3_endpoint: 
         assert "keeps failing" in body["responsePayload"]["errorMessage"]
     finally:
         gw.stop()
-        files.client.cache_clear()
+        files.reset()

@@ -14,10 +14,20 @@ import boto3
 from botocore.config import Config
 
 
-@cache
 def client() -> Any:
-    return boto3.client("s3", config=Config(signature_version="s3v4", retries={"max_attempts": 4,
-                                                                               "mode": "standard"}))
+    """The S3 client (one per process; a new one if the endpoint setting changed, as tests do)."""
+    return _client(os.environ.get("AWS_ENDPOINT_URL_S3"))
+
+
+@cache
+def _client(endpoint: str | None) -> Any:
+    return boto3.client("s3", endpoint_url=endpoint,
+                        config=Config(signature_version="s3v4", retries={"max_attempts": 4, "mode": "standard"}))
+
+
+def reset() -> None:
+    """Drop the clients (an emulator restarted on the same endpoint: no pooled connection to it)."""
+    _client.cache_clear()
 
 
 def bucket() -> str:
