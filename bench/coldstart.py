@@ -42,7 +42,7 @@ RESOLVER = (
 )
 #: Powertools' Tracer (the X-Ray SDK), which no function imports any more: shown for the decision.
 TRACER = "from aws_lambda_powertools import Tracer; Tracer()"
-#: Powertools' idempotency utility (Idempotency-Key of the admin API, PG callbacks applied once).
+#: Powertools' idempotency utility (Idempotency-Key of the admin and buyer APIs, PG callbacks applied once).
 IDEMPOTENCY = "; from aws_lambda_powertools.utilities.idempotency import idempotent_function"
 #: The PG callback handler: the 2.0 event data class and the idempotency utility.
 WEBHOOK = _BASE + "; from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2" + IDEMPOTENCY
@@ -61,8 +61,8 @@ class Target:
 TARGETS = [
     Target("OrdersFunction", "admin_api.app", RESOLVER + IDEMPOTENCY,
            "boto3, pydantic, Logger, Metrics, resolver + validation, idempotency"),
-    Target("BuyerFunction", "buyer_api.app", RESOLVER + "; import jwt",
-           "boto3, pydantic, Logger, Metrics, resolver + validation, PyJWT"),
+    Target("BuyerFunction", "buyer_api.app", RESOLVER + "; import jwt" + IDEMPOTENCY,
+           "boto3, pydantic, Logger, Metrics, resolver + validation, PyJWT, idempotency"),
     Target("WebhooksFunction", "webhooks_api.app", WEBHOOK, "boto3, pydantic, Logger, Metrics, 2.0 event, idempotency"),
     Target("AutoConfirmFunction", "scheduled_fn.auto_confirm", JOB, "boto3, pydantic, Logger, Metrics, event class"),
     Target("VaExpiryFunction", "scheduled_fn.va_expiry", JOB, "boto3, pydantic, Logger, Metrics, event class"),
