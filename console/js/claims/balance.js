@@ -2,9 +2,9 @@
 // may be cancelled; a new one only when something is outstanding and none is open). What the order
 // still owes the buyer is refunded from the payments section (환불 재시도).
 import { api, seg } from "../api.js";
-import { h, busy, dialog, toast, confirmDialog } from "../ui.js";
+import { h, busy, toast, confirmDialog } from "../ui.js";
 import { won, kst } from "../format.js";
-import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, signedWon } from "./labels.js";
+import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, awaitingSettlement, signedWon } from "./labels.js";
 
 function chargesTable(charges) {
   if (!charges.length) return null;
@@ -43,7 +43,7 @@ export function balancePart(order, ctx) {
   const out = order.amounts.outstanding;
   const requests = order.payment_requests || [];
   const openReq = requests.find((r) => OPEN_REQUEST.has(r.status));
-  const unsettled = (order.claims || []).some((c) => c.step === "completed" && !c.settlement_id);
+  const unsettled = (order.claims || []).some(awaitingSettlement);
   const slot = h("div.slot");
   const actions = [];
   if (out > 0 && !openReq) {

@@ -1,5 +1,7 @@
 // The claims area's Korean names and the rules the console mirrors (oms.domain.claims): which
 // steps a claim allows at its step, which lines may take a claim of a type (their `next`).
+import { num } from "../format.js";
+
 export const CLAIM_TYPES = [["cancel", "취소"], ["return", "반품"], ["exchange", "교환"]];
 export const CLAIM_TYPE_KO = Object.fromEntries(CLAIM_TYPES);
 export const FAULT_KO = { buyer: "구매자 귀책", shop: "판매자 귀책" };
@@ -50,7 +52,10 @@ export function allowedSteps(claim) {
 }
 
 /** A signed amount: "+3,000원" / "−3,000원". */
-export const signedWon = (n) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${new Intl.NumberFormat("ko-KR").format(Math.abs(n || 0))}원`;
+export const signedWon = (n) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${num(Math.abs(n || 0))}원`;
+
+/** A completed claim whose charges are not posted yet (its refund waits for 정산). */
+export const awaitingSettlement = (c) => c.step === "completed" && !c.settlement_id;
 
 /**
  * After a redraw, put the keyboard focus back on the claim that was acted on: its first step

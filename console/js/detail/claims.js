@@ -4,7 +4,8 @@
 import { api } from "../api.js";
 import { h, section, badge, empty, busy } from "../ui.js";
 import { won, kst } from "../format.js";
-import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, focusClaim, signedWon } from "../claims/labels.js";
+import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, awaitingSettlement, focusClaim, signedWon }
+  from "../claims/labels.js";
 import { stepButtons } from "../claims/steps.js";
 import { claimableTypes, openClaimForm } from "../claims/claim_form.js";
 import { openCalculator } from "../claims/calculator.js";
@@ -32,7 +33,7 @@ function claimCard(claim, order, ctx) {
     ["정산", claim.settlement_id ? `${signedWon(claim.settled_total)} · ${kst(claim.settled_at)}` : null],
   ].filter(([, v]) => v);
   let calc = null;
-  if (claim.step === "completed" && !claim.settlement_id) {
+  if (awaitingSettlement(claim)) {
     calc = h("button.btn.primary", { type: "button" }, "환불금액 계산");
     calc.addEventListener("click", async () => {
       await openCalculator(claim, ctx);

@@ -8,6 +8,7 @@ import { won, kst, kstInputToIso } from "../format.js";
 import { PAYMENT_METHOD_KO } from "../statuses.js";
 import { formDialog, input } from "./act.js";
 import { refundAccountFields, refundOutstanding } from "./refunds.js";
+import { awaitingSettlement } from "../claims/labels.js";
 
 const STATUS_KO = { pending: "입금대기", paid: "결제완료", partial_cancelled: "부분취소", cancelled: "취소",
   expired: "기한만료", deposit_error: "입금오류" };
@@ -199,7 +200,7 @@ export function render(order, ctx) {
   const actions = [];
   // a completed claim not settled yet still has its deductions (return fee, coupon) to post: the
   // refund waits for 정산, which refunds the settled amount itself
-  const unsettled = (order.claims || []).some((c) => c.step === "completed" && !c.settlement_id);
+  const unsettled = (order.claims || []).some(awaitingSettlement);
   if (order.amounts.outstanding < 0 && !unsettled) {
     const retry = h("button.btn", { type: "button" }, "환불 재시도");
     retry.addEventListener("click", () => refundOutstanding(ctx));

@@ -4,14 +4,9 @@
 import { api } from "../api.js";
 import { h, section, field, empty } from "../ui.js";
 import { act, formDialog, input } from "./act.js";
+import { addCourierOptions } from "../couriers.js";
 
 const METHOD_KO = { parcel: "택배", quick: "퀵서비스", pickup: "방문수령", none: "배송없음" };
-let catalog = null; // GET /admin/couriers, read once per page load
-
-function couriers() {
-  if (!catalog) catalog = api.get("/admin/couriers").then((r) => r.couriers).catch((err) => { catalog = null; throw err; });
-  return catalog;
-}
 
 const shippable = (l) => l.kind === "physical" || l.kind === undefined;
 
@@ -52,8 +47,7 @@ function addTracking(ctx, ready) {
         l.tracking_no ? h("span.muted", {}, ` · 현재 송장 ${l.tracking_no}`) : null));
       const courier = h("select", { name: "courier", required: parcel },
         h("option", { value: "" }, parcel ? "택배사 선택" : "기타 (선택 안 함)"));
-      couriers().then((cs) => courier.append(...cs.map((c) => h("option", { value: c.code }, c.name_ko))))
-        .catch(() => courier.append(h("option", { value: "CJGLS" }, "CJ대한통운")));
+      addCourierOptions(courier).catch(() => courier.append(h("option", { value: "CJGLS" }, "CJ대한통운")));
       const no = input("tracking_no", { required: true, maxlength: 50, autocomplete: "off",
         inputmode: parcel ? "numeric" : "text" });
       const pick = h("fieldset.picks", {}, h("legend", {}, "송장을 붙일 품목 (배송대기, 품목 전체)"), boxes);

@@ -2,7 +2,7 @@
 // courier and tracking number (POST /admin/shipments/combined, one transaction over the orders).
 import { api, seg } from "../api.js";
 import { h, field, busy, dialog, toast, showProblem } from "../ui.js";
-import { couriers } from "./tracking.js";
+import { addCourierOptions } from "../couriers.js";
 
 const MIN = 2;
 const MAX = 10;
@@ -19,8 +19,7 @@ function form(ctx, ids, close) {
   const picks = h("div.stack", {}, h("p.muted", {}, "배송대기 품목을 읽는 중…"));
   const submit = h("button.btn.primary", { type: "submit" }, "합배송 등록");
   let chosen = [];
-  couriers().then((list) => courier.append(...list.map((c) => h("option", { value: c.code }, c.name_ko))))
-    .catch((err) => showProblem(slot, err));
+  addCourierOptions(courier).catch((err) => showProblem(slot, err));
   readyLines(ids).then((found) => {
     chosen = found;
     picks.replaceChildren(...found.map(({ order, lines }) => h("fieldset.combined-order", {},

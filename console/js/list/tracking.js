@@ -3,13 +3,7 @@
 // when it does not hold every 배송대기 unit (long orders) the detail is read for the line ids.
 import { api, seg } from "../api.js";
 import { h, field, busy, toast, showProblem } from "../ui.js";
-
-let catalog = null;
-/** The courier catalog, read once per page load (a failed read is tried again next time). */
-export function couriers() {
-  if (!catalog) catalog = api.get("/admin/couriers").then((r) => r.couriers).catch((err) => { catalog = null; throw err; });
-  return catalog;
-}
+import { addCourierOptions } from "../couriers.js";
 
 /** The ids of every line of the order in 배송대기. */
 export async function readyLineIds(o) {
@@ -27,8 +21,7 @@ export function trackingForm(o, onClose) {
     inputmode: "text" });
   const submit = h("button.btn.primary", { type: "submit" }, "송장 등록");
   const done = h("p.tracking-done", { role: "status" });
-  couriers().then((list) => courier.append(...list.map((c) => h("option", { value: c.code }, c.name_ko))))
-    .catch((err) => showProblem(slot, err));
+  addCourierOptions(courier).catch((err) => showProblem(slot, err));
   const form = h("form.quick-tracking", { "aria-label": `주문 ${o.order_id} 송장 입력`, onsubmit: (e) => {
     e.preventDefault();
     done.textContent = "";

@@ -4,6 +4,13 @@ import { api, seg } from "../api.js";
 import { h, field, busy, problemBox, section, empty, toast } from "../ui.js";
 import { kst } from "../format.js";
 
+/** PUT one SKU's quantity, say so, redraw the list. */
+async function saveStock(sku, quantity, reload) {
+  await api.put(`/admin/stock/${seg(sku)}`, { quantity: Number(quantity) });
+  toast(`${sku} 재고 ${quantity}개`);
+  await reload();
+}
+
 function quantityInput(value, label) {
   return h("input", { type: "number", name: "quantity", min: 0, max: 10000000, step: 1, inputmode: "numeric",
     required: true, value, "aria-label": label });
@@ -18,11 +25,7 @@ function row(item, reload) {
       "aria-label": `${item.sku} 재고`,
       onsubmit: (e) => {
         e.preventDefault();
-        busy(save, async () => {
-          await api.put(`/admin/stock/${seg(item.sku)}`, { quantity: Number(qty.value) });
-          toast(`${item.sku} 재고 ${qty.value}개`);
-          await reload();
-        }, slot);
+        busy(save, () => saveStock(item.sku, qty.value, reload), slot);
       },
     }, h("span.stock-sku", {}, h("strong", {}, item.sku), h("small.muted", {}, ` ${kst(item.updated_at)}`)), qty, save),
     slot);
@@ -38,10 +41,8 @@ function addForm(reload) {
     onsubmit: (e) => {
       e.preventDefault();
       busy(save, async () => {
-        await api.put(`/admin/stock/${seg(sku.value.trim())}`, { quantity: Number(qty.value) });
-        toast(`${sku.value.trim()} 재고 ${qty.value}개`);
+        await saveStock(sku.value.trim(), qty.value, reload);
         sku.value = "";
-        await reload();
       }, slot);
     },
   }, field("SKU", sku, { hint: "상품코드, 조합형 옵션은 상품코드|옵션명=값" }), field("수량", qty),
