@@ -245,8 +245,13 @@ def test_digital_order_closes_at_payment_and_is_reopened_to_cancel(site_id: str)
     assert status == 200 and lines(detail) == {"L001": ("cancel_requested", 1)}
     status, detail, _ = move(site_id, order_id, {"line_id": "L001", "to": "cancelled"})
     assert status == 200
-    assert lines(detail) == {"L001": ("cancelled", 1)} and detail["closed"] is True
-    assert detail["amounts"]["order_amount"] == 0
+    # every unit is final, but the 12,000원 paid is owed back: the order stays open until it is refunded
+    assert lines(detail) == {"L001": ("cancelled", 1)} and detail["closed"] is False
+    assert detail["amounts"]["order_amount"] == 0 and detail["amounts"]["refund_due"] == 12000
+    payment_id = detail["payments"][0]["payment_id"]
+    status, detail, _ = api("POST", f"/admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete",
+                            {"amount": 12000, "bank_note": "신한 110-***-1234 김민지"}, site_id=site_id)
+    assert status == 200 and detail["closed"] is True and detail["amounts"]["outstanding"] == 0
     kinds = [e["kind"] for e in timeline(site_id, order_id)]
     assert "order_reopened" in kinds and kinds.count("order_closed") == 2
 

@@ -150,7 +150,8 @@ class ClaimsMachine(RuleBasedStateMachine):
         for li, line in zip(inputs, order.lines, strict=True):
             assert li.points_eligible or line.points_used == 0
         self.order = order
-        self.pay(order.order_amount)
+        self.payments.append([order.paid_total, 0])  # built paid in full
+        assert order.paid_total == order.order_amount
         self.intake_qty = order.total_quantity
         self.settings = RefundSettings(return_shipping_fee=return_fee, free_shipping_threshold=threshold,
                                        base_shipping_fee=3000, coupon_recovery=policy,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import pytest
 
+from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError
 from oms.domain.moves import Move, apply_moves, mark_paid, reopen
 from oms.domain.order import Actor, Buyer, Option, Order, Recipient, Shipment
@@ -418,6 +419,7 @@ def test_digital_goods_and_passes_are_confirmed_at_payment_and_close_the_order()
 
     pending = make_order(ebook(), paid=False, method=PaymentMethod.VIRTUAL_ACCOUNT)
     assert not pending.closed
+    pending.paid_total = pending.order_amount  # the deposit arrived
     events = mark_paid(pending, at=LATER, actor=ADMIN)
     assert pending.closed and pending.line("L001").status is S.CONFIRMED
     assert [e.kind for e in events] == ["status_changed", "order_closed"]
@@ -441,8 +443,15 @@ def test_closed_order_refuses_moves_until_reopened_then_admin_cancels_a_digital_
     change = apply_moves(requested, [Move("L003", S.CANCELLED)], ADMIN, LATER)
     assert statuses(change.order)["L003"] == (S.CANCELLED, 1)
     assert change.stock_restore == {"EBOOK-1": 1}
-    assert change.order.closed  # every line terminal again
-    assert change.events[-1].kind == "order_closed"
+    # every line is final again, but the cancelled e-book's money is owed back: the order stays open
+    # until the refund is made (then it closes by itself)
+    assert not change.order.closed and change.order.outstanding == -change.order.line("L003").paid_amount
+    assert change.events[-1].kind == "status_changed"
+    refunded = change.order.clone()
+    refunded.refunded_total = -change.order.outstanding
+    events: list = []
+    update_closed(refunded, events, ADMIN, LATER)
+    assert refunded.closed and [e.kind for e in events] == ["order_closed"]
 
 
 def refusal_of_reopen(order: Order, actor: Actor) -> tuple[str, int]:

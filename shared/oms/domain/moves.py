@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError
 from oms.domain.money import allocate, split_amount
 from oms.domain.order import Actor, Change, Event, Line, Order, changed_lines
@@ -18,7 +19,6 @@ from oms.domain.statuses import (
     CLAIM_REQUESTS,
     MAIN_FLOW,
     RESTOCKING,
-    TERMINAL,
     Status,
 )
 
@@ -37,7 +37,7 @@ def mark_paid(order: Order, *, at: str, actor: Actor) -> list[Event]:
         if to is Status.CONFIRMED:
             line.confirmed_at = at
             line.confirmed_by = "payment"
-    _maybe_close(order, events, actor, at)
+    update_closed(order, events, actor, at)
     return events
 
 
@@ -314,7 +314,7 @@ def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Chang
         frm = target.status
         events.append(_status_event(line, qty, frm, m.to, split_to, actor, at))
         _enter(new, target, m.to, actor, at, events, restore)
-    _maybe_close(new, events, actor, at)
+    update_closed(new, events, actor, at)
     new.version = order.version  # the store bumps it under a condition
     return Change(new, events, changed_lines(order, new), restore)
 
@@ -365,12 +365,6 @@ def _enter(
                 },
             )
         )
-
-
-def _maybe_close(order: Order, events: list[Event], actor: Actor, at: str) -> None:
-    if not order.closed and order.lines and all(line.status in TERMINAL for line in order.lines):
-        order.closed = True
-        events.append(Event("order_closed", actor, at, {"text_ko": "거래가 종료되었습니다."}))
 
 
 def reopen(order: Order, actor: Actor, at: str) -> Change:

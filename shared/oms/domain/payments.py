@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError
-from oms.domain.moves import _maybe_close, _status_event, mark_paid
+from oms.domain.moves import _status_event, mark_paid
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 
@@ -171,6 +172,7 @@ def reverse_deposit(order: Order, payment: Payment, *, actor: Actor, at: str, re
     events.insert(0, Event("payment_deposit_error", actor, at,
                            {"payment_id": payment.payment_id, "amount": payment.amount, "reason": reason,
                             "text_ko": text}))
+    update_closed(new, events, actor, at)
     return PaymentChange(Change(new, events, touched), payment_set, "paid")
 
 
@@ -203,7 +205,7 @@ def cancel_unpaid(order: Order, payment: Payment, *, actor: Actor, at: str,
             else "PG에서 결제가 취소되어 입금대기 품목을 취소했습니다.")
     events.insert(0, Event("payment_cancelled", actor, at,
                            {"payment_id": payment.payment_id, "reason": reason, "text_ko": text}))
-    _maybe_close(new, events, actor, at)
+    update_closed(new, events, actor, at)
     status = "expired" if reason == "va_expired" else "cancelled"
     return PaymentChange(Change(new, events, touched, restore), {"status": status, "closed_at": at}, "pending")
 
@@ -254,6 +256,7 @@ def _refunds_change(order: Order, payment: Payment, fresh: list[Refund], *, acto
         })
         for r in fresh
     ]
+    update_closed(new, events, actor, at)
     return PaymentChange(Change(new, events, set()),
                          {"refunds": all_refunds, "refunded_amount": refunded, "status": status}, payment.status)
 

@@ -146,7 +146,8 @@ def build_order(
                 membership_days=li.membership_days,
             )
         )
-    if paid:
+    if paid:  # paid in full at checkout
+        order.paid_total = order.order_amount
         mark_paid(order, at=created_at, actor=SYSTEM)
     return order
 

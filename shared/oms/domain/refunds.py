@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal
 
 from oms.domain.balance import CHARGE_KO, Charge, ChargeKind, new_charge
 from oms.domain.claims import CLAIM_TYPE_KO, Claim, claim_of
+from oms.domain.closing import update_closed
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import Actor, Change, Event, Line, Order
 from oms.domain.refund_rules import (
@@ -285,5 +286,6 @@ def settle(order: Order, calculation: Calculation, direction: Direction, actor: 
         "basis": calculation.basis, "total": calculation.total, "points_back": calculation.points_back,
         "outstanding": after, "text_ko": text,
     }))
+    update_closed(new, events, actor, at)
     new.version = order.version
     return Change(new, events, set())

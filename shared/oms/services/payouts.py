@@ -153,7 +153,7 @@ def force_complete(site_id: str, order_id: str, payment_id: str, *, amount: int,
         pc = record_refunds(ld.order, ld.payment, [Refund(key, amount, at, "강제완료")], actor=actor, at=at)
         by = {**actor.as_dict(), "at": at}
         pc.payment_set["refunds"][key].update({"forced": True, "bank_note": bank_note, "by": by})
-        ev = pc.change.events[-1]
+        ev = next(e for e in pc.change.events if e.kind == "refund")
         ev.kind = "refund_forced"
         ev.data.update({"bank_note": bank_note, "forced": True,
                         "text_ko": f"환불 강제완료 {amount:,}원 (PG 관리자 화면/계좌이체로 환불, {bank_note})"})
