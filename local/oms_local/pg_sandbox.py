@@ -3,7 +3,7 @@ plus controls that make the PG call us back as a real one would.
 
 PG API (what the adapters in ``oms.integrations.pg`` call):
 
-- Toss style under ``/toss`` (``Authorization: Basic base64(<secret key>:)``):
+- Toss style under ``/toss`` (``Authorization: Basic base64(<secret key>:)``): ``POST /v1/payments/confirm``,
   ``POST /v1/virtual-accounts`` (issue; answers the payment with its deposit-callback ``secret``),
   ``GET /v1/payments/{paymentKey}``, ``GET /v1/payments/orders/{orderId}``,
   ``POST /v1/payments/{paymentKey}/cancel`` (``cancelAmount`` omitted = full; virtual accounts: full
@@ -21,7 +21,13 @@ Controls (``/_sandbox``, JSON):
   genuine callback again, byte for byte), ``duplicate`` (``copies`` identical genuine callbacks at once).
   Answers what the gateway answered to each.
 - ``POST /_sandbox/deposit-error`` ``{"payment_key"}`` (Toss style): the bank takes the deposit back.
-- ``POST /_sandbox/payments`` ``{"provider", "order_id", "amount", "method"}``: a completed card payment.
+- ``POST /_sandbox/payments`` ``{"provider", "order_id", "amount", "method"}``: a completed card payment
+  (what a checkout that confirmed its payment itself hands to the intake route).
+- ``POST /_sandbox/authorize`` ``{"provider", "order_id", "amount"}``: the buyer approves a card payment
+  in the PG's window; Toss style it is captured only by the merchant's confirm and lapses unconfirmed
+  (``oms_local.pg_sandbox_cards``). ``POST /_sandbox/refuse-next-confirm`` ``{"code", "message"}`` and
+  ``POST /_sandbox/fail-next-confirm`` (captured, then a 500 instead of the answer) script the next confirm.
+- Deposits into a cancelled account or one past its due date are refused, as the bank refuses them.
 - ``GET /_sandbox/payments``: every payment the sandbox holds.
 - ``POST /_sandbox/refuse-next-cancel`` ``{"code", "message"}``: the next cancel (refund) is refused
   with that error, as a PG refuses one (e.g. ``NOT_CANCELABLE_PAYMENT``), to see failure reasons.
@@ -52,6 +58,7 @@ import httpx
 
 from oms.integrations.pg import standard_webhooks
 from oms_local.background import BackgroundServer
+from oms_local.pg_sandbox_cards import DEFAULT_AUTH_TTL, CardAuthorisations
 from oms_local.pg_sandbox_payment import (
     DEV_PORTONE_STORE_ID,
     PORTONE_STATUS,
@@ -74,18 +81,20 @@ class SandboxError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class PgSandbox(BackgroundServer):
+class PgSandbox(CardAuthorisations, BackgroundServer):
     """The sandbox; ``start()`` serves in a background thread. Also usable in-process by tests."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, gateway_url: str | None = None,
                  toss_secret_key: str = DEV_TOSS_SECRET_KEY, portone_api_secret: str = DEV_PORTONE_API_SECRET,
-                 portone_webhook_secret: str = DEV_PORTONE_WEBHOOK_SECRET, cancel_callback_delay: float = 0.3) -> None:
+                 portone_webhook_secret: str = DEV_PORTONE_WEBHOOK_SECRET, cancel_callback_delay: float = 0.3,
+                 auth_ttl: float = DEFAULT_AUTH_TTL) -> None:
         self.host, self.port = host, port
         self.gateway_url = gateway_url
         self.toss_secret_key = toss_secret_key
         self.portone_api_secret = portone_api_secret
         self.portone_webhook_secret = portone_webhook_secret
         self.cancel_callback_delay = cancel_callback_delay
+        self.auth_ttl = auth_ttl
         self.payments: dict[tuple[str, str], SandboxPayment] = {}
         self.by_order: dict[tuple[str, str], str] = {}
         self.last_callback: dict[str, tuple[dict[str, str], bytes]] = {}
@@ -134,6 +143,9 @@ class PgSandbox(BackgroundServer):
     def _status_name(self, p: SandboxPayment, state: str) -> str:
         return (TOSS_STATUS if p.provider == "toss" else PORTONE_STATUS)[state]
 
+    def _error(self, status: int, code: str, message: str) -> Exception:
+        return SandboxError(status, code, message)
+
     def issue_virtual_account(self, provider: str, order_id: str, amount: int, *, order_name: str = "",
                               holder: str = "", valid_hours: int = 72) -> SandboxPayment:
         with self._lock:
@@ -169,6 +181,7 @@ class PgSandbox(BackgroundServer):
             p = self.payments.get((provider, key or ""))
         if p is None:
             raise SandboxError(404, "NOT_FOUND_PAYMENT", "존재하지 않는 결제 정보 입니다.")
+        self.lapse(p)
         return p
 
     def refuse_next_cancel(self, code: str = "NOT_CANCELABLE_PAYMENT",
@@ -271,8 +284,15 @@ class PgSandbox(BackgroundServer):
         return {"status": r.status_code, "body": answer}
 
     def deposited(self, p: SandboxPayment) -> SandboxPayment:
-        """The buyer paid into the account (the PG's state; no callback is sent)."""
+        """The buyer paid into the account (the PG's state; no callback is sent). The bank refuses a
+        deposit into an account that was cancelled or whose due date passed."""
         with self._lock:
+            if p.method != "virtual_account":
+                raise SandboxError(400, "NOT_VIRTUAL_ACCOUNT", "가상계좌 결제가 아닙니다.")
+            if not p.approved_at and (p.status == self._status_name(p, "cancelled")
+                                      or (p.due_at is not None and p.due_at < datetime.now(UTC))):
+                raise SandboxError(400, "NOT_DEPOSITABLE_ACCOUNT",
+                                   "입금할 수 없는 가상계좌입니다 (취소 또는 기한 만료).")
             if not p.approved_at:
                 p.approved_at = datetime.now(UTC)
                 p.status = self._status_name(p, "paid")

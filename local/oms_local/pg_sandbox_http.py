@@ -56,6 +56,16 @@ class Handler(SandboxHandler):
             p = sb.create_paid(str(body.get("provider", "toss")), str(body["order_id"]), int(body["amount"]),
                                str(body.get("method", "card")))
             return p.toss() if p.provider == "toss" else p.portone()
+        if parts == ["authorize"] and self.command == "POST":
+            p = sb.authorise(str(body.get("provider", "toss")), str(body["order_id"]), int(body["amount"]))
+            return p.toss() if p.provider == "toss" else p.portone()
+        if parts == ["refuse-next-confirm"] and self.command == "POST":
+            sb.refuse_next_confirm(str(body.get("code") or "REJECT_CARD_PAYMENT"),
+                                   str(body.get("message") or "한도초과 혹은 잔액부족으로 결제에 실패했습니다."))
+            return {"next_confirm": sb.next_confirm}
+        if parts == ["fail-next-confirm"] and self.command == "POST":
+            sb.fail_next_confirm_after_capture()
+            return {"next_confirm": sb.next_confirm}
         if parts == ["payments"]:
             return [p.toss() if p.provider == "toss" else p.portone() for p in sb.payments.values()]
         if parts == ["refuse-next-cancel"] and self.command == "POST":
@@ -71,6 +81,9 @@ class Handler(SandboxHandler):
                                             order_name=str(body.get("orderName", "")),
                                             holder=str(body.get("customerName", "")),
                                             valid_hours=int(body.get("validHours", 72))).toss()
+        if parts == ["v1", "payments", "confirm"] and post:
+            return sb.once("toss", "confirm", self.headers.get("idempotency-key"), lambda: sb.confirm(
+                "toss", str(body["paymentKey"]), str(body["orderId"]), int(body["amount"])).toss())
         if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[2] == "orders" and not post:
             return sb.find("toss", order_id=parts[3]).toss()
         if parts[:2] == ["v1", "payments"] and len(parts) == 3 and not post:

@@ -37,6 +37,8 @@ class SandboxPayment:
     due_at: datetime | None = None
     requested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     approved_at: datetime | None = None
+    #: a card authorisation not confirmed by the merchant lapses at this time (Toss style)
+    auth_expires_at: datetime | None = None
     cancels: list[dict[str, Any]] = field(default_factory=list)
     receipts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -84,6 +86,6 @@ class SandboxPayment:
 
 
 TOSS_STATUS = {"waiting": "WAITING_FOR_DEPOSIT", "paid": "DONE", "cancelled": "CANCELED",
-               "partial": "PARTIAL_CANCELED"}
+               "partial": "PARTIAL_CANCELED", "authorised": "IN_PROGRESS", "expired": "EXPIRED"}
 PORTONE_STATUS = {"waiting": "VIRTUAL_ACCOUNT_ISSUED", "paid": "PAID", "cancelled": "CANCELLED",
-                  "partial": "PARTIAL_CANCELLED"}
+                  "partial": "PARTIAL_CANCELLED", "authorised": "READY", "expired": "FAILED"}

@@ -28,17 +28,20 @@ def test_added_line_and_payment_request_paid_by_card(sandbox: PgSandbox, site_id
 
     from tests.integration.claims_support import buyer_call, member_claims
 
-    pg = sandbox.create_paid("toss", req["pg_order_id"], 35000)  # the buyer approves in the PG's window
+    pg = sandbox.authorise("toss", req["pg_order_id"], 35000)  # the buyer approves in the PG's window
+    assert pg.status == "IN_PROGRESS" and sandbox.captured("toss", {req["pg_order_id"]}) == 0
     path = f"/buyer/orders/{order_id}/payment-requests/{req['request_id']}/pay"
     status, view = buyer_call("POST", path, member_claims(site_id), {"method": "card", "payment_key": pg.key})
     assert status == 200, view
     assert view["amounts"]["outstanding"] == 0 and view["payment_requests"][0]["status"] == "paid"
     again = buyer_call("POST", path, member_claims(site_id), {"method": "card", "payment_key": pg.key})
     assert again[0] == 200 and again[1]["amounts"]["paid"] == 53000 + 35000  # recorded once
-    # a payment the PG does not have for this amount is refused
+    assert sandbox.captured("toss", {req["pg_order_id"]}) == 35000  # we confirmed it: captured once
+    # another order's payment is not this request's
     wrong = sandbox.create_paid("toss", "other-order-id", 35000)
     status, problem = buyer_call("POST", path, member_claims(site_id), {"method": "card", "payment_key": wrong.key})
-    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_CLOSED"
+    assert status == 409 and problem["code"] == "PAYMENT_NOT_FOR_REQUEST"
+    assert sandbox.captured("toss", {"other-order-id"}) == 35000  # not ours: left alone
     # another member cannot pay it
     status, _ = buyer_call("POST", path, member_claims(site_id, "m-999"), {"method": "card", "payment_key": pg.key})
     assert status == 404

@@ -13,7 +13,7 @@ from oms.domain.errors import DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
 from oms.schemas.claims import BuyerClaimIn, ClaimStepIn
-from oms.services import claim_views, claims, confirmation, effects, payment_requests
+from oms.services import claim_views, claims, confirmation, effects, request_payments
 from oms.services.orders import detail_view
 from oms.store import codec, cursors, keys, orders, points
 from oms.store.table import client, key, load, table_name
@@ -153,9 +153,9 @@ def pay_request(who: BuyerIdentity, order_id: str, request_id: str, method: str,
         if not payment_key:
             raise DomainError("PAYMENT_KEY_REQUIRED", "카드 결제 승인 후 받은 결제키가 필요합니다.",
                               field="payment_key", status=400)
-        done = payment_requests.pay_card(who.site_id, order_id, request_id, payment_key, who.actor)
+        done = request_payments.pay_card(who.site_id, order_id, request_id, payment_key, who.actor)
     else:
-        done = payment_requests.pay_virtual_account(who.site_id, order_id, request_id, who.actor, holder)
+        done = request_payments.pay_virtual_account(who.site_id, order_id, request_id, who.actor, holder)
     return _view(done.order, done.items)
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from oms.domain import payment_requests as requests_rules
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.memos import add_memo
@@ -40,6 +41,7 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
          for i in items if i["SK"].startswith("PAY#")),
         key=lambda p: p.get("requested_at") or "",
     )
+    pending = requests_rules.pending_total(payments, iso(utcnow()))
     return {
         "order_id": order.order_id,
         "version": order.version,
@@ -97,6 +99,9 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
             "paid": order.paid_total,
             "refunded": order.refunded_total,
             "outstanding": order.outstanding,
+            "pending": pending,
+            "requestable": requests_rules.requestable(order, pending),
+            "refund_due": max(0, -order.outstanding),
         },
         "claims": [claim_views.claim_view(order, c) for _, c in sorted(order.claims.items())],
         "charges": [vars(c).copy() for c in order.charges],

@@ -15,6 +15,8 @@ from __future__ import annotations
 import secrets
 from typing import Any, Literal
 
+from oms.domain import payment_requests as rules
+from oms.domain.closing import update_closed
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Change, Event, Order
 from oms.integrations.pg import PgError, gateway
@@ -25,18 +27,49 @@ from oms.store.orders import Write, plain
 from oms.store.table import Item
 
 
+def pending(items: list[Item], now: str, overrides: dict[str, dict[str, Any]] | None = None) -> int:
+    """Money on its way to the order (payments waiting for their deposit), with ``overrides``
+    (payment id → fields a change is about to set) laid over the stored payments."""
+    pays = pay_store.payment_items(items)
+    return rules.pending_total(({**p, **(overrides or {}).get(pid, {})} for pid, p in pays.items()), now)
+
+
 def open_request(items: list[Item]) -> dict[str, Any] | None:
     return next((r for r in payreqs.views(items) if r["status"] in payreqs.OPEN_STATUSES), None)
 
 
-def _find(items: list[Item], request_id: str) -> dict[str, Any]:
+def close_covered(site_id: str, order_id: str, items: list[Item], after: Order,
+                  overrides: dict[str, dict[str, Any]], write: Write, events: list[Event], actor: Actor,
+                  at: str) -> Item | None:
+    """Money that is not the request's own arrived (a deposit, another payment): an ``open`` request
+    that now asks for more than is still requestable closes in the same transaction, on the timeline.
+    Answers the request item as written (None when nothing closed)."""
+    req = next((r for r in payreqs.views(items) if r["stored_status"] == "open"), None)
+    if req is None:
+        return None
+    pending_after = pending(items, at, overrides)
+    if not rules.no_longer_needed(int(req["amount"]), after, pending_after):
+        return None
+    request_id = str(req["request_id"])
+    fields = {"status": "cancelled", "cancelled_at": at, "cancelled_by": actor.as_dict(),
+              "cancel_reason": "다른 결제로 충당되어 자동으로 닫힘", "covered": True}
+    write.add(*payreqs.set_action(site_id, order_id, request_id, "open", fields))
+    left = rules.requestable(after, pending_after)
+    events.append(event("payment_request_covered", actor, at,
+                         f"결제요청 {int(req['amount']):,}원이 다른 결제로 충당되어 닫혔습니다"
+                         + (f" (남은 미결금액 {left:,}원은 다시 요청하세요)" if left else ""),
+                         request_id=request_id, amount=int(req["amount"]), left=left))
+    return payreqs.request_item(site_id, order_id, request_id, **fields)
+
+
+def find(items: list[Item], request_id: str) -> dict[str, Any]:
     for r in payreqs.views(items):
         if r["request_id"] == request_id:
             return r
     raise NotFound("payment_request", request_id)
 
 
-def _event(kind: str, actor: Actor, at: str, text: str, **data: Any) -> Event:
+def event(kind: str, actor: Actor, at: str, text: str, **data: Any) -> Event:
     return Event(kind, actor, at, {**data, "text_ko": text})
 
 
@@ -50,10 +83,7 @@ def create(site_id: str, order_id: str, actor: Actor, note: str | None = None,
     def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
         if expected_version is not None and expected_version != order.version:
             raise orders.version_conflict()
-        amount = order.outstanding
-        if amount <= 0:
-            raise DomainError("NOTHING_OUTSTANDING", "청구할 미결금액이 없습니다.", status=409,
-                              extra={"outstanding": amount})
+        amount = rules.check_requestable(order, pending(items, at))
         current = open_request(items)
         if current is not None:
             raise Conflict("PAYMENT_REQUEST_OPEN", "이미 진행 중인 결제요청이 있습니다. 취소 후 다시 요청하세요.",
@@ -65,7 +95,7 @@ def create(site_id: str, order_id: str, actor: Actor, note: str | None = None,
             pg_order_id=f"{order_id}-{request_id}", attempts=0)
         write = Write()
         write.add(*payreqs.put_new(item))
-        ev = _event("payment_requested", actor, at, f"결제요청 {amount:,}원", request_id=request_id, amount=amount,
+        ev = event("payment_requested", actor, at, f"결제요청 {amount:,}원", request_id=request_id, amount=amount,
                     **({"note": note} if note else {}))
         return Change(order.clone(), [ev], set()), write.with_written([item])
 
@@ -76,7 +106,7 @@ def cancel(site_id: str, order_id: str, request_id: str, actor: Actor, reason: s
     """Cancel a request while nothing is paid: an open one, or one whose virtual account still waits
     (the account is cancelled at the PG first; a deposit that arrived meanwhile wins: 409)."""
     _, items = orders.load_order(site_id, order_id)
-    req = _find(items, request_id)
+    req = find(items, request_id)
     waiting = pay_store.payment_items(items).get(str(req.get("payment_id") or "")) \
         if req["status"] == "awaiting_deposit" else None
     if waiting is not None and waiting.get("status") == "pending" and waiting.get("provider"):
@@ -87,17 +117,17 @@ def cancel(site_id: str, order_id: str, request_id: str, actor: Actor, reason: s
                               extra={"pg_code": exc.code}) from exc
 
     def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
-        req = _find(items, request_id)
+        req = find(items, request_id)
         if req["status"] not in payreqs.OPEN_STATUSES:
             raise Conflict("PAYMENT_REQUEST_CLOSED", "이미 결제되었거나 취소된 결제요청은 취소할 수 없습니다.",
                            extra={"request_id": request_id, "request_status": req["status"]})
         write = Write()
         written: list[Item] = []
         if req["stored_status"] == "awaiting_deposit":
-            written.append(_close_waiting(site_id, order_id, req, write, at))
+            written.append(close_waiting(site_id, order_id, req, write, at))
         fields = {"status": "cancelled", "cancelled_at": at, "cancelled_by": actor.as_dict(), "cancel_reason": reason}
         write.add(*payreqs.set_action(site_id, order_id, request_id, str(req["stored_status"]), fields))
-        ev = _event("payment_request_cancelled", actor, at, f"결제요청 취소 ({req['amount']:,}원)",
+        ev = event("payment_request_cancelled", actor, at, f"결제요청 취소 ({req['amount']:,}원)",
                     request_id=request_id, **({"reason": reason} if reason else {}))
         written.append(payreqs.request_item(site_id, order_id, request_id, **fields))
         return Change(order.clone(), [ev], set()), write.with_written(written)
@@ -108,84 +138,22 @@ def cancel(site_id: str, order_id: str, request_id: str, actor: Actor, reason: s
 # ---- buyer --------------------------------------------------------------------------------------
 
 
-def _provider(site_id: str) -> str:
+def provider_of(site_id: str) -> str:
     provider = settings.get(site_id).payments.pg_provider
     if not provider:
         raise DomainError("NO_PG", "PG가 연동되지 않은 사이트입니다. 판매자에게 문의하세요.", status=409)
     return provider
 
 
-def _payable(items: list[Item], request_id: str) -> dict[str, Any]:
-    req = _find(items, request_id)
+def payable(items: list[Item], request_id: str) -> dict[str, Any]:
+    req = find(items, request_id)
     if req["status"] not in payreqs.OPEN_STATUSES:
         raise Conflict("PAYMENT_REQUEST_CLOSED", "이미 결제되었거나 취소된 결제요청입니다.",
                        extra={"request_id": request_id, "request_status": req["status"]})
     return req
 
 
-def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, actor: Actor) -> Committed:
-    """The buyer approved the request's amount in the PG's card window (PG order id = the request's
-    ``pg_order_id``): look the payment up at the PG and record it. Sent again after it was recorded,
-    it answers the order as it is (no second payment)."""
-    provider = _provider(site_id)
-    order, items = orders.load_order(site_id, order_id)
-    req = _find(items, request_id)
-    if req["status"] == "paid" and (req.get("payment") or {}).get("payment_id") and \
-            pay_store.payment_items(items)[req["payment"]["payment_id"]].get("pg_payment_key") == payment_key:
-        return Committed(order, items, [])
-    try:
-        pg = gateway(provider).get_payment(payment_key)
-    except PgError as exc:
-        raise DomainError("PG_LOOKUP_FAILED", f"PG 결제 조회 실패: {exc.message}", status=502,
-                          extra={"pg_code": exc.code}) from exc
-
-    def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
-        req = _payable(items, request_id)
-        if req["status"] == "awaiting_deposit":
-            raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
-                           extra={"request_id": request_id})
-        if pg.status != "paid" or pg.pg_order_id != req["pg_order_id"] or pg.amount != req["amount"]:
-            raise DomainError("PAYMENT_NOT_CONFIRMED", "PG의 결제 내역이 결제요청과 일치하지 않습니다.", status=409,
-                              extra={"pg_status": pg.status, "pg_amount": pg.amount, "expected": req["amount"]})
-        return _record_payment(site_id, order, req, at, actor, provider, method="card", status="paid",
-                               pg_payment_key=pg.payment_key, pg_order_id=pg.pg_order_id, paid_at=pg.paid_at or at)
-
-    return run(site_id, order_id, actor, decide, action="payment_request_pay")
-
-
-def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Actor,
-                        holder: str | None = None) -> Committed:
-    """A new virtual account for the request (through the PG port); the deposit callback pays it."""
-    provider = _provider(site_id)
-    order, items = orders.load_order(site_id, order_id)
-    req = _payable(items, request_id)
-    if req["status"] == "awaiting_deposit":
-        return Committed(order, items, [])  # already issued: the same account is shown again
-    attempt = int(req.get("attempts") or 0) + 1
-    pg_order_id = f"{req['pg_order_id']}-V{attempt}"
-    name = order.lines[0].product_name + " 외 추가 결제" if order.lines else "추가 결제"
-    try:
-        issued = gateway(provider).issue_virtual_account(pg_order_id=pg_order_id, amount=int(req["amount"]),
-                                                         order_name=name, customer_name=holder or order.buyer.name)
-    except PgError as exc:
-        raise DomainError("PG_ISSUE_FAILED", f"가상계좌 발급 실패: {exc.message}", status=502,
-                          extra={"pg_code": exc.code}) from exc
-    account = {"bank": issued.bank, "account_no": issued.account_no, "holder": issued.holder,
-               "due_at": issued.due_at}
-
-    def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
-        req = _payable(items, request_id)
-        if req["status"] == "awaiting_deposit":
-            raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
-                           extra={"request_id": request_id})
-        return _record_payment(site_id, order, req, at, actor, provider, method="virtual_account",
-                               status="pending", pg_payment_key=issued.payment.payment_key, pg_order_id=pg_order_id,
-                               virtual_account=account, deposit_secret=issued.secret, attempts=attempt)
-
-    return run(site_id, order_id, actor, decide, action="payment_request_pay")
-
-
-def _record_payment(site_id: str, order: Order, req: dict[str, Any], at: str, actor: Actor, provider: str, *,
+def record_payment(site_id: str, order: Order, req: dict[str, Any], at: str, actor: Actor, provider: str, *,
                     method: Literal["card", "virtual_account"], status: str, pg_payment_key: str, pg_order_id: str,
                     paid_at: str | None = None, virtual_account: dict[str, Any] | None = None,
                     deposit_secret: str | None = None, attempts: int | None = None) -> tuple[Change, Write]:
@@ -208,23 +176,25 @@ def _record_payment(site_id: str, order: Order, req: dict[str, Any], at: str, ac
         fields["paid_at"] = paid_at
     written = [plain(payment)]
     if req["stored_status"] == "awaiting_deposit":  # its earlier account expired unpaid
-        written.append(_close_waiting(site_id, order_id, req, write, at))
+        written.append(close_waiting(site_id, order_id, req, write, at))
     write.add(*payreqs.set_action(site_id, order_id, request_id, str(req["stored_status"]), fields))
     new = order.clone()
+    closing: list[Event] = []
     if status == "paid":
         new.paid_total += amount
-        ev = _event("payment", actor, at, f"결제요청 {amount:,}원 결제 완료 (카드)", payment_id=payment_id,
-                    method=method, amount=amount, request_id=request_id)
+        ev = event("payment", actor, at, f"결제요청 {amount:,}원 결제 완료 (카드)", payment_id=payment_id,
+                   method=method, amount=amount, request_id=request_id)
+        update_closed(new, closing, actor, at)
     else:
-        ev = _event("payment_request_account_issued", actor, at,
+        ev = event("payment_request_account_issued", actor, at,
                     f"결제요청 {amount:,}원: 가상계좌 발급 ({(virtual_account or {}).get('bank', '')} "
                     f"{(virtual_account or {}).get('account_no', '')})", payment_id=payment_id, request_id=request_id,
                     amount=amount)
     written.append(payreqs.request_item(site_id, order_id, request_id, **fields))
-    return Change(new, [ev], set()), write.with_written(written)
+    return Change(new, [ev, *closing], set()), write.with_written(written)
 
 
-def _close_waiting(site_id: str, order_id: str, req: dict[str, Any], write: Write, at: str) -> Item:
+def close_waiting(site_id: str, order_id: str, req: dict[str, Any], write: Write, at: str) -> Item:
     """The request's waiting account is closed: ``expired`` past its due date, else ``cancelled``."""
     pid = str(req["payment_id"])
     status = "expired" if req["status"] == "expired" else "cancelled"

@@ -33,6 +33,7 @@ from oms.domain.payments import (
 from oms.domain.payments import commit_refund as refund_commit_change
 from oms.integrations.pg import PgError, RefundAccount, gateway
 from oms.services import orders as order_runner
+from oms.services import payment_requests
 from oms.store import orders, settings
 from oms.store import payments as pay_store
 
@@ -92,6 +93,11 @@ def apply(
         pc = decide(loaded, at)
         decided.update(payment=loaded.payment, pc=pc)
         write = orders.Write()
+        if pc.change.order.paid_total > order.paid_total:  # money came in: an open request may be covered
+            closed = payment_requests.close_covered(
+                site_id, order_id, items, pc.change.order, {loaded.payment.payment_id: pc.payment_set}, write,
+                pc.change.events, actor or pg_actor(loaded.payment.provider or "pg"), at)
+            write.written = [closed] if closed else []
         write.add(
             pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc,
                                     refunded_before=loaded.payment.refunded_amount),

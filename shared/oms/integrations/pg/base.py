@@ -201,6 +201,12 @@ class PaymentGateway(Protocol):
         """The payment as the PG holds it now, by the order id we gave the PG."""
         ...
 
+    def confirm(self, payment_key: str, *, pg_order_id: str, amount: int) -> PgPayment:
+        """Capture a card payment the buyer approved in the PG's window, for exactly ``amount`` of our
+        ``pg_order_id`` (Toss: ``POST /v1/payments/confirm``; PortOne: captured by the window, verified
+        by a look-up by id). A payment captured already answers as it is now."""
+        ...
+
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
         """Cancel (refund) ``amount`` (None = the whole remaining amount); the answer's ``made`` is the

@@ -163,6 +163,11 @@ class PortOne:
         """Our payment id is the PortOne ``paymentId``: ``GET /payments/{paymentId}``."""
         return self.get_payment(pg_order_id)
 
+    def confirm(self, payment_key: str, *, pg_order_id: str, amount: int) -> PgPayment:
+        """PortOne V2 captures when the buyer completes the window: the merchant verifies the payment
+        by its id (the caller compares status, id and amount, and cancels what it cannot record)."""
+        return self.get_payment(payment_key)
+
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
         body: dict[str, Any] = {"reason": reason}

@@ -189,6 +189,18 @@ class TossPayments:
         return self.to_payment(call("GET", f"{self.base_url}/v1/payments/orders/{quote(pg_order_id, safe='')}",
                                     headers=self._headers()))
 
+    def confirm(self, payment_key: str, *, pg_order_id: str, amount: int) -> PgPayment:
+        """``POST /v1/payments/confirm`` (결제 승인) with the amount we expect; the same call again (an
+        answer lost on the way) is ``ALREADY_PROCESSED_PAYMENT``: the payment is looked up instead."""
+        body = {"paymentKey": payment_key, "orderId": pg_order_id, "amount": amount}
+        try:
+            return self.to_payment(call("POST", f"{self.base_url}/v1/payments/confirm",
+                                        headers=self._headers(f"confirm-{payment_key}"), json=body))
+        except PgError as exc:
+            if exc.code == "ALREADY_PROCESSED_PAYMENT":
+                return self.get_payment(payment_key)
+            raise
+
     def cancel(self, payment_key: str, *, reason: str, amount: int | None = None,
                refund_account: RefundAccount | None = None, idempotency_key: str | None = None) -> PgPayment:
         body: dict[str, Any] = {"cancelReason": reason}
