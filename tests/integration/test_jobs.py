@@ -21,6 +21,7 @@ from oms_local import REPO_ROOT
 from oms_local.gateway import Gateway
 from oms_local.s3 import create_buckets
 from oms_local.sqs_events import SqsEvents
+from tests import bulk_reasons_support as reasons
 from tests.shipping_support import api_order
 from tests.support import http_event
 
@@ -66,7 +67,7 @@ def test_move_a_whole_tab_with_partial_results(stack: tuple[Gateway, SqsEvents],
     assert status == 200
     assert (got["status"], got["done"], got["refused"], got["progress"]) == ("partial", 9, 2, 1.0)
     assert sorted(r["order_id"] for r in got["results"]) == sorted(ready)
-    assert {r["code"] for r in got["results"]} == {"NO_ELIGIBLE_LINES"}
+    assert {(r["code"], r["message_ko"]) for r in got["results"]} == {("SAME_STATUS", "이미 배송대기 상태입니다.")}
     assert all(statuses(site_id, o) == {"ready_to_ship"} for o in preparing)
     assert statuses(site_id, later) == {"preparing"}
     # redelivery of every chunk: nothing applied or counted twice
@@ -166,3 +167,25 @@ def test_worker_reports_only_the_failed_message(stack: tuple[Gateway, SqsEvents]
                for i, b in enumerate([ok, bad])]
     out = gw.invoke_function("JobsWorkerFunction", {"Records": records})
     assert out == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+
+
+def test_a_job_refuses_each_order_with_the_single_routes_reason(
+        stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    movable = api_order(site_id, ready=False)
+    refused = [reasons.tracked(site_id), reasons.shipping(site_id), reasons.cancelled(site_id),
+               reasons.cancel_requested(site_id)]
+    before = {oid: reasons.state(site_id, oid) for oid in refused}
+    expected = {oid: reasons.single_refusal(site_id, oid, "cancel_requested") for oid in refused}
+    assert sorted(code for code, _ in expected.values()) == [
+        "CANCEL_NOT_ALLOWED_AFTER_SHIPPING", "CANCEL_NOT_ALLOWED_WITH_TRACKING", "ORDER_CLOSED", "SAME_STATUS"]
+
+    status, job = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "cancel_requested",
+                                                           "search": {"tab": "all"}})
+    assert status == 202, job
+    events.drain()
+    got = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert (got["status"], got["done"], got["refused"]) == ("partial", 1, 4)
+    assert {r["order_id"]: (r["code"], r["message_ko"]) for r in got["results"]} == expected
+    assert statuses(site_id, movable) == {"cancel_requested"}
+    assert {oid: reasons.state(site_id, oid) for oid in refused} == before
