@@ -286,7 +286,8 @@ def test_bulk_status_change_of_50_orders_answers_per_order(site_id: str) -> None
     assert lines(detail) == {"L001": ("ready_to_ship", 3), "L002": ("ready_to_ship", 1)}
     # a refusal in a bulk action is on that order's timeline too
     refused = [e for e in timeline(site_id, cancelled[0]) if e["kind"] == "refused"]
-    assert [(e["data"]["code"], e["data"]["action"]) for e in refused] == [("STEP_SKIP_NOT_ALLOWED", "bulk_status_change")]
+    assert [(e["data"]["code"], e["data"]["action"]) for e in refused] == [
+        ("STEP_SKIP_NOT_ALLOWED", "bulk_status_change")]
 
 
 def test_bulk_answers_orders_of_another_site_as_not_found_and_refuses_51_orders(site_id: str) -> None:
