@@ -189,3 +189,23 @@ def test_a_job_refuses_each_order_with_the_single_routes_reason(
     assert {r["order_id"]: (r["code"], r["message_ko"]) for r in got["results"]} == expected
     assert statuses(site_id, movable) == {"cancel_requested"}
     assert {oid: reasons.state(site_id, oid) for oid in refused} == before
+
+
+def test_the_same_idempotency_key_twice_starts_one_job(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    api_order(site_id, ready=False)
+    body = {"action": "status", "to": "ready_to_ship", "search": {"tab": "preparing"}}
+
+    def post(key: str, payload: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        resp = gw.invoke_function("ExportsFunction", http_event("POST", "/admin/jobs", payload, site_id=site_id,
+                                                                headers={"Idempotency-Key": key}))
+        return resp["statusCode"], json.loads(resp["body"]), resp.get("headers") or {}
+
+    first, again = post("job-1", body), post("job-1", body)
+    assert first[0] == again[0] == 202 and again[1] == first[1]
+    assert again[2].get("Idempotent-Replayed") == "true"
+    assert [j["job_id"] for j in api(gw, "GET", "/admin/jobs", site_id)[1]["jobs"]] == [first[1]["job_id"]]
+    assert post("job-1", {**body, "to": "cancel_requested"})[1]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    events.drain()
+    done = api(gw, "GET", f"/admin/jobs/{first[1]['job_id']}", site_id)[1]
+    assert (done["status"], done["done"], done["total"]) == ("done", 1, 1)
