@@ -6,7 +6,10 @@ Each function behind the HTTP API describes its own routes with its Powertools r
 models give the schemas, the routes their Korean summaries); :data:`SOURCES` names, per function of
 ``template.yaml``, the module whose ``app`` that is. Powertools' :class:`OpenAPIMerge` merges them
 (a path + method described twice is an error), and each operation gets the security of the route
-that template.yaml gives it (admin JWT, buyer JWT, guest token, IAM or none).
+that template.yaml gives it (admin JWT, buyer JWT, guest token, IAM or none). Every write operation
+of a function that runs the ``Idempotency-Key`` middleware (:mod:`oms.http.idempotency`) declares
+that header, here, once for all (the webhook route does not: PG callbacks are made idempotent by
+their own event identity).
 
 ``make openapi`` writes the result to ``docs/openapi.json``; OrdersFunction ships that file and
 serves it at ``/swagger`` (see ``admin_api.swagger``). Tests check that the file is up to date and
@@ -56,6 +59,17 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
                 "description": "AWS SigV4 signature of the checkout service's IAM role"},
 }
 
+#: The optional ``Idempotency-Key`` request header, as :mod:`oms.http.idempotency` reads it.
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": ("A retry with the same key answers the first successful result again "
+                    "(`Idempotent-Replayed: true`) and changes nothing; the same key with another body "
+                    "answers 422 `IDEMPOTENCY_KEY_REUSED`, a retry while the first runs 409 "
+                    "`IDEMPOTENCY_IN_PROGRESS`, a key out of bounds 400 `IDEMPOTENCY_KEY_INVALID`. Keys are "
+                    "per site (and buyer), method and path, kept 24 hours."),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -79,6 +93,8 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """The merged document (imports every function's handler module)."""
     from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 
+    from oms.http.idempotency import honours_key
+
     gateway = _gateway(template)
     served = {fid for fid, fn in gateway.functions.items()
               if any(e.get("Type") == "HttpApi" for e in fn.events.values())}
@@ -89,8 +105,11 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
     merge = OpenAPIMerge(title=TITLE, version=VERSION, description=DESCRIPTION, on_conflict="error",
                          security_schemes=SECURITY_SCHEMES)  # type: ignore[arg-type]
     owner: dict[tuple[str, str], str] = {}
+    keyed: set[str] = set()
     for function, module in SOURCES.items():
         app = importlib.import_module(module).app
+        if honours_key(app):
+            keyed.add(function)
         schema = app.get_openapi_schema(title=TITLE, version=VERSION)
         part = schema.model_dump(by_alias=True, exclude_none=True, mode="json")
         owner.update({op: function for op in operations(part)})
@@ -106,7 +125,20 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
             raise LookupError(f"{method} {path} is described by {owner[(method, path)]} but routed to {routed}")
         auth = found[0].authorizer.name
         document["paths"][path][method.lower()]["security"] = [] if auth == "NONE" else [{auth: []}]
+    _declare_idempotency_key(document, {op for op, function in owner.items() if function in keyed})
     return document
+
+
+def _declare_idempotency_key(document: dict[str, Any], keyed: set[tuple[str, str]]) -> None:
+    """The ``Idempotency-Key`` header on every write operation (of ``keyed``), as one shared parameter."""
+    from oms.http.idempotency import takes_key
+
+    document.setdefault("components", {}).setdefault("parameters", {})["IdempotencyKey"] = IDEMPOTENCY_KEY
+    ref = {"$ref": "#/components/parameters/IdempotencyKey"}
+    for method, path in operations(document):
+        op = document["paths"][path][method.lower()]
+        if (method, path) in keyed and takes_key(method, "requestBody" in op):
+            op["parameters"] = [*op.get("parameters", []), ref]
 
 
 def render(document: dict[str, Any]) -> str:

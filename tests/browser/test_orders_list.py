@@ -146,8 +146,8 @@ def test_a_refused_order_in_a_bulk_change_shows_its_korean_reason(page: Page, co
     expect(results).to_contain_text("2건 중 완료 1건 · 거절 1건")
     expect(results.locator(f"li.done[data-order-id='{ok}']")).to_be_visible()
     refused = results.locator(f"li.refused[data-order-id='{moved}']")
-    expect(refused).to_contain_text("배송대기(으)로 변경할 수 있는 품목이 없습니다.")
-    expect(refused).to_contain_text("NO_ELIGIBLE_LINES")
+    expect(refused).to_contain_text("이미 배송대기 상태입니다.")  # the single-order move's own reason
+    expect(refused).to_contain_text("SAME_STATUS")
     expect(bar).to_contain_text("1건 선택")  # the refused order stays selected
     assert counts(console, site_id)["ready_to_ship"] == 2
 

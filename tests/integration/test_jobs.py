@@ -21,6 +21,7 @@ from oms_local import REPO_ROOT
 from oms_local.gateway import Gateway
 from oms_local.s3 import create_buckets
 from oms_local.sqs_events import SqsEvents
+from tests import bulk_reasons_support as reasons
 from tests.shipping_support import api_order
 from tests.support import http_event
 
@@ -66,7 +67,7 @@ def test_move_a_whole_tab_with_partial_results(stack: tuple[Gateway, SqsEvents],
     assert status == 200
     assert (got["status"], got["done"], got["refused"], got["progress"]) == ("partial", 9, 2, 1.0)
     assert sorted(r["order_id"] for r in got["results"]) == sorted(ready)
-    assert {r["code"] for r in got["results"]} == {"NO_ELIGIBLE_LINES"}
+    assert {(r["code"], r["message_ko"]) for r in got["results"]} == {("SAME_STATUS", "이미 배송대기 상태입니다.")}
     assert all(statuses(site_id, o) == {"ready_to_ship"} for o in preparing)
     assert statuses(site_id, later) == {"preparing"}
     # redelivery of every chunk: nothing applied or counted twice
@@ -166,3 +167,45 @@ def test_worker_reports_only_the_failed_message(stack: tuple[Gateway, SqsEvents]
                for i, b in enumerate([ok, bad])]
     out = gw.invoke_function("JobsWorkerFunction", {"Records": records})
     assert out == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+
+
+def test_a_job_refuses_each_order_with_the_single_routes_reason(
+        stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    movable = api_order(site_id, ready=False)
+    refused = [reasons.tracked(site_id), reasons.shipping(site_id), reasons.cancelled(site_id),
+               reasons.cancel_requested(site_id)]
+    before = {oid: reasons.state(site_id, oid) for oid in refused}
+    expected = {oid: reasons.single_refusal(site_id, oid, "cancel_requested") for oid in refused}
+    assert sorted(code for code, _ in expected.values()) == [
+        "CANCEL_NOT_ALLOWED_AFTER_SHIPPING", "CANCEL_NOT_ALLOWED_WITH_TRACKING", "ORDER_CLOSED", "SAME_STATUS"]
+
+    status, job = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "cancel_requested",
+                                                           "search": {"tab": "all"}})
+    assert status == 202, job
+    events.drain()
+    got = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
+    assert (got["status"], got["done"], got["refused"]) == ("partial", 1, 4)
+    assert {r["order_id"]: (r["code"], r["message_ko"]) for r in got["results"]} == expected
+    assert statuses(site_id, movable) == {"cancel_requested"}
+    assert {oid: reasons.state(site_id, oid) for oid in refused} == before
+
+
+def test_the_same_idempotency_key_twice_starts_one_job(stack: tuple[Gateway, SqsEvents], site_id: str) -> None:
+    gw, events = stack
+    api_order(site_id, ready=False)
+    body = {"action": "status", "to": "ready_to_ship", "search": {"tab": "preparing"}}
+
+    def post(key: str, payload: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        resp = gw.invoke_function("ExportsFunction", http_event("POST", "/admin/jobs", payload, site_id=site_id,
+                                                                headers={"Idempotency-Key": key}))
+        return resp["statusCode"], json.loads(resp["body"]), resp.get("headers") or {}
+
+    first, again = post("job-1", body), post("job-1", body)
+    assert first[0] == again[0] == 202 and again[1] == first[1]
+    assert again[2].get("Idempotent-Replayed") == "true"
+    assert [j["job_id"] for j in api(gw, "GET", "/admin/jobs", site_id)[1]["jobs"]] == [first[1]["job_id"]]
+    assert post("job-1", {**body, "to": "cancel_requested"})[1]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    events.drain()
+    done = api(gw, "GET", f"/admin/jobs/{first[1]['job_id']}", site_id)[1]
+    assert (done["status"], done["done"], done["total"]) == ("done", 1, 1)

@@ -344,3 +344,21 @@ def test_import_sweep_function(tpl: dict[str, Any]) -> None:
     assert "dynamodb:Scan" not in actions and actions <= {"dynamodb:GetItem", "dynamodb:Query",
                                                           "dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket"}
     assert "build-ImportSweepFunction:" in (REPO_ROOT / "functions" / "scheduled" / "Makefile").read_text()
+
+
+#: What Powertools' DynamoDB persistence layer calls (get_item, put_item, update_item, delete_item).
+IDEMPOTENCY_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+
+
+@pytest.mark.parametrize("function", ["OrdersFunction", "BuyerFunction", "ExportsFunction", "WebhooksFunction"])
+def test_functions_with_idempotency_may_keep_their_records_in_the_table(tpl: dict[str, Any], function: str) -> None:
+    props = _res(tpl, function)["Properties"]
+    on_table = {a for p in props["Policies"] for s in p["Statement"] if s["Effect"] == "Allow"
+                and {"Fn::GetAtt": ["OmsTable", "Arn"]} in (s["Resource"] if isinstance(s["Resource"], list)
+                                                           else [s["Resource"]])
+                for a in s["Action"]}
+    assert IDEMPOTENCY_ACTIONS <= on_table
+    env = {**tpl["Globals"]["Function"]["Environment"]["Variables"],
+           **props.get("Environment", {}).get("Variables", {})}
+    assert env["TABLE_NAME"] == {"Ref": "OmsTable"}
+    assert "POWERTOOLS_IDEMPOTENCY_DISABLED" not in env

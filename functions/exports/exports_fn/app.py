@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms.excel.export_fields import catalog
 from oms.http import admin_identity, resolver
+from oms.http.idempotency import idempotency_middleware
 from oms.schemas.common import ExportIdPath, JobIdPath, OrderIdPath, TemplateIdPath
 from oms.schemas.exports import ExportIn, SheetsIn, TemplateIn
 from oms.schemas.jobs import JobIn
@@ -27,6 +28,7 @@ metrics = Metrics()
 
 # the API document is the merged one of every function (``make openapi``), served at /swagger
 app = resolver(enable_validation=True)
+app.use(middlewares=[idempotency_middleware("exports")])  # Idempotency-Key on POST/PATCH/PUT, as the admin API
 
 PDF = "application/pdf"
 HTML = "text/html; charset=utf-8"

@@ -5,6 +5,8 @@ answer again (with ``Idempotent-Replayed: true``) instead of a second change. Th
 the caller's site, the method and the path; reusing it with another body is refused (422), and a
 retry while the first request is still running answers 409. Refusals and errors are not stored, so
 a corrected retry runs. Records live in the one table (:mod:`oms.store.idempotency`), 24 hours.
+A document answer (the order sheets' HTML or PDF: no change to repeat, and often more than a table
+item holds) is answered as is and not stored either.
 """
 
 from __future__ import annotations
@@ -31,6 +33,30 @@ METHODS = frozenset({"POST", "PATCH", "PUT"})
 TTL_SECONDS = 24 * 3600
 
 
+class _NotStored(Exception):
+    """A non-JSON answer: Powertools drops the in-progress record, the middleware answers it as is."""
+
+    def __init__(self, response: Response[Any]) -> None:
+        super().__init__("not stored")
+        self.response = response
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().endswith("json")
+
+
+def takes_key(method: str, has_body: bool) -> bool:
+    """Whether a request honours ``Idempotency-Key``: the writes (POST, PATCH, PUT; a DELETE with a body).
+    The API document declares the header on exactly these operations (``oms_local.openapi``)."""
+    method = method.upper()
+    return method in METHODS or (method == "DELETE" and has_body)
+
+
+def honours_key(app: Any) -> bool:
+    """Whether ``app`` (a Powertools resolver) runs :func:`idempotency_middleware`."""
+    return any(getattr(m, "idempotency_scope", None) for m in getattr(app, "_router_middlewares", []))
+
+
 def _replayed(response: Any, idempotent_data: DataRecord) -> Any:
     if isinstance(response, dict):
         response = {**response, "replayed": True}
@@ -52,7 +78,7 @@ def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
     def middleware(app: Any, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
         key = (event.headers or {}).get(HEADER)
-        if event.http_method not in METHODS or key is None:
+        if key is None or not takes_key(event.http_method, bool(event.body)):
             return next_middleware(app)
         if not 1 <= len(key) <= 255 or not (key.isascii() and key.isprintable()):
             return problem(400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key는 영문·숫자·기호 1~255자여야 합니다.",
@@ -69,9 +95,12 @@ def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
 
         def run(request: dict[str, Any]) -> dict[str, Any]:
             resp = next_middleware(app)
+            content_type = str(resp.headers.get("Content-Type") or resp.headers.get("content-type") or
+                               resp.content_type or "application/json")
+            if isinstance(resp.body, bytes) or not _is_json(content_type):
+                raise _NotStored(resp)
             payload = resp.body if isinstance(resp.body, str) else json.dumps(resp.body, ensure_ascii=False)
-            return {"status": resp.status_code, "content_type": resp.headers.get("Content-Type") or
-                    resp.headers.get("content-type") or "application/json", "body": payload}
+            return {"status": resp.status_code, "content_type": content_type, "body": payload}
 
         if getattr(app, "lambda_context", None) is not None:
             CONFIG.register_lambda_context(app.lambda_context)  # in-progress records expire with the call
@@ -79,6 +108,8 @@ def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
                                       persistence_store=persistence_layer(f"http-{scope}", request["key"]))(run)
         try:
             stored = wrapped(request=request)
+        except _NotStored as document:
+            return document.response
         except IdempotencyValidationError:
             return problem(422, "IDEMPOTENCY_KEY_REUSED",
                            "같은 Idempotency-Key로 다른 요청을 보낼 수 없습니다. 새 키를 사용하세요.")
@@ -88,4 +119,5 @@ def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
         return Response(status_code=int(stored["status"]), content_type=str(stored["content_type"]),
                         body=stored["body"], headers=headers)
 
+    middleware.idempotency_scope = scope  # type: ignore[attr-defined]
     return middleware

@@ -1,4 +1,4 @@
-"""Background jobs over every order of a search or tab (DOMAIN §9 [beyond], ANCHORS §G).
+"""Background jobs over every order of a search or tab.
 
 ``POST /admin/jobs`` snapshots the matching order ids once, through the list's own reads (GSI1
 pages of the tab, the list's filters), into chunk items: the set a job works on never changes
@@ -8,8 +8,9 @@ while it runs. Each chunk is one SQS message; the worker (Powertools batch proce
 (``attribute_not_exists``) and the job's counters (``ADD``, only while the job runs), so a
 redelivered chunk, a second worker on the same message or a cancelled job never counts or applies
 an order twice. A refusal is written the same way (result + counters, one transaction) with the
-same per-order shape as the 50-order bulk answer. The job ends ``done``, ``partial`` (some refused,
-reasons per order) or ``failed`` (none applied), or ``canceled``.
+same per-order shape and reasons as the 50-order bulk answer (:mod:`oms.domain.bulk_moves`). The
+job ends ``done``, ``partial`` (some refused, reasons per order) or ``failed`` (none applied), or
+``canceled``.
 
 Export and print jobs produce one file: a single message streams every order of the snapshot into
 the workbook (constant memory) or the PDF, writes it to the export bucket and finishes the job.
@@ -26,15 +27,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from oms.domain import shipping as ship_rules
+from oms.domain.bulk_moves import move_all
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
-from oms.domain.moves import apply_moves
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 from oms.schemas.jobs import JobIn
 from oms.schemas.orders import ListQuery
 from oms.services import exports, listing
-from oms.services.orders import eligible_moves, record_refusal, run
+from oms.services.orders import record_refusal, run
 from oms.store import exports as export_store
 from oms.store import jobs as store
 from oms.store import keys, orders
@@ -155,15 +156,7 @@ def _decide(rec: dict[str, Any], actor: Actor) -> Any:
         return lambda order, at: ship_rules.deliver_no_shipping(order, actor, at)
     to = Status(params["to"])
     from_status = Status(params["from_status"]) if params.get("from_status") else None
-
-    def decide(order: Order, at: str) -> Change:
-        moves = eligible_moves(order, to, from_status, actor)
-        if not moves:
-            raise DomainError("NO_ELIGIBLE_LINES", f"{to.ko}(으)로 변경할 수 있는 품목이 없습니다.",
-                              extra={"to": to.value})
-        return apply_moves(order, moves, actor, at)
-
-    return decide
+    return lambda order, at: move_all(order, to, from_status, actor, at)
 
 
 def _refused(exc: DomainError) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oms.domain import payment_requests as requests_rules
+from oms.domain.bulk_moves import move_all
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.memos import add_memo
-from oms.domain.moves import Move, apply_moves, check_transition, next_moves, reopen
+from oms.domain.moves import Move, apply_moves, next_moves, reopen
 from oms.domain.order import Actor, Change, Event, Order
-from oms.domain.statuses import Status
 from oms.services import claim_views, effects
 from oms.store import orders, payreqs
 from oms.store.orders import plain
@@ -237,20 +237,6 @@ def change_status(site_id: str, order_id: str, moves: list[MoveIn], actor: Actor
                       expected_version, "status_change")
 
 
-def eligible_moves(order: Order, to: Status, from_status: Status | None, actor: Actor) -> list[Move]:
-    """For a bulk action: every whole line of the order that may move to ``to`` now."""
-    out = []
-    for line in order.lines:
-        if from_status is not None and line.status is not from_status:
-            continue
-        try:
-            check_transition(order, line, to, actor)
-        except DomainError:
-            continue
-        out.append(Move(line.line_id, to))
-    return out
-
-
 def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[[Order, str], Change],
              action: str) -> list[BulkResult]:
     """Up to 50 orders, each in its own transaction, answered one by one (done / refused + reason)."""
@@ -279,19 +265,10 @@ def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[
 
 
 def bulk_change(site_id: str, body: BulkStatusIn, actor: Actor) -> list[BulkResult]:
-    """The list's bulk status change: every whole line of each order that may move to ``to``."""
-
-    def decide(order: Order, at: str) -> Change:
-        moves = eligible_moves(order, body.to, body.from_status, actor)
-        if not moves:
-            raise DomainError(
-                "NO_ELIGIBLE_LINES",
-                f"{body.to.ko}(으)로 변경할 수 있는 품목이 없습니다.",
-                extra={"to": body.to.value},
-            )
-        return apply_moves(order, moves, actor, at)
-
-    return run_bulk(site_id, body.order_ids, actor, decide, "bulk_status_change")
+    """The list's bulk status change: every whole line of each order that may move to ``to``; a
+    refused order answers the single-order move's own reason (:func:`oms.domain.bulk_moves.move_all`)."""
+    return run_bulk(site_id, body.order_ids, actor,
+                    lambda o, at: move_all(o, body.to, body.from_status, actor, at), "bulk_status_change")
 
 
 def memo(site_id: str, order_id: str, text: str, actor: Actor) -> Committed:
