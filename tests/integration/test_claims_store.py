@@ -40,7 +40,7 @@ def test_a_claims_history_round_trips_through_the_store(site_id: str) -> None:
     order = _commit(order, advance_claim(order, "C001", "collected", ADMIN, AT))
     order = _commit(order, advance_claim(order, "C001", "on_hold", ADMIN, AT, hold=Hold(3000, "반품비 확인")))
     assert order.claims["C001"].hold == Hold(3000, "반품비 확인")
-    order = _commit(order, advance_claim(order, "C001", "collected", ADMIN, AT))
+    order = _commit(order, advance_claim(order, "C001", "release", ADMIN, AT))
     order = _commit(order, complete_claim(order, "C001", ADMIN, LATER))
     calc = calculate(order, "C001", "original", RefundSettings(return_shipping_fee=3000, remote_return_surcharge=3000,
                                                                coupon_recovery="pro_rata"))

@@ -80,7 +80,7 @@ def test_a_partial_return_splits_the_line_and_walks_every_step() -> None:
     assert claim_of(held.order, "C001").hold == Hold(3000, "반품비 미동봉")
     assert "3,000원" in held.events[-1].data["text_ko"]
     assert refused(lambda: complete_claim(held.order, "C001", ADMIN, AT), held.order).code == "CLAIM_ON_HOLD"
-    o = advance_claim(held.order, "C001", "collected", ADMIN, AT).order  # release
+    o = advance_claim(held.order, "C001", "release", ADMIN, AT).order
     assert claim_of(o, "C001").hold is None
     done = complete_claim(o, "C001", ADMIN, LATER)
     o = done.order
@@ -254,9 +254,9 @@ def test_claim_and_history_limits() -> None:
     o = advance_claim(advance_claim(o, cid, "collecting", ADMIN, AT).order, cid, "collected", ADMIN, AT).order
     hold = Hold(1000, "확인 필요")
     while len(claim_of(o, cid).history) < MAX_CLAIM_HISTORY:
-        step = "on_hold" if claim_of(o, cid).step == "collected" else "collected"
+        step = "on_hold" if claim_of(o, cid).step == "collected" else "release"
         o = advance_claim(o, cid, step, ADMIN, AT, hold=hold).order  # type: ignore[arg-type]
-    step = "on_hold" if claim_of(o, cid).step == "collected" else "collected"
+    step = "on_hold" if claim_of(o, cid).step == "collected" else "release"
     assert refused(lambda: advance_claim(o, cid, step, ADMIN, AT, hold=hold), o).code == (  # type: ignore[arg-type]
         "CLAIM_HISTORY_LIMIT")
 

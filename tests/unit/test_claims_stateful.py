@@ -207,8 +207,8 @@ class ClaimsMachine(RuleBasedStateMachine):
                 return
 
     @rule(c=st.integers(0, 99),
-          to=st.sampled_from(["natural", "natural", "natural", "collecting", "collected", "on_hold", "rejected",
-                              "withdrawn"]),
+          to=st.sampled_from(["natural", "natural", "natural", "collecting", "collected", "on_hold", "release",
+                              "rejected", "withdrawn"]),
           buyer=st.booleans(), hold=st.integers(0, 5000))
     def advance(self, c: int, to: Any, buyer: bool, hold: int) -> None:
         cid = self.pick_claim(c, lambda claim: claim.open)
@@ -216,7 +216,7 @@ class ClaimsMachine(RuleBasedStateMachine):
             return
         if to == "natural":
             nxt = {"requested": "collecting", "collecting": "collected",
-                   "collected": "on_hold" if hold < 500 else None, "on_hold": "collected"}
+                   "collected": "on_hold" if hold < 500 else None, "on_hold": "release"}
             to = nxt.get(self.order.claims[cid].step) or "collected"
         self.attempt(lambda: advance_claim(self.order, cid, to, BUYER if buyer and to == "withdrawn" else ADMIN, AT,
                                            collection=Collection("courier", "CJ", "1") if to == "collecting" else None,
@@ -230,7 +230,7 @@ class ClaimsMachine(RuleBasedStateMachine):
         if cid is None or not self.order.claims[cid].open:
             return
         path = {"requested": "completed" if self.order.claims[cid].type == "cancel" else "collecting",
-                "collecting": "collected", "collected": "completed", "on_hold": "collected"}
+                "collecting": "collected", "collected": "completed", "on_hold": "release"}
         while self.order.claims[cid].open:
             to: Any = path[self.order.claims[cid].step]
             if not self.attempt(lambda: advance_claim(self.order, cid, to, ADMIN, AT)):  # noqa: B023

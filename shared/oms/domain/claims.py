@@ -13,7 +13,7 @@ calculation are posted only by ``oms.domain.refunds.settle``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from oms.domain.claim_records import (
     CLAIM_TYPE_KO,
@@ -40,10 +40,10 @@ from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
 
 __all__ = [
-    "CLAIM_TYPE_KO", "CLOSED_STEPS", "MAX_CLAIMS", "MAX_CLAIM_HISTORY", "REASON_KO", "SHOP_FAULT", "STEP_KO",
-    "Claim", "ClaimItem", "ClaimStep", "ClaimType", "Collection", "CollectionMethod", "Fault", "FeePayment",
-    "Hold", "Reason", "advance_claim", "claim_of", "complete_claim", "expected_status", "open_claim_of_line",
-    "request_claim",
+    "ACTION_KO", "CLAIM_TYPE_KO", "CLOSED_STEPS", "MAX_CLAIMS", "MAX_CLAIM_HISTORY", "REASON_KO", "SHOP_FAULT",
+    "STEP_FROM", "STEP_KO", "Claim", "ClaimAction", "ClaimItem", "ClaimStep", "ClaimType", "Collection",
+    "CollectionMethod", "Fault", "FeePayment", "Hold", "Reason", "advance_claim", "claim_of", "complete_claim",
+    "expected_status", "open_claim_of_line", "request_claim", "step_allowed",
 ]
 
 #: the unit status a claim's units are in, by type and step
@@ -230,10 +230,33 @@ def _units_back(order: Order, claim: Claim, actor: Actor, at: str) -> Change:
                    for k in first.stock_restore.keys() | back.stock_restore.keys()})
 
 
+#: what an admin (or the requester, for withdrawn) may do to an open claim: the steps each starts from
+#: (``completed`` is :func:`complete_claim`'s own rule: a cancel from requested, else from collected)
+STEP_FROM: dict[str, frozenset[str]] = {
+    "collecting": frozenset({"requested"}),
+    "collected": frozenset({"collecting"}),
+    "on_hold": frozenset({"collected"}),
+    "release": frozenset({"on_hold"}),
+    "rejected": frozenset({"requested", "collecting", "collected", "on_hold"}),
+    "withdrawn": frozenset({"requested"}),
+}
+#: steps a cancel claim never goes through (nothing is collected)
+_NOT_FOR_CANCEL = frozenset({"collecting", "collected", "on_hold", "release"})
+ACTION_KO = {**STEP_KO, "release": "보류 해제"}
+ClaimAction = Literal["collecting", "collected", "on_hold", "release", "completed", "rejected", "withdrawn"]
+
+
+def step_allowed(claim_type: str, frm: str, to: str) -> bool:
+    """May a ``claim_type`` claim at step ``frm`` take the action ``to`` (other than completed)?"""
+    if claim_type == "cancel" and to in _NOT_FOR_CANCEL:
+        return False
+    return frm in STEP_FROM.get(to, frozenset())
+
+
 def advance_claim(
     order: Order,
     claim_id: str,
-    to: ClaimStep,
+    to: ClaimAction,
     actor: Actor,
     at: str,
     *,
@@ -246,8 +269,9 @@ def advance_claim(
     - requested → collecting (return/exchange; units to return_collecting/exchange_collecting;
       ``collection`` may name the courier and tracking number)
     - collecting → collected (the goods arrived; units stay in *_collecting)
-    - collected → on_hold (``hold`` required: the fee demanded and why) and on_hold → collected
-      (release)
+    - collected → on_hold (``hold`` required: the fee demanded and why) and, only from on_hold,
+      ``release`` → collected
+    Any other step (``STEP_FROM``) is refused with CLAIM_STEP_NOT_ALLOWED naming the current step.
     - → rejected (admin, from any open step, ``reason`` required) or → withdrawn (from requested,
       by the admin or the actor who requested it): units go back to where they came from.
     - → completed is :func:`complete_claim`.
@@ -268,18 +292,10 @@ def advance_claim(
                           claim_id=claim_id, step=frm)
     else:
         _admin_only(actor, "클레임 처리")
-    allowed = {
-        ("requested", "collecting"): claim.type != "cancel",
-        ("collecting", "collected"): True,
-        ("collected", "on_hold"): True,
-        ("on_hold", "collected"): True,
-        (frm, "rejected"): True,
-        ("requested", "withdrawn"): True,
-    }
-    if not allowed.get((frm, to), False):
+    if not step_allowed(claim.type, frm, to):
         raise _refuse("CLAIM_STEP_NOT_ALLOWED",
-                      f"{CLAIM_TYPE_KO[claim.type]} 클레임을 {STEP_KO.get(frm, frm)}에서 "
-                      f"{STEP_KO.get(to, to)}(으)로 변경할 수 없습니다.",
+                      f"{CLAIM_TYPE_KO[claim.type]} 클레임은 현재 {STEP_KO.get(frm, frm)} 단계라 "
+                      f"{ACTION_KO.get(to, to)}(으)로 변경할 수 없습니다.",
                       claim_id=claim_id, step=frm, to=to)
     if to in ("rejected", "withdrawn") and not (reason or "").strip():
         raise _refuse("CLAIM_REASON_REQUIRED", "거부·철회 사유를 입력하세요.", field="reason")
@@ -296,18 +312,19 @@ def advance_claim(
         change = Change(new, [], set())
     new = change.order
     claim = new.claims[claim_id]
+    target: ClaimStep = "collected" if to == "release" else to
     if collection is not None:
         claim.collection = collection
-    claim.step = to
+    claim.step = target
     if to == "on_hold":
         claim.hold = hold
     elif frm == "on_hold":
         claim.hold = None
     if to in ("rejected", "withdrawn"):
         claim.closed_reason = reason
-    _history(claim, to, actor, at, reason=reason, hold_amount=hold.amount if hold and to == "on_hold" else None,
+    _history(claim, target, actor, at, reason=reason, hold_amount=hold.amount if hold and to == "on_hold" else None,
              tracking_no=collection.tracking_no if collection else None)
-    label = "보류 해제" if frm == "on_hold" and to == "collected" else STEP_KO[to]
+    label = ACTION_KO[to] if to == "release" else STEP_KO[target]
     text = f"{CLAIM_TYPE_KO[claim.type]} {claim_id}: {STEP_KO[frm]} → {label}"
     if to == "on_hold" and hold is not None:
         text += f" (청구 {hold.amount:,}원: {hold.reason})"
@@ -315,7 +332,7 @@ def advance_claim(
         text += f" (사유: {reason})"
     if collection is not None and collection.tracking_no:
         text += f" — 수거 송장 {collection.courier or ''} {collection.tracking_no}".rstrip()
-    event = _event("claim_step", claim, actor, at, text, **{"from": frm, "to": to})
+    event = _event("claim_step", claim, actor, at, text, **{"from": frm, "to": target})
     new.version = order.version
     return Change(new, [*change.events, event], change.touched_lines, change.stock_restore)
 

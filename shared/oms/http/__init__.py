@@ -21,6 +21,7 @@ from aws_lambda_powertools.shared.json_encoder import Encoder
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor
 from oms.http import body as request_body
+from oms.schemas.common import RULES_KO
 
 PROBLEM = "application/problem+json"
 logger = Logger(child=True)
@@ -97,10 +98,13 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"field": "body", "rule": "invalid"}
+        rule_ko = RULES_KO.get(first["rule"])
+        message_ko = (f"{first['field']}: {rule_ko}" if rule_ko
+                      else f"입력값이 올바르지 않습니다: {first['field']} ({first['rule']})")
         return problem(
             400,
             "VALIDATION_FAILED",
-            f"입력값이 올바르지 않습니다: {first['field']} ({first['rule']})",
+            message_ko,
             f"{len(errors)} invalid field(s); first: {first['field']} violates {first['rule']}",
             errors=errors,
         )

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from oms.schemas.common import Int
+from oms.schemas.common import Int, MultilineText, Text
 from oms.schemas.orders import LineIn, RecipientIn, Strict, Won
 from oms.schemas.payments import RefundAccountIn
 
@@ -17,25 +17,25 @@ SignedWon = Annotated[int, Field(ge=-10_000_000_000, le=10_000_000_000, strict=T
 
 
 class ClaimItemIn(Strict):
-    line_id: str = Field(min_length=2, max_length=10, pattern=r"^L[0-9]+$")
+    line_id: Text = Field(min_length=2, max_length=10, pattern=r"^L[0-9]+$")
     quantity: int = Field(ge=1, le=9999, strict=True)
 
 
 class CollectionIn(Strict):
     method: Literal["courier", "buyer_sends", "none"] = Field(description="수거: courier pickup / buyer sends / none")
-    courier: str | None = Field(default=None, max_length=30)
+    courier: Text | None = Field(default=None, max_length=30)
     tracking_no: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9\- ]+$")
 
 
 class ClaimIn(Strict):
     type: Literal["cancel", "return", "exchange"]
     items: list[ClaimItemIn] = Field(min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=40, description="사유 code (reasons[] of GET …/claims)")
+    reason: Text = Field(min_length=1, max_length=40, description="사유 code (reasons[] of GET …/claims)")
     fault: Literal["buyer", "shop"] | None = Field(default=None, description="admin only: override the reason's fault")
     collection: CollectionIn | None = None
     fee_payment: Literal["deduct", "enclosed", "transfer"] | None = Field(
         default=None, description="반품비: 환불금에서 차감 / 상품 동봉 / 직접 송금")
-    note: str | None = Field(default=None, max_length=500)
+    note: MultilineText | None = Field(default=None, max_length=500)
     complete: bool = Field(default=False, description="cancel only: request and complete in one transaction")
     expected_version: Int | None = Field(default=None, ge=0)
 
@@ -43,50 +43,51 @@ class ClaimIn(Strict):
 class BuyerClaimIn(Strict):
     type: Literal["cancel", "return", "exchange"]
     items: list[ClaimItemIn] = Field(min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=40)
+    reason: Text = Field(min_length=1, max_length=40)
     collection: CollectionIn | None = None
     fee_payment: Literal["deduct", "enclosed", "transfer"] | None = None
-    note: str | None = Field(default=None, max_length=500)
+    note: MultilineText | None = Field(default=None, max_length=500)
 
 
 class WithdrawIn(Strict):
-    reason: str | None = Field(default=None, max_length=200)
+    reason: Text | None = Field(default=None, max_length=200)
 
 
 class HoldIn(Strict):
     amount: Won = Field(description="보류: the fee the buyer is asked for before completion")
-    reason: str = Field(min_length=1, max_length=200)
+    reason: MultilineText = Field(min_length=1, max_length=200)
 
 
 class ClaimStepIn(Strict):
     to: Literal["collecting", "collected", "on_hold", "release", "reject", "withdraw", "complete"]
     collection: CollectionIn | None = None
     hold: HoldIn | None = None
-    reason: str | None = Field(default=None, max_length=200, description="required to reject or withdraw")
+    reason: MultilineText | None = Field(default=None, max_length=200,
+                                         description="required to reject or withdraw")
     expected_version: Int | None = Field(default=None, ge=0)
 
 
 class CalculateIn(Strict):
     basis: Literal["paid", "original"] = Field(default="paid", description="실결제가 / 원판매가")
     adjustment: SignedWon = Field(default=0, description="± amount added by the admin")
-    adjustment_reason: str | None = Field(default=None, max_length=200)
+    adjustment_reason: Text | None = Field(default=None, max_length=200)
 
 
 class SettleIn(CalculateIn):
     direction: Literal["refund", "request"] = Field(description="환불처리 (to the buyer) / 결제요청 (the buyer owes)")
-    reason: str = Field(default="반품/교환 정산", min_length=1, max_length=200, description="shown to the PG")
+    reason: Text = Field(default="반품/교환 정산", min_length=1, max_length=200, description="shown to the PG")
     refund_account: RefundAccountIn | None = Field(default=None, description="virtual-account refunds")
     expected_version: Int | None = Field(default=None, ge=0)
 
 
 class RefundOutstandingIn(Strict):
-    reason: str = Field(default="환불 재시도", min_length=1, max_length=200)
+    reason: Text = Field(default="환불 재시도", min_length=1, max_length=200)
     refund_account: RefundAccountIn | None = None
 
 
 class ForceCompleteIn(Strict):
     amount: int = Field(ge=1, le=10_000_000_000, strict=True)
-    bank_note: str = Field(min_length=1, max_length=200, description="e.g. 환불 계좌 신한 110-***-1234 홍길동")
+    bank_note: Text = Field(min_length=1, max_length=200, description="e.g. 환불 계좌 신한 110-***-1234 홍길동")
 
 
 class AddLineIn(LineIn):
@@ -99,16 +100,16 @@ class RecipientChangeIn(RecipientIn):
 
 
 class PaymentRequestIn(Strict):
-    note: str | None = Field(default=None, max_length=500)
+    note: Text | None = Field(default=None, max_length=500)
     expected_version: Int | None = Field(default=None, ge=0)
 
 
 class PaymentRequestCancelIn(Strict):
-    reason: str | None = Field(default=None, max_length=200)
+    reason: Text | None = Field(default=None, max_length=200)
 
 
 class PayIn(Strict):
     method: Literal["card", "virtual_account"]
-    payment_key: str | None = Field(default=None, min_length=4, max_length=200,
+    payment_key: Text | None = Field(default=None, min_length=4, max_length=200,
                                     description="card: the PG's payment key after the buyer approved")
-    holder: str | None = Field(default=None, max_length=50, description="virtual account: depositor name")
+    holder: Text | None = Field(default=None, max_length=50, description="virtual account: depositor name")

@@ -6,15 +6,32 @@
   2,048 bytes, sort keys 1,024 bytes): lengths in characters and, for free text ids, in UTF-8 bytes.
 - ``Instant``: an ISO-8601 time *with* an offset (``Z``, ``+09:00``), between 2000 and 2100; the
   services store it in UTC. A time without an offset is refused rather than read in the host's zone.
+- ``Text`` / ``MultilineText``: every free text a route stores or sends (names, addresses, memos,
+  reasons, SMS bodies …). No C0 control character or DEL (``MultilineText`` allows newline and tab),
+  no bidi override/embedding/isolate, no U+FEFF, and not only zero-width characters. Lengths stay
+  the field's own ``Field(max_length=…)``.
+- ``IsoDate``: a calendar day written ``YYYY-MM-DD`` (a JSON number or any other form is refused),
+  2000-01-01 … 2099-12-31; ``DateRange`` checks ``date_from`` ≤ ``date_to`` and names ``date_to``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 Int = Annotated[int, Field(strict=True)]
 Bool = Annotated[bool, Field(strict=True)]
@@ -42,6 +59,84 @@ def max_bytes(limit: int) -> AfterValidator:
         return value
 
     return AfterValidator(check)
+
+
+#: our own validation rules, answered with their Korean message (``oms.http``)
+RULES_KO = {
+    "control_character": "제어 문자는 입력할 수 없습니다.",
+    "bidi_control": "글자 방향 제어 문자는 입력할 수 없습니다.",
+    "invisible_character": "보이지 않는 문자(U+FEFF)는 입력할 수 없습니다.",
+    "only_invisible": "보이지 않는 문자만으로는 입력할 수 없습니다.",
+    "iso_date": "날짜는 YYYY-MM-DD 형식으로 입력하세요 (2000-01-01 ~ 2099-12-31).",
+    "date_range": "종료일은 시작일과 같거나 그 이후여야 합니다.",
+}
+
+
+def _refuse(rule: str) -> PydanticCustomError:
+    return PydanticCustomError(rule, RULES_KO[rule])
+
+
+_C0_ALL = re.compile(r"[\x00-\x1f\x7f]")
+_C0_BUT_NEWLINE_TAB = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _text(control: re.Pattern[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        if control.search(value):
+            raise _refuse("control_character")
+        if _BIDI.search(value):
+            raise _refuse("bidi_control")
+        if "\ufeff" in value:
+            raise _refuse("invisible_character")
+        if value and not value.translate(_ZERO_WIDTH).strip():
+            raise _refuse("only_invisible")
+        return value
+
+    return AfterValidator(check)
+
+
+#: one line of free text (names, addresses, reasons, titles)
+Text = Annotated[str, _text(_C0_ALL)]
+#: free text that may span lines (memos, SMS/LMS bodies and templates, claim notes): newline, CRLF and tab allowed
+MultilineText = Annotated[str, _text(_C0_BUT_NEWLINE_TAB)]
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _iso_day(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise _refuse("iso_date") from None
+    else:
+        raise _refuse("iso_date")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _refuse("iso_date")
+    return day
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_day), Field(description="YYYY-MM-DD (KST day)")]
+
+
+class DateRange(BaseModel):
+    """``date_from`` … ``date_to`` (both days included); either may be left open."""
+
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+
+    @field_validator("date_to")
+    @classmethod
+    def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and start > value:
+            raise _refuse("date_range")
+        return value
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(_in_range),

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from oms.schemas.common import Text
+
 MAX_CHOSEN = 50
 MAX_COLUMNS = 60
 
@@ -13,15 +15,15 @@ MAX_COLUMNS = 60
 class Column(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(min_length=1, max_length=40, description="a key of GET /admin/exports/fields")
-    header: str | None = Field(default=None, min_length=1, max_length=40,
+    field: Text = Field(min_length=1, max_length=40, description="a key of GET /admin/exports/fields")
+    header: Text | None = Field(default=None, min_length=1, max_length=40,
                                description="the column's title; default: the field's Korean header")
 
 
 class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=40)
+    name: Text = Field(min_length=1, max_length=40)
     columns: list[Column] = Field(min_length=1, max_length=MAX_COLUMNS, description="in file order")
     row_grain: Literal["line", "order"] = Field(default="line", description="one row per order line or per order")
     address: Literal["combined", "split"] = Field(
@@ -33,7 +35,7 @@ class TemplateIn(BaseModel):
 class ExportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    template_id: str = Field(min_length=1, max_length=40)
+    template_id: Text = Field(min_length=1, max_length=40)
     order_ids: list[str] = Field(min_length=1, max_length=MAX_CHOSEN, description="at most 50 orders")
 
 

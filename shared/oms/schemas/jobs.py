@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, Status
+from oms.schemas.common import DateRange, Text
 
 
-class JobSearch(BaseModel):
+class JobSearch(DateRange):
     """The list's own search parameters (GET /admin/orders), without paging and exact lookups."""
 
     model_config = ConfigDict(extra="forbid")
 
     tab: Literal["all"] | Status = "all"
-    date_from: date | None = None
-    date_to: date | None = None
     payment_method: PaymentMethod | None = None
     channel: Channel | None = None
     scope: DeliveryScope | None = None
@@ -33,7 +31,7 @@ class JobIn(BaseModel):
     search: JobSearch = Field(default_factory=JobSearch)
     to: Status | None = Field(default=None, description="action status: the target status")
     from_status: Status | None = Field(default=None, description="action status: only lines in this status")
-    template_id: str | None = Field(default=None, max_length=40, description="action export: the template")
+    template_id: Text | None = Field(default=None, max_length=40, description="action export: the template")
 
     @model_validator(mode="after")
     def _needs(self) -> JobIn:

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
-from oms.schemas.common import Bool, CursorQuery, Instant, Int, LineId, Lookup, MemberId, OrderId, Strict
+from oms.schemas.common import (
+    Bool,
+    CursorQuery,
+    DateRange,
+    Instant,
+    Int,
+    LineId,
+    Lookup,
+    MemberId,
+    MultilineText,
+    OrderId,
+    Strict,
+    Text,
+)
 
 Won = Annotated[int, Field(ge=0, le=10_000_000_000, strict=True, description="KRW, integer")]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="digits, may hold hyphens")]
+#: no space, no control character (the pattern keeps the documented schema; Text would drop it)
+EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 SiteId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")]
 
 
 class OptionIn(Strict):
-    name: str = Field(min_length=1, max_length=50)
-    value: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=50)
+    value: Text = Field(min_length=1, max_length=100)
     price: Won = 0
 
 
 class LineIn(Strict):
-    product_code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-\.]+$",
+    product_code: Text = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-\.]+$",
                               description="자체 상품코드")
-    product_name: str = Field(min_length=1, max_length=200)
+    product_name: Text = Field(min_length=1, max_length=200)
     kind: ProductKind = ProductKind.PHYSICAL
     options: list[OptionIn] = Field(default_factory=list, max_length=10)
     combination: Bool = Field(default=False, description="조합형 옵션 (one SKU per combination)")
@@ -37,45 +51,45 @@ class LineIn(Strict):
 
 
 class BuyerIn(Strict):
-    name: str = Field(min_length=1, max_length=50)
+    name: Text = Field(min_length=1, max_length=50)
     phone: Phone
-    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(default=None, max_length=200, pattern=EMAIL)
     member_id: MemberId | None = Field(default=None, description="null for guests")
 
 
 class RecipientIn(Strict):
-    name: str = Field(min_length=1, max_length=50)
+    name: Text = Field(min_length=1, max_length=50)
     phone: Phone
-    postal_code: str = Field(pattern=r"^[0-9]{5}$|^[A-Za-z0-9\- ]{3,10}$")
-    address1: str = Field(min_length=1, max_length=200)
-    address2: str = Field(default="", max_length=200)
-    message: str | None = Field(default=None, max_length=200)
+    postal_code: Text = Field(pattern=r"^[0-9]{5}$|^[A-Za-z0-9\- ]{3,10}$")
+    address1: Text = Field(min_length=1, max_length=200)
+    address2: Text = Field(default="", max_length=200)
+    message: Text | None = Field(default=None, max_length=200)
 
 
 class VirtualAccountIn(Strict):
-    bank: str = Field(min_length=1, max_length=30)
-    account_no: str = Field(min_length=4, max_length=40)
-    holder: str = Field(min_length=1, max_length=50)
+    bank: Text = Field(min_length=1, max_length=30)
+    account_no: Text = Field(min_length=4, max_length=40)
+    holder: Text = Field(min_length=1, max_length=50)
     due_at: Instant
 
 
 class CashReceiptRequestIn(Strict):
     type: Literal["소득공제", "지출증빙"] = "소득공제"
-    identity_number: str = Field(min_length=8, max_length=20, pattern=r"^[0-9\-]+$",
+    identity_number: Text = Field(min_length=8, max_length=20, pattern=r"^[0-9\-]+$",
                                  description="phone, cash-receipt card or business registration number")
 
 
 class PaymentIn(Strict):
     method: PaymentMethod
     amount: Won
-    provider: str | None = Field(default=None, max_length=30, description="PG: toss, portone ...")
-    pg_payment_key: str | None = Field(default=None, max_length=200)
+    provider: Text | None = Field(default=None, max_length=30, description="PG: toss, portone ...")
+    pg_payment_key: Text | None = Field(default=None, max_length=200)
     paid_at: Instant | None = None
     virtual_account: VirtualAccountIn | None = None
     pg_order_id: str | None = Field(
         default=None, min_length=6, max_length=64, pattern=r"^[A-Za-z0-9_\-:.=]+$",
         description="the merchant order/payment id the PG knows this payment by (Toss orderId, PortOne paymentId)")
-    deposit_secret: str | None = Field(
+    deposit_secret: Text | None = Field(
         default=None, min_length=8, max_length=200, repr=False,
         description="the PG's deposit-callback secret of the virtual account (stored, never returned)")
     cash_receipt: CashReceiptRequestIn | None = Field(default=None, description="현금영수증 신청 (at checkout)")
@@ -93,7 +107,7 @@ class PaymentIn(Strict):
 
 class IntakeOrderIn(Strict):
     site_id: SiteId
-    checkout_id: str = Field(min_length=1, max_length=100, description="unique per checkout; retries are safe")
+    checkout_id: Text = Field(min_length=1, max_length=100, description="unique per checkout; retries are safe")
     channel: Channel = Channel.STORE
     scope: DeliveryScope = DeliveryScope.DOMESTIC
     buyer: BuyerIn
@@ -127,17 +141,15 @@ class BulkStatusIn(Strict):
 
 
 class MemoIn(Strict):
-    text: str = Field(min_length=1, max_length=2000)
+    text: MultilineText = Field(min_length=1, max_length=2000)
 
 
 class StockIn(Strict):
     quantity: Int = Field(ge=0, le=10_000_000)
 
 
-class ListQuery(BaseModel):
+class ListQuery(DateRange):
     tab: Literal["all"] | Status = "all"
-    date_from: date | None = None
-    date_to: date | None = None
     payment_method: PaymentMethod | None = None
     channel: Channel | None = None
     scope: DeliveryScope | None = None

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pydantic import Field
 
 from oms.domain.order import MAX_LINES
-from oms.schemas.common import Int, LineId, OrderId, Strict
+from oms.schemas.common import Int, LineId, OrderId, Strict, Text
 
 
 class PointsAdjustIn(Strict):
     amount: Int = Field(ge=-100_000_000, le=100_000_000,
                         description="KRW; > 0 adds, < 0 deducts (never below the balance)")
-    reason: str = Field(min_length=1, max_length=200, description="사유 (shown in the ledger)")
+    reason: Text = Field(min_length=1, max_length=200, description="사유 (shown in the ledger)")
 
 
 class GroupRemoveIn(Strict):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Text = Field(min_length=1, max_length=200)
 
 
 class ConfirmIn(Strict):
@@ -24,6 +24,6 @@ class ConfirmIn(Strict):
 
 
 class GuestSessionIn(Strict):
-    site_id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")
+    site_id: Text = Field(pattern=r"^[a-z0-9][a-z0-9\-]{1,62}$")
     order_id: OrderId
-    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="the buyer's phone number")
+    phone: Text = Field(pattern=r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", description="the buyer's phone number")

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oms.schemas.common import Bool, Int
+from oms.schemas.common import Bool, Int, Text
 
 
 class Section(BaseModel):
@@ -41,17 +41,17 @@ class MembershipSettings(Section):
 
 
 class PrintSettings(Section):
-    shop_name: str | None = Field(default=None, max_length=60,
+    shop_name: Text | None = Field(default=None, max_length=60,
                                   description="쇼핑몰 이름 (주문서 상단, 없으면 사이트 ID)")
 
 
 class RemoteZone(Section):
     """A postal-code range with its extra shipping fee (도서산간): ``start``–``end`` inclusive, 5 digits."""
 
-    start: str = Field(pattern=r"^\d{5}$")
-    end: str = Field(pattern=r"^\d{5}$")
+    start: Text = Field(pattern=r"^\d{5}$")
+    end: Text = Field(pattern=r"^\d{5}$")
     fee: int = Field(ge=0, le=1_000_000)
-    name_ko: str = Field(min_length=1, max_length=50)
+    name_ko: Text = Field(min_length=1, max_length=50)
 
 
 class ClaimSettings(Section):

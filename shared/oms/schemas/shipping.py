@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from oms.domain.order import MAX_LINES
-from oms.schemas.common import Int, LineId, OrderId, Strict
+from oms.schemas.common import Int, LineId, OrderId, Strict, Text
 
 Method = Literal["parcel", "quick", "pickup", "none"]
 
@@ -16,8 +16,8 @@ class TrackingIn(Strict):
 
     action: Literal["set", "remove"] = "set"
     line_ids: list[LineId] = Field(min_length=1, max_length=MAX_LINES, description="whole lines in 배송대기")
-    courier: str | None = Field(default=None, max_length=40, description="code, 한국어 name or alias (CJ, 롯데 …)")
-    tracking_no: str | None = Field(default=None, max_length=50,
+    courier: Text | None = Field(default=None, max_length=40, description="code, 한국어 name or alias (CJ, 롯데 …)")
+    tracking_no: Text | None = Field(default=None, max_length=50,
                                     description="송장번호; for quick service a driver's phone is fine")
     method: Method | None = Field(default=None, description="default: the line's current method or the order's")
     expected_version: Int | None = Field(default=None, ge=1)
@@ -34,18 +34,18 @@ class CombinedOrderIn(Strict):
 
 class CombinedIn(Strict):
     orders: list[CombinedOrderIn] = Field(min_length=2, max_length=10)
-    courier: str | None = Field(default=None, max_length=40)
-    tracking_no: str = Field(min_length=1, max_length=50)
+    courier: Text | None = Field(default=None, max_length=40)
+    tracking_no: Text = Field(min_length=1, max_length=50)
     method: Method | None = None
 
 
 class TemplateQuery(BaseModel):
-    order_ids: str | None = Field(default=None, description="comma-separated order numbers; omit for the whole "
+    order_ids: Text | None = Field(default=None, description="comma-separated order numbers; omit for the whole "
                                                             "배송대기 tab")
 
 
 class ImportIn(Strict):
-    filename: str | None = Field(default=None, max_length=200, description="shown in the import list")
+    filename: Text | None = Field(default=None, max_length=200, description="shown in the import list")
 
 
 def _cell_text(value: Any) -> Any:
@@ -64,11 +64,11 @@ class InvoiceRowIn(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    order_id: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z\-_]+$")
-    line_id: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z\-_]+$")
+    order_id: Text = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z\-_]+$")
+    line_id: Text = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z\-_]+$")
     quantity: int | None = Field(default=None, ge=1, le=9999)
-    courier: str | None = Field(default=None, max_length=40)
-    tracking_no: str | None = Field(default=None, max_length=50)
+    courier: Text | None = Field(default=None, max_length=40)
+    tracking_no: Text | None = Field(default=None, max_length=50)
 
     @field_validator("order_id", "line_id", "courier", "tracking_no", mode="before")
     @classmethod

@@ -113,8 +113,8 @@ def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Ac
     return run_change(site_id, order_id, actor, decide, expected, "claim_request" if admin else "buyer_claim_request")
 
 
-STEPS: dict[str, rules.ClaimStep] = {"collecting": "collecting", "collected": "collected", "on_hold": "on_hold",
-                                     "release": "collected", "reject": "rejected", "withdraw": "withdrawn"}
+STEPS: dict[str, rules.ClaimAction] = {"collecting": "collecting", "collected": "collected", "on_hold": "on_hold",
+                                       "release": "release", "reject": "rejected", "withdraw": "withdrawn"}
 
 
 def step(site_id: str, order_id: str, claim_id: str, body: ClaimStepIn, actor: Actor) -> Committed:
