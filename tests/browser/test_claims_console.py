@@ -190,6 +190,40 @@ def test_an_exchange_settled_as_a_payment_request_cancelled_and_asked_again(page
     assert sorted((r["status"], r["amount"]) for r in reqs) == [("cancelled", 6000), ("open", 6000)]
 
 
+def test_an_exchange_to_another_size_through_the_form(page: Page, console: Console, site_id: str) -> None:
+    console.call(site_id, "PATCH", "/admin/settings", SETTINGS)
+    tee = {"product_code": "TEE-01", "product_name": "티셔츠", "quantity": 2, "unit_price": 39000,
+           "options": [{"name": "사이즈", "value": "M"}]}
+    order_id = console.card_order(site_id, [tee])
+    for to in ("ready_to_ship", "shipping", "delivered"):
+        console.move(site_id, order_id, ("L001", to))
+    open_detail(page, console, site_id, order_id)
+
+    page.locator("#claims").get_by_role("button", name="클레임 접수").click()
+    dlg = page.get_by_role("dialog", name="클레임 접수")
+    dlg.get_by_label("유형").select_option("exchange")
+    dlg.get_by_label(re.compile("^L001 티셔츠")).check()
+    dlg.get_by_label("사유", exact=True).select_option("intent_changed")
+    expect(dlg.get_by_label("옵션명 1")).to_have_value("사이즈")
+    dlg.get_by_label("교환할 옵션값 1").fill("L")
+    dlg.get_by_label("옵션 추가금액 (원)").fill("3000")
+    dlg.get_by_role("button", name="접수").click()
+    expect(dlg).to_be_hidden()
+    card = page.locator("[data-claim-id='C001']")
+    expect(card).to_contain_text("사이즈: L · 옵션 추가금액 3,000원 · 재고 차감됨")
+
+    for to in ("collecting", "collected", "complete"):
+        console.call(site_id, "POST", f"/admin/orders/{order_id}/claims/C001/steps", {"to": to})
+    page.reload()
+    page.locator("[data-claim-id='C001']").get_by_role("button", name="환불금액 계산").click()
+    calc = page.get_by_role("dialog", name=re.compile("환불금액 계산"))
+    calc.get_by_role("button", name="계산").click()
+    # (3,000 − 0) × 2 = 6,000원 difference + 3,000 × 2 ways exchange fee = 12,000원 to request
+    expect(calc.locator("[data-figure='option_difference']")).to_contain_text("−6,000원")
+    expect(calc.locator("[data-figure='option_difference']")).to_contain_text("exchange.option_difference")
+    expect(calc.locator(".calc-after")).to_have_text("정산 후 미결금액 +12,000원: 구매자에게 12,000원 결제요청")
+
+
 def test_claims_dialog_and_calculator_on_a_phone(phone: Page, console: Console, site_id: str) -> None:
     order_id = delivered_card_order(console, site_id)
     cid = api_claim(console, site_id, order_id, "return", "intent_changed", "collecting", "collected", "complete")

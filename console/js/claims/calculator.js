@@ -10,7 +10,8 @@ import { CLAIM_TYPE_KO, REQUEST_STATUS_KO, signedWon } from "./labels.js";
 /** The figures in the order the total adds them up: [key, label, sign of its effect on the total]. */
 const FIGURES = [
   ["product", "상품 환불", 1], ["shipping_refunded", "배송비 환불", 1], ["return_fee", "반품·교환 배송비", -1],
-  ["initial_shipping", "초기배송비", -1], ["coupon_recovered", "쿠폰 회수", -1], ["adjustment", "관리자 조정", 1],
+  ["initial_shipping", "초기배송비", -1], ["coupon_recovered", "쿠폰 회수", -1], ["option_difference", "옵션 차액", -1],
+  ["adjustment", "관리자 조정", 1],
 ];
 const DEPOSITS = new Set(["virtual_account", "bank_transfer"]);
 

@@ -1,6 +1,7 @@
 // 클레임 접수: the type, the lines that may take it (their `next` names the request status; a part
 // of a line only where that entry is `partial`), the reason from the API's list with the fault it
-// implies, how the goods come back and how a return fee is paid, or 즉시 완료 for a cancel.
+// implies, how the goods come back and how a return fee is paid, or 즉시 완료 for a cancel; for 교환
+// the 교환 옵션 (another option of the same product and its 옵션 추가금액; blank = the same option).
 import { api } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, toast, nextId } from "../ui.js";
 import { won } from "../format.js";
@@ -26,6 +27,33 @@ function lineRow(line, move) {
   return { row, pick, qty, line };
 }
 
+/** 교환 옵션: one 옵션명/옵션값 row per option of the first line (one row without options) and the
+ * 옵션 추가금액 of the new option; `value()` is the API's exchange_option, or undefined when every value is blank. */
+function exchangeOptionPart() {
+  const rowsBox = h("div.stack");
+  const price = h("input", { type: "number", name: "exchange_option_price", min: "0", step: "1", value: "0" });
+  let pairs = [];
+  const part = h("fieldset.claim-exchange-option", {}, h("legend", {}, "교환 옵션"),
+    h("small.hint", {}, "같은 상품의 다른 옵션(사이즈·색상)으로 교환할 때 입력하세요. 비워 두면 같은 옵션으로 교환합니다."),
+    rowsBox, field("옵션 추가금액 (원)", price, { hint: "새 옵션의 추가금액 (원래 옵션과의 차액은 미결금액에 반영)" }));
+  const reset = (line) => {
+    const names = line && line.options && line.options.length ? line.options.map((o) => o.name) : [""];
+    pairs = names.map((name, i) => ({
+      name: h("input", { name: `exchange_option_name_${i}`, maxLength: 50, value: name }),
+      value: h("input", { name: `exchange_option_value_${i}`, maxLength: 100, placeholder: "예: L" }),
+    }));
+    rowsBox.replaceChildren(...pairs.map((p, i) => h("div.form-grid", {},
+      field(`옵션명 ${i + 1}`, p.name), field(`교환할 옵션값 ${i + 1}`, p.value))));
+  };
+  const value = () => {
+    const options = pairs.map((p) => ({ name: p.name.value.trim(), value: p.value.value.trim() }));
+    if (options.every((o) => !o.value)) return undefined;
+    const total = Number(price.value || 0);
+    return { options: options.map((o, i) => ({ ...o, price: i === 0 && Number.isInteger(total) ? total : 0 })) };
+  };
+  return { part, reset, value };
+}
+
 /** Open the 접수 dialog; the claim is created there and the page redrawn (ctx.show). */
 export async function openClaimForm(order, ctx, reasons) {
   const types = claimableTypes(order);
@@ -47,6 +75,7 @@ export async function openClaimForm(order, ctx, reasons) {
       field("수거 방법", method), field("수거 택배사", courier), field("수거 송장번호", tracking),
       field("반품비 결제", fee, { hint: "판매자 귀책이면 반품비가 없습니다" }));
     const cancelPart = h("label.check", { for: complete.id }, complete, "취소완료까지 바로 처리");
+    const exchange = exchangeOptionPart();
 
     const showFault = () => {
       const r = reasons.find((x) => x.code === reason.value);
@@ -60,6 +89,8 @@ export async function openClaimForm(order, ctx, reasons) {
       const isCancel = type.value === "cancel";
       returnPart.hidden = isCancel;
       cancelPart.hidden = !isCancel;
+      exchange.part.hidden = type.value !== "exchange";
+      exchange.reset(rows[0] && rows[0].line);
     };
     type.addEventListener("change", redrawLines);
     reason.addEventListener("change", showFault);
@@ -84,6 +115,8 @@ export async function openClaimForm(order, ctx, reasons) {
           body.collection = { method: method.value, courier: courier.value.trim() || undefined,
             tracking_no: tracking.value.trim() || undefined };
           if (fee.value) body.fee_payment = fee.value;
+          const option = type.value === "exchange" ? exchange.value() : undefined;
+          if (option) body.exchange_option = option;
         }
         const answer = await busy(ok, () => api.post(`${ctx.path}/claims`, body), slot);
         if (answer) close(answer);
@@ -91,7 +124,7 @@ export async function openClaimForm(order, ctx, reasons) {
     },
     h("div.form-grid", {}, field("유형", type), h("div.field", {}, field("사유", reason), faultHint), field("귀책 변경", fault)),
     h("fieldset.claim-lines", {}, h("legend", {}, "품목과 수량"), linesBox),
-    returnPart, cancelPart,
+    returnPart, exchange.part, cancelPart,
     field("메모", note, { wide: true }),
     slot,
     h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close(undefined) }, "취소"), ok));

@@ -41,7 +41,9 @@ export function allowedSteps(claim) {
   const s = claim.step;
   const out = [];
   // the step forward first (the one the keyboard lands on after a redraw), then the detours
-  if (s === "requested" && claim.type !== "cancel") out.push(["collecting", "수거중", "plain"]);
+  // a buyer's 교환 옵션 is priced by the admin when the collection starts (the stock is taken then)
+  const unpriced = claim.replacement && claim.replacement.option_price === null;
+  if (s === "requested" && claim.type !== "cancel") out.push(["collecting", "수거중", unpriced ? "option_price" : "plain"]);
   if (s === "collecting") out.push(["collected", "수거완료", "plain"]);
   if ((s === "requested" && claim.type === "cancel") || s === "collected") out.push(["complete", "완료", "plain"]);
   if (s === "collected") out.push(["on_hold", "보류", "hold"]);

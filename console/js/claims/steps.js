@@ -1,5 +1,6 @@
 // A claim's next steps as buttons (only what the claim's step allows); 보류 asks for the amount and
-// the reason, 거부/철회 for the reason. The API's refusal lands next to the buttons.
+// the reason, 거부/철회 for the reason, 수거중 of a buyer's 교환 옵션 for its 옵션 추가금액. The API's refusal
+// lands next to the buttons.
 import { api, seg } from "../api.js";
 import { h, field, busy, dialog, toast } from "../ui.js";
 import { allowedSteps, CLAIM_TYPE_KO, focusClaim } from "./labels.js";
@@ -7,6 +8,26 @@ import { allowedSteps, CLAIM_TYPE_KO, focusClaim } from "./labels.js";
 function post(ctx, claim, body) {
   // no expected_version: the claim's own rules answer a stale screen (e.g. 수거중 twice) precisely
   return api.post(`${ctx.path}/claims/${seg(claim.claim_id)}/steps`, body);
+}
+
+/** 수거중 of a buyer's 교환 옵션: the admin confirms its 옵션 추가금액; answers the detail or undefined. */
+function askOptionPrice(ctx, claim, to, label) {
+  return dialog(`${CLAIM_TYPE_KO[claim.type]} ${claim.claim_id} ${label}`, (close) => {
+    const slot = h("div.slot");
+    const price = h("input", { type: "number", name: "exchange_option_price", min: "0", step: "1", required: true, value: "0" });
+    const ok = h("button.btn.primary", { type: "submit" }, label);
+    return h("form.stack", {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const detail = await busy(ok, () => post(ctx, claim, { to, exchange_option_price: Number(price.value || 0) }), slot);
+        if (detail) close(detail);
+      },
+    },
+    h("p", {}, `구매자가 요청한 교환 옵션: ${claim.replacement_text || ""}`),
+    field("옵션 추가금액 (원)", price, { hint: "확정하면 교환 옵션의 재고가 차감됩니다" }),
+    slot,
+    h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close(undefined) }, "취소"), ok));
+  });
 }
 
 /** 보류 (amount + reason) or 거부/철회 (reason): a small form in a dialog; answers the detail or undefined. */
@@ -46,6 +67,7 @@ export function stepButtons(claim, ctx) {
     btn.addEventListener("click", async () => {
       let detail;
       if (kind === "plain") detail = await busy(btn, () => post(ctx, claim, { to }), slot);
+      else if (kind === "option_price") detail = await askOptionPrice(ctx, claim, to, label);
       else detail = await askStep(ctx, claim, to, label, kind);
       if (detail) {
         toast(`${claim.claim_id} ${label} 처리되었습니다.`);

@@ -18,11 +18,18 @@ function collectionText(c) {
   return [COLLECTION_KO[c.method] || c.method, c.courier, c.tracking_no].filter(Boolean).join(" · ");
 }
 
+function replacementText(r, text) {
+  if (!r) return null;
+  const price = r.option_price === null ? "옵션 추가금액 확인 전" : `옵션 추가금액 ${won(r.option_price)}`;
+  return `${text} · ${price}${r.accepted_at ? " · 재고 차감됨" : ""}`;
+}
+
 function claimCard(claim, order, ctx) {
   const facts = [
     ["품목", claim.lines.map((l) => `${l.line_id} ${l.product_name || ""}${l.option_text ? ` (${l.option_text})` : ""} ${l.quantity}개`
       + (l.status_ko ? ` · ${l.status_ko}` : "")).join(", ")],
     ["사유", `${claim.reason_ko} · ${FAULT_KO[claim.fault] || claim.fault}${claim.fault_overridden ? " (관리자 변경)" : ""}`],
+    ["교환 옵션", replacementText(claim.replacement, claim.replacement_text)],
     ["수거", collectionText(claim.collection)],
     ["반품비", claim.fee_payment ? FEE_PAYMENT_KO[claim.fee_payment] : null],
     ["보류", claim.hold ? `청구 ${won(claim.hold.amount)} — ${claim.hold.reason}` : null],

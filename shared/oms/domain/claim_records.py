@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from oms.domain.order import Actor
+from oms.domain.order import Actor, Option
 
 ClaimType = Literal["cancel", "return", "exchange"]
 ClaimStep = Literal["requested", "collecting", "collected", "on_hold", "completed", "rejected", "withdrawn"]
@@ -100,6 +100,23 @@ class Hold:
     reason: str
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """교환 옵션: the option of the same product an exchange sends instead of the claimed one."""
+
+    product_code: str
+    options: tuple[Option, ...]
+    #: Σ of the options' prices; None while a buyer's request waits for the admin to confirm it
+    option_price: int | None
+    #: the SKUs the replacement draws from (the tracked ones once the stock was taken)
+    stock_keys: tuple[str, ...] = ()
+    #: when the shop accepted the exchange (the replacement's stock was taken then)
+    accepted_at: str | None = None
+
+    def option_text(self) -> str:
+        return " / ".join(f"{o.name}: {o.value}" for o in self.options)
+
+
 @dataclass
 class Claim:
     claim_id: str
@@ -129,6 +146,8 @@ class Claim:
     settled_at: str | None = None
     settled_total: int = 0
     points_back: int = 0
+    #: an exchange to another option of the same product (None: the same option again)
+    replacement: Replacement | None = None
 
     @property
     def open(self) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from oms.domain import exchange_options
 from oms.domain.claim_records import (
     CLAIM_TYPE_KO,
     CLOSED_STEPS,
@@ -35,6 +36,7 @@ from oms.domain.claim_records import (
     Reason,
 )
 from oms.domain.errors import DomainError, NotFound
+from oms.domain.exchange_options import ExchangeOption
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
@@ -135,6 +137,7 @@ def request_claim(
     fee_payment: FeePayment | None = None,
     note: str | None = None,
     fault: Fault | None = None,
+    exchange_option: ExchangeOption | None = None,
 ) -> Change:
     """Open a claim (``C001``…) on chosen units: (line_id, quantity) pairs.
 
@@ -145,6 +148,7 @@ def request_claim(
     each :class:`ClaimItem` names the line that holds exactly the claimed units. ``fault``
     overrides the reason's fault (admin only, recorded). ``collection`` and ``fee_payment`` apply
     to returns and exchanges only (a buyer-fault return/exchange defaults to ``deduct``).
+    ``exchange_option`` names another option of the same product (``oms.domain.exchange_options``).
     """
     if type not in _REQUEST_STATUS:
         raise _refuse("CLAIM_TYPE_INVALID", "클레임 유형은 취소, 반품, 교환 중 하나여야 합니다.", field="type")
@@ -177,6 +181,10 @@ def request_claim(
                           f"{line.status.ko} 상태의 품목은 진행 중인 클레임"
                           + (f" {held.claim_id}" if held else "") + "에서 처리하세요.",
                           status=409, line_id=lid, claim_id=held.claim_id if held else None)
+    rep = None
+    if exchange_option is not None:
+        rep = exchange_options.name_replacement(order, type, [lid for lid, _ in items], exchange_option.options,
+                                                exchange_option.option_price, exchange_option.product_code)
     to = _REQUEST_STATUS[type]
     moved = apply_moves(order, [Move(lid, to, qty) for lid, qty in items], actor, at)
     new = moved.order
@@ -199,7 +207,8 @@ def request_claim(
             f"귀책 {fault_ko}{' (관리자 변경)' if claim.fault_overridden else ''}")
     event = _event("claim_requested", claim, actor, at, text, reason=reason.value, fault=blamed,
                    items=[{"line_id": i.line_id, "quantity": i.quantity} for i in claim_items])
-    return Change(new, [*moved.events, event], moved.touched_lines, moved.stock_restore)
+    change = Change(new, [*moved.events, event], moved.touched_lines, moved.stock_restore)
+    return exchange_options.on_request(change, claim.claim_id, rep, actor, at)
 
 
 def _move_units(order: Order, claim: Claim, to: Status, actor: Actor, at: str) -> Change:
@@ -263,6 +272,7 @@ def advance_claim(
     collection: Collection | None = None,
     hold: Hold | None = None,
     reason: str | None = None,
+    exchange_option_price: int | None = None,
 ) -> Change:
     """Move a claim one step (admin, except a buyer withdrawing their own request):
 
@@ -275,6 +285,9 @@ def advance_claim(
     - → rejected (admin, from any open step, ``reason`` required) or → withdrawn (from requested,
       by the admin or the actor who requested it): units go back to where they came from.
     - → completed is :func:`complete_claim`.
+
+    An exchange to another option: ``exchange_option_price`` confirms a buyer's request at → collecting
+    (the shop accepts it then); rejecting or withdrawing an accepted one gives its stock back.
     """
     if to == "completed":
         return complete_claim(order, claim_id, actor, at)
@@ -334,7 +347,8 @@ def advance_claim(
         text += f" — 수거 송장 {collection.courier or ''} {collection.tracking_no}".rstrip()
     event = _event("claim_step", claim, actor, at, text, **{"from": frm, "to": target})
     new.version = order.version
-    return Change(new, [*change.events, event], change.touched_lines, change.stock_restore)
+    stepped = Change(new, [*change.events, event], change.touched_lines, dict(change.stock_restore))
+    return exchange_options.after_step(stepped, claim_id, to, actor, at, exchange_option_price)
 
 
 def complete_claim(order: Order, claim_id: str, actor: Actor, at: str) -> Change:
@@ -363,4 +377,5 @@ def complete_claim(order: Order, claim_id: str, actor: Actor, at: str) -> Change
     _history(claim, "completed", actor, at)
     text = f"{CLAIM_TYPE_KO[claim.type]} {claim_id}: {STEP_KO[frm]} → 완료 ({_units_text(new, claim.items)})"
     event = _event("claim_completed", claim, actor, at, text, exchange_lines=list(claim.exchange_lines))
-    return Change(new, [*change.events, event], change.touched_lines, change.stock_restore)
+    done = Change(new, [*change.events, event], change.touched_lines, dict(change.stock_restore))
+    return exchange_options.on_complete(done, claim_id)

@@ -16,9 +16,10 @@ adjustment (its negation). So after settling, ``outstanding`` is what must still
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from oms.domain import exchange_options
 from oms.domain.balance import CHARGE_KO, Charge, ChargeKind, new_charge
 from oms.domain.claims import CLAIM_TYPE_KO, Claim, claim_of
 from oms.domain.closing import update_closed
@@ -47,8 +48,8 @@ __all__ = [
 @dataclass
 class Calculation:
     """The refund object of one claim. ``total`` = cash to the buyer for this claim (< 0: the buyer
-    owes): product + shipping_refunded − return_fee − initial_shipping − coupon_recovered +
-    adjustment. Points go back to the ledger (``points_back``), never as cash; ``points_restored``
+    owes): product + shipping_refunded − return_fee − initial_shipping − coupon_recovered −
+    option_difference + adjustment. Points go back to the ledger (``points_back``), never as cash; ``points_restored``
     shows them. ``charges`` is what settling posts. ``outstanding_after`` is the order's balance once
     settled, and ``direction`` follows it (refund < 0 < request)."""
 
@@ -69,10 +70,14 @@ class Calculation:
     #: the order version it was computed on (settle refuses a stale calculation)
     order_version: int = 0
     adjustment_reason: str | None = None
+    #: 옵션 차액 of an exchange to another option (> 0 the buyer owes it): the replacement line's
+    #: price carries it into the balance, so it is a figure, never a charge (it would count twice)
+    option_difference: Figure = field(
+        default_factory=lambda: Figure(0, "option_difference.not_applicable", "옵션 차액 없음"))
 
     FIGURES: ClassVar[tuple[str, ...]] = (
         "product", "shipping_refunded", "return_fee", "initial_shipping", "coupon_recovered", "points_restored",
-        "adjustment",
+        "adjustment", "option_difference",
     )
 
     def as_dict(self) -> dict[str, Any]:
@@ -210,19 +215,28 @@ def calculate(
     adj = Figure(adjustment, "adjustment.admin" if adjustment else "adjustment.none",
                  f"관리자 조정 {adjustment:+,}원: {reason}" if adjustment else "조정 없음")
     charge("adjustment", -adjustment, "adjustment.admin", f"관리자 조정 {adjustment:+,}원: {reason}")
-    total = product.amount + shipping.amount - return_fee.amount - initial.amount - coupon.amount + adjustment
+    # ---- option difference (exchange to another option) -----------------------------------
+    option_diff = Figure(0, "option_difference.not_applicable", "교환이 아니므로 옵션 차액 없음")
+    if claim.type == "exchange":
+        diff = exchange_options.difference(order, claim)
+        option_diff = Figure(diff, "exchange.option_difference" if claim.replacement else "exchange.same_option",
+                             exchange_options.difference_text(order, claim))
+    total = (product.amount + shipping.amount - return_fee.amount - initial.amount - coupon.amount
+             - option_diff.amount + adjustment)
 
     # the balance once settled: the claim's own effect (−total) on the order without the claim
     before = order.outstanding
     if claim.step != "completed" and voids:
         before -= paid + (order.owed_shipping if nothing_left else 0)
+    if claim.step != "completed" and not voids:
+        before += option_diff.amount  # completing creates the replacement line at its new price
     after = before + sum(c.amount for c in charges)
     direction: Literal["refund", "request", "none"] = "refund" if after < 0 else "request" if after > 0 else "none"
     return Calculation(
         claim_id=claim_id, basis=basis, product=product, shipping_refunded=shipping, return_fee=return_fee,
         initial_shipping=initial, coupon_recovered=coupon, points_restored=points_fig, adjustment=adj,
         total=total, charges=charges, points_back=points, direction=direction, outstanding_after=after,
-        order_version=order.version, adjustment_reason=reason,
+        order_version=order.version, adjustment_reason=reason, option_difference=option_diff,
     )
 
 

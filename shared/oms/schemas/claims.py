@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from oms.schemas.common import Int, MultilineText, Text
-from oms.schemas.orders import LineIn, RecipientIn, Strict, Won
+from oms.schemas.orders import LineIn, OptionIn, RecipientIn, Strict, Won
 from oms.schemas.payments import RefundAccountIn
 
 #: claims an order may hold (the CLAIMS item stays bounded: docs/data-model.md)
@@ -27,6 +27,26 @@ class CollectionIn(Strict):
     tracking_no: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9\- ]+$")
 
 
+class ExchangeOptionIn(Strict):
+    """교환 옵션: another option of the same product (absent: the same option again)."""
+
+    product_code: str | None = Field(default=None, min_length=1, max_length=64,
+                                     description="must be the claimed lines' product code when given")
+    options: list[OptionIn] = Field(min_length=1, max_length=10,
+                                    description="옵션명/옵션값 and 옵션 추가금액 (their sum is the option price)")
+
+
+class BuyerOptionIn(Strict):
+    name: Text = Field(min_length=1, max_length=50)
+    value: Text = Field(min_length=1, max_length=100)
+
+
+class BuyerExchangeOptionIn(Strict):
+    """The option the buyer wants instead; the shop confirms its price when it starts the collection."""
+
+    options: list[BuyerOptionIn] = Field(min_length=1, max_length=10)
+
+
 class ClaimIn(Strict):
     type: Literal["cancel", "return", "exchange"]
     items: list[ClaimItemIn] = Field(min_length=1, max_length=100)
@@ -38,6 +58,8 @@ class ClaimIn(Strict):
     note: MultilineText | None = Field(default=None, max_length=500)
     complete: bool = Field(default=False, description="cancel only: request and complete in one transaction")
     expected_version: Int | None = Field(default=None, ge=0)
+    exchange_option: ExchangeOptionIn | None = Field(
+        default=None, description="exchange only: the replacement option (its stock is taken at once)")
 
 
 class BuyerClaimIn(Strict):
@@ -47,6 +69,8 @@ class BuyerClaimIn(Strict):
     collection: CollectionIn | None = None
     fee_payment: Literal["deduct", "enclosed", "transfer"] | None = None
     note: MultilineText | None = Field(default=None, max_length=500)
+    exchange_option: BuyerExchangeOptionIn | None = Field(
+        default=None, description="exchange only: the option wanted instead (the shop confirms its price)")
 
 
 class WithdrawIn(Strict):
@@ -65,6 +89,8 @@ class ClaimStepIn(Strict):
     reason: MultilineText | None = Field(default=None, max_length=200,
                                          description="required to reject or withdraw")
     expected_version: Int | None = Field(default=None, ge=0)
+    exchange_option_price: Won | None = Field(
+        default=None, description="collecting: the option price of the replacement a buyer asked for")
 
 
 class CalculateIn(Strict):

@@ -116,6 +116,10 @@ def _claim(order: Order, c: Any) -> dict[str, Any]:
     out = {k: v.get(k) for k in ("claim_id", "type", "type_ko", "step", "step_ko", "reason", "reason_ko", "fault",
                                  "requested_at", "collection", "fee_payment", "hold", "closed_reason", "lines",
                                  "exchange_lines", "settled_at", "settled_total", "points_back")}
+    rep = c.replacement
+    out["exchange_option"] = None if rep is None else {
+        "options": [{"name": o.name, "value": o.value} for o in rep.options], "option_text": rep.option_text(),
+        "option_price": rep.option_price, "confirmed": rep.accepted_at is not None}
     out["can_withdraw"] = c.step == "requested"
     out["estimate"] = claims.estimate(order, c.claim_id) if c.step not in ("rejected", "withdrawn") else None
     return out

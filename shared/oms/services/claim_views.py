@@ -17,6 +17,7 @@ def claim_view(order: Order, c: rules.Claim) -> dict[str, Any]:
         "type_ko": rules.CLAIM_TYPE_KO.get(c.type, c.type), "step_ko": rules.STEP_KO.get(c.step, c.step),
         "reason": c.reason.value, "reason_ko": c.reason.ko, "open": c.open, "requested_by": c.requested_by.as_dict(),
         "lines": [_line_brief(order, i.line_id, i.quantity) for i in c.items],
+        "replacement_text": c.replacement.option_text() if c.replacement else None,
     })
     return d
 

@@ -10,17 +10,27 @@ version, one commits and refunds, the other is answered 409 VERSION_CONFLICT and
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from oms.domain import balance, refunds
 from oms.domain import claims as rules
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError
+from oms.domain.exchange_options import ExchangeOption
 from oms.domain.order import Actor, Change, Event, Option, Order, Recipient
 from oms.domain.pricing import LineInput, stock_keys_for
 from oms.domain.remote_areas import DEFAULT_ZONES, Zone, remote_fee
-from oms.schemas.claims import AddLineIn, BuyerClaimIn, CalculateIn, ClaimIn, ClaimStepIn, CollectionIn, SettleIn
+from oms.schemas.claims import (
+    AddLineIn,
+    BuyerClaimIn,
+    CalculateIn,
+    ClaimIn,
+    ClaimStepIn,
+    CollectionIn,
+    ExchangeOptionIn,
+    SettleIn,
+)
 from oms.schemas.settings import ClaimSettings
 from oms.services import claim_views, effects, payment_requests, payouts
 from oms.services.orders import Committed, commit, recording_refusals, run, run_change
@@ -83,6 +93,34 @@ def _collection(c: CollectionIn | None) -> rules.Collection | None:
     return rules.Collection(c.method, c.courier, c.tracking_no) if c else None
 
 
+def _exchange_option(body: ClaimIn | BuyerClaimIn) -> ExchangeOption | None:
+    x = body.exchange_option
+    if x is None:
+        return None
+    if isinstance(body, ClaimIn) and isinstance(x, ExchangeOptionIn):
+        return ExchangeOption([Option(o.name, o.value, o.price) for o in x.options], x.product_code)
+    return ExchangeOption([Option(o.name, o.value, 0) for o in x.options])
+
+
+def _take_replacement_stock(site_id: str, before: Order, change: Change) -> Write:
+    """The exchanges this change accepted take their replacement's stock (tracked SKUs only), each
+    deduction conditioned on ``quantity >= n`` in the change's transaction: short → 409 OUT_OF_STOCK."""
+    write = Write()
+    for cid, claim in change.order.claims.items():
+        rep = claim.replacement
+        was = before.claims.get(cid)
+        if rep is None or rep.accepted_at is None or (was and was.replacement and was.replacement.accepted_at):
+            continue
+        tracked = stock.tracked(site_id, list(rep.stock_keys)) if rep.stock_keys else {}
+        claim.replacement = replace(rep, stock_keys=tuple(k for k in rep.stock_keys if k in tracked))
+        n = sum(i.quantity for i in claim.items)
+        for sku in sorted(tracked):
+            write.add(stock.deduct_action(site_id, sku, n),
+                      Conflict("OUT_OF_STOCK", f"재고가 부족합니다: {sku} (교환 {n}개)",
+                               extra={"sku": sku, "requested": n, "available": tracked[sku], "claim_id": cid}))
+    return write
+
+
 def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Actor) -> Committed:
     """Open a claim (admin: any type, may override the fault, and may complete a cancel at once —
     request + complete in one transaction; buyer: what moves.py allows buyers). The body's own rules
@@ -93,6 +131,7 @@ def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Ac
     expected = body.expected_version if isinstance(body, ClaimIn) else None
     complete = isinstance(body, ClaimIn) and body.complete
     items = [(i.line_id, i.quantity) for i in body.items]
+    exchange_option = _exchange_option(body)
 
     def decide(o: Order, at: str) -> Change:
         reason = _reason(body.reason)
@@ -100,7 +139,8 @@ def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Ac
             raise DomainError("CLAIM_COMPLETE_CANCEL_ONLY", "즉시 완료는 취소 클레임만 가능합니다.", field="complete",
                               status=400)
         asked = rules.request_claim(o, body.type, items, reason, actor, at, collection=_collection(body.collection),
-                                    fee_payment=body.fee_payment, note=body.note, fault=fault)
+                                    fee_payment=body.fee_payment, note=body.note, fault=fault,
+                                    exchange_option=exchange_option)
         if not complete:
             return asked
         cid = f"C{asked.order.next_claim_no - 1:03d}"
@@ -110,7 +150,12 @@ def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Ac
             restore[k] = restore.get(k, 0) + v
         return Change(done.order, [*asked.events, *done.events], asked.touched_lines | done.touched_lines, restore)
 
-    return run_change(site_id, order_id, actor, decide, expected, "claim_request" if admin else "buyer_claim_request")
+    return run(site_id, order_id, actor, lambda o, _, at: _with_stock(site_id, o, decide(o, at)),
+               action="claim_request" if admin else "buyer_claim_request", expected_version=expected)
+
+
+def _with_stock(site_id: str, before: Order, change: Change) -> tuple[Change, Write]:
+    return change, _take_replacement_stock(site_id, before, change)
 
 
 STEPS: dict[str, rules.ClaimAction] = {"collecting": "collecting", "collected": "collected", "on_hold": "on_hold",
@@ -124,11 +169,12 @@ def step(site_id: str, order_id: str, claim_id: str, body: ClaimStepIn, actor: A
                           body.expected_version, "claim_complete")
     hold = rules.Hold(body.hold.amount, body.hold.reason) if body.hold else None
     to = STEPS[body.to]
-    return run_change(site_id, order_id, actor,
-                      lambda o, at: rules.advance_claim(o, claim_id, to, actor, at,
-                                                        collection=_collection(body.collection), hold=hold,
-                                                        reason=body.reason),
-                      body.expected_version, f"claim_{body.to}")
+    def decide(o: Order, at: str) -> Change:
+        return rules.advance_claim(o, claim_id, to, actor, at, collection=_collection(body.collection), hold=hold,
+                                   reason=body.reason, exchange_option_price=body.exchange_option_price)
+
+    return run(site_id, order_id, actor, lambda o, _, at: _with_stock(site_id, o, decide(o, at)),
+               action=f"claim_{body.to}", expected_version=body.expected_version)
 
 
 def calculate(site_id: str, order_id: str, claim_id: str, body: CalculateIn) -> dict[str, Any]:
@@ -148,7 +194,7 @@ def estimate(order: Order, claim_id: str) -> dict[str, Any] | None:
         return None
     return {"total": calc.total, "points_back": calc.points_back, "return_fee": calc.return_fee.amount,
             "product": calc.product.amount, "shipping_refunded": calc.shipping_refunded.amount,
-            "basis": calc.basis}
+            "option_difference": calc.option_difference.amount, "basis": calc.basis}
 
 
 def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Actor) -> dict[str, Any]:

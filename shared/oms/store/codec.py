@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.domain.balance import Charge
+from oms.domain.claim_records import Replacement
 from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
 from oms.domain.order import Actor, Buyer, Line, Memo, Option, Order, Recipient, Shipment
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
@@ -134,7 +135,24 @@ def claim_to_dict(c: Claim) -> dict[str, Any]:
     d["hold"] = {"amount": c.hold.amount, "reason": c.hold.reason} if c.hold else None
     d["exchange_lines"] = list(c.exchange_lines)
     d["history"] = [dict(h) for h in c.history]
+    d["replacement"] = _replacement_to_dict(c.replacement)
     return d
+
+
+def _replacement_to_dict(r: Replacement | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {"product_code": r.product_code, "options": [vars(o).copy() for o in r.options],
+            "option_price": r.option_price, "stock_keys": list(r.stock_keys), "accepted_at": r.accepted_at}
+
+
+def _replacement_from_dict(d: dict[str, Any] | None) -> Replacement | None:
+    if not d:
+        return None
+    price = d.get("option_price")
+    return Replacement(d["product_code"], tuple(Option(o["name"], o["value"], int(o.get("price") or 0))
+                                                for o in d.get("options") or []),
+                       None if price is None else int(price), tuple(d.get("stock_keys") or []), d.get("accepted_at"))
 
 
 def claim_from_dict(d: dict[str, Any]) -> Claim:
@@ -149,6 +167,7 @@ def claim_from_dict(d: dict[str, Any]) -> Claim:
     fields["exchange_lines"] = list(d.get("exchange_lines") or [])
     fields["history"] = [_plain_numbers(h) for h in d.get("history") or []]
     fields["fault_overridden"] = bool(d.get("fault_overridden"))
+    fields["replacement"] = _replacement_from_dict(d.get("replacement"))
     for k in ("settled_total", "points_back"):
         fields[k] = int(d.get(k) or 0)
     return Claim(**fields)
