@@ -43,9 +43,15 @@ class CardAuthorisations:
     def authorise(self, provider: str, order_id: str, amount: int) -> SandboxPayment:
         """The buyer approved ``amount`` for ``order_id`` in the card window (Toss: not captured yet)."""
         with self._lock:  # type: ignore[attr-defined]
-            if (provider, order_id) in self.by_order:
-                raise self._error(400, "DUPLICATED_ORDER_ID", "이미 사용된 주문번호입니다.")
+            earlier = self.payments.get((provider, self.by_order.get((provider, order_id), "")))
+            if earlier is not None:
+                self.lapse(earlier)
+                if earlier.approved_at or earlier.status == self._status_name(earlier, "authorised") \
+                        or earlier.method != "card":  # an order id is used once, unless its attempt failed
+                    raise self._error(400, "DUPLICATED_ORDER_ID", "이미 사용된 주문번호입니다.")
             key = order_id if provider == "portone" else "tauth" + uuid.uuid4().hex[:20]
+            if earlier is not None:
+                del self.payments[(provider, earlier.key)]
             now = datetime.now(UTC)
             p = SandboxPayment(provider=provider, key=key, order_id=order_id, amount=amount, method="card", status="")
             if provider == "portone":  # captured when the window completes; the merchant verifies by id

@@ -209,6 +209,17 @@ def test_a_refused_card_and_a_lapsed_authorisation_change_nothing(sandbox: PgSan
     after = ok("GET", f"/admin/orders/{order_id}", site_id)
     assert after["amounts"] == before["amounts"] and after["payment_requests"][0]["status"] == "open"
     assert sandbox.captured("toss", {req["pg_order_id"]}) == 0
+    # the buyer approves again but nobody confirms in time: the authorisation lapses at the PG
+    order_id, req = _owed_request(sandbox, site_id)
+    sandbox.auth_ttl = 0
+    try:
+        late = sandbox.authorise("toss", req["pg_order_id"], 35000)
+    finally:
+        sandbox.auth_ttl = 600
+    status, problem = _pay(site_id, order_id, req, {"method": "card", "payment_key": late.key})
+    assert status == 409 and problem["code"] == "PAYMENT_AUTH_EXPIRED"
+    assert sandbox.find("toss", late.key).status == "EXPIRED" and sandbox.captured("toss", {req["pg_order_id"]}) == 0
+    assert ok("GET", f"/admin/orders/{order_id}", site_id)["payment_requests"][0]["status"] == "open"
 
 
 def test_an_unknown_payment_key_is_the_buyers_4xx(sandbox: PgSandbox, site_id: str) -> None:

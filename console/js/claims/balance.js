@@ -32,7 +32,8 @@ function requestRow(req, ctx) {
   }
   return h("li.payreq", { dataset: { requestId: req.request_id, status: req.status } },
     h("div", {}, h("strong", {}, `결제요청 ${won(req.amount)}`), " ",
-      h("span.badge", { class: open ? "warn" : req.status === "paid" ? "ok" : "muted" }, REQUEST_STATUS_KO[req.status] || req.status),
+      h("span.badge", { class: open ? "warn" : req.status === "paid" ? "ok" : "muted" },
+        REQUEST_STATUS_KO[req.covered ? "covered" : req.status] || req.status),
       h("div.meta", {}, `${kst(req.created_at)} · ${(req.created_by && (req.created_by.name || req.created_by.id)) || ""}`,
         req.note ? ` · ${req.note}` : "")),
     cancel, slot);
@@ -41,16 +42,19 @@ function requestRow(req, ctx) {
 /** The balance part of the claims section (null when there is nothing to show or do). */
 export function balancePart(order, ctx) {
   const out = order.amounts.outstanding;
+  // money on its way (a deposit still awaited) is not asked for again: only the requestable part
+  const pending = order.amounts.pending || 0;
+  const askable = order.amounts.requestable ?? Math.max(0, out - pending);
   const requests = order.payment_requests || [];
   const openReq = requests.find((r) => OPEN_REQUEST.has(r.status));
   const unsettled = (order.claims || []).some(awaitingSettlement);
   const slot = h("div.slot");
   const actions = [];
-  if (out > 0 && !openReq) {
-    const ask = h("button.btn.primary", { type: "button" }, `결제요청 ${won(out)}`);
+  if (askable > 0 && !openReq) {
+    const ask = h("button.btn.primary", { type: "button" }, `결제요청 ${won(askable)}`);
     ask.addEventListener("click", async () => {
       const detail = await busy(ask, () => api.post(`${ctx.path}/payment-requests`, {}), slot);
-      if (detail) { toast(`${won(out)} 결제요청을 만들었습니다.`); ctx.show(detail); }
+      if (detail) { toast(`${won(askable)} 결제요청을 만들었습니다.`); ctx.show(detail); }
     });
     actions.push(ask);
   }
@@ -60,6 +64,8 @@ export function balancePart(order, ctx) {
     h("h3", {}, "정산 내역"),
     h("p", {}, "미결금액 ", h("strong", { "data-testid": "claims-outstanding" }, signedWon(out)),
       h("span.muted", {}, out < 0 ? " (환불할 금액)" : out > 0 ? " (받을 금액)" : "")),
+    out > 0 && pending > 0 ? h("p.muted", { "data-testid": "claims-pending" },
+      `입금 대기 중인 결제 ${won(pending)}은 다시 청구하지 않습니다.`) : null,
     unsettled ? h("p.muted", {}, "정산하지 않은 완료 클레임이 있습니다: 환불금액 계산 후 정산하세요.") : null,
     chargesTable(charges),
     requests.length ? h("ul.payreqs", {}, requests.map((r) => requestRow(r, ctx))) : null,

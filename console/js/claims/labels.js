@@ -13,6 +13,7 @@ export const CHARGE_KO = {
 };
 export const REQUEST_STATUS_KO = {
   open: "결제대기", awaiting_deposit: "입금대기", expired: "입금기한 만료", paid: "결제완료", cancelled: "요청취소",
+  covered: "다른 결제로 충당",
 };
 /** 결제요청 still asking for its amount (may be cancelled). */
 export const OPEN_REQUEST = new Set(["open", "awaiting_deposit", "expired"]);
