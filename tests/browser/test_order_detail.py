@@ -158,9 +158,9 @@ def test_phone_detail_fits_and_every_target_is_large_enough(phone: Page, console
 
 
 def test_a_closed_order_is_reopened_from_its_header(page: Page, console: Console, site_id: str) -> None:
-    order_id = console.intake(site_id)
-    console.move(site_id, order_id, ("L001", "cancel_requested"))
-    console.move(site_id, order_id, ("L001", "cancelled"))
+    # an e-book is confirmed at payment: every unit final, the balance 0 — the order is closed
+    order_id = console.intake(site_id, [{"product_code": "EBOOK-1", "product_name": "전자책", "kind": "digital",
+                                         "quantity": 1, "unit_price": 12000}], shipping_fee=0)
     open_order(page, console, site_id, order_id)
     expect(page.locator(".order-head")).to_contain_text("거래종료")
     expect(page.locator("#changes")).to_contain_text("거래가 종료된 주문입니다")

@@ -21,10 +21,10 @@ def _bulk(site_id: str, ids: list[str], to: str, **extra: str) -> dict[str, dict
 @pytest.mark.parametrize(("to", "refused"), [
     ("cancel_requested", {"CANCEL_NOT_ALLOWED_WITH_TRACKING": tracked,
                           "CANCEL_NOT_ALLOWED_AFTER_SHIPPING": shipping,
-                          "ORDER_CLOSED": cancelled, "SAME_STATUS": cancel_requested}),
-    ("ready_to_ship", {"STEP_SKIP_NOT_ALLOWED": cancel_requested, "ORDER_CLOSED": cancelled,
+                          "LINE_IN_FINAL_STATUS": cancelled, "SAME_STATUS": cancel_requested}),
+    ("ready_to_ship", {"STEP_SKIP_NOT_ALLOWED": cancel_requested, "LINE_IN_FINAL_STATUS": cancelled,
                        "SAME_STATUS": tracked}),
-    ("delivered", {"STEP_SKIP_NOT_ALLOWED": tracked, "ORDER_CLOSED": cancelled}),
+    ("delivered", {"STEP_SKIP_NOT_ALLOWED": tracked, "LINE_IN_FINAL_STATUS": cancelled}),
 ])
 def test_bulk_refusals_carry_the_single_routes_code_and_message(
         site_id: str, to: str, refused: dict[str, Callable[[str], str]]) -> None:

@@ -178,7 +178,7 @@ def test_a_job_refuses_each_order_with_the_single_routes_reason(
     before = {oid: reasons.state(site_id, oid) for oid in refused}
     expected = {oid: reasons.single_refusal(site_id, oid, "cancel_requested") for oid in refused}
     assert sorted(code for code, _ in expected.values()) == [
-        "CANCEL_NOT_ALLOWED_AFTER_SHIPPING", "CANCEL_NOT_ALLOWED_WITH_TRACKING", "ORDER_CLOSED", "SAME_STATUS"]
+        "CANCEL_NOT_ALLOWED_AFTER_SHIPPING", "CANCEL_NOT_ALLOWED_WITH_TRACKING", "LINE_IN_FINAL_STATUS", "SAME_STATUS"]
 
     status, job = api(gw, "POST", "/admin/jobs", site_id, {"action": "status", "to": "cancel_requested",
                                                            "search": {"tab": "all"}})
