@@ -1,4 +1,4 @@
-"""The balance (DOMAIN §5): charges, added lines and address changes, derived, never typed in."""
+"""The balance (docs/domain.md, "Balance"): charges, added lines and address changes, derived, never typed in."""
 
 from __future__ import annotations
 

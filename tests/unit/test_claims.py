@@ -1,4 +1,4 @@
-"""Claims as records (DOMAIN §5 "Claims"): every step, the units that follow it, and every refusal
+"""Claims as records (docs/domain.md, "Claims"): every step, the units that follow it, and every refusal
 (each refusal leaves the order exactly as it was)."""
 
 from __future__ import annotations

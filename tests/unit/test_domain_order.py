@@ -1,4 +1,5 @@
-"""The per-unit status machine of an order (DOMAIN §2, §3): steps, splits, claims, refusals."""
+"""The per-unit status machine of an order (docs/domain.md: "Product kinds", "Units and their statuses"):
+steps, splits, claims, refusals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Integer KRW arithmetic (DOMAIN §5): allocation by largest remainder, exact splits, line pricing."""
+"""Integer KRW arithmetic (docs/domain.md, "Pricing"): allocation by largest remainder, exact splits, line pricing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Product-level "no points" (DOMAIN §7): allocation never puts points on such a line."""
+"""Product-level "no points" (docs/domain.md, "Points and purchase confirmation"): allocation never puts points
+on such a line."""
 
 from __future__ import annotations
 

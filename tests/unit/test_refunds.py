@@ -1,4 +1,5 @@
-"""The refund calculation (DOMAIN §5), table-driven: each case is a worked example whose arithmetic
+"""The refund calculation (docs/domain.md, "Refund calculation"), table-driven: each case is a worked example
+whose arithmetic
 is done by hand in its comment, then settled to show the balance it leaves.
 
 The standard order (tests/claims_support.py): 셔츠 2 × 10,000 (L001) + 바지 30,000 (L002), coupon 5,000

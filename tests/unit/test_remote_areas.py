@@ -1,4 +1,4 @@
-"""The default remote-area list (ANCHORS §B) is versioned data: this test pins it."""
+"""The default remote-area list (docs/decisions.md, remote areas) is versioned data: this test pins it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Shipment rules (DOMAIN §4): manual entry never changes status; Excel path ships; 배송없음; 합배송."""
+"""Shipment rules (docs/domain.md, "Shipping"): manual entry never changes status; Excel path ships; 배송없음;
+합배송."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The balance (미결금액), derived, never typed in (DOMAIN §5 "The balance").
+"""The balance (미결금액), derived, never typed in (docs/domain.md, "Balance").
 
 An order owes: its counted lines at their paid amounts + the prepaid shipping fee while something
 of it is or was shipped + the sum of its **charges**. Charges are an append-only list of signed

@@ -1,4 +1,5 @@
-"""Cash receipts of a payment (현금영수증, DOMAIN §6): request through the PG and its result, retry or
+"""Cash receipts of a payment (현금영수증, docs/domain.md, "Cash receipts"): request through the PG and its result,
+retry or
 완료 처리 of one left ``requested``, 수동 완료 처리, cancellation by a refund. Pure, like
 :mod:`oms.domain.payments`: each function returns a :class:`~oms.domain.payments.PaymentChange`
 whose payment item must still have the status it was decided on."""

@@ -1,4 +1,4 @@
-"""Claim records (DOMAIN §5 "Claims"): the claim of chosen units, its reason and fault, who asked,
+"""Claim records (docs/domain.md, "Claims"): the claim of chosen units, its reason and fault, who asked,
 the collection and how a return fee is paid, and its steps. The steps are ``oms.domain.claims``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Claims (취소/반품/교환) as records (DOMAIN §5 "Claims"): which units, why, whose fault, who asked,
+"""Claims (취소/반품/교환) as records (docs/domain.md, "Claims"): which units, why, whose fault, who asked,
 how the goods come back and how a return fee is paid, and the steps the claim went through.
 
 A claim's units follow it through the per-unit statuses of ``oms.domain.moves`` (the claim never

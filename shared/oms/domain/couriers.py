@@ -1,4 +1,4 @@
-"""The courier catalog (DOMAIN §4): code, 한국어 name, tracking URL template, accepted aliases.
+"""The courier catalog (docs/domain.md, "Shipping"): code, 한국어 name, tracking URL template, accepted aliases.
 
 Codes are the ones Korean PG/marketplace integrations use (Naver Commerce and PortOne share
 ``CJGLS``, ``HYUNDAI`` for 롯데택배, ``HANJIN``, ``EPOST``, ``KGB`` for 로젠 ...), so a tracking

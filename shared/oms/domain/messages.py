@@ -1,4 +1,5 @@
-"""Messages to the buyer (SMS/LMS): text rules, templates and phone numbers (DOMAIN §9, ANCHORS §E).
+"""Messages to the buyer (SMS/LMS): text rules, templates and phone numbers (docs/domain.md, "Working the list
+and the detail").
 
 Pure functions. Korean carriers carry text in the KS X 1001 "완성형" range; providers measure it
 in EUC-KR bytes. Python's ``euc-kr`` codec writes syllables outside KS X 1001 (똠, 햏, 뷁 ...) as

@@ -1,4 +1,5 @@
-"""Moving units through the per-unit status machine (DOMAIN §2, §3): rules, splits, closing.
+"""Moving units through the per-unit status machine (docs/domain.md: "Product kinds", "Units and their
+statuses"): rules, splits, closing.
 
 ``apply_moves`` is all or nothing: every move is checked before the returned order differs from
 the one given, and a refusal raises :class:`DomainError` naming the line and the rule.
@@ -76,8 +77,9 @@ def _buyer_may(line: Line, frm: Status, to: Status) -> bool:
 
 
 def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None:
-    """Raise if moving ``line``'s units to ``to`` breaks a rule of DOMAIN §2/§3, or is not the
-    buyer's to make (the rule's own refusal comes first, it names the reason better)."""
+    """Raise if moving ``line``'s units to ``to`` breaks a rule of docs/domain.md ("Product kinds",
+    "Units and their statuses"), or is not the buyer's to make (the rule's own refusal comes first,
+    it names the reason better)."""
     _check_rules(order, line, to, actor)
     if actor.kind == "buyer" and not _buyer_may(line, line.status, to):
         raise _refuse("BUYER_NOT_ALLOWED", f"구매자는 {line.status.ko}에서 {to.ko}(으)로 변경할 수 없습니다.", line)
@@ -197,7 +199,7 @@ def _check_rules(order: Order, line: Line, to: Status, actor: Actor) -> None:
 
 def check_split(order: Order, line: Line, to: Status) -> None:
     """Moving part of a line splits it: only in `preparing` for the main flow, never in
-    `ready_to_ship` and never on external channels (DOMAIN §3)."""
+    `ready_to_ship` and never on external channels (docs/domain.md, "Units and their statuses")."""
     if order.channel.external:
         raise _refuse(
             "SPLIT_NOT_ALLOWED_EXTERNAL_CHANNEL",

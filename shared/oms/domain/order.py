@@ -1,5 +1,5 @@
-"""The order aggregate and its parts (DOMAIN §2, §3, §5): lines of units in one status, shipments,
-memos, the events a change records, and the size limits an order keeps.
+"""The order aggregate and its parts (docs/domain.md: "Units and their statuses", "Balance"): lines
+of units in one status, shipments, memos, the events a change records, and the size limits an order keeps.
 
 Status lives on units. A line holds ``quantity`` units of one product+option in one status;
 moving k of n units splits the line (``oms.domain.moves``). Pricing at intake is
@@ -183,7 +183,7 @@ class Order:
     memo_count: int = 0
     payment_due_at: str | None = None
     checkout_id: str | None = None
-    #: the method the buyer chose at checkout; new shipments default to it (DOMAIN §4)
+    #: the method the buyer chose at checkout; new shipments default to it (docs/domain.md, "Shipping")
     shipping_method: ShipMethod = "parcel"
     #: claims by id (``C001``…, ``oms.domain.claims``) and the signed charges of the balance
     #: (append-only, ``oms.domain.balance``)
@@ -202,7 +202,8 @@ class Order:
 
         The prepaid shipping fee is owed only while something of the order is or was shipped: an
         order whose every unit was cancelled (an expired virtual account, a cancel before shipping)
-        owes no shipping fee (DOMAIN §5: refunded when nothing of its shipment is left to ship)."""
+        owes no shipping fee (docs/domain.md, "Refund calculation": refunded when nothing of its
+        shipment is left to ship)."""
         return self.lines_amount + self.owed_shipping + self.extra_fees
 
     @property

@@ -1,4 +1,5 @@
-"""Payments of an order (DOMAIN §5): deposits, refunds (recorded from the PG, or requested through it:
+"""Payments of an order (docs/domain.md, "Payments and payment requests"): deposits, refunds (recorded from the
+PG, or requested through it:
 reserve → PG → commit), virtual-account expiry; cash receipts are in :mod:`oms.domain.cash_receipts`.
 Pure: each function takes the order and the payment as loaded and returns a :class:`PaymentChange` —
 the order :class:`Change` plus the fields to set on the payment item and the payment status the item

@@ -1,4 +1,4 @@
-"""Building an order at intake: lines priced, order-level coupon and points allocated (DOMAIN §5)."""
+"""Building an order at intake: lines priced, order-level coupon and points allocated (docs/domain.md, "Pricing")."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class LineInput:
 
 
 def stock_keys_for(line: LineInput) -> list[str]:
-    """Stock keeping units a line draws from (DOMAIN §8).
+    """Stock keeping units a line draws from (docs/domain.md, "Stock").
 
     A combination option (조합형) is one SKU per combination; non-combination options (비조합)
     draw from each chosen value separately; a product without options from the product itself.
@@ -45,7 +45,7 @@ def stock_keys_for(line: LineInput) -> list[str]:
 def price_lines(
     inputs: list[LineInput], coupon_total: int, points_total: int
 ) -> list[tuple[int, int]]:
-    """Allocate order-level coupon and points to lines by largest remainder (DOMAIN §5).
+    """Allocate order-level coupon and points to lines by largest remainder (docs/domain.md, "Pricing").
 
     Returns (coupon, points) per line; the parts sum to the totals exactly and no line is
     discounted below zero. Points go only on lines with ``points_eligible`` (a product marked "no
@@ -66,7 +66,8 @@ def price_lines(
             field="coupon_discount",
         )
     coupons = allocate(coupon_total, base)
-    # points go only on lines whose product allows using points (DOMAIN §7: "no points" blocks using them)
+    # points go only on lines whose product allows using points (docs/domain.md, "Points and purchase
+    # confirmation": "no points" blocks using them)
     room = [b - c if li.points_eligible else 0 for li, b, c in zip(inputs, base, coupons, strict=True)]
     if points_total > sum(room):
         raise DomainError(

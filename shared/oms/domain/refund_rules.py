@@ -1,4 +1,5 @@
-"""The rules of the refund calculation that make single figures (DOMAIN §5): the site's settings,
+"""The rules of the refund calculation that make single figures (docs/domain.md, "Refund calculation"): the
+site's settings,
 the coupon recovered, the return/exchange fee, the initial shipping fee. ``oms.domain.refunds``
 puts them together."""
 

@@ -1,4 +1,4 @@
-"""The refund calculation of a claim and its settlement (DOMAIN §5 "Refund calculation").
+"""The refund calculation of a claim and its settlement (docs/domain.md, "Refund calculation").
 
 :func:`calculate` is a preview: pure, exact integer KRW, itemised like Cafe24's refund object, each
 figure naming the rule that made it. :func:`settle` posts the calculation's charges to the order
@@ -116,7 +116,8 @@ def calculate(
     adjustment_reason: str | None = None,
     coupon_min_order_amount: int | None = None,
 ) -> Calculation:
-    """The refund calculation of a claim (DOMAIN §5), previewed: writes nothing, changes nothing.
+    """The refund calculation of a claim (docs/domain.md, "Refund calculation"), previewed: writes nothing,
+    changes nothing.
 
     - basis ``paid`` (실결제가): the claimed units' paid amounts (their coupon and points shares
       already off). Basis ``original`` (원판매가): their gross minus the product discount and the

@@ -1,4 +1,4 @@
-"""Remote-area (제주/도서산간) shipping surcharges by postal code (DOMAIN §5, ANCHORS §B).
+"""Remote-area (제주/도서산간) shipping surcharges by postal code (docs/domain.md, "Shipping").
 
 A zone is an inclusive range of 5-digit postal codes (국가기초구역번호) with its fee. The site keeps its
 own zones (a setting); :data:`DEFAULT_ZONES` is the list used across Korean shops, cited in

@@ -1,4 +1,4 @@
-"""Shipments and tracking numbers (DOMAIN §4). Pure functions: order in, :class:`Change` out.
+"""Shipments and tracking numbers (docs/domain.md, "Shipping"). Pure functions: order in, :class:`Change` out.
 
 - A line without a shipment ships with the order's ``shipping_method`` (the buyer's choice).
 - Tracking numbers are added, changed and removed **while units are `ready_to_ship`**, for whole

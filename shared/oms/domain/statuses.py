@@ -1,4 +1,4 @@
-"""Unit statuses (DOMAIN §3) and product kinds (§2)."""
+"""Unit statuses (docs/domain.md, "Units and their statuses") and product kinds ("Product kinds")."""
 
 from __future__ import annotations
 

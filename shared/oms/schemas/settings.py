@@ -55,7 +55,7 @@ class RemoteZone(Section):
 
 
 class ClaimSettings(Section):
-    """취소/반품/교환 and the refund calculation (DOMAIN §5)."""
+    """취소/반품/교환 and the refund calculation (docs/domain.md, "Claims")."""
 
     return_shipping_fee: int = Field(default=3000, ge=0, le=1_000_000,
                                      description="반품배송비 one way; an exchange charges it both ways")

@@ -1,4 +1,5 @@
-"""Cash receipts (현금영수증, DOMAIN §6): issue through the site's PG, retry one left ``requested``,
+"""Cash receipts (현금영수증, docs/domain.md, "Cash receipts"): issue through the site's PG, retry one left
+``requested``,
 complete one by hand, or record one issued outside (no PG / after a PG failure).
 
 Issuing is two commits around the PG call: ``requested`` (with a request id) → PG → ``issued`` or

@@ -1,4 +1,4 @@
-"""Excel export of chosen orders with per-site templates (DOMAIN §9).
+"""Excel export of chosen orders with per-site templates (docs/domain.md, "Working the list and the detail").
 
 Templates: two built-in ones every site has (``basic`` = "기본", ``courier`` = the courier-upload
 layout), read-only, plus up to 20 of the site's own (CRUD). A template is a list of columns, each

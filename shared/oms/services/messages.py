@@ -1,4 +1,5 @@
-"""Messages to the buyer from the order detail: preview, send, resend (DOMAIN §9).
+"""Messages to the buyer from the order detail: preview, send, resend (docs/domain.md, "Working the list and
+the detail").
 
 A message goes to the buyer's or the recipient's phone of the order (a role, never a number typed
 in), from the site's verified default sender only. Sending is an outbox:

@@ -204,7 +204,7 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
     ``request_id`` names the request (the console sends one per refund dialog): the same id again
     completes that request — after a crash it sends the PG the same idempotency key, so the PG
     answers its first result and refunds nothing twice; a finished request answers the order as is.
-    Virtual accounts are refunded automatically only as a whole (DOMAIN §5)."""
+    Virtual accounts are refunded automatically only as a whole (docs/domain.md, "Payments and payment requests")."""
     rid = request_id or uuid.uuid4().hex
     request: RefundRequest | None = None
     for _ in range(MAX_ATTEMPTS * 2):
