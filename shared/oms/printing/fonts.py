@@ -26,14 +26,9 @@ def candidates() -> list[Path]:
     out: list[Path] = []
     if os.environ.get("SHEET_FONT_PATH"):
         out.append(Path(os.environ["SHEET_FONT_PATH"]))
-    roots = [os.environ.get("LAMBDA_TASK_ROOT")]
-    try:
-        import exports_fn  # the function package, when present
-
-        roots.append(str(Path(exports_fn.__file__).resolve().parent.parent))
-    except ImportError:
-        pass
-    out += [Path(r) / "fonts" / SUBSET_FILE for r in roots if r]
+    root = os.environ.get("LAMBDA_TASK_ROOT")  # the function's code root (Lambda and the local stack)
+    if root:
+        out.append(Path(root) / "fonts" / SUBSET_FILE)
     out.append(DEBIAN_FONT)
     return out
 
