@@ -12,7 +12,6 @@ Prints each violation as ``path:line: module imports X (rule)`` and exits 1 when
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 

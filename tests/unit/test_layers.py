@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
-from check_layers import violations  # noqa: E402
+from check_layers import violations
 
 
 def test_the_code_base_follows_the_layer_rules() -> None:
