@@ -35,6 +35,7 @@ from oms.domain.claim_records import (
     Hold,
     Reason,
 )
+from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.exchange_options import ExchangeOption
 from oms.domain.moves import Move, apply_moves
@@ -348,7 +349,7 @@ def advance_claim(
     event = _event("claim_step", claim, actor, at, text, **{"from": frm, "to": target})
     new.version = order.version
     stepped = Change(new, [*change.events, event], change.touched_lines, dict(change.stock_restore))
-    return exchange_options.after_step(stepped, claim_id, to, actor, at, exchange_option_price)
+    return _closing(exchange_options.after_step(stepped, claim_id, to, actor, at, exchange_option_price), actor, at)
 
 
 def complete_claim(order: Order, claim_id: str, actor: Actor, at: str) -> Change:
@@ -378,4 +379,10 @@ def complete_claim(order: Order, claim_id: str, actor: Actor, at: str) -> Change
     text = f"{CLAIM_TYPE_KO[claim.type]} {claim_id}: {STEP_KO[frm]} → 완료 ({_units_text(new, claim.items)})"
     event = _event("claim_completed", claim, actor, at, text, exchange_lines=list(claim.exchange_lines))
     done = Change(new, [*change.events, event], change.touched_lines, dict(change.stock_restore))
-    return exchange_options.on_complete(done, claim_id)
+    return _closing(exchange_options.on_complete(done, claim_id), actor, at)
+
+
+def _closing(change: Change, actor: Actor, at: str) -> Change:
+    """The claim's new step may finish the order (a rejected or withdrawn claim leaves it final)."""
+    update_closed(change.order, change.events, actor, at)
+    return change
