@@ -274,4 +274,53 @@ def test_a_return_of_the_only_line_keeps_the_order_open_until_it_is_settled(sand
     assert status == 200 and view["amounts"]["outstanding"] == 0
     final = ok("GET", f"/admin/orders/{order_id}", site_id)
     assert final["closed"] and "order_closed" in _kinds(site_id, order_id)
-    assert sandbox.captured("toss") >= 0 and pg.amount == 29000
+    # 29,000 (intake) + 3,000 (the request) captured and recorded
+    assert sandbox.captured("toss", {pg.order_id, req["pg_order_id"]}) == 32000 == final["amounts"]["paid"]
+
+
+def test_a_request_never_takes_more_than_is_still_owed(sandbox: PgSandbox, site_id: str) -> None:
+    order_id, req = _owed_request(sandbox, site_id)
+    # the coat the request asks for is cancelled before the buyer pays: nothing is owed any more
+    ok("POST", f"/admin/orders/{order_id}/claims", site_id,
+       {"type": "cancel", "items": [{"line_id": "L003", "quantity": 1}], "reason": "intent_changed"}, expect=201)
+    ok("POST", f"/admin/orders/{order_id}/claims/C001/steps", site_id, {"to": "complete"})
+    before = ok("GET", f"/admin/orders/{order_id}", site_id)
+    pg = sandbox.authorise("toss", req["pg_order_id"], 35000)
+    status, problem = _pay(site_id, order_id, req, {"method": "card", "payment_key": pg.key})
+    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_EXCEEDS_OWED" and problem["requestable"] == 0
+    status, problem = _pay(site_id, order_id, req, {"method": "virtual_account"})
+    assert status == 409 and problem["code"] == "PAYMENT_REQUEST_EXCEEDS_OWED"
+    after = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert after["amounts"] == before["amounts"] and sandbox.captured("toss", {req["pg_order_id"]}) == 0
+
+
+def test_a_portone_payment_never_reported_by_the_buyer_is_recorded_from_the_callback(
+        sandbox: PgSandbox, site_id: str) -> None:
+    settings.update(site_id, SiteSettingsPatch(payments=PaymentSettings(pg_provider="portone")), "test")
+    order_id, _ = card_order(sandbox, site_id)
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 0}, expect=201)
+    req = _request(site_id, order_id)
+    pay = sandbox.authorise("portone", req["pg_order_id"], 35000)  # captured; the buyer's tab closes
+    status, answer = deliver_callback("portone", *sandbox.callback("portone", pay))
+    assert status == 200 and answer["result"] == "applied", answer
+    detail = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert detail["amounts"]["outstanding"] == 0 and detail["payment_requests"][0]["status"] == "paid"
+    # the buyer's own call afterwards (and the PG's retry) change nothing
+    assert _pay(site_id, order_id, req, {"method": "card", "payment_key": pay.key})[0] == 200
+    assert deliver_callback("portone", *sandbox.callback("portone", pay))[0] == 200
+    again = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert again["amounts"]["paid"] == 88000 and sandbox.captured("portone", {req["pg_order_id"]}) == 35000
+
+
+def test_a_deposit_into_a_closed_account_is_recorded_as_a_refund_to_make(sandbox: PgSandbox, site_id: str) -> None:
+    from oms.services import payments
+
+    use_pg(site_id)
+    order_id, payment_id, pg = va_order(sandbox, site_id, unit_price=20000)
+    payments.cancel_unpaid_order(site_id, order_id, payment_id, actor=payments.pg_actor("toss"), reason="va_expired")
+    cancelled = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert cancelled["closed"] and cancelled["amounts"]["outstanding"] == 0
+    _deposit(sandbox, pg.key)  # the PG still took the deposit (our clock closed the account first)
+    detail = ok("GET", f"/admin/orders/{order_id}", site_id)
+    assert detail["amounts"]["paid"] == 20000 and detail["amounts"]["refund_due"] == 20000
+    assert not detail["closed"] and {"payment_late", "order_reopened"} <= set(_kinds(site_id, order_id))

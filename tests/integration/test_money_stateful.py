@@ -11,7 +11,8 @@ account then deposited; refunds of what is owed. After every step:
   PG minus what we refunded through the PG (nothing taken twice, nothing kept unrecorded);
 - the header's paid and refunded totals are the payment items' own, and outstanding = charges −
   net payments;
-- never a closed order with a balance or a claim open or unsettled;
+- an order is closed exactly when it is final (every unit final, balance 0, no claim open or
+  unsettled);
 - a refused step changes nothing of the order; no step answers 5xx.
 
 ``OMS_MONEY_STATEFUL_EXAMPLES`` (default 150) histories of up to 25 steps run in CI (≥ 2,000 steps);
@@ -30,7 +31,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from oms.domain.closing import unsettled_claims
+from oms.domain.closing import is_final, unsettled_claims
 from oms.schemas.orders import IntakeOrderIn
 from oms.services import intake, request_payments
 from oms.store import orders as store
@@ -175,6 +176,27 @@ class MoneyEdges(RuleBasedStateMachine):
         if status == 201:
             self.admin("POST", f"/claims/{body['claims'][-1]['claim_id']}/steps", {"to": "complete"})
 
+    @rule(i=st.integers(0, 9))
+    def walk_forward(self, i: int) -> None:
+        nxt = {"preparing": "ready_to_ship", "ready_to_ship": "shipping", "shipping": "delivered",
+               "delivered": "confirmed"}
+        movable = [li for li in self.detail()["lines"] if li["status"] in nxt]
+        if movable:
+            line = movable[i % len(movable)]
+            self.admin("POST", "/status", {"moves": [{"line_id": line["line_id"], "to": nxt[line["status"]]}]})
+
+    @rule(i=st.integers(0, 9), how=st.sampled_from(["reject", "withdraw"]))
+    def return_turned_down(self, i: int, how: str) -> None:
+        done = [li for li in self.detail()["lines"] if li["status"] in ("delivered", "confirmed")]
+        if not done:
+            return
+        line = done[i % len(done)]
+        status, body = self.admin("POST", "/claims", {"type": "return", "reason": "intent_changed",
+                                                      "items": [{"line_id": line["line_id"], "quantity": 1}],
+                                                      "collection": {"method": "courier"}})
+        if status == 201:
+            self.admin("POST", f"/claims/{body['claims'][-1]['claim_id']}/steps", {"to": how, "reason": "고객 요청"})
+
     @rule()
     def settle(self) -> None:
         d = self.detail()
@@ -277,6 +299,7 @@ class MoneyEdges(RuleBasedStateMachine):
         order, _ = store.load_order(self.site, self.order_id)
         if order.closed:
             assert order.outstanding == 0 and not unsettled_claims(order)
+        assert order.closed == is_final(order), f"closed={order.closed} but final={is_final(order)}"
 
 
 def test_money_edges_over_random_histories(sandbox: PgSandbox) -> None:

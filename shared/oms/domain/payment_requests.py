@@ -3,7 +3,8 @@
 A payment request never asks twice for the same money:
 
 - **pending** money counts as covered: a payment still waiting for its deposit (the checkout's
-  virtual account or bank transfer, a request's own virtual account) before its due date;
+  virtual account or bank transfer, a request's own virtual account) until an hour after its due
+  date (a deposit made just in time may be reported late);
 - **requestable** = outstanding − pending, never below 0; a request asks for exactly that and is
   refused when nothing is left (``NOTHING_OUTSTANDING`` when nothing is owed at all,
   ``OUTSTANDING_PENDING`` when a waiting deposit covers it);
@@ -19,21 +20,26 @@ Pure: payments are the stored items' fields (``status``, ``amount``, ``virtual_a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
+from oms.domain.clock import iso, parse_iso
 from oms.domain.errors import DomainError
 from oms.domain.order import Order
 
+#: a deposit made just before the due time may be reported a little later: still on its way
+GRACE = timedelta(hours=1)
 
-def _past_due(payment: Mapping[str, Any], now: str) -> bool:
+
+def past_due(payment: Mapping[str, Any], now: str) -> bool:
     due = str(((payment.get("virtual_account") or {}).get("due_at")) or "")
-    return bool(due) and due < now
+    return bool(due) and iso(parse_iso(due) + GRACE) < now
 
 
 def pending_total(payments: Iterable[Mapping[str, Any]], now: str) -> int:
     """Money on its way: payments waiting for their deposit whose due date has not passed."""
     return sum(int(p.get("amount") or 0) for p in payments
-               if p.get("status") == "pending" and not _past_due(p, now))
+               if p.get("status") == "pending" and not past_due(p, now))
 
 
 def requestable(order: Order, pending: int) -> int:

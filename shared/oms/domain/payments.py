@@ -115,6 +115,8 @@ def confirm_deposit(
     if payment.status == "paid":
         raise DomainError("PAYMENT_ALREADY_PAID", "이미 입금 확인된 결제입니다.", status=409,
                           extra={"payment_id": payment.payment_id, "paid_at": payment.paid_at})
+    if payment.status in ("expired", "cancelled") and source == "pg":
+        return late_deposit(order, payment, paid_at=paid_at, actor=actor, at=at, pg=pg)
     if payment.status != "pending":
         raise DomainError("PAYMENT_NOT_PENDING", f"입금 대기 중인 결제가 아닙니다 (상태: {payment.status}).",
                           status=409, extra={"payment_id": payment.payment_id, "payment_status": payment.status})
@@ -141,6 +143,24 @@ def confirm_deposit(
         "confirmed_by": {**actor.as_dict(), "at": at}, **(pg or {}),
     }
     return PaymentChange(Change(new, events, pending), payment_set, "pending")
+
+
+def late_deposit(order: Order, payment: Payment, *, paid_at: str, actor: Actor, at: str,
+                 pg: dict[str, Any] | None = None) -> PaymentChange:
+    """The PG reports a deposit into an account we had closed (expired or cancelled on our side):
+    money that has left the buyer's bank is recorded, never ignored. Nothing moves (the units it was
+    for are gone); the balance goes negative and the order shows the refund to make."""
+    new = order.clone()
+    new.paid_total += payment.amount
+    events = [Event("payment_late", actor, at, {
+        "payment_id": payment.payment_id, "method": payment.method, "amount": payment.amount, "paid_at": paid_at,
+        "closed_status": payment.status,
+        "text_ko": f"닫힌 계좌로 입금 {payment.amount:,}원 (입금시각 {_kst_text(paid_at)} KST): "
+                   f"미결금액 {new.outstanding:+,}원 — 환불이 필요합니다."})]
+    update_closed(new, events, actor, at)
+    payment_set: dict[str, Any] = {"status": "paid", "paid_at": paid_at, "deposit_source": "pg", "late": True,
+                                   "confirmed_by": {**actor.as_dict(), "at": at}, **(pg or {})}
+    return PaymentChange(Change(new, events, set()), payment_set, payment.status)
 
 
 def reverse_deposit(order: Order, payment: Payment, *, actor: Actor, at: str, reason: str) -> PaymentChange:

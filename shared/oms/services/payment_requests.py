@@ -95,6 +95,10 @@ def create(site_id: str, order_id: str, actor: Actor, note: str | None = None,
             pg_order_id=f"{order_id}-{request_id}", attempts=0)
         write = Write()
         write.add(*payreqs.put_new(item))
+        provider = settings.get(site_id).payments.pg_provider
+        if provider:  # a card payment the buyer makes for it reaches us even if the buyer never reports it
+            write.add(*pay_store.ref_put_action(pay_store.request_ref_item(
+                provider, str(item["pg_order_id"]), site_id, order_id, request_id)))
         ev = event("payment_requested", actor, at, f"결제요청 {amount:,}원", request_id=request_id, amount=amount,
                     **({"note": note} if note else {}))
         return Change(order.clone(), [ev], set()), write.with_written([item])

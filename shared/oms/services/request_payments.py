@@ -19,12 +19,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from oms.domain import payment_requests as rules
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import Actor, Change, Event, Order
 from oms.integrations.pg import PaymentGateway, PgError, PgPayment, gateway
 from oms.services.orders import Committed, run
-from oms.services.payment_requests import find, payable, provider_of, record_payment
+from oms.services.payment_requests import find, payable, pending, provider_of, record_payment
 from oms.store import orders
 from oms.store import payments as pay_store
 from oms.store.orders import Write
@@ -67,6 +68,17 @@ def _check_card(req: dict[str, Any], amount: int) -> None:
                           status=409, extra={"pg_amount": amount, "expected": int(req["amount"])})
 
 
+def _check_owed(order: Order, items: list[Item], req: dict[str, Any], at: str) -> None:
+    """A request never takes more than the order still owes (a cancel or a credit since it was made
+    lowered the outstanding): the admin asks again for what is left."""
+    owed = rules.requestable(order, pending(items, at))
+    if int(req["amount"]) > owed:
+        raise DomainError("PAYMENT_REQUEST_EXCEEDS_OWED",
+                          f"결제요청 금액({int(req['amount']):,}원)이 지금 청구할 수 있는 금액({owed:,}원)보다 큽니다. "
+                          "판매자가 결제요청을 다시 만들어야 합니다.", status=409,
+                          extra={"request_id": req["request_id"], "requestable": owed})
+
+
 def give_back(site_id: str, order_id: str, pg: PaymentGateway, payment: PgPayment, actor: Actor,
               why: DomainError) -> DomainError:
     """Money the PG captured for this order that we will not record goes back at the PG (once, by
@@ -84,17 +96,24 @@ def give_back(site_id: str, order_id: str, pg: PaymentGateway, payment: PgPaymen
     except PgError as exc:
         logger.error("payment %s captured but not recorded; the PG refused its cancel: %s", payment.payment_key,
                      exc.code)
-        orders.record_refusal(site_id, order_id, Event("payment_void_failed", actor, at, {
+        _note(site_id, order_id, Event("payment_void_failed", actor, at, {
             "payment_key": payment.payment_key, "amount": remaining, "pg_code": exc.code, "reason": why.code,
             "text_ko": f"카드 결제 {remaining:,}원을 주문에 기록할 수 없어 PG에 취소를 요청했으나 실패했습니다 "
                        f"({exc.message}). PG 관리자 화면에서 직접 취소하세요."}))
         why.extra.update(pg_cancelled=False)
         return why
-    orders.record_refusal(site_id, order_id, Event("payment_voided", actor, at, {
+    _note(site_id, order_id, Event("payment_voided", actor, at, {
         "payment_key": payment.payment_key, "amount": remaining, "reason": why.code,
         "text_ko": f"카드 결제 {remaining:,}원을 주문에 기록할 수 없어 PG에서 자동 취소했습니다: {why.message_ko}"}))
     why.extra.update(pg_cancelled=True, cancelled_amount=remaining)
     return why
+
+
+def _note(site_id: str, order_id: str, ev: Event) -> None:
+    try:
+        orders.record_refusal(site_id, order_id, ev)
+    except Exception:  # the PG call's outcome is logged; the answer stays the refusal
+        logger.exception("timeline entry %s not written for order %s", ev.kind, order_id)
 
 
 def _confirm(pg: PaymentGateway, seen: PgPayment, req: dict[str, Any]) -> PgPayment:
@@ -129,6 +148,7 @@ def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, act
     try:
         req = payable(items, request_id)
         _check_card(req, seen.amount)
+        _check_owed(order, items, req, iso(utcnow()))
     except DomainError as exc:
         raise give_back(site_id, order_id, pg, seen, actor, exc) from None
     got = _confirm(pg, seen, req)
@@ -139,6 +159,7 @@ def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, act
             raise _Recorded
         req = payable(items, request_id)
         _check_card(req, got.amount)
+        _check_owed(order, items, req, at)
         return record_payment(site_id, order, req, at, actor, provider, method="card", status="paid",
                               pg_payment_key=got.payment_key, pg_order_id=got.pg_order_id,
                               paid_at=got.paid_at or at)
@@ -148,8 +169,13 @@ def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, act
     except _Recorded:
         order, items = orders.load_order(site_id, order_id)
         return Committed(order, items, [])
-    except DomainError as exc:
-        raise give_back(site_id, order_id, pg, got, actor, exc) from None
+    except Exception as exc:  # a refusal, a lost race, the table unreachable: never keep unrecorded money
+        order, items = orders.load_order(site_id, order_id)
+        if _recorded(items, find(items, request_id), payment_key):  # a concurrent call recorded it
+            return Committed(order, items, [])
+        why = exc if isinstance(exc, DomainError) else DomainError(
+            "PAYMENT_NOT_RECORDED", "결제를 기록하지 못해 PG에서 취소했습니다. 잠시 후 다시 결제하세요.", status=503)
+        raise give_back(site_id, order_id, pg, got, actor, why) from None
 
 
 def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Actor,
@@ -161,6 +187,7 @@ def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Act
     req = payable(items, request_id)
     if req["status"] == "awaiting_deposit":
         return Committed(order, items, [])  # already issued: the same account is shown again
+    _check_owed(order, items, req, iso(utcnow()))
     attempt = int(req.get("attempts") or 0) + 1
     pg_order_id = f"{req['pg_order_id']}-V{attempt}"
     name = order.lines[0].product_name + " 외 추가 결제" if order.lines else "추가 결제"
@@ -181,6 +208,7 @@ def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Act
         if req["status"] == "awaiting_deposit":
             raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
                            extra={"request_id": request_id})
+        _check_owed(order, items, req, at)
         return record_payment(site_id, order, req, at, actor, provider, method="virtual_account",
                               status="pending", pg_payment_key=issued.payment.payment_key, pg_order_id=pg_order_id,
                               virtual_account=account, deposit_secret=issued.secret, attempts=attempt)

@@ -52,7 +52,7 @@ from oms.integrations.pg import (
     WebhookRejected,
     gateway,
 )
-from oms.services import payments
+from oms.services import payments, request_payments
 from oms.store import orders
 from oms.store import payments as pay_store
 from oms.store.idempotency import persistence_layer
@@ -167,6 +167,8 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
             return Answer(200, {"result": "unknown_order"})
 
     assert looked_up is not None  # every callback that is applied was confirmed by a look-up
+    if not ref.get("payment_id") and ref.get("payment_request_id"):
+        return _request_payment(provider, ref, looked_up)
     if looked_up.paid_at and parse_iso(looked_up.paid_at) > now + CLOCK_SKEW:
         return _invalid(provider, "PAID_AT_IN_FUTURE", "paidAt", looked_up.paid_at,
                         "PG가 알려준 결제시각이 현재보다 이후입니다. PG에 확인하세요.")
@@ -190,6 +192,20 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
         logger.warning("pg callback not applied", extra={"provider": provider, "code": exc.code})
         return Answer(503, {"code": exc.code, "message_ko": exc.message_ko})
     return Answer(200, result)
+
+
+def _request_payment(provider: str, ref: dict[str, Any], paid: PgPayment) -> Answer:
+    """A card payment for a 결제요청 that the buyer never reported to us (the window closed before our
+    pay route was called): recorded exactly as the buyer's call would, or given back at the PG."""
+    if paid.status != "paid":
+        return Answer(200, {"result": "noted", "order_id": ref["order_id"]})
+    try:
+        request_payments.pay_card(str(ref["site_id"]), str(ref["order_id"]), str(ref["payment_request_id"]),
+                                  paid.payment_key, payments.pg_actor(provider))
+    except DomainError as exc:  # refused: the money went back at the PG (give_back); nothing to retry
+        return Answer(200, {"result": "refused", "order_id": ref["order_id"], "code": exc.code,
+                            "pg_cancelled": bool(exc.extra.get("pg_cancelled"))})
+    return Answer(200, {"result": "applied", "order_id": ref["order_id"], "action": "payment_request_paid"})
 
 
 def _lookup_failed(provider: str, exc: PgError, key: str) -> Answer:

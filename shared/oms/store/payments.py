@@ -146,9 +146,19 @@ def ref_item(provider: str, pg_order_id: str, site_id: str, order_id: str, payme
 
 
 def ref_put_action(item: Item) -> tuple[dict[str, Any], Conflict]:
-    return (put(item, "attribute_not_exists(PK)"),
+    """Put the reference unless the PG order id belongs to another order (the same order's request
+    reference is replaced by its payment's)."""
+    return (put(item, "attribute_not_exists(PK) OR order_id = :own", {":own": item["order_id"]}),
             Conflict("PG_ORDER_ID_IN_USE", "이미 다른 주문에 쓰인 PG 주문번호입니다.",
                      extra={"pg_order_id": item["pg_order_id"]}))
+
+
+def request_ref_item(provider: str, pg_order_id: str, site_id: str, order_id: str, request_id: str) -> Item:
+    """The reference of a 결제요청's PG order id before anything is paid: a PG callback about a card
+    payment the buyer made for it (and never reported to us) finds the request."""
+    return {"PK": keys.pg_ref_pk(provider, pg_order_id), "SK": keys.PG_REF_SK, "type": "pg_ref",
+            "provider": provider, "pg_order_id": pg_order_id, "site_id": site_id, "order_id": order_id,
+            "payment_request_id": request_id}
 
 
 def get_ref(provider: str, pg_order_id: str) -> Item | None:

@@ -5,7 +5,7 @@ A request asks the buyer for the order's outstanding amount at the time it was m
 ``cancelled``; it is written only inside the order's transaction, under a condition on that
 status. A request waiting for a deposit counts as ``paid`` as soon as its payment item is paid
 (the PG's deposit callback changes the payment, the view reads both), and ``expired`` once the
-account's due date passed unpaid (payable again): :func:`effective_status`.
+account's due date (and its grace hour) passed unpaid (payable again): :func:`effective_status`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict
+from oms.domain.payment_requests import past_due
 from oms.store import keys
 from oms.store.orders import plain, put, update
 from oms.store.payments import payment_items
@@ -70,8 +71,7 @@ def effective_status(req: Item, payments: dict[str, Item], now: str | None = Non
         pay = payments.get(str(req.get("payment_id") or ""))
         if pay is not None and pay.get("status") in ("paid", "partial_cancelled", "cancelled"):
             return "paid"
-        due = str(((pay or {}).get("virtual_account") or {}).get("due_at") or "")
-        if pay is not None and pay.get("status") == "pending" and due and due < (now or iso(utcnow())):
+        if pay is not None and pay.get("status") == "pending" and past_due(pay, now or iso(utcnow())):
             return "expired"
     return status
 
