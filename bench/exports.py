@@ -206,7 +206,7 @@ def requests() -> None:
 
     from bench.ingest import make_orders
     from oms.domain.order import Actor
-    from oms.schemas.exports import Column, ExportIn, TemplateIn
+    from oms.schemas.exports import Column, ExportIn, ExportTemplateIn
     from oms.services import exports
     from oms.store.table import client
     from oms_local.s3 import S3Local, create_buckets
@@ -220,7 +220,8 @@ def requests() -> None:
         site = new_site()
         ids = make_orders(site, 50)
         actor = Actor("admin", "bench", "bench")
-        split = TemplateIn(name="분리", columns=[Column(field="order_id"), Column(field="address")], address="split")
+        split = ExportTemplateIn(name="분리", columns=[Column(field="order_id"), Column(field="address")],
+                                 address="split")
         own = exports.create_template(site, split, actor)
         rows = []
         for n, tid in ((1, "basic"), (10, "basic"), (50, "basic"), (50, own["template_id"])):

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from oms_local import REPO_ROOT
+from oms_local import REPO_ROOT, openapi_answers
 from oms_local.template import TEMPLATE_PATH
 
 DOCUMENT_PATH = REPO_ROOT / "docs" / "openapi.json"
@@ -106,6 +106,7 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
                          security_schemes=SECURITY_SCHEMES)  # type: ignore[arg-type]
     owner: dict[tuple[str, str], str] = {}
     keyed: set[str] = set()
+    named: dict[str, Any] = {}
     for function, module in SOURCES.items():
         app = importlib.import_module(module).app
         if honours_key(app):
@@ -113,6 +114,7 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
         schema = app.get_openapi_schema(title=TITLE, version=VERSION)
         part = schema.model_dump(by_alias=True, exclude_none=True, mode="json")
         owner.update({op: function for op in operations(part)})
+        _refuse_name_clashes(named, part.get("components", {}).get("schemas", {}), function)
         merge.add_schema(part)
     document: dict[str, Any] = json.loads(json.dumps(merge.get_openapi_schema(), default=str))
 
@@ -126,7 +128,16 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
         auth = found[0].authorizer.name
         document["paths"][path][method.lower()]["security"] = [] if auth == "NONE" else [{auth: []}]
     _declare_idempotency_key(document, {op for op, function in owner.items() if function in keyed})
+    openapi_answers.apply(document, operations(document))
     return document
+
+
+def _refuse_name_clashes(named: dict[str, Any], schemas: dict[str, Any], function: str) -> None:
+    """The merge keeps one schema per name: two different models of one name would share it."""
+    for name, schema in schemas.items():
+        if name in named and named[name][0] != schema:
+            raise ValueError(f"two different schemas are named {name} ({named[name][1]}, {function})")
+        named.setdefault(name, (schema, function))
 
 
 def _declare_idempotency_key(document: dict[str, Any], keyed: set[tuple[str, str]]) -> None:

@@ -139,3 +139,23 @@ def test_every_function_with_write_routes_runs_the_idempotency_middleware() -> N
         doc = json.loads(app.get_openapi_json_schema())
         writes = [m for ops in doc["paths"].values() for m in ops if m in ("post", "put", "patch")]
         assert not writes or honours_key(app), function
+
+
+def test_refusals_are_problems_and_successes_are_typed(committed: dict[str, Any]) -> None:
+    schemas = committed["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and {"Problem", "SmsTemplateIn", "ExportTemplateIn"} <= set(schemas)
+    assert {"type", "title", "status", "code"} <= set(schemas["Problem"]["required"])
+    for method, path in openapi.operations(committed):
+        op = committed["paths"][path][method.lower()]
+        assert op["tags"], (method, path)
+        for status, answer in op["responses"].items():
+            media = answer.get("content", {})
+            if int(status) >= 400 and status != "401":
+                assert "application/problem+json" in media, (method, path, status)
+            if int(status) < 300 and "application/json" in media and path != "/swagger":
+                assert media["application/json"]["schema"]["$ref"].startswith("#/components/schemas/"), (method, path)
+    paths = committed["paths"]
+    assert set(paths["/admin/orders/{order_id}/claims"]["post"]["responses"]) >= {"201", "400", "404", "409", "422"}
+    assert "200" not in paths["/admin/jobs"]["post"]["responses"] and "202" in paths["/admin/jobs"]["post"]["responses"]
+    assert paths["/admin/messages/templates"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SmsTemplateIn"}

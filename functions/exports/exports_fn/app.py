@@ -18,7 +18,7 @@ from oms.excel.export_fields import catalog
 from oms.http import admin_identity, resolver
 from oms.http.idempotency import idempotency_middleware
 from oms.schemas.common import ExportIdPath, JobIdPath, OrderIdPath, TemplateIdPath
-from oms.schemas.exports import ExportIn, SheetsIn, TemplateIn
+from oms.schemas.exports import ExportIn, ExportTemplateIn, SheetsIn
 from oms.schemas.jobs import JobIn
 from oms.services import exports as svc
 from oms.services import jobs
@@ -47,7 +47,7 @@ def list_templates() -> dict[str, Any]:
 
 
 @app.post("/admin/exports/templates", summary="엑셀 양식 만들기")
-def create_template(body: TemplateIn) -> tuple[dict[str, Any], int]:
+def create_template(body: ExportTemplateIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(app)
     return svc.create_template(site_id, body, actor), 201
 
@@ -59,7 +59,7 @@ def get_template(template_id: TemplateIdPath) -> dict[str, Any]:
 
 
 @app.put("/admin/exports/templates/<template_id>", summary="엑셀 양식 바꾸기 (전체)")
-def update_template(template_id: TemplateIdPath, body: TemplateIn) -> dict[str, Any]:
+def update_template(template_id: TemplateIdPath, body: ExportTemplateIn) -> dict[str, Any]:
     site_id, actor = admin_identity(app)
     return svc.update_template(site_id, template_id, body, actor)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from oms.schemas.common import Int, MultilineText, Text
 from oms.schemas.orders import LineIn, OptionIn, RecipientIn, Strict, Won
@@ -48,6 +48,11 @@ class BuyerExchangeOptionIn(Strict):
 
 
 class ClaimIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "type": "return", "items": [{"line_id": "L1", "quantity": 1}], "reason": "color_and_size",
+        "collection": {"method": "courier", "courier": "cj"}, "fee_payment": "deduct",
+        "note": "사이즈가 작아요", "expected_version": 4}]})
+
     type: Literal["cancel", "return", "exchange"]
     items: list[ClaimItemIn] = Field(min_length=1, max_length=100)
     reason: Text = Field(min_length=1, max_length=40, description="사유 code (reasons[] of GET …/claims)")
@@ -100,6 +105,10 @@ class CalculateIn(Strict):
 
 
 class SettleIn(CalculateIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "direction": "refund", "basis": "paid", "adjustment": -1000, "adjustment_reason": "포장 훼손 차감",
+        "reason": "반품 정산", "expected_version": 7}]})
+
     direction: Literal["refund", "request"] = Field(description="환불처리 (to the buyer) / 결제요청 (the buyer owes)")
     reason: Text = Field(default="반품/교환 정산", min_length=1, max_length=200, description="shown to the PG")
     refund_account: RefundAccountIn | None = Field(default=None, description="virtual-account refunds")
@@ -126,6 +135,9 @@ class RecipientChangeIn(RecipientIn):
 
 
 class PaymentRequestIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"note": "교환 옵션 차액 5,000원", "expected_version": 5}]})
+
     note: Text | None = Field(default=None, max_length=500)
     expected_version: Int | None = Field(default=None, ge=0)
 

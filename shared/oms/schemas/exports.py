@@ -20,7 +20,7 @@ class Column(BaseModel):
                                description="the column's title; default: the field's Korean header")
 
 
-class TemplateIn(BaseModel):
+class ExportTemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Text = Field(min_length=1, max_length=40)

@@ -18,7 +18,7 @@ class DefaultSenderIn(Strict):
     number: Text = Field(min_length=4, max_length=20, description="a verified sender number of the site")
 
 
-class TemplateIn(Strict):
+class SmsTemplateIn(Strict):
     name: Text = Field(min_length=1, max_length=40)
     text: MultilineText = Field(min_length=1, max_length=2000,
                       description="본문; 변수 #{주문번호} #{상품명} #{택배사} #{송장번호} #{배송조회} #{미결금액}")

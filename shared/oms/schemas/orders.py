@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
@@ -106,6 +106,20 @@ class PaymentIn(Strict):
 
 
 class IntakeOrderIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "site_id": "shop-1", "checkout_id": "CHK-20261126-0001", "channel": "store", "scope": "domestic",
+        "buyer": {"name": "김민수", "phone": "010-1234-5678", "email": "minsu@example.com", "member_id": "m-100"},
+        "recipient": {"name": "김민수", "phone": "010-1234-5678", "postal_code": "06236",
+                      "address1": "서울특별시 강남구 테헤란로 152", "address2": "12층",
+                      "message": "문 앞에 놓아주세요"},
+        "lines": [{"product_code": "TEE-01", "product_name": "오버핏 티셔츠", "kind": "physical",
+                   "options": [{"name": "색상", "value": "블랙", "price": 0},
+                               {"name": "사이즈", "value": "L", "price": 1000}],
+                   "quantity": 2, "unit_price": 19000}],
+        "shipping_fee": 3000,
+        "payment": {"method": "card", "amount": 43000, "provider": "toss", "pg_payment_key": "tgen_20261126_abc123",
+                    "paid_at": "2026-11-26T01:10:10Z"}}]})
+
     site_id: SiteId
     checkout_id: Text = Field(min_length=1, max_length=100, description="unique per checkout; retries are safe")
     channel: Channel = Channel.STORE
@@ -129,6 +143,10 @@ class MoveIn(Strict):
 
 
 class StatusChangeIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "moves": [{"line_id": "L1", "to": "ready_to_ship"}, {"line_id": "L2", "to": "cancelled", "quantity": 1}],
+        "expected_version": 3}]})
+
     moves: list[MoveIn] = Field(min_length=1, max_length=MAX_LINES)
     expected_version: Int | None = Field(default=None, ge=1, description="the version read; 409 if it changed")
 

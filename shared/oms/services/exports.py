@@ -27,7 +27,7 @@ from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.excel.export_fields import ADDRESS_DETAIL_HEADER, FIELDS, Row, address_parts
-from oms.schemas.exports import ExportIn, TemplateIn
+from oms.schemas.exports import ExportIn, ExportTemplateIn
 from oms.store import exports as store
 from oms.store import keys, orders
 from oms.store.payments import payment_items
@@ -64,7 +64,7 @@ def _template_not_found(template_id: str) -> DomainError:
                        field="template_id")
 
 
-def _validate(body: TemplateIn) -> None:
+def _validate(body: ExportTemplateIn) -> None:
     """Name the bad column: unknown field, a field twice, a header twice."""
     seen_fields: dict[str, int] = {}
     seen_headers: dict[str, int] = {}
@@ -113,11 +113,11 @@ def get_template(site_id: str, template_id: str) -> dict[str, Any]:
     return _view(item)
 
 
-def _record(body: TemplateIn, actor: Actor) -> dict[str, Any]:
+def _record(body: ExportTemplateIn, actor: Actor) -> dict[str, Any]:
     return {**body.model_dump(mode="json"), "updated_at": iso(utcnow()), "updated_by": actor.id}
 
 
-def create_template(site_id: str, body: TemplateIn, actor: Actor) -> dict[str, Any]:
+def create_template(site_id: str, body: ExportTemplateIn, actor: Actor) -> dict[str, Any]:
     _validate(body)
     if len(store.list_templates(site_id)) >= store.MAX_TEMPLATES:
         raise Conflict("TEMPLATE_LIMIT", f"엑셀 양식은 사이트당 {store.MAX_TEMPLATES}개까지 만들 수 있습니다.")
@@ -136,7 +136,7 @@ def _own(site_id: str, template_id: str) -> dict[str, Any]:
     return item
 
 
-def update_template(site_id: str, template_id: str, body: TemplateIn, actor: Actor) -> dict[str, Any]:
+def update_template(site_id: str, template_id: str, body: ExportTemplateIn, actor: Actor) -> dict[str, Any]:
     current = _own(site_id, template_id)
     _validate(body)
     record = _record(body, actor) | {"created_at": current.get("created_at")}

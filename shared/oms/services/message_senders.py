@@ -19,7 +19,7 @@ from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor
 from oms.integrations import sms
-from oms.schemas.messages import TemplateIn
+from oms.schemas.messages import SmsTemplateIn
 from oms.store import messages as store
 
 logger = Logger(child=True)
@@ -108,7 +108,7 @@ def choose_default(site_id: str, raw_number: str, actor: Actor) -> dict[str, Any
 _TEMPLATE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 
 
-def _check_template_text(body: TemplateIn) -> None:
+def _check_template_text(body: SmsTemplateIn) -> None:
     text_rules.check_template(body.text, "text")
     if body.title:
         text_rules.check_template(body.title, "title")
@@ -118,7 +118,7 @@ def _check_template_text(body: TemplateIn) -> None:
         text_rules.check_encodable(fixed, name)
 
 
-def put_template(site_id: str, template_id: str | None, body: TemplateIn, actor: Actor) -> dict[str, Any]:
+def put_template(site_id: str, template_id: str | None, body: SmsTemplateIn, actor: Actor) -> dict[str, Any]:
     _check_template_text(body)
     if template_id is not None and not _TEMPLATE_ID.match(template_id):
         raise DomainError("TEMPLATE_ID_INVALID", "템플릿 ID는 영문·숫자·-·_ 40자까지입니다.", field="template_id",

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.http import admin_identity
 from oms.schemas.common import MessageIdPath, OrderIdPath, TemplateIdPath
-from oms.schemas.messages import DefaultSenderIn, MessageIn, SenderIn, TemplateIn
+from oms.schemas.messages import DefaultSenderIn, MessageIn, SenderIn, SmsTemplateIn
 from oms.services import message_senders as setup
 from oms.services import messages as svc
 
@@ -72,13 +72,13 @@ def list_templates() -> dict[str, Any]:
 
 
 @router.post("/messages/templates", summary="문자 템플릿 등록")
-def create_template(body: TemplateIn) -> tuple[dict[str, Any], int]:
+def create_template(body: SmsTemplateIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
     return setup.put_template(site_id, None, body, actor), 201
 
 
 @router.put("/messages/templates/<template_id>", summary="문자 템플릿 저장 (ID 지정)")
-def put_template(template_id: TemplateIdPath, body: TemplateIn) -> dict[str, Any]:
+def put_template(template_id: TemplateIdPath, body: SmsTemplateIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return setup.put_template(site_id, template_id, body, actor)
 
