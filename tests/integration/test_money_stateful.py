@@ -284,11 +284,13 @@ class MoneyEdges(RuleBasedStateMachine):
                 self.pg_ids.add(str(p["pg_order_id"]))
         at_pg = sum(p.amount - p.cancelled for (prov, _), p in self.sb.payments.items()
                     if prov == "toss" and p.approved_at and p.order_id in self.pg_ids)
+        came_in = [p for p in pays if p["status"] in ("paid", "partial_cancelled")
+                   or (p["status"] == "cancelled" and p.get("paid_at"))]  # refunded whole, not an unpaid account
         recorded = sum(int(p["amount"]) - sum(int(r["amount"]) for r in (p.get("refunds") or {}).values()
                                                if not r.get("forced"))
-                       for p in pays if p.get("provider") and p["status"] in ("paid", "partial_cancelled", "cancelled"))
+                       for p in came_in if p.get("provider"))
         assert at_pg == recorded, f"PG holds {at_pg:,}원, the order records {recorded:,}원"
-        paid = sum(int(p["amount"]) for p in pays if p["status"] in ("paid", "partial_cancelled", "cancelled"))
+        paid = sum(int(p["amount"]) for p in came_in)
         refunded = sum(int(p.get("refunded_amount") or 0) for p in pays)
         assert (order.paid_total, order.refunded_total) == (paid, refunded)
         assert order.outstanding == order.order_amount - (paid - refunded)
