@@ -43,6 +43,7 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "POST /admin/orders/{order_id}/memos": ((201,), a.MemoAnswer),
     "GET /admin/orders/{order_id}/timeline": ((200,), a.Timeline),
     "POST /admin/orders/{order_id}/payments/{payment_id}/deposit": ((200,), DETAIL),
+    "POST /admin/orders/{order_id}/payments/outside": ((201,), DETAIL),
     "POST /admin/orders/{order_id}/payments/{payment_id}/refund": ((200,), DETAIL),
     "POST /admin/orders/{order_id}/payments/{payment_id}/cash-receipt": ((200,), DETAIL),
     "POST /admin/orders/{order_id}/payments/{payment_id}/cash-receipt/manual-complete": ((200,), DETAIL),

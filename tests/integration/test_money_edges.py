@@ -324,3 +324,27 @@ def test_a_deposit_into_a_closed_account_is_recorded_as_a_refund_to_make(sandbox
     detail = ok("GET", f"/admin/orders/{order_id}", site_id)
     assert detail["amounts"]["paid"] == 20000 and detail["amounts"]["refund_due"] == 20000
     assert not detail["closed"] and {"payment_late", "order_reopened"} <= set(_kinds(site_id, order_id))
+
+
+def test_a_shop_without_a_pg_records_money_received_outside_and_the_order_closes(sandbox: PgSandbox,
+                                                                                site_id: str) -> None:
+    order_id, _ = card_order(sandbox, site_id, lines=[{"product_code": "EBOOK-1", "product_name": "전자책",
+                                                        "kind": "digital", "quantity": 1, "unit_price": 12000}],
+                             shipping_fee=0)
+    assert ok("GET", f"/admin/orders/{order_id}", site_id)["closed"]
+    ok("POST", f"/admin/orders/{order_id}/reopen", site_id, {})
+    ok("POST", f"/admin/orders/{order_id}/lines", site_id, {**COAT, "shipping_fee": 3000}, expect=201)
+    req = _request(site_id, order_id)  # 35,000 + 3,000 shipping; the site has no PG to pay it through
+    status, problem = _pay(site_id, order_id, req, {"method": "virtual_account"})
+    assert status == 409 and problem["code"] == "NO_PG"
+    path = f"/admin/orders/{order_id}/payments/outside"
+    status, problem = admin("POST", path, site_id, {"amount": 38001, "note": "계좌이체 홍길동"})
+    assert status == 422 and problem["code"] == "OUTSIDE_PAYMENT_EXCEEDS_OUTSTANDING" and problem["field"] == "amount"
+    detail = ok("POST", path, site_id, {"amount": 38000, "note": "계좌이체 홍길동"}, expect=201)
+    assert detail["amounts"]["paid"] == 12000 + 38000 and detail["amounts"]["outstanding"] == 0
+    assert detail["payment_requests"][0]["status"] == "cancelled" and detail["payment_requests"][0]["covered"]
+    done = ok("POST", f"/admin/orders/{order_id}/status", site_id, {"moves": [{"line_id": "L002", "to": t}
+                                                                              for t in ("ready_to_ship",)]})
+    for to in ("shipping", "delivered", "confirmed"):
+        done = ok("POST", f"/admin/orders/{order_id}/status", site_id, {"moves": [{"line_id": "L002", "to": to}]})
+    assert done["closed"] is True

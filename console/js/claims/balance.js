@@ -2,7 +2,8 @@
 // may be cancelled; a new one only when something is outstanding and none is open). What the order
 // still owes the buyer is refunded from the payments section (환불 재시도).
 import { api, seg } from "../api.js";
-import { h, busy, toast, confirmDialog } from "../ui.js";
+import { h, busy, toast, confirmDialog, field } from "../ui.js";
+import { formDialog, input } from "../detail/act.js";
 import { won, kst } from "../format.js";
 import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, awaitingSettlement, signedWon } from "./labels.js";
 
@@ -39,6 +40,29 @@ function requestRow(req, ctx) {
     cancel, slot);
 }
 
+/** 수동 결제 등록: the amount (at most what is owed) and a note; the detail redraws. */
+function recordOutside(ctx, askable) {
+  return formDialog(ctx, "수동 결제 등록", {
+    submitLabel: "등록",
+    build() {
+      const amount = input("amount", { type: "number", required: true, min: 1, max: askable, value: askable,
+        inputmode: "numeric" });
+      const note = input("note", { maxlength: 500, placeholder: "입금자명, 현장 결제 등" });
+      return {
+        body: [h("p", {}, `PG를 거치지 않고 받은 금액을 기록합니다 (최대 ${won(askable)}).`),
+          field("받은 금액", amount), field("메모", note)],
+        values: () => ({ amount: Number(amount.value), ...(note.value.trim() ? { note: note.value.trim() } : {}) }),
+      };
+    },
+    async submit(v) {
+      const detail = await api.post(`${ctx.path}/payments/outside`, v);
+      toast(`${won(v.amount)} 결제를 등록했습니다.`);
+      ctx.show(detail);
+      return detail;
+    },
+  });
+}
+
 /** The balance part of the claims section (null when there is nothing to show or do). */
 export function balancePart(order, ctx) {
   const out = order.amounts.outstanding;
@@ -57,6 +81,11 @@ export function balancePart(order, ctx) {
       if (detail) { toast(`${won(askable)} 결제요청을 만들었습니다.`); ctx.show(detail); }
     });
     actions.push(ask);
+  }
+  if (askable > 0) {  // money received outside any PG (a transfer to the shop's account, cash at pickup)
+    const outside = h("button.btn", { type: "button" }, "수동 결제 등록");
+    outside.addEventListener("click", () => recordOutside(ctx, askable));
+    actions.push(outside);
   }
   const charges = order.charges || [];
   if (!charges.length && !requests.length && !actions.length && !out) return null;

@@ -145,6 +145,31 @@ def confirm_deposit(
     return PaymentChange(Change(new, events, pending), payment_set, "pending")
 
 
+def outside_payment(order: Order, *, payment_id: str, amount: int, paid_at: str, actor: Actor, at: str,
+                    note: str | None = None) -> Change:
+    """수동 결제 등록: money the shop received outside any PG (a transfer to its account, cash at
+    pickup) for what the order still owes. Admin only; at most the outstanding (money nobody owes is
+    not taken in by hand); refused on a closed order and while units still wait for their payment
+    (their own deposit confirms them)."""
+    if actor.kind != "admin":
+        raise DomainError("OUTSIDE_PAYMENT_ADMIN_ONLY", "수동 결제 등록은 관리자만 할 수 있습니다.", status=403)
+    if order.closed:
+        raise DomainError("ORDER_CLOSED", "거래가 종료된 주문입니다. 거래 재개 후 처리하세요.")
+    if amount <= 0 or amount > order.outstanding:
+        raise DomainError("OUTSIDE_PAYMENT_EXCEEDS_OUTSTANDING",
+                          f"등록할 수 있는 금액은 미결금액({max(0, order.outstanding):,}원)까지입니다.",
+                          field="amount", extra={"outstanding": order.outstanding})
+    new = order.clone()
+    new.paid_total += amount
+    events = [Event("payment", actor, at, {
+        "payment_id": payment_id, "method": "bank_transfer", "amount": amount, "paid_at": paid_at,
+        "source": "outside", **({"note": note} if note else {}),
+        "text_ko": f"수동 결제 등록 {amount:,}원 (입금시각 {_kst_text(paid_at)} KST) "
+                   f"— 미결금액 {new.outstanding:+,}원"})]
+    update_closed(new, events, actor, at)
+    return Change(new, events, set())
+
+
 def late_deposit(order: Order, payment: Payment, *, paid_at: str, actor: Actor, at: str,
                  pg: dict[str, Any] | None = None) -> PaymentChange:
     """The PG reports a deposit into an account we had closed (expired or cancelled on our side):

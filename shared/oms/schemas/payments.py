@@ -6,13 +6,19 @@ from typing import Literal
 
 from pydantic import Field
 
-from oms.schemas.common import Instant, Strict, Text
+from oms.schemas.common import Instant, Int, Strict, Text
 from oms.schemas.orders import Won
 
 
 class ManualDepositIn(Strict):
     paid_at: Instant | None = Field(default=None, description="입금시각 from the bank statement (default: now)")
     note: Text | None = Field(default=None, max_length=500, description="e.g. 입금자명, 통장 메모")
+
+
+class OutsidePaymentIn(Strict):
+    amount: Int = Field(ge=1, le=10_000_000_000, description="받은 금액 (at most the outstanding)")
+    paid_at: Instant | None = Field(default=None, description="입금시각 (default: now)")
+    note: Text | None = Field(default=None, max_length=500, description="e.g. 입금자명, 현장 결제")
 
 
 class RefundAccountIn(Strict):

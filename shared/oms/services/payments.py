@@ -26,6 +26,7 @@ from oms.domain.payments import (
     RefundRequest,
     cancel_unpaid,
     confirm_deposit,
+    outside_payment,
     plan_refund,
     record_refunds,
     reverse_deposit,
@@ -133,6 +134,30 @@ def confirm_manual_deposit(site_id: str, order_id: str, payment_id: str, actor: 
     saved, _, _ = apply(site_id, order_id, payment_id, decide, actor=actor, action="manual_deposit")
     after_deposit(site_id, order_id, payment_id)
     return saved
+
+
+def record_outside_payment(site_id: str, order_id: str, *, amount: int, actor: Actor, paid_at: str | None = None,
+                           note: str | None = None) -> Order:
+    """수동 결제 등록 (what a site without a PG does for a 결제요청): a paid payment item and the
+    order's change in one transaction; an open request it covers closes with it."""
+    when = paid_at or iso(utcnow())
+    payment_id = "P" + uuid.uuid4().hex[:12]
+
+    def step(order: Order, items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
+        if parse_iso(when) > utcnow():
+            raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
+        change = outside_payment(order, payment_id=payment_id, amount=amount, paid_at=when, actor=actor, at=at,
+                                 note=note)
+        item = pay_store.outside_payment_item(site_id, order_id, payment_id, amount=amount, paid_at=when, at=at,
+                                              by=actor.as_dict(), note=note)
+        write = orders.Write()
+        write.add(orders.put(item, "attribute_not_exists(PK)"))
+        closed = payment_requests.close_covered(site_id, order_id, items, change.order, {}, write, change.events,
+                                                actor, at)
+        write.written = [item, *([closed] if closed else [])]
+        return change, write
+
+    return order_runner.run(site_id, order_id, actor, step, action="outside_payment", attempts=MAX_ATTEMPTS).order
 
 
 def deposit_from_pg(site_id: str, order_id: str, payment_id: str, *, provider: str, paid_at: str,

@@ -153,6 +153,18 @@ def ref_put_action(item: Item) -> tuple[dict[str, Any], Conflict]:
                      extra={"pg_order_id": item["pg_order_id"]}))
 
 
+def outside_payment_item(site_id: str, order_id: str, payment_id: str, *, amount: int, paid_at: str, at: str,
+                         by: dict[str, Any], note: str | None) -> Item:
+    """A payment the shop received outside any PG (수동 결제 등록): paid when written."""
+    item: Item = {"PK": keys.order_pk(site_id, order_id), "SK": keys.payment_sk(payment_id), "type": "payment",
+                  "payment_id": payment_id, "method": "bank_transfer", "amount": amount, "status": "paid",
+                  "requested_at": at, "paid_at": paid_at, "deposit_source": "outside",
+                  "confirmed_by": {**by, "at": at}}
+    if note:
+        item["note"] = note
+    return item
+
+
 def request_ref_item(provider: str, pg_order_id: str, site_id: str, order_id: str, request_id: str) -> Item:
     """The reference of a 결제요청's PG order id before anything is paid: a PG callback about a card
     payment the buyer made for it (and never reported to us) finds the request."""

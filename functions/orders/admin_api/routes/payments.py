@@ -18,6 +18,7 @@ from oms.schemas.payments import (
     CompleteCashReceiptIn,
     ManualCashReceiptIn,
     ManualDepositIn,
+    OutsidePaymentIn,
     PgRefundIn,
 )
 from oms.services import cash_receipts, payments
@@ -32,6 +33,14 @@ def confirm_deposit(order_id: OrderIdPath, payment_id: PaymentIdPath, body: Manu
     payments.confirm_manual_deposit(site_id, order_id, payment_id, actor,
                                     paid_at=iso(body.paid_at) if body.paid_at else None, note=body.note)
     return get_detail(site_id, order_id, consistent=True)
+
+
+@router.post("/<order_id>/payments/outside", summary="수동 결제 등록 (PG 밖에서 받은 돈: 계좌이체, 현장 결제)")
+def record_outside_payment(order_id: OrderIdPath, body: OutsidePaymentIn) -> tuple[dict[str, Any], int]:
+    site_id, actor = admin_identity(router)
+    payments.record_outside_payment(site_id, order_id, amount=body.amount, actor=actor,
+                                    paid_at=iso(body.paid_at) if body.paid_at else None, note=body.note)
+    return get_detail(site_id, order_id, consistent=True), 201
 
 
 @router.post("/<order_id>/payments/<payment_id>/refund", summary="PG 결제 취소(환불)")
