@@ -24,7 +24,7 @@ SRCPATH := local:shared:$(subst $(space),:,$(FUNCTION_ROOTS))
 RUN_ENV := PYTHONPATH=$(SRCPATH):.
 
 # mypy: the oms package, the local tooling and every function package that has code.
-MYPY_TARGETS := shared/oms local/oms_local $(patsubst %/,%,$(sort $(dir $(wildcard functions/*/*/*.py))))
+MYPY_TARGETS := shared/oms local/oms_local deploy $(patsubst %/,%,$(sort $(dir $(wildcard functions/*/*/*.py))))
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 SITE ?=
@@ -52,7 +52,7 @@ help:
 	@echo "make build      sam validate --lint && sam build"
 	@echo "make bootstrap-params ENV=dev|prod  create the SSM SecureString parameters the stack reads (prompts)"
 	@echo "make deploy ENV=dev|prod  build, then sam deploy --config-env ENV (samconfig.toml; docs/deploy.md)"
-	@echo "make smoke URL=<ApiUrl> TOKEN=<admin JWT>  read-only checks (and a sandbox order) on a deployed stack"
+	@echo "make smoke URL=<ApiUrl> TOKEN=<admin JWT> [SITE=<site> INTAKE=sigv4]  read-only checks (+ a sandbox order)"
 	@echo "make deploy-console STACK=<stack>  upload console/ to the stack's console bucket, invalidate CloudFront"
 	@echo "make clean      remove build and cache output (distclean: also .venv and .local)"
 
@@ -155,7 +155,8 @@ bootstrap-params: $(STAMP)
 
 smoke: $(STAMP)
 	@test -n "$(URL)" && test -n "$(TOKEN)" || { echo "usage: make smoke URL=<ApiUrl output> TOKEN=<admin JWT> [SITE=<test site>]" >&2; exit 2; }
-	$(RUN_ENV) $(VPY) -m deploy.smoke --url "$(URL)" --token "$(TOKEN)" $(if $(SITE),--site "$(SITE)")
+	$(RUN_ENV) $(VPY) -m deploy.smoke --url "$(URL)" --token "$(TOKEN)" $(if $(SITE),--site "$(SITE)") \
+		$(if $(INTAKE),--intake "$(INTAKE)")
 
 # After `sam deploy`: the console's files into its bucket (config.json is answered by CloudFront from
 # the stack's parameters, so it is never uploaded), then the cached copies invalidated. Needs the AWS CLI.
