@@ -10,6 +10,12 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 SAM_CLI_SPEC ?= aws-sam-cli>=1.120,<2
 
+# checkov pins boto3/networkx/packaging versions older than the project's, so it has its own venv too.
+CHECKOV_VENV := .local/checkov-venv
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_SPEC ?= checkov>=3.2,<4
+
 # Each functions/<name>/ is a Lambda code root (CodeUri), so its packages are top level.
 empty :=
 space := $(empty) $(empty)
@@ -18,7 +24,7 @@ SRCPATH := local:shared:$(subst $(space),:,$(FUNCTION_ROOTS))
 RUN_ENV := PYTHONPATH=$(SRCPATH):.
 
 # mypy: the oms package, the local tooling and every function package that has code.
-MYPY_TARGETS := shared/oms local/oms_local $(patsubst %/,%,$(sort $(dir $(wildcard functions/*/*/*.py))))
+MYPY_TARGETS := shared/oms local/oms_local deploy $(patsubst %/,%,$(sort $(dir $(wildcard functions/*/*/*.py))))
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 SITE ?=
@@ -27,14 +33,15 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build deploy-console clean distclean
+.PHONY: help venv ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build deploy \
+	bootstrap-params smoke deploy-console clean distclean
 
 help:
 	@echo "make venv       create .venv and install the project with dev dependencies"
 	@echo "make ddb-local  install Java (if needed) and DynamoDB Local into .local/npm"
 	@echo "make print-tools  Debian fonts-nanum (order-sheet font) and poppler-utils (PDF tests), if absent"
 	@echo "make browser-tools  Debian chromium and fonts-nanum for the console's browser tests, if absent"
-	@echo "make lint       ruff, the layer rules (tools/check_layers.py), cfn-lint on template.yaml, mypy"
+	@echo "make lint       ruff, the layer rules (tools/check_layers.py), cfn-lint and checkov on template.yaml, mypy"
 	@echo "make test       lint, then the whole test suite (starts DynamoDB Local itself)"
 	@echo "make unit       unit tests only (no local services)"
 	@echo "make run        local HTTP gateway on DynamoDB Local"
@@ -43,6 +50,9 @@ help:
 	@echo "make bench      benchmarks"
 	@echo "make openapi    write docs/openapi.json: one OpenAPI document for every route of every function"
 	@echo "make build      sam validate --lint && sam build"
+	@echo "make bootstrap-params ENV=dev|prod  create the SSM SecureString parameters the stack reads (prompts)"
+	@echo "make deploy ENV=dev|prod  build, then sam deploy --config-env ENV (samconfig.toml; docs/deploy.md)"
+	@echo "make smoke URL=<ApiUrl> TOKEN=<admin JWT> [SITE=<site> INTAKE=sigv4]  read-only checks (+ a sandbox order)"
 	@echo "make deploy-console STACK=<stack>  upload console/ to the stack's console bucket, invalidate CloudFront"
 	@echo "make clean      remove build and cache output (distclean: also .venv and .local)"
 
@@ -76,10 +86,17 @@ browser-tools:
 
 # ---------------------------------------------------------------- checks
 
-lint: $(STAMP)
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PY) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --disable-pip-version-check -q '$(CHECKOV_SPEC)'
+	touch $@
+
+# checkov: every skipped check is named, with its reason, in the resource's Metadata (template.yaml).
+lint: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VPY) tools/check_layers.py
 	$(VENV)/bin/cfn-lint template.yaml
+	$(CHECKOV) --skip-download --quiet --compact --framework cloudformation -f template.yaml
 	MYPYPATH=$(SRCPATH) $(VENV)/bin/mypy $(MYPY_TARGETS)
 
 test: $(STAMP) ddb-local print-tools browser-tools
@@ -119,6 +136,28 @@ $(SAM_STAMP):
 build: $(SAM_STAMP)
 	$(SAM) validate --lint --template-file template.yaml
 	$(SAM) build --template-file template.yaml
+
+# ENV names a [ENV] section of samconfig.toml (stack name, region, parameter overrides).
+ENV ?=
+URL ?=
+TOKEN ?=
+require-env = @case "$(ENV)" in dev|prod) ;; *) echo "usage: make $@ ENV=dev|prod" >&2; exit 2;; esac
+
+deploy:
+	$(require-env)
+	$(MAKE) --no-print-directory build
+	$(SAM) deploy --config-env $(ENV)
+
+# Prompts for each secret (or reads OMS_SECRET_<NAME>); never from the repository. --dry-run: names only.
+BOOTSTRAP_ARGS ?=
+bootstrap-params: $(STAMP)
+	$(require-env)
+	$(RUN_ENV) $(VPY) -m deploy.bootstrap_params --env $(ENV) $(BOOTSTRAP_ARGS)
+
+smoke: $(STAMP)
+	@test -n "$(URL)" && test -n "$(TOKEN)" || { echo "usage: make smoke URL=<ApiUrl output> TOKEN=<admin JWT> [SITE=<test site>]" >&2; exit 2; }
+	$(RUN_ENV) $(VPY) -m deploy.smoke --url "$(URL)" --token "$(TOKEN)" $(if $(SITE),--site "$(SITE)") \
+		$(if $(INTAKE),--intake "$(INTAKE)")
 
 # After `sam deploy`: the console's files into its bucket (config.json is answered by CloudFront from
 # the stack's parameters, so it is never uploaded), then the cached copies invalidated. Needs the AWS CLI.

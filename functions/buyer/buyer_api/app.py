@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oms import observability
 from oms.auth import guest_tokens
 from oms.http import claims, resolver
 from oms.http.idempotency import idempotency_middleware
@@ -18,6 +19,7 @@ from oms.schemas.points import ConfirmIn, GuestSessionIn
 from oms.services import buyer
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 metrics = Metrics()
 
 app = resolver(enable_validation=True)

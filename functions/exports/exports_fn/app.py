@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oms import observability
 from oms.excel.export_fields import catalog
 from oms.http import admin_identity, resolver
 from oms.http.idempotency import idempotency_middleware
@@ -24,6 +25,7 @@ from oms.services import exports as svc
 from oms.services import jobs
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 metrics = Metrics()
 
 # the API document is the merged one of every function (``make openapi``), served at /swagger

@@ -15,15 +15,18 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oms import observability
 from oms.services import jobs
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> dict[str, Any]:
     message = json.loads(record.body)
+    logger.set_correlation_id(message.get(observability.CORRELATION_KEY))  # the API request that made the job
     out = jobs.process(message)
     logger.info("job message processed", extra={"job_id": message.get("job_id"), "chunk": message.get("chunk"),
                                                 "outcome": out})

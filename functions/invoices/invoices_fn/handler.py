@@ -18,12 +18,14 @@ from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
+from oms import observability
 from oms.domain.errors import DomainError
 from oms.http import admin_identity, resolver
 from oms.schemas.common import OrderId
 from oms.services import invoices
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 metrics = Metrics()
 
 # One binary route: no response-model validation (it would try to serialise the xlsx bytes).

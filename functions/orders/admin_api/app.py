@@ -16,10 +16,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from admin_api.routes import balance, claims, intake, orders, points, settings, shipping, stock
 from admin_api.routes import messages as message_routes
 from admin_api.routes import payments as payment_routes
+from oms import observability
 from oms.http import resolver
 from oms.http.idempotency import idempotency_middleware
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 metrics = Metrics()
 
 # Korean text stays readable in responses (UTF-8, not \uXXXX escapes)

@@ -12,10 +12,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oms import observability
 from oms.domain.clock import parse_iso
 from oms.services import confirmation
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 metrics = Metrics()
 
 

@@ -23,11 +23,13 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from oms import observability
 from oms.http import log_unexpected
 from oms.http.body import check_json_bytes
 from oms.services import webhooks
 
 logger = Logger()
+observability.share_logger(logger)  # the oms package's module loggers write through it
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
            409: "Conflict", 422: "Unprocessable Content", 500: "Internal Server Error",
@@ -77,4 +79,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                            namespace=os.getenv("POWERTOOLS_METRICS_NAMESPACE", "Oms")) as metric:
             metric.add_dimension(name="provider", value=provider or "-")
             metric.add_dimension(name="outcome", value=str(answer.body.get("result") or answer.status))
+    observability.flush()  # what the callback's changes counted (orders changed, refunds)
     return _response(answer.status, answer.body)

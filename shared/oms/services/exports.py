@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from oms import observability
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Order
@@ -250,6 +251,7 @@ def export(site_id: str, body: ExportIn, actor: Actor) -> dict[str, Any]:
         "object_key": object_key, "file_name": name, "size": size, "created_at": iso(now), "created_by": actor.id,
         "ttl": int(now.timestamp()) + FILE_TTL_S,
     })
+    observability.count("ExportsCreated")
     log.info("export written", extra={"export_id": export_id, "orders": len(loaded), "rows": n_rows,
                                       "bytes": size, "ms": round((time.perf_counter() - started) * 1000)})
     return {"export_id": export_id, "file_name": name, "rows": n_rows, "orders": len(loaded), "size": size,

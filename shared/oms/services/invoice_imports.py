@@ -17,6 +17,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from oms import observability
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor
@@ -126,8 +127,11 @@ def _fail(site_id: str, import_id: str, reason: tuple[str, str, str], resumable:
         fields["resume"] = {"method": "POST", "path": resume_path(import_id)}
     else:
         remove += ("resume",)
-    return imports.update(site_id, import_id, fields, condition=condition, condition_values=values,
-                          condition_names=names, remove=remove)
+    failed = imports.update(site_id, import_id, fields, condition=condition, condition_values=values,
+                            condition_names=names, remove=remove)
+    if failed:
+        observability.count("InvoiceImportsFailed")
+    return failed
 
 
 def mark_file_gone(site_id: str, import_id: str) -> None:

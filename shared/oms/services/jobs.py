@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from oms import observability
 from oms.domain import shipping as ship_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import KST, iso, utcnow
@@ -105,6 +106,7 @@ def create(site_id: str, body: JobIn, actor: Actor) -> dict[str, Any]:
             store.enqueue([{"site_id": site_id, "job_id": job_id, "file": True}])
         else:
             store.enqueue([{"site_id": site_id, "job_id": job_id, "chunk": n} for n in range(len(chunks))])
+    observability.count("JobsStarted")
     log.info("job created", extra={"job_id": job_id, "action": body.action, "total": len(ids)})
     return view(site_id, {"job_id": job_id, **record})
 
@@ -227,6 +229,8 @@ def finish(site_id: str, job_id: str) -> str | None:
         return None
     final = "done" if not rec["refused"] else ("failed" if not rec["done"] else "partial")
     store.set_fields(site_id, job_id, {"status": final, "finished_at": iso(utcnow())}, "running")
+    if final == "failed":
+        observability.count("JobsFailed")
     return final
 
 

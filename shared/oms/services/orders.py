@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from oms import observability
 from oms.domain import payment_requests as requests_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import iso, utcnow
@@ -166,7 +167,9 @@ def commit(before: Order, change: Change, extra: orders.Write | None = None) -> 
     """Save a domain change with its side effects (named steps of ``effects``), in one transaction."""
     write = extra or orders.Write()
     effects.apply(before, change, write)
-    return orders.save(before, change.order, change.events, change.touched_lines, write)
+    saved = orders.save(before, change.order, change.events, change.touched_lines, write)
+    observability.committed(change.events)  # business metrics, once the transaction is in
+    return saved
 
 
 #: what a step decides on one consistent read: the change, and the operation's own extra actions

@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 
+from oms import observability
 from oms.store import keys
 from oms.store.orders import plain, put, update
 from oms.store.table import Item, client, dump, key, load, query_all, table_name, transact
@@ -115,6 +116,7 @@ def _sqs() -> Any:
 
 def enqueue(bodies: list[dict[str, Any]]) -> None:
     url = os.environ["JOBS_QUEUE_URL"]
+    bodies = [observability.with_correlation(b) for b in bodies]  # the worker logs under the API request's id
     for i in range(0, len(bodies), 10):
         batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"))}
                  for n, b in enumerate(bodies[i:i + 10])]
