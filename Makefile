@@ -75,14 +75,15 @@ $(UV_STAMP):
 	$(UV_VENV)/bin/python -m pip install --disable-pip-version-check -q '$(UV_SPEC)'
 	touch $@
 
-# dev.lock: the venv (this platform); then each Lambda target lock (arm64, the runtime's Python)
-# constrained to dev.lock's versions, so the tests run the versions Lambda runs (tests/unit/test_locks.py).
+# The Lambda target's locks first (arm64, the runtime's Python, wheels only: python3.11 runs on
+# Amazon Linux 2, glibc 2.26, so manylinux2014 wheels; pillow 13 has none), then dev.lock for the venv
+# (this platform) constrained to their versions: the tests run what Lambda runs (tests/unit/test_locks.py).
 lock: $(UV_STAMP)
-	$(UV) pip compile pyproject.toml --extra dev $(LOCK_FLAGS) --python-platform x86_64-unknown-linux-gnu \
-		-o requirements/dev.lock
 	for f in $(TARGET_LOCKS); do \
-		$(UV) pip compile requirements/$$f.in -c requirements/dev.lock $(LOCK_FLAGS) \
+		$(UV) pip compile requirements/$$f.in $(LOCK_FLAGS) --only-binary :all: \
 			--python-platform aarch64-manylinux2014 -o requirements/$$f.lock || exit 1; done
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_FLAGS) --python-platform x86_64-unknown-linux-gnu \
+		$(foreach f,$(TARGET_LOCKS),-c requirements/$(f).lock) -o requirements/dev.lock
 
 ddb-local: $(STAMP)
 	$(RUN_ENV) $(VPY) -m oms_local.ddb install
