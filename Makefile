@@ -1,6 +1,9 @@
 # OMS developer and CI entry points. `make help` lists the targets.
 
-PY ?= python3
+# The Lambda runtime's Python (template.yaml Runtime, shared/Makefile RUNTIME_PYTHON_VERSION): the
+# venv, the tests and the lock files use the same one (docs/decisions.md, "Build hygiene").
+LAMBDA_PYTHON := 3.11
+PY ?= python$(LAMBDA_PYTHON)
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -15,6 +18,16 @@ CHECKOV_VENV := .local/checkov-venv
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_SPEC ?= checkov>=3.2,<4
+
+# uv compiles the lock files (requirements/*.lock); it lives in its own venv like the SAM CLI.
+UV_VENV := .local/uv-venv
+UV := $(UV_VENV)/bin/uv
+UV_STAMP := $(UV_VENV)/.installed
+UV_SPEC ?= uv>=0.9,<1
+LOCK_ARGS ?=
+LOCK_FLAGS := --generate-hashes --no-header --quiet --python-version $(LAMBDA_PYTHON) $(LOCK_ARGS)
+# The Lambda target's locks: the layer and the packages two functions ship on their own.
+TARGET_LOCKS := layer exports excel
 
 # Each functions/<name>/ is a Lambda code root (CodeUri), so its packages are top level.
 empty :=
@@ -33,11 +46,12 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build deploy \
-	bootstrap-params smoke deploy-console clean distclean
+.PHONY: help venv lock ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build \
+	deploy bootstrap-params smoke deploy-console clean distclean
 
 help:
-	@echo "make venv       create .venv and install the project with dev dependencies"
+	@echo "make venv       create .venv from requirements/dev.lock (hashes checked), then the project itself"
+	@echo "make lock       compile requirements/*.lock again (LOCK_ARGS=--upgrade to take newer versions)"
 	@echo "make ddb-local  install Java (if needed) and DynamoDB Local into .local/npm"
 	@echo "make print-tools  Debian fonts-nanum (order-sheet font) and poppler-utils (PDF tests), if absent"
 	@echo "make browser-tools  Debian chromium and fonts-nanum for the console's browser tests, if absent"
@@ -60,10 +74,26 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(VPY) || $(PY) -m venv $(VENV)
-	$(VPY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+	$(VPY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements/dev.lock
+	$(VPY) -m pip install --disable-pip-version-check -q --no-deps -e .
 	touch $@
+
+$(UV_STAMP):
+	test -x $(UV_VENV)/bin/python || $(PY) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --disable-pip-version-check -q '$(UV_SPEC)'
+	touch $@
+
+# The Lambda target's locks first (arm64, the runtime's Python, wheels only: python3.11 runs on
+# Amazon Linux 2, glibc 2.26, so manylinux2014 wheels; pillow 13 has none), then dev.lock for the venv
+# (this platform) constrained to their versions: the tests run what Lambda runs (tests/unit/test_locks.py).
+lock: $(UV_STAMP)
+	for f in $(TARGET_LOCKS); do \
+		$(UV) pip compile requirements/$$f.in $(LOCK_FLAGS) --only-binary :all: \
+			--python-platform aarch64-manylinux2014 -o requirements/$$f.lock || exit 1; done
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_FLAGS) --python-platform x86_64-unknown-linux-gnu \
+		$(foreach f,$(TARGET_LOCKS),-c requirements/$(f).lock) -o requirements/dev.lock
 
 ddb-local: $(STAMP)
 	$(RUN_ENV) $(VPY) -m oms_local.ddb install

@@ -1,26 +1,53 @@
-"""`make bench`: every benchmark, printed as markdown tables."""
+"""`make bench`: every benchmark, printed as markdown tables.
+
+``python -m bench [section ...]`` runs the named sections only (``python -m bench --list`` names
+them); ``OMS_BENCH_QUICK=1`` runs them on tiny sizes (bench.common.QUICK).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 
 from bench import autoconfirm, claims, coldstart, core, exports, ingest, large, messages, payments
 from bench.common import local_dynamodb
 
+#: name -> (runs on DynamoDB Local, what it runs), in `make bench` order
+SECTIONS: dict[str, tuple[bool, Callable[[], object]]] = {
+    "coldstart": (False, coldstart.run),
+    "core": (True, core.requests_per_operation),
+    "large": (True, large.run),
+    "autoconfirm": (True, autoconfirm.auto_confirm),
+    "payments": (True, payments.callbacks),
+    "messages": (True, messages.sends),
+    "claims": (True, claims.requests_per_claim_operation),
+    "ingest": (True, ingest.run),
+    "export-requests": (True, exports.requests),
+    "export-job": (True, exports.job_on_local_stack),
+    "exports": (False, exports.run),
+}
+
 
 def main(argv: list[str]) -> int:
-    coldstart.run()
-    with local_dynamodb():
-        core.requests_per_operation()
-        large.run()
-        autoconfirm.auto_confirm()
-        payments.callbacks()
-        messages.sends()
-        claims.requests_per_claim_operation()
-        ingest.run()
-        exports.requests()
-        exports.job_on_local_stack()
-    exports.run()
+    if argv == ["--list"]:
+        print("\n".join(SECTIONS))
+        return 0
+    unknown = [a for a in argv if a not in SECTIONS]
+    if unknown:
+        print(f"unknown section(s): {', '.join(unknown)}; sections: {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    chosen = [name for name in SECTIONS if not argv or name in argv]
+    with ExitStack() as stack:
+        ddb_open = False
+        for name in chosen:
+            on_ddb, run = SECTIONS[name]
+            if on_ddb and not ddb_open:
+                stack.enter_context(local_dynamodb())
+            elif not on_ddb and ddb_open:
+                stack.close()  # DynamoDB Local stopped before the sections that do not need it
+            ddb_open = on_ddb
+            run()
     return 0
 
 

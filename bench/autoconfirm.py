@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bench.common import RequestCounter, new_site, print_table
+from bench.common import RequestCounter, new_site, print_table, size
 
 
 def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: str | None = "m-bench") -> list[dict]:
@@ -92,7 +92,8 @@ def auto_confirm() -> None:
     rows = []
     base: tuple[int, float] | None = None
     saved = os.environ["TABLE_NAME"]
-    for i, n in enumerate((1_000, 10_000)):
+    sizes = (size(1_000, 60), size(10_000, 120))
+    for i, n in enumerate(sizes):
         table = f"oms-bench-autoconfirm-{n}"
         create_table(client(), table)
         os.environ["TABLE_NAME"] = table
@@ -106,7 +107,7 @@ def auto_confirm() -> None:
                      ", ".join(f"{k} {v}" for k, v in sorted(calls.items())),
                      f"{secs * 1000:.0f}", f"{total / base[0]:.2f}", f"{secs / base[1]:.2f}"])
     print_table(
-        "Auto-confirm job: 50 due units (one line each, one member) in tables of 1,000 and 10,000 orders",
+        f"Auto-confirm job: 50 due units (one line each, one member) in tables of {sizes[0]:,} and {sizes[1]:,} orders",
         ["orders in table", "due", "confirmed", "requests", "by API", "ms", "requests ratio", "time ratio"],
         rows,
     )

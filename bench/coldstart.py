@@ -6,7 +6,7 @@ as Lambda's runtime start-up is not ours). The commands run interleaved (one of 
 a machine that slows down during the run moves every figure alike.
 
 - (a) "deps": the third-party modules the function cannot do without, imported and set up alone
-  (the objects the handler module creates at import: resolver, Logger, Metrics, Tracer where kept).
+  (the objects the handler module creates at import: resolver, Logger, Metrics).
 - (b) ``import boto3`` alone.
 
 Goals: handler ≤ 1.2 × (a) and ≤ 2.5 × (b). ``python -m bench.coldstart --tree <module>`` prints
@@ -23,7 +23,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from bench.common import ROOT, print_table
+from bench.common import QUICK, ROOT, print_table, size
 
 # CPU seconds of the import: on a shared machine wall time mostly measures the neighbours; a Lambda
 # cold start runs on its own vCPU share, where CPU time is what the import costs.
@@ -40,8 +40,6 @@ RESOLVER = (
     "from aws_lambda_powertools.event_handler.openapi.params import Query; "
     "APIGatewayHttpResolver(enable_validation=True)"
 )
-#: Powertools' Tracer (the X-Ray SDK), which no function imports any more: shown for the decision.
-TRACER = "from aws_lambda_powertools import Tracer; Tracer()"
 #: Powertools' idempotency utility (Idempotency-Key of the admin and buyer APIs, PG callbacks applied once).
 IDEMPOTENCY = "; from aws_lambda_powertools.utilities.idempotency import idempotent_function"
 #: The PG callback handler: the 2.0 event data class and the idempotency utility.
@@ -94,7 +92,7 @@ def _once(body: str, env: dict[str, str]) -> float:
 def measure(bodies: list[str], runs: int) -> list[float]:
     """Median seconds of each body, run interleaved ``runs`` times (after one warm-up of each)."""
     env = _env()
-    for body in bodies:
+    for body in bodies if not QUICK else ():
         _once(body, env)  # bytecode compiled, files in the page cache
     samples: list[list[float]] = [[] for _ in bodies]
     for _ in range(runs):
@@ -104,8 +102,8 @@ def measure(bodies: list[str], runs: int) -> list[float]:
 
 
 def run(runs: int | None = None) -> list[list[str]]:
-    runs = runs or int(os.environ.get("BENCH_COLD_RUNS", "9"))
-    bodies = [BOTO3, TRACER]
+    runs = runs or int(os.environ.get("BENCH_COLD_RUNS", str(size(9, 1))))
+    bodies = [BOTO3]
     for t in TARGETS:
         bodies += [f"import {t.module}", t.deps]
     medians = measure(list(dict.fromkeys(bodies)), runs)
@@ -123,8 +121,8 @@ def run(runs: int | None = None) -> list[list[str]]:
         ["function", "handler module", "import", "(a) deps", "÷ (a)", "÷ boto3", "goals met", "(a) is"],
         rows,
     )
-    print(f"\nGoals: ≤ {GOAL_DEPS} × (a), ≤ {GOAL_BOTO3} × import boto3. For comparison, Powertools' "
-          f"Tracer (the X-Ray SDK, patching boto3) alone: {by_body[TRACER] * 1000:.0f} ms; no function imports it.")
+    # Powertools' Tracer (the X-Ray SDK) is no longer installed anywhere (docs/decisions.md), so no comparison
+    print(f"\nGoals: ≤ {GOAL_DEPS} × (a), ≤ {GOAL_BOTO3} × import boto3.")
     return rows
 
 

@@ -13,6 +13,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: ``OMS_BENCH_QUICK=1``: every section on tiny sizes and one repetition (the smoke test,
+#: tests/integration/test_bench_smoke.py); the figures then only show that the section still runs.
+QUICK = os.environ.get("OMS_BENCH_QUICK", "") not in ("", "0")
+
+
+def size(full: int, quick: int) -> int:
+    """A count or repetition of the real bench, or its tiny stand-in under ``OMS_BENCH_QUICK``."""
+    return quick if QUICK else full
+
 
 @contextmanager
 def local_dynamodb(table: str = "oms-bench") -> Iterator[str]:

@@ -15,7 +15,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.common import ROOT, new_site, print_table, timed
+from bench.common import ROOT, new_site, print_table, size, timed
 
 LINES_PER_ORDER = 5
 WORKERS = 8
@@ -164,7 +164,8 @@ def memory_child(n_orders: int) -> None:
         s3.stop()
 
 
-def run(n_orders: int = 2000) -> None:
+def run(n_orders: int | None = None) -> None:
+    n_orders = n_orders or size(2000, 20)
     s3 = _s3_setup()
     try:
         base_site, our_site = new_site(), new_site()

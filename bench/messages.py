@@ -11,10 +11,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.common import RequestCounter, new_site, print_table
+from bench.common import RequestCounter, new_site, print_table, size
 
 
-def sends(runs: int = 15) -> None:
+def sends(runs: int | None = None) -> None:
+    runs = runs or size(15, 1)
+    resends = size(20, 3)
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     from oms.domain.errors import DomainError
@@ -76,9 +78,9 @@ def sends(runs: int = 15) -> None:
             except DomainError as exc:
                 return exc.code
 
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            answers = Counter(pool.map(resend, range(20)))
-        print_table("20 resends of one failed message at once (threads)",
+        with ThreadPoolExecutor(max_workers=resends) as pool:
+            answers = Counter(pool.map(resend, range(resends)))
+        print_table(f"{resends} resends of one failed message at once (threads)",
                     ["answers", "messages that reached the provider"],
                     [[dict(answers), len(sandbox.list_messages(site)) - before]])
     finally:

@@ -8,11 +8,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.common import RequestCounter, new_site, print_table
+from bench.common import RequestCounter, new_site, print_table, size
 
 
-def callbacks(runs: int = 15) -> None:
+def callbacks(runs: int | None = None) -> None:
     import os
+
+    runs = runs or size(15, 1)
+    burst = size(100, 5)
 
     # keep the printed tables readable: no EMF lines or warnings of the handler on stdout
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
@@ -57,9 +60,9 @@ def callbacks(runs: int = 15) -> None:
 
     _, _, pg = va_order(sandbox, site)
     same = sandbox.callback("toss", sandbox.deposited(pg), status="DONE")
-    with counter.measure() as c, ThreadPoolExecutor(max_workers=100) as pool:
-        answers = Counter(status for status, _ in pool.map(lambda _: deliver("toss", *same), range(100)))
-    print_table("100 identical deposit callbacks at once (threads, one handler)",
+    with counter.measure() as c, ThreadPoolExecutor(max_workers=burst) as pool:
+        answers = Counter(status for status, _ in pool.map(lambda _: deliver("toss", *same), range(burst)))
+    print_table(f"{burst} identical deposit callbacks at once (threads, one handler)",
                 ["answers", "DynamoDB requests in total", "TransactWriteItems"],
                 [[dict(answers), sum(c.values()), c.get("TransactWriteItems", 0)]])
     sandbox.stop()

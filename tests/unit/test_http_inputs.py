@@ -70,6 +70,6 @@ def test_cursors_round_trip_and_refuse_tampering(monkeypatch: pytest.MonkeyPatch
 def test_no_dev_cursor_key_on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CURSOR_KEY", raising=False)
     monkeypatch.delenv("CURSOR_KEY_PARAM", raising=False)
-    monkeypatch.setenv("AWS_EXECUTION_ENV", "AWS_Lambda_python3.12")
+    monkeypatch.setenv("AWS_EXECUTION_ENV", "AWS_Lambda_python3.11")
     with pytest.raises(RuntimeError):
         cursors.encode_cursor({"PK": {"S": "x"}})

@@ -34,7 +34,7 @@ def test_header_and_parameters(tpl: dict[str, Any]) -> None:
 
 def test_globals_runtime_arm64_layer_env(tpl: dict[str, Any]) -> None:
     fn = tpl["Globals"]["Function"]
-    assert fn["Runtime"] == "python3.12"
+    assert fn["Runtime"] == "python3.11"  # the tests' Python too: tests/unit/test_locks.py
     assert fn["Architectures"] == ["arm64"]
     assert fn["MemorySize"] == 512
     assert fn["Timeout"] == 29
@@ -92,19 +92,25 @@ def test_layer(tpl: dict[str, Any]) -> None:
     assert layer["Metadata"]["BuildMethod"] == "makefile"
     props = layer["Properties"]
     assert props["ContentUri"] == "shared/"
-    assert props["CompatibleRuntimes"] == ["python3.12"]
+    assert props["CompatibleRuntimes"] == ["python3.11"]
     assert props["CompatibleArchitectures"] == ["arm64"]
     assert "build-OmsLayer:" in (REPO_ROOT / "shared" / "Makefile").read_text()
 
 
+def _requirement_lines(path: Path) -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return sorted(line for line in lines if line)
+
+
 def test_layer_requirements_match_pyproject() -> None:
-    makefile = (REPO_ROOT / "shared" / "Makefile").read_text()
-    m = re.search(r"^LAYER_REQUIREMENTS\s*:=\s*(.+)$", makefile, re.M)
-    assert m
-    layer = sorted(re.findall(r'"([^"]+)"', m.group(1)))
+    """The layer's input (requirements/layer.in, locked in layer.lock) is pyproject's runtime ranges."""
     pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
     runtime = sorted(d for d in pyproject["project"]["dependencies"] if not d.startswith("boto3"))
-    assert layer == runtime
+    assert _requirement_lines(REPO_ROOT / "requirements" / "layer.in") == runtime
+    extras = pyproject["project"]["optional-dependencies"]
+    assert _requirement_lines(REPO_ROOT / "requirements" / "exports.in") == sorted(extras["exports"])
+    assert _requirement_lines(REPO_ROOT / "requirements" / "excel.in") == sorted(extras["excel"])
+    assert "layer.lock" in (REPO_ROOT / "shared" / "Makefile").read_text()
 
 
 def test_http_api_auth(tpl: dict[str, Any]) -> None:
@@ -329,10 +335,8 @@ def test_invoices_function_s3_trigger_and_scoped_access(tpl: dict[str, Any]) -> 
     assert invoke["DestinationConfig"]["OnFailure"] == {
         "Type": "SQS", "Destination": {"Fn::GetAtt": ["InvoicesDeadLetterQueue", "Arn"]}}
     assert _res(tpl, "InvoicesDeadLetterQueue")["Type"] == "AWS::SQS::Queue"
-    # the excel extra ships with this function, with the ranges pyproject declares
-    extra = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["excel"]
-    m = re.search(r"^EXCEL_REQUIREMENTS\s*:=\s*(.+)$", makefile, re.M)
-    assert m and sorted(re.findall(r'"([^"]+)"', m.group(1))) == sorted(extra)
+    # the excel extra ships with this function: requirements/excel.lock (its ranges: test above)
+    assert re.search(r"requirements/excel\.lock$", makefile, re.M) and "--require-hashes" in makefile
 
 
 def test_import_sweep_function(tpl: dict[str, Any]) -> None:
