@@ -35,8 +35,10 @@ def _wrap(module: ModuleType) -> None:
         if handler is None or contract_of(handler) is not None:
             continue
 
-        def run(event: Any, context: Any, _handler: Any = handler, _contract: Contract = contract) -> Any:
-            with under(_contract):
+        def run(event: Any, context: Any, _handler: Any = handler, _module: str = module.__name__,
+                _attr: str = attr) -> Any:
+            current = dict(_targets[_module])[_attr]  # the latest install's (template parameters)
+            with under(current):
                 return _handler(event, context)
 
         wrapped = functools.wraps(handler)(run)
@@ -90,3 +92,8 @@ def install(template: Mapping[str, Any], table_name: str, base_dir: Path,
         if module_name in sys.modules:
             _wrap(sys.modules[module_name])
     return found
+
+
+def current(logical_id: str) -> Contract:
+    """The contract a function's handler runs under now (the latest :func:`install`)."""
+    return next(c for entries in _targets.values() for _, c in entries if c.logical_id == logical_id)
