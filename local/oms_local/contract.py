@@ -24,6 +24,7 @@ from typing import Any
 
 from oms_local import REGION
 from oms_local.iam import Guard, activate, function_statements
+from oms_local.iam import active as iam_active
 from oms_local.intrinsics import SQS_URL, Intrinsics
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID
 
@@ -124,30 +125,48 @@ _current: list[Any] = [None, 0]  # logical id, depth (concurrent calls of the sa
 _outer: dict[str, str] = {}  # the process environment before the first of them
 
 
+_holders: dict[int, int] = {}  # threads inside a scope -> depth
+
+
 @contextlib.contextmanager
 def scope(logical_id: str, make_env: Callable[[Mapping[str, str]], dict[str, str]],
           guard: Guard | None) -> Iterator[dict[str, str]]:
     """Run the body with exactly ``make_env(process env)`` in ``os.environ`` and ``guard`` active; the
-    process environment is restored after. Calls of another function wait (one environment at a
-    time); concurrent calls of the same function share it."""
+    process environment is restored after. Calls of another function from other threads wait (one
+    environment at a time); concurrent calls of the same function share it; a call of another
+    function from inside one (a test's fault injection) stacks on it and restores it after."""
+    tid = threading.get_ident()
     with _cond:
-        while _current[0] not in (None, logical_id):
+        nested = tid in _holders and _current[0] != logical_id
+        while not nested and _current[0] not in (None, logical_id):
             _cond.wait()
-        if _current[1] == 0:
-            _outer.clear()
-            _outer.update(os.environ)
+        previous = (dict(os.environ), iam_active(), _current[0], _current[1])
+        if nested or _current[1] == 0:
+            if not nested:
+                _outer.clear()
+                _outer.update(os.environ)
             env = make_env(dict(_outer))
             os.environ.clear()
             os.environ.update(env)
             activate(guard)
-        _current[0], _current[1] = logical_id, _current[1] + 1
+            _current[0], _current[1] = logical_id, 0
+        _current[1] += 1
+        _holders[tid] = _holders.get(tid, 0) + 1
         env = dict(os.environ)
     try:
         yield env
     finally:
         with _cond:
+            _holders[tid] -= 1
+            if not _holders[tid]:
+                del _holders[tid]
             _current[1] -= 1
-            if _current[1] == 0:
+            if nested:
+                os.environ.clear()
+                os.environ.update(previous[0])
+                activate(previous[1])
+                _current[0], _current[1] = previous[2], previous[3]
+            elif _current[1] == 0:
                 activate(None)
                 os.environ.clear()
                 os.environ.update(_outer)
