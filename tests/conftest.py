@@ -24,7 +24,7 @@ import pytest
 from oms_local import LOCAL_ENV, apply_local_env
 
 TEST_TABLE_NAME = "oms-test"
-ENDPOINT_VARS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3")
+ENDPOINT_VARS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SSM")
 _TESTS_DIR = Path(__file__).resolve().parent
 _STACK_DIRS = (_TESTS_DIR / "integration", _TESTS_DIR / "e2e", _TESTS_DIR / "browser")
 
@@ -41,6 +41,18 @@ def _safe_aws_env() -> None:
 
 # Before any test module is imported, so module-level boto3 clients get dummy credentials.
 _safe_aws_env()
+
+
+def _contracts() -> None:
+    """Handlers called in-process run under their function's template contract (environment + IAM)."""
+    from oms_local import REPO_ROOT, invoker
+    from oms_local.template import TEMPLATE_PATH, load_template
+
+    invoker.install(load_template(TEMPLATE_PATH), os.environ["TABLE_NAME"], REPO_ROOT)
+
+
+# Before any handler module is imported (the invoker wraps their handlers on import).
+_contracts()
 
 
 def _in_stack_dir(path: Path) -> bool:
@@ -71,6 +83,7 @@ def _local_stack_for_stack_tests(request: pytest.FixtureRequest, monkeypatch: py
     """Integration/e2e tests get DynamoDB Local; other tests see no local endpoint variables."""
     if _in_stack_dir(Path(str(request.node.path))):
         request.getfixturevalue("ddb_endpoint")
+        request.getfixturevalue("parameter_store")
         if "s3_endpoint" in request.fixturenames:  # whatever an earlier test of this worker left set
             monkeypatch.setenv("AWS_ENDPOINT_URL_S3", request.getfixturevalue("s3_endpoint"))
         return
@@ -113,6 +126,24 @@ def s3_endpoint() -> Iterator[str]:
     finally:
         s3.stop()
         os.environ.pop("AWS_ENDPOINT_URL_S3", None)
+
+
+@pytest.fixture(scope="session")
+def parameter_store() -> Iterator[str]:
+    """SSM Parameter Store (moto's server, in a process of its own) holding every parameter the stack
+    needs (oms_local.parameters, the local values); sets AWS_ENDPOINT_URL_SSM."""
+    from oms_local.parameters import bootstrap_local
+    from oms_local.s3 import S3Local
+    from oms_local.template import load_template
+
+    server = S3Local(own_process=True).start()
+    try:
+        bootstrap_local(server.endpoint, load_template())
+        os.environ["AWS_ENDPOINT_URL_SSM"] = server.endpoint
+        yield server.endpoint
+    finally:
+        server.stop()
+        os.environ.pop("AWS_ENDPOINT_URL_SSM", None)
 
 
 @pytest.fixture

@@ -125,3 +125,17 @@ def as_guest(body: dict[str, Any], name: str, phone: str) -> dict[str, Any]:
     body["payment"]["amount"] += body["points_used"]
     body["points_used"] = 0
     return body
+
+
+def template_bucket(logical_id: str) -> str:
+    """The local name of a bucket of template.yaml (what the functions' environment names)."""
+    from oms_local.intrinsics import Intrinsics, bucket_name
+    from oms_local.template import load_template
+
+    return bucket_name(Intrinsics(load_template(), "-", {}), logical_id)
+
+
+#: the buckets the functions use, as their template environment names them
+INVOICE_BUCKET = "oms-invoices-000000000000-ap-northeast-2"
+EXPORT_BUCKET = "oms-exports-000000000000-ap-northeast-2"
+JOBS_QUEUE_NAME = "oms-local-jobsqueue"

@@ -6,9 +6,11 @@ that imported the handler once, during its init phase, and then serves one invoc
 when every existing one is busy, each used by one invocation at a time and kept warm after it.
 Requests beyond ``size`` wait for a free container.
 
-A container is a child process (``python -m oms_local.containers``) with the function's environment
-variables and code directories, so concurrent invocations share no module globals (Powertools'
-resolver keeps the current request on class attributes) and no ``os.environ``.
+A container is a child process (``python -m oms_local.containers``) with exactly the function's
+environment (nothing inherited from the gateway's process: see :mod:`oms_local.contract`), its
+code directories and its IAM guard installed before the handler is imported, so concurrent
+invocations share no module globals (Powertools' resolver keeps the current request on class
+attributes) and no ``os.environ``.
 
 The child speaks one JSON line per message on its stdin/stdout (the handler's own output, e.g.
 Powertools' JSON logs on stdout, goes to the gateway's stderr):
@@ -69,6 +71,17 @@ class ContainerSpec:
     extra_paths: list[Path] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     memory_mb: int = 128
+    #: the function's IAM statements (:class:`oms_local.iam.Statement` as dicts); None: no checks
+    statements: list[dict[str, Any]] | None = None
+    region: str = "ap-northeast-2"
+    account: str = "000000000000"
+
+    def guard(self) -> Any:
+        from oms_local.iam import Guard, Statement
+
+        if self.statements is None:
+            return None
+        return Guard(self.function_name, [Statement(**s) for s in self.statements], self.region, self.account)
 
 
 def _parent_source_paths() -> list[str]:
@@ -91,12 +104,13 @@ class Container:
     def __init__(self, spec: ContainerSpec, base_env: Mapping[str, str] | None = None) -> None:
         self.spec = spec
         code_paths = [str(p) for p in [spec.code_dir, *spec.extra_paths] if p.is_dir()]
-        env = dict(os.environ if base_env is None else base_env)
+        env = dict(base_env or {})  # the function's environment only, never the gateway's
         env.update(spec.env)
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([*code_paths, *_parent_source_paths()]))
         env[_SPEC_VAR] = json.dumps(
             {"handler": spec.handler, "paths": code_paths, "function_name": spec.function_name,
-             "memory_mb": spec.memory_mb}
+             "memory_mb": spec.memory_mb, "statements": spec.statements, "region": spec.region,
+             "account": spec.account}
         )
         env.setdefault("PYTHONUNBUFFERED", "1")
         self.process = subprocess.Popen(
@@ -222,8 +236,9 @@ class Pool:
 
 
 class InProcess:
-    """``concurrency=0``: every invocation runs in THIS process, one at a time (the function's
-    environment applied around the call). For tests that inject a fault into the handler's code
+    """``concurrency=0``: every invocation runs in THIS process, one at a time (exactly the function's
+    environment and IAM guard applied around the call, :func:`oms_local.contract.scope`).
+    For tests that inject a fault into the handler's code
     (a monkeypatched function dies mid-run) and for a debugger's breakpoints; not Lambda-like."""
 
     _lock = threading.RLock()
@@ -238,11 +253,10 @@ class InProcess:
             yield self
 
     def invoke(self, event: Any, request_id: str, timeout_s: float) -> Any:
+        from oms_local.contract import scope
         from oms_local.lambda_context import LambdaContext
 
-        saved = {k: os.environ.get(k) for k in self.spec.env}
-        os.environ.update(self.spec.env)
-        try:
+        with scope(self.spec.function_name, lambda _outer: dict(self.spec.env), self.spec.guard()):
             if self._handler is None:
                 for p in reversed([str(self.spec.code_dir), *map(str, self.spec.extra_paths)]):
                     if p not in sys.path:
@@ -256,12 +270,6 @@ class InProcess:
             except Exception as exc:
                 err = _error_payload(exc)
                 raise function_error(err["errorType"], err["errorMessage"], "".join(err["stackTrace"])) from exc
-        finally:
-            for k, old in saved.items():
-                if old is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = old
 
     def close(self) -> None:
         self._handler = None
@@ -298,6 +306,12 @@ def _child_main(argv: Sequence[str] | None = None) -> int:
         proto_out.write(line.encode("utf-8") + b"\n")
         proto_out.flush()
 
+    if spec.get("statements") is not None:  # the function's IAM, checked on every AWS call it makes
+        from oms_local.iam import Guard, Statement, activate, install
+
+        install()
+        activate(Guard(spec["function_name"], [Statement(**s) for s in spec["statements"]], spec["region"],
+                       spec["account"]))
     for p in reversed(spec["paths"]):
         if p not in sys.path:
             sys.path.insert(0, p)

@@ -1,6 +1,8 @@
 """A local stand-in for API Gateway HTTP API (payload format 2.0) in front of the Lambda functions.
 
-Routes, authorizers and environment variables come from ``template.yaml``. Requests are served
+Routes, authorizers, environment variables and IAM policies come from ``template.yaml``: each function
+runs under its contract (:mod:`oms_local.contract`: exactly its template environment, every AWS call
+checked against its policies). Requests are served
 concurrently (one thread per connection, listen backlog 128) and each invocation runs in a container
 of its function, as on Lambda: a child process with the function's environment that imported the
 handler once and serves one invocation at a time; a function gets up to ``concurrency`` containers,
@@ -36,19 +38,20 @@ This module reads the template into routes and functions and invokes them; the H
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oms.store.cursors import DEV_CURSOR_KEY
 from oms_local import tokens
 from oms_local.background import BackgroundServer
 from oms_local.containers import DEFAULT_CONCURRENCY, ContainerSpec, FunctionError, InProcess, Pool
+from oms_local.contract import Contract, contracts, endpoints
 from oms_local.intrinsics import Intrinsics, bucket_name
 
 log = logging.getLogger("oms_local.gateway")
@@ -176,10 +179,14 @@ class Gateway(BackgroundServer):
         self.table_name = table_name
         self.host = host
         self.port = port
-        # pagination cursors are signed with the dev key locally (the template names an SSM parameter)
-        self.env_overrides = {"CURSOR_KEY": DEV_CURSOR_KEY, **dict(env or {})}
+        # Endpoints only (AWS_ENDPOINT_URL_*, the sandboxes' API bases): a function's settings are its
+        # template's, its secrets come from SSM (oms_local.parameters); anything else given is dropped.
+        self.env_overrides: dict[str, str] = dict(env or {})
         self.template = _load_template(self.template_path)
-        self.resolver = Intrinsics(self.template, table_name, parameters or {})
+        # the guest token issuer is the local one (the template's parameter has no default)
+        self.resolver = Intrinsics(self.template, table_name,
+                                   {"GuestTokenIssuer": tokens.local_issuer(), **dict(parameters or {})})
+        self.contracts: dict[str, Contract] = contracts(self.template, self.resolver, self.base_dir)
         self.functions: dict[str, Function] = {}
         self.routes: list[Route] = []
         self.local_hooks: dict[str, Callable[[Gateway, dict[str, Any]], Any]] = {}
@@ -213,15 +220,7 @@ class Gateway(BackgroundServer):
             if res.get("Type") != "AWS::Serverless::Function":
                 continue
             props = _merge(gfn, res.get("Properties"))
-            env_vars = _merge(
-                (gfn.get("Environment") or {}).get("Variables"),
-                ((res.get("Properties") or {}).get("Environment") or {}).get("Variables"),
-            )
-            env: dict[str, str] = {}
-            for key, value in env_vars.items():
-                resolved = self.resolver.resolve(value)
-                if resolved is not None:
-                    env[key] = str(resolved).lower() if isinstance(resolved, bool) else str(resolved)
+            env = self.contracts[logical_id].template_env  # the same dict: queue URLs set later reach it
             extra: list[Path] = []
             for layer in props.get("Layers") or []:
                 layer_id = layer.get("Ref") if isinstance(layer, dict) else None
@@ -340,19 +339,10 @@ class Gateway(BackgroundServer):
         return None if best is None else (best[1], best[2])
 
     def function_env(self, fn: Function) -> dict[str, str]:
-        """The environment variables of ``fn``'s containers (on top of this process's environment)."""
-        return {
-            # Tracing needs the X-Ray daemon, which does not exist locally.
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            **fn.env,
-            "AWS_LAMBDA_FUNCTION_NAME": fn.logical_id,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory_mb),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{fn.logical_id}",
-            "_HANDLER": fn.handler,
-            "LAMBDA_TASK_ROOT": str(fn.code_dir),
-            **self.env_overrides,
-        }
+        """The whole environment of ``fn``'s containers: its template's (Globals + its own), what the
+        Lambda runtime sets, and the endpoints (this process's ``AWS_ENDPOINT_URL_*`` and the ones
+        given to the gateway). Nothing else of this process: see :mod:`oms_local.contract`."""
+        return self.contracts[fn.logical_id].env({**endpoints(os.environ), **endpoints(self.env_overrides)})
 
     def pool(self, logical_id: str) -> Pool | InProcess:
         """The containers of one function (created on first use)."""
@@ -360,8 +350,11 @@ class Gateway(BackgroundServer):
             pool = self._pools.get(logical_id)
             if pool is None:
                 fn = self.functions[logical_id]
+                guard = self.contracts[logical_id].guard
                 spec = ContainerSpec(function_name=fn.logical_id, handler=fn.handler, code_dir=fn.code_dir,
-                                     extra_paths=fn.extra_paths, env=self.function_env(fn), memory_mb=fn.memory_mb)
+                                     extra_paths=fn.extra_paths, env=self.function_env(fn), memory_mb=fn.memory_mb,
+                                     statements=[asdict(st) for st in guard.statements], region=guard.region,
+                                     account=guard.account)
                 pool = self._pools[logical_id] = (Pool(spec, self.concurrency) if self.concurrency > 0
                                                   else InProcess(spec))
             return pool

@@ -11,6 +11,8 @@ from typing import Any
 from oms_local import REGION
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID
 
+SQS_URL = "https://sqs.{region}.amazonaws.com"
+
 
 class Intrinsics:
     """Resolves the intrinsic functions that appear in env vars and authorizer settings."""
@@ -53,6 +55,8 @@ class Intrinsics:
             return bucket_name(self, name)
         if rtype in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
             return props.get("FunctionName") or name
+        if rtype == "AWS::SQS::Queue":  # the queue URL (moto's account in its path; the endpoint: see contract)
+            return f"{SQS_URL.format(region=self.pseudo['AWS::Region'])}/123456789012/{queue_name(self, name)}"
         return name
 
     def get_att(self, name: str, attr: str) -> str:
@@ -65,7 +69,7 @@ class Intrinsics:
             if rtype == "AWS::S3::Bucket":
                 return f"arn:aws:s3:::{ref}"
             if rtype == "AWS::SQS::Queue":
-                return f"arn:aws:sqs:{region}:{account}:{ref}"
+                return f"arn:aws:sqs:{region}:{account}:{queue_name(self, name)}"
             if rtype in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
                 return f"arn:aws:lambda:{region}:{account}:function:{ref}"
             return f"arn:aws:local:{region}:{account}:{name}"
@@ -122,4 +126,12 @@ def bucket_name(resolver: Intrinsics, logical_id: str) -> str:
     props = (resolver.resources.get(logical_id) or {}).get("Properties") or {}
     if props.get("BucketName") is not None:
         return str(resolver.resolve(props["BucketName"]))
+    return f"oms-local-{logical_id.lower()}"
+
+
+def queue_name(resolver: Intrinsics, logical_id: str) -> str:
+    """Local name of an ``AWS::SQS::Queue``: its ``QueueName`` if set, else ``oms-local-<id>``."""
+    props = (resolver.resources.get(logical_id) or {}).get("Properties") or {}
+    if props.get("QueueName") is not None:
+        return str(resolver.resolve(props["QueueName"]))
     return f"oms-local-{logical_id.lower()}"

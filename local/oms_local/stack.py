@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oms_local import tokens
 from oms_local.containers import DEFAULT_CONCURRENCY
 
 
@@ -42,11 +41,11 @@ class Stack:
         self.cleanups: list[tuple[str, Callable[[], None]]] = []
         self.pg = PgSandbox(host=self.host, port=self.pg_port, cancel_callback_delay=self.pg_cancel_callback_delay)
         self.sms = SmsSandbox(host=self.host, port=self.sms_port)
-        # Parsed now: a broken template fails before anything starts.
+        # Parsed now: a broken template fails before anything starts. The functions get endpoints
+        # only (the sandboxes' URLs); their secrets are SSM parameters put at start (oms_local.parameters).
         self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
                                env={**self.pg.env(), **self.sms.env(), **self.gateway_env},
                                concurrency=self.concurrency)
-        self.gateway.env_overrides.update(tokens.guest_signing_env())  # guest order tokens: the local dev key
         self.s3_subscriptions: list[str] = []
         self.sqs_mappings: list[str] = []
         self.schedule_list: list[str] = []
@@ -59,10 +58,14 @@ class Stack:
 
     def start(self) -> Stack:
         """Start everything (sandboxes first, so a free port chosen for them reaches the functions)."""
+        from oms_local.parameters import bootstrap_local
         from oms_local.s3_events import S3Events
         from oms_local.scheduler import Scheduler
         from oms_local.sqs_events import SqsEvents
 
+        # the parameter store: moto's server (the S3 emulator) speaks SSM too
+        bootstrap_local(self.s3_endpoint, self.gateway.template, self.gateway.resolver.parameters)
+        self.gateway.env_overrides["AWS_ENDPOINT_URL_SSM"] = self.s3_endpoint
         self._listen("the PG sandbox", self.pg_port, self.pg.start)
         self.cleanups.append(("PG sandbox", self.pg.stop))
         self._listen("the SMS sandbox", self.sms_port, self.sms.start)

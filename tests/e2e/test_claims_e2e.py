@@ -15,23 +15,26 @@ import pytest
 
 from oms_local import tokens
 from oms_local.gateway import Gateway
+from oms_local.parameters import bootstrap_local
 from oms_local.pg_sandbox import PgSandbox
-from oms_local.template import TEMPLATE_PATH
+from oms_local.template import TEMPLATE_PATH, load_template
 
 
 @pytest.fixture(scope="module")
-def stack(ddb_endpoint: str, table_name: str, local_dir: Path) -> Iterator[dict[str, Any]]:
+def stack(ddb_endpoint: str, table_name: str, local_dir: Path, parameter_store: str) -> Iterator[dict[str, Any]]:
     sandbox = PgSandbox(port=0, cancel_callback_delay=0.05).start()
     with pytest.MonkeyPatch.context() as mp:  # guest tokens are signed with this session's dev key
         mp.setenv("OMS_LOCAL_DIR", str(local_dir))
-        env = {**sandbox.env(), **tokens.guest_signing_env()}
-        gw = Gateway(TEMPLATE_PATH, table_name=table_name, port=0, env=env).start()
+        # the guest token key is a parameter of the store: this session's key, back to the default after
+        bootstrap_local(parameter_store, load_template())
+        gw = Gateway(TEMPLATE_PATH, table_name=table_name, port=0, env=sandbox.env()).start()
     sandbox.gateway_url = gw.url
     try:
         yield {"api": gw.url, "pg": sandbox.url, "sandbox": sandbox}
     finally:
         gw.stop()
         sandbox.stop()
+        bootstrap_local(parameter_store, load_template())
 
 
 class Client:

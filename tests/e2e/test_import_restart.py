@@ -42,8 +42,9 @@ class Stack:
         files.reset()  # the endpoint's process changed
         # in-process invocations: the test makes the ingestion die mid-file inside the handler
         self.gw = Gateway(REPO_ROOT / "template.yaml", table_name=self.table_name, port=0, concurrency=0,
-                          env={"IMPORT_STALE_MINUTES": "0", "POWERTOOLS_TRACE_DISABLED": "true",
-                               "LOG_LEVEL": "WARNING"}).start()
+                          env={}).start()
+        # the sweep's threshold is its template's value: an import is stale at once here
+        self.gw.contracts["ImportSweepFunction"].template_env["IMPORT_STALE_MINUTES"] = "0"
         create_buckets(self.s3.client(), self.gw.bucket_names())
         self.events = S3Events(self.gw, self.s3.endpoint)
         self.events.configure()

@@ -21,7 +21,7 @@ from oms_local.template import TEMPLATE_PATH
 from tests import api_routes
 from tests.conftest import STANDARD_BUYER_POINTS
 from tests.integration.confirm_helpers import one_line, take_in
-from tests.support import order_payload
+from tests.support import INVOICE_BUCKET, order_payload
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
@@ -129,7 +129,7 @@ def sms_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None) -> dict[str, str]:
-    monkeypatch.setenv("INVOICE_BUCKET", "oms-test-invoices")
+    monkeypatch.setenv("INVOICE_BUCKET", INVOICE_BUCKET)
     for k, v in tokens.guest_signing_env().items():
         monkeypatch.setenv(k, v)
     order_id = take_in(site_id, **one_line())

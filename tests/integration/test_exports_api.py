@@ -20,11 +20,11 @@ import pytest
 from oms.store import keys
 from oms.store.table import client, key, load, table_name
 from tests.shipping_support import admin, api_order
-from tests.support import call, http_event
+from tests.support import EXPORT_BUCKET, call, http_event
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
-BUCKET = "oms-exports-test"
+BUCKET = EXPORT_BUCKET  # the one ExportsFunction's template environment names
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from oms.store.table import client, load, table_name
 from oms_local import tokens
 from tests import api_routes, fuzz_strategies
 from tests.integration.confirm_helpers import deliver, one_line, take_in
+from tests.support import INVOICE_BUCKET, JOBS_QUEUE_NAME
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
@@ -87,14 +88,14 @@ def jobs_queue(s3_endpoint: str) -> str:
     """The jobs queue on the emulator (moto's server speaks SQS too): a job the fuzz starts is queued."""
     import boto3
 
-    return str(boto3.client("sqs", endpoint_url=s3_endpoint).create_queue(QueueName="oms-fuzz-jobs")["QueueUrl"])
+    return str(boto3.client("sqs", endpoint_url=s3_endpoint).create_queue(QueueName=JOBS_QUEUE_NAME)["QueueUrl"])
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, s3_endpoint: str, jobs_queue: str) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", s3_endpoint)
     monkeypatch.setenv("JOBS_QUEUE_URL", jobs_queue)
-    monkeypatch.setenv("INVOICE_BUCKET", "oms-test-invoices")
+    monkeypatch.setenv("INVOICE_BUCKET", INVOICE_BUCKET)
     for k, v in tokens.guest_signing_env().items():
         monkeypatch.setenv(k, v)
 

@@ -15,10 +15,11 @@ from oms.services import invoices
 from oms.store import imports, keys, orders
 from tests import invoice_corpus as corpus
 from tests.shipping_support import api_order
+from tests.support import INVOICE_BUCKET
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
-BUCKET = "oms-invoices-test"
+BUCKET = INVOICE_BUCKET  # the one the functions' template environment names
 ADMIN = Actor("admin", "admin-1", "관리자")
 
 

@@ -21,7 +21,7 @@ from oms.store import keys, orders, points, stock
 from oms.store.table import client, query_all
 from tests import invoice_corpus as corpus
 from tests.conftest import STANDARD_BUYER_POINTS
-from tests.support import call, http_event, order_payload
+from tests.support import INVOICE_BUCKET, call, http_event, order_payload
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
@@ -29,7 +29,7 @@ ADMIN = Actor("admin", "admin-1", "관리자")
 LINES = 500
 UNITS = 50
 PRICE = 1000
-BUCKET = "oms-invoices-large"
+BUCKET = INVOICE_BUCKET  # the one the functions' template environment names
 
 
 def big_payload(site_id: str, *, lines: int = LINES, va: bool = True, **over: Any) -> dict[str, Any]:

@@ -28,10 +28,19 @@ def sandbox() -> Iterator[SmsSandbox]:
 
 
 @pytest.fixture(params=["nhn", "solapi"])
-def provider(request: pytest.FixtureRequest, sandbox: SmsSandbox, monkeypatch: pytest.MonkeyPatch) -> str:
+def provider(request: pytest.FixtureRequest, sandbox: SmsSandbox,
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    import os
+
+    from oms_local import REPO_ROOT, invoker
+    from oms_local.template import load_template
+
     for k, v in sandbox.env(request.param).items():
         monkeypatch.setenv(k, v)
-    return str(request.param)
+    # the provider is the stack's SmsProvider parameter: the functions' contracts take it
+    invoker.install(load_template(), os.environ["TABLE_NAME"], REPO_ROOT, {"SmsProvider": str(request.param)})
+    yield str(request.param)
+    invoker.install(load_template(), os.environ["TABLE_NAME"], REPO_ROOT)
 
 
 def new_number() -> str:
@@ -258,8 +267,11 @@ def test_a_misconfigured_provider_is_recorded_as_a_failure_not_left_sending(
         site_id: str, sandbox: SmsSandbox, provider: str, monkeypatch: pytest.MonkeyPatch) -> None:
     verified_sender(site_id, sandbox)
     oid = api_order(site_id, ready=False)
-    for name in ("NHN_SMS_SECRET_KEY", "SOLAPI_API_SECRET"):
-        monkeypatch.delenv(name)
+    from oms_local import invoker
+
+    orders_env = invoker.current("OrdersFunction").template_env
+    for name in ("NHN_SMS_SECRET_KEY", "SOLAPI_API_SECRET"):  # a deployment that does not name the secret
+        monkeypatch.delitem(orders_env, f"{name}_PARAM")
     status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "안녕하세요"})
     assert status == 201
     assert (msg["status"], msg["reason"], msg["provider_code"], msg["resendable"]) == \

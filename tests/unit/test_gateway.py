@@ -73,6 +73,7 @@ Resources:
         Variables:
           TABLE_ARN: !GetAtt OmsTable.Arn
           GREETING: !Sub "hello-${AWS::Region}"
+          ECHO_CALLS: "{echo_calls}"
       Events:
         Admin:
           Type: HttpApi
@@ -176,7 +177,8 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def gateway(root: Path) -> Iterator[Gateway]:
-    (root / "template.yaml").write_text(TEMPLATE)
+    # the function's whole environment is its template's: the call log's path is a template value
+    (root / "template.yaml").write_text(TEMPLATE.replace("{echo_calls}", str(root / "calls.jsonl")))
     pkg = root / "fn" / FN_PACKAGE
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
@@ -185,7 +187,7 @@ def gateway(root: Path) -> Iterator[Gateway]:
         mp.setenv("OMS_LOCAL_DIR", str(root / ".local"))
         mp.delenv("OMS_LOCAL_ISSUER", raising=False)
         gw = Gateway(root / "template.yaml", table_name="oms-unit", port=0, concurrency=CONCURRENCY,
-                     env={"ECHO_CALLS": str(root / "calls.jsonl")}).start()
+                     ).start()
         try:
             yield gw
         finally:
