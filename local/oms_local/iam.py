@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -222,7 +223,43 @@ def active() -> Guard | None:
     return _active[0] if _active else None
 
 
+_exempt = threading.local()
+
+
+@contextmanager
+def exempt() -> Iterator[None]:
+    """Calls the local stack itself makes in this thread (an event source mapping receiving from its
+    queue, as the Lambda service does) are not the function's: they are not checked."""
+    before = getattr(_exempt, "on", False)
+    _exempt.on = True
+    try:
+        yield
+    finally:
+        _exempt.on = before
+
+
+class ExemptClient:
+    """A boto3 client of the local stack's own plumbing (the event source mappings' pollers): every
+    call it makes runs under :func:`exempt`, whatever function's guard is active in the process."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with exempt():
+                return attr(*args, **kwargs)
+
+        return call
+
+
 def _hook(params: Any = None, model: Any = None, context: Any = None, **_: Any) -> None:
+    if getattr(_exempt, "on", False):
+        return
     guard = active()
     if guard is None or model is None:
         return

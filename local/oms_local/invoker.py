@@ -9,6 +9,7 @@ test calls directly (services, stores) keeps the test's environment.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.abc
 import importlib.machinery
@@ -54,7 +55,11 @@ class _Loader(importlib.abc.Loader):
         return self.inner.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
-        self.inner.exec_module(module)
+        # imported as Lambda imports it: under its function's environment (a module-level Logger()
+        # takes its service name from it), whichever test imports it first
+        targets = _targets.get(module.__name__) or []
+        with under(targets[0][1]) if targets else contextlib.nullcontext():
+            self.inner.exec_module(module)
         _wrap(module)
 
 

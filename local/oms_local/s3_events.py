@@ -25,6 +25,7 @@ from typing import Any
 
 from oms_local import LOCAL_ENV
 from oms_local.gateway import Gateway, HandlerError, bucket_name
+from oms_local.iam import ExemptClient
 from oms_local.poller import Poller
 
 log = logging.getLogger("oms_local.s3_events")
@@ -42,10 +43,10 @@ class Subscription:
 def _client(service: str, endpoint: str) -> Any:
     import boto3
 
-    return boto3.client(  # type: ignore[call-overload]
+    return ExemptClient(boto3.client(  # type: ignore[call-overload]  # the stack's plumbing, not a function
         service, endpoint_url=endpoint, region_name=LOCAL_ENV["AWS_REGION"],
         aws_access_key_id=LOCAL_ENV["AWS_ACCESS_KEY_ID"], aws_secret_access_key=LOCAL_ENV["AWS_SECRET_ACCESS_KEY"],
-    )
+    ))
 
 
 def subscriptions(gateway: Gateway) -> list[Subscription]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from oms_local import LOCAL_ENV
 from oms_local.gateway import Gateway, HandlerError
+from oms_local.iam import ExemptClient
 from oms_local.poller import Poller
 
 log = logging.getLogger("oms_local.sqs_events")
@@ -50,9 +51,9 @@ class QueueSpec:
 def _client(endpoint: str) -> Any:
     import boto3
 
-    return boto3.client("sqs", endpoint_url=endpoint, region_name=LOCAL_ENV["AWS_REGION"],
-                        aws_access_key_id=LOCAL_ENV["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=LOCAL_ENV["AWS_SECRET_ACCESS_KEY"])
+    return ExemptClient(boto3.client(  # the event source mapping's poller (the Lambda service), not a function
+        "sqs", endpoint_url=endpoint, region_name=LOCAL_ENV["AWS_REGION"],
+        aws_access_key_id=LOCAL_ENV["AWS_ACCESS_KEY_ID"], aws_secret_access_key=LOCAL_ENV["AWS_SECRET_ACCESS_KEY"]))
 
 
 def _logical(ref: Any) -> str | None:
@@ -119,7 +120,12 @@ class SqsEvents(Poller):
             if spec.dlq and spec.dlq in self.arns:
                 attrs["RedrivePolicy"] = ('{"deadLetterTargetArn":"' + self.arns[spec.dlq]
                                           + f'","maxReceiveCount":"{spec.max_receive}"' + "}")
-            url = sqs.create_queue(QueueName=spec.name, Attributes=attrs)["QueueUrl"]
+            try:
+                url = sqs.create_queue(QueueName=spec.name, Attributes=attrs)["QueueUrl"]
+            except sqs.exceptions.QueueNameExists:  # made by an earlier stack with other attributes
+                url = sqs.get_queue_url(QueueName=spec.name)["QueueUrl"]
+                sqs.set_queue_attributes(QueueUrl=url, Attributes=attrs)
+                sqs.purge_queue(QueueUrl=url)  # nothing of the earlier stack's is delivered to this one
             self.urls[spec.logical_id] = url
             self.arns[spec.logical_id] = sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

@@ -42,6 +42,7 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "POST /admin/orders/{order_id}/status": {"moves": [{"line_id": "L001", "to": "ready_to_ship"}]},
         "POST /admin/orders/{order_id}/memos": {"text": "다른 사이트의 메모"},
         "POST /admin/orders/{order_id}/payments/{payment_id}/deposit": {},
+        "POST /admin/orders/{order_id}/payments/outside": {"amount": 1000},
         "POST /admin/orders/{order_id}/payments/{payment_id}/refund": {"reason": "고객 요청"},
         "POST /admin/orders/{order_id}/payments/{payment_id}/cash-receipt": {"type": "소득공제",
                                                                               "identity_number": "010-1234-5678"},

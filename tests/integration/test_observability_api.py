@@ -95,6 +95,8 @@ def test_a_job_counts_its_start_and_changes_and_carries_the_request_id(
         stack: tuple[Gateway, SqsEvents], site_id: str, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     gw, events = stack
+    sqs = _client(events.endpoint)
+    sqs.purge_queue(QueueUrl=events.urls["JobsQueue"])  # another module's stack shares the queue's name
     ids = [api_order(site_id, ready=False) for _ in range(3)]
     fresh(capsys)
     event = http_event("POST", "/admin/jobs", {"action": "status", "to": "ready_to_ship",
@@ -107,7 +109,6 @@ def test_a_job_counts_its_start_and_changes_and_carries_the_request_id(
     assert_no_personal_data(started, *ids, site_id)
 
     # every chunk's message names the API request
-    sqs = _client(events.endpoint)
     got = sqs.receive_message(QueueUrl=events.urls["JobsQueue"], MaxNumberOfMessages=10, VisibilityTimeout=0)
     bodies = [json.loads(m["Body"]) for m in got.get("Messages", [])]
     assert bodies and all(b[observability.CORRELATION_KEY] == request_id for b in bodies)
