@@ -71,3 +71,17 @@ def test_the_layer_ships_no_xray_sdk_and_no_second_botocore() -> None:
     for path in (REPO_ROOT / "pyproject.toml", REQ / "layer.in"):
         text = "\n".join(line.split("#", 1)[0] for line in path.read_text().splitlines())
         assert "[tracer]" not in text, path
+
+
+def _name(requirement: str) -> str:
+    return re.sub(r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0]).lower()
+
+
+def test_the_venv_lock_holds_every_dependency_pyproject_names() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]}
+    wanted.discard(_name(project["name"]))  # the project itself (its own extras), installed with -e .
+    locked = set(pins(REPO_ROOT / "requirements" / "dev.lock"))
+    assert wanted - locked == set(), "run `make lock`: pyproject.toml names packages requirements/dev.lock lacks"
