@@ -66,6 +66,17 @@ def _logical(ref: Any) -> str | None:
     return None
 
 
+def _empty(sqs: Any, url: str) -> None:
+    """Delete what a queue holds (PurgeQueue is allowed once a minute per queue)."""
+    while True:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=30)
+        messages = got.get("Messages", [])
+        if not messages:
+            return
+        for msg in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=msg["ReceiptHandle"])
+
+
 def queue_specs(gateway: Gateway) -> list[QueueSpec]:
     out = []
     for logical_id, res in (gateway.template.get("Resources") or {}).items():
@@ -125,7 +136,7 @@ class SqsEvents(Poller):
             except sqs.exceptions.QueueNameExists:  # made by an earlier stack with other attributes
                 url = sqs.get_queue_url(QueueName=spec.name)["QueueUrl"]
                 sqs.set_queue_attributes(QueueUrl=url, Attributes=attrs)
-                sqs.purge_queue(QueueUrl=url)  # nothing of the earlier stack's is delivered to this one
+                _empty(sqs, url)  # nothing of the earlier stack's is delivered to this one
             self.urls[spec.logical_id] = url
             self.arns[spec.logical_id] = sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
