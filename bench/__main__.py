@@ -29,7 +29,22 @@ SECTIONS: dict[str, tuple[bool, Callable[[], object]]] = {
 }
 
 
+def lambda_globals() -> None:
+    """Handlers called in-process see what every function's template environment holds (Globals:
+    the metrics namespace, the service name, the log level), as on Lambda."""
+    import os
+
+    from oms_local.template import REPO_ROOT, load_template
+
+    variables = ((load_template(REPO_ROOT / "template.yaml").get("Globals") or {}).get("Function") or {}) \
+        .get("Environment", {}).get("Variables", {})
+    for name, value in variables.items():
+        if isinstance(value, str):
+            os.environ.setdefault(name, value)
+
+
 def main(argv: list[str]) -> int:
+    lambda_globals()
     if argv == ["--list"]:
         print("\n".join(SECTIONS))
         return 0

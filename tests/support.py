@@ -67,6 +67,13 @@ class FakeContext:
         return 29_000
 
 
+class ExportsContext(FakeContext):
+    function_name = "ExportsFunction"
+    invoked_function_arn = "arn:aws:lambda:ap-northeast-2:000000000000:function:ExportsFunction"
+    memory_limit_in_mb = 1024
+    log_group_name = "/aws/lambda/ExportsFunction"
+
+
 def call(handler: Any, event: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
     resp = handler(event, FakeContext())
     body = resp.get("body")

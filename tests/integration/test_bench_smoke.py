@@ -55,7 +55,9 @@ def test_every_bench_section_prints_its_figures() -> None:
     from bench.__main__ import SECTIONS
 
     assert set(TABLES) == set(SECTIONS), "a bench section without its expected tables here (or the reverse)"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL") and k != "TABLE_NAME"}
+    # the environment `make bench` has: none of the test session's AWS, Powertools or table settings
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_ENDPOINT_URL", "POWERTOOLS_")) and k not in ("TABLE_NAME", "LOG_LEVEL")}
     paths = [ROOT / "local", ROOT / "shared", *sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir()), ROOT]
     env.update(OMS_BENCH_QUICK="1", PYTHONPATH=os.pathsep.join(map(str, paths)))
     done = subprocess.run([sys.executable, "-m", "bench"], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -20,7 +20,7 @@ import pytest
 from oms.store import keys
 from oms.store.table import client, key, load, table_name
 from tests.shipping_support import admin, api_order
-from tests.support import EXPORT_BUCKET, call, http_event
+from tests.support import EXPORT_BUCKET, ExportsContext, call, http_event
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
@@ -40,7 +40,7 @@ def exp(method: str, path: str, site_id: str, body: Any = None, query: dict[str,
         ) -> tuple[int, Any, dict[str, Any]]:
     from exports_fn.app import lambda_handler
 
-    resp = lambda_handler(http_event(method, path, body, site_id=site_id, query=query), _Ctx())
+    resp = lambda_handler(http_event(method, path, body, site_id=site_id, query=query), ExportsContext())
     raw = resp.get("body") or ""
     if resp.get("isBase64Encoded"):
         return resp["statusCode"], base64.b64decode(raw), resp.get("headers") or {}
@@ -48,17 +48,6 @@ def exp(method: str, path: str, site_id: str, body: Any = None, query: dict[str,
         return resp["statusCode"], json.loads(raw) if raw else None, resp.get("headers") or {}
     except json.JSONDecodeError:
         return resp["statusCode"], raw, resp.get("headers") or {}
-
-
-class _Ctx:
-    function_name = "ExportsFunction"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:ap-northeast-2:000000000000:function:ExportsFunction"
-    memory_limit_in_mb = 1024
-    aws_request_id = "test"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
 
 
 def _order(site_id: str, message: str = "=1+1") -> str:

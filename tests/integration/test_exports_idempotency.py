@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.shipping_support import api_order
-from tests.support import http_event
+from tests.support import ExportsContext, http_event
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
@@ -19,23 +19,12 @@ TEMPLATE = {"name": "택배 업로드", "row_grain": "line", "address": "split",
             "columns": [{"field": "order_id"}, {"field": "recipient_name", "header": "받는분"}]}
 
 
-class _Ctx:
-    function_name = "ExportsFunction"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:ap-northeast-2:000000000000:function:ExportsFunction"
-    memory_limit_in_mb = 1024
-    aws_request_id = "test"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
-
-
 def exp(method: str, path: str, site_id: str, body: Any = None, key: str | None = None
         ) -> tuple[int, Any, dict[str, str]]:
     from exports_fn.app import lambda_handler
 
     headers = {"Idempotency-Key": key} if key is not None else {}
-    resp = lambda_handler(http_event(method, path, body, site_id=site_id, headers=headers), _Ctx())
+    resp = lambda_handler(http_event(method, path, body, site_id=site_id, headers=headers), ExportsContext())
     raw = resp.get("body") or ""
     if resp.get("isBase64Encoded"):
         return resp["statusCode"], base64.b64decode(raw), resp.get("headers") or {}

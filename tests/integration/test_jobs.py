@@ -10,18 +10,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx
 import openpyxl
 import pytest
 
 from oms.services import jobs
 from oms.store import orders
-from oms_local import REPO_ROOT
 from oms_local.gateway import Gateway
-from oms_local.s3 import create_buckets
 from oms_local.sqs_events import SqsEvents
 from tests import bulk_reasons_support as reasons
+from tests.jobs_support import jobs_stack
 from tests.shipping_support import api_order
 from tests.support import http_event
 
@@ -30,12 +28,7 @@ pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 @pytest.fixture(scope="module")
 def stack(s3_endpoint: str, ddb_endpoint: str, table_name: str) -> Iterator[tuple[Gateway, SqsEvents]]:
     # in-process invocations: the tests make the chunks small by patching the job service
-    gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0, concurrency=0,
-                 env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
-    create_buckets(boto3.client("s3", endpoint_url=s3_endpoint), gw.bucket_names())
-    events = SqsEvents(gw, s3_endpoint)
-    events.configure()
-    yield gw, events
+    yield jobs_stack(s3_endpoint, table_name)
 
 
 @pytest.fixture(autouse=True)
