@@ -284,11 +284,12 @@ def job_on_local_stack() -> None:
 
     from oms.store.table import client
     from oms_local.gateway import Gateway
+    from oms_local.parameters import bootstrap_local
     from oms_local.s3 import S3Local, create_buckets
     from oms_local.sqs_events import SqsEvents
     from tests.support import http_event
 
-    n = int(os.environ.get("BENCH_JOB_ORDERS", str(size(5000, 20))))
+    n = int(os.environ.get("BENCH_JOB_ORDERS", str(size(5000, 120))))  # quick: still more than a page
     s3 = S3Local().start()
     _point_clients_at(s3.endpoint)
     try:
@@ -296,6 +297,9 @@ def job_on_local_stack() -> None:
         # DynamoDB requests this process's hook would not see
         gw = Gateway(ROOT / "template.yaml", table_name=os.environ["TABLE_NAME"], port=0, concurrency=0,
                      env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
+        # the parameter store, as the local stack fills it (a job over more than a page reads the cursor key)
+        bootstrap_local(s3.endpoint, gw.template, gw.resolver.parameters)
+        gw.env_overrides["AWS_ENDPOINT_URL_SSM"] = s3.endpoint
         create_buckets(boto3.client("s3", endpoint_url=s3.endpoint), gw.bucket_names())
         events = SqsEvents(gw, s3.endpoint)
         events.configure()
