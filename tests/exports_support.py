@@ -25,3 +25,23 @@ def template(**over: Any) -> dict[str, Any]:
     t = dict(exports._view(exports.BUILTIN["basic"]))
     t.update(over)
     return t
+
+
+def exports_call(method: str, path: str, site_id: str, body: Any = None, *, query: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> tuple[int, Any, dict[str, Any]]:
+    """The exports function's handler called in-process: (status, JSON or file bytes or text, headers)."""
+    import base64
+    import json
+
+    from exports_fn.app import lambda_handler
+    from tests.support import ExportsContext, http_event
+
+    resp = lambda_handler(http_event(method, path, body, site_id=site_id, query=query, headers=headers or {}),
+                          ExportsContext())
+    raw = resp.get("body") or ""
+    if resp.get("isBase64Encoded"):
+        return resp["statusCode"], base64.b64decode(raw), resp.get("headers") or {}
+    try:
+        return resp["statusCode"], json.loads(raw) if raw else None, resp.get("headers") or {}
+    except json.JSONDecodeError:
+        return resp["statusCode"], raw, resp.get("headers") or {}

@@ -4,7 +4,6 @@ presigned URL and opened with openpyxl, the export record, order sheets (HTML an
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import logging
@@ -19,8 +18,9 @@ import pytest
 
 from oms.store import keys
 from oms.store.table import client, key, load, table_name
+from tests.exports_support import exports_call
 from tests.shipping_support import admin, api_order
-from tests.support import EXPORT_BUCKET, ExportsContext, call, http_event
+from tests.support import EXPORT_BUCKET, call, http_event
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
@@ -38,16 +38,7 @@ def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 def exp(method: str, path: str, site_id: str, body: Any = None, query: dict[str, Any] | None = None
         ) -> tuple[int, Any, dict[str, Any]]:
-    from exports_fn.app import lambda_handler
-
-    resp = lambda_handler(http_event(method, path, body, site_id=site_id, query=query), ExportsContext())
-    raw = resp.get("body") or ""
-    if resp.get("isBase64Encoded"):
-        return resp["statusCode"], base64.b64decode(raw), resp.get("headers") or {}
-    try:
-        return resp["statusCode"], json.loads(raw) if raw else None, resp.get("headers") or {}
-    except json.JSONDecodeError:
-        return resp["statusCode"], raw, resp.get("headers") or {}
+    return exports_call(method, path, site_id, body, query=query)
 
 
 def _order(site_id: str, message: str = "=1+1") -> str:

@@ -4,14 +4,12 @@ a retry while the first runs 409; order sheets (documents) are answered, never s
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 import pytest
 
+from tests.exports_support import exports_call
 from tests.shipping_support import api_order
-from tests.support import ExportsContext, http_event
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
@@ -20,18 +18,8 @@ TEMPLATE = {"name": "택배 업로드", "row_grain": "line", "address": "split",
 
 
 def exp(method: str, path: str, site_id: str, body: Any = None, key: str | None = None
-        ) -> tuple[int, Any, dict[str, str]]:
-    from exports_fn.app import lambda_handler
-
-    headers = {"Idempotency-Key": key} if key is not None else {}
-    resp = lambda_handler(http_event(method, path, body, site_id=site_id, headers=headers), ExportsContext())
-    raw = resp.get("body") or ""
-    if resp.get("isBase64Encoded"):
-        return resp["statusCode"], base64.b64decode(raw), resp.get("headers") or {}
-    try:
-        return resp["statusCode"], json.loads(raw) if raw else None, resp.get("headers") or {}
-    except json.JSONDecodeError:
-        return resp["statusCode"], raw, resp.get("headers") or {}
+        ) -> tuple[int, Any, dict[str, Any]]:
+    return exports_call(method, path, site_id, body, headers={"Idempotency-Key": key} if key is not None else None)
 
 
 def site_templates(site_id: str) -> list[str]:

@@ -10,11 +10,17 @@ from typing import Any, Literal
 
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor, Change, Event, Order
-from oms.domain.payments import Payment, PaymentChange, mask_identity
+from oms.domain.payments import Payment, PaymentChange
 
 ReceiptStatus = Literal["requested", "issued", "failed", "cancelled"]
 RECEIPT_TYPES = ("소득공제", "지출증빙")
 RECEIPT_METHODS = frozenset({"virtual_account", "bank_transfer"})
+
+def mask_identity(identity: str) -> str:
+    """Identity numbers (phone, card, business no.) are kept masked: the last four digits only."""
+    digits = "".join(ch for ch in identity if ch.isdigit())
+    return ("*" * max(0, len(digits) - 4)) + digits[-4:] if digits else ""
+
 
 
 def _receipt_event(actor: Actor, at: str, payment: Payment, receipt: dict[str, Any], text: str) -> Event:

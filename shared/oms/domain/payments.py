@@ -398,9 +398,3 @@ def commit_refund(order: Order, payment: Payment, request: RefundRequest, made: 
                          actor=actor, at=at, request_id=request.request_id)
     pc.refund_request = (request.request_id, {**done, "refund_key": own.key})
     return pc
-
-
-def mask_identity(identity: str) -> str:
-    """Identity numbers (phone, card, business no.) are kept masked: the last four digits only."""
-    digits = "".join(ch for ch in identity if ch.isdigit())
-    return ("*" * max(0, len(digits) - 4)) + digits[-4:] if digits else ""

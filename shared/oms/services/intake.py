@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from oms.domain.cash_receipts import mask_identity
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.moves import mark_paid
 from oms.domain.order import MAX_STOCK_SKUS, SYSTEM, Actor, Buyer, Change, Event, Option, Recipient
-from oms.domain.payments import mask_identity
 from oms.domain.pricing import LineInput, build_order, stock_keys_for
 from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
