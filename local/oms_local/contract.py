@@ -29,7 +29,8 @@ from oms_local.intrinsics import SQS_URL, Intrinsics
 from oms_local.lambda_context import LOCAL_ACCOUNT_ID
 
 #: the handler packages of template.yaml's functions (the in-process test invoker maps by module)
-HANDLER_PACKAGES = ("admin_api", "buyer_api", "exports_fn", "webhooks_api", "scheduled_fn", "invoices_fn")
+HANDLER_PACKAGES = ("admin_api", "buyer_api", "exports_fn", "webhooks_api", "scheduled_fn", "invoices_fn",
+                    "relay_fn")
 #: set by the Lambda runtime, not the template (values of this process, dummy locally)
 RUNTIME_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                 "AWS_SESSION_TOKEN")

@@ -192,6 +192,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     schedules = ", ".join(stack.schedule_list) or "none"
     print("S3 events: " + (", ".join(stack.s3_subscriptions) or "none"), flush=True)
     print("SQS events: " + (", ".join(stack.sqs_mappings) or "none"), flush=True)
+    print("Stream events: " + (", ".join(stack.stream_mappings) or "none"), flush=True)
 
     admin = tokens.mint_admin_token(args.site)
     service = tokens.service_token()

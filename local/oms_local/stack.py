@@ -8,9 +8,11 @@ so what the console is tested against is what a new user runs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from oms_local.containers import DEFAULT_CONCURRENCY
 
@@ -32,6 +34,8 @@ class Stack:
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
     gateway_env: Mapping[str, str] = field(default_factory=dict)
+    #: DynamoDB Local's endpoint (the outbox stream); default: the process's AWS_ENDPOINT_URL_DYNAMODB
+    ddb_endpoint: str = ""
 
     def __post_init__(self) -> None:
         from oms_local.gateway import Gateway
@@ -49,6 +53,8 @@ class Stack:
         self.s3_subscriptions: list[str] = []
         self.sqs_mappings: list[str] = []
         self.schedule_list: list[str] = []
+        self.stream_mappings: list[str] = []
+        self.stream_events: Any = None
 
     def _listen(self, what: str, port: int, start: Callable[[], object]) -> None:
         try:
@@ -62,6 +68,7 @@ class Stack:
         from oms_local.s3_events import S3Events
         from oms_local.scheduler import Scheduler
         from oms_local.sqs_events import SqsEvents
+        from oms_local.stream_events import StreamEvents
 
         # the parameter store: moto's server (the S3 emulator) speaks SSM too
         bootstrap_local(self.s3_endpoint, self.gateway.template, self.gateway.resolver.parameters)
@@ -89,6 +96,12 @@ class Stack:
                                            "AWS_ENDPOINT_URL_SQS": self.s3_endpoint})
         sqs_events.start()
         self.cleanups.append(("SQS event delivery", sqs_events.stop))
+        stream_events = StreamEvents(self.gateway, self.ddb_endpoint or os.environ["AWS_ENDPOINT_URL_DYNAMODB"],
+                                     self.table, queue_urls=sqs_events.urls, sqs_endpoint=self.s3_endpoint)
+        self.stream_mappings = [f"{self.table} stream -> {m.function}" for m in stream_events.configure()]
+        stream_events.start()
+        self.stream_events = stream_events
+        self.cleanups.append(("DynamoDB stream delivery", stream_events.stop))
         return self
 
     def stop(self, report: Callable[[str, Exception | None], None] | None = None) -> None:

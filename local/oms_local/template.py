@@ -102,6 +102,9 @@ def table_create_kwargs(table_name: str, template: dict[str, Any] | None = None)
         gsis.append(entry)
     if gsis:
         kwargs["GlobalSecondaryIndexes"] = gsis
+    stream = props.get("StreamSpecification")
+    if stream:
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
     if kwargs["BillingMode"] == "PROVISIONED":
         kwargs["ProvisionedThroughput"] = props.get(
             "ProvisionedThroughput", {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
@@ -146,6 +149,10 @@ def create_table(
         if time.monotonic() > deadline:
             raise TimeoutError(f"table {table_name} not ACTIVE after {timeout}s")
         time.sleep(0.1)
+    stream = table_properties(tpl).get("StreamSpecification")
+    if stream and not desc.get("StreamSpecification", {}).get("StreamEnabled"):  # a table from before the outbox
+        dynamodb_client.update_table(TableName=table_name, StreamSpecification={
+            "StreamEnabled": True, "StreamViewType": stream["StreamViewType"]})
     attr = ttl_attribute(tpl)
     if attr:
         current = dynamodb_client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from oms.domain.errors import DomainError, NotFound
+from oms.domain.outbox import Intent
 from oms.domain.statuses import (
     VOIDED,
     Channel,
@@ -320,6 +321,8 @@ class Change:
     stock_restore: dict[str, int] = field(default_factory=dict)
     #: shipments written or removed (ids absent from ``order.shipments`` are deleted)
     touched_shipments: set[str] = field(default_factory=set)
+    #: what the outside world is asked to do once this change commits (written with it)
+    intents: list[Intent] = field(default_factory=list)
 
 
 def changed_lines(before: Order, after: Order) -> set[str]:

@@ -25,14 +25,15 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from oms.domain import couriers
+from oms.domain import couriers, outbox
 from oms.domain import messages as text_rules
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import Actor, Change, Event, Order, Shipment
+from oms.domain.outbox import Intent
 from oms.integrations import sms
 from oms.schemas.messages import MessageIn
-from oms.services import message_senders
+from oms.services import message_senders, relay
 from oms.services import orders as order_service
 from oms.store import messages as store
 from oms.store import orders
@@ -135,7 +136,8 @@ def _event_data(msg: dict[str, Any], result: str, **more: Any) -> dict[str, Any]
 
 
 def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[dict[str, Any], bool]:
-    """Send a message; ``(message, created)``. A known ``message_id`` answers the stored message."""
+    """Queue a message (``sending``); ``(message, created)``. A known ``message_id`` answers the
+    stored message. The relay sends it once the change commits (:func:`deliver`)."""
     if body.message_id:
         existing = store.get_message(site_id, order_id, body.message_id)
         if existing is not None:
@@ -160,13 +162,13 @@ def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[di
             _commit_event(site_id, order_id, event, [
                 (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
                 store.new_message_action(site_id, order_id, msg),
-            ], actor)
+            ], actor, [outbox.sms(msg["message_id"], 1)])
     except DomainError as exc:
         stored = store.get_message(site_id, order_id, msg["message_id"]) if exc.code == "MESSAGE_EXISTS" else None
         if stored is None:
             raise
         return view(stored), False
-    return _deliver(site_id, order_id, msg, actor), True
+    return view(msg), True
 
 
 def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[str, Any]:
@@ -188,14 +190,15 @@ def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[s
         _commit_event(site_id, order_id, event, [
             (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
             store.resend_action(site_id, order_id, message_id, msg["attempt"], sender, at, actor.as_dict()),
-        ], actor)
-    return _deliver(site_id, order_id, msg, actor)
+        ], actor, [outbox.sms(message_id, int(msg["attempt"]))])
+    return view(msg)
 
 
-def _commit_event(site_id: str, order_id: str, event: Event,
-                  actions: list[tuple[dict[str, Any], DomainError]], actor: Actor) -> None:
-    """The timeline entry and the outbox actions in one order transaction; a lost version race is
-    decided again on a fresh read (the outbox conditions, not the order's version, decide who sends)."""
+def _commit_event(site_id: str, order_id: str, event: Event, actions: list[tuple[dict[str, Any], DomainError]],
+                  actor: Actor, intents: list[Intent] | None = None) -> None:
+    """The timeline entry and the message's actions (and the send's intent) in one order
+    transaction; a lost version race is decided again on a fresh read (the message's conditions,
+    not the order's version, decide who sends)."""
 
     def write(_order: Order, _items: list[dict[str, Any]]) -> orders.Write:
         w = orders.Write()
@@ -203,7 +206,8 @@ def _commit_event(site_id: str, order_id: str, event: Event,
             w.add(action, refusal)
         return w
 
-    order_service.run_change(site_id, order_id, actor, lambda o, _at: Change(o.clone(), [event], set()),
+    order_service.run_change(site_id, order_id, actor,
+                             lambda o, _at: Change(o.clone(), [event], set(), intents=list(intents or [])),
                              attempts=COMMIT_ATTEMPTS, extra=write)
 
 
@@ -211,22 +215,49 @@ def _who(msg: dict[str, Any]) -> str:
     return "구매자" if msg["role"] == "buyer" else "수령자"
 
 
-def _deliver(site_id: str, order_id: str, msg: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """Call the provider for the claimed attempt and record its answer (item + timeline)."""
-    outbound = sms.OutboundSms(message_id=msg["message_id"], site_id=site_id, type=msg["msg_type"],
+# ---- delivering (the relay) ----------------------------------------------------------------------
+
+LABEL_KO = {"sms": "문자 발송"}
+
+
+def deliver(d: relay.Delivery) -> dict[str, Any]:
+    """The ``sms`` intent: call the provider for the claimed attempt (the message id is its
+    idempotency key: an accepted id sent again is answered, not sent again) and record its answer.
+    A provider that cannot be reached is a :class:`~oms.services.relay.Retry`."""
+    message_id, attempt = str(d.intent.data["message_id"]), int(d.intent.data["attempt"])
+    msg = store.get_message(d.site_id, d.order_id, message_id)
+    if msg is None or msg["status"] != "sending" or int(msg["attempt"]) != attempt:
+        return {"skipped": "message not sending this attempt"}
+    outbound = sms.OutboundSms(message_id=message_id, site_id=d.site_id, type=msg["msg_type"],
                                sender=msg["sender"], to=msg["to"], text=msg["text"], title=msg.get("title"))
     try:
         result = sms.sender().send(outbound)
-    except Exception as exc:  # configuration or adapter failure: recorded, never left `sending`
-        logger.exception("SMS provider call failed", extra={"message_id": msg["message_id"]})
-        result = sms.SendResult(provider=os.environ.get("SMS_PROVIDER", "?"), accepted=False,
-                                provider_code=type(exc).__name__, provider_message="provider call failed",
-                                reason="provider_unavailable")
+    except Exception as exc:  # configuration or adapter failure: tried again, then recorded as failed
+        logger.exception("SMS provider call failed", extra={"message_id": message_id})
+        raise relay.Retry(type(exc).__name__, sms.REASONS_KO["provider_unavailable"]) from exc
+    if not result.accepted and result.reason in sms.RETRYABLE:
+        raise relay.Retry(f"{result.provider}:{result.provider_code}", sms.REASONS_KO["provider_unavailable"])
+    _record(d.site_id, d.order_id, msg, result)
+    return {"status": "sent" if result.accepted else "failed"}
+
+
+def give_up(d: relay.Delivery, exc: relay.Retry) -> None:
+    """The provider stayed unreachable: the message is ``failed`` (it can be resent)."""
+    msg = store.get_message(d.site_id, d.order_id, str(d.intent.data["message_id"]))
+    if msg is None or msg["status"] != "sending" or int(msg["attempt"]) != int(d.intent.data["attempt"]):
+        return
+    provider, _, code = exc.reason.rpartition(":")
+    _record(d.site_id, d.order_id, msg, sms.SendResult(
+        provider=provider or os.environ.get("SMS_PROVIDER", "?"), accepted=False, provider_code=code,
+        provider_message="provider call failed", reason="provider_unavailable"))
+
+
+def _record(site_id: str, order_id: str, msg: dict[str, Any], result: sms.SendResult) -> None:
     at = iso(utcnow())
     status = "sent" if result.accepted else "failed"
     reason_ko = sms.REASONS_KO.get(result.reason or "") if result.reason else None
     record = {**result.as_dict(), "attempt": msg["attempt"], "at": at, "status": status, "reason_ko": reason_ko,
-              "sender": msg["sender"], "by": actor.as_dict()}
+              "sender": msg["sender"], "by": relay.RELAY.as_dict()}
     logger.info("buyer message", extra={
         "site_id": site_id, "order_id": order_id, "message_id": msg["message_id"], "type": msg["msg_type"],
         "to": text_rules.mask(msg["to"]), "attempt": msg["attempt"], "status": status, "reason": result.reason,
@@ -236,12 +267,14 @@ def _deliver(site_id: str, order_id: str, msg: dict[str, Any], actor: Actor) -> 
         more.update(reason=result.reason, reason_ko=reason_ko, provider_code=result.provider_code)
     text_ko = (f"{_who(msg)}에게 {msg['msg_type']} 발송됨" if result.accepted
                else f"{_who(msg)}에게 {msg['msg_type']} 발송 실패: {reason_ko}")
-    _commit_event(site_id, order_id, Event("message_result", actor, at,
-                                           _event_data(msg, status, text_ko=text_ko, **more)),
-                  [store.result_action(site_id, order_id, msg["message_id"], msg["attempt"], status, record, at)],
-                  actor)
-    stored = store.get_message(site_id, order_id, msg["message_id"])
-    return view(stored or msg)
+    try:
+        _commit_event(site_id, order_id, Event("message_result", relay.RELAY, at,
+                                               _event_data(msg, status, text_ko=text_ko, **more)),
+                      [store.result_action(site_id, order_id, msg["message_id"], msg["attempt"], status, record, at)],
+                      relay.RELAY)
+    except DomainError as exc:  # another delivery of this attempt recorded it first
+        if exc.code != "MESSAGE_STATE_CHANGED":
+            raise
 
 
 # ---- reading -------------------------------------------------------------------------------------

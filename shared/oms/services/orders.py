@@ -167,7 +167,7 @@ def commit(before: Order, change: Change, extra: orders.Write | None = None) -> 
     """Save a domain change with its side effects (named steps of ``effects``), in one transaction."""
     write = extra or orders.Write()
     effects.apply(before, change, write)
-    saved = orders.save(before, change.order, change.events, change.touched_lines, write)
+    saved = orders.save(before, change.order, change.events, change.touched_lines, write, change.intents)
     observability.committed(change.events)  # business metrics, once the transaction is in
     return saved
 

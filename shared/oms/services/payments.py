@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from oms.domain import outbox
 from oms.domain.cash_receipts import cancel_receipt
 from oms.domain.clock import iso, parse_iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import SYSTEM, Actor, Change, Order
+from oms.domain.outbox import Intent
 from oms.domain.payments import (
     Payment,
     PaymentChange,
@@ -35,7 +37,7 @@ from oms.domain.payments import commit_refund as refund_commit_change
 from oms.integrations.pg import PgError, RefundAccount, gateway
 from oms.services import orders as order_runner
 from oms.services import payment_requests
-from oms.store import orders, settings
+from oms.store import orders
 from oms.store import payments as pay_store
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,21 @@ class Loaded:
     order: Order
     payment: Payment
     items: list[dict[str, Any]]
+
+
+def receipt_intents(loaded: Loaded, pc: PaymentChange) -> list[Intent]:
+    """What a payment change asks of the cash receipt once it commits: a deposit on a payment whose
+    buyer asked for a receipt at checkout → issue it; a refund of a payment with an issued receipt →
+    cancel it (and issue one for what is left). Decided by the relay's deliverer on a fresh read."""
+    p = loaded.payment
+    deposited = pc.payment_set.get("status") == "paid" and p.status != "paid"
+    refunded = int(pc.payment_set.get("refunded_amount") or 0) > p.refunded_amount
+    if deposited and p.method in ("virtual_account", "bank_transfer") \
+            and pay_store.receipt_request(loaded.items, p.payment_id) is not None:
+        return [outbox.cash_receipt(p.payment_id)]
+    if refunded and (p.cash_receipt or {}).get("status") == "issued":
+        return [outbox.cash_receipt_cancel(p.payment_id)]
+    return []
 
 
 def pick(order: Order, items: list[dict[str, Any]], payment_id: str | None) -> Loaded:
@@ -93,6 +110,7 @@ def apply(
         loaded = pick(order, items, payment_id)
         pc = decide(loaded, at)
         decided.update(payment=loaded.payment, pc=pc)
+        pc.change.intents.extend(receipt_intents(loaded, pc))
         write = orders.Write()
         if pc.change.order.paid_total > order.paid_total:  # money came in: an open request may be covered
             closed = payment_requests.close_covered(
@@ -132,7 +150,6 @@ def confirm_manual_deposit(site_id: str, order_id: str, payment_id: str, actor: 
         return confirm_deposit(ld.order, ld.payment, paid_at=when, actor=actor, at=at, source="manual", note=note)
 
     saved, _, _ = apply(site_id, order_id, payment_id, decide, actor=actor, action="manual_deposit")
-    after_deposit(site_id, order_id, payment_id)
     return saved
 
 
@@ -169,7 +186,6 @@ def deposit_from_pg(site_id: str, order_id: str, payment_id: str, *, provider: s
                                amount=amount, pg=pg)
 
     saved, _, _ = apply(site_id, order_id, payment_id, decide)
-    after_deposit(site_id, order_id, payment_id)
     return saved
 
 
@@ -188,22 +204,16 @@ def cancel_unpaid_order(site_id: str, order_id: str, payment_id: str | None, *, 
     return saved
 
 
-def after_deposit(site_id: str, order_id: str, payment_id: str) -> None:
-    """Auto-issue the cash receipt where the site says the PG does it on deposit (PG + 뱅크다)."""
-    s = settings.get(site_id).payments
-    if not (s.pg_provider and s.cash_receipt_auto_issue and s.bank_matching):
-        return
+def issue_requested_receipt(site_id: str, order_id: str, payment_id: str) -> None:
+    """Issue the cash receipt the buyer asked for at checkout (a deposit payment with a request)."""
     ld = load(site_id, order_id, payment_id)
     req = pay_store.receipt_request(ld.items, payment_id)
     if req is None or ld.payment.method not in ("virtual_account", "bank_transfer"):
         return
     from oms.services import cash_receipts
 
-    try:
-        cash_receipts.issue(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
-                            identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
-    except DomainError:
-        pass  # already requested/issued, or refused: the timeline holds the reason
+    cash_receipts.issue(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
+                        identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
 
 
 # ---- refunds -------------------------------------------------------------------------------------
@@ -213,7 +223,6 @@ def record_pg_refunds(site_id: str, order_id: str, payment_id: str, refunds: lis
                       actor: Actor) -> Order:
     saved, _, _ = apply(site_id, order_id, payment_id,
                         lambda ld, at: record_refunds(ld.order, ld.payment, refunds, actor=actor, at=at))
-    cancel_receipt_after_refund(site_id, order_id, payment_id, actor=actor)
     return saved
 
 
@@ -293,7 +302,6 @@ def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor:
                           status=503, extra={"request_id": request.request_id})
     saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
                           actor=actor)
-    cancel_receipt_after_refund(site_id, order_id, request.payment_id, actor=actor)
     return saved
 
 

@@ -129,8 +129,6 @@ def _pay_out(site_id: str, order_id: str, actor: Actor, reason: str, refund_acco
                                                exc.extra.get("pg_code")))
             continue
         payout.results.append(RefundResult(p.payment_id, p.method, amount, "refunded"))
-        if p.method in DEPOSIT_METHODS:
-            reissue_receipt(site_id, order_id, p.payment_id, actor=actor)
     return payout
 
 
@@ -165,8 +163,6 @@ def force_complete(site_id: str, order_id: str, payment_id: str, *, amount: int,
                                      action="refund_force_complete")
     finally:
         lease_store.give_back(site_id, order_id, lease)
-    payments.cancel_receipt_after_refund(site_id, order_id, payment_id, actor=actor)
-    reissue_receipt(site_id, order_id, payment_id, actor=actor)
     return saved
 
 

@@ -17,6 +17,20 @@ def order_pk(site_id: str, order_id: str) -> str:
     return f"S#{site_id}#O#{order_id}"
 
 
+def parse_order_pk(pk: str) -> tuple[str, str] | None:
+    """``(site_id, order_id)`` of an order partition's key (None: not an order's partition)."""
+    if not pk.startswith("S#") or "#O#" not in pk:
+        return None
+    site_id, order_id = pk[2:].rsplit("#O#", 1)
+    return site_id, order_id
+
+
+def timeline_version(sk: str) -> int | None:
+    """The order version of a change's timeline item (its nonce); None for a refusal's."""
+    nonce = sk.rsplit("#", 1)[-1]
+    return int(nonce) if sk.startswith(TIMELINE_PREFIX) and len(nonce) == 8 and nonce.isdigit() else None
+
+
 LINES_PREFIX = "LINES#"
 #: lines are kept in chunk items of this many lines each, by line number (L001-L099 in chunk 0)
 LINES_PER_CHUNK = 100

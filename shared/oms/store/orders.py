@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Event, Order
+from oms.domain.outbox import Intent
 from oms.store import codec, keys
 from oms.store.cursors import decode_cursor, encode_cursor
 from oms.store.table import (
@@ -83,9 +84,12 @@ def _event_dict(e: Event, lean: bool = False) -> dict[str, Any]:
     return {"kind": e.kind, "actor": e.actor.as_dict(), "at": e.at, "data": data}
 
 
-def events_item(site_id: str, order_id: str, events: list[Event], nonce: str | None = None) -> Item:
+def events_item(site_id: str, order_id: str, events: list[Event], nonce: str | None = None,
+                intents: Sequence[Intent] = ()) -> Item:
     """ONE timeline item per change, holding every event of it in order (a change of 500 lines
-    writes one item, not 500). Sorted by the latest time among its events."""
+    writes one item, not 500). Sorted by the latest time among its events. It is also the change's
+    outbox record: its after-commit ``intents`` ride on it, and the relay records what it delivered
+    in its ``delivered`` map (``oms.store.outbox``)."""
     body = [_event_dict(e) for e in events]
     if len(json.dumps(body, ensure_ascii=False, default=str)) * 3 > EVENTS_ITEM_BUDGET:  # bytes, worst case
         body = [_event_dict(e, lean=True) for e in events]
@@ -96,6 +100,8 @@ def events_item(site_id: str, order_id: str, events: list[Event], nonce: str | N
         "type": "events",
         "at": at,
         "events": body,
+        "intents": [i.as_dict() for i in intents] or None,
+        "delivered": {},
     }
 
 
@@ -206,7 +212,7 @@ def create(order: Order, events: list[Event], extra: Write | None = None) -> Non
 
 
 def change_actions(before: Order, after: Order, events: list[Event],
-                   touched_lines: Iterable[str] = ()) -> list[dict[str, Any]]:
+                   touched_lines: Iterable[str] = (), intents: Sequence[Intent] = ()) -> list[dict[str, Any]]:
     """The actions of one order's change, header first: header (version+1 under
     ``version = expected``), the line chunks holding changed lines, tab items and counts, lookups,
     the due item, one events item. Bounded whatever the number of lines (docs/data-model.md)."""
@@ -234,16 +240,18 @@ def change_actions(before: Order, after: Order, events: list[Event],
         actions.append(put(new_due))
     elif old_due and not new_due:
         actions.append(delete(pk, keys.CONFIRM_DUE_ITEM_SK))
+    if intents and not events:
+        raise ValueError("intents ride on the change's timeline item: a change with intents records an event")
     if events:
-        actions.append(put(events_item(site, oid, events, f"{after.version:08d}")))
+        actions.append(put(events_item(site, oid, events, f"{after.version:08d}", intents)))
     return actions
 
 
 def save(before: Order, after: Order, events: list[Event], touched_lines: Iterable[str] = (),
-         extra: Write | None = None) -> Order:
+         extra: Write | None = None, intents: Sequence[Intent] = ()) -> Order:
     """Commit a change of one order plus ``extra`` in one transaction. A lost race raises
     409 VERSION_CONFLICT and writes nothing."""
-    _run(change_actions(before, after, events, touched_lines), version_conflict(), extra)
+    _run(change_actions(before, after, events, touched_lines, intents), version_conflict(), extra)
     return after
 
 

@@ -7,6 +7,7 @@ from functools import cache
 from oms.integrations.sms import config
 from oms.integrations.sms.base import (
     REASONS_KO,
+    RETRYABLE,
     OutboundSms,
     Reason,
     SenderStatus,
@@ -17,8 +18,8 @@ from oms.integrations.sms.base import (
 
 PROVIDERS = ("nhn", "solapi")
 
-__all__ = ["PROVIDERS", "REASONS_KO", "OutboundSms", "Reason", "SendResult", "SenderStatus", "SmsProviderError",
-           "SmsSender", "sender"]
+__all__ = ["PROVIDERS", "REASONS_KO", "RETRYABLE", "OutboundSms", "Reason", "SendResult", "SenderStatus",
+           "SmsProviderError", "SmsSender", "sender"]
 
 
 @cache
