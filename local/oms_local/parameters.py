@@ -1,7 +1,7 @@
 """The stack's SSM parameters (secrets): which names the template gives them, and putting them.
 
 A deployed stack reads its secrets from SSM Parameter Store by the names ``template.yaml`` builds
-from its parameters (``PgParameterPath``, ``SmsParameterPath``, ``CursorKeyParameter``,
+from its parameters (``PgParameterPath``, ``SmsParameterPath``, ``AlimtalkParameterPath``, ``CursorKeyParameter``,
 ``GuestTokenKeyParameter``); the functions get only the names (``<NAME>_PARAM``). :func:`bootstrap`
 puts every one of them as a SecureString, given the values: the local stack calls it at start with
 the sandboxes' dev values (:func:`local_values`) against moto's SSM, a deploy would call it with
@@ -29,6 +29,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NHN_SMS_SECRET_KEY": ("SmsParameterPath", "/nhn/secret-key"),
     "SOLAPI_API_KEY": ("SmsParameterPath", "/solapi/api-key"),
     "SOLAPI_API_SECRET": ("SmsParameterPath", "/solapi/api-secret"),
+    "NHN_ALIMTALK_APP_KEY": ("AlimtalkParameterPath", "/nhn/app-key"),
+    "NHN_ALIMTALK_SECRET_KEY": ("AlimtalkParameterPath", "/nhn/secret-key"),
     "CURSOR_KEY": ("CursorKeyParameter", ""),
     "GUEST_TOKEN_KEY": ("GuestTokenKeyParameter", ""),
 }
@@ -41,9 +43,9 @@ def parameter_names(resolver: Intrinsics) -> dict[str, str]:
 
 
 def local_values() -> dict[str, str]:
-    """The local stack's values: the PG and SMS sandboxes' dev credentials, dev cursor and guest keys."""
+    """The local stack's values: the PG, SMS and 알림톡 sandboxes' dev credentials, dev cursor and guest keys."""
     from oms.store.cursors import DEV_CURSOR_KEY
-    from oms_local import pg_sandbox, sms_sandbox, tokens
+    from oms_local import alimtalk_sandbox, pg_sandbox, sms_sandbox, tokens
     from oms_local.pg_sandbox_payment import DEV_PORTONE_STORE_ID
 
     tokens.guest_signing_env()  # creates the dev key pair if needed
@@ -56,6 +58,8 @@ def local_values() -> dict[str, str]:
         "NHN_SMS_SECRET_KEY": sms_sandbox.DEV_NHN_SECRET_KEY,
         "SOLAPI_API_KEY": sms_sandbox.DEV_SOLAPI_API_KEY,
         "SOLAPI_API_SECRET": sms_sandbox.DEV_SOLAPI_API_SECRET,
+        "NHN_ALIMTALK_APP_KEY": alimtalk_sandbox.DEV_NHN_APP_KEY,
+        "NHN_ALIMTALK_SECRET_KEY": alimtalk_sandbox.DEV_NHN_SECRET_KEY,
         "CURSOR_KEY": DEV_CURSOR_KEY,
         "GUEST_TOKEN_KEY": Path(tokens.guest_signing_env()["GUEST_TOKEN_KEY_FILE"]).read_text(encoding="utf-8"),
     }
