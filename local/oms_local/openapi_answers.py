@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from oms.schemas import alimtalk as at
 from oms.schemas import answers as a
 from oms.schemas import answers_more as m
 
@@ -87,6 +88,11 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "POST /admin/messages/templates": ((201,), m.SmsTemplate),
     "PUT /admin/messages/templates/{template_id}": ((200,), m.SmsTemplate),
     "DELETE /admin/messages/templates/{template_id}": ((200,), m.Deleted),
+    "GET /admin/alimtalk/templates": ((200,), at.AlimtalkTemplates),
+    "POST /admin/alimtalk/templates": ((201,), at.AlimtalkTemplate),
+    "POST /admin/alimtalk/templates/{code}/sync": ((200,), at.AlimtalkTemplate),
+    "GET /admin/alimtalk/settings": ((200,), at.NotificationSettingsAnswer),
+    "PUT /admin/alimtalk/settings": ((200,), at.NotificationSettingsAnswer),
     "GET /admin/settings": ((200,), m.SettingsAnswer),
     "PATCH /admin/settings": ((200,), m.SettingsAnswer),
     "GET /admin/settings/claims/remote-zones/default": ((200,), m.RemoteZones),
@@ -134,6 +140,8 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/orders/{order_id}/refunds": _PG,
     "POST /admin/orders/{order_id}/claims/{claim_id}/settle": _PG,
     "POST /admin/messages/senders": _PG,
+    "POST /admin/alimtalk/templates": _PG,
+    "POST /admin/alimtalk/templates/{code}/sync": (503,),
     "POST /buyer/orders/{order_id}/payment-requests/{request_id}/pay": _PG,
     "POST /buyer/guest/orders/{order_id}/payment-requests/{request_id}/pay": _PG,
     "POST /buyer/guest/session": (404, 429),
@@ -159,7 +167,7 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/orders/{order_id}/payments", "결제"), ("/admin/orders/{order_id}/payment-requests", "결제"),
     ("/admin/orders/{order_id}/refunds", "결제"), ("/admin/orders/{order_id}/claims", "클레임"),
     ("/admin/orders/{order_id}/lines", "클레임"), ("/admin/orders/{order_id}/recipient", "클레임"),
-    ("/admin/orders/{order_id}/messages", "문자"), ("/admin/messages", "문자"),
+    ("/admin/orders/{order_id}/messages", "문자"), ("/admin/messages", "문자"), ("/admin/alimtalk", "알림톡"),
     ("/admin/orders/{order_id}/tracking", "배송"), ("/admin/orders/{order_id}/shipments", "배송"),
     ("/admin/orders/bulk/deliver-no-shipping", "배송"), ("/admin/shipments", "배송"), ("/admin/couriers", "배송"),
     ("/admin/invoices", "송장"), ("/admin/orders/{order_id}/sheet", "내보내기"), ("/admin/orders/sheets", "내보내기"),

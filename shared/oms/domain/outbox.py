@@ -19,7 +19,7 @@ from typing import Any
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{1,120}$")
 
 #: the intents a change may carry (the relay has a deliverer for each; a test checks both ways)
-KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel"})
+KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel", "notify"})
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,9 @@ def cash_receipt(payment_id: str) -> Intent:
 def cash_receipt_cancel(payment_id: str) -> Intent:
     """Cancel (or re-issue for what is left) the payment's cash receipt after a refund."""
     return Intent("cash_receipt_cancel", f"cash_receipt_cancel:{payment_id}", {"payment_id": payment_id})
+
+
+def notify(trigger: str) -> Intent:
+    """Notify the buyer of ``trigger`` (결제완료, 배송시작 …) by 알림톡, SMS/LMS as the fallback; implied
+    by the change's events (``oms.services.notifications.expand``), not carried by the change."""
+    return Intent("notify", f"notify:{trigger}", {"trigger": trigger})

@@ -74,6 +74,24 @@ class ClaimSettings(Section):
         description="도서산간 zones (null: the default list, oms.domain.remote_areas)")
 
 
+class NotificationSettings(Section):
+    """Buyer notifications by 알림톡 (SMS/LMS fallback): the site's KakaoTalk channel and the switches."""
+
+    sender_key: Text | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_\-@]{1,64}$",
+                                    description="the site's KakaoTalk channel: NHN Cloud senderKey / Solapi pfId")
+    first_use_limit: Bool = Field(default=False,
+                                  description="the channel is under Kakao's first-use limit (variable values "
+                                              "at most 14 characters)")
+    order_link: Text | None = Field(default=None, max_length=300, pattern=r"^https://[^\s]+$",
+                                    description="the buyer's order page, {order_id} filled (#{결제링크})")
+    paid: Bool = Field(default=False, description="결제완료")
+    va_issued: Bool = Field(default=False, description="가상계좌 발급")
+    shipped: Bool = Field(default=False, description="배송시작")
+    delivered: Bool = Field(default=False, description="배송완료")
+    cancelled: Bool = Field(default=False, description="취소·환불")
+    payment_requested: Bool = Field(default=False, description="결제요청")
+
+
 class SiteSettings(Section):
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     points: PointSettings = Field(default_factory=PointSettings)
@@ -81,6 +99,7 @@ class SiteSettings(Section):
     membership: MembershipSettings = Field(default_factory=MembershipSettings)
     printing: PrintSettings = Field(default_factory=PrintSettings)
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
 
 
 class SiteSettingsPatch(Section):
@@ -97,6 +116,7 @@ class SiteSettingsPatch(Section):
     membership: MembershipSettings | None = None
     printing: PrintSettings | None = None
     claims: ClaimSettings | None = None
+    notifications: NotificationSettings | None = None
 
     def sections(self) -> dict[str, Section]:
         """The sections given (the ones this update replaces)."""

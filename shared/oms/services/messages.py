@@ -87,6 +87,11 @@ def _default_sender(site_id: str, requested: str | None) -> str:
     return str(default)
 
 
+def default_sender(site_id: str) -> str:
+    """The site's verified default sender (what every message and every notification fallback uses)."""
+    return _default_sender(site_id, None)
+
+
 def _compose(site_id: str, order: Order, body: MessageIn) -> tuple[text_rules.Composed, str]:
     if (body.template_id is None) == (body.text is None):
         raise DomainError("MESSAGE_TEXT_REQUIRED", "템플릿(template_id) 또는 본문(text) 중 하나를 주세요.",
@@ -178,7 +183,7 @@ def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[s
         raise DomainError("MESSAGE_NOT_FOUND", f"메시지를 찾을 수 없습니다: {message_id}", status=404)
     orders.get_header(site_id, order_id)
     with order_service.recording_refusals(site_id, order_id, actor, "message"):
-        if msg["status"] != "failed":
+        if msg["status"] != "failed" or msg.get("channel") == "alimtalk":
             raise Conflict("MESSAGE_NOT_RESENDABLE", "실패한 메시지만 다시 보낼 수 있습니다.",
                            extra={"message_id": message_id, "message_status": msg["status"]})
         sender = _default_sender(site_id, None)
@@ -284,10 +289,14 @@ def view(msg: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in msg.items() if k != "msg_type"}
     out["type"] = msg["msg_type"]
     out["to_masked"] = text_rules.mask(msg["to"])
-    out["sender_display"] = text_rules.pretty(msg["sender"])
-    if msg.get("reason"):
+    out["channel"] = msg.get("channel") or "sms"
+    if out["channel"] == "alimtalk":  # a 알림톡 goes from the site's KakaoTalk channel, not a number
+        out["sender_display"] = "카카오톡 채널"
+    else:
+        out["sender_display"] = text_rules.pretty(msg["sender"])
+    if msg.get("reason") and not msg.get("reason_ko"):
         out["reason_ko"] = sms.REASONS_KO.get(msg["reason"])
-    out["resendable"] = msg["status"] == "failed"
+    out["resendable"] = msg["status"] == "failed" and out["channel"] != "alimtalk"
     return out
 
 

@@ -79,10 +79,11 @@ DELIVERERS: dict[str, str] = {
     "sms": "oms.services.messages",
     "cash_receipt": "oms.services.receipt_intents",
     "cash_receipt_cancel": "oms.services.receipt_intents",
+    "notify": "oms.services.notifications",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply
-EXPANDERS: tuple[str, ...] = ()
+EXPANDERS: tuple[str, ...] = ("oms.services.notifications",)
 
 
 def _module(name: str) -> Any:

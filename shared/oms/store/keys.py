@@ -258,6 +258,17 @@ def sms_number_owner_pk(number: str) -> str:
 
 
 SMS_NUMBER_OWNER_SK = "OWNER"
+
+# ---- buyer notifications (알림톡): the site's templates under review at the provider ----
+
+ALIMTALK_TEMPLATE_PREFIX = "ATTPL#"
+
+
+def alimtalk_template_sk(code: str) -> str:
+    """A 알림톡 template of the site (site partition), by its template code."""
+    return f"{ALIMTALK_TEMPLATE_PREFIX}{code}"
+
+
 # ---- invoice imports still in flight (sparse GSI3 on the import record) ----
 IMPORT_WATCH_SHARDS = 4
 
