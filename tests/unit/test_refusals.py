@@ -104,3 +104,13 @@ def test_the_scan_reads_statuses_defaults_factories_and_not_found(tmp_path: Path
         "HELPED_AGAIN": [401], "LEFT": [409, 502], "RIGHT": [409, 502], "TUPLE_CODE": [422]}
     assert set(scan.factories) == {"oms.domain.rules._refuse"}
     assert [u.split(": ", 1)[0] for u in scan.unresolved] == ["shared/oms/domain/rules.py:16"]
+
+
+def test_docs_refusals_md_is_up_to_date_with_the_catalogue() -> None:
+    from oms_local import refusals as page
+
+    text = page.DOCUMENT_PATH.read_text(encoding="utf-8")
+    assert text == page.render(), "docs/refusals.md is out of date: run `make refusals`"
+    for entry in refusals.REFUSALS.values():
+        assert f"| `{entry.code}` | {entry.status}" in text, entry.code
+    assert text.count("\n## ") == len(refusals.CONCERNS)
