@@ -48,6 +48,7 @@ class Shape:
     status_kw: str | None = None
     default: int | None = None       # the status when the call gives none
     not_found: bool = False          # NotFound(what, ident): WHAT_NOT_FOUND
+    template: tuple[str, str] = ("", "")  # a factory's f"prefix{code}suffix"
 
 
 def product_files(root: Path = ROOT) -> list[Path]:
@@ -119,7 +120,16 @@ def _scopes(tree: ast.AST) -> Iterator[tuple[ast.Call, ast.FunctionDef | ast.Asy
 
 
 class _Param(str):
-    """A value that is a parameter of the enclosing function (by name)."""
+    """A value that is a parameter of the enclosing function (by name), maybe inside an f-string."""
+
+    prefix = ""
+    suffix = ""
+
+
+def _param(name: str, prefix: str = "", suffix: str = "") -> _Param:
+    p = _Param(name)
+    p.prefix, p.suffix = prefix, suffix
+    return p
 
 
 def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
@@ -150,7 +160,7 @@ def _values(expr: ast.expr, scope: ast.FunctionDef | ast.AsyncFunctionDef | None
     if isinstance(expr, ast.Name):
         if scope is not None:
             if expr.id in {a.arg for a in _params(scope)}:
-                return {_Param(expr.id)}
+                return {_param(expr.id)}
             bound = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
                      and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
             if bound:
@@ -164,6 +174,29 @@ def _values(expr: ast.expr, scope: ast.FunctionDef | ast.AsyncFunctionDef | None
         if expr.id in mod.assigned:
             return _values(mod.assigned[expr.id], None, mod, depth + 1)
         return None
+    if isinstance(expr, ast.JoinedStr):  # f"membership_{kind}": each value the parts can take
+        texts: set[object] = {""}
+        for part in expr.values:
+            got = _values(part.value, scope, mod, depth + 1) if isinstance(part, ast.FormattedValue) else \
+                {part.value} if isinstance(part, ast.Constant) else None
+            if got is None:
+                return None
+            if any(isinstance(g, _Param) for g in got):  # a template of the enclosing function's parameter
+                if len(got) != 1 or len(texts) != 1 or any(isinstance(t, _Param) for t in texts):
+                    return None
+                param = next(iter(got))
+                assert isinstance(param, _Param)
+                texts = {_param(str(param), str(next(iter(texts))))}
+                continue
+            if any(isinstance(t, _Param) for t in texts):
+                (t,) = texts
+                assert isinstance(t, _Param)
+                if len(got) != 1:
+                    return None
+                texts = {_param(str(t), t.prefix, t.suffix + str(next(iter(got))))}
+                continue
+            texts = {f"{t}{g}" for t in texts for g in got}
+        return texts
     if (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and expr.value.id in mod.assigned
             and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, int)):
         seq = mod.assigned[expr.value.id]
@@ -196,10 +229,11 @@ def _is_forward(expr: ast.expr | None) -> bool:
 
 
 @dataclass
-class RefusalScan:
+class Scan:
     sites: list[Site] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)  # "path:line: source" of builders nobody can read
     factories: dict[str, Shape] = field(default_factory=dict)
+    reads: list[Site] = field(default_factory=list)  # event kinds compared with (``e.kind == "refund"``)
 
     def codes(self) -> dict[str, set[int | None]]:
         out: dict[str, set[int | None]] = {}
@@ -242,12 +276,49 @@ ANSWERS: dict[str, Shape] = {
 }
 
 
-def scan_refusals(root: Path = ROOT) -> RefusalScan:
+def scan_refusals(root: Path = ROOT) -> Scan:
     modules = _load(root)
-    shapes = {**_exception_shapes(modules), **ANSWERS}
-    scan = RefusalScan()
+    return _scan(modules, {**_exception_shapes(modules), **ANSWERS})
+
+
+#: The timeline entry: ``Event(kind, actor, at, data)``.
+EVENT = "oms.domain.order.Event"
+
+
+def scan_event_kinds(root: Path = ROOT) -> Scan:
+    """Every event kind the product records: ``Event("kind", ...)`` (directly or through a module's
+    helper that hands its parameter on as the kind) and ``something.kind = "kind"`` on an event."""
+    modules = _load(root)
+    scan = _scan(modules, {EVENT: Shape(code_arg=0, code_kw="kind")})
+    for mod in modules:
+        for node in ast.walk(mod.tree):
+            if isinstance(node, ast.Assign) and any(_is_event_kind(t) for t in node.targets):
+                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    scan.sites.append(Site(node.value.value, None, mod.path, node.lineno))
+                else:
+                    scan.unresolved.append(f"{mod.path}:{node.lineno}: {ast.unparse(node)[:120]}")
+            elif isinstance(node, ast.Compare) and _is_event_kind(node.left):
+                for right in node.comparators:
+                    options = right.elts if isinstance(right, ast.Tuple | ast.List | ast.Set) else [right]
+                    scan.reads += [Site(o.value, None, mod.path, node.lineno) for o in options
+                                   if isinstance(o, ast.Constant) and isinstance(o.value, str)]
+    scan.sites.sort(key=lambda s: (s.code, s.path, s.line))
+    return scan
+
+
+#: names an event goes by where its kind is set or compared (``ev.kind = "refund_forced"``)
+EVENT_NAMES = frozenset({"e", "ev", "event"})
+
+
+def _is_event_kind(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "kind" and isinstance(node.value, ast.Name)
+            and node.value.id in EVENT_NAMES)
+
+
+def _scan(modules: list[_Module], shapes: dict[str, Shape]) -> Scan:
+    scan = Scan()
     for _ in range(4):  # factories of factories
-        scan = RefusalScan()
+        scan = Scan()
         found: dict[str, Shape] = {}
         for mod in modules:
             for call, scope in _scopes(mod.tree):
@@ -265,7 +336,7 @@ def scan_refusals(root: Path = ROOT) -> RefusalScan:
 
 
 def _read(call: ast.Call, scope: ast.FunctionDef | ast.AsyncFunctionDef | None, mod: _Module, shape: Shape,
-          scan: RefusalScan, found: dict[str, Shape]) -> None:
+          scan: Scan, found: dict[str, Shape]) -> None:
     where = f"{mod.path}:{call.lineno}"
     if shape.body_arg is not None:
         body = _arg(call, shape.body_arg, None)
@@ -297,7 +368,8 @@ def _read(call: ast.Call, scope: ast.FunctionDef | ast.AsyncFunctionDef | None, 
             code_arg=positional.index(code_param) if code_param in positional else None,
             code_kw=code_param, default=int(default.value) if isinstance(default, ast.Constant) else fixed,
             status_arg=positional.index(status_param) if status_param in positional else None,
-            status_kw=status_param)
+            status_kw=status_param,
+            template=(shape.template[0] + params[0].prefix, params[0].suffix + shape.template[1]))
         assert code_param in names
         return
     for code in codes:
@@ -306,6 +378,7 @@ def _read(call: ast.Call, scope: ast.FunctionDef | ast.AsyncFunctionDef | None, 
             continue
         if shape.not_found:
             code = f"{code.upper()}_NOT_FOUND"
+        code = f"{shape.template[0]}{code}{shape.template[1]}"
         known = [s for s in statuses or () if isinstance(s, int)]
         if statuses is None or len(known) != len(statuses):
             scan.sites.append(Site(code, None, mod.path, call.lineno))

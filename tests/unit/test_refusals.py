@@ -15,24 +15,24 @@ from pathlib import Path
 import pytest
 
 from oms.domain import refusals
-from tests.code_sites import RefusalScan, scan_refusals
+from tests.code_sites import Scan, scan_refusals
 
 HANGUL = re.compile(r"[가-힣]")
 
 
 @pytest.fixture(scope="module")
-def scan() -> RefusalScan:
+def scan() -> Scan:
     return scan_refusals()
 
 
-def test_every_code_the_product_raises_is_in_the_catalogue(scan: RefusalScan) -> None:
+def test_every_code_the_product_raises_is_in_the_catalogue(scan: Scan) -> None:
     missing = {site.code: site.where() for site in scan.sites if site.code not in refusals.REFUSALS}
     assert missing == {}, (
         "codes raised but not in oms.domain.refusals (add each to the module of its concern): "
         f"{missing}")
 
 
-def test_every_site_answers_a_status_its_catalogue_entry_names(scan: RefusalScan) -> None:
+def test_every_site_answers_a_status_its_catalogue_entry_names(scan: Scan) -> None:
     wrong = [f"{s.code} {s.status} at {s.where()} (catalogue: {refusals.REFUSALS[s.code].statuses})"
              for s in scan.sites
              if s.code in refusals.REFUSALS and s.status is not None
@@ -40,7 +40,7 @@ def test_every_site_answers_a_status_its_catalogue_entry_names(scan: RefusalScan
     assert wrong == []
 
 
-def test_the_catalogue_lists_no_code_nobody_raises_and_no_status_nobody_answers(scan: RefusalScan) -> None:
+def test_the_catalogue_lists_no_code_nobody_raises_and_no_status_nobody_answers(scan: Scan) -> None:
     raised = scan.codes()
     assert sorted(set(refusals.REFUSALS) - set(raised)) == []
     unused = {}
@@ -52,7 +52,7 @@ def test_the_catalogue_lists_no_code_nobody_raises_and_no_status_nobody_answers(
     assert unused == {}
 
 
-def test_every_refusal_builder_is_read(scan: RefusalScan) -> None:
+def test_every_refusal_builder_is_read(scan: Scan) -> None:
     # a builder whose code is neither a literal nor a parameter handed on: the test could not check it
     assert scan.unresolved == []
     assert {"oms.domain.claims._refuse", "oms.domain.moves._refuse", "oms.excel.guards.refuse",
