@@ -90,15 +90,15 @@ def _load(root: Path) -> list[_Module]:
                 mod.assigned[node.targets[0].id] = node.value
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 mod.assigned[node.target.id] = node.value
-        for node in ast.walk(mod.tree):
-            if isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
-                for alias in node.names:
+        for imp in ast.walk(mod.tree):
+            if isinstance(imp, ast.ImportFrom):
+                base = imp.module or ""
+                if imp.level:
+                    base = ".".join([*package.split(".")[: len(package.split(".")) - imp.level + 1], base]).strip(".")
+                for alias in imp.names:
                     mod.names[alias.asname or alias.name] = f"{base}.{alias.name}"
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
+            elif isinstance(imp, ast.Import):
+                for alias in imp.names:
                     if alias.asname:
                         mod.names[alias.asname] = alias.name
                     else:
@@ -366,7 +366,8 @@ def _read(call: ast.Call, scope: ast.FunctionDef | ast.AsyncFunctionDef | None, 
         positional = [a.arg for a in [*scope.args.posonlyargs, *scope.args.args]]
         found[f"{mod.name}.{scope.name}"] = Shape(
             code_arg=positional.index(code_param) if code_param in positional else None,
-            code_kw=code_param, default=int(default.value) if isinstance(default, ast.Constant) else fixed,
+            code_kw=code_param,
+            default=default.value if isinstance(default, ast.Constant) and isinstance(default.value, int) else fixed,
             status_arg=positional.index(status_param) if status_param in positional else None,
             status_kw=status_param,
             template=(shape.template[0] + params[0].prefix, params[0].suffix + shape.template[1]))
