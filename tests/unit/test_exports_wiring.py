@@ -53,7 +53,7 @@ def test_exports_function_env_and_bucket(gateway: Gateway) -> None:
 def test_jobs_queue_worker_mapping_and_dead_letter_queue(gateway: Gateway) -> None:
     from oms_local.sqs_events import mappings, queue_specs
 
-    (m,) = mappings(gateway)
+    (m,) = [m for m in mappings(gateway) if m.queue == "JobsQueue"]
     assert (m.function, m.queue, m.batch_size, m.report_failures) == ("JobsWorkerFunction", "JobsQueue", 5, True)
     specs = {q.logical_id: q for q in queue_specs(gateway)}
     assert specs["JobsQueue"].dlq == "JobsDeadLetterQueue" and specs["JobsQueue"].max_receive == 5
