@@ -62,6 +62,7 @@ INVOICE_APPLIED = "invoice_applied"
 # ---- messages and deliveries after commit
 MESSAGE = "message"
 MESSAGE_RESULT = "message_result"
+NOTIFICATION = "notification"
 DELIVERY_FAILED = "delivery_failed"
 
 #: kind -> "한국어 — English": one line each, in the groups above
@@ -109,5 +110,6 @@ KINDS: dict[str, str] = {
     INVOICE_APPLIED: "송장 업로드 반영 — an invoice workbook row shipped units",
     MESSAGE: "문자 — a message to the buyer was sent (queued) or sent again",
     MESSAGE_RESULT: "문자 결과 — the SMS provider's result for a message (sent or failed)",
+    NOTIFICATION: "구매자 알림 — a KakaoTalk notice on an order event, or its SMS/LMS fallback (result, masked phone)",
     DELIVERY_FAILED: "후속 처리 실패 — an after-commit delivery (SMS, cash receipt …) failed for good",
 }
