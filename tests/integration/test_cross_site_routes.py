@@ -15,6 +15,7 @@ from oms.services import points as points_service
 from oms.store import imports, keys, stock
 from oms.store.table import client, load, table_name
 from oms_local import tokens
+from oms_local.alimtalk_sandbox import AlimtalkSandbox
 from oms_local.gateway import Gateway
 from oms_local.sms_sandbox import SmsSandbox
 from oms_local.template import TEMPLATE_PATH
@@ -71,6 +72,9 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "PUT /admin/messages/senders/default": {"number": "02-1234-5678"},
         "POST /admin/messages/templates": {"name": "배송 안내", "text": "#{주문번호} 발송되었습니다"},
         "PUT /admin/messages/templates/{template_id}": {"name": "배송 안내", "text": "#{주문번호} 발송되었습니다"},
+        "POST /admin/alimtalk/templates": {"code": "PAID01", "name": "결제완료", "trigger": "paid",
+                                           "text": "#{주문번호} 결제 완료"},
+        "PUT /admin/alimtalk/settings": {"sender_key": "SK-OTHER", "paid": True},
         "POST /admin/exports": {"template_id": "basic", "order_ids": [order]},
         "POST /admin/orders/sheets": {"order_ids": [order], "format": "html"},
         "POST /admin/exports/templates": {"name": "내 양식", "columns": [{"field": "order_id"}]},
@@ -118,14 +122,15 @@ SITE_SCOPED = {"/admin/members/{member_id}/points", "/admin/members/{member_id}/
 
 @pytest.fixture
 def sms_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The SMS sandbox answers the provider calls of the sender-number routes."""
-    sandbox = SmsSandbox(port=0).start()
+    """The SMS and 알림톡 sandboxes answer the provider calls of the sender-number and template routes."""
+    sandbox, kakao = SmsSandbox(port=0).start(), AlimtalkSandbox(port=0).start()
     try:
-        for k, v in sandbox.env("nhn").items():
+        for k, v in {**sandbox.env("nhn"), **kakao.env("nhn")}.items():
             monkeypatch.setenv(k, v)
         yield
     finally:
         sandbox.stop()
+        kakao.stop()
 
 
 @pytest.fixture
@@ -141,6 +146,12 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     payment_id = get_detail(site_id, order_id)["payments"][0]["payment_id"]
     stock.set_quantity(site_id, "TEE-01", 5, "admin-1")
     points_service.adjust(site_id, "m-100", 1000, "보상", ADMIN)
+    from oms.schemas.alimtalk import AlimtalkTemplateIn, NotificationSettingsIn
+    from oms.services import alimtalk_templates
+
+    alimtalk_templates.put_settings(site_id, NotificationSettingsIn(sender_key="SK-FIRST", paid=True), ADMIN)
+    alimtalk_templates.register(site_id, AlimtalkTemplateIn(code="PAID01", name="결제완료", trigger="paid",
+                                                            text="#{주문번호} 결제 완료"), ADMIN)
     import_id = "20261126T101010-abcd1234"
     imports.create({"PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
                     "import_id": import_id, "site_id": site_id, "status": "done", "filename": "a.xlsx",
@@ -148,7 +159,7 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
                     "created_by": "admin-1", "created_by_name": "관리자"})
     return {"site_id": site_id, "order_id": order_id, "second_order_id": second, "guest_order_id": guest_order,
             "payment_id": payment_id, "import_id": import_id, "member_id": "m-100", "sku": "TEE-01",
-            "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping",
+            "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping", "code": "PAID01",
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
             "claim_id": "C001", "request_id": "R20261201abcd"}
 
