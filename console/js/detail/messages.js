@@ -8,7 +8,11 @@ import { h, section, field, select, busy, badge, empty, showProblem, toast } fro
 import { kst, maskPhone } from "../format.js";
 
 const ROLE_KO = { buyer: "구매자", recipient: "수령인" };
-const STATUS = { sent: ["발송완료", "ok"], failed: ["발송실패", "bad"], sending: ["발송중", "warn"] };
+const STATUS = { sent: ["발송완료", "ok"], failed: ["발송실패", "bad"], sending: ["발송중", "warn"],
+  not_sent: ["미발송", "muted"] };
+/** Buyer notifications: the order event a 알림톡 (or its SMS fallback) told the buyer about. */
+const TRIGGER_KO = { paid: "결제완료", va_issued: "가상계좌 발급", shipped: "배송시작", delivered: "배송완료",
+  cancelled: "취소·환불", payment_requested: "결제요청" };
 /** Why a preview cannot be sent (its sender_problem code). */
 const SENDER_PROBLEM_KO = {
   NO_VERIFIED_SENDER: "인증된 기본 발신번호가 없습니다. 발신번호를 등록·인증하고 기본으로 지정하세요.",
@@ -36,13 +40,16 @@ function messageRow(m, ctx, reload) {
       if (again) { toast("재발송을 요청했습니다."); reload(); }
     });
   }
-  return h("li.message", { dataset: { messageId: m.message_id, status: m.status } },
+  const channel = m.channel === "alimtalk" ? badge("알림톡", "muted") : m.fallback_of ? badge("알림톡 대체 문자", "muted") : null;
+  return h("li.message", { dataset: { messageId: m.message_id, status: m.status, channel: m.channel || "sms" } },
     h("div.message-main", {},
-      h("div", {}, badge(label, kind), " ", badge(m.type, "muted"), " ",
+      h("div", {}, badge(label, kind), " ", channel, channel ? " " : null, m.channel === "alimtalk" ? null : badge(m.type, "muted"), " ",
+        m.trigger ? h("span.muted", {}, `${TRIGGER_KO[m.trigger] || m.trigger} 알림 · `) : null,
         h("span", {}, `${ROLE_KO[m.role] || m.role} ${m.to_masked || ""}`)),
       h("p.excerpt", { title: text }, m.title ? [h("strong", {}, m.title), " "] : null,
         text.length > 60 ? `${text.slice(0, 60)}…` : text),
-      m.status === "failed" && m.reason_ko ? h("p.message-reason", {}, `실패 사유: ${m.reason_ko}`,
+      (m.status === "failed" || m.status === "not_sent") && m.reason_ko ? h("p.message-reason", {},
+        `${m.status === "failed" ? "실패" : "미발송"} 사유: ${m.reason_ko}`,
         m.provider_code ? h("code.code", {}, m.provider_code) : null) : null,
       h("div.meta", {}, `${(m.created_by && (m.created_by.name || m.created_by.id)) || ""} · ${kst(m.created_at)}`
         + (m.attempt > 1 ? ` · ${m.attempt}회 시도` : "") + (m.sender_display ? ` · 발신 ${m.sender_display}` : ""))),
