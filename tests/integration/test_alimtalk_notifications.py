@@ -15,14 +15,17 @@ from typing import Any
 import httpx
 import pytest
 
+from oms.domain.clock import KST
 from oms.services import relay as relay_service
 from oms.store import keys
 from oms.store import outbox as out_store
 from oms.store.table import client, load, table_name
 from oms_local import REPO_ROOT, invoker
 from oms_local.alimtalk_sandbox import AlimtalkSandbox
+from oms_local.pg_sandbox import PgSandbox
 from oms_local.sms_sandbox import SmsSandbox
 from oms_local.template import load_template
+from tests.integration.payments_support import sandbox_fixture, va_order  # noqa: F401
 from tests.outbox_support import Relay, relay_stack
 from tests.shipping_support import admin, api_order
 
@@ -300,3 +303,18 @@ def test_template_and_variable_limits_are_refused_with_their_codes(site_id: str,
     by_channel = {m["channel"]: m for m in messages(site_id, oid)}
     assert (by_channel["alimtalk"]["status"], by_channel["alimtalk"]["reason"]) == ("not_sent", "variable_too_long")
     assert by_channel["sms"]["text"] == f"결제하기: https://shop.example.com/orders/{oid}"
+
+
+def test_a_virtual_account_sends_its_bank_account_amount_and_due_time(
+        site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox, relay: Relay, sandbox: PgSandbox) -> None:
+    sender_key = switch_on(site_id, paid=False, va_issued=True)
+    template(site_id, "VA01", "#{입금은행} #{입금계좌} #{입금금액} (#{입금기한}까지)", trigger="va_issued")
+    approve(kakao, sender_key, "VA01")
+    order_id, _, pg = va_order(sandbox, site_id, unit_price=12000)
+    relay.drain()
+    [sent] = kakao_messages(kakao, site_id)
+    assert pg.due_at is not None
+    due = pg.due_at.astimezone(KST).strftime("%m월 %d일 %H:%M")
+    assert sent["text"] == f"신한은행 {pg.account_no} 12,000원 ({due}까지)"
+    assert [(m["channel"], m["trigger"], m["status"]) for m in messages(site_id, order_id)] == \
+        [("alimtalk", "va_issued", "sent")]
