@@ -26,6 +26,7 @@ from typing import Any
 from oms.domain import alimtalk as rules
 from oms.domain import messages as text_rules
 from oms.domain import outbox
+from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.order import Event, Order
 from oms.domain.outbox import Intent
@@ -55,7 +56,7 @@ def expand(rec: Record) -> list[Intent]:
 
 def _note(d: relay.Delivery, trigger: str, code: str, text_ko: str) -> None:
     """A notification that could not be made at all (no template, no value): on the timeline."""
-    outbox_store.note(d.record, Event("notification", relay.RELAY, d.record.at, {
+    outbox_store.note(d.record, Event("notification", relay.RELAY, iso(utcnow()), {
         "trigger": trigger, "trigger_ko": rules.TRIGGERS.get(trigger, trigger), "channel": "none",
         "result": "not_sent", "reason": code, "text_ko": text_ko}))
 
