@@ -65,6 +65,18 @@ def relay(sandboxes: tuple[AlimtalkSandbox, SmsSandbox], s3_endpoint: str, table
     return relay_stack(s3_endpoint, table_name, params)
 
 
+@pytest.fixture
+def solapi_relay(sandboxes: tuple[AlimtalkSandbox, SmsSandbox], s3_endpoint: str, table_name: str,
+                 monkeypatch: pytest.MonkeyPatch) -> Relay:
+    """The same, with the Solapi-style 알림톡 adapter (SMS stays NHN-style)."""
+    kakao, sms = sandboxes
+    for k, v in {**sms.env("nhn"), **kakao.env("solapi")}.items():
+        monkeypatch.setenv(k, v)
+    params = {"SmsProvider": "nhn", "AlimtalkProvider": "solapi"}
+    invoker.install(load_template(), os.environ["TABLE_NAME"], REPO_ROOT, params)
+    return relay_stack(s3_endpoint, table_name, params)
+
+
 def control(sb: AlimtalkSandbox | SmsSandbox, path: str, body: dict[str, Any]) -> Any:
     r = httpx.post(f"{sb.url}/_sandbox/{path}", json=body, timeout=10)
     assert r.status_code == 200, r.text
@@ -318,3 +330,22 @@ def test_a_virtual_account_sends_its_bank_account_amount_and_due_time(
     assert sent["text"] == f"신한은행 {pg.account_no} 12,000원 ({due}까지)"
     assert [(m["channel"], m["trigger"], m["status"]) for m in messages(site_id, order_id)] == \
         [("alimtalk", "va_issued", "sent")]
+
+
+def test_the_solapi_adapter_sends_and_falls_back_alike(site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox,
+                                                      solapi_relay: Relay) -> None:
+    number = verified_sender(site_id, sms)
+    sender_key = switch_on(site_id)
+    registered = template(site_id, "PAIDS1", "#{주문번호} 결제 완료")
+    # Solapi assigns its own template id; registering asks for the inspection (검수 중)
+    assert registered["state"] == "TSC02" and registered["provider_template_id"].startswith("KA01TP")
+    approve(kakao, sender_key, "PAIDS1")
+    phone, other = buyer_phone(), buyer_phone()
+    control(kakao, "not-kakao-users", {"number": other})
+    first, second = paid_order(site_id, phone), paid_order(site_id, other)
+    solapi_relay.drain()
+    got = sorted((m["to"], m["result"], m["code"]) for m in kakao_messages(kakao, site_id))
+    assert got == sorted([(phone, "accepted", "2000"), (other, "refused", "3104")])
+    assert [(m["channel"], m["status"]) for m in messages(site_id, first)] == [("alimtalk", "sent")]
+    assert [(m["sender"], m["to"], m["text"]) for m in sms_messages(sms, site_id)] == \
+        [(number, other, f"{second} 결제 완료")]

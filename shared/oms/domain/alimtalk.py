@@ -142,8 +142,9 @@ def triggers_of(events: list[dict[str, object]]) -> list[str]:
     """
     found: set[str] = set()
     for e in events:
-        kind, data = e.get("kind"), e.get("data") or {}
-        assert isinstance(data, dict)
+        kind, data = e.get("kind"), e.get("data")
+        if not isinstance(data, dict):
+            data = {}
         if kind == "status_changed":
             frm, to = data.get("from"), data.get("to")
             if frm == "payment_pending" and to not in ("cancelled", "payment_pending"):
