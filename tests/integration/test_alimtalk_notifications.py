@@ -349,3 +349,21 @@ def test_the_solapi_adapter_sends_and_falls_back_alike(site_id: str, kakao: Alim
     assert [(m["channel"], m["status"]) for m in messages(site_id, first)] == [("alimtalk", "sent")]
     assert [(m["sender"], m["to"], m["text"]) for m in sms_messages(sms, site_id)] == \
         [(number, other, f"{second} 결제 완료")]
+
+
+def test_without_a_kakaotalk_channel_nothing_goes_as_alimtalk(site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox,
+                                                              relay: Relay) -> None:
+    status, body = admin("POST", "/admin/alimtalk/templates", site_id,
+                         {"code": "NOCH", "name": "채널 없음", "trigger": "paid", "text": "#{주문번호} 결제 완료"})
+    assert (status, body["code"]) == (409, "NO_KAKAO_CHANNEL")
+    verified_sender(site_id, sms)
+    sender_key = switch_on(site_id)
+    template(site_id, "PAID06", "#{주문번호} 결제 완료")
+    approve(kakao, sender_key, "PAID06")
+    assert admin("PUT", "/admin/alimtalk/settings", site_id, {"sender_key": None, "paid": True})[0] == 200
+    oid = paid_order(site_id, buyer_phone())
+    relay.drain()
+    assert kakao_messages(kakao, site_id) == []
+    by_channel = {m["channel"]: m for m in messages(site_id, oid)}
+    assert (by_channel["alimtalk"]["status"], by_channel["alimtalk"]["reason"]) == ("not_sent", "no_kakao_channel")
+    assert by_channel["sms"]["status"] == "sent"

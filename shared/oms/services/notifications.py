@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from oms.domain import alimtalk as rules
 from oms.domain import messages as text_rules
 from oms.domain import outbox
@@ -40,6 +42,9 @@ from oms.store import outbox as outbox_store
 from oms.store.outbox import Record
 
 LABEL_KO = {"notify": "구매자 알림(알림톡)"}
+#: why a 알림톡 was not even sent: the provider's reasons, and the site without a KakaoTalk channel
+NOT_SENT_KO = {**alimtalk.REASONS_KO, "no_kakao_channel": "카카오톡 채널(발신 키)이 설정되지 않았습니다."}
+logger = Logger(child=True)
 
 
 def expand(rec: Record) -> list[Intent]:
@@ -104,11 +109,11 @@ def _send_alimtalk(d: relay.Delivery, template: dict[str, Any], conf: Any, to: s
     elif limit_refused:
         reason = "variable_too_long"
     elif not conf.sender_key:
-        reason = "provider_rejected"
+        reason = "no_kakao_channel"
     if reason is not None:  # never sent: the provider would refuse it
         msg = records.message(d, message_id, "alimtalk", "ALIMTALK", to, filled.text, status="not_sent",
-                              template=template, reason=reason, reason_ko=alimtalk.REASONS_KO[reason])
-        return records.record(d, msg, f"{label} 알림톡 보내지 않음: {alimtalk.REASONS_KO[reason]}")
+                              template=template, reason=reason, reason_ko=NOT_SENT_KO[reason])
+        return records.record(d, msg, f"{label} 알림톡 보내지 않음: {NOT_SENT_KO[reason]}")
     outbound = alimtalk.OutboundAlimtalk(
         idempotency_key=records.provider_key(d), site_id=d.site_id, sender_key=str(conf.sender_key),
         template_code=str(template.get("provider_template_id") or template["code"]), to=to,
@@ -116,6 +121,8 @@ def _send_alimtalk(d: relay.Delivery, template: dict[str, Any], conf: Any, to: s
     try:
         result = alimtalk.sender(template.get("provider")).send(outbound)
     except Exception as exc:  # configuration or adapter failure: like an unreachable provider
+        logger.exception("알림톡 provider call failed", extra={"site_id": d.site_id, "order_id": d.order_id,
+                                                            "message_id": message_id})
         result = alimtalk.SendResult(str(template.get("provider") or "?"), False, provider_code=type(exc).__name__,
                                      provider_message="provider call failed", reason="provider_unavailable")
     if result.retryable and d.attempt < d.max_attempts:
