@@ -367,3 +367,29 @@ def test_without_a_kakaotalk_channel_nothing_goes_as_alimtalk(site_id: str, kaka
     by_channel = {m["channel"]: m for m in messages(site_id, oid)}
     assert (by_channel["alimtalk"]["status"], by_channel["alimtalk"]["reason"]) == ("not_sent", "no_kakao_channel")
     assert by_channel["sms"]["status"] == "sent"
+
+
+def test_a_failed_fallback_sms_is_resent_like_any_message(site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox,
+                                                          relay: Relay) -> None:
+    verified_sender(site_id, sms)
+    sender_key = switch_on(site_id)
+    template(site_id, "PAID07", "#{주문번호} 결제 완료")
+    approve(kakao, sender_key, "PAID07")
+    phone = buyer_phone()
+    control(kakao, "not-kakao-users", {"number": phone})
+    control(sms, "fail-next", {"code": "-2312"})
+    oid = paid_order(site_id, phone)
+    relay.drain()
+    by_channel = {m["channel"]: m for m in messages(site_id, oid)}
+    fallback = by_channel["sms"]
+    assert (fallback["status"], fallback["reason"], fallback["resendable"]) == ("failed", "sender_not_registered", True)
+    assert fallback["reason_ko"] == "발신번호가 등록(인증)되지 않았거나 차단되었습니다."
+    alimtalk_id = by_channel["alimtalk"]["message_id"]
+    status, body = admin("POST", f"/admin/orders/{oid}/messages/{alimtalk_id}/resend", site_id)
+    assert (status, body["code"]) == (409, "MESSAGE_NOT_RESENDABLE")
+    status, body = admin("POST", f"/admin/orders/{oid}/messages/{fallback['message_id']}/resend", site_id)
+    assert status == 200, body
+    relay.drain()
+    again = {m["channel"]: m for m in messages(site_id, oid)}["sms"]
+    assert (again["status"], again["attempt"], "reason_ko" in again) == ("sent", 2, False)
+    assert [m["result"] for m in sms_messages(sms, site_id)] == ["accepted", "refused"]

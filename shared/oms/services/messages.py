@@ -294,8 +294,9 @@ def view(msg: dict[str, Any]) -> dict[str, Any]:
         out["sender_display"] = "카카오톡 채널"
     else:
         out["sender_display"] = text_rules.pretty(msg["sender"])
-    if msg.get("reason") and not msg.get("reason_ko"):
-        out["reason_ko"] = sms.REASONS_KO.get(msg["reason"])
+    out.pop("reason_ko", None)
+    if msg.get("reason"):  # a 알림톡's reason is the 알림톡 port's (stored with it); an SMS's is ours
+        out["reason_ko"] = msg.get("reason_ko") if out["channel"] == "alimtalk" else sms.REASONS_KO.get(msg["reason"])
     out["resendable"] = msg["status"] == "failed" and out["channel"] != "alimtalk"
     return out
 
