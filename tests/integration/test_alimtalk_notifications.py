@@ -255,6 +255,15 @@ def test_the_providers_503_is_retried(site_id: str, kakao: AlimtalkSandbox, sms:
     assert [(m["channel"], m["status"]) for m in messages(site_id, oid)] == [("alimtalk", "sent")]
     assert sms_messages(sms, site_id) == []
 
+    # down for every attempt (1 + the 3 retries of the test's delays): the last one sends the SMS
+    control(kakao, "fail-next", {"code": "HTTP_503", "count": 4})
+    oid = paid_order(site_id, buyer_phone())
+    relay.drain()
+    by_channel = {m["channel"]: m for m in messages(site_id, oid)}
+    assert (by_channel["alimtalk"]["status"], by_channel["alimtalk"]["reason"]) == ("failed", "provider_unavailable")
+    assert by_channel["sms"]["status"] == "sent" and len(sms_messages(sms, site_id)) == 1
+    assert len(kakao_messages(kakao, site_id)) == 1  # the 503s kept nothing
+
 
 def test_switched_off_events_and_a_missing_template(site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox,
                                                     relay: Relay) -> None:
