@@ -402,3 +402,19 @@ def test_a_failed_fallback_sms_is_resent_like_any_message(site_id: str, kakao: A
     again = {m["channel"]: m for m in messages(site_id, oid)}["sms"]
     assert (again["status"], again["attempt"], "reason_ko" in again) == ("sent", 2, False)
     assert [m["result"] for m in sms_messages(sms, site_id)] == ["accepted", "refused"]
+
+
+def test_a_payment_request_sends_its_amount_and_pay_link(site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox,
+                                                         relay: Relay) -> None:
+    sender_key = switch_on(site_id, paid=False, payment_requested=True)
+    template(site_id, "REQ01", "추가 결제 #{요청금액}: #{결제링크}", trigger="payment_requested")
+    approve(kakao, sender_key, "REQ01")
+    oid = api_order(site_id, ready=False)
+    status, body = admin("POST", f"/admin/orders/{oid}/lines", site_id,
+                         {"product_code": "CAP-02", "product_name": "볼캡", "quantity": 1, "unit_price": 15000})
+    assert status == 201, body
+    status, body = admin("POST", f"/admin/orders/{oid}/payment-requests", site_id, {})
+    assert status == 201, body
+    relay.drain()
+    [sent] = kakao_messages(kakao, site_id)
+    assert sent["text"] == f"추가 결제 15,000원: https://shop.example.com/orders/{oid}"
