@@ -3,9 +3,9 @@ text by SMS/LMS when the buyer cannot get it (docs/domain.md, "Buyer notificatio
 
 Both halves run in the relay (``oms.services.relay``), after the change committed:
 
-- :func:`expand` (an expander): the triggers a committed change's events signal
-  (:func:`oms.domain.alimtalk.triggers_of`), read against the site's switches — one settings read
-  per record that signals any, at relay time, never in the change's transaction — answer one
+- the expander (:mod:`oms.services.notification_triggers`): the triggers a committed change's events
+  signal (:func:`oms.domain.alimtalk.triggers_of`), read against the site's switches — one settings
+  read per record that signals any, at relay time, never in the change's transaction — answer one
   ``notify:<trigger>`` intent each;
 - :func:`deliver` (the deliverer of ``notify``): fills the site's approved template for the trigger
   with the order's values as they are now and sends it with the relay's idempotency key. When the
@@ -27,11 +27,9 @@ from aws_lambda_powertools import Logger
 
 from oms.domain import alimtalk as rules
 from oms.domain import messages as text_rules
-from oms.domain import outbox
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.order import Event, Order
-from oms.domain.outbox import Intent
 from oms.integrations import alimtalk, sms
 from oms.services import alimtalk_templates, relay
 from oms.services import messages as message_service
@@ -39,24 +37,11 @@ from oms.services import notification_records as records
 from oms.store import messages as msg_store
 from oms.store import orders, settings
 from oms.store import outbox as outbox_store
-from oms.store.outbox import Record
 
 LABEL_KO = {"notify": "구매자 알림(알림톡)"}
 #: why a 알림톡 was not even sent: the provider's reasons, and the site without a KakaoTalk channel
 NOT_SENT_KO = {**alimtalk.REASONS_KO, "no_kakao_channel": "카카오톡 채널(발신 키)이 설정되지 않았습니다."}
 logger = Logger(child=True)
-
-
-def expand(rec: Record) -> list[Intent]:
-    """The ``notify`` intents of a committed change: one per trigger its events signal that the
-    site has switched on."""
-    if rec.version is None:  # a refusal's timeline entry: nothing happened to the order
-        return []
-    triggers = rules.triggers_of(rec.events)
-    if not triggers:
-        return []
-    switches = settings.get(rec.site_id).notifications
-    return [outbox.notify(t) for t in triggers if getattr(switches, t, False)]
 
 
 def _note(d: relay.Delivery, trigger: str, code: str, text_ko: str) -> None:

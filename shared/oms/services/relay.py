@@ -83,7 +83,7 @@ DELIVERERS: dict[str, str] = {
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply
-EXPANDERS: tuple[str, ...] = ("oms.services.notifications",)
+EXPANDERS: tuple[str, ...] = ("oms.services.notification_triggers",)
 
 
 def _module(name: str) -> Any:
