@@ -17,7 +17,7 @@ def expand(rec: Record) -> list[Intent]:
     """One ``notify:<trigger>`` intent per trigger the change's events signal
     (:func:`oms.domain.alimtalk.triggers_of`) that the site has switched on — one settings read per
     record that signals any, at relay time, never in the change's transaction."""
-    if rec.version is None:  # a refusal's timeline entry: nothing happened to the order
+    if rec.version is None or not rec.order_id:  # a refusal's entry, a job's record: no order changed
         return []
     triggers = rules.triggers_of(rec.events)
     if not triggers:
