@@ -46,8 +46,8 @@ class EventBuses:
             except events.exceptions.ResourceAlreadyExistsException:
                 pass
             self.names[logical_id] = name
-        os.environ["AWS_ENDPOINT_URL_EVENTS"] = self.endpoint
-        self.gateway.env_overrides["AWS_ENDPOINT_URL_EVENTS"] = self.endpoint
+        os.environ["AWS_ENDPOINT_URL_EVENTBRIDGE"] = self.endpoint
+        self.gateway.env_overrides["AWS_ENDPOINT_URL_EVENTBRIDGE"] = self.endpoint
         return sorted(self.names.values())
 
     def tap(self, logical_id: str, queue_name: str, pattern: dict[str, Any] | None = None) -> str:

@@ -43,7 +43,7 @@ def console(ddb_endpoint: str, table_name: str, tmp_path_factory: pytest.TempPat
                   pg_port=0, sms_port=0, webhook_port=0, schedules=False, pg_cancel_callback_delay=0.05,
                   gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
     create_buckets(s3.client(), stack.gateway.bucket_names())
-    before = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_EVENTS")}
+    before = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_EVENTBRIDGE")}
     stack.start()  # SQS event delivery points this process at its queues: undone, the stack keeps its own
     for k, v in before.items():
         if v is None:

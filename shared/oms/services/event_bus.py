@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from oms.domain import public_events
 from oms.domain.outbox import Intent
 from oms.services import relay
+from oms.store import outbox
 from oms.store.outbox import Record
 
 LABEL_KO = {"publish": "주문 이벤트 발행"}
@@ -53,7 +54,16 @@ def _time(at: str) -> datetime:
     return datetime.fromisoformat(at.replace("Z", "+00:00"))
 
 
+def recorded_since(d: relay.Delivery) -> bool:
+    """Whether the intent was delivered since the relay read its record (a stream batch handed over
+    again carries the record as it was inserted, before anything was recorded on it)."""
+    now = outbox.get(d.record.pk, d.record.sk)
+    return now is not None and d.intent.key in now.delivered
+
+
 def deliver(d: relay.Delivery) -> dict[str, Any]:
+    if recorded_since(d):
+        return {"skipped": "recorded already"}
     bus = os.environ["EVENT_BUS_NAME"]
     batch = entries(d.record, bus)
     for start in range(0, len(batch), ENTRIES_PER_CALL):

@@ -75,6 +75,8 @@ def _resolves_public(url: str) -> str | None:
 
 
 def deliver(d: relay.Delivery) -> dict[str, Any]:
+    if event_bus.recorded_since(d):
+        return {"skipped": "recorded already"}
     endpoint_id = str(d.intent.data["endpoint_id"])
     try:
         ep = store.get_endpoint(d.site_id, endpoint_id)
