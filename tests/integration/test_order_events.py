@@ -258,3 +258,35 @@ def test_a_disabled_endpoint_gets_nothing_and_a_rotated_secret_signs_with_both(
     from datetime import UTC, datetime
 
     standard_webhooks.verify([rotated["secret"]], headers, raw, datetime.now(UTC))
+
+
+def test_a_receiver_that_stays_down_fails_for_good_on_the_timeline(site_id: str, relay: Relay,
+                                                                   receiver: WebhookSandbox) -> None:
+    ep = register(site_id, receiver, ["order.placed"])
+    receiver.fail_next(503, count=4)  # the test stack's delays "0,0,0": 4 attempts
+    order_id = take_in(site_id, **one_line())
+    relay.drain()
+    assert [r.answered for r in receiver.list_received(ep["path"])] == [503] * 4
+    attempts = log(site_id, ep["endpoint_id"])
+    assert [(a["attempt"], a["outcome"]) for a in attempts] == [(4, "failed"), (3, "retry"), (2, "retry"),
+                                                                (1, "retry")]
+    _, timeline = admin("GET", f"/admin/orders/{order_id}/timeline", site_id)
+    [failed] = [e for e in timeline["events"] if e["kind"] == "delivery_failed"]
+    assert failed["data"]["intent"] == "webhook" and "웹훅 전송 실패 (4회 시도)" in failed["data"]["text_ko"]
+
+
+def test_a_receiver_that_refuses_connections_is_not_called_again_at_once(site_id: str, relay: Relay) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    status, ep = admin("POST", "/admin/webhooks/endpoints", site_id,
+                       {"url": f"http://127.0.0.1:{port}/hooks/gone", "event_types": ["order.placed"]})
+    assert status == 201, ep
+    take_in(site_id, **one_line())
+    relay.drain()
+    attempts = log(site_id, ep["endpoint_id"])
+    assert len(attempts) == 4 and attempts[0]["outcome"] == "failed"
+    assert "ConnectError" in attempts[-1]["error"]  # the first attempt called it
+    assert all(a["error"].startswith("not attempted") for a in attempts[:-1])  # the retries within 30 s did not

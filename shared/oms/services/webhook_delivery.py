@@ -62,14 +62,15 @@ def expand(rec: Record) -> list[Intent]:
 
 
 def _resolves_public(url: str) -> str | None:
-    """None when every address of the URL's host is public (or the host is allowed locally), else why not."""
+    """None when every address of the URL's host is public (or the host is allowed locally), else why
+    not; a name that does not resolve now is a transient failure (:class:`relay.Retry`)."""
     host = (urlsplit(url).hostname or "").lower()
     if host in {h.lower() for h in insecure_hosts()}:
         return None
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except OSError as exc:
-        return f"dns: {exc}"
+        raise relay.Retry(f"dns: {exc}", "웹훅 수신 주소를 찾지 못했습니다 (DNS).") from exc
     private = sorted({str(i[4][0]) for i in infos if not rules.public_address(str(i[4][0]))})
     return f"address not public: {', '.join(private)}" if private else None
 
@@ -96,7 +97,11 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
     if paused is not None and time.monotonic() - paused < UNREACHABLE_PAUSE_S:
         _log(d, entry, "retry", None, 0, "not attempted: the endpoint was unreachable moments ago")
         raise relay.Retry("endpoint unreachable moments ago", "웹훅 수신 주소에 연결하지 못했습니다.")
-    refused = _resolves_public(str(ep["url"]))
+    try:
+        refused = _resolves_public(str(ep["url"]))
+    except relay.Retry as exc:
+        _log(d, entry, "retry", None, 0, exc.reason)
+        raise
     if refused:
         return _fail(d, entry, None, 0, refused, "웹훅 수신 주소가 내부 주소입니다.")
     headers = standard_webhooks.headers(live_secrets(ep, now), d.idempotency_key, int(now.timestamp()), body)
@@ -126,6 +131,8 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
 
 def _log(d: relay.Delivery, entry: dict[str, Any], outcome: str, status: int | None, ms: int,
          error: str | None) -> None:
+    if outcome == "retry" and d.attempt >= d.max_attempts:
+        outcome = "failed"  # the last attempt: the relay gives up and says so on the order's timeline
     store.add_attempt(d.site_id, str(d.intent.data["endpoint_id"]),
                       {**entry, "outcome": outcome, "status_code": status, "duration_ms": ms, "error": error},
                       utcnow())
