@@ -54,6 +54,8 @@ CHANGES: dict[str, list[dict[str, Any]]] = {
                            exchange_lines=[], text_ko="완료")],
     "refunded": [ev("refund", payment_id="P1", amount=15000, refund_key="rk-1", refunded_at=AT,
                     reason="김민지 고객 요청", text_ko="환불 15,000원")],
+    "refund forced": [ev("refund_forced", payment_id="P1", amount=5000, refund_key="manual-1", refunded_at=AT,
+                         reason="강제완료", bank_note="김민지 계좌 이체", forced=True, text_ko="환불 강제완료")],
 }
 
 
@@ -67,7 +69,9 @@ def test_each_change_maps_to_its_public_types() -> None:
         "claim requested": ["order.claim_requested"],
         "claim completed": ["order.cancelled", "order.claim_completed"],
         "refunded": ["order.refunded"],
+        "refund forced": ["order.refunded"],
     }
+    assert [e["data"]["forced"] for e in envelopes(CHANGES["refund forced"] + CHANGES["refunded"])] == [True, False]
     assert set(pe.TYPES) >= {t for ts in types.values() for t in ts}
 
 

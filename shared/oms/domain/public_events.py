@@ -75,9 +75,11 @@ def paid(events: Events) -> list[dict[str, Any]]:
 
 
 def refunded(events: Events) -> list[dict[str, Any]]:
+    """A refund through the PG (``refund``) or one an admin made outside it and recorded (``refund_forced``)."""
     return [{"payment_id": str(d["payment_id"]), "amount": int(d["amount"]),
-             **({"refund_key": str(d["refund_key"])} if d.get("refund_key") else {})}
-            for e in events if e.get("kind") == "refund" for d in [e.get("data") or {}]]
+             **({"refund_key": str(d["refund_key"])} if d.get("refund_key") else {}),
+             "forced": e.get("kind") == "refund_forced"}
+            for e in events if e.get("kind") in ("refund", "refund_forced") for d in [e.get("data") or {}]]
 
 
 def claim_requested(events: Events) -> list[dict[str, Any]]:
@@ -145,8 +147,9 @@ CATALOGUE: tuple[EventType, ...] = (
               _obj({"claim_id": _ID, "claim_type": {"type": "string", "enum": ["cancel", "return", "exchange"]},
                     "exchange_lines": {"type": "array", "items": _ID}}, ["claim_id", "claim_type"])),
     EventType("order.refunded", "환불", "Money went back to the buyer on one payment.", refunded,
-              _obj({"payment_id": _ID, "amount": _WON, "refund_key": {"type": "string"}},
-                   ["payment_id", "amount"])),
+              _obj({"payment_id": _ID, "amount": _WON, "refund_key": {"type": "string"},
+                    "forced": {"type": "boolean", "description": "made outside the PG and recorded by an admin"}},
+                   ["payment_id", "amount", "forced"])),
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 TYPES: tuple[str, ...] = tuple(BY_NAME)
