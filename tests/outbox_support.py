@@ -1,6 +1,6 @@
 """The in-process outbox relay of the tests: the template's functions without containers, its
-queues with their event source mappings, its event bus, and the table's stream → RelayFunction mapping over
-DynamoDB Local's stream (``relay.drain()`` delivers what committed changes asked for)."""
+queues with their event source mappings, its event bus, and the table's stream → RelayFunction
+mapping over DynamoDB Local's stream (``relay.drain()`` delivers what committed changes asked for)."""
 
 from __future__ import annotations
 

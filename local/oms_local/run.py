@@ -168,7 +168,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     # The template is parsed here: a broken template fails before anything starts.
     stack = Stack(template=args.template, table=args.table, s3_endpoint=s3_endpoint, host=args.host,
                   port=args.port, pg_port=args.pg_port, sms_port=args.sms_port, webhook_port=args.webhook_port,
-                  concurrency=args.concurrency)
+                  concurrency=args.concurrency, stream_checkpoints=LOCAL_DIR / "stream-checkpoints.json")
     gateway = stack.gateway
 
     print(f"Starting DynamoDB Local on port {args.ddb_port} (data in {LOCAL_DIR / 'ddb'})...", flush=True)

@@ -38,6 +38,8 @@ class Stack:
     gateway_env: Mapping[str, str] = field(default_factory=dict)
     #: DynamoDB Local's endpoint (the outbox stream); default: the process's AWS_ENDPOINT_URL_DYNAMODB
     ddb_endpoint: str = ""
+    #: where the stream mapping keeps its positions across restarts (``make run``); None: from now on
+    stream_checkpoints: Path | None = None
 
     def __post_init__(self) -> None:
         from oms_local.gateway import Gateway
@@ -109,7 +111,8 @@ class Stack:
         buses = EventBuses(self.gateway, self.s3_endpoint)  # and EventBridge
         self.event_buses = [*buses.configure(), *self._tap(buses)]
         stream_events = StreamEvents(self.gateway, self.ddb_endpoint or os.environ["AWS_ENDPOINT_URL_DYNAMODB"],
-                                     self.table, queue_urls=sqs_events.urls, sqs_endpoint=self.s3_endpoint)
+                                     self.table, queue_urls=sqs_events.urls, sqs_endpoint=self.s3_endpoint,
+                                     checkpoints=self.stream_checkpoints)
         self.stream_mappings = [f"{self.table} stream -> {m.function}" for m in stream_events.configure()]
         stream_events.start()
         self.stream_events = stream_events

@@ -25,6 +25,11 @@ def parse_order_pk(pk: str) -> tuple[str, str] | None:
     return site_id, order_id
 
 
+def parse_site_pk(pk: str) -> str | None:
+    """The site id of a site partition's key (None: another partition)."""
+    return pk[2:] if pk.startswith("S#") and "#" not in pk[2:] else None
+
+
 def timeline_version(sk: str) -> int | None:
     """The order version of a change's timeline item (its nonce); None for a refusal's."""
     nonce = sk.rsplit("#", 1)[-1]
