@@ -75,11 +75,13 @@ DELIVERERS: dict[str, str] = {
     "sms": "oms.services.messages",
     "cash_receipt": "oms.services.receipt_intents",
     "cash_receipt_cancel": "oms.services.receipt_intents",
+    "publish": "oms.services.event_bus",
+    "webhook": "oms.services.webhook_delivery",
     "job_start": "oms.services.jobs",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply
-EXPANDERS: tuple[str, ...] = ()
+EXPANDERS: tuple[str, ...] = ("oms.services.event_bus", "oms.services.webhook_delivery")
 
 
 def _module(name: str) -> Any:

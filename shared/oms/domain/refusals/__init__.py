@@ -16,7 +16,7 @@ A new refusal: raise it, then add it to the module of its concern. The OpenAPI d
 
 from __future__ import annotations
 
-from oms.domain.refusals import claims, files, messages, money, orders, requests, shipping
+from oms.domain.refusals import claims, files, messages, money, orders, requests, shipping, webhooks
 from oms.domain.refusals.base import Refusal
 
 __all__ = ["CONCERNS", "REFUSALS", "Refusal", "duplicates", "refusal"]
@@ -30,6 +30,7 @@ CONCERNS: dict[str, tuple[Refusal, ...]] = {
     "배송·송장 (shipping)": shipping.REFUSALS,
     "문자 (messages)": messages.REFUSALS,
     "파일·내보내기·작업 (files)": files.REFUSALS,
+    "웹훅 (webhooks)": webhooks.REFUSALS,
 }
 
 #: code -> refusal
