@@ -283,6 +283,7 @@ def job_on_local_stack() -> None:
     import boto3
 
     from oms.store.table import client
+    from oms_local.event_buses import EventBuses
     from oms_local.gateway import Gateway
     from oms_local.parameters import bootstrap_local
     from oms_local.s3 import S3Local, create_buckets
@@ -304,6 +305,7 @@ def job_on_local_stack() -> None:
         create_buckets(boto3.client("s3", endpoint_url=s3.endpoint), gw.bucket_names())
         events = JobEvents(gw, s3.endpoint)  # + the stream: the relay queues a new job's messages
         events.configure()
+        EventBuses(gw, s3.endpoint).configure()  # the relay publishes the job's order changes there
         events.stream = StreamEvents(gw, os.environ["AWS_ENDPOINT_URL_DYNAMODB"], os.environ["TABLE_NAME"],
                                      queue_urls=events.urls, sqs_endpoint=s3.endpoint)
         events.stream.configure()

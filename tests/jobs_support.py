@@ -9,6 +9,7 @@ import os
 import boto3
 
 from oms_local import REPO_ROOT
+from oms_local.event_buses import EventBuses
 from oms_local.gateway import Gateway
 from oms_local.s3 import create_buckets
 from oms_local.sqs_events import SqsEvents
@@ -36,6 +37,7 @@ def jobs_stack(s3_endpoint: str, table_name: str) -> tuple[Gateway, JobEvents]:
     create_buckets(boto3.client("s3", endpoint_url=s3_endpoint), gw.bucket_names())
     events = JobEvents(gw, s3_endpoint)
     events.configure()
+    EventBuses(gw, s3_endpoint).configure()  # the relay publishes the jobs' order changes on the bus
     events.stream = StreamEvents(gw, os.environ["AWS_ENDPOINT_URL_DYNAMODB"], table_name, queue_urls=events.urls,
                                  sqs_endpoint=s3_endpoint)
     events.stream.configure()

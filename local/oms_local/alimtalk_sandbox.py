@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - manual use
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m oms_local.alimtalk_sandbox")
-    parser.add_argument("--port", type=int, default=3300)
+    parser.add_argument("--port", type=int, default=3400)
     args = parser.parse_args(argv)
     sb = AlimtalkSandbox(port=args.port).start()
     print(f"알림톡 sandbox on {sb.url} (page: {sb.url}/)")

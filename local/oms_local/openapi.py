@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from oms_local import REPO_ROOT, openapi_answers
+from oms_local import REPO_ROOT, event_schemas, openapi_answers
 from oms_local.template import TEMPLATE_PATH
 
 DOCUMENT_PATH = REPO_ROOT / "docs" / "openapi.json"
@@ -132,6 +132,7 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
     _declare_idempotency_key(document, {op for op, function in owner.items() if function in keyed})
     openapi_answers.apply(document, operations(document))
     _document_refusal_codes(document)
+    document.update(event_schemas.openapi_section())  # the order events: webhooks and the bus
     return document
 
 

@@ -1,5 +1,5 @@
 // 설정: one card per settings section (each its own form and 저장, saving only that section with the
-// version it read), then the cards backed by their own APIs: 엑셀 양식, 발신번호, 문자 템플릿, 알림톡 템플릿.
+// version it read), then the cards backed by their own APIs: 엑셀 양식, 발신번호, 문자 템플릿, 알림톡 템플릿, 웹훅.
 import { api } from "../api.js";
 import { h, problemBox } from "../ui.js";
 import { paymentsCard } from "../settings/payments.js";
@@ -9,6 +9,7 @@ import { exportTemplatesCard } from "../settings/exports.js";
 import { sendersCard } from "../settings/senders.js";
 import { smsTemplatesCard } from "../settings/sms.js";
 import { alimtalkSwitchesCard, alimtalkTemplatesCard } from "../settings/alimtalk.js";
+import { webhooksCard } from "../settings/webhooks.js";
 
 const CARDS = [
   ["결제", paymentsCard],
@@ -23,6 +24,7 @@ const CARDS = [
   ["문자 템플릿", smsTemplatesCard],
   ["알림톡", alimtalkSwitchesCard],
   ["알림톡 템플릿", alimtalkTemplatesCard],
+  ["웹훅", webhooksCard],
 ];
 
 function jumpNav(cards) {

@@ -75,12 +75,15 @@ DELIVERERS: dict[str, str] = {
     "sms": "oms.services.messages",
     "cash_receipt": "oms.services.receipt_intents",
     "cash_receipt_cancel": "oms.services.receipt_intents",
+    "publish": "oms.services.event_bus",
+    "webhook": "oms.services.webhook_delivery",
     "job_start": "oms.services.jobs",
     "notify": "oms.services.notifications",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply
-EXPANDERS: tuple[str, ...] = ("oms.services.notification_triggers",)
+EXPANDERS: tuple[str, ...] = ("oms.services.event_bus", "oms.services.webhook_delivery",
+                             "oms.services.notification_triggers")
 
 
 def _module(name: str) -> Any:

@@ -22,7 +22,8 @@ def preview(order_id: OrderIdPath, body: MessageIn) -> dict[str, Any]:
     return svc.preview(site_id, order_id, body)
 
 
-@router.post("/orders/<order_id>/messages", summary="구매자·수령자에게 문자 발송 요청 (사이트 인증 발신번호; 발송중으로 답하고 곧 발송됨)")
+@router.post("/orders/<order_id>/messages",
+             summary="구매자·수령자에게 문자 발송 요청 (사이트 인증 발신번호; 발송중으로 답하고 곧 발송됨)")
 def send(order_id: OrderIdPath, body: MessageIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
     message, created = svc.send(site_id, order_id, body, actor)

@@ -16,7 +16,17 @@ A new refusal: raise it, then add it to the module of its concern. The OpenAPI d
 
 from __future__ import annotations
 
-from oms.domain.refusals import claims, files, messages, money, notifications, orders, requests, shipping
+from oms.domain.refusals import (
+    claims,
+    files,
+    messages,
+    money,
+    notifications,
+    orders,
+    requests,
+    shipping,
+    webhooks,
+)
 from oms.domain.refusals.base import Refusal
 
 __all__ = ["CONCERNS", "REFUSALS", "Refusal", "duplicates", "refusal"]
@@ -31,6 +41,7 @@ CONCERNS: dict[str, tuple[Refusal, ...]] = {
     "문자 (messages)": messages.REFUSALS,
     "알림톡 (notifications)": notifications.REFUSALS,
     "파일·내보내기·작업 (files)": files.REFUSALS,
+    "웹훅 (webhooks)": webhooks.REFUSALS,
 }
 
 #: code -> refusal
