@@ -32,7 +32,9 @@ def verified_sender(console: Console, site_id: str) -> str:
 def open_settings(page: Page, console: Console, site_id: str) -> None:
     sign_in(page, console, site_id)
     page.goto(f"{console.url}/#/settings")
-    expect(page.locator("#settings-alimtalk-templates")).to_contain_text("등록된 알림톡 템플릿이 없습니다.")
+    # the first screen of the module starts the function's containers: slower than the default 5 s
+    expect(page.locator("#settings-alimtalk-templates")).to_contain_text("등록된 알림톡 템플릿이 없습니다.",
+                                                                         timeout=20_000)
 
 
 def wait_for_messages(console: Console, site_id: str, order_id: str, n: int) -> list[dict[str, Any]]:
