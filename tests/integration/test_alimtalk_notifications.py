@@ -95,6 +95,7 @@ def test_an_unapproved_template_never_sends_the_text_goes_by_sms(site_id: str, k
         ("sent", by_channel["alimtalk"]["message_id"])
     assert sorted((e["data"]["channel"], e["data"]["result"]) for e in notifications(site_id, oid)) == \
         [("alimtalk", "not_sent"), ("sms", "sent")]
+    assert [m["channel"] for m in messages(site_id, oid)] == ["sms", "alimtalk"]  # newest first
 
 
 def test_a_buyer_who_is_not_a_kakaotalk_user_gets_the_sms(site_id: str, kakao: AlimtalkSandbox, sms: SmsSandbox,

@@ -47,10 +47,10 @@ def ids(d: relay.Delivery) -> Ids:
     from each other (each is the idempotency key of its own send)."""
     stamp = parse_iso(d.record.at).strftime("%Y%m%d%H%M%S") if d.record.at else "00000000000000"
 
-    def one(salt: str) -> str:
-        return "M" + stamp + hashlib.sha256(f"{provider_key(d)}{salt}".encode()).hexdigest()[:8]
+    def one(order: str, salt: str) -> str:  # ``order``: the fallback sorts after its 알림톡 (newest first)
+        return "M" + stamp + order + hashlib.sha256(f"{provider_key(d)}{salt}".encode()).hexdigest()[:7]
 
-    return Ids(one(":alimtalk"), one(":sms"))
+    return Ids(one("a", ":alimtalk"), one("b", ":sms"))
 
 
 def provider_key(d: relay.Delivery) -> str:
