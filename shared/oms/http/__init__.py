@@ -7,24 +7,27 @@ Tenancy comes from the verified token (API Gateway's authorizer), never from the
 from __future__ import annotations
 
 import json
+import logging
 import traceback
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.shared.json_encoder import Encoder
 
+from oms import observability
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor
 from oms.http import body as request_body
 from oms.schemas.common import RULES_KO
 
 PROBLEM = "application/problem+json"
-logger = Logger(child=True)
+#: the oms package's loggers write through the function's Powertools handler (observability.share_logger);
+#: a Powertools child logger would be orphaned in a process whose first import ran outside a handler
+logger = logging.getLogger(__name__)
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
            415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error"}
@@ -141,7 +144,7 @@ def log_unexpected(exc: BaseException, request_id: str | None) -> str:
     """Log an unexpected error and return the correlation id to answer with. The log names the
     exception type and where it was raised, never its message or the request (both may hold a
     buyer's name, phone or address)."""
-    correlation_id = logger.get_correlation_id() or request_id or "-"
+    correlation_id = observability.correlation_id() or request_id or "-"
     frames = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
     logger.error("unhandled error", extra={"error_type": type(exc).__name__, "frames": frames[-8:],
                                            "correlation_id": correlation_id})
