@@ -41,7 +41,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from oms.domain.clock import iso, parse_iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.order import Event
-from oms.domain.payments import Refund
+from oms.domain.payouts import Refund
 from oms.integrations.pg import (
     PROVIDERS,
     Notification,
