@@ -151,11 +151,9 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
                 looked_up = pg.get_payment(str(note.payment_key))
             except PgError as exc:
                 return _lookup_failed(provider, exc, str(note.payment_key))
-            if provider == "toss":
-                body_amount = note.raw.get("totalAmount")
-                if looked_up.status != note.status or (body_amount is not None and body_amount != looked_up.amount):
-                    return _reject(provider, "DISAGREES_WITH_PG",
-                                   f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}")
+            disagreement = pg.disagreement(note, looked_up)
+            if disagreement is not None:
+                return _reject(provider, "DISAGREES_WITH_PG", disagreement)
         pg_order_id = looked_up.pg_order_id if looked_up else note.pg_order_id
         ref = pay_store.get_ref(provider, str(pg_order_id)) if pg_order_id else None
         if ref is None:  # authenticated (signature or look-up), but not one of ours

@@ -193,6 +193,11 @@ class PaymentGateway(Protocol):
         """After authentication: the body read by its model (times, statuses, ids); raise WebhookInvalid."""
         ...
 
+    def disagreement(self, note: Notification, looked_up: PgPayment) -> str | None:
+        """Why a notice that the look-up authenticates (``needs_lookup``) is not what the PG's own
+        record says — forged or stale: rejected —, or None when it agrees (or its signature proved it)."""
+        ...
+
     def get_payment(self, payment_key: str) -> PgPayment:
         """The payment as the PG holds it now, by the PG's payment key (404: PgError status 404)."""
         ...

@@ -136,6 +136,10 @@ class PortOne:
             transaction_key=w.data.transactionId if w.data else None,
             raw=w.data.model_dump(exclude_none=True) if w.data else {}, read=True)
 
+    def disagreement(self, note: Notification, looked_up: PgPayment) -> str | None:
+        """Signed (Standard Webhooks): the look-up only supplies the facts, the body is not compared."""
+        return None
+
     # ---- API --------------------------------------------------------------------------------------
     def to_payment(self, p: dict[str, Any]) -> PgPayment:
         cancels = [

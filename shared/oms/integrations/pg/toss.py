@@ -163,6 +163,13 @@ class TossPayments:
             status=STATUS.get(p.status, "unknown"), occurred_at=e.createdAt or "",
             raw=p.model_dump(exclude_none=True), read=True)
 
+    def disagreement(self, note: Notification, looked_up: PgPayment) -> str | None:
+        """A status-change notice is unsigned: its status and ``totalAmount`` must be the PG's."""
+        body_amount = note.raw.get("totalAmount")
+        if looked_up.status != note.status or (body_amount is not None and body_amount != looked_up.amount):
+            return f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}"
+        return None
+
     # ---- API --------------------------------------------------------------------------------------
     def to_payment(self, p: dict[str, Any]) -> PgPayment:
         cancels = [
