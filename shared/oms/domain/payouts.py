@@ -189,6 +189,16 @@ def plan_refund(payment: Payment, *, amount: int | None, has_refund_account: boo
     return want
 
 
+def with_reservation(order: Order, payment: Payment, request: RefundRequest) -> Order:
+    """``order`` once ``request`` reserved its amount on ``payment`` (what
+    :func:`oms.store.payments.reserve_refund` wrote: ``refund_claimed`` + amount, the request item)."""
+    new = order.clone()
+    reserved = payment.changed({}, claim_delta=request.amount)
+    reserved.refund_requests[request.request_id] = request
+    new.payments[payment.payment_id] = reserved
+    return new
+
+
 def same_request(request: RefundRequest, amount: int | None) -> RefundRequest:
     """A refund request sent again (the same request id): the same amount, or 409."""
     if amount is not None and amount != request.amount:

@@ -225,7 +225,7 @@ def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Ac
     elif body.direction == "request" and saved.outstanding > 0:
         # 결제요청 pressed: the request for the outstanding is made at once (its own transaction)
         try:
-            asked = payment_requests.create(site_id, order_id, actor, note=f"{claim_id} 정산")
+            asked = payment_requests.create(site_id, order_id, actor, note=f"{claim_id} 정산", read=saved)
             out["order"] = asked.detail()
             out["payment_request"] = out["order"]["payment_requests"][0]
         except DomainError as exc:  # e.g. one is already open: settled all the same

@@ -175,16 +175,18 @@ Step = Callable[[Order, str], tuple[Change, orders.Write | None]]
 
 def run(site_id: str, order_id: str, actor: Actor | None, step: Step, *, action: str = "change",
         expected_version: int | None = None, attempts: int = 1,
-        retry_on: frozenset[str] = frozenset({"VERSION_CONFLICT"})) -> Committed:
+        retry_on: frozenset[str] = frozenset({"VERSION_CONFLICT"}), read: Order | None = None) -> Committed:
     """THE load → decide → commit loop of an order: 1 consistent read + 1 transaction.
 
     A refusal of the step is written to the timeline (when ``actor`` is given) and re-raised
     unchanged. A lost race (a code in ``retry_on``) answers 409, or with ``attempts`` > 1 (jobs,
     callbacks, outbox) is decided again on a fresh read; an ``expected_version`` never retries
-    (the caller saw another version).
+    (the caller saw another version). ``read``: the order as the caller read it within the same
+    operation (with what it wrote since laid over it), decided on instead of the first read — the
+    commit is conditioned on its version all the same, and a lost race reads afresh.
     """
     for attempt in range(attempts):
-        order = orders.load(site_id, order_id)
+        order = read if read is not None and attempt == 0 else orders.load(site_id, order_id)
         if expected_version is not None and expected_version != order.version:
             raise orders.version_conflict()
         at = iso(utcnow())

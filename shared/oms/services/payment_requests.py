@@ -28,8 +28,10 @@ from oms.store.orders import Write
 
 
 def create(site_id: str, order_id: str, actor: Actor, note: str | None = None,
-           expected_version: int | None = None) -> Committed:
-    """결제요청 for the outstanding amount (refused when nothing is owed or one is open)."""
+           expected_version: int | None = None, read: Order | None = None) -> Committed:
+    """결제요청 for the outstanding amount (refused when nothing is owed or one is open). ``read``:
+    the order as the caller has just committed it (settling a claim), decided on first; a lost race
+    is decided again on a fresh read."""
 
     def decide(order: Order, at: str) -> tuple[Change, Write]:
         if expected_version is not None and expected_version != order.version:
@@ -40,7 +42,8 @@ def create(site_id: str, order_id: str, actor: Actor, note: str | None = None,
                                       provider=settings.get(site_id).payments.pg_provider)
         return rc.change, write
 
-    return run(site_id, order_id, actor, decide, action="payment_request")
+    return run(site_id, order_id, actor, decide, action="payment_request", read=read,
+               attempts=2 if read is not None else 1)
 
 
 def cancel(site_id: str, order_id: str, request_id: str, actor: Actor, reason: str | None = None) -> Committed:

@@ -25,7 +25,14 @@ from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import SYSTEM, Actor, Change, Order
 from oms.domain.outbox import Intent
 from oms.domain.payments import Payment, PaymentChange, RefundRequest, pick
-from oms.domain.payouts import Refund, check_not_failed, plan_refund, record_refunds, same_request
+from oms.domain.payouts import (
+    Refund,
+    check_not_failed,
+    plan_refund,
+    record_refunds,
+    same_request,
+    with_reservation,
+)
 from oms.domain.payouts import commit_refund as refund_commit_change
 from oms.integrations.pg import PROVIDERS, PgError, RefundAccount, gateway
 from oms.services import orders as order_runner
@@ -77,10 +84,11 @@ def apply(
     *,
     actor: Actor | None = None,
     action: str = "payment",
+    read: Order | None = None,
 ) -> tuple[Order, Payment, PaymentChange]:
     """Load → decide → commit (order + payment item in one transaction) through
     :func:`services.orders.run`, retrying lost races on a fresh read. A refusal by an admin
-    (``actor`` given) is written to the order's timeline, like every refusal."""
+    (``actor`` given) is written to the order's timeline, like every refusal. ``read``: see ``run``."""
     decided: dict[str, Any] = {}
 
     def step(order: Order, at: str) -> tuple[Change, orders.Write]:
@@ -97,7 +105,7 @@ def apply(
         return pc.change, write
 
     done = order_runner.run(site_id, order_id, actor, step, action=action, attempts=MAX_ATTEMPTS,
-                            retry_on=frozenset({"VERSION_CONFLICT", "PAYMENT_CHANGED"}))
+                            retry_on=frozenset({"VERSION_CONFLICT", "PAYMENT_CHANGED"}), read=read)
     return done.order, decided["payment"], decided["pc"]
 
 
@@ -208,6 +216,7 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
     rid = request_id or uuid.uuid4().hex
     request: RefundRequest | None = None
     payment: Payment | None = None
+    order: Order | None = None
     for _ in range(MAX_ATTEMPTS * 2):
         order = read if read is not None else orders.load(site_id, order_id)
         read = None  # a second round decides on a fresh read
@@ -228,17 +237,20 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
             refund_account=vars(refund_account) if refund_account else None)
         try:
             pay_store.reserve_refund(site_id, order_id, payment, request)
+            order = with_reservation(order, payment, request)
             break
         except pay_store.ReservationRefused:
             request = None
             continue  # less is left (or the same request was just recorded): decide again on a fresh read
-    if request is None or payment is None:
+    if request is None or payment is None or order is None:
         raise Conflict("REFUND_IN_PROGRESS", "다른 환불이 진행 중입니다. 잠시 후 다시 시도하세요.")
-    return _complete_refund(site_id, order_id, payment, request, actor)
+    return _complete_refund(site_id, order, payment, request, actor)
 
 
-def _complete_refund(site_id: str, order_id: str, p: Payment, request: RefundRequest, actor: Actor) -> Order:
-    """Steps 2 and 3 for a reserved request of ``p`` (its PG ids as read when it was reserved)."""
+def _complete_refund(site_id: str, order: Order, p: Payment, request: RefundRequest, actor: Actor) -> Order:
+    """Steps 2 and 3 for a reserved request of ``p``, on ``order`` as read (with the reservation)
+    when it was reserved: the commit is decided on it (no second read) under its version."""
+    order_id = order.order_id
     if request.status == "done":
         return orders.load(site_id, order_id)
     check_not_failed(request)
@@ -265,17 +277,17 @@ def _complete_refund(site_id: str, order_id: str, p: Payment, request: RefundReq
         raise DomainError("PG_REFUND_PENDING", "PG 응답에 환불 내역이 없습니다. 같은 환불 요청을 다시 보내 완료하세요.",
                           status=503, extra={"request_id": request.request_id})
     saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
-                          actor=actor)
+                          actor=actor, read=order)
     return saved
 
 
 def commit_refund(site_id: str, order_id: str, request: RefundRequest, made: Refund, *,
-                  actor: Actor) -> Order:
+                  actor: Actor, read: Order | None = None) -> Order:
     """Step 3: the order's change, the payment and the request completed, in one transaction."""
     try:
         saved, _, _ = apply(site_id, order_id, request.payment_id,
                             lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
-                                                                actor=actor, at=at))
+                                                                actor=actor, at=at), read=read)
     except DomainError as exc:
         if exc.code == "REFUND_REQUEST_NOT_RESERVED":  # a concurrent retry of the same request finished it
             return orders.load(site_id, order_id)
