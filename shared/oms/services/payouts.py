@@ -1,9 +1,10 @@
 """Paying out what the order owes the buyer (a negative outstanding) through the payments it came from.
 
-Order of payments (docs/decisions.md): card and easy-pay payments first, newest first (each partly
-refundable through the PG), then virtual-account and bank-transfer payments (a virtual account is
-refunded by the PG only as a whole: a partial amount is refused ``VA_PARTIAL_REFUND_NOT_ALLOWED``
-and the admin refunds it by hand in the PG's console, then marks it 강제완료 here). Each refund is
+Which payment gives back how much is the domain's (:func:`oms.domain.payouts.plan`): card and
+easy-pay payments first, newest first (each partly refundable through the PG), then virtual-account
+and bank-transfer payments (a virtual account is refunded by the PG only as a whole: a partial
+amount is refused ``VA_PARTIAL_REFUND_NOT_ALLOWED`` and the admin refunds it by hand in the PG's
+console, then marks it 강제완료 here). Each refund is
 one PG call then one order transaction (``services.payments.refund_via_pg``); a refusal (ours or
 the PG's, with its reason) is on the timeline and in the answer, and the call can be repeated: what
 is left to refund is always the outstanding, never a typed-in figure.

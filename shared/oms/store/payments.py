@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from oms.domain.clock import iso, kst_date, utcnow
@@ -198,7 +199,13 @@ def callback_log(provider: str, kst_day: str) -> list[Item]:
                                         ExpressionAttributeValues={":pk": {"S": keys.pg_log_pk(provider, kst_day)}})]
 
 
-def due_orders(shard: int, before: str) -> list[tuple[str, str]]:
+def orders_past_due(before: str) -> Iterator[tuple[str, str]]:
+    """(site, order) of every order whose deposit due date is before ``before``, shard by shard."""
+    for shard in range(keys.VA_DUE_SHARDS):
+        yield from _due_orders(shard, before)
+
+
+def _due_orders(shard: int, before: str) -> list[tuple[str, str]]:
     """(site, order) of orders whose deposit due date is before ``before`` (sparse GSI3, one shard)."""
     from oms.store.table import query_all
 
