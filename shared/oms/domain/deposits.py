@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from oms.domain.clock import parse_iso
 from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError
 from oms.domain.moves import _status_event, mark_paid
-from oms.domain.order import Actor, Change, Event, Order
+from oms.domain.order import SYSTEM, Actor, Change, Event, Order
 from oms.domain.payments import Payment, PaymentChange
 from oms.domain.statuses import Status
 
@@ -24,6 +25,23 @@ def _kst_text(at: str) -> str:
 
 
 # ---- deposits ------------------------------------------------------------------------------------
+
+
+def check_paid_at(paid_at: str, now: str) -> str:
+    """A payment time typed by an admin (a deposit seen on the bank statement, money received
+    outside any PG) is not in the future (``PAID_AT_IN_FUTURE``)."""
+    if parse_iso(paid_at) > parse_iso(now):
+        raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
+    return paid_at
+
+
+def expire(order: Order, payment: Payment, *, now: str, at: str) -> PaymentChange:
+    """The scheduled expiry: an order whose virtual account's due date has passed unpaid is
+    cancelled (:func:`cancel_unpaid`, the system's); one not due yet is refused ``NOT_DUE``."""
+    due = order.payment_due_at
+    if not due or due > now:
+        raise DomainError("NOT_DUE", "입금기한이 지나지 않았습니다.", status=409)
+    return cancel_unpaid(order, payment, actor=SYSTEM, at=at, reason="va_expired")
 
 
 def confirm_deposit(

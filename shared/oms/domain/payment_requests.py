@@ -34,11 +34,7 @@ from typing import Any, Literal
 from oms.domain.closing import update_closed
 from oms.domain.errors import Conflict, DomainError, NotFound
 from oms.domain.order import Actor, Change, Event, Order
-from oms.domain.payments import GRACE, Payment
-
-__all__ = ["GRACE", "OPEN_STATUSES", "PaymentRequest", "RequestChange", "Update", "cancel", "check_card",
-           "check_owed", "check_requestable", "close_covered", "create", "find", "open_request", "payable",
-           "record_payment", "requestable", "views"]
+from oms.domain.payments import Payment
 
 #: a request still asking for its amount (``expired``: its virtual account passed its due date unpaid)
 OPEN_STATUSES = frozenset({"open", "awaiting_deposit", "expired"})
@@ -272,13 +268,31 @@ def payable(order: Order, request_id: str, now: str) -> tuple[PaymentRequest, st
 
 def check_card(req: PaymentRequest, status: str, amount: int) -> None:
     """A card payment is for a request not waiting for its account, for exactly its amount."""
-    if status == "awaiting_deposit":
-        raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
-                       extra={"request_id": req.request_id})
+    check_account(req, status)
     if amount != req.amount:
         raise DomainError("PAYMENT_AMOUNT_MISMATCH",
                           f"결제 금액({amount:,}원)이 결제요청 금액({req.amount:,}원)과 다릅니다.",
                           status=409, extra={"pg_amount": amount, "expected": req.amount})
+
+
+def check_account(req: PaymentRequest, status: str) -> None:
+    """A new virtual account is not issued while the request's account waits for its deposit."""
+    if status == "awaiting_deposit":
+        raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
+                       extra={"request_id": req.request_id})
+
+
+def check_for_request(req: PaymentRequest, pg_order_id: str) -> None:
+    """The PG's payment the buyer sent is this request's (its PG order id)."""
+    if pg_order_id != req.pg_order_id:
+        raise DomainError("PAYMENT_NOT_FOR_REQUEST", "이 결제요청의 결제가 아닙니다.", status=409, field="payment_key")
+
+
+def check_confirmed(req: PaymentRequest, *, pg_status: str, pg_amount: int, pg_order_id: str) -> None:
+    """What the PG captured (or verified) is the request's payment: paid, its amount, its PG order id."""
+    if pg_status != "paid" or pg_amount != req.amount or pg_order_id != req.pg_order_id:
+        raise DomainError("PAYMENT_NOT_CONFIRMED", "PG의 결제 내역이 결제요청과 일치하지 않습니다.", status=409,
+                          extra={"pg_status": pg_status, "pg_amount": pg_amount, "expected": req.amount})
 
 
 def check_owed(order: Order, req: PaymentRequest, now: str) -> None:

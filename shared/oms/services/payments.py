@@ -19,8 +19,15 @@ from typing import Any
 from oms.domain import outbox
 from oms.domain import payment_requests as request_rules
 from oms.domain.cash_receipts import cancel_receipt
-from oms.domain.clock import iso, parse_iso, utcnow
-from oms.domain.deposits import cancel_unpaid, confirm_deposit, outside_payment, reverse_deposit
+from oms.domain.clock import iso, utcnow
+from oms.domain.deposits import (
+    cancel_unpaid,
+    check_paid_at,
+    confirm_deposit,
+    expire,
+    outside_payment,
+    reverse_deposit,
+)
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import SYSTEM, Actor, Change, Order
 from oms.domain.outbox import Intent
@@ -119,9 +126,8 @@ def confirm_manual_deposit(site_id: str, order_id: str, payment_id: str, actor: 
     when = paid_at or iso(utcnow())
 
     def decide(ld: Loaded, at: str) -> PaymentChange:  # after the order is found: 404 comes first
-        if parse_iso(when) > utcnow():
-            raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
-        return confirm_deposit(ld.order, ld.payment, paid_at=when, actor=actor, at=at, source="manual", note=note)
+        return confirm_deposit(ld.order, ld.payment, paid_at=check_paid_at(when, iso(utcnow())), actor=actor, at=at,
+                               source="manual", note=note)
 
     saved, _, _ = apply(site_id, order_id, payment_id, decide, actor=actor, action="manual_deposit")
     return saved
@@ -135,10 +141,8 @@ def record_outside_payment(site_id: str, order_id: str, *, amount: int, actor: A
     payment_id = "P" + uuid.uuid4().hex[:12]
 
     def step(order: Order, at: str) -> tuple[Change, orders.Write]:
-        if parse_iso(when) > utcnow():
-            raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
-        change = outside_payment(order, payment_id=payment_id, amount=amount, paid_at=when, actor=actor, at=at,
-                                 note=note)
+        change = outside_payment(order, payment_id=payment_id, amount=amount,
+                                 paid_at=check_paid_at(when, iso(utcnow())), actor=actor, at=at, note=note)
         write = orders.Write()
         pay_store.record_new_payment(write, site_id, order_id, change.order.payments[payment_id])
         closed = request_rules.close_covered(change, actor, at)
@@ -323,13 +327,7 @@ def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *,
 def expire_order(site_id: str, order_id: str, now: str) -> Order:
     """Cancel an order whose virtual account's due date has passed unpaid (system, stock released)."""
 
-    def decide(ld: Loaded, at: str) -> PaymentChange:
-        due = ld.order.payment_due_at
-        if not due or due > now:
-            raise DomainError("NOT_DUE", "입금기한이 지나지 않았습니다.", status=409)
-        return cancel_unpaid(ld.order, ld.payment, actor=SYSTEM, at=at, reason="va_expired")
-
-    saved, _, _ = apply(site_id, order_id, None, decide)
+    saved, _, _ = apply(site_id, order_id, None, lambda ld, at: expire(ld.order, ld.payment, now=now, at=at))
     return saved
 
 

@@ -126,9 +126,7 @@ def _confirm(pg: PaymentGateway, seen: PgPayment, req: PaymentRequest) -> PgPaym
                 else f"카드 결제가 승인되지 않았습니다: {exc.message}"
             raise DomainError(code, text, status=409, extra={"pg_code": exc.code}) from exc
         got = _look_up(pg, seen.payment_key)  # no answer: the PG knows whether it captured
-    if got.status != "paid" or got.amount != req.amount or got.pg_order_id != req.pg_order_id:
-        raise DomainError("PAYMENT_NOT_CONFIRMED", "PG의 결제 내역이 결제요청과 일치하지 않습니다.", status=409,
-                          extra={"pg_status": got.status, "pg_amount": got.amount, "expected": req.amount})
+    rules.check_confirmed(req, pg_status=got.status, pg_amount=got.amount, pg_order_id=got.pg_order_id)
     return got
 
 
@@ -142,8 +140,7 @@ def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, act
         return Committed(order, [])
     pg = gateway(provider)
     seen = _look_up(pg, payment_key)
-    if seen.pg_order_id != req.pg_order_id:
-        raise DomainError("PAYMENT_NOT_FOR_REQUEST", "이 결제요청의 결제가 아닙니다.", status=409, field="payment_key")
+    rules.check_for_request(req, seen.pg_order_id)
     try:
         req, _ = _card_payable(order, request_id, seen.amount, iso(utcnow()))
     except DomainError as exc:
@@ -198,9 +195,7 @@ def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Act
 
     def decide(order: Order, at: str) -> tuple[Change, Write]:
         req, status = rules.payable(order, request_id, at)
-        if status == "awaiting_deposit":
-            raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
-                           extra={"request_id": request_id})
+        rules.check_account(req, status)
         rules.check_owed(order, req, at)
         return _record(site_id, order, req, status, at, actor, provider, method="virtual_account", paid=False,
                        pg_payment_key=issued.payment.payment_key, pg_order_id=pg_order_id,
