@@ -129,7 +129,7 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
         if ref.get("created_at") and occurred < parse_iso(str(ref["created_at"])) - CLOCK_SKEW:
             return _reject(provider, "STALE", f"event at {note.occurred_at} precedes the account")
         if occurred > now + CLOCK_SKEW:
-            return _invalid(provider, "CALLBACK_TIME_IN_FUTURE", "createdAt", note.occurred_at,
+            return _invalid(provider, "CALLBACK_TIME_IN_FUTURE", pg.occurred_at_field, note.occurred_at,
                             "콜백 시각이 현재보다 이후입니다.")
         # what the callback says (deposit, cancel, deposit error) is confirmed by the PG's own record
         try:
@@ -168,7 +168,7 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
     if not ref.get("payment_id") and ref.get("payment_request_id"):
         return _request_payment(provider, ref, looked_up)
     if looked_up.paid_at and parse_iso(looked_up.paid_at) > now + CLOCK_SKEW:
-        return _invalid(provider, "PAID_AT_IN_FUTURE", "paidAt", looked_up.paid_at,
+        return _invalid(provider, "PAID_AT_IN_FUTURE", pg.paid_at_field, looked_up.paid_at,
                         "PG가 알려준 결제시각이 현재보다 이후입니다. PG에 확인하세요.")
     event = {
         "identity": note.identity,

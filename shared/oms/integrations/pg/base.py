@@ -182,6 +182,10 @@ class PaymentGateway(Protocol):
 
     name: str
     display_name: str
+    #: the PG's own names of the fields a refusal of its callback points at: when the event
+    #: happened, when the payment was paid
+    occurred_at_field: str
+    paid_at_field: str
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
         """Check what the request alone proves (signature, timestamp) and take out only what the

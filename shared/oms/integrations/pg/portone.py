@@ -83,6 +83,8 @@ RECEIPT_TYPES = {"소득공제": "PERSONAL", "지출증빙": "CORPORATE"}
 class PortOne:
     name = "portone"
     display_name = "포트원"
+    occurred_at_field = "timestamp"
+    paid_at_field = "paidAt"
 
     def __init__(self, base_url: str | None = None, api_secret: str | None = None,
                  webhook_secrets: list[str] | None = None, store_id: str | None = None) -> None:

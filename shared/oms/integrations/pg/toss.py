@@ -92,6 +92,8 @@ class StatusChanged(_Body):
 class TossPayments:
     name = "toss"
     display_name = "토스페이먼츠"
+    occurred_at_field = "createdAt"
+    paid_at_field = "paidAt"
 
     def __init__(self, base_url: str | None = None, secret_key: str | None = None) -> None:
         self._base_url = base_url
