@@ -46,7 +46,7 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv lock ddb-local print-tools browser-tools lint test unit run token service-token bench openapi build \
+.PHONY: help venv lock ddb-local print-tools browser-tools lint test unit run token service-token bench openapi refusals build \
 	deploy bootstrap-params smoke deploy-console clean distclean
 
 help:
@@ -63,6 +63,7 @@ help:
 	@echo "make service-token  print the local checkout-service token (intake route)"
 	@echo "make bench      benchmarks"
 	@echo "make openapi    write docs/openapi.json: one OpenAPI document for every route of every function"
+	@echo "make refusals   write docs/refusals.md: the refusal codes (shared/oms/domain/refusals/) as a page"
 	@echo "make build      sam validate --lint && sam build"
 	@echo "make bootstrap-params ENV=dev|prod  create the SSM SecureString parameters the stack reads (prompts)"
 	@echo "make deploy ENV=dev|prod  build, then sam deploy --config-env ENV (samconfig.toml; docs/deploy.md)"
@@ -154,6 +155,9 @@ bench: $(STAMP) ddb-local print-tools
 # Merged from every function's resolver; OrdersFunction ships it and serves it at /swagger.
 openapi: $(STAMP)
 	$(RUN_ENV) $(VPY) -m oms_local.openapi --write docs/openapi.json
+
+refusals: $(STAMP)
+	$(RUN_ENV) $(VPY) -m oms_local.refusals --write docs/refusals.md
 
 # ---------------------------------------------------------------- deployment build
 

@@ -283,10 +283,12 @@ def job_on_local_stack() -> None:
     import boto3
 
     from oms.store.table import client
+    from oms_local.event_buses import EventBuses
     from oms_local.gateway import Gateway
     from oms_local.parameters import bootstrap_local
     from oms_local.s3 import S3Local, create_buckets
-    from oms_local.sqs_events import SqsEvents
+    from oms_local.stream_events import StreamEvents
+    from tests.jobs_support import JobEvents
     from tests.support import http_event
 
     n = int(os.environ.get("BENCH_JOB_ORDERS", str(size(5000, 120))))  # quick: still more than a page
@@ -301,8 +303,12 @@ def job_on_local_stack() -> None:
         bootstrap_local(s3.endpoint, gw.template, gw.resolver.parameters)
         gw.env_overrides["AWS_ENDPOINT_URL_SSM"] = s3.endpoint
         create_buckets(boto3.client("s3", endpoint_url=s3.endpoint), gw.bucket_names())
-        events = SqsEvents(gw, s3.endpoint)
+        events = JobEvents(gw, s3.endpoint)  # + the stream: the relay queues a new job's messages
         events.configure()
+        EventBuses(gw, s3.endpoint).configure()  # the relay publishes the job's order changes there
+        events.stream = StreamEvents(gw, os.environ["AWS_ENDPOINT_URL_DYNAMODB"], os.environ["TABLE_NAME"],
+                                     queue_urls=events.urls, sqs_endpoint=s3.endpoint)
+        events.stream.configure()
         site = new_site()
         _preparing_orders(site, n)
         counter = RequestCounter().attach(client())

@@ -1,5 +1,6 @@
-"""Buyer messages: what one send costs (DynamoDB requests by API, time against a memo), and 20
-resends of one failed message at once (how many reach the provider)."""
+"""Buyer messages: what one send costs (the request that commits it, and its delivery by the relay's
+deliverer: DynamoDB requests by API, time against a memo), and 20 resends of one failed message at
+once (how many reach the provider)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ def sends(runs: int | None = None) -> None:
     resends = size(20, 3)
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    from oms.domain import outbox
     from oms.domain.errors import DomainError
     from oms.domain.order import Actor
     from oms.schemas.messages import MessageIn
-    from oms.services import message_senders, messages
+    from oms.services import message_senders, messages, relay
     from oms.services import orders as order_service
+    from oms.store.outbox import Record
     from oms.store.table import client
     from oms_local.sms_sandbox import SmsSandbox
     from tests.shipping_support import api_order
@@ -52,12 +55,19 @@ def sends(runs: int | None = None) -> None:
             requests[name] = c
             return out
 
+        def deliver(oid: str, message_id: str, attempt: int = 1) -> dict[str, Any]:
+            """The relay's deliverer for the message's intent (the provider call and its record)."""
+            rec = Record("", "", site, oid, None, "", [], [])
+            return messages.deliver(relay.Delivery(rec, outbox.sms(message_id, attempt), 1, 5))
+
         body = MessageIn(text="[데모샵] #{주문번호} #{상품명} 주문 감사합니다.")
         for _ in range(runs):
             oid = api_order(site, ready=False)
             measure("memo (baseline)", lambda o=oid: order_service.memo(site, o, "입금 확인", admin))
             measure("preview", lambda o=oid: messages.preview(site, o, body))
-            msg, _ = measure("send (SMS, accepted)", lambda o=oid: messages.send(site, o, body, admin))
+            msg, _ = measure("send (commits, answers sending)", lambda o=oid: messages.send(site, o, body, admin))
+            measure("delivery by the relay (SMS accepted, recorded)",
+                    lambda o=oid, m=msg: deliver(o, m["message_id"]))
             replay = MessageIn(text=body.text, message_id=msg["message_id"])
             measure("same message_id again", lambda o=oid, r=replay: messages.send(site, o, r, admin))
 
@@ -70,6 +80,7 @@ def sends(runs: int | None = None) -> None:
         oid = api_order(site, ready=False)
         sandbox.fail_next("-2312")
         failed, _ = messages.send(site, oid, body, admin)
+        deliver(oid, failed["message_id"])
         before = len(sandbox.list_messages(site))
 
         def resend(_: int) -> str:
@@ -80,6 +91,8 @@ def sends(runs: int | None = None) -> None:
 
         with ThreadPoolExecutor(max_workers=resends) as pool:
             answers = Counter(pool.map(resend, range(resends)))
+        for attempt in (2, 3):  # the claimed attempt is delivered (any other attempt finds nothing to send)
+            deliver(oid, failed["message_id"], attempt)
         print_table(f"{resends} resends of one failed message at once (threads)",
                     ["answers", "messages that reached the provider"],
                     [[dict(answers), len(sandbox.list_messages(site)) - before]])

@@ -195,3 +195,12 @@ def standard_buyer_points(site_id: str, ddb_endpoint: str) -> int:
 
 #: the "another site" variants of ``site_id`` the tests use (tenancy tests place orders there too)
 OTHER_SITE_SUFFIXES = ("-b", "-x", "x", "-other")
+
+
+@pytest.fixture
+def relay(s3_endpoint: str, table_name: str) -> Any:
+    """The outbox relay over DynamoDB Local's stream (``relay.drain()`` delivers what the changes
+    committed since this fixture was made asked for: SMS, cash receipts, events …)."""
+    from tests.outbox_support import relay_stack
+
+    return relay_stack(s3_endpoint, table_name)

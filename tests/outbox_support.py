@@ -1,6 +1,6 @@
 """The in-process outbox relay of the tests: the template's functions without containers, its
-queues with their event source mappings, and the table's stream → RelayFunction mapping over
-DynamoDB Local's stream (``relay.drain()`` delivers what committed changes asked for)."""
+queues with their event source mappings, its event bus, and the table's stream → RelayFunction
+mapping over DynamoDB Local's stream (``relay.drain()`` delivers what committed changes asked for)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from oms_local import REPO_ROOT
+from oms_local.event_buses import EventBuses
 from oms_local.gateway import Gateway
 from oms_local.sqs_events import SqsEvents
 from oms_local.stream_events import StreamEvents
@@ -22,6 +23,7 @@ class Relay:
     gateway: Gateway
     queues: SqsEvents
     stream: StreamEvents
+    buses: EventBuses
 
     def drain(self, rounds: int = 20) -> int:
         """Deliver the stream's new records and the retries they cause, until nothing is left."""
@@ -41,7 +43,9 @@ def relay_stack(s3_endpoint: str, table_name: str, parameters: Mapping[str, str]
                  parameters={**NO_DELAYS, **(parameters or {})})
     queues = SqsEvents(gw, s3_endpoint, visibility_timeout=1)
     queues.configure()
+    buses = EventBuses(gw, s3_endpoint)  # the order events bus: moto's server speaks EventBridge
+    buses.configure()
     stream = StreamEvents(gw, os.environ["AWS_ENDPOINT_URL_DYNAMODB"], table_name, queue_urls=queues.urls,
                           sqs_endpoint=s3_endpoint)
     stream.configure()
-    return Relay(gw, queues, stream)
+    return Relay(gw, queues, stream, buses)

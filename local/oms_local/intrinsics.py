@@ -55,6 +55,8 @@ class Intrinsics:
             return bucket_name(self, name)
         if rtype in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
             return props.get("FunctionName") or name
+        if rtype == "AWS::Events::EventBus":  # the bus name
+            return event_bus_name(self, name)
         if rtype == "AWS::SQS::Queue":  # the queue URL (moto's account in its path; the endpoint: see contract)
             return f"{SQS_URL.format(region=self.pseudo['AWS::Region'])}/123456789012/{queue_name(self, name)}"
         return name
@@ -72,6 +74,8 @@ class Intrinsics:
                 return f"arn:aws:sqs:{region}:{account}:{queue_name(self, name)}"
             if rtype in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
                 return f"arn:aws:lambda:{region}:{account}:function:{ref}"
+            if rtype == "AWS::Events::EventBus":
+                return f"arn:aws:events:{region}:{account}:event-bus/{ref}"
             return f"arn:aws:local:{region}:{account}:{name}"
         if attr == "StreamArn" and rtype == "AWS::DynamoDB::Table":
             return f"arn:aws:dynamodb:{region}:{account}:table/{ref}/stream/local"
@@ -134,4 +138,12 @@ def queue_name(resolver: Intrinsics, logical_id: str) -> str:
     props = (resolver.resources.get(logical_id) or {}).get("Properties") or {}
     if props.get("QueueName") is not None:
         return str(resolver.resolve(props["QueueName"]))
+    return f"oms-local-{logical_id.lower()}"
+
+
+def event_bus_name(resolver: Intrinsics, logical_id: str) -> str:
+    """Local name of an ``AWS::Events::EventBus``: its ``Name`` (stack name ``oms-local``) if set."""
+    props = (resolver.resources.get(logical_id) or {}).get("Properties") or {}
+    if props.get("Name") is not None:
+        return str(resolver.resolve(props["Name"]))
     return f"oms-local-{logical_id.lower()}"

@@ -9,7 +9,9 @@ models give the schemas, the routes their Korean summaries); :data:`SOURCES` nam
 that template.yaml gives it (admin JWT, buyer JWT, guest token, IAM or none). Every write operation
 of a function that runs the ``Idempotency-Key`` middleware (:mod:`oms.http.idempotency`) declares
 that header, here, once for all (the webhook route does not: PG callbacks are made idempotent by
-their own event identity).
+their own event identity). The ``Problem`` schema's ``code`` lists the refusal catalogue
+(:mod:`oms.domain.refusals`): its codes as an ``enum`` and, in ``x-refusal-codes``, each code's HTTP
+status and Korean message (docs/refusals.md is the same list as a page).
 
 ``make openapi`` writes the result to ``docs/openapi.json``; OrdersFunction ships that file and
 serves it at ``/swagger`` (see ``admin_api.swagger``). Tests check that the file is up to date and
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from oms_local import REPO_ROOT, openapi_answers
+from oms_local import REPO_ROOT, event_schemas, openapi_answers
 from oms_local.template import TEMPLATE_PATH
 
 DOCUMENT_PATH = REPO_ROOT / "docs" / "openapi.json"
@@ -129,7 +131,20 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
         document["paths"][path][method.lower()]["security"] = [] if auth == "NONE" else [{auth: []}]
     _declare_idempotency_key(document, {op for op, function in owner.items() if function in keyed})
     openapi_answers.apply(document, operations(document))
+    _document_refusal_codes(document)
+    document.update(event_schemas.openapi_section())  # the order events: webhooks and the bus
     return document
+
+
+def _document_refusal_codes(document: dict[str, Any]) -> None:
+    """``Problem.code``: the catalogue's codes (enum) and each one's status and message (x-refusal-codes)."""
+    from oms.domain.refusals import REFUSALS
+
+    code = document["components"]["schemas"]["Problem"]["properties"]["code"]
+    code["enum"] = sorted(REFUSALS)
+    code["x-refusal-codes"] = [
+        {"code": r.code, "status": r.status, "message_ko": r.message_ko, **({"also": list(r.also)} if r.also else {})}
+        for r in sorted(REFUSALS.values(), key=lambda r: r.code)]
 
 
 def _refuse_name_clashes(named: dict[str, Any], schemas: dict[str, Any], function: str) -> None:

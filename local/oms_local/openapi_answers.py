@@ -24,6 +24,7 @@ from pydantic.json_schema import models_json_schema
 
 from oms.schemas import answers as a
 from oms.schemas import answers_more as m
+from oms.schemas import webhooks as w
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: non-JSON successes: media type -> schema
@@ -123,6 +124,13 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /buyer/guest/.well-known/openid-configuration": ((200,), m.OpenIdConfiguration),
     "POST /webhooks/{provider}": ((200,), m.WebhookResult),
     "GET /swagger": ((200,), SWAGGER),
+    "GET /admin/webhooks/endpoints": ((200,), w.WebhookEndpoints),
+    "POST /admin/webhooks/endpoints": ((201,), w.WebhookEndpointWithSecret),
+    "GET /admin/webhooks/endpoints/{endpoint_id}": ((200,), w.WebhookEndpoint),
+    "PATCH /admin/webhooks/endpoints/{endpoint_id}": ((200,), w.WebhookEndpoint),
+    "POST /admin/webhooks/endpoints/{endpoint_id}/rotate-secret": ((200,), w.WebhookEndpointWithSecret),
+    "DELETE /admin/webhooks/endpoints/{endpoint_id}": ((200,), w.WebhookEndpointDeleted),
+    "GET /admin/webhooks/endpoints/{endpoint_id}/attempts": ((200,), w.WebhookAttempts),
 }
 
 _PG = (502, 503)
@@ -144,6 +152,7 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/orders/bulk/status": (404,),
     "POST /admin/shipments/combined": (404,),
     "POST /webhooks/{provider}": (400, 409, 422),
+    "POST /admin/webhooks/endpoints": (409, 422),
 }
 
 #: parameters of the route whose resolver runs without validation (it reads its query itself)
@@ -164,7 +173,8 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/orders/bulk/deliver-no-shipping", "배송"), ("/admin/shipments", "배송"), ("/admin/couriers", "배송"),
     ("/admin/invoices", "송장"), ("/admin/orders/{order_id}/sheet", "내보내기"), ("/admin/orders/sheets", "내보내기"),
     ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/stock", "재고"),
-    ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/intake", "주문 접수"),
+    ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/admin/webhooks", "웹훅"),
+    ("/intake", "주문 접수"),
     ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks", "PG 콜백"), ("/swagger", "문서"),
 )
 

@@ -1,5 +1,6 @@
-"""The local stack above storage: the API gateway (with the admin console), the PG and SMS sandboxes,
-S3 and SQS event delivery and the scheduler, on DynamoDB and S3 endpoints that already run.
+"""The local stack above storage: the API gateway (with the admin console), the PG, SMS and webhook
+receiver sandboxes, the order events bus, S3 and SQS event delivery and the scheduler, on DynamoDB
+and S3 endpoints that already run.
 
 ``make run`` (:mod:`oms_local.run`) starts it over its persistent DynamoDB Local and S3 emulator;
 the browser tests start it over the test session's in-memory ones, on free ports. One composition,
@@ -30,31 +31,39 @@ class Stack:
     port: int = 3000  # 0: a free port (tests)
     pg_port: int = 3100
     sms_port: int = 3200
+    webhook_port: int = 3300
     concurrency: int = DEFAULT_CONCURRENCY
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
     gateway_env: Mapping[str, str] = field(default_factory=dict)
     #: DynamoDB Local's endpoint (the outbox stream); default: the process's AWS_ENDPOINT_URL_DYNAMODB
     ddb_endpoint: str = ""
+    #: where the stream mapping keeps its positions across restarts (``make run``); None: from now on
+    stream_checkpoints: Path | None = None
 
     def __post_init__(self) -> None:
         from oms_local.gateway import Gateway
         from oms_local.pg_sandbox import PgSandbox
         from oms_local.sms_sandbox import SmsSandbox
+        from oms_local.webhook_sandbox import WebhookSandbox
 
         self.cleanups: list[tuple[str, Callable[[], None]]] = []
         self.pg = PgSandbox(host=self.host, port=self.pg_port, cancel_callback_delay=self.pg_cancel_callback_delay)
         self.sms = SmsSandbox(host=self.host, port=self.sms_port)
+        self.webhooks = WebhookSandbox(host=self.host, port=self.webhook_port)
         # Parsed now: a broken template fails before anything starts. The functions get endpoints
         # only (the sandboxes' URLs); their secrets are SSM parameters put at start (oms_local.parameters).
         self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
                                env={**self.pg.env(), **self.sms.env(), **self.gateway_env},
-                               concurrency=self.concurrency)
+                               concurrency=self.concurrency,
+                               # the webhook receiver sandbox is plain http on loopback
+                               parameters={"WebhookInsecureHosts": "127.0.0.1,localhost"})
         self.s3_subscriptions: list[str] = []
         self.sqs_mappings: list[str] = []
         self.schedule_list: list[str] = []
         self.stream_mappings: list[str] = []
         self.stream_events: Any = None
+        self.event_buses: list[str] = []
 
     def _listen(self, what: str, port: int, start: Callable[[], object]) -> None:
         try:
@@ -64,6 +73,7 @@ class Stack:
 
     def start(self) -> Stack:
         """Start everything (sandboxes first, so a free port chosen for them reaches the functions)."""
+        from oms_local.event_buses import EventBuses
         from oms_local.parameters import bootstrap_local
         from oms_local.s3_events import S3Events
         from oms_local.scheduler import Scheduler
@@ -77,6 +87,8 @@ class Stack:
         self.cleanups.append(("PG sandbox", self.pg.stop))
         self._listen("the SMS sandbox", self.sms_port, self.sms.start)
         self.cleanups.append(("SMS sandbox", self.sms.stop))
+        self._listen("the webhook receiver sandbox", self.webhook_port, self.webhooks.start)
+        self.cleanups.append(("webhook receiver sandbox", self.webhooks.stop))
         self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env()})
         self._listen("the API gateway", self.port, self.gateway.start)
         self.cleanups.append(("API gateway", self.gateway.stop))
@@ -96,13 +108,25 @@ class Stack:
                                            "AWS_ENDPOINT_URL_SQS": self.s3_endpoint})
         sqs_events.start()
         self.cleanups.append(("SQS event delivery", sqs_events.stop))
+        buses = EventBuses(self.gateway, self.s3_endpoint)  # and EventBridge
+        self.event_buses = [*buses.configure(), *self._tap(buses)]
         stream_events = StreamEvents(self.gateway, self.ddb_endpoint or os.environ["AWS_ENDPOINT_URL_DYNAMODB"],
-                                     self.table, queue_urls=sqs_events.urls, sqs_endpoint=self.s3_endpoint)
+                                     self.table, queue_urls=sqs_events.urls, sqs_endpoint=self.s3_endpoint,
+                                     checkpoints=self.stream_checkpoints)
         self.stream_mappings = [f"{self.table} stream -> {m.function}" for m in stream_events.configure()]
         stream_events.start()
         self.stream_events = stream_events
         self.cleanups.append(("DynamoDB stream delivery", stream_events.stop))
         return self
+
+    @staticmethod
+    def _tap(buses: Any) -> list[str]:
+        """A subscriber on the order events bus: a queue to read them from (``aws sqs receive-message``)."""
+        if "OrderEventsBus" not in buses.names:
+            return []
+        name = "oms-local-order-events-tap"
+        buses.tap("OrderEventsBus", name)
+        return [f"(rule {name} -> SQS queue {name})"]
 
     def stop(self, report: Callable[[str, Exception | None], None] | None = None) -> None:
         """Stop in reverse order; ``report(name, error)`` hears about each one."""

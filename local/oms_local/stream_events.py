@@ -17,7 +17,9 @@ the stream in order and invokes the function with the event Lambda sends (``Reco
   the destination gets where the record is, not the record) and reading goes on after it.
 
 The position in each shard lives in the poller (Lambda's checkpoint): a function that dies mid-batch
-is invoked again with the same records. Tests deliver synchronously with :meth:`StreamEvents.drain`.
+is invoked again with the same records. With a ``checkpoints`` file (``make run``) the positions
+survive a restart, as the mapping's do on AWS: what was committed while the stack was down is
+delivered when it comes back. Tests deliver synchronously with :meth:`StreamEvents.drain`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from oms_local import LOCAL_ENV
@@ -105,7 +108,8 @@ class StreamEvents(Poller):
     log = log
 
     def __init__(self, gateway: Gateway, ddb_endpoint: str, table: str, *,
-                 queue_urls: dict[str, str] | None = None, sqs_endpoint: str | None = None) -> None:
+                 queue_urls: dict[str, str] | None = None, sqs_endpoint: str | None = None,
+                 checkpoints: Path | None = None) -> None:
         super().__init__()
         self.gateway = gateway
         self.ddb_endpoint = ddb_endpoint
@@ -117,6 +121,8 @@ class StreamEvents(Poller):
         self._shards: dict[str, dict[str, _Shard]] = {}  # function -> shard id -> state
         self._lock = threading.Lock()
         self._client: Any = None
+        self.checkpoints = checkpoints
+        self._saved: dict[str, dict[str, str]] = {}
         self.delivered = 0
         self.given_up = 0
 
@@ -152,12 +158,18 @@ class StreamEvents(Poller):
         self.mappings = mappings(self.gateway)
         if not self.stream_arn:
             raise RuntimeError(f"table {self.table} has no stream (template.yaml StreamSpecification)")
+        if self.checkpoints is not None and self.checkpoints.exists():
+            saved = json.loads(self.checkpoints.read_text() or "{}")
+            self._saved = saved.get(self.stream_arn, {}) if isinstance(saved, dict) else {}
         for m in self.mappings:
             shards = self._shards.setdefault(m.function, {})
+            done = self._saved.get(m.function) or {}
             for s in self._describe():
                 state = _Shard(s["ShardId"], s.get("ParentShardId"), limit=m.batch_size)
                 open_shard = "EndingSequenceNumber" not in s.get("SequenceNumberRange", {})
-                if m.starting_position == "LATEST":
+                if done:  # a restart: every shard from where the mapping stopped (or its start)
+                    state.last_seq = done.get(s["ShardId"])
+                elif m.starting_position == "LATEST":
                     if not open_shard:
                         state.closed = True  # finished before we started: nothing of it is ours
                     else:
@@ -209,7 +221,15 @@ class StreamEvents(Poller):
             if s.iterator is None:
                 s.closed = True
                 return 0
-        resp = self._streams().get_records(ShardIterator=s.iterator, Limit=max(1, min(s.limit, 1000)))
+        try:
+            resp = self._streams().get_records(ShardIterator=s.iterator, Limit=max(1, min(s.limit, 1000)))
+        except Exception as exc:  # an expired iterator, or one DynamoDB Local placed before its shard's start
+            if type(exc).__name__ not in ("ExpiredIteratorException", "TrimmedDataAccessException"):
+                raise
+            s.iterator = None  # from the checkpoint (or the shard's oldest record) next time
+            if s.last_seq is None:
+                s.iterator = self._iterator(s.shard_id, "TRIM_HORIZON")
+            return 0
         records, nxt = resp.get("Records", []), resp.get("NextShardIterator")
         if not records:
             s.iterator = nxt
@@ -219,12 +239,14 @@ class StreamEvents(Poller):
         batch = [e for e in map(self._event_record, records) if not m.filters or any(matches(f, e) for f in m.filters)]
         if not batch:
             s.last_seq, s.iterator = records[-1]["dynamodb"]["SequenceNumber"], nxt
+            self._save(m, s)
             return 0
         failed_at = self._invoke(m, batch)
         if failed_at is None:  # all done: the checkpoint moves past the records read
             s.last_seq, s.iterator = records[-1]["dynamodb"]["SequenceNumber"], nxt
             s.attempts, s.limit = 0, m.batch_size
             self.delivered += len(batch)
+            self._save(m, s)
             return len(batch)
         done = [r for r in batch if int(r["dynamodb"]["SequenceNumber"]) < int(failed_at)]
         self.delivered += len(done)
@@ -241,7 +263,18 @@ class StreamEvents(Poller):
             self._give_up(m, s, first)
             s.last_seq, s.attempts, s.limit = failed_at, 0, m.batch_size
         s.iterator = None  # re-read from the checkpoint
+        self._save(m, s)
         return len(done)
+
+    def _save(self, m: StreamMapping, s: _Shard) -> None:
+        if self.checkpoints is None or s.last_seq is None:
+            return
+        self._saved.setdefault(m.function, {})[s.shard_id] = s.last_seq
+        saved = json.loads(self.checkpoints.read_text() or "{}") if self.checkpoints.exists() else {}
+        saved[self.stream_arn] = self._saved
+        tmp = self.checkpoints.with_suffix(".tmp")
+        tmp.write_text(json.dumps(saved))
+        tmp.replace(self.checkpoints)
 
     def _invoke(self, m: StreamMapping, batch: list[dict[str, Any]]) -> str | None:
         """The sequence number to resume from (the lowest failed one), or None when all succeeded."""

@@ -1,11 +1,14 @@
-"""End to end on the local stack over HTTP: the gateway (routes from template.yaml) in front of the
-real handler, and the SMS sandbox as the provider (NHN-Cloud style, as `make run` starts it) —
-register and verify a sender, preview and send to the buyer, the sandbox's page, a forced failure
-and its resend."""
+"""End to end on the local stack over HTTP, as `make run` composes it: the gateway (routes from
+template.yaml) in front of the real handlers, the SMS sandbox as the provider (NHN-Cloud style) and
+the outbox relay fed by DynamoDB Local's stream — register and verify a sender, preview and send to
+the buyer (answered ``sending``, sent by the relay), the sandbox's page, a forced failure and its
+resend."""
 
 from __future__ import annotations
 
+import os
 import random
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,20 +17,38 @@ import httpx
 import pytest
 
 from oms_local import tokens
-from oms_local.gateway import Gateway
-from oms_local.sms_sandbox import SmsSandbox
+from oms_local.s3 import S3Local, create_buckets
+from oms_local.stack import Stack
 from oms_local.template import TEMPLATE_PATH
 
 
 @pytest.fixture(scope="module")
 def stack(ddb_endpoint: str, table_name: str) -> Iterator[dict[str, Any]]:
-    sandbox = SmsSandbox(port=0).start()
-    gw = Gateway(TEMPLATE_PATH, table_name=table_name, port=0, env=sandbox.env()).start()
+    s3 = S3Local(own_process=True).start()  # the stack's own queues: its pollers take only its messages
+    sqs_before = os.environ.get("AWS_ENDPOINT_URL_SQS")
+    st = Stack(template=TEMPLATE_PATH, table=table_name, s3_endpoint=s3.endpoint, port=0, pg_port=0, sms_port=0,
+               schedules=False, gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
+    create_buckets(s3.client(), st.gateway.bucket_names())
+    st.start()
     try:
-        yield {"api": gw.url, "sms": sandbox.url}
+        yield {"api": st.gateway.url, "sms": st.sms.url}
     finally:
-        gw.stop()
-        sandbox.stop()
+        st.stop()
+        s3.stop()
+        if sqs_before is None:
+            os.environ.pop("AWS_ENDPOINT_URL_SQS", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL_SQS"] = sqs_before
+
+
+def settled(http: httpx.Client, api: str, admin: dict[str, str], oid: str, message_id: str) -> dict[str, Any]:
+    """The message once the relay has sent it (or failed to): it answers ``sending`` until then."""
+    deadline = time.monotonic() + 20
+    while True:
+        msg = http.get(f"{api}/admin/orders/{oid}/messages/{message_id}", headers=admin).json()
+        if msg["status"] != "sending" or time.monotonic() > deadline:
+            return dict(msg)
+        time.sleep(0.1)
 
 
 def test_message_to_the_buyer_through_the_sandbox(stack: dict[str, Any], site_id: str, local_keys: Any) -> None:
@@ -56,7 +77,8 @@ def test_message_to_the_buyer_through_the_sandbox(stack: dict[str, Any], site_id
         preview = http.post(f"{api}/admin/orders/{oid}/messages/preview", headers=admin, json=body).json()
         assert preview["type"] == "SMS" and preview["to"] == "010-****-0000", preview
         r = http.post(f"{api}/admin/orders/{oid}/messages", headers=admin, json=body)
-        assert r.status_code == 201 and r.json()["status"] == "sent", r.text
+        assert r.status_code == 201 and r.json()["status"] == "sending", r.text
+        assert settled(http, api, admin, oid, r.json()["message_id"])["status"] == "sent"
 
         kept = http.get(f"{sms}/_sandbox/messages", params={"site": site_id}).json()
         assert [(m["sender"], m["to"], m["text"], m["result"]) for m in kept] == \
@@ -67,12 +89,14 @@ def test_message_to_the_buyer_through_the_sandbox(stack: dict[str, Any], site_id
 
         # the provider refuses the next one: shown with its reason, then resent
         http.post(f"{sms}/_sandbox/fail-next", json={"code": "-2312"})
-        failed = http.post(f"{api}/admin/orders/{oid}/messages", headers=admin,
+        queued = http.post(f"{api}/admin/orders/{oid}/messages", headers=admin,
                            json={"text": "입금 확인되었습니다"}).json()
+        failed = settled(http, api, admin, oid, queued["message_id"])
         assert (failed["status"], failed["reason"], failed["provider_code"]) == \
             ("failed", "sender_not_registered", "-2312")
         r = http.post(f"{api}/admin/orders/{oid}/messages/{failed['message_id']}/resend", headers=admin)
-        assert r.status_code == 200 and r.json()["status"] == "sent", r.text
+        assert r.status_code == 200 and r.json()["status"] == "sending", r.text
+        assert settled(http, api, admin, oid, failed["message_id"])["status"] == "sent"
 
         listed = http.get(f"{api}/admin/orders/{oid}/messages", headers=admin).json()["messages"]
         assert [m["status"] for m in listed] == ["sent", "sent"]

@@ -21,6 +21,7 @@ TABLES = {
     "autoconfirm": ["Auto-confirm job"],
     "payments": ["One PG callback vs a manual deposit", "5 identical deposit callbacks at once"],
     "messages": ["One buyer message vs a memo", "3 resends of one failed message at once"],
+    "outbox": ["What the outbox adds to a change", "Relay throughput on DynamoDB Local"],
     "claims": ["Requests per claim operation"],
     "ingest": ["Invoice ingestion: ", "Invoice ingestion peak memory"],
     "export-requests": ["DynamoDB requests of an export of N chosen orders"],

@@ -23,6 +23,7 @@ from tests.integration.claims_support import (
     use_pg,
 )
 from tests.integration.payments_support import sandbox_fixture, va_order  # noqa: F401
+from tests.outbox_support import Relay
 from tests.support import fund_points
 
 
@@ -228,8 +229,8 @@ def test_a_refund_the_pg_refuses_is_recorded_with_its_reason_and_retried(sandbox
     assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [30000]
 
 
-def test_cash_receipt_of_a_partly_refunded_payment_is_reissued_for_the_rest(sandbox: PgSandbox,
-                                                                           site_id: str) -> None:
+def test_cash_receipt_of_a_partly_refunded_payment_is_reissued_for_the_rest(sandbox: PgSandbox, site_id: str,
+                                                                           relay: Relay) -> None:
     use_pg(site_id)
     order_id, payment_id, _ = va_order(sandbox, site_id, quantity=2, unit_price=10000,
                                        cash_receipt={"type": "소득공제", "identity_number": "010-1234-5678"})
@@ -241,8 +242,10 @@ def test_cash_receipt_of_a_partly_refunded_payment_is_reissued_for_the_rest(sand
     deliver(site_id, order_id, ["L001"])
     cid, _ = return_claim(site_id, order_id, [("L001", 1)], "broken")
     ok("POST", f"/admin/orders/{order_id}/claims/{cid}/settle", site_id, {"direction": "refund"})
-    detail = ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete", site_id,
-                {"amount": 10000, "bank_note": "신한 110-***-6789"})
+    ok("POST", f"/admin/orders/{order_id}/payments/{payment_id}/refunds/force-complete", site_id,
+       {"amount": 10000, "bank_note": "신한 110-***-6789"})
+    relay.drain()  # after the refund commits, the relay cancels the receipt and issues one for the rest
+    detail = ok("GET", f"/admin/orders/{order_id}", site_id)
     receipt = detail["payments"][0]["cash_receipt"]
     assert (receipt["status"], receipt["amount"]) == ("issued", 10000)  # a new receipt for what remains
     texts = [e["data"].get("text_ko", "") for e in detail["timeline"] if e["kind"] == "cash_receipt"]

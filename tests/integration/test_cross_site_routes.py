@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from oms.domain.order import Actor
+from oms.schemas.webhooks import WebhookEndpointIn
 from oms.services import points as points_service
+from oms.services import webhook_endpoints
 from oms.store import imports, keys, stock
 from oms.store.table import client, load, table_name
 from oms_local import tokens
@@ -101,6 +103,8 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "PATCH /admin/orders/{order_id}/recipient": {"name": "김민지", "phone": "010-1234-5678",
                                                      "postal_code": "63000", "address1": "제주특별자치도 제주시 1"},
         "POST /admin/orders/{order_id}/refunds": {},
+        "POST /admin/webhooks/endpoints": {"url": "https://erp.example.com/hooks/oms", "event_types": ["order.placed"]},
+        "PATCH /admin/webhooks/endpoints/{endpoint_id}": {"enabled": False},
     }
 
 #: Routes whose body names the first site's orders: another site gets 404 naming the first unknown id.
@@ -139,6 +143,8 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     from oms.services.orders import get_detail
 
     payment_id = get_detail(site_id, order_id)["payments"][0]["payment_id"]
+    endpoint = webhook_endpoints.register(site_id, WebhookEndpointIn(url="https://erp.example.com/hooks/oms",
+                                                                     event_types=["order.placed"]), ADMIN)
     stock.set_quantity(site_id, "TEE-01", 5, "admin-1")
     points_service.adjust(site_id, "m-100", 1000, "보상", ADMIN)
     import_id = "20261126T101010-abcd1234"
@@ -150,7 +156,7 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
             "payment_id": payment_id, "import_id": import_id, "member_id": "m-100", "sku": "TEE-01",
             "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping",
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
-            "claim_id": "C001", "request_id": "R20261201abcd"}
+            "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"]}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
@@ -182,7 +188,8 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
     values = dict(first_site)
     example = bodies(first_site, other_site)
     before = first_site_items(first_site)
-    first_ids = {first_site[k] for k in ("order_id", "second_order_id", "guest_order_id", "payment_id", "import_id")}
+    first_ids = {first_site[k] for k in ("order_id", "second_order_id", "guest_order_id", "payment_id", "import_id",
+                                         "endpoint_id")}
     outcomes: dict[str, int] = {}
     # intake last: the other site's new order takes the first number of the day, like the first site's
     ordered = sorted(api_routes.routes(), key=lambda r: r.key == "POST /intake/orders")
@@ -199,7 +206,7 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
         assert status < 500, (route.key, answer)
         if status >= 400:
             assert headers.get("content-type") == "application/problem+json" and answer["code"], (route.key, answer)
-        if {"order_id", "payment_id", "import_id"} & set(route.path_params) or route.key in (
+        if {"order_id", "payment_id", "import_id", "endpoint_id"} & set(route.path_params) or route.key in (
                 "POST /admin/shipments/combined", "POST /buyer/guest/session", "GET /admin/invoices/template",
                 *NAMES_ORDERS_IN_BODY):
             assert status == 404, (route.key, status, answer)

@@ -14,6 +14,7 @@ import pytest
 
 from oms.store import messages as store
 from oms_local.sms_sandbox import SmsSandbox
+from tests.outbox_support import Relay, relay_stack
 from tests.shipping_support import admin, api_order
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
@@ -27,9 +28,12 @@ def sandbox() -> Iterator[SmsSandbox]:
         sb.stop()
 
 
+_relay: dict[str, Relay] = {}
+
+
 @pytest.fixture(params=["nhn", "solapi"])
-def provider(request: pytest.FixtureRequest, sandbox: SmsSandbox,
-             monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def provider(request: pytest.FixtureRequest, sandbox: SmsSandbox, monkeypatch: pytest.MonkeyPatch,
+             s3_endpoint: str, table_name: str) -> Iterator[str]:
     import os
 
     from oms_local import REPO_ROOT, invoker
@@ -39,8 +43,27 @@ def provider(request: pytest.FixtureRequest, sandbox: SmsSandbox,
         monkeypatch.setenv(k, v)
     # the provider is the stack's SmsProvider parameter: the functions' contracts take it
     invoker.install(load_template(), os.environ["TABLE_NAME"], REPO_ROOT, {"SmsProvider": str(request.param)})
+    _relay["stack"] = relay_stack(s3_endpoint, table_name, {"SmsProvider": str(request.param)})
     yield str(request.param)
+    _relay.clear()
     invoker.install(load_template(), os.environ["TABLE_NAME"], REPO_ROOT)
+
+
+def deliver() -> None:
+    """The relay delivers what the committed sends asked for (the provider is called after the commit)."""
+    _relay["stack"].drain()
+
+
+def post_message(site_id: str, oid: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """POST a message (answered ``sending``), let the relay send it, answer the message as it is then."""
+    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, body)
+    if status not in (200, 201):
+        return status, msg
+    assert msg["status"] in ("sending", "sent", "failed"), msg
+    deliver()
+    got, now = admin("GET", f"/admin/orders/{oid}/messages/{msg['message_id']}", site_id)
+    assert got == 200, now
+    return status, now
 
 
 def new_number() -> str:
@@ -109,8 +132,11 @@ def test_send_from_the_verified_sender_outbox_and_timeline(site_id: str, sandbox
     assert preview["to"] == "010-****-5678" and preview["bytes"] <= 90
     assert sent_to(sandbox, site_id) == []  # a preview sends nothing
 
-    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": text})
-    assert status == 201, msg
+    status, queued = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": text})
+    assert status == 201 and queued["status"] == "sending", queued  # committed; the relay sends it
+    assert sent_to(sandbox, site_id) == []
+    deliver()
+    _, msg = admin("GET", f"/admin/orders/{oid}/messages/{queued['message_id']}", site_id)
     assert (msg["status"], msg["type"], msg["sender"], msg["to"], msg["attempt"]) == \
         ("sent", "SMS", sender, "01012345678", 1)
     assert msg["provider"] == provider and msg["attempts"][0]["status"] == "sent"
@@ -123,8 +149,9 @@ def test_send_from_the_verified_sender_outbox_and_timeline(site_id: str, sandbox
     events = timeline(site_id, oid)
     kinds = [e["kind"] for e in events[:2]]
     assert kinds == ["message_result", "message"]
-    result = events[0]
-    assert result["actor"]["kind"] == "admin" and result["actor"]["id"] == "admin-1"
+    result, request = events[0], events[1]
+    assert request["actor"]["kind"] == "admin" and request["actor"]["id"] == "admin-1"
+    assert (result["actor"]["kind"], result["actor"]["id"]) == ("system", "relay")
     assert (result["data"]["result"], result["data"]["type"], result["data"]["to"]) == ("sent", "SMS", "010-****-5678")
     assert result["data"]["excerpt"] == preview["text"][:20] + "…"
     assert preview["text"] not in json.dumps(events, ensure_ascii=False)
@@ -139,7 +166,7 @@ def test_lms_with_title_and_recipient_role(site_id: str, sandbox: SmsSandbox, pr
     oid = api_order(site_id, ready=False, recipient={
         "name": "박수령", "phone": "010-2222-3333", "postal_code": "04524", "address1": "서울 중구 세종대로 110"})
     body = {"role": "recipient", "text": "안내 " + "가" * 50, "title": "배송 안내"}
-    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, body)
+    status, msg = post_message(site_id, oid, body)
     assert status == 201
     assert (msg["type"], msg["title"], msg["to"], msg["bytes"]) == ("LMS", "배송 안내", "01022223333", 105)
     assert sent_to(sandbox, site_id)[0].type == "LMS" and sent_to(sandbox, site_id)[0].title == "배송 안내"
@@ -174,7 +201,7 @@ def test_failed_message_shows_its_reason_and_is_resent_once(site_id: str, sandbo
     verified_sender(site_id, sandbox)
     oid = api_order(site_id, ready=False)
     sandbox.fail_next("-2312" if provider == "nhn" else "1062")
-    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "입금 확인되었습니다"})
+    status, msg = post_message(site_id, oid, {"text": "입금 확인되었습니다"})
     assert status == 201
     assert (msg["status"], msg["reason"], msg["resendable"]) == ("failed", "sender_not_registered", True)
     assert msg["provider_code"] == ("-2312" if provider == "nhn" else "1062") and msg["reason_ko"]
@@ -186,23 +213,29 @@ def test_failed_message_shows_its_reason_and_is_resent_once(site_id: str, sandbo
                                                 site_id), range(2)))
     assert sorted(s for s, _ in results) == [200, 409], results
     assert next(b for s, b in results if s == 409)["code"] == "MESSAGE_NOT_RESENDABLE"
-    done = next(b for s, b in results if s == 200)
+    assert next(b for s, b in results if s == 200)["status"] == "sending"
+    deliver()
+    _, done = admin("GET", f"/admin/orders/{oid}/messages/{msg['message_id']}", site_id)
     assert (done["status"], done["attempt"], [a["status"] for a in done["attempts"]]) == ("sent", 2, ["failed", "sent"])
     assert [m.result for m in sent_to(sandbox, site_id)] == ["accepted", "refused"]
     status, body = admin("POST", f"/admin/orders/{oid}/messages/{msg['message_id']}/resend", site_id)
     assert (status, body["code"]) == (409, "MESSAGE_NOT_RESENDABLE")
 
 
-def test_provider_down_is_a_retryable_failure(site_id: str, sandbox: SmsSandbox, provider: str) -> None:
+def test_provider_down_is_retried_then_recorded_as_failed(site_id: str, sandbox: SmsSandbox, provider: str) -> None:
     verified_sender(site_id, sandbox)
     oid = api_order(site_id, ready=False)
-    sandbox.fail_next("HTTP_503")
-    _, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "안녕하세요"})
-    assert (msg["status"], msg["reason"]) == ("failed", "provider_unavailable")
-    sandbox.fail_next("TIMEOUT")
-    _, msg2 = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "안녕하세요"})
-    assert (msg2["status"], msg2["reason"]) == ("failed", "provider_unavailable")
-    _, again = admin("POST", f"/admin/orders/{oid}/messages/{msg['message_id']}/resend", site_id)
+    sandbox.fail_next("HTTP_503")  # one outage: the relay tries again and it goes
+    _, msg = post_message(site_id, oid, {"text": "안녕하세요"})
+    assert (msg["status"], len(msg["attempts"])) == ("sent", 1)
+    sandbox.fail_next("TIMEOUT", count=4)  # down for every attempt of the test stack (delays 0,0,0)
+    _, msg2 = post_message(site_id, oid, {"text": "안녕하세요"})
+    assert (msg2["status"], msg2["reason"], msg2["resendable"]) == ("failed", "provider_unavailable", True)
+    assert [m.result for m in sent_to(sandbox, site_id)] == ["accepted"]
+    status, _ = admin("POST", f"/admin/orders/{oid}/messages/{msg2['message_id']}/resend", site_id)
+    assert status == 200
+    deliver()
+    _, again = admin("GET", f"/admin/orders/{oid}/messages/{msg2['message_id']}", site_id)
     assert again["status"] == "sent"
 
 
@@ -211,8 +244,10 @@ def test_same_message_id_never_sends_twice(site_id: str, sandbox: SmsSandbox, pr
     oid = api_order(site_id, ready=False)
     body = {"text": "주문 감사합니다", "message_id": f"client-{site_id}"}
     first = admin("POST", f"/admin/orders/{oid}/messages", site_id, body)
+    deliver()
     second = admin("POST", f"/admin/orders/{oid}/messages", site_id, body)
-    assert (first[0], second[0]) == (201, 200)
+    deliver()
+    assert (first[0], second[0]) == (201, 200) and second[1]["status"] == "sent"
     assert first[1]["message_id"] == second[1]["message_id"] == f"client-{site_id}"
     assert len(sent_to(sandbox, site_id)) == 1
     assert len([e for e in timeline(site_id, oid) if e["kind"] == "message"]) == 1
@@ -222,6 +257,7 @@ def test_same_message_id_never_sends_twice(site_id: str, sandbox: SmsSandbox, pr
         answers = list(pool.map(lambda _: admin("POST", f"/admin/orders/{oid}/messages", site_id, race), range(2)))
     assert sorted(s for s, _ in answers) == [200, 201], answers
     assert {b["message_id"] for _, b in answers} == {f"race-{site_id}"}
+    deliver()
     assert [m.text for m in sent_to(sandbox, site_id)].count("출고되었습니다") == 1
 
 
@@ -257,7 +293,7 @@ def test_templates_with_order_variables(site_id: str, sandbox: SmsSandbox, provi
     assert body["type"] == "LMS" and body["title"] == "주문 안내"
     assert body["text"] == ("[데모샵] 오버핏 티셔츠 외 1건 발송 안내: CJ대한통운 123456789012 "
                             "https://trace.cjlogistics.com/next/tracking.html?wblNo=123456789012 (미결금액 0원)")
-    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"template_id": "shipped"})
+    status, msg = post_message(site_id, oid, {"template_id": "shipped"})
     assert status == 201 and msg["template_id"] == "shipped" and msg["status"] == "sent"
     _, listed = admin("GET", "/admin/messages/templates", site_id)
     assert [t["template_id"] for t in listed["templates"]] == ["shipped"] and "송장번호" in listed["variables"]
@@ -267,12 +303,10 @@ def test_a_misconfigured_provider_is_recorded_as_a_failure_not_left_sending(
         site_id: str, sandbox: SmsSandbox, provider: str, monkeypatch: pytest.MonkeyPatch) -> None:
     verified_sender(site_id, sandbox)
     oid = api_order(site_id, ready=False)
-    from oms_local import invoker
-
-    orders_env = invoker.current("OrdersFunction").template_env
+    relay_env = _relay["stack"].gateway.functions["RelayFunction"].env  # the relay is who sends
     for name in ("NHN_SMS_SECRET_KEY", "SOLAPI_API_SECRET"):  # a deployment that does not name the secret
-        monkeypatch.delitem(orders_env, f"{name}_PARAM")
-    status, msg = admin("POST", f"/admin/orders/{oid}/messages", site_id, {"text": "안녕하세요"})
+        monkeypatch.delitem(relay_env, f"{name}_PARAM")
+    status, msg = post_message(site_id, oid, {"text": "안녕하세요"})
     assert status == 201
     assert (msg["status"], msg["reason"], msg["provider_code"], msg["resendable"]) == \
         ("failed", "provider_unavailable", "RuntimeError", True)

@@ -16,7 +16,7 @@ from oms.services import jobs
 from oms.store import orders
 from oms_local.gateway import Gateway
 from oms_local.sqs_events import SqsEvents, _client
-from tests.jobs_support import jobs_stack
+from tests.jobs_support import JobEvents, jobs_stack
 from tests.shipping_support import api_order
 from tests.support import http_event
 
@@ -69,7 +69,7 @@ def fresh(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
 
 
-def test_admin_status_change_counts_orders_changed(stack: tuple[Gateway, SqsEvents], site_id: str,
+def test_admin_status_change_counts_orders_changed(stack: tuple[Gateway, JobEvents], site_id: str,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     gw, _ = stack
     ids = [api_order(site_id, ready=False) for _ in range(2)]
@@ -85,7 +85,7 @@ def test_admin_status_change_counts_orders_changed(stack: tuple[Gateway, SqsEven
 
 
 def test_a_job_counts_its_start_and_changes_and_carries_the_request_id(
-        stack: tuple[Gateway, SqsEvents], site_id: str, capsys: pytest.CaptureFixture[str],
+        stack: tuple[Gateway, JobEvents], site_id: str, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     gw, events = stack
     sqs = _client(events.endpoint)
@@ -100,7 +100,8 @@ def test_a_job_counts_its_start_and_changes_and_carries_the_request_id(
     assert total(started, "JobsStarted") == 1
     assert_no_personal_data(started, *ids, site_id)
 
-    # every chunk's message names the API request
+    # every chunk's message names the API request (the relay queues them once the job item exists)
+    events.stream.drain()
     got = sqs.receive_message(QueueUrl=events.urls["JobsQueue"], MaxNumberOfMessages=10, VisibilityTimeout=0)
     bodies = [b for b in (json.loads(m["Body"]) for m in got.get("Messages", []))
               if b.get("site_id") == site_id]  # another module's stack shares the queue's name

@@ -60,7 +60,8 @@ def stack(ddb_endpoint: str, s3_endpoint: str, table_name: str, tmp_path_factory
     import boto3
 
     local_dir = tmp_path_factory.mktemp("oms-conformance")
-    queue = boto3.client("sqs", endpoint_url=s3_endpoint).create_queue(QueueName="oms-conformance-jobs")["QueueUrl"]
+    # the template's jobs queue under its local name (a function's queue URL comes from its template)
+    queue = boto3.client("sqs", endpoint_url=s3_endpoint).create_queue(QueueName="oms-local-jobsqueue")["QueueUrl"]
     sandbox = PgSandbox(port=0, cancel_callback_delay=0.05).start()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OMS_LOCAL_DIR", str(local_dir))  # tokens minted and verified with this run's keys

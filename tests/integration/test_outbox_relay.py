@@ -218,3 +218,30 @@ def test_a_record_that_keeps_failing_goes_to_the_dead_letter_queue(
     later = send(site_id, oid, "다음 안내")
     relay.drain()
     assert msg_store.get_message(site_id, oid, later["message_id"])["status"] == "sent"  # type: ignore[index]
+
+
+def test_what_commits_while_the_relay_is_down_is_delivered_when_it_comes_back(
+        site_id: str, sandbox: SmsSandbox, relay: Relay, tmp_path: Any) -> None:
+    """``make run`` keeps the stream mapping's positions in a file, as the mapping keeps them on AWS:
+    a send committed while the stack was stopped goes out when it starts again."""
+    from oms_local.stream_events import StreamEvents
+
+    def mapping() -> StreamEvents:
+        m = StreamEvents(relay.gateway, os.environ["AWS_ENDPOINT_URL_DYNAMODB"], os.environ["TABLE_NAME"],
+                         queue_urls=relay.queues.urls, sqs_endpoint=relay.stream.sqs_endpoint,
+                         checkpoints=tmp_path / "positions.json")
+        m.configure()
+        return m
+
+    verified_sender(site_id, sandbox)
+    oid = api_order(site_id, ready=False)
+    first = mapping()
+    send(site_id, oid, "첫 안내")
+    first.drain()
+    assert (tmp_path / "positions.json").exists()
+    # stopped; meanwhile a send commits
+    later = send(site_id, oid, "다운 중 안내")
+    assert sandbox.list_messages(site_id)[0].text == "첫 안내"
+    mapping().drain()  # started again from the saved position
+    assert [m.text for m in sandbox.list_messages(site_id)] == ["다운 중 안내", "첫 안내"]
+    assert msg_store.get_message(site_id, oid, later["message_id"])["status"] == "sent"  # type: ignore[index]

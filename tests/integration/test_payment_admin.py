@@ -16,6 +16,7 @@ from oms.store import orders as store
 from oms.store import settings, stock
 from oms_local.pg_sandbox import PgSandbox
 from tests.integration.payments_support import deliver, sandbox_fixture, snapshot, va_order  # noqa: F401
+from tests.outbox_support import Relay
 from tests.support import call, http_event
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
@@ -107,10 +108,12 @@ def test_manual_completion_only_without_pg(sandbox: PgSandbox, site_id: str) -> 
     assert status == 409 and problem["code"] == "CASH_RECEIPT_USE_PG"
 
 
-def test_auto_issue_on_deposit_where_pg_and_bank_matching(sandbox: PgSandbox, site_id: str) -> None:
+def test_auto_issue_on_deposit_where_pg_and_bank_matching(sandbox: PgSandbox, site_id: str, relay: Relay) -> None:
     use_pg(site_id, cash_receipt_auto_issue=True, bank_matching=True)
     order_id, _, pg = va_order(sandbox, site_id, cash_receipt={"type": "소득공제", "identity_number": "01098765432"})
     assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg), status="DONE"))[0] == 200
+    assert "cash_receipt" not in snapshot(site_id, order_id)["payments"][0]  # after the deposit commits:
+    relay.drain()  # the relay issues it
     pay = snapshot(site_id, order_id)["payments"][0]
     assert pay["cash_receipt"]["status"] == "issued" and pay["cash_receipt"]["source"] == "auto"
     assert pay["cash_receipt_request"]["identity_number"] == "*******5432"  # the full number is never shown
@@ -118,14 +121,16 @@ def test_auto_issue_on_deposit_where_pg_and_bank_matching(sandbox: PgSandbox, si
     use_pg(site_id, cash_receipt_auto_issue=True, bank_matching=False)
     order2, _, pg2 = va_order(sandbox, site_id, cash_receipt={"type": "소득공제", "identity_number": "01098765432"})
     assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg2), status="DONE"))[0] == 200
+    relay.drain()
     assert "cash_receipt" not in snapshot(site_id, order2)["payments"][0]
 
 
-def test_va_refund_is_whole_only_and_cancels_the_receipt(sandbox: PgSandbox, site_id: str) -> None:
+def test_va_refund_is_whole_only_and_cancels_the_receipt(sandbox: PgSandbox, site_id: str, relay: Relay) -> None:
     use_pg(site_id, cash_receipt_auto_issue=True, bank_matching=True)
     order_id, payment_id, pg = va_order(sandbox, site_id, cash_receipt={"type": "소득공제",
                                                                          "identity_number": "01012345678"})
     assert deliver("toss", *sandbox.callback("toss", sandbox.deposited(pg), status="DONE"))[0] == 200
+    relay.drain()
     path = f"/admin/orders/{order_id}/payments/{payment_id}/refund"
     account = {"bank": "국민", "account_no": "123-456-789", "holder": "김민지"}
     status, problem = admin("POST", path, {"amount": 3000, "reason": "부분 환불", "refund_account": account}, site_id)
@@ -137,7 +142,9 @@ def test_va_refund_is_whole_only_and_cancels_the_receipt(sandbox: PgSandbox, sit
     pay = detail["payments"][0]
     assert (pay["status"], pay["refunded_amount"]) == ("cancelled", 10000)
     assert detail["amounts"]["refunded"] == 10000
-    assert pay["cash_receipt"]["status"] == "cancelled"
+    assert pay["cash_receipt"]["status"] == "issued"  # the refund committed; the relay cancels the receipt
+    relay.drain()
+    assert snapshot(site_id, order_id)["payments"][0]["cash_receipt"]["status"] == "cancelled"
     assert sandbox.find("toss", pg.key).status == "CANCELED"
     # the PG's own cancel notice arriving later changes nothing more
     late = {"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": "2026-03-01T12:00:00.000000",

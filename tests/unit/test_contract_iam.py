@@ -121,3 +121,16 @@ def test_not_action_statements() -> None:
     g = Guard("F", [Statement("Allow", [], ["*"], not_actions=["s3:Delete*"])], REGION, ACCOUNT)
     assert g.allowed("s3:GetObject", "arn:aws:s3:::b/k")
     assert not g.allowed("s3:DeleteObject", "arn:aws:s3:::b/k")
+
+
+def test_only_the_relay_may_put_order_events_and_only_on_its_bus() -> None:
+    from oms_local.gateway import Gateway
+    from oms_local.template import TEMPLATE_PATH
+
+    gw = Gateway(TEMPLATE_PATH, table_name="t", port=0)
+    bus = gw.contracts["RelayFunction"].template_env["EVENT_BUS_NAME"]
+    assert bus == "oms-local-order-events"
+    gw.contracts["RelayFunction"].guard.check("events", "PutEvents", {"Entries": [{"EventBusName": bus}]})
+    for function, name in (("RelayFunction", "default"), ("OrdersFunction", bus)):
+        with pytest.raises(ClientError):
+            gw.contracts[function].guard.check("events", "PutEvents", {"Entries": [{"EventBusName": name}]})

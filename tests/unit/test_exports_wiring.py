@@ -53,17 +53,23 @@ def test_exports_function_env_and_bucket(gateway: Gateway) -> None:
 def test_jobs_queue_worker_mapping_and_dead_letter_queue(gateway: Gateway) -> None:
     from oms_local.sqs_events import mappings, queue_specs
 
-    (m,) = mappings(gateway)
+    (m,) = [m for m in mappings(gateway) if m.queue == "JobsQueue"]
     assert (m.function, m.queue, m.batch_size, m.report_failures) == ("JobsWorkerFunction", "JobsQueue", 5, True)
     specs = {q.logical_id: q for q in queue_specs(gateway)}
     assert specs["JobsQueue"].dlq == "JobsDeadLetterQueue" and specs["JobsQueue"].max_receive == 5
     res = gateway.template["Resources"]
     worker_timeout = res["JobsWorkerFunction"]["Properties"]["Timeout"]
     assert res["JobsQueue"]["Properties"]["VisibilityTimeout"] >= 6 * worker_timeout
+    # the job's messages are queued by the outbox relay once the job item exists (its job_start intent)
+    relay = res["RelayFunction"]["Properties"]
+    assert relay["Environment"]["Variables"]["JOBS_QUEUE_URL"] == {"Ref": "JobsQueue"}
+    sends = [st for p in relay["Policies"] for st in p["Statement"] if "sqs:SendMessage" in st["Action"]]
+    assert any({"Fn::GetAtt": ["JobsQueue", "Arn"]} in st["Resource"] for st in sends)
     api = res["ExportsFunction"]["Properties"]
-    assert api["Environment"]["Variables"]["JOBS_QUEUE_URL"] == {"Ref": "JobsQueue"}
-    actions = {a for p in api["Policies"] for st in p["Statement"] for a in st["Action"]}
-    assert "sqs:SendMessage" in actions and "dynamodb:Scan" not in actions
+    assert "JOBS_QUEUE_URL" not in api["Environment"]["Variables"]
+    actions = {a for p in api["Policies"] for st in p["Statement"] for a in (
+        st["Action"] if isinstance(st["Action"], list) else [st["Action"]])}
+    assert "sqs:SendMessage" not in actions and "dynamodb:Scan" not in actions
 
 
 def test_admin_api_cold_start_loads_no_export_or_print_code() -> None:

@@ -159,3 +159,16 @@ def test_refusals_are_problems_and_successes_are_typed(committed: dict[str, Any]
     assert "200" not in paths["/admin/jobs"]["post"]["responses"] and "202" in paths["/admin/jobs"]["post"]["responses"]
     assert paths["/admin/messages/templates"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/SmsTemplateIn"}
+
+
+def test_the_problem_code_lists_the_refusal_catalogue(committed: dict[str, Any]) -> None:
+    from oms.domain.refusals import REFUSALS
+
+    code = committed["components"]["schemas"]["Problem"]["properties"]["code"]
+    assert code["enum"] == sorted(REFUSALS) and len(code["enum"]) >= 250
+    listed = {c["code"]: c for c in code["x-refusal-codes"]}
+    assert set(listed) == set(REFUSALS)
+    assert listed["ORDER_NOT_FOUND"] == {"code": "ORDER_NOT_FOUND", "status": 404,
+                                         "message_ko": REFUSALS["ORDER_NOT_FOUND"].message_ko}
+    assert listed["PG_ISSUE_FAILED"]["also"] == [409]
+    assert all(HANGUL.search(c["message_ko"]) for c in listed.values())

@@ -507,7 +507,8 @@ def test_every_dead_letter_queue_has_an_alarm(tpl: dict[str, Any]) -> None:
     dlqs = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
             for q in queues.values() if "RedrivePolicy" in q["Properties"]}
     dlqs |= {n for n in queues if n.endswith("DeadLetterQueue")}
-    assert dlqs == {"JobsDeadLetterQueue", "InvoicesDeadLetterQueue", "SchedulesDeadLetterQueue"}
+    assert dlqs == {"JobsDeadLetterQueue", "InvoicesDeadLetterQueue", "SchedulesDeadLetterQueue",
+                    "OutboxDeadLetterQueue"}
     watched = {}
     for alarm in _of_type(tpl, "AWS::CloudWatch::Alarm").values():
         for m in _alarm_targets(alarm):

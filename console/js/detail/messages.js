@@ -1,7 +1,8 @@
 // 문자 발송 of the order detail: the order's messages (sent / failed with the reason, 재발송 of a failed
 // one) and a message to the buyer or the recipient — a site template or free text (+ LMS 제목),
 // 미리보기 (final text, SMS/LMS, bytes, the sender; why it cannot go yet) then 보내기 with a client
-// message_id, so a second click or a retry never sends twice. Never a number typed in.
+// message_id, so a second click or a retry never sends twice. Never a number typed in. A send is
+// answered 발송중 (the message is queued with its change); the list follows it until the provider answers.
 import { api, seg } from "../api.js";
 import { h, section, field, select, busy, badge, empty, showProblem, toast } from "../ui.js";
 import { kst, maskPhone } from "../format.js";
@@ -32,7 +33,7 @@ function messageRow(m, ctx, reload) {
     resend = h("button.btn", { type: "button" }, "재발송");
     resend.addEventListener("click", async () => {
       const again = await busy(resend, () => api.post(`${ctx.path}/messages/${seg(m.message_id)}/resend`, {}), slot);
-      if (again) { toast(again.status === "sent" ? "다시 보냈습니다." : "재발송이 실패했습니다.", again.status === "sent" ? "ok" : "error"); reload(); }
+      if (again) { toast("재발송을 요청했습니다."); reload(); }
     });
   }
   return h("li.message", { dataset: { messageId: m.message_id, status: m.status } },
@@ -95,8 +96,8 @@ function compose(order, ctx, templates, afterSend) {
     const sent = await busy(sendBtn, () => api.post(`${ctx.path}/messages`, { ...previewed, message_id: d.messageId }), slot);
     if (!sent) return;
     drafts.delete(order.order_id);
-    if (sent.status === "sent") toast("문자를 보냈습니다.");
-    else toast(`발송 실패: ${sent.reason_ko || sent.reason || ""}`, "error");
+    if (sent.status === "failed") toast(`발송 실패: ${sent.reason_ko || sent.reason || ""}`, "error");
+    else toast(sent.status === "sent" ? "문자를 보냈습니다." : "발송을 요청했습니다. 결과는 목록에 표시됩니다.");
     afterSend();
   });
   return h("form.stack.compose", {
@@ -121,6 +122,7 @@ export function render(order, ctx) {
   const composeBox = h("div");
   const body = h("div.stack", {}, listBox, composeBox);
   const orderId = order.order_id;
+  let follows = 0; // polls while a message is 발송중 (the relay sends it after the commit)
   const reload = async ({ freshDraft = false } = {}) => {
     try {
       const [list, tpls] = await Promise.all([api.get(`${ctx.path}/messages`), api.get("/admin/messages/templates")]);
@@ -128,6 +130,14 @@ export function render(order, ctx) {
       const msgs = [...(list.messages || [])].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
       listBox.replaceChildren(msgs.length ? h("ul.messages", {}, msgs.map((m) => messageRow(m, ctx, reload)))
         : empty("보낸 문자가 없습니다."));
+      if (msgs.some((m) => m.status === "sending") && follows < 60) {
+        follows += 1;
+        setTimeout(() => { if (body.isConnected) reload(); }, 700);
+      } else if (follows > 0) {
+        follows = 0;
+        ctx.reload().catch(() => {}); // the provider answered: the timeline shows the result too
+        return;
+      }
       if (freshDraft || !composeBox.firstChild) {
         // after a send the whole detail redraws (its timeline lists the message too)
         composeBox.replaceChildren(compose(order, ctx, tpls.templates || [],

@@ -19,10 +19,10 @@ const keyOf = (e) => `${e.at}|${e.kind}|${JSON.stringify(e.data || {})}`;
 export function entry(e) {
   const d = e.data || {};
   const text = d.text_ko || d.text || d.message_ko || e.kind;
-  const cls = e.kind === "memo" ? "memo" : e.kind === "refused" ? "refused" : "change";
+  const cls = e.kind === "memo" ? "memo" : e.kind === "refused" || e.kind === "delivery_failed" ? "refused" : "change";
   return h(`li.event.${cls}`, { "data-kind": e.kind },
     h("div.bubble", {},
-      cls === "memo" ? h("span.tag", {}, "메모 ") : cls === "refused" ? h("span.tag", {}, "거절 ") : null,
+      cls === "memo" ? h("span.tag", {}, "메모 ") : cls === "refused" ? h("span.tag", {}, e.kind === "delivery_failed" ? "전달 실패 " : "거절 ") : null,
       text, d.code ? h("code.code", {}, d.code) : null,
       d.note ? h("div.note", {}, `메모: ${d.note}`) : null),
     h("div.meta", {}, h("time", { datetime: e.at }, kst(e.at)), " · ", who(e.actor)));

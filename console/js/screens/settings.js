@@ -1,5 +1,5 @@
 // 설정: one card per settings section (each its own form and 저장, saving only that section with the
-// version it read), then the cards backed by their own APIs: 엑셀 양식, 발신번호, 문자 템플릿.
+// version it read), then the cards backed by their own APIs: 엑셀 양식, 발신번호, 문자 템플릿, 웹훅.
 import { api } from "../api.js";
 import { h, problemBox } from "../ui.js";
 import { paymentsCard } from "../settings/payments.js";
@@ -8,6 +8,7 @@ import { shippingCard } from "../settings/shipping.js";
 import { exportTemplatesCard } from "../settings/exports.js";
 import { sendersCard } from "../settings/senders.js";
 import { smsTemplatesCard } from "../settings/sms.js";
+import { webhooksCard } from "../settings/webhooks.js";
 
 const CARDS = [
   ["결제", paymentsCard],
@@ -20,6 +21,7 @@ const CARDS = [
   ["엑셀 양식", exportTemplatesCard],
   ["발신번호", sendersCard],
   ["문자 템플릿", smsTemplatesCard],
+  ["웹훅", webhooksCard],
 ];
 
 function jumpNav(cards) {

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin_api.routes import balance, claims, intake, orders, points, settings, shipping, stock
+from admin_api.routes import balance, claims, intake, orders, points, settings, shipping, stock, webhooks
 from admin_api.routes import messages as message_routes
 from admin_api.routes import payments as payment_routes
 from oms import observability
@@ -37,6 +37,7 @@ app.include_router(intake.router, prefix="/intake")
 app.include_router(points.router, prefix="/admin/members")
 app.include_router(shipping.router, prefix="/admin")
 app.include_router(message_routes.router, prefix="/admin")
+app.include_router(webhooks.router, prefix="/admin/webhooks")
 
 
 @app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")

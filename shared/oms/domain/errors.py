@@ -57,4 +57,5 @@ class Conflict(DomainError):
     status = 409
 
 
-_KO_NAMES = {"order": "주문", "claim": "클레임", "line": "품목", "stock": "재고", "import": "업로드", "member": "회원"}
+_KO_NAMES = {"order": "주문", "claim": "클레임", "line": "품목", "stock": "재고", "import": "업로드", "member": "회원",
+             "payment": "결제", "payment_request": "결제요청", "sender": "발신번호"}

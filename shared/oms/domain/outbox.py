@@ -18,8 +18,9 @@ from typing import Any
 
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{1,120}$")
 
-#: the intents a change may carry (the relay has a deliverer for each; a test checks both ways)
-KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel"})
+#: the intents a change may carry (the relay has a deliverer for each, tests/unit/test_relay_registry.py);
+#: the relay's expanders add others from a change's events (publish on the bus, webhooks)
+KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel", "job_start"})
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,12 @@ def cash_receipt(payment_id: str) -> Intent:
 def cash_receipt_cancel(payment_id: str) -> Intent:
     """Cancel (or re-issue for what is left) the payment's cash receipt after a refund."""
     return Intent("cash_receipt_cancel", f"cash_receipt_cancel:{payment_id}", {"payment_id": payment_id})
+
+
+def job_start(chunks: int, file: bool, correlation_id: str | None) -> Intent:
+    """Queue a new bulk job's work: one message per chunk of its snapshot (or one for a file job);
+    ``correlation_id`` is the API request's, so the worker's log lines of the job find it."""
+    data: dict[str, Any] = {"chunks": chunks, "file": file}
+    if correlation_id:
+        data["correlation_id"] = correlation_id
+    return Intent("job_start", "job_start", data)

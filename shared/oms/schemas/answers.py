@@ -30,7 +30,8 @@ class Problem(Answer):
     title: str
     status: int = Field(ge=400, le=599)
     detail: str | None = None
-    code: str = Field(description="stable, machine-readable (VALIDATION_FAILED, ORDER_NOT_FOUND, VERSION_CONFLICT …)")
+    code: str = Field(description="stable, machine-readable (VALIDATION_FAILED, ORDER_NOT_FOUND, VERSION_CONFLICT …): "
+                                  "one of the refusal catalogue's codes, docs/refusals.md")
     message_ko: str | None = Field(default=None, description="shown to the operator or buyer as is")
     field: str | None = Field(default=None, description="the request member at fault, when there is one")
 

@@ -91,7 +91,8 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
             SERVICE,
             created_at,
             {"text_ko": f"주문이 접수되었습니다 ({order.total_quantity}개, {order.order_amount:,}원).",
-             "channel": body.channel.value},
+             "channel": body.channel.value, "order_amount": order.order_amount,
+             "quantity": order.total_quantity},
         )
     ]
     write = orders.Write()

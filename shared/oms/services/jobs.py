@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from oms import observability
+from oms.domain import outbox
 from oms.domain import shipping as ship_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import KST, iso, utcnow
@@ -35,7 +36,7 @@ from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 from oms.schemas.jobs import JobIn
 from oms.schemas.orders import ListQuery
-from oms.services import exports, listing
+from oms.services import exports, listing, relay
 from oms.services.orders import record_refusal, run
 from oms.store import exports as export_store
 from oms.store import jobs as store
@@ -99,15 +100,41 @@ def create(site_id: str, body: JobIn, actor: Actor) -> dict[str, Any]:
               "created_at": iso(now), "created_by": actor.id, "actor": actor.as_dict()}
     if not ids:
         record["finished_at"] = iso(now)
-    store.create(site_id, job_id, record, chunks)
-    if ids:
-        if body.action in FILE_LIMITS:
-            store.enqueue([{"site_id": site_id, "job_id": job_id, "file": True}])
-        else:
-            store.enqueue([{"site_id": site_id, "job_id": job_id, "chunk": n} for n in range(len(chunks))])
+    file = body.action in FILE_LIMITS
+    store.create(site_id, job_id, record, chunks,
+                 [outbox.job_start(len(chunks), file, observability.correlation_id())] if ids else [])
     observability.count("JobsStarted")
     log.info("job created", extra={"job_id": job_id, "action": body.action, "total": len(ids)})
     return view(site_id, {"job_id": job_id, **record})
+
+
+LABEL_KO = {"job_start": "작업 시작"}
+
+
+def deliver(d: relay.Delivery) -> dict[str, Any]:
+    """The ``job_start`` intent: queue the job's messages (one per chunk, or one for a file job). A
+    job canceled before its work was queued queues nothing; a repeat after a crash queues the
+    messages again, which the worker's per-order results make harmless."""
+    site_id, job_id = d.site_id, d.record.subject
+    rec = store.get(site_id, job_id, consistent=True)
+    if rec is None or rec["status"] != "running":
+        return {"skipped": rec and rec["status"]}
+    data, cid = d.intent.data, d.intent.data.get("correlation_id")
+    try:
+        if data.get("file"):
+            store.enqueue([{"site_id": site_id, "job_id": job_id, "file": True}], cid)
+        else:
+            store.enqueue([{"site_id": site_id, "job_id": job_id, "chunk": n} for n in range(int(data["chunks"]))],
+                          cid)
+    except Exception as exc:  # the queue refused or could not be reached: tried again later
+        raise relay.Retry(type(exc).__name__, "작업 대기열에 넣지 못했습니다.") from exc
+    return {"messages": 1 if data.get("file") else int(data["chunks"])}
+
+
+def give_up(d: relay.Delivery, exc: relay.Retry) -> None:
+    """The job's work could not be queued: the job ends ``failed`` (it can be started again)."""
+    store.set_fields(d.site_id, d.record.subject, {"status": "failed", "finished_at": iso(utcnow()),
+                                                   "error": exc.reason}, "running")
 
 
 def view(site_id: str, rec: dict[str, Any]) -> dict[str, Any]:

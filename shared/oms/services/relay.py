@@ -26,7 +26,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from oms import observability
 from oms.domain.clock import iso, utcnow
@@ -69,20 +69,19 @@ class Delivery:
         return self.record.order_id
 
 
-class Deliverer(Protocol):
-    def deliver(self, d: Delivery) -> dict[str, Any]: ...
-
-
 #: intent kind -> the module that delivers it (``deliver(d)``, optional ``give_up(d, reason)``,
 #: ``LABEL_KO``); imported on first use (a relay invocation loads only what its records need)
 DELIVERERS: dict[str, str] = {
     "sms": "oms.services.messages",
     "cash_receipt": "oms.services.receipt_intents",
     "cash_receipt_cancel": "oms.services.receipt_intents",
+    "publish": "oms.services.event_bus",
+    "webhook": "oms.services.webhook_delivery",
+    "job_start": "oms.services.jobs",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply
-EXPANDERS: tuple[str, ...] = ()
+EXPANDERS: tuple[str, ...] = ("oms.services.event_bus", "oms.services.webhook_delivery")
 
 
 def _module(name: str) -> Any:
@@ -148,9 +147,10 @@ def _give_up(module: Any, d: Delivery, exc: Retry) -> None:
                                                 "reason": exc.reason}):
         return
     label = getattr(module, "LABEL_KO", {}).get(d.intent.kind, d.intent.kind)
-    store.note(d.record, Event("delivery_failed", RELAY, at, {
-        "intent": d.intent.kind, "key": d.intent.key, "attempts": d.attempt, "reason": exc.reason,
-        "text_ko": f"{label} 실패 ({d.attempt}회 시도): {exc.reason_ko}"}))
+    if d.record.order_id:  # an order's change: its timeline says so (a job's own status does, for a job)
+        store.note(d.record, Event("delivery_failed", RELAY, at, {
+            "intent": d.intent.kind, "key": d.intent.key, "attempts": d.attempt, "reason": exc.reason,
+            "text_ko": f"{label} 실패 ({d.attempt}회 시도): {exc.reason_ko}"}))
     observability.count("OutboxDeliveryFailed")
     logger.error("delivery failed for good", extra={"intent": d.intent.kind, "attempts": d.attempt,
                                                     "reason": exc.reason})

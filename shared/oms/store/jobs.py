@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 import boto3
 
 from oms import observability
+from oms.domain.outbox import Intent
 from oms.store import keys
 from oms.store.orders import plain, put, update
 from oms.store.table import Item, client, dump, key, load, query_all, table_name, transact
@@ -28,13 +30,16 @@ def record_key(site_id: str, job_id: str) -> dict[str, Any]:
     return key(keys.site_pk(site_id), keys.bulk_job_sk(job_id))
 
 
-def create(site_id: str, job_id: str, record: dict[str, Any], chunks: list[list[str]]) -> None:
+def create(site_id: str, job_id: str, record: dict[str, Any], chunks: list[list[str]],
+           intents: Sequence[Intent] = ()) -> None:
+    """The snapshot's chunks, then the job item, which carries the intent that queues its work (the
+    outbox relay sends the messages once the item exists: a crash here leaves no job without them)."""
     c = client()
     for n, ids in enumerate(chunks):
         c.put_item(TableName=table_name(), Item=dump({"PK": keys.bulk_job_pk(site_id, job_id),
                                                        "SK": keys.bulk_job_chunk_sk(n), "order_ids": ids}))
     item = {"PK": keys.site_pk(site_id), "SK": keys.bulk_job_sk(job_id), "type": "bulk_job", "job_id": job_id,
-            **record}
+            **record, "intents": [i.as_dict() for i in intents] or None, "delivered": {} if intents else None}
     c.put_item(TableName=table_name(), Item=dump(item), ConditionExpression="attribute_not_exists(PK)")
 
 
@@ -114,9 +119,12 @@ def _sqs() -> Any:
     return boto3.client("sqs")
 
 
-def enqueue(bodies: list[dict[str, Any]]) -> None:
+def enqueue(bodies: list[dict[str, Any]], correlation_id: str | None = None) -> None:
+    """Send the job messages (the relay's ``job_start`` delivery); each carries the correlation id of
+    the API request that made the job, so the worker logs under it."""
     url = os.environ["JOBS_QUEUE_URL"]
-    bodies = [observability.with_correlation(b) for b in bodies]  # the worker logs under the API request's id
+    if correlation_id:
+        bodies = [{**b, observability.CORRELATION_KEY: correlation_id} for b in bodies]
     for i in range(0, len(bodies), 10):
         batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"))}
                  for n, b in enumerate(bodies[i:i + 10])]

@@ -25,6 +25,11 @@ def parse_order_pk(pk: str) -> tuple[str, str] | None:
     return site_id, order_id
 
 
+def parse_site_pk(pk: str) -> str | None:
+    """The site id of a site partition's key (None: another partition)."""
+    return pk[2:] if pk.startswith("S#") and "#" not in pk[2:] else None
+
+
 def timeline_version(sk: str) -> int | None:
     """The order version of a change's timeline item (its nonce); None for a refusal's."""
     nonce = sk.rsplit("#", 1)[-1]
@@ -342,3 +347,24 @@ def payreq_sk(request_id: str) -> str:
 
 #: the order's payout lease (one refund run at a time per order)
 PAYOUT_LEASE_SK = "PAYOUT"
+
+
+# ---- webhook endpoints and their delivery log ----------------------------------------------------
+
+#: a site's webhook endpoints: site partition, ``SK = WHEP#<endpoint id>``; their count: ``SK = WHCONF``
+WEBHOOK_ENDPOINT_PREFIX = "WHEP#"
+WEBHOOK_CONFIG_SK = "WHCONF"
+WEBHOOK_LOG_PREFIX = "ATT#"
+
+
+def webhook_endpoint_sk(endpoint_id: str) -> str:
+    return f"{WEBHOOK_ENDPOINT_PREFIX}{endpoint_id}"
+
+
+def webhook_log_pk(site_id: str, endpoint_id: str) -> str:
+    """One partition per endpoint: its delivery attempts, newest first by sort key (TTL'd)."""
+    return f"S#{site_id}#WHLOG#{endpoint_id}"
+
+
+def webhook_log_sk(at: str, nonce: str) -> str:
+    return f"{WEBHOOK_LOG_PREFIX}{at}#{nonce}"

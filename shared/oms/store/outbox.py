@@ -1,7 +1,8 @@
 """The outbox records the relay reads and marks (docs/data-model.md, "Outbox").
 
 A change's timeline item (``oms.store.orders.events_item``) is its outbox record: it holds the
-change's events and after-commit ``intents``; the relay records each intent's outcome in the item's
+change's events and after-commit ``intents``; a new bulk job's item is the record of its creation
+(its ``job_start`` intent queues the work); the relay records each intent's outcome in the item's
 ``delivered`` map, keyed by the intent's key, under a condition that it is not recorded yet (a
 redelivered record finds it there and skips it). A transient failure is retried through the retry
 queue (``OUTBOX_RETRY_QUEUE_URL``) with a delay: the message names the record and the intent.
@@ -38,15 +39,26 @@ class Record:
     events: list[dict[str, Any]]
     intents: list[Intent]
     delivered: dict[str, Any] = field(default_factory=dict)
+    #: what the record is about when it is not an order's change (a bulk job's id)
+    subject: str = ""
 
     @property
     def ref(self) -> str:
-        """The change's name in idempotency keys and event ids: ``<order id>.v<version>``."""
-        return f"{self.order_id}.v{self.version or 0}"
+        """The record's name in idempotency keys and event ids: ``<order id>.v<version>`` for an
+        order's change, ``job.<job id>`` for a bulk job's creation."""
+        return f"{self.order_id}.v{self.version or 0}" if self.order_id else f"job.{self.subject}"
 
 
 def from_item(item: Item) -> Record | None:
-    """The record of a timeline item (plain values); None for any other item."""
+    """The record of a timeline item or a new bulk job's item (plain values); None for any other."""
+    if item.get("type") == "bulk_job":
+        site_id = keys.parse_site_pk(str(item["PK"]))
+        if site_id is None:
+            return None
+        return Record(pk=str(item["PK"]), sk=str(item["SK"]), site_id=site_id, order_id="", version=None,
+                      at=str(item.get("created_at") or ""), events=[],
+                      intents=[Intent.from_dict(i) for i in item.get("intents") or []],
+                      delivered=dict(item.get("delivered") or {}), subject=str(item["job_id"]))
     if item.get("type") != "events":
         return None
     parsed = keys.parse_order_pk(str(item["PK"]))

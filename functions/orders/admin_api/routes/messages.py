@@ -22,7 +22,8 @@ def preview(order_id: OrderIdPath, body: MessageIn) -> dict[str, Any]:
     return svc.preview(site_id, order_id, body)
 
 
-@router.post("/orders/<order_id>/messages", summary="구매자·수령자에게 문자 발송 (사이트 인증 발신번호)")
+@router.post("/orders/<order_id>/messages",
+             summary="구매자·수령자에게 문자 발송 요청 (사이트 인증 발신번호; 발송중으로 답하고 곧 발송됨)")
 def send(order_id: OrderIdPath, body: MessageIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(router)
     message, created = svc.send(site_id, order_id, body, actor)
@@ -41,7 +42,7 @@ def get_message(order_id: OrderIdPath, message_id: MessageIdPath) -> dict[str, A
     return svc.get_message(site_id, order_id, message_id)
 
 
-@router.post("/orders/<order_id>/messages/<message_id>/resend", summary="실패한 문자 재발송")
+@router.post("/orders/<order_id>/messages/<message_id>/resend", summary="실패한 문자 재발송 요청 (발송중으로 답함)")
 def resend(order_id: OrderIdPath, message_id: MessageIdPath) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
     return svc.resend(site_id, order_id, message_id, actor)

@@ -4,6 +4,10 @@
 entries; the secret is ``whsec_<base64 key>``. A message is genuine if any entry matches any of the
 live secrets (two are live while a secret is rotated) and current if its timestamp is within the
 tolerance of now (5 minutes): an older message replayed is refused even with a valid signature.
+
+The same scheme signs the order webhooks we send to integrators (:func:`new_secret`,
+:func:`headers`): one ``v1`` entry per live secret, so a receiver switching to a rotated secret
+accepts both while the old one is still live.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets as random
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -31,6 +36,19 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     content = f"{msg_id}.{timestamp}.".encode() + body
     digest = hmac.new(_key(secret), content, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
+
+
+def new_secret() -> str:
+    """A new signing secret: ``whsec_`` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(random.token_bytes(32)).decode()
+
+
+def headers(secrets: Sequence[str], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The ``webhook-*`` headers of a message we send, signed with every live secret."""
+    if not secrets:
+        raise ValueError("at least one secret is needed to sign")
+    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
+            "webhook-signature": " ".join(sign(s, msg_id, timestamp, body) for s in secrets)}
 
 
 def verify(secrets: Sequence[str], headers: Mapping[str, str], body: bytes, now: datetime,

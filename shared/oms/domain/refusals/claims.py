@@ -1,0 +1,62 @@
+"""Refusals of claims (cancel, return, exchange): their request, steps, exchange options, the
+refund calculation and its settlement (oms.domain.claims, exchange_options, refunds)."""
+
+from __future__ import annotations
+
+from oms.domain.refusals.base import Refusal
+
+REFUSALS: tuple[Refusal, ...] = (
+    Refusal("ADJUSTMENT_INVALID", 422, "조정 금액은 정수(원)여야 합니다."),
+    Refusal("ADJUSTMENT_REASON_REQUIRED", 422, "조정 금액의 사유를 입력하세요."),
+    Refusal("CALCULATION_STALE", 409, "주문이 변경되었습니다. 환불 금액을 다시 계산하세요."),
+    Refusal("CLAIM_ADMIN_ONLY", 403, "{처리}은(는) 관리자만 할 수 있습니다."),
+    Refusal("CLAIM_ALREADY_SETTLED", 409, "이미 정산된 클레임입니다."),
+    Refusal("CLAIM_CLOSED", 409, "이미 {단계} 처리된 클레임입니다 (거부·철회된 클레임은 환불 계산을 할 수 없습니다)."),
+    Refusal("CLAIM_COMPLETE_CANCEL_ONLY", 400, "즉시 완료는 취소 클레임만 가능합니다."),
+    Refusal("CLAIM_FAULT_INVALID", 422, "귀책은 구매자 또는 판매자여야 합니다."),
+    Refusal("CLAIM_FIELD_NOT_APPLICABLE", 422, "취소에는 수거 정보와 반품비 결제 방법을 지정하지 않습니다."),
+    Refusal("CLAIM_HAS_NO_ITEMS", 422, "클레임할 품목을 선택하세요."),
+    Refusal("CLAIM_HISTORY_LIMIT", 422, "한 클레임의 처리 이력은 최대 {limit}건입니다. 새 클레임으로 처리하세요."),
+    Refusal("CLAIM_HOLD_REQUIRED", 422, "보류하려면 청구 금액(0 이상)과 사유를 입력하세요."),
+    Refusal("CLAIM_NOT_COMPLETED", 409, "완료된 클레임만 정산할 수 있습니다. 클레임을 먼저 완료하세요."),
+    Refusal("CLAIM_NOT_FOUND", 404, "클레임을 찾을 수 없습니다: {claim_id}"),
+    Refusal("CLAIM_NOT_READY", 422, "{클레임 유형} 클레임은 {단계} 단계에서 완료할 수 있습니다."),
+    Refusal("CLAIM_ON_HOLD", 422, "보류 중인 클레임입니다. 보류를 해제한 뒤 완료하세요."),
+    Refusal("CLAIM_ORIGIN_UNKNOWN", 422, "품목의 이전 상태를 알 수 없어 되돌릴 수 없습니다."),
+    # Inconsistent: 422 from oms.domain.claims, 400 from the claim service's own reason check
+    Refusal("CLAIM_REASON_INVALID", 422, "클레임 사유를 목록에서 선택하세요.", also=(400,)),
+    Refusal("CLAIM_REASON_REQUIRED", 422, "거부·철회 사유를 입력하세요."),
+    Refusal("CLAIM_SETTINGS_INVALID", 422, "클레임 설정 금액은 0 이상이어야 합니다."),
+    Refusal("CLAIM_STEP_NOT_ALLOWED", 422,
+            "{클레임 유형} 클레임은 현재 {단계} 단계라 {요청 단계}(으)로 변경할 수 없습니다."),
+    Refusal("CLAIM_TYPE_INVALID", 422, "클레임 유형은 취소, 반품, 교환 중 하나여야 합니다."),
+    Refusal("CLAIM_UNITS_OUT_OF_SYNC", 409,
+            "클레임 {claim_id}의 품목 상태가 {상태}이(가) 아닙니다 (현재 {현재 상태})."),
+    Refusal("CLAIM_WITHDRAW_NOT_ALLOWED", 403, "클레임을 접수한 본인이나 관리자만 철회할 수 있습니다."),
+    Refusal("CLAIM_WITHDRAW_TOO_LATE", 422,
+            "접수 단계의 클레임만 철회할 수 있습니다. 수거가 시작된 클레임은 관리자가 거부 처리합니다."),
+    Refusal("EXCHANGE_OPTION_INVALID", 422, "교환 옵션의 옵션명을 하나씩 입력하세요."),
+    Refusal("EXCHANGE_OPTION_NOT_EXCHANGE", 422, "교환 옵션은 교환 클레임에만 지정할 수 있습니다."),
+    Refusal("EXCHANGE_OPTION_OTHER_PRODUCT", 422,
+            "교환 옵션은 같은 상품의 다른 옵션이어야 합니다. 다른 상품으로의 교환은 반품 후 상품 추가로 "
+            "처리하세요."),
+    Refusal("EXCHANGE_OPTION_PRICE_INVALID", 422, "옵션 추가금액은 0 이상이어야 합니다."),
+    Refusal("EXCHANGE_OPTION_PRICE_NOT_APPLICABLE", 422,
+            "옵션 추가금액은 구매자가 요청한 교환 옵션을 수거 시작할 때만 입력합니다."),
+    Refusal("EXCHANGE_OPTION_PRICE_REQUIRED", 422,
+            "구매자가 요청한 교환 옵션의 옵션 추가금액을 입력한 뒤 수거를 시작하세요."),
+    Refusal("EXCHANGE_OPTION_PRICE_TOO_LOW", 422,
+            "교환 옵션의 금액이 품목에 적용된 할인보다 작습니다. 관리자 조정으로 처리하세요."),
+    Refusal("EXCHANGE_OPTION_SAME", 422,
+            "교환 옵션이 주문한 옵션과 같습니다. 같은 옵션으로 교환할 때는 교환 옵션을 지정하지 않습니다."),
+    Refusal("FEE_PAYMENT_INVALID", 422, "반품비 결제 방법은 환불금 차감, 동봉, 직접 송금 중 하나입니다."),
+    Refusal("LINE_IN_CLAIM", 409, "{상태} 상태의 품목은 진행 중인 클레임에서 처리하세요."),
+    Refusal("ORDER_CLAIM_LIMIT", 422, "한 주문의 클레임은 최대 {limit}건까지 접수할 수 있습니다."),
+    Refusal("POINTS_RESTORE_EXCEEDS_USED", 422, "복원할 적립금이 사용한 적립금을 넘습니다."),
+    Refusal("REFUND_BASIS_INVALID", 422, "환불 기준은 실결제가 또는 상품원판매가여야 합니다."),
+    Refusal("REFUND_EXCEEDS_PAID", 422,
+            "환불 금액 {amount}원이 결제된 금액 {paid}원을 넘습니다. 조정 금액을 확인하세요."),
+    Refusal("SETTLE_ADMIN_ONLY", 403, "환불·결제요청 처리는 관리자만 할 수 있습니다."),
+    Refusal("SETTLE_DIRECTION_INVALID", 422, "처리 방법은 환불 또는 결제요청이어야 합니다."),
+    Refusal("SETTLE_DIRECTION_MISMATCH", 422, "정산 후 미결금액이 {after}원입니다. 결제요청으로 처리하세요."),
+)
