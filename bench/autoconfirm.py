@@ -18,7 +18,8 @@ from bench.common import RequestCounter, new_site, print_table, size
 
 
 def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: str | None = "m-bench") -> list[dict]:
-    """Header, line-chunk and due items of ``n_orders`` orders; the first ``n_due`` have a line due ``today``."""
+    """Header, line-chunk, payment and due items of ``n_orders`` orders (paid in full by card); the first
+    ``n_due`` have a line due ``today``."""
     from oms.domain.clock import KST, iso
     from oms.domain.order import Buyer, Recipient
     from oms.domain.pricing import LineInput, build_order
@@ -37,7 +38,6 @@ def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: st
             lines=[LineInput("TEE-01", "티셔츠", ProductKind.PHYSICAL, 1, 20000)],
             shipping_fee=0, shipping_fee_cod=False, coupon_total=0, points_total=0, paid=True)
         order.version = 1
-        order.paid_total = order.order_amount
         line = order.lines[0]
         if i < n_due:
             line.status, line.auto_confirm_on = Status.DELIVERED, today.isoformat()
@@ -46,7 +46,8 @@ def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: st
             if line.status is Status.DELIVERED:  # delivered, due in 1..6 days
                 line.auto_confirm_on = (today + timedelta(days=1 + i % 6)).isoformat()
         line.status_changed_at = delivered_at
-        items += [codec.header_item(order), codec.lines_item(order, 0, order.lines)]
+        items += [codec.header_item(order), codec.lines_item(order, 0, order.lines),
+                  *(codec.payment_item(order, p) for p in order.payments.values())]
         due = codec.due_item(order)
         if due:
             items.append(due)

@@ -10,9 +10,11 @@ from bench.common import RequestCounter, new_site, print_table
 
 
 def _open_request(site: str, order_id: str) -> str:
-    from oms.store import orders, payreqs
+    from oms.domain.clock import iso, utcnow
+    from oms.domain.payment_requests import views
+    from oms.store import orders
 
-    return next(r["request_id"] for r in payreqs.views(orders.load_order(site, order_id)[1]) if r["status"] == "open")
+    return next(r["request_id"] for r in views(orders.load(site, order_id), iso(utcnow())) if r["status"] == "open")
 
 
 def requests_per_claim_operation() -> None:

@@ -38,7 +38,7 @@ def ebook() -> LineInput:
 
 def order_of(*lines: LineInput, coupon: int = 0, points: int = 0, shipping_fee: int = 3000,
              channel: Channel = Channel.STORE, recipient: Recipient = SEOUL, paid: bool = True) -> Order:
-    """A placed order, paid in full by card (paid_total = what it owes)."""
+    """A placed order, paid in full by card (one payment of what it owes)."""
     order = build_order(
         site_id="site-a", order_id="20240501-000001", created_at=AT, channel=channel,
         payment_method=PaymentMethod.CARD, scope=DeliveryScope.DOMESTIC,
@@ -46,8 +46,6 @@ def order_of(*lines: LineInput, coupon: int = 0, points: int = 0, shipping_fee: 
         lines=list(lines) or [shirt(), pants()], shipping_fee=shipping_fee, shipping_fee_cod=False,
         coupon_total=coupon, points_total=points, paid=paid,
     )
-    if paid:
-        order.paid_total = order.order_amount
     return order
 
 

@@ -5,6 +5,8 @@
 - the product (``shared/``, ``functions/``) never imports the local stack (``oms_local``), and
   ``shared/`` never imports a function's package.
 - a function's package never imports another function's package.
+- outside ``oms.store`` nothing reaches a store module's private names (``_update_action`` …):
+  a use case asks the store for a write by intent (``record_payment_change(write, …)``).
 
 Prints each violation as ``path:line: module imports X (rule)`` and exits 1 when there is one.
 """
@@ -58,6 +60,32 @@ def _imports(path: Path) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.module
 
 
+def _private_store_uses(path: Path) -> Iterator[tuple[int, str]]:
+    """``oms.store.<module>._name`` reached from outside the store: imported, or as an attribute
+    of a name bound to a store module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                if node.module == "oms.store":
+                    aliases[alias.asname or alias.name] = f"oms.store.{alias.name}"
+                elif node.module.startswith("oms.store.") and _private(alias.name):
+                    yield node.lineno, f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("oms.store.") and alias.asname:
+                    aliases[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+                and _private(node.attr)):
+            yield node.lineno, f"{aliases[node.value.id]}.{node.attr}"
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
 def _hits(name: str, banned: tuple[str, ...]) -> str | None:
     return next((b for b in banned if name == b or name.startswith(b + ".")), None)
 
@@ -68,6 +96,10 @@ def violations(root: Path = ROOT) -> list[str]:
     for path in sorted([*root.glob("shared/oms/**/*.py"), *root.glob("functions/*/*/**/*.py")]):
         module = _module_name(path, root)
         own_function = path.relative_to(root).parts[1] if path.parts[len(root.parts)] == "functions" else None
+        if not (module == "oms.store" or module.startswith("oms.store.")):
+            for line, name in _private_store_uses(path):
+                out.append(f"{path.relative_to(root)}:{line}: {module} uses {name} "
+                           "(a store's actions are its own: ask it by intent)")
         for line, name in _imports(path):
             where = f"{path.relative_to(root)}:{line}"
             for prefix, banned, why in RULES:

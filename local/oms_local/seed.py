@@ -100,7 +100,7 @@ def _payload(site_id: str, n: int) -> tuple[dict[str, Any], str]:
 
 
 def _walk(site_id: str, order_id: str, target: str, n: int) -> None:
-    order, _ = store.load_order(site_id, order_id)
+    order = store.load(site_id, order_id)
     shippable = [line for line in order.lines if line.kind.shipped]
     if not shippable:
         if target in ("cancel_requested", "cancelled"):
@@ -115,7 +115,7 @@ def _walk(site_id: str, order_id: str, target: str, n: int) -> None:
     if order.channel.value == "store" and first.quantity > 1 and PATHS[target][:1] == [Status.READY_TO_SHIP]:
         svc.change_status(site_id, order_id, [MoveIn(line_id=first.line_id, to=Status.READY_TO_SHIP, quantity=1)],
                           ADMIN)
-        order, _ = store.load_order(site_id, order_id)
+        order = store.load(site_id, order_id)
         moves_lines = [order.lines[-1].line_id]
         steps = PATHS[target][1:]
     else:

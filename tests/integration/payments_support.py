@@ -88,8 +88,8 @@ def deliver(provider: str, headers: dict[str, str], body: bytes) -> tuple[int, d
 
 def snapshot(site_id: str, order_id: str) -> dict[str, Any]:
     """What a callback may change: the order's version, statuses, money, payments and timeline."""
-    order, items, events = store.load_detail(site_id, order_id, timeline_limit=200)
-    pays = [store.plain(i) for i in items if i["SK"].startswith("PAY#")]
+    order, events = store.load_detail(site_id, order_id, timeline_limit=200)
+    pays = [p.view() for p in order.payments.values()]
     return {"version": order.version, "statuses": [line.status.value for line in order.lines],
             "paid_total": order.paid_total, "refunded_total": order.refunded_total,
             "payments": pays, "events": [e["kind"] for e in events], "closed": order.closed}

@@ -10,7 +10,9 @@ from oms.domain.claims import Collection, Hold, Reason, advance_claim, complete_
 from oms.domain.order import Change, Order
 from oms.domain.refunds import RefundSettings, calculate, settle
 from oms.store import orders as store
+from oms.store import payments as pay_store
 from tests.claims_support import ADMIN, AT, BUYER, JEJU, LATER, coat, delivered, order_of, pants, shirt
+from tests.money_support import add_payment
 
 
 def _placed(site_id: str) -> Order:
@@ -20,8 +22,8 @@ def _placed(site_id: str) -> Order:
     return store.load_order(site_id, order.order_id)[0]
 
 
-def _commit(before: Order, change: Change) -> Order:
-    store.save(before, change.order, change.events, change.touched_lines)
+def _commit(before: Order, change: Change, extra: store.Write | None = None) -> Order:
+    store.save(before, change.order, change.events, change.touched_lines, extra)
     loaded, _ = store.load_order(before.site_id, before.order_id)
     assert loaded == change.order  # every field of every claim and charge, as written
     return loaded
@@ -30,7 +32,10 @@ def _commit(before: Order, change: Change) -> Order:
 def test_a_claims_history_round_trips_through_the_store(site_id: str) -> None:
     order = _placed(site_id)
     order = _commit(order, change_address(order, JEJU, 3000, ADMIN, AT))
-    order.paid_total += 3000  # (the service records the payment of the remote fee)
+    paid = order.clone()  # the service records the payment of the remote fee, in the order's transaction
+    write = store.Write()
+    pay_store.record_new_payment(write, site_id, order.order_id, add_payment(paid, 3000))
+    order = _commit(order, Change(paid, [], set()), write)
     shipped = delivered(order)
     order = _commit(order, Change(shipped, [], {li.line_id for li in shipped.lines}))
     order = _commit(order, request_claim(order, "return", [("L001", 1)], Reason.COLOR_AND_SIZE, BUYER, AT,

@@ -92,16 +92,16 @@ def test_record_refusal_never_creates_an_order_partition(site_id: str) -> None:
 
 def test_one_failing_order_of_a_bulk_call_is_its_own_result(site_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = [take_in(site_id, **one_line()) for _ in range(3)]
-    real = orders.load_order
+    real = orders.load
 
     def flaky(site: str, oid: str) -> Any:
         if oid == ids[1]:
             raise RuntimeError("connection reset")
         return real(site, oid)
 
-    monkeypatch.setattr(orders, "load_order", flaky)
+    monkeypatch.setattr(orders, "load", flaky)
     results = svc.bulk_change(site_id, BulkStatusIn(order_ids=ids, to="ready_to_ship"), ADMIN)  # type: ignore[arg-type]
-    monkeypatch.setattr(orders, "load_order", real)
+    monkeypatch.setattr(orders, "load", real)
     by_id = {r.order_id: r for r in results}
     assert [by_id[i].result for i in ids] == ["done", "refused", "done"]
     assert by_id[ids[1]].code == "INTERNAL_ERROR" and by_id[ids[1]].message_ko

@@ -174,3 +174,29 @@ def test_no_answer_from_the_pg_keeps_the_reservation_for_a_retry(sandbox: PgSand
     assert snap["refunded_total"] == 10000 and snap["payments"][0]["refund_claimed"] == 10000
     assert [c["amount"] for c in sandbox.find("toss", pg.key).cancels] == [10000]
     assert _refund(site_id, order_id, payment_id, 20000, request_id="req-timeout") == "409:REFUND_REQUEST_MISMATCH"
+
+
+def test_an_order_changed_during_the_pg_call_is_decided_again_and_the_refund_recorded_once(
+        sandbox: PgSandbox, site_id: str) -> None:
+    """The commit is decided on the order read before the PG call (its reservation laid over it):
+    a change of the order meanwhile loses that race, and the refund is decided again on a fresh
+    read — recorded once, with the other change kept."""
+    from oms.services import orders as order_service
+
+    order_id, payment_id, _ = card_order(sandbox, site_id)
+    cancel = sandbox.cancel
+
+    def cancel_while_an_admin_writes_a_memo(*a: Any, **k: Any) -> Any:
+        order_service.memo(site_id, order_id, "환불 중 메모", ADMIN)
+        return cancel(*a, **k)
+
+    sandbox.cancel = cancel_while_an_admin_writes_a_memo  # type: ignore[method-assign]
+    try:
+        assert _refund(site_id, order_id, payment_id) == "done"
+    finally:
+        sandbox.cancel = cancel  # type: ignore[method-assign]
+    order = store.load(site_id, order_id)
+    pay = order.payments[payment_id]
+    assert (order.refunded_total, pay.refunded_amount, pay.refund_claimed, order.memo_count) == (10000, 10000, 10000, 1)
+    assert [r.status for r in pay.refund_requests.values()] == ["done"]
+    assert snapshot(site_id, order_id)["events"].count("refund") == 1

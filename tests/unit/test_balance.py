@@ -25,6 +25,7 @@ from tests.claims_support import (
     standard,
     walk,
 )
+from tests.money_support import add_payment
 
 
 def refused(fn: Callable[[], object], order: Order) -> str:
@@ -129,7 +130,7 @@ def test_a_full_cancel_gives_back_remote_fees_with_the_shipping_fee() -> None:
     from oms.domain.refunds import RefundSettings, calculate, settle
 
     order = change_address(standard(), JEJU, 3000, ADMIN, AT).order
-    order.paid_total += 3000  # the buyer paid the remote fee
+    add_payment(order, 3000)  # the buyer paid the remote fee
     order, cid = claimed(order, "cancel", [("L001", 2), ("L002", 1)])
     calc = calculate(order, cid, "paid", RefundSettings())
     # 44,000 + shipping 3,000 + remote 3,000 = 50,000: everything paid comes back

@@ -15,6 +15,7 @@ from tests.claims_support import ADMIN, AT, BUYER, JEJU, LATER, claimed, coat, d
 def through_items(order: Order) -> Order:
     items = [codec.header_item(order)]
     items += [codec.lines_item(order, c, lines) for c, lines in codec.line_chunks(order).items()]
+    items += [codec.payment_item(order, p) for p in order.payments.values()]
     return codec.order_from_items([load(dump(i)) for i in items])
 
 
@@ -57,7 +58,8 @@ def test_an_order_written_before_claims_existed_loads_with_none() -> None:
     for k in ("claims", "charges", "next_claim_no"):
         header.pop(k)
     header["extra_fees"] = 0  # the old integer field is ignored
-    items = [header, *(codec.lines_item(order, c, lines) for c, lines in codec.line_chunks(order).items())]
+    items = [header, *(codec.lines_item(order, c, lines) for c, lines in codec.line_chunks(order).items()),
+             *(codec.payment_item(order, p) for p in order.payments.values())]
     back = codec.order_from_items([load(dump(i)) for i in items])
     assert (back.claims, back.charges, back.next_claim_no) == ({}, [], 1)
     assert back == order

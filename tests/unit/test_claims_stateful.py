@@ -36,6 +36,7 @@ from oms.domain.remote_areas import remote_fee
 from oms.domain.statuses import MAIN_FLOW, Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.store import codec
 from oms.store.table import dump, load
+from tests.money_support import add_payment, refund
 
 AT = "2024-05-01T01:00:00.000000Z"
 ADMIN = Actor("admin", "admin-1", "관리자")
@@ -98,7 +99,7 @@ class ClaimsMachine(RuleBasedStateMachine):
     def pay(self, amount: int) -> None:
         if amount > 0:
             self.payments.append([amount, 0])
-            self.order.paid_total += amount
+            add_payment(self.order, amount)
 
     def refund(self, amount: int) -> None:
         """Back through the payments it came from, newest first; never more than each has left."""
@@ -108,7 +109,8 @@ class ClaimsMachine(RuleBasedStateMachine):
             p[1] += take
             left -= take
         assert left == 0, f"refund of {amount} exceeds what the payments hold"
-        self.order.refunded_total += amount
+        if amount:
+            refund(self.order, amount)
 
     def all_settled(self) -> bool:
         return all(c.settlement_id for c in self.order.claims.values() if c.step == "completed")
@@ -324,6 +326,7 @@ class ClaimsMachine(RuleBasedStateMachine):
         STEPS["count"] += 1
         items = [codec.header_item(self.order)]
         items += [codec.lines_item(self.order, c, ls) for c, ls in codec.line_chunks(self.order).items()]
+        items += [codec.payment_item(self.order, p) for p in self.order.payments.values()]
         assert codec.order_from_items([load(dump(i)) for i in items]) == self.order
 
     # ---- invariants -------------------------------------------------------------------------

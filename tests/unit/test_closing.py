@@ -8,6 +8,7 @@ from oms.domain.closing import is_final, unsettled_claims, update_closed
 from oms.domain.moves import reopen
 from oms.domain.statuses import Status
 from tests.claims_support import ADMIN, AT, claimed, order_of, shirt, walk
+from tests.money_support import add_payment, refund
 
 
 def confirmed_shirts():  # type: ignore[no-untyped-def]
@@ -21,7 +22,7 @@ def confirmed_shirts():  # type: ignore[no-untyped-def]
 def test_a_confirmed_order_closes_and_money_arriving_later_reopens_it() -> None:
     order = confirmed_shirts()
     late = order.clone()
-    late.paid_total += 5000  # a deposit nobody owed
+    add_payment(late, 5000)  # a deposit nobody owed
     events: list = []
     update_closed(late, events, ADMIN, AT)
     assert not late.closed and late.outstanding == -5000
@@ -46,7 +47,7 @@ def test_a_completed_claim_keeps_the_order_open_until_it_is_settled_and_paid_bac
     assert order.line("L001").status is Status.RETURNED and order.outstanding == -10000
     assert unsettled_claims(order) == [cid] and not order.closed
     refunded = order.clone()
-    refunded.refunded_total = 10000
+    refund(refunded, 10000)
     events: list = []
     update_closed(refunded, events, ADMIN, AT)
     assert not refunded.closed  # the balance is 0, but the claim's money was never settled

@@ -23,6 +23,7 @@ from oms.domain.statuses import (
     ProductKind,
     Status,
 )
+from tests.money_support import add_payment, refund
 
 AT = "2024-05-01T01:00:00.000000Z"
 LATER = "2024-05-02T01:00:00.000000Z"
@@ -420,7 +421,7 @@ def test_digital_goods_and_passes_are_confirmed_at_payment_and_close_the_order()
 
     pending = make_order(ebook(), paid=False, method=PaymentMethod.VIRTUAL_ACCOUNT)
     assert not pending.closed
-    pending.paid_total = pending.order_amount  # the deposit arrived
+    add_payment(pending, pending.order_amount)  # the deposit arrived
     events = mark_paid(pending, at=LATER, actor=ADMIN)
     assert pending.closed and pending.line("L001").status is S.CONFIRMED
     assert [e.kind for e in events] == ["status_changed", "order_closed"]
@@ -449,7 +450,7 @@ def test_closed_order_refuses_moves_until_reopened_then_admin_cancels_a_digital_
     assert not change.order.closed and change.order.outstanding == -change.order.line("L003").paid_amount
     assert change.events[-1].kind == "status_changed"
     refunded = change.order.clone()
-    refunded.refunded_total = -change.order.outstanding
+    refund(refunded, -change.order.outstanding)
     events: list = []
     update_closed(refunded, events, ADMIN, LATER)
     assert refunded.closed and [e.kind for e in events] == ["order_closed"]

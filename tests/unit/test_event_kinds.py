@@ -39,7 +39,7 @@ def test_the_catalogue_lists_no_kind_nobody_records(scan: Scan) -> None:
 
 def test_every_event_is_read(scan: Scan) -> None:
     assert scan.unresolved == []
-    assert {"oms.domain.claims._event", "oms.services.payment_requests.event",
+    assert {"oms.domain.claims._event", "oms.domain.payment_requests._event",
             "oms.services.effects._pass_entry"} <= set(scan.factories)
     recorded = scan.codes()
     for kind in ("status_changed", "refund_forced", "membership_grant", "tracking_added", "delivery_failed"):

@@ -29,8 +29,14 @@ def test_each_kind_of_breach_is_named(tmp_path: Path) -> None:
     _write(tmp_path, "functions/orders/admin_api/__init__.py", "")
     _write(tmp_path, "functions/orders/admin_api/app.py", "from buyer_api import app\nimport oms_local\n")
     _write(tmp_path, "functions/buyer/buyer_api/__init__.py", "")
+    _write(tmp_path, "shared/oms/services/refunds.py",
+           "from oms.store import payments as pay_store\nfrom oms.store.payreqs import _request_item\n"
+           "pay_store._update_action()\npay_store.record_payment_change()\n")
     found = violations(tmp_path)
-    assert len(found) == 7, found
+    assert len(found) == 9, found
+    assert any("oms.services.refunds uses oms.store.payments._update_action (a store's actions are its own" in v
+               for v in found)
+    assert any("oms.services.refunds uses oms.store.payreqs._request_item" in v for v in found)
     assert any("oms.domain.rules imports boto3 (the domain is pure)" in v for v in found)
     assert any("oms.store.keys imports oms.services.claims" in v for v in found)
     assert any("oms.services.views imports admin_api.app" in v for v in found)

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 
 from oms.domain.cash_receipts import manual_receipt, request_receipt
+from oms.domain.deposits import cancel_unpaid, confirm_deposit, reverse_deposit
 from oms.domain.errors import DomainError
 from oms.domain.order import SYSTEM, Actor, Buyer, Order, Recipient
-from oms.domain.payments import (
-    Payment,
-    Refund,
-    cancel_unpaid,
-    confirm_deposit,
-    record_refunds,
-    reverse_deposit,
-)
+from oms.domain.payments import Payment
+from oms.domain.payouts import Refund, record_refunds
 from oms.domain.pricing import LineInput, build_order
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 

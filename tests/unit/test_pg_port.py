@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from oms.integrations.pg import Notification, WebhookRejected, standard_webhooks
+from oms.integrations.pg import Notification, PgPayment, WebhookRejected, standard_webhooks
 from oms.integrations.pg.portone import PortOne
 from oms.integrations.pg.toss import TossPayments
 
@@ -118,6 +119,20 @@ def test_toss_payment_status_changed_needs_a_lookup() -> None:
     note = _read(TossPayments(), {}, body)
     assert (note.kind, note.needs_lookup, note.status, note.payment_key) == ("status", True, "cancelled", "pk-1")
     assert note.identity == "toss:psc:pk-1:CANCELED:cx-1"
+
+
+def test_an_unsigned_toss_notice_must_agree_with_the_pg_a_signed_portone_one_is_not_compared() -> None:
+    body = json.dumps({"eventType": "PAYMENT_STATUS_CHANGED", "createdAt": "2026-03-01T12:30:00.000000",
+                       "data": {"paymentKey": "pk-1", "orderId": "ord-000001", "status": "CANCELED",
+                                "lastTransactionKey": "cx-1", "totalAmount": 1000}}).encode()
+    toss = TossPayments()
+    note = _read(toss, {}, body)
+    pg = PgPayment(provider="toss", payment_key="pk-1", pg_order_id="ord-000001", status="cancelled", amount=1000)
+    assert toss.disagreement(note, pg) is None
+    assert toss.disagreement(note, replace(pg, amount=900)) == "body cancelled/1000, PG cancelled/900"
+    assert toss.disagreement(note, replace(pg, status="paid")) is not None
+    portone = PortOne(webhook_secrets=[SECRET])
+    assert portone.disagreement(_read(portone, signed(SECRET, BODY), BODY), replace(pg, status="paid")) is None
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[]", b'{"orderId": "x"}'])

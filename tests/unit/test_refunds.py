@@ -35,6 +35,7 @@ from tests.claims_support import (
     shirt,
     standard,
 )
+from tests.money_support import refund
 
 FEE = RefundSettings(return_shipping_fee=3000, base_shipping_fee=3000)
 
@@ -186,7 +187,7 @@ def _settle(order: Order, cid: str, basis: str = "paid", settings: RefundSetting
 def _refund_cash(order: Order) -> Order:
     """The service refunds the negative balance through the PG: modelled on the order's totals."""
     out = order.clone()
-    out.refunded_total += -order.outstanding
+    refund(out, -order.outstanding)
     assert out.outstanding == 0
     return out
 

@@ -10,6 +10,7 @@ touching anything when it refuses.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -27,6 +28,8 @@ from oms.domain.statuses import (
 if TYPE_CHECKING:
     from oms.domain.balance import Charge
     from oms.domain.claim_records import Claim
+    from oms.domain.payment_requests import PaymentRequest
+    from oms.domain.payments import Payment
 
 _T = TypeVar("_T")
 
@@ -173,8 +176,6 @@ class Order:
     shipping_fee_cod: bool = False
     coupon_total: int = 0
     points_total: int = 0
-    paid_total: int = 0
-    refunded_total: int = 0
     version: int = 0
     closed: bool = False
     next_line_no: int = 1
@@ -191,6 +192,10 @@ class Order:
     claims: dict[str, Claim] = field(default_factory=dict)
     charges: list[Charge] = field(default_factory=list)
     next_claim_no: int = 1
+    #: the order's payments (``oms.domain.payments``, each with its refund requests) and 결제요청
+    #: (``oms.domain.payment_requests``), by id: what it was paid and refunded is derived from them
+    payments: dict[str, Payment] = field(default_factory=dict)
+    payment_requests: dict[str, PaymentRequest] = field(default_factory=dict)
 
     # ---- derived -------------------------------------------------------------------------
     @property
@@ -220,6 +225,20 @@ class Order:
     @property
     def all_cancelled(self) -> bool:
         return bool(self.lines) and all(line.status is Status.CANCELLED for line in self.lines)
+
+    @property
+    def paid_total(self) -> int:
+        """Paid in: the payments whose money came in (deposited, paid, refunded since)."""
+        return sum(p.amount for p in self.payments.values() if p.came_in)
+
+    @property
+    def refunded_total(self) -> int:
+        """Refunded out: what the payments gave back."""
+        return sum(p.refunded_amount for p in self.payments.values())
+
+    def pending_total(self, now: str) -> int:
+        """Money on its way: payments waiting for their deposit, not past their due date."""
+        return sum(p.amount for p in self.payments.values() if p.on_its_way(now))
 
     @property
     def net_paid(self) -> int:
@@ -278,6 +297,8 @@ class Order:
         new.last_memo = _shallow(self.last_memo) if self.last_memo is not None else None
         new.claims = {k: c.clone() for k, c in self.claims.items()}
         new.charges = [_shallow(c) for c in self.charges]
+        new.payments = copy.deepcopy(self.payments)  # a few small records
+        new.payment_requests = copy.deepcopy(self.payment_requests)
         return new
 
     def as_dict(self) -> dict[str, Any]:

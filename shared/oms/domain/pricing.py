@@ -98,6 +98,7 @@ def build_order(
     paid: bool,
     checkout_id: str | None = None,
     payment_due_at: str | None = None,
+    payment_id: str = "P000000000000",
 ) -> Order:
     """A new order. Paid orders start in `preparing`, unpaid (virtual account) in `payment_pending`;
     digital goods and membership passes of a paid order are confirmed at once and close it (§2)."""
@@ -147,8 +148,12 @@ def build_order(
                 membership_days=li.membership_days,
             )
         )
-    if paid:  # paid in full at checkout
-        order.paid_total = order.order_amount
+    if paid:  # paid in full at checkout (by ``payment_id``)
+        from oms.domain.payments import Payment
+
+        order.payments[payment_id] = Payment(payment_id=payment_id, method=payment_method.value,
+                                             amount=order.order_amount, status="paid", paid_at=created_at,
+                                             requested_at=created_at)
         mark_paid(order, at=created_at, actor=SYSTEM)
     return order
 

@@ -62,14 +62,14 @@ def _check(who: BuyerIdentity, order_id: str) -> None:
 
 def order_view(who: BuyerIdentity, order_id: str) -> dict[str, Any]:
     _check(who, order_id)
-    order, items, _ = orders.load_detail(who.site_id, order_id, timeline_limit=0)
+    order, _ = orders.load_detail(who.site_id, order_id, timeline_limit=0)
     if not _owns(who, order):
         raise NotFound("order", order_id)
-    return _view(order, items)
+    return _view(order)
 
 
-def _view(order: Order, items: list[dict[str, Any]]) -> dict[str, Any]:
-    d = detail_view(order, items, [])
+def _view(order: Order) -> dict[str, Any]:
+    d = detail_view(order, [])
     lines = [
         {k: li[k] for k in ("line_id", "product_name", "kind", "option_text", "quantity", "status", "status_ko",
                             "paid_amount", "tracking_no", "shipment_id", "confirmed_at", "confirmed_by",
@@ -103,7 +103,7 @@ def _view(order: Order, items: list[dict[str, Any]]) -> dict[str, Any]:
 def confirm(who: BuyerIdentity, order_id: str, line_ids: list[str] | None) -> dict[str, Any]:
     _check(who, order_id)
     done = confirmation.buyer_confirm(who.site_id, order_id, who.actor, line_ids, owns=lambda o: _owns(who, o))
-    return _view(done.order, done.items)
+    return _view(done.order)
 
 
 def _claims(order: Order) -> list[dict[str, Any]]:
@@ -129,14 +129,14 @@ def request_claim(who: BuyerIdentity, order_id: str, body: BuyerClaimIn) -> dict
     """The buyer asks for a cancel (before shipping), a return or an exchange (after delivery)."""
     _owned(who, order_id)
     done = claims.request(who.site_id, order_id, body, who.actor)
-    return _view(done.order, done.items)
+    return _view(done.order)
 
 
 def withdraw_claim(who: BuyerIdentity, order_id: str, claim_id: str, reason: str | None) -> dict[str, Any]:
     _owned(who, order_id)
     done = claims.step(who.site_id, order_id, claim_id, ClaimStepIn(to="withdraw", reason=reason or "구매자 철회"),
                        who.actor)
-    return _view(done.order, done.items)
+    return _view(done.order)
 
 
 def _owned(who: BuyerIdentity, order_id: str) -> None:
@@ -160,7 +160,7 @@ def pay_request(who: BuyerIdentity, order_id: str, request_id: str, method: str,
         done = request_payments.pay_card(who.site_id, order_id, request_id, payment_key, who.actor)
     else:
         done = request_payments.pay_virtual_account(who.site_id, order_id, request_id, who.actor, holder)
-    return _view(done.order, done.items)
+    return _view(done.order)
 
 
 def member_orders(who: BuyerIdentity, limit: int, cursor: str | None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from oms.domain.errors import DomainError
 from oms.domain.order import Actor, Order
 from oms.integrations.pg import CashReceiptResult, PgError, gateway
 from oms.services.orders import record_refusal
-from oms.services.payments import apply, load
+from oms.services.payments import Loaded, apply, load
 from oms.store import settings
 
 
@@ -34,9 +34,10 @@ def _key(request_id: str) -> str:
 
 
 def issue(site_id: str, order_id: str, payment_id: str, *, receipt_type: str, identity_number: str,
-          actor: Actor, auto: bool = False) -> Order:
-    """현금영수증 발행 through the PG; a receipt left ``requested`` is issued again idempotently."""
-    ld = load(site_id, order_id, payment_id)  # 404 for an unknown order (or another site's) comes first
+          actor: Actor, auto: bool = False, loaded: Loaded | None = None) -> Order:
+    """현금영수증 발행 through the PG; a receipt left ``requested`` is issued again idempotently
+    (``loaded``: the order and payment as the caller has just read them)."""
+    ld = loaded or load(site_id, order_id, payment_id)  # 404 for an unknown order (or another site's) comes first
     provider = settings.get(site_id).payments.pg_provider
     at = iso(utcnow())
     if not provider:

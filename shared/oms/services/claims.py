@@ -15,7 +15,6 @@ from typing import Any
 
 from oms.domain import balance, refunds
 from oms.domain import claims as rules
-from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.exchange_options import ExchangeOption
 from oms.domain.order import Actor, Change, Event, Option, Order, Recipient
@@ -33,10 +32,9 @@ from oms.schemas.claims import (
 )
 from oms.schemas.settings import ClaimSettings
 from oms.services import claim_views, effects, payment_requests, payouts
-from oms.services.orders import Committed, commit, recording_refusals, run, run_change
+from oms.services.orders import Committed, run, run_change
 from oms.store import orders, points, stock
 from oms.store.orders import Write
-from oms.store.table import Item
 
 POINTS_RESTORE_ACTOR = Actor("system", "points", "적립금")
 
@@ -150,7 +148,7 @@ def request(site_id: str, order_id: str, body: ClaimIn | BuyerClaimIn, actor: Ac
             restore[k] = restore.get(k, 0) + v
         return Change(done.order, [*asked.events, *done.events], asked.touched_lines | done.touched_lines, restore)
 
-    return run(site_id, order_id, actor, lambda o, _, at: _with_stock(site_id, o, decide(o, at)),
+    return run(site_id, order_id, actor, lambda o, at: _with_stock(site_id, o, decide(o, at)),
                action="claim_request" if admin else "buyer_claim_request", expected_version=expected)
 
 
@@ -173,13 +171,13 @@ def step(site_id: str, order_id: str, claim_id: str, body: ClaimStepIn, actor: A
         return rules.advance_claim(o, claim_id, to, actor, at, collection=_collection(body.collection), hold=hold,
                                    reason=body.reason, exchange_option_price=body.exchange_option_price)
 
-    return run(site_id, order_id, actor, lambda o, _, at: _with_stock(site_id, o, decide(o, at)),
+    return run(site_id, order_id, actor, lambda o, at: _with_stock(site_id, o, decide(o, at)),
                action=f"claim_{body.to}", expected_version=body.expected_version)
 
 
 def calculate(site_id: str, order_id: str, claim_id: str, body: CalculateIn) -> dict[str, Any]:
     """The refund calculation (preview): the order's Query + the site's settings; nothing written."""
-    order, _ = orders.load_order(site_id, order_id)
+    order = orders.load(site_id, order_id)
     rs, coupon_min = refund_settings(site_id)
     calc = refunds.calculate(order, claim_id, body.basis, rs, body.adjustment, body.adjustment_reason, coupon_min)
     return calculation_view(calc)
@@ -198,20 +196,22 @@ def estimate(order: Order, claim_id: str) -> dict[str, Any] | None:
 
 
 def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Actor) -> dict[str, Any]:
-    """정산: the calculation's charges and points back in one transaction, then (refund) the payout."""
-    order, items = orders.load_order(site_id, order_id)
-    if body.expected_version is not None and body.expected_version != order.version:
-        raise orders.version_conflict()
-    rs, coupon_min = refund_settings(site_id)
-    at = iso(utcnow())
-    with recording_refusals(site_id, order_id, actor, "claim_settle"):
+    """정산: the calculation's charges and points back in one transaction (``services.orders.run``),
+    then (refund) the payout."""
+    calculated: list[refunds.Calculation] = []
+
+    def decide(order: Order, at: str) -> tuple[Change, Write]:
+        rs, coupon_min = refund_settings(site_id)
         calc = refunds.calculate(order, claim_id, body.basis, rs, body.adjustment, body.adjustment_reason,
                                  coupon_min)
         change = refunds.settle(order, calc, body.direction, actor, at)
-    write = Write()
-    _restore_points(order, change, calc, write, at)
-    saved = commit(order, change, write)
-    committed = Committed(saved, items, change.events)
+        write = Write()
+        _restore_points(order, change, calc, write, at)
+        calculated.append(calc)
+        return change, write
+
+    committed = run(site_id, order_id, actor, decide, action="claim_settle", expected_version=body.expected_version)
+    saved, calc = committed.order, calculated[-1]
     out: dict[str, Any] = {"calculation": calculation_view(calc), "refund": None}
     if body.direction == "refund" and saved.outstanding < 0:
         try:
@@ -225,7 +225,7 @@ def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Ac
     elif body.direction == "request" and saved.outstanding > 0:
         # 결제요청 pressed: the request for the outstanding is made at once (its own transaction)
         try:
-            asked = payment_requests.create(site_id, order_id, actor, note=f"{claim_id} 정산")
+            asked = payment_requests.create(site_id, order_id, actor, note=f"{claim_id} 정산", read=saved)
             out["order"] = asked.detail()
             out["payment_request"] = out["order"]["payment_requests"][0]
         except DomainError as exc:  # e.g. one is already open: settled all the same
@@ -270,7 +270,7 @@ def add_line(site_id: str, order_id: str, body: AddLineIn, actor: Actor) -> Comm
     skus = stock_keys_for(li)
     tracked = stock.tracked(site_id, skus) if skus else {}
 
-    def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
+    def decide(order: Order, at: str) -> tuple[Change, Write]:
         if body.expected_version is not None and body.expected_version != order.version:
             raise orders.version_conflict()
         change = balance.add_line(order, li, actor, at, shipping_fee=body.shipping_fee)

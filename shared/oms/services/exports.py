@@ -6,7 +6,7 @@ a field of :mod:`oms.excel.export_fields` with an optional header of its own, th
 line or per order), the address layout (combined 주소+상세주소, or split) and the options layout.
 
 An export of ≤ 50 chosen orders is answered at once: the orders are read through the store's
-public ``load_order`` (one Query each, a few in flight), written row by row to a workbook on the
+public ``load`` (one Query each, a few in flight), written row by row to a workbook on the
 function's disk (constant memory), uploaded to the export bucket and handed back as a short-lived
 presigned URL with a Korean file name and the KST date. Logs carry ids and counts only: personal
 data goes into the file and nowhere else.
@@ -31,7 +31,6 @@ from oms.excel.export_fields import ADDRESS_DETAIL_HEADER, FIELDS, Row, address_
 from oms.schemas.exports import ExportIn, ExportTemplateIn
 from oms.store import exports as store
 from oms.store import keys, orders
-from oms.store.payments import payment_items
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +158,10 @@ def load_orders(site_id: str, order_ids: Sequence[str]) -> list[tuple[Order, lis
 
     def one(oid: str) -> tuple[Order, list[dict[str, Any]]] | None:
         try:
-            order, items = orders.load_order(site_id, oid)
+            order = orders.load(site_id, oid)
         except NotFound:
             return None
-        return order, list(payment_items(items).values())
+        return order, [p.view() for p in order.payments.values()]
 
     with ThreadPoolExecutor(max_workers=min(LOAD_WORKERS, len(ids)) or 1) as pool:
         found = list(pool.map(one, ids))

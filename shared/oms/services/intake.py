@@ -10,6 +10,7 @@ from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.moves import mark_paid
 from oms.domain.order import MAX_STOCK_SKUS, SYSTEM, Actor, Buyer, Change, Event, Option, Recipient
+from oms.domain.payments import Payment
 from oms.domain.pricing import LineInput, build_order, stock_keys_for
 from oms.domain.statuses import PaymentMethod
 from oms.schemas.orders import IntakeOrderIn
@@ -17,7 +18,6 @@ from oms.services import effects
 from oms.services.orders import Committed
 from oms.store import checkout, orders, stock
 from oms.store import payments as pay_store
-from oms.store.orders import plain
 
 #: Payment methods whose money arrives later (a deposit): the order waits in payment_pending.
 DEPOSIT_METHODS = frozenset({PaymentMethod.VIRTUAL_ACCOUNT, PaymentMethod.BANK_TRANSFER})
@@ -120,8 +120,8 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
 
     payment_id = "P" + secrets.token_hex(6)
     paid_at = iso(pay.paid_at) if pay.paid_at else created_at
-    payment = checkout.payment_item(
-        site_id, order_id, payment_id,
+    payment: dict[str, Any] = dict(
+        payment_id=payment_id,
         method=pay.method.value,
         amount=pay.amount,
         status="paid" if paid else "pending",
@@ -135,9 +135,8 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
         ),
     )
     _payment_extras(site_id, order_id, payment_id, created_at, pay, payment, write)
-    write.add(orders.put(payment))
+    order.payments[payment_id] = Payment.from_item(payment)  # written with the order (``orders.create``)
     if paid:
-        order.paid_total = pay.amount
         events += mark_paid(order, at=paid_at, actor=SYSTEM)
         events.append(
             Event("payment", SYSTEM, paid_at,
@@ -155,7 +154,7 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
             if first:
                 return None, first
         raise
-    return Committed(order, [plain(payment)], events), order_id
+    return Committed(order, events), order_id
 
 
 
@@ -165,12 +164,10 @@ def _payment_extras(site_id: str, order_id: str, payment_id: str, created_at: st
     buyer's cash-receipt request (full identity number in its own item; the payment shows it masked)."""
     if pay.pg_order_id:
         payment["pg_order_id"] = pay.pg_order_id
-        ref = pay_store.ref_item(str(pay.provider), pay.pg_order_id, site_id, order_id, payment_id,
-                                 pay.deposit_secret)
-        ref["created_at"] = created_at
-        write.add(*pay_store.ref_put_action(ref))
+        pay_store.record_payment_ref(write, str(pay.provider), pay.pg_order_id, site_id, order_id, payment_id,
+                                     deposit_secret=pay.deposit_secret, created_at=created_at)
     if pay.cash_receipt:
         payment["cash_receipt_request"] = {"type": pay.cash_receipt.type,
                                            "identity_number": mask_identity(pay.cash_receipt.identity_number)}
-        write.add(orders.put(pay_store.receipt_request_item(site_id, order_id, payment_id, pay.cash_receipt.type,
-                                                            pay.cash_receipt.identity_number)))
+        pay_store.record_receipt_request(write, site_id, order_id, payment_id, pay.cash_receipt.type,
+                                         pay.cash_receipt.identity_number)

@@ -132,7 +132,7 @@ def _apply_order(site_id: str, import_id: str, order_id: str, group: OrderRows, 
     (``services.orders.run``, a lost race decided again). Returns the result item."""
     applied: dict[str, Any] = {}
 
-    def step(order: Order, _items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
+    def step(order: Order, at: str) -> tuple[Change, orders.Write]:
         outcomes, todo = invoice_rows.order_outcomes(group, order)
         if not todo:
             raise _NothingToApply(outcomes, at)

@@ -41,7 +41,6 @@ from oms.services.orders import record_refusal, run
 from oms.store import exports as export_store
 from oms.store import jobs as store
 from oms.store import keys, orders
-from oms.store.payments import payment_items
 from oms.store.table import TransactionFailed
 
 log = logging.getLogger(__name__)
@@ -203,7 +202,7 @@ def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, ac
     """Apply the job to one order: 'done', 'refused' or 'skipped' (counted before / job stopped),
     through the one load-decide-commit loop (``services.orders.run``, lost races decided again)."""
 
-    def step(order: Order, _items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
+    def step(order: Order, at: str) -> tuple[Change, orders.Write]:
         try:
             change = decide(order, at)
         except DomainError as exc:
@@ -269,10 +268,10 @@ def _stream(site_id: str, job_id: str, ids: list[str]) -> Iterator[tuple[Order, 
     """The snapshot's orders in order, a few reads in flight, progress written every 500 orders."""
     def one(oid: str) -> tuple[Order, list[dict[str, Any]]] | None:
         try:
-            order, items = orders.load_order(site_id, oid)
+            order = orders.load(site_id, oid)
         except NotFound:
             return None
-        return order, list(payment_items(items).values())
+        return order, [p.view() for p in order.payments.values()]
 
     n = 0
     with ThreadPoolExecutor(max_workers=8) as pool:

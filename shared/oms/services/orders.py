@@ -18,7 +18,7 @@ from oms.domain.memos import add_memo
 from oms.domain.moves import Move, apply_moves, next_moves, reopen
 from oms.domain.order import Actor, Change, Event, Order
 from oms.services import claim_views, effects
-from oms.store import orders, payreqs
+from oms.store import orders
 from oms.store.orders import plain
 
 #: whose moves the detail offers (``lines[].next``): the site's admins
@@ -35,14 +35,11 @@ def _event_view(it: dict[str, Any]) -> dict[str, Any]:
     return plain({"at": it["at"], "kind": it["kind"], "actor": it["actor"], "data": it.get("data", {})})
 
 
-def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
+def detail_view(order: Order, events: list[dict[str, Any]]) -> dict[str, Any]:
     """What the order detail shows: lines by status with their amounts, shipments, payments, money."""
-    payments = sorted(
-        (plain({k: v for k, v in i.items() if k not in ("PK", "SK", "type")})
-         for i in items if i["SK"].startswith("PAY#")),
-        key=lambda p: p.get("requested_at") or "",
-    )
-    pending = requests_rules.pending_total(payments, iso(utcnow()))
+    now = iso(utcnow())
+    payments = sorted((p.view() for p in order.payments.values()), key=lambda p: p.get("requested_at") or "")
+    pending = order.pending_total(now)
     return {
         "order_id": order.order_id,
         "version": order.version,
@@ -106,7 +103,7 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
         },
         "claims": [claim_views.claim_view(order, c) for _, c in sorted(order.claims.items())],
         "charges": [vars(c).copy() for c in order.charges],
-        "payment_requests": payreqs.views(items),
+        "payment_requests": requests_rules.views(order, now),
         "status_quantities": order.status_quantities(),
         "memo_count": order.memo_count,
         "last_memo": vars(order.last_memo) if order.last_memo else None,
@@ -115,24 +112,23 @@ def detail_view(order: Order, items: list[dict[str, Any]], events: list[dict[str
 
 
 def get_detail(site_id: str, order_id: str, *, consistent: bool = False) -> dict[str, Any]:
-    order, items, events = orders.load_detail(site_id, order_id, consistent=consistent)
-    return detail_view(order, items, events)
+    order, events = orders.load_detail(site_id, order_id, consistent=consistent)
+    return detail_view(order, events)
 
 
 @dataclass
 class Committed:
-    """A committed change: the order as written, the other items it was read with (payments ...),
-    and the events it recorded. Answers after a write are built from this, never from a re-read."""
+    """A committed change: the order as written (with its payments and payment requests) and the
+    events it recorded. Answers after a write are built from this, never from a re-read."""
 
     order: Order
-    items: list[dict[str, Any]]
     events: list[Event]
 
     def detail(self) -> dict[str, Any]:
         """The detail answer after a write; its timeline holds this change's events, newest first."""
         timeline = [{"at": e.at, "kind": e.kind, "actor": e.actor.as_dict(), "data": e.data}
                     for e in reversed(self.events)]
-        return detail_view(self.order, self.items, timeline)
+        return detail_view(self.order, timeline)
 
 
 def refusal_event(actor: Actor, action: str, exc: DomainError, at: str | None = None,
@@ -172,48 +168,41 @@ def commit(before: Order, change: Change, extra: orders.Write | None = None) -> 
     return saved
 
 
-#: what a step decides on one consistent read: the change, and the operation's own extra actions
-Step = Callable[[Order, list[dict[str, Any]], str], tuple[Change, orders.Write | None]]
+#: what a step decides on one consistent read of the order (with its payments and requests) at a
+#: time: the change, and the operation's own extra actions
+Step = Callable[[Order, str], tuple[Change, orders.Write | None]]
 
 
 def run(site_id: str, order_id: str, actor: Actor | None, step: Step, *, action: str = "change",
         expected_version: int | None = None, attempts: int = 1,
-        retry_on: frozenset[str] = frozenset({"VERSION_CONFLICT"})) -> Committed:
+        retry_on: frozenset[str] = frozenset({"VERSION_CONFLICT"}), read: Order | None = None) -> Committed:
     """THE load → decide → commit loop of an order: 1 consistent read + 1 transaction.
 
     A refusal of the step is written to the timeline (when ``actor`` is given) and re-raised
     unchanged. A lost race (a code in ``retry_on``) answers 409, or with ``attempts`` > 1 (jobs,
     callbacks, outbox) is decided again on a fresh read; an ``expected_version`` never retries
-    (the caller saw another version).
+    (the caller saw another version). ``read``: the order as the caller read it within the same
+    operation (with what it wrote since laid over it), decided on instead of the first read — the
+    commit is conditioned on its version all the same, and a lost race reads afresh.
     """
     for attempt in range(attempts):
-        order, items = orders.load_order(site_id, order_id)
+        order = read if read is not None and attempt == 0 else orders.load(site_id, order_id)
         if expected_version is not None and expected_version != order.version:
             raise orders.version_conflict()
         at = iso(utcnow())
         if actor is not None:
             with recording_refusals(site_id, order_id, actor, action):
-                change, extra = step(order, items, at)
+                change, extra = step(order, at)
         else:
-            change, extra = step(order, items, at)
+            change, extra = step(order, at)
         try:
             saved = commit(order, change, extra)
         except DomainError as exc:
             if exc.code in retry_on and expected_version is None and attempt < attempts - 1:
                 continue
             raise
-        return Committed(saved, _merged(items, extra.written if extra else []), change.events)
+        return Committed(saved, change.events)
     raise AssertionError("unreachable: attempts >= 1")
-
-
-def _merged(items: list[dict[str, Any]], written: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The items read, with what the commit wrote laid over them (the answer's payments, requests)."""
-    if not written:
-        return items
-    by_sk = {str(i["SK"]): i for i in items}
-    for w in written:
-        by_sk[str(w["SK"])] = {**by_sk.get(str(w["SK"]), {}), **w}
-    return list(by_sk.values())
 
 
 def run_change(
@@ -225,11 +214,14 @@ def run_change(
     action: str = "change",
     *,
     attempts: int = 1,
-    extra: Callable[[Order, list[dict[str, Any]]], orders.Write] | None = None,
+    extra: Callable[[Order, Any], orders.Write] | None = None,
 ) -> Committed:
-    """:func:`run` for a pure decision on the order (+ ``extra`` actions built for the same read)."""
+    """:func:`run` for a pure decision on the order (+ ``extra`` actions built for the same read).
+
+    ``extra``'s second argument is always ``()``: the order carries what was read; it stays in the
+    signature for the callers that still take it (the message sends)."""
     return run(site_id, order_id, actor,
-               lambda o, items, at: (decide(o, at), extra(o, items) if extra else None),
+               lambda o, at: (decide(o, at), extra(o, ()) if extra else None),
                action=action, expected_version=expected_version, attempts=attempts)
 
 

@@ -1,8 +1,9 @@
 """Payment use cases: deposits (PG callback or manual), refunds through/from the PG, virtual-account
 expiry (cash receipts: :mod:`oms.services.cash_receipts`).
 
-Every change goes load → pure decision (:mod:`oms.domain.payments`) → ``orders.commit`` with the
-payment item's update in the same transaction, conditioned on the payment's status, so a deposit
+Every change goes through :func:`oms.services.orders.run`: load (the order with its payments) →
+pure decision (:mod:`oms.domain.deposits`, :mod:`oms.domain.payouts`, :mod:`oms.domain.cash_receipts`)
+→ one transaction of the order with the payment item's update, conditioned on the payment's status, so a deposit
 delivered twice (callback + admin, or two callbacks) is counted once. A lost race on the order's
 version is retried from a fresh read (where the decision then sees the payment already settled).
 """
@@ -16,28 +17,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from oms.domain import outbox
+from oms.domain import payment_requests as request_rules
 from oms.domain.cash_receipts import cancel_receipt
-from oms.domain.clock import iso, parse_iso, utcnow
-from oms.domain.errors import Conflict, DomainError, NotFound
-from oms.domain.order import SYSTEM, Actor, Change, Order
-from oms.domain.outbox import Intent
-from oms.domain.payments import (
-    Payment,
-    PaymentChange,
-    Refund,
-    RefundRequest,
+from oms.domain.clock import iso, utcnow
+from oms.domain.deposits import (
     cancel_unpaid,
+    check_paid_at,
     confirm_deposit,
+    expire,
     outside_payment,
-    plan_refund,
-    record_refunds,
     reverse_deposit,
 )
-from oms.domain.payments import commit_refund as refund_commit_change
-from oms.integrations.pg import PgError, RefundAccount, gateway
+from oms.domain.errors import Conflict, DomainError
+from oms.domain.order import SYSTEM, Actor, Change, Order
+from oms.domain.outbox import Intent
+from oms.domain.payments import Payment, PaymentChange, RefundRequest, pick
+from oms.domain.payouts import (
+    Refund,
+    check_not_failed,
+    plan_refund,
+    record_refunds,
+    same_request,
+    with_reservation,
+)
+from oms.domain.payouts import commit_refund as refund_commit_change
+from oms.integrations.pg import PROVIDERS, PgError, RefundAccount, gateway
 from oms.services import orders as order_runner
-from oms.services import payment_requests
-from oms.store import orders
+from oms.store import orders, payreqs
 from oms.store import payments as pay_store
 
 logger = logging.getLogger(__name__)
@@ -45,15 +51,16 @@ MAX_ATTEMPTS = 4
 
 
 def pg_actor(provider: str) -> Actor:
-    names = {"toss": "토스페이먼츠", "portone": "포트원"}
-    return Actor("pg", provider, names.get(provider, provider))
+    """The PG as the actor of what its notices change (named by its adapter)."""
+    return Actor("pg", provider, gateway(provider).display_name if provider in PROVIDERS else provider)
 
 
 @dataclass
 class Loaded:
+    """The order (as read) and one of its payments."""
+
     order: Order
     payment: Payment
-    items: list[dict[str, Any]]
 
 
 def receipt_intents(loaded: Loaded, pc: PaymentChange) -> list[Intent]:
@@ -63,33 +70,17 @@ def receipt_intents(loaded: Loaded, pc: PaymentChange) -> list[Intent]:
     p = loaded.payment
     deposited = pc.payment_set.get("status") == "paid" and p.status != "paid"
     refunded = int(pc.payment_set.get("refunded_amount") or 0) > p.refunded_amount
-    if deposited and p.method in ("virtual_account", "bank_transfer") \
-            and pay_store.receipt_request(loaded.items, p.payment_id) is not None:
+    if deposited and p.method in ("virtual_account", "bank_transfer") and p.receipt_request is not None:
         return [outbox.cash_receipt(p.payment_id)]
     if refunded and (p.cash_receipt or {}).get("status") == "issued":
         return [outbox.cash_receipt_cancel(p.payment_id)]
     return []
 
 
-def pick(order: Order, items: list[dict[str, Any]], payment_id: str | None) -> Loaded:
-    """One of the order's payments (``None``: the pending one, else the latest)."""
-    pays = pay_store.payment_items(items)
-    if payment_id is not None:
-        if payment_id not in pays:
-            raise NotFound("payment", payment_id)
-        item = pays[payment_id]
-    else:
-        if not pays:
-            raise NotFound("payment", order.order_id)
-        ordered = sorted(pays.values(), key=lambda p: (p.get("status") != "pending", p.get("requested_at") or ""))
-        item = ordered[0]
-    return Loaded(order, Payment.from_item(item), items)
-
-
 def load(site_id: str, order_id: str, payment_id: str | None = None) -> Loaded:
     """The order (consistent read) with one of its payments."""
-    order, items = orders.load_order(site_id, order_id)
-    return pick(order, items, payment_id)
+    order = orders.load(site_id, order_id)
+    return Loaded(order, pick(order, payment_id))
 
 
 def apply(
@@ -100,38 +91,28 @@ def apply(
     *,
     actor: Actor | None = None,
     action: str = "payment",
+    read: Order | None = None,
 ) -> tuple[Order, Payment, PaymentChange]:
     """Load → decide → commit (order + payment item in one transaction) through
     :func:`services.orders.run`, retrying lost races on a fresh read. A refusal by an admin
-    (``actor`` given) is written to the order's timeline, like every refusal."""
+    (``actor`` given) is written to the order's timeline, like every refusal. ``read``: see ``run``."""
     decided: dict[str, Any] = {}
 
-    def step(order: Order, items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
-        loaded = pick(order, items, payment_id)
-        pc = decide(loaded, at)
+    def step(order: Order, at: str) -> tuple[Change, orders.Write]:
+        loaded = Loaded(order, pick(order, payment_id))
+        pc = decide(loaded, at).land(loaded.payment)
         decided.update(payment=loaded.payment, pc=pc)
         pc.change.intents.extend(receipt_intents(loaded, pc))
         write = orders.Write()
         if pc.change.order.paid_total > order.paid_total:  # money came in: an open request may be covered
-            closed = payment_requests.close_covered(
-                site_id, order_id, items, pc.change.order, {loaded.payment.payment_id: pc.payment_set}, write,
-                pc.change.events, actor or pg_actor(loaded.payment.provider or "pg"), at)
-            write.written = [closed] if closed else []
-        write.add(
-            pay_store.update_action(site_id, order_id, loaded.payment.payment_id, pc,
-                                    refunded_before=loaded.payment.refunded_amount),
-            Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
-                     extra={"payment_id": loaded.payment.payment_id}),
-        )
-        if pc.refund_request is not None:
-            rid, fields = pc.refund_request
-            write.add(pay_store.request_update_action(site_id, order_id, loaded.payment.payment_id, rid, fields),
-                      Conflict("REFUND_REQUEST_NOT_RESERVED", "이미 처리된 환불 요청입니다.",
-                               extra={"request_id": rid}))
+            closed = request_rules.close_covered(pc.change, actor or pg_actor(loaded.payment.provider or "pg"), at)
+            if closed is not None:
+                payreqs.record_request_update(write, site_id, order_id, closed)
+        pay_store.record_payment_change(write, site_id, order_id, loaded.payment, pc)
         return pc.change, write
 
     done = order_runner.run(site_id, order_id, actor, step, action=action, attempts=MAX_ATTEMPTS,
-                            retry_on=frozenset({"VERSION_CONFLICT", "PAYMENT_CHANGED"}))
+                            retry_on=frozenset({"VERSION_CONFLICT", "PAYMENT_CHANGED"}), read=read)
     return done.order, decided["payment"], decided["pc"]
 
 
@@ -145,9 +126,8 @@ def confirm_manual_deposit(site_id: str, order_id: str, payment_id: str, actor: 
     when = paid_at or iso(utcnow())
 
     def decide(ld: Loaded, at: str) -> PaymentChange:  # after the order is found: 404 comes first
-        if parse_iso(when) > utcnow():
-            raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
-        return confirm_deposit(ld.order, ld.payment, paid_at=when, actor=actor, at=at, source="manual", note=note)
+        return confirm_deposit(ld.order, ld.payment, paid_at=check_paid_at(when, iso(utcnow())), actor=actor, at=at,
+                               source="manual", note=note)
 
     saved, _, _ = apply(site_id, order_id, payment_id, decide, actor=actor, action="manual_deposit")
     return saved
@@ -160,18 +140,14 @@ def record_outside_payment(site_id: str, order_id: str, *, amount: int, actor: A
     when = paid_at or iso(utcnow())
     payment_id = "P" + uuid.uuid4().hex[:12]
 
-    def step(order: Order, items: list[dict[str, Any]], at: str) -> tuple[Change, orders.Write]:
-        if parse_iso(when) > utcnow():
-            raise DomainError("PAID_AT_IN_FUTURE", "입금시각은 현재보다 이후일 수 없습니다.", field="paid_at")
-        change = outside_payment(order, payment_id=payment_id, amount=amount, paid_at=when, actor=actor, at=at,
-                                 note=note)
-        item = pay_store.outside_payment_item(site_id, order_id, payment_id, amount=amount, paid_at=when, at=at,
-                                              by=actor.as_dict(), note=note)
+    def step(order: Order, at: str) -> tuple[Change, orders.Write]:
+        change = outside_payment(order, payment_id=payment_id, amount=amount,
+                                 paid_at=check_paid_at(when, iso(utcnow())), actor=actor, at=at, note=note)
         write = orders.Write()
-        write.add(orders.put(item, "attribute_not_exists(PK)"))
-        closed = payment_requests.close_covered(site_id, order_id, items, change.order, {}, write, change.events,
-                                                actor, at)
-        write.written = [item, *([closed] if closed else [])]
+        pay_store.record_new_payment(write, site_id, order_id, change.order.payments[payment_id])
+        closed = request_rules.close_covered(change, actor, at)
+        if closed is not None:
+            payreqs.record_request_update(write, site_id, order_id, closed)
         return change, write
 
     return order_runner.run(site_id, order_id, actor, step, action="outside_payment", attempts=MAX_ATTEMPTS).order
@@ -207,13 +183,13 @@ def cancel_unpaid_order(site_id: str, order_id: str, payment_id: str | None, *, 
 def issue_requested_receipt(site_id: str, order_id: str, payment_id: str) -> None:
     """Issue the cash receipt the buyer asked for at checkout (a deposit payment with a request)."""
     ld = load(site_id, order_id, payment_id)
-    req = pay_store.receipt_request(ld.items, payment_id)
+    req = ld.payment.receipt_request
     if req is None or ld.payment.method not in ("virtual_account", "bank_transfer"):
         return
     from oms.services import cash_receipts
 
-    cash_receipts.issue(site_id, order_id, payment_id, receipt_type=str(req["receipt_type"]),
-                        identity_number=str(req["identity_number"]), actor=SYSTEM, auto=True)
+    cash_receipts.issue(site_id, order_id, payment_id, receipt_type=req.receipt_type,
+                        identity_number=req.identity_number, actor=SYSTEM, auto=True, loaded=ld)
 
 
 # ---- refunds -------------------------------------------------------------------------------------
@@ -227,7 +203,8 @@ def record_pg_refunds(site_id: str, order_id: str, payment_id: str, refunds: lis
 
 
 def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int | None, reason: str,
-                  refund_account: RefundAccount | None, actor: Actor, request_id: str | None = None) -> Order:
+                  refund_account: RefundAccount | None, actor: Actor, request_id: str | None = None,
+                  read: Order | None = None) -> Order:
     """Refund through the PG in three steps, so concurrent requests and crashes stay exact:
 
     1. **reserve** the amount on the payment item (:func:`oms.store.payments.reserve_refund`: refunded +
@@ -238,20 +215,23 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
     ``request_id`` names the request (the console sends one per refund dialog): the same id again
     completes that request — after a crash it sends the PG the same idempotency key, so the PG
     answers its first result and refunds nothing twice; a finished request answers the order as is.
-    Virtual accounts are refunded automatically only as a whole (docs/domain.md, "Payments and payment requests")."""
+    Virtual accounts are refunded automatically only as a whole (docs/domain.md, "Payments and payment requests").
+    ``read``: the order as the caller has just read it (a payout run), decided on instead of a first read."""
     rid = request_id or uuid.uuid4().hex
     request: RefundRequest | None = None
+    payment: Payment | None = None
+    order: Order | None = None
     for _ in range(MAX_ATTEMPTS * 2):
-        ld = load(site_id, order_id, payment_id)
-        request = pay_store.refund_requests(ld.items, payment_id).get(rid)
+        order = read if read is not None else orders.load(site_id, order_id)
+        read = None  # a second round decides on a fresh read
+        payment = pick(order, payment_id)
+        request = payment.refund_requests.get(rid)
         if request is not None:
-            if amount is not None and amount != request.amount:
-                raise DomainError("REFUND_REQUEST_MISMATCH", "같은 환불 요청 번호로 다른 금액을 요청할 수 없습니다.",
-                                  status=409, field="amount", extra={"request_id": rid, "amount": request.amount})
+            same_request(request, amount)
             break
         at = iso(utcnow())
         try:
-            want = plan_refund(ld.payment, amount=amount, has_refund_account=refund_account is not None)
+            want = plan_refund(payment, amount=amount, has_refund_account=refund_account is not None)
         except DomainError as exc:
             order_runner.record_refusal(site_id, order_id, actor, "pg_refund", exc, at)
             raise
@@ -260,24 +240,24 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
             status="reserved", requested_at=at, requested_by=actor.as_dict(),
             refund_account=vars(refund_account) if refund_account else None)
         try:
-            pay_store.reserve_refund(site_id, order_id, ld.payment, request)
+            pay_store.reserve_refund(site_id, order_id, payment, request)
+            order = with_reservation(order, payment, request)
             break
         except pay_store.ReservationRefused:
             request = None
             continue  # less is left (or the same request was just recorded): decide again on a fresh read
-    if request is None:
+    if request is None or payment is None or order is None:
         raise Conflict("REFUND_IN_PROGRESS", "다른 환불이 진행 중입니다. 잠시 후 다시 시도하세요.")
-    return _complete_refund(site_id, order_id, request, actor)
+    return _complete_refund(site_id, order, payment, request, actor)
 
 
-def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor: Actor) -> Order:
+def _complete_refund(site_id: str, order: Order, p: Payment, request: RefundRequest, actor: Actor) -> Order:
+    """Steps 2 and 3 for a reserved request of ``p``, on ``order`` as read (with the reservation)
+    when it was reserved: the commit is decided on it (no second read) under its version."""
+    order_id = order.order_id
     if request.status == "done":
-        return orders.load_order(site_id, order_id)[0]
-    if request.status == "failed":
-        raise DomainError("REFUND_REQUEST_FAILED", f"PG가 거절한 환불 요청입니다: {request.failure_reason}",
-                          status=409, extra={"request_id": request.request_id})
-    ld = load(site_id, order_id, request.payment_id)
-    p = ld.payment
+        return orders.load(site_id, order_id)
+    check_not_failed(request)
     account = RefundAccount(**request.refund_account) if request.refund_account else None
     assert p.provider and p.pg_payment_key  # checked when the request was reserved
     try:
@@ -301,20 +281,20 @@ def _complete_refund(site_id: str, order_id: str, request: RefundRequest, actor:
         raise DomainError("PG_REFUND_PENDING", "PG 응답에 환불 내역이 없습니다. 같은 환불 요청을 다시 보내 완료하세요.",
                           status=503, extra={"request_id": request.request_id})
     saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
-                          actor=actor)
+                          actor=actor, read=order)
     return saved
 
 
 def commit_refund(site_id: str, order_id: str, request: RefundRequest, made: Refund, *,
-                  actor: Actor) -> Order:
+                  actor: Actor, read: Order | None = None) -> Order:
     """Step 3: the order's change, the payment and the request completed, in one transaction."""
     try:
         saved, _, _ = apply(site_id, order_id, request.payment_id,
                             lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
-                                                                actor=actor, at=at))
+                                                                actor=actor, at=at), read=read)
     except DomainError as exc:
         if exc.code == "REFUND_REQUEST_NOT_RESERVED":  # a concurrent retry of the same request finished it
-            return orders.load_order(site_id, order_id)[0]
+            return orders.load(site_id, order_id)
         raise
     return saved
 
@@ -347,13 +327,7 @@ def cancel_receipt_after_refund(site_id: str, order_id: str, payment_id: str, *,
 def expire_order(site_id: str, order_id: str, now: str) -> Order:
     """Cancel an order whose virtual account's due date has passed unpaid (system, stock released)."""
 
-    def decide(ld: Loaded, at: str) -> PaymentChange:
-        due = ld.order.payment_due_at
-        if not due or due > now:
-            raise DomainError("NOT_DUE", "입금기한이 지나지 않았습니다.", status=409)
-        return cancel_unpaid(ld.order, ld.payment, actor=SYSTEM, at=at, reason="va_expired")
-
-    saved, _, _ = apply(site_id, order_id, None, decide)
+    saved, _, _ = apply(site_id, order_id, None, lambda ld, at: expire(ld.order, ld.payment, now=now, at=at))
     return saved
 
 
@@ -361,19 +335,16 @@ def expire_due(now: str | None = None) -> dict[str, int]:
     """The scheduled job: every order past its deposit due date, found through the sparse GSI3 (no
     Scan). Rerunning changes nothing more: an expired order no longer carries the index keys, and one
     still listed (the index is eventually consistent) is re-checked on a fresh read."""
-    from oms.store import keys
-
     cutoff = now or iso(utcnow())
     counts = {"found": 0, "expired": 0, "skipped": 0, "failed": 0}
-    for shard in range(keys.VA_DUE_SHARDS):
-        for site_id, order_id in pay_store.due_orders(shard, cutoff):
-            counts["found"] += 1
-            try:
-                expire_order(site_id, order_id, cutoff)
-                counts["expired"] += 1
-            except DomainError:
-                counts["skipped"] += 1
-            except Exception:  # one order's failure is reported; the others proceed, it is retried next run
-                logger.exception("VA expiry failed for one order")
-                counts["failed"] += 1
+    for site_id, order_id in pay_store.orders_past_due(cutoff):
+        counts["found"] += 1
+        try:
+            expire_order(site_id, order_id, cutoff)
+            counts["expired"] += 1
+        except DomainError:
+            counts["skipped"] += 1
+        except Exception:  # one order's failure is reported; the others proceed, it is retried next run
+            logger.exception("VA expiry failed for one order")
+            counts["failed"] += 1
     return counts

@@ -17,19 +17,19 @@ is cancelled at the PG and it answers the winner's.
 from __future__ import annotations
 
 import logging
-from typing import Any
+import secrets
+from typing import Any, Literal
 
 from oms.domain import payment_requests as rules
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.order import Actor, Change, Event, Order
+from oms.domain.payment_requests import PaymentRequest
 from oms.integrations.pg import PaymentGateway, PgError, PgPayment, gateway
 from oms.services.orders import Committed, run
-from oms.services.payment_requests import find, payable, pending, provider_of, record_payment
-from oms.store import orders
-from oms.store import payments as pay_store
+from oms.services.payment_requests import provider_of
+from oms.store import orders, payreqs
 from oms.store.orders import Write
-from oms.store.table import Item
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,9 @@ class _Recorded(Exception):
     """The payment is on the order already (the same key sent twice, or both at once)."""
 
 
-def _recorded(items: list[Item], req: dict[str, Any], payment_key: str) -> bool:
-    pid = str((req.get("payment") or {}).get("payment_id") or req.get("payment_id") or "")
-    pay = pay_store.payment_items(items).get(pid)
-    return pay is not None and pay.get("pg_payment_key") == payment_key and pay.get("status") != "pending"
+def _recorded(order: Order, req: PaymentRequest, payment_key: str) -> bool:
+    pay = order.payments.get(req.payment_id or "")
+    return pay is not None and pay.pg_payment_key == payment_key and pay.status != "pending"
 
 
 def _look_up(pg: PaymentGateway, payment_key: str) -> PgPayment:
@@ -58,25 +57,25 @@ def _look_up(pg: PaymentGateway, payment_key: str) -> PgPayment:
                           extra={"pg_code": exc.code}) from exc
 
 
-def _check_card(req: dict[str, Any], amount: int) -> None:
-    if req["status"] == "awaiting_deposit":
-        raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
-                       extra={"request_id": req["request_id"]})
-    if amount != int(req["amount"]):
-        raise DomainError("PAYMENT_AMOUNT_MISMATCH",
-                          f"결제 금액({amount:,}원)이 결제요청 금액({int(req['amount']):,}원)과 다릅니다.",
-                          status=409, extra={"pg_amount": amount, "expected": int(req["amount"])})
+def _card_payable(order: Order, request_id: str, amount: int, now: str) -> tuple[PaymentRequest, str]:
+    """The request, if a card payment of ``amount`` may pay it now (the domain's refusals)."""
+    req, status = rules.payable(order, request_id, now)
+    rules.check_card(req, status, amount)
+    rules.check_owed(order, req, now)
+    return req, status
 
 
-def _check_owed(order: Order, items: list[Item], req: dict[str, Any], at: str) -> None:
-    """A request never takes more than the order still owes (a cancel or a credit since it was made
-    lowered the outstanding): the admin asks again for what is left."""
-    owed = rules.requestable(order, pending(items, at))
-    if int(req["amount"]) > owed:
-        raise DomainError("PAYMENT_REQUEST_EXCEEDS_OWED",
-                          f"결제요청 금액({int(req['amount']):,}원)이 지금 청구할 수 있는 금액({owed:,}원)보다 큽니다. "
-                          "판매자가 결제요청을 다시 만들어야 합니다.", status=409,
-                          extra={"request_id": req["request_id"], "requestable": owed})
+def _record(site_id: str, order: Order, req: PaymentRequest, status: str, at: str, actor: Actor, provider: str, *,
+            method: Literal["card", "virtual_account"], paid: bool, pg_payment_key: str, pg_order_id: str,
+            paid_at: str | None = None, virtual_account: dict[str, Any] | None = None,
+            deposit_secret: str | None = None, attempts: int | None = None) -> tuple[Change, Write]:
+    rc = rules.record_payment(order, req, status, payment_id="P" + secrets.token_hex(6), at=at, actor=actor,
+                              provider=provider, method=method, paid=paid, pg_payment_key=pg_payment_key,
+                              pg_order_id=pg_order_id, paid_at=paid_at, virtual_account=virtual_account,
+                              attempts=attempts)
+    write = Write()
+    payreqs.record_request_change(write, order.site_id, order.order_id, rc, deposit_secret=deposit_secret, at=at)
+    return rc.change, write
 
 
 def give_back(site_id: str, order_id: str, pg: PaymentGateway, payment: PgPayment, actor: Actor,
@@ -116,10 +115,10 @@ def _note(site_id: str, order_id: str, ev: Event) -> None:
         logger.exception("timeline entry %s not written for order %s", ev.kind, order_id)
 
 
-def _confirm(pg: PaymentGateway, seen: PgPayment, req: dict[str, Any]) -> PgPayment:
+def _confirm(pg: PaymentGateway, seen: PgPayment, req: PaymentRequest) -> PgPayment:
     """Capture (or verify) the payment for the request's amount; a lost answer is looked up."""
     try:
-        got = pg.confirm(seen.payment_key, pg_order_id=str(req["pg_order_id"]), amount=int(req["amount"]))
+        got = pg.confirm(seen.payment_key, pg_order_id=req.pg_order_id, amount=req.amount)
     except PgError as exc:
         if not exc.retryable:
             code = "PAYMENT_AUTH_EXPIRED" if exc.status == 404 else "PAYMENT_REFUSED_BY_PG"
@@ -127,9 +126,7 @@ def _confirm(pg: PaymentGateway, seen: PgPayment, req: dict[str, Any]) -> PgPaym
                 else f"카드 결제가 승인되지 않았습니다: {exc.message}"
             raise DomainError(code, text, status=409, extra={"pg_code": exc.code}) from exc
         got = _look_up(pg, seen.payment_key)  # no answer: the PG knows whether it captured
-    if got.status != "paid" or got.amount != int(req["amount"]) or got.pg_order_id != req["pg_order_id"]:
-        raise DomainError("PAYMENT_NOT_CONFIRMED", "PG의 결제 내역이 결제요청과 일치하지 않습니다.", status=409,
-                          extra={"pg_status": got.status, "pg_amount": got.amount, "expected": int(req["amount"])})
+    rules.check_confirmed(req, pg_status=got.status, pg_amount=got.amount, pg_order_id=got.pg_order_id)
     return got
 
 
@@ -137,42 +134,34 @@ def pay_card(site_id: str, order_id: str, request_id: str, payment_key: str, act
     """The buyer approved the request's amount in the PG's card window: check, confirm, record —
     or give the money back. Sent again after it was recorded, it answers the order as it is."""
     provider = provider_of(site_id)
-    order, items = orders.load_order(site_id, order_id)
-    req = find(items, request_id)
-    if _recorded(items, req, payment_key):
-        return Committed(order, items, [])
+    order = orders.load(site_id, order_id)
+    req = rules.find(order, request_id)
+    if _recorded(order, req, payment_key):
+        return Committed(order, [])
     pg = gateway(provider)
     seen = _look_up(pg, payment_key)
-    if seen.pg_order_id != req["pg_order_id"]:
-        raise DomainError("PAYMENT_NOT_FOR_REQUEST", "이 결제요청의 결제가 아닙니다.", status=409, field="payment_key")
+    rules.check_for_request(req, seen.pg_order_id)
     try:
-        req = payable(items, request_id)
-        _check_card(req, seen.amount)
-        _check_owed(order, items, req, iso(utcnow()))
+        req, _ = _card_payable(order, request_id, seen.amount, iso(utcnow()))
     except DomainError as exc:
         raise give_back(site_id, order_id, pg, seen, actor, exc) from None
     got = _confirm(pg, seen, req)
 
-    def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
-        req = find(items, request_id)
-        if _recorded(items, req, payment_key):
+    def decide(order: Order, at: str) -> tuple[Change, Write]:
+        if _recorded(order, rules.find(order, request_id), payment_key):
             raise _Recorded
-        req = payable(items, request_id)
-        _check_card(req, got.amount)
-        _check_owed(order, items, req, at)
-        return record_payment(site_id, order, req, at, actor, provider, method="card", status="paid",
-                              pg_payment_key=got.payment_key, pg_order_id=got.pg_order_id,
-                              paid_at=got.paid_at or at)
+        req, status = _card_payable(order, request_id, got.amount, at)
+        return _record(site_id, order, req, status, at, actor, provider, method="card", paid=True,
+                       pg_payment_key=got.payment_key, pg_order_id=got.pg_order_id, paid_at=got.paid_at or at)
 
     try:
         return run(site_id, order_id, actor, decide, action="payment_request_pay", attempts=ATTEMPTS)
     except _Recorded:
-        order, items = orders.load_order(site_id, order_id)
-        return Committed(order, items, [])
+        return Committed(orders.load(site_id, order_id), [])
     except Exception as exc:  # a refusal, a lost race, the table unreachable: never keep unrecorded money
-        order, items = orders.load_order(site_id, order_id)
-        if _recorded(items, find(items, request_id), payment_key):  # a concurrent call recorded it
-            return Committed(order, items, [])
+        order = orders.load(site_id, order_id)
+        if _recorded(order, rules.find(order, request_id), payment_key):  # a concurrent call recorded it
+            return Committed(order, [])
         why = exc if isinstance(exc, DomainError) else DomainError(
             "PAYMENT_NOT_RECORDED", "결제를 기록하지 못해 PG에서 취소했습니다. 잠시 후 다시 결제하세요.", status=503)
         raise give_back(site_id, order_id, pg, got, actor, why) from None
@@ -183,17 +172,18 @@ def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Act
     """A new virtual account for the request (through the PG port); the deposit callback pays it.
     Asked again (or twice at once) while an account waits, it answers that account."""
     provider = provider_of(site_id)
-    order, items = orders.load_order(site_id, order_id)
-    req = payable(items, request_id)
-    if req["status"] == "awaiting_deposit":
-        return Committed(order, items, [])  # already issued: the same account is shown again
-    _check_owed(order, items, req, iso(utcnow()))
-    attempt = int(req.get("attempts") or 0) + 1
-    pg_order_id = f"{req['pg_order_id']}-V{attempt}"
+    order = orders.load(site_id, order_id)
+    now = iso(utcnow())
+    req, status = rules.payable(order, request_id, now)
+    if status == "awaiting_deposit":
+        return Committed(order, [])  # already issued: the same account is shown again
+    rules.check_owed(order, req, now)
+    attempt = req.attempts + 1
+    pg_order_id = f"{req.pg_order_id}-V{attempt}"
     name = order.lines[0].product_name + " 외 추가 결제" if order.lines else "추가 결제"
     pg = gateway(provider)
     try:
-        issued = pg.issue_virtual_account(pg_order_id=pg_order_id, amount=int(req["amount"]),
+        issued = pg.issue_virtual_account(pg_order_id=pg_order_id, amount=req.amount,
                                           order_name=name, customer_name=holder or order.buyer.name)
     except PgError as exc:
         if exc.code == "DUPLICATED_ORDER_ID":  # a concurrent call is issuing this very account
@@ -203,15 +193,13 @@ def pay_virtual_account(site_id: str, order_id: str, request_id: str, actor: Act
     account = {"bank": issued.bank, "account_no": issued.account_no, "holder": issued.holder,
                "due_at": issued.due_at}
 
-    def decide(order: Order, items: list[Item], at: str) -> tuple[Change, Write]:
-        req = payable(items, request_id)
-        if req["status"] == "awaiting_deposit":
-            raise Conflict("PAYMENT_REQUEST_IN_PAYMENT", "가상계좌 입금을 기다리는 결제요청입니다.",
-                           extra={"request_id": request_id})
-        _check_owed(order, items, req, at)
-        return record_payment(site_id, order, req, at, actor, provider, method="virtual_account",
-                              status="pending", pg_payment_key=issued.payment.payment_key, pg_order_id=pg_order_id,
-                              virtual_account=account, deposit_secret=issued.secret, attempts=attempt)
+    def decide(order: Order, at: str) -> tuple[Change, Write]:
+        req, status = rules.payable(order, request_id, at)
+        rules.check_account(req, status)
+        rules.check_owed(order, req, at)
+        return _record(site_id, order, req, status, at, actor, provider, method="virtual_account", paid=False,
+                       pg_payment_key=issued.payment.payment_key, pg_order_id=pg_order_id,
+                       virtual_account=account, deposit_secret=issued.secret, attempts=attempt)
 
     try:
         return run(site_id, order_id, actor, decide, action="payment_request_pay", attempts=ATTEMPTS)
@@ -232,9 +220,9 @@ def _cancel_unused_account(pg: PaymentGateway, payment_key: str) -> None:
 def _issued_by_another(site_id: str, order_id: str, request_id: str) -> Committed:
     """The answer of the call that lost the race: the account the winner recorded, or 409 while the
     winner has not recorded it yet."""
-    order, items = orders.load_order(site_id, order_id)
-    req = find(items, request_id)
-    if req["status"] == "awaiting_deposit":
-        return Committed(order, items, [])
+    order = orders.load(site_id, order_id)
+    status = rules.find(order, request_id).effective_status(order.payments, iso(utcnow()))
+    if status == "awaiting_deposit":
+        return Committed(order, [])
     raise Conflict("PAYMENT_IN_PROGRESS", "결제가 진행 중입니다. 잠시 후 다시 확인하세요.",
-                   extra={"request_id": request_id, "request_status": req["status"]})
+                   extra={"request_id": request_id, "request_status": status})

@@ -41,7 +41,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from oms.domain.clock import iso, parse_iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.order import Event
-from oms.domain.payments import Refund
+from oms.domain.payouts import Refund
 from oms.integrations.pg import (
     PROVIDERS,
     Notification,
@@ -129,7 +129,7 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
         if ref.get("created_at") and occurred < parse_iso(str(ref["created_at"])) - CLOCK_SKEW:
             return _reject(provider, "STALE", f"event at {note.occurred_at} precedes the account")
         if occurred > now + CLOCK_SKEW:
-            return _invalid(provider, "CALLBACK_TIME_IN_FUTURE", "createdAt", note.occurred_at,
+            return _invalid(provider, "CALLBACK_TIME_IN_FUTURE", pg.occurred_at_field, note.occurred_at,
                             "콜백 시각이 현재보다 이후입니다.")
         # what the callback says (deposit, cancel, deposit error) is confirmed by the PG's own record
         try:
@@ -151,11 +151,9 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
                 looked_up = pg.get_payment(str(note.payment_key))
             except PgError as exc:
                 return _lookup_failed(provider, exc, str(note.payment_key))
-            if provider == "toss":
-                body_amount = note.raw.get("totalAmount")
-                if looked_up.status != note.status or (body_amount is not None and body_amount != looked_up.amount):
-                    return _reject(provider, "DISAGREES_WITH_PG",
-                                   f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}")
+            disagreement = pg.disagreement(note, looked_up)
+            if disagreement is not None:
+                return _reject(provider, "DISAGREES_WITH_PG", disagreement)
         pg_order_id = looked_up.pg_order_id if looked_up else note.pg_order_id
         ref = pay_store.get_ref(provider, str(pg_order_id)) if pg_order_id else None
         if ref is None:  # authenticated (signature or look-up), but not one of ours
@@ -170,7 +168,7 @@ def _authenticated(provider: str, pg: PaymentGateway, note: Notification, now: d
     if not ref.get("payment_id") and ref.get("payment_request_id"):
         return _request_payment(provider, ref, looked_up)
     if looked_up.paid_at and parse_iso(looked_up.paid_at) > now + CLOCK_SKEW:
-        return _invalid(provider, "PAID_AT_IN_FUTURE", "paidAt", looked_up.paid_at,
+        return _invalid(provider, "PAID_AT_IN_FUTURE", pg.paid_at_field, looked_up.paid_at,
                         "PG가 알려준 결제시각이 현재보다 이후입니다. PG에 확인하세요.")
     event = {
         "identity": note.identity,

@@ -1,14 +1,12 @@
 """Checkout intake items: the per-site daily order-number sequence, the checkout guard that makes a
-retried checkout return its first order, and the payment item a new order starts with."""
+retried checkout return its first order (its payment item: :mod:`oms.store.payments`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from oms.domain.errors import Conflict
 from oms.store import keys
 from oms.store.orders import Write, put
-from oms.store.table import Item, client, key, load, table_name
+from oms.store.table import client, key, load, table_name
 
 GUARD_SK = "GUARD"
 
@@ -39,8 +37,3 @@ def add_guard(write: Write, site_id: str, checkout_id: str, order_id: str, creat
              "created_at": created_at}, "attribute_not_exists(PK)"),
         Conflict("DUPLICATE_CHECKOUT", "이미 접수된 결제입니다.", extra={"checkout_id": checkout_id}),
     )
-
-
-def payment_item(site_id: str, order_id: str, payment_id: str, **fields: Any) -> Item:
-    return {"PK": keys.order_pk(site_id, order_id), "SK": keys.payment_sk(payment_id), "type": "payment",
-            "payment_id": payment_id, **fields}

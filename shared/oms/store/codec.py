@@ -13,6 +13,8 @@ from oms.domain.balance import Charge
 from oms.domain.claim_records import Replacement
 from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
 from oms.domain.order import Actor, Buyer, Line, Memo, Option, Order, Recipient, Shipment
+from oms.domain.payment_requests import PaymentRequest
+from oms.domain.payments import Payment, ReceiptRequest, RefundRequest
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.store import due, keys
 from oms.store.table import Item
@@ -43,12 +45,25 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
     return Line(**fields)
 
 
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; money and counts are ints."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v) for v in value]
+    return value
+
+
+#: written on the header (the list row's money, what an export reads without the payments) but
+#: derived on load: the payments are what the order was paid and refunded
+_DERIVED_HEADER = ("paid_total", "refunded_total")
+
 _INT_HEADER = (
     "shipping_fee",
     "coupon_total",
     "points_total",
-    "paid_total",
-    "refunded_total",
     "version",
     "next_line_no",
     "next_shipment_no",
@@ -111,7 +126,7 @@ def header_item(order: Order) -> Item:
         **summary(order),
         "buyer": vars(order.buyer).copy(),
         "recipient": vars(order.recipient).copy(),
-        **{k: getattr(order, k) for k in _INT_HEADER},
+        **{k: getattr(order, k) for k in _INT_HEADER + _DERIVED_HEADER},
         "shipping_fee_cod": order.shipping_fee_cod,
         "payment_due_at": order.payment_due_at,
         "checkout_id": order.checkout_id,
@@ -275,7 +290,31 @@ def normalize_tracking(value: str) -> str:
     return "".join(ch for ch in value if ch.isalnum()).upper()
 
 
+def payment_item(order: Order, payment: Payment) -> Item:
+    """A payment's item (``PAY#<id>``): its stored record."""
+    return {"PK": keys.order_pk(order.site_id, order.order_id), "SK": keys.payment_sk(payment.payment_id),
+            "type": "payment", **payment.view()}
+
+
+def payments_from_items(items: list[Item]) -> dict[str, Payment]:
+    """The order's payments (``PAY#``), each with its refund requests (``RFD#``) and the buyer's
+    cash-receipt request (``CRREQ#``)."""
+    pays = {str(i["payment_id"]): Payment.from_item(plain(i)) for i in items
+            if str(i["SK"]).startswith(keys.PAYMENT_PREFIX)}
+    for i in items:
+        sk = str(i["SK"])
+        if sk.startswith(keys.REFUND_REQUEST_PREFIX) and str(i.get("payment_id")) in pays:
+            req = RefundRequest.from_item(plain(i))
+            pays[req.payment_id].refund_requests[req.request_id] = req
+        elif sk.startswith(keys.RECEIPT_REQUEST_PREFIX) and str(i.get("payment_id")) in pays:
+            pays[str(i["payment_id"])].receipt_request = ReceiptRequest(str(i["receipt_type"]),
+                                                                        str(i["identity_number"]))
+    return pays
+
+
 def order_from_items(items: list[Item]) -> Order:
+    """The order aggregate from its items (header, line chunks, payments with their refund and
+    receipt requests, payment requests), as one consistent Query read them."""
     header = next(i for i in items if i["SK"] == keys.HEADER_SK)
     lines = [_line_from_dict(d) for i in items if i["SK"].startswith(keys.LINES_PREFIX) for d in i["lines"]]
     lines.sort(key=lambda li: (len(li.line_id), li.line_id))
@@ -310,6 +349,9 @@ def order_from_items(items: list[Item]) -> Order:
         shipping_method=header.get("shipping_method") or "parcel",
         claims={cid: claim_from_dict(c) for cid, c in (header.get("claims") or {}).items()},
         charges=[charge_from_dict(c) for c in header.get("charges") or []],
+        payments=payments_from_items(items),
+        payment_requests={str(i["request_id"]): PaymentRequest.from_item(plain(i)) for i in items
+                          if str(i["SK"]).startswith(keys.PAYREQ_PREFIX)},
     )
     for k in _INT_HEADER:
         setattr(order, k, int(header.get(k) or 0))

@@ -55,8 +55,18 @@ def line_chunk(line_id: str) -> int:
 CONFIRM_DUE_ITEM_SK = "DUE#CONFIRM"
 
 
+PAYMENT_PREFIX = "PAY#"
+REFUND_REQUEST_PREFIX = "RFD#"
+RECEIPT_REQUEST_PREFIX = "CRREQ#"
+
+
 def payment_sk(payment_id: str) -> str:
-    return f"PAY#{payment_id}"
+    return f"{PAYMENT_PREFIX}{payment_id}"
+
+
+def receipt_request_sk(payment_id: str) -> str:
+    """The buyer's cash-receipt request of a payment (full identity number, never in an answer)."""
+    return f"{RECEIPT_REQUEST_PREFIX}{payment_id}"
 
 
 def tab_sk(tab: str) -> str:

@@ -6,7 +6,6 @@ import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from oms.domain.errors import Conflict, DomainError, NotFound
@@ -21,23 +20,14 @@ from oms.store.table import (
     client,
     dump,
     key,
-    load,
     query_all,
     table_name,
     transact,
     version_conflict,
 )
+from oms.store.table import load as load_item
 
-
-def plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; money and counts are ints."""
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [plain(v) for v in value]
-    return value
+plain = codec.plain
 
 
 # ---- actions -----------------------------------------------------------------------------------
@@ -122,17 +112,12 @@ def _tab_count_update(site_id: str, order_id: str, deltas: dict[str, int]) -> di
 
 @dataclass
 class Write:
-    """Extra actions a service adds to an order's transaction (stock, payments, guards ...)."""
+    """Extra actions added to an order's transaction (stock, payments, guards ...), each asked of the
+    store module that owns its items (``oms.store.payments.record_payment_change`` …)."""
 
     actions: list[dict[str, Any]] = field(default_factory=list)
     #: index in ``actions`` -> the refusal to raise when that action's condition fails
     on_condition_failed: dict[int, DomainError] = field(default_factory=dict)
-    #: the items the actions write (as the answer after the commit should show them)
-    written: list[Item] = field(default_factory=list)
-
-    def with_written(self, items: list[Item]) -> Write:
-        self.written = list(items)
-        return self
 
     def add(self, action: dict[str, Any], refusal: DomainError | None = None) -> None:
         if refusal is not None:
@@ -192,11 +177,12 @@ def too_large(actions: int, item: str | None = None) -> DomainError:
 
 
 def create(order: Order, events: list[Event], extra: Write | None = None) -> None:
-    """Write a new order: header, line chunks, tabs, lookups, counters, due item and its first
-    events, atomically."""
+    """Write a new order: header, line chunks, its payments (the checkout's), tabs, lookups,
+    counters, due item and its first events, atomically."""
     order.version = 1
     actions = [put(codec.header_item(order), "attribute_not_exists(PK)")]
     actions += [put(codec.lines_item(order, c, lines)) for c, lines in sorted(codec.line_chunks(order).items())]
+    actions += [put(codec.payment_item(order, p)) for p in order.payments.values()]
     tabs = order.tabs()
     actions += [put(codec.tab_item(order, t)) for t in sorted(tabs) if t != "all"]
     actions += [put(codec.lookup_item(order, k, v)) for k, v in sorted(codec.lookup_values(order))]
@@ -271,9 +257,20 @@ def record_refusal(site_id: str, order_id: str, event: Event) -> None:
 # ---- reads -------------------------------------------------------------------------------------
 
 
+def load(site_id: str, order_id: str) -> Order:
+    """The order with its payments, refund requests and payment requests, from its non-timeline
+    items in one strongly consistent Query (paged only past 1 MB): what a change is decided on is
+    what the version condition guards."""
+    return codec.order_from_items(_order_items(site_id, order_id))
+
+
 def load_order(site_id: str, order_id: str) -> tuple[Order, list[Item]]:
-    """The order and its non-timeline items, in one strongly consistent Query (paged only past
-    1 MB): what a change is decided on is what the version condition guards."""
+    """:func:`load` and the raw items (for the callers that still unpack a pair: the message sends)."""
+    items = _order_items(site_id, order_id)
+    return codec.order_from_items(items), items
+
+
+def _order_items(site_id: str, order_id: str) -> list[Item]:
     items = query_all(
         KeyConditionExpression="PK = :pk AND SK >= :a",
         ExpressionAttributeValues={":pk": {"S": keys.order_pk(site_id, order_id)}, ":a": {"S": "A"}},
@@ -281,11 +278,11 @@ def load_order(site_id: str, order_id: str) -> tuple[Order, list[Item]]:
     )
     if not any(i["SK"] == keys.HEADER_SK for i in items):
         raise NotFound("order", order_id)
-    return codec.order_from_items(items), items
+    return items
 
 
 def load_detail(site_id: str, order_id: str, timeline_limit: int = 30, *,
-                consistent: bool = False) -> tuple[Order, list[Item], list[Item]]:
+                consistent: bool = False) -> tuple[Order, list[Item]]:
     """One Query, newest first: every item of the order, then its most recent timeline events
     (``consistent`` for an answer that must see a write made just before, e.g. a replayed intake)."""
     pk = keys.order_pk(site_id, order_id)
@@ -301,14 +298,14 @@ def load_detail(site_id: str, order_id: str, timeline_limit: int = 30, *,
     while True:
         resp = client().query(TableName=table_name(), **kwargs)
         for raw in resp.get("Items", []):
-            it = load(raw)
+            it = load_item(raw)
             (events if it["SK"].startswith(keys.TIMELINE_PREFIX) else items).append(it)
         if sum(len(e.get("events", ())) for e in events) >= timeline_limit or not resp.get("LastEvaluatedKey"):
             break
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
     if not any(i["SK"] == keys.HEADER_SK for i in items):
         raise NotFound("order", order_id)
-    return codec.order_from_items(items), items, expand_events(events)[:timeline_limit]
+    return codec.order_from_items(items), expand_events(events)[:timeline_limit]
 
 
 def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
@@ -324,7 +321,7 @@ def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tup
     if cursor:
         kwargs["ExclusiveStartKey"] = decode_cursor(cursor, {"PK": keys.order_pk(site_id, order_id)})
     resp = client().query(TableName=table_name(), **kwargs)
-    items = expand_events([load(i) for i in resp.get("Items", [])])
+    items = expand_events([load_item(i) for i in resp.get("Items", [])])
     lek = resp.get("LastEvaluatedKey")
     return items, encode_cursor(lek) if lek else None
 
@@ -355,4 +352,4 @@ def get_header(site_id: str, order_id: str, *, consistent: bool = False) -> Item
                              ConsistentRead=consistent)
     if "Item" not in resp:
         raise NotFound("order", order_id)
-    return load(resp["Item"])
+    return load_item(resp["Item"])

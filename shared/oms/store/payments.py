@@ -18,34 +18,53 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict
 from oms.domain.payments import Payment, PaymentChange, RefundRequest
 from oms.store import keys
-from oms.store.orders import plain, put, update
+from oms.store.orders import Write, plain, put, update
 from oms.store.table import Item, TransactionFailed, client, dump, key, load, table_name, transact
 
 PG_LOG_TTL_DAYS = 90
 
 
-def payment_items(items: list[Item]) -> dict[str, Item]:
-    return {str(i["payment_id"]): plain(i) for i in items if i["SK"].startswith("PAY#")}
+# ---- what a change writes (in the order's transaction) -------------------------------------------
 
 
-def receipt_request(items: list[Item], payment_id: str) -> Item | None:
-    sk = f"CRREQ#{payment_id}"
-    return next((plain(i) for i in items if i["SK"] == sk), None)
+def record_new_payment(write: Write, site_id: str, order_id: str, payment: Payment) -> None:
+    """A payment the change created (``order.payments``): a new item (``attribute_not_exists``).
+    A new order's payments are written with it (:func:`oms.store.orders.create`)."""
+    item = {"PK": keys.order_pk(site_id, order_id), "SK": keys.payment_sk(payment.payment_id), "type": "payment",
+            **payment.view()}
+    write.add(put(item, "attribute_not_exists(PK)"))
 
 
-def receipt_request_item(site_id: str, order_id: str, payment_id: str, receipt_type: str, identity: str) -> Item:
-    return {"PK": keys.order_pk(site_id, order_id), "SK": f"CRREQ#{payment_id}", "type": "cash_receipt_request",
-            "payment_id": payment_id, "receipt_type": receipt_type, "identity_number": identity}
+def record_receipt_request(write: Write, site_id: str, order_id: str, payment_id: str, receipt_type: str,
+                           identity: str) -> None:
+    """The buyer's cash-receipt request as given at checkout (the full identity number, needed to issue it)."""
+    write.add(put({"PK": keys.order_pk(site_id, order_id), "SK": keys.receipt_request_sk(payment_id),
+                   "type": "cash_receipt_request", "payment_id": payment_id, "receipt_type": receipt_type,
+                   "identity_number": identity}))
 
 
-def update_action(site_id: str, order_id: str, payment_id: str, pc: PaymentChange,
-                  refunded_before: int = 0) -> dict[str, Any]:
+def record_payment_change(write: Write, site_id: str, order_id: str, payment: Payment, pc: PaymentChange) -> None:
+    """What a :class:`PaymentChange` of ``payment`` (as read) writes: the payment's fields under its
+    status (409 ``PAYMENT_CHANGED``), and the refund request it completes, still reserved (409
+    ``REFUND_REQUEST_NOT_RESERVED``)."""
+    write.add(_update_action(site_id, order_id, payment.payment_id, pc, refunded_before=payment.refunded_amount),
+              Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
+                       extra={"payment_id": payment.payment_id}))
+    if pc.refund_request is not None:
+        rid, fields = pc.refund_request
+        write.add(_request_update_action(site_id, order_id, payment.payment_id, rid, fields),
+                  Conflict("REFUND_REQUEST_NOT_RESERVED", "이미 처리된 환불 요청입니다.", extra={"request_id": rid}))
+
+
+def _update_action(site_id: str, order_id: str, payment_id: str, pc: PaymentChange,
+                   refunded_before: int = 0) -> dict[str, Any]:
     """SET the payment's changed fields, on condition its status is still the one the change was made from.
 
     ``refund_claimed`` is changed by adding ``pc.claim_delta`` to what the item holds now (refund
@@ -82,11 +101,6 @@ class ReservationRefused(Exception):
     def __init__(self, request_exists: bool) -> None:
         super().__init__("request exists" if request_exists else "payment changed")
         self.request_exists = request_exists
-
-
-def refund_requests(items: list[Item], payment_id: str) -> dict[str, RefundRequest]:
-    prefix = keys.refund_request_sk(payment_id, "")
-    return {str(i["request_id"]): RefundRequest.from_item(plain(i)) for i in items if i["SK"].startswith(prefix)}
 
 
 def reserve_refund(site_id: str, order_id: str, payment: Payment, request: RefundRequest) -> None:
@@ -128,7 +142,7 @@ def release_refund(site_id: str, order_id: str, request: RefundRequest, failure_
     ])
 
 
-def request_update_action(site_id: str, order_id: str, payment_id: str, request_id: str,
+def _request_update_action(site_id: str, order_id: str, payment_id: str, request_id: str,
                           fields: dict[str, Any]) -> dict[str, Any]:
     """Complete a reserved request (in the commit's transaction), on condition it is still reserved."""
     names = {"#st": "status", **{f"#f{i}": k for i, k in enumerate(sorted(fields))}}
@@ -138,39 +152,29 @@ def request_update_action(site_id: str, order_id: str, payment_id: str, request_
                   names, condition="#st = :reserved")
 
 
-def ref_item(provider: str, pg_order_id: str, site_id: str, order_id: str, payment_id: str,
-             deposit_secret: str | None) -> Item:
-    return {"PK": keys.pg_ref_pk(provider, pg_order_id), "SK": keys.PG_REF_SK, "type": "pg_ref",
-            "provider": provider, "pg_order_id": pg_order_id, "site_id": site_id, "order_id": order_id,
-            "payment_id": payment_id, "deposit_secret": deposit_secret}
+def record_payment_ref(write: Write, provider: str, pg_order_id: str, site_id: str, order_id: str,
+                       payment_id: str, *, deposit_secret: str | None, created_at: str) -> None:
+    """The PG reference of a new payment (which site, order and payment a PG order id belongs to,
+    and the virtual account's deposit-callback secret), unless the PG order id is another order's
+    (409 ``PG_ORDER_ID_IN_USE``; the same order's request reference is replaced by its payment's)."""
+    _put_ref(write, {"PK": keys.pg_ref_pk(provider, pg_order_id), "SK": keys.PG_REF_SK, "type": "pg_ref",
+                     "provider": provider, "pg_order_id": pg_order_id, "site_id": site_id, "order_id": order_id,
+                     "payment_id": payment_id, "deposit_secret": deposit_secret, "created_at": created_at})
 
 
-def ref_put_action(item: Item) -> tuple[dict[str, Any], Conflict]:
-    """Put the reference unless the PG order id belongs to another order (the same order's request
-    reference is replaced by its payment's)."""
-    return (put(item, "attribute_not_exists(PK) OR order_id = :own", {":own": item["order_id"]}),
-            Conflict("PG_ORDER_ID_IN_USE", "이미 다른 주문에 쓰인 PG 주문번호입니다.",
-                     extra={"pg_order_id": item["pg_order_id"]}))
-
-
-def outside_payment_item(site_id: str, order_id: str, payment_id: str, *, amount: int, paid_at: str, at: str,
-                         by: dict[str, Any], note: str | None) -> Item:
-    """A payment the shop received outside any PG (수동 결제 등록): paid when written."""
-    item: Item = {"PK": keys.order_pk(site_id, order_id), "SK": keys.payment_sk(payment_id), "type": "payment",
-                  "payment_id": payment_id, "method": "bank_transfer", "amount": amount, "status": "paid",
-                  "requested_at": at, "paid_at": paid_at, "deposit_source": "outside",
-                  "confirmed_by": {**by, "at": at}}
-    if note:
-        item["note"] = note
-    return item
-
-
-def request_ref_item(provider: str, pg_order_id: str, site_id: str, order_id: str, request_id: str) -> Item:
+def record_request_ref(write: Write, provider: str, pg_order_id: str, site_id: str, order_id: str,
+                       request_id: str) -> None:
     """The reference of a 결제요청's PG order id before anything is paid: a PG callback about a card
     payment the buyer made for it (and never reported to us) finds the request."""
-    return {"PK": keys.pg_ref_pk(provider, pg_order_id), "SK": keys.PG_REF_SK, "type": "pg_ref",
-            "provider": provider, "pg_order_id": pg_order_id, "site_id": site_id, "order_id": order_id,
-            "payment_request_id": request_id}
+    _put_ref(write, {"PK": keys.pg_ref_pk(provider, pg_order_id), "SK": keys.PG_REF_SK, "type": "pg_ref",
+                     "provider": provider, "pg_order_id": pg_order_id, "site_id": site_id, "order_id": order_id,
+                     "payment_request_id": request_id})
+
+
+def _put_ref(write: Write, item: Item) -> None:
+    write.add(put(item, "attribute_not_exists(PK) OR order_id = :own", {":own": item["order_id"]}),
+              Conflict("PG_ORDER_ID_IN_USE", "이미 다른 주문에 쓰인 PG 주문번호입니다.",
+                       extra={"pg_order_id": item["pg_order_id"]}))
 
 
 def get_ref(provider: str, pg_order_id: str) -> Item | None:
@@ -195,7 +199,13 @@ def callback_log(provider: str, kst_day: str) -> list[Item]:
                                         ExpressionAttributeValues={":pk": {"S": keys.pg_log_pk(provider, kst_day)}})]
 
 
-def due_orders(shard: int, before: str) -> list[tuple[str, str]]:
+def orders_past_due(before: str) -> Iterator[tuple[str, str]]:
+    """(site, order) of every order whose deposit due date is before ``before``, shard by shard."""
+    for shard in range(keys.VA_DUE_SHARDS):
+        yield from _due_orders(shard, before)
+
+
+def _due_orders(shard: int, before: str) -> list[tuple[str, str]]:
     """(site, order) of orders whose deposit due date is before ``before`` (sparse GSI3, one shard)."""
     from oms.store.table import query_all
 

@@ -1,92 +1,71 @@
 """Payment requests (결제요청): ``PAYREQ#<id>`` items in the order partition.
 
-A request asks the buyer for the order's outstanding amount at the time it was made. Its stored
-``status`` is ``open`` → ``awaiting_deposit`` (a virtual account was issued) → ``paid``, or
-``cancelled``; it is written only inside the order's transaction, under a condition on that
-status. A request waiting for a deposit counts as ``paid`` as soon as its payment item is paid
-(the PG's deposit callback changes the payment, the view reads both), and ``expired`` once the
-account's due date (and its grace hour) passed unpaid (payable again): :func:`effective_status`.
+A request's stored ``status`` (``open`` → ``awaiting_deposit`` → ``paid``, or ``cancelled``) is
+written only inside the order's transaction, under a condition on that status; its rules and its
+effective status are :mod:`oms.domain.payment_requests`. The order loads with its requests
+(``order.payment_requests``, :func:`oms.store.codec.order_from_items`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from oms.domain.clock import iso, utcnow
 from oms.domain.errors import Conflict
-from oms.domain.payment_requests import past_due
+from oms.domain.payment_requests import PaymentRequest, RequestChange, Update
 from oms.store import keys
-from oms.store.orders import plain, put, update
-from oms.store.payments import payment_items
-from oms.store.table import Item
-
-#: a request still asking for its amount (``expired``: its virtual account passed its due date unpaid)
-OPEN_STATUSES = frozenset({"open", "awaiting_deposit", "expired"})
+from oms.store import payments as pay_store
+from oms.store.orders import Write, put, update
 
 
-def request_item(site_id: str, order_id: str, request_id: str, **fields: Any) -> Item:
-    return {"PK": keys.order_pk(site_id, order_id), "SK": keys.payreq_sk(request_id), "type": "payment_request",
-            "request_id": request_id, **fields}
+def record_request_change(write: Write, site_id: str, order_id: str, rc: RequestChange, *,
+                          provider: str | None = None, deposit_secret: str | None = None, at: str = "") -> None:
+    """What a :class:`RequestChange` writes, in this order: the new request (``attribute_not_exists``)
+    and, with a ``provider``, its PG reference; the new payment and its PG reference (with the
+    account's ``deposit_secret``); the payments closed under their status; the requests updated
+    under their status."""
+    if rc.new_request is not None:
+        req = rc.new_request
+        write.add(put(_request_item(site_id, order_id, req), "attribute_not_exists(PK)"),
+                  Conflict("PAYMENT_REQUEST_EXISTS", "이미 있는 결제요청입니다.", extra={"request_id": req.request_id}))
+        if provider:  # a card payment the buyer makes for it reaches us even if the buyer never reports it
+            pay_store.record_request_ref(write, provider, req.pg_order_id, site_id, order_id, req.request_id)
+    if rc.new_payment is not None:
+        pay = rc.new_payment
+        pay_store.record_new_payment(write, site_id, order_id, pay)
+        pay_store.record_payment_ref(write, str(pay.provider), str(pay.pg_order_id), site_id, order_id,
+                                     pay.payment_id, deposit_secret=deposit_secret, created_at=at)
+    for upd in rc.payment_updates:
+        write.add(*_payment_status_action(site_id, order_id, upd))
+    for upd in rc.request_updates:
+        record_request_update(write, site_id, order_id, upd)
 
 
-def put_new(item: Item) -> tuple[dict[str, Any], Conflict]:
-    return (put(item, "attribute_not_exists(PK)"),
-            Conflict("PAYMENT_REQUEST_EXISTS", "이미 있는 결제요청입니다.", extra={"request_id": item["request_id"]}))
-
-
-def set_action(site_id: str, order_id: str, request_id: str, expect: str, fields: dict[str, Any]) -> tuple[
-        dict[str, Any], Conflict]:
-    """SET ``fields`` on the request (REMOVE those that are None), on condition its status is still
-    ``expect``."""
-    keys_ = sorted(fields)
+def record_request_update(write: Write, site_id: str, order_id: str, upd: Update) -> None:
+    """SET ``upd.fields`` on the request (REMOVE those that are None), on condition its status is
+    still ``upd.expect`` (409 ``PAYMENT_REQUEST_CHANGED``)."""
+    keys_ = sorted(upd.fields)
+    fields = upd.fields
     names = {"#st": "status", **{f"#f{i}": k for i, k in enumerate(keys_)}}
-    values = {":expect": expect, **{f":v{i}": fields[k] for i, k in enumerate(keys_) if fields[k] is not None}}
+    values = {":expect": upd.expect, **{f":v{i}": fields[k] for i, k in enumerate(keys_) if fields[k] is not None}}
     sets = [f"#f{i} = :v{i}" for i, k in enumerate(keys_) if fields[k] is not None]
     removes = [f"#f{i}" for i, k in enumerate(keys_) if fields[k] is None]
     expr = ("SET " + ", ".join(sets) if sets else "") + (" REMOVE " + ", ".join(removes) if removes else "")
-    return (update(keys.order_pk(site_id, order_id), keys.payreq_sk(request_id), expr.strip(), values, names,
-                   condition="#st = :expect"),
-            Conflict("PAYMENT_REQUEST_CHANGED", "결제요청 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
-                     extra={"request_id": request_id}))
+    write.add(update(keys.order_pk(site_id, order_id), keys.payreq_sk(upd.item_id), expr.strip(), values, names,
+                     condition="#st = :expect"),
+              Conflict("PAYMENT_REQUEST_CHANGED",
+                       "결제요청 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
+                       extra={"request_id": upd.item_id}))
 
 
-def payment_status_action(site_id: str, order_id: str, payment_id: str, expect: str, status: str,
-                          at: str) -> tuple[dict[str, Any], Conflict]:
+def _request_item(site_id: str, order_id: str, req: PaymentRequest) -> dict[str, Any]:
+    return {"PK": keys.order_pk(site_id, order_id), "SK": keys.payreq_sk(req.request_id), "type": "payment_request",
+            **req.record}
+
+
+def _payment_status_action(site_id: str, order_id: str, upd: Update) -> tuple[dict[str, Any], Conflict]:
     """The payment of a request moves ``expect`` → ``status`` (e.g. its unpaid account cancelled)."""
-    return (update(keys.order_pk(site_id, order_id), keys.payment_sk(payment_id), "SET #st = :s, closed_at = :at",
-                   {":s": status, ":at": at, ":expect": expect}, {"#st": "status"}, condition="#st = :expect"),
+    return (update(keys.order_pk(site_id, order_id), keys.payment_sk(upd.item_id), "SET #st = :s, closed_at = :at",
+                   {":s": upd.fields["status"], ":at": upd.fields["closed_at"], ":expect": upd.expect},
+                   {"#st": "status"}, condition="#st = :expect"),
             Conflict("PAYMENT_CHANGED", "결제 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
-                     extra={"payment_id": payment_id}))
-
-
-def request_items(items: list[Item]) -> dict[str, Item]:
-    return {str(i["request_id"]): plain(i) for i in items if str(i["SK"]).startswith(keys.PAYREQ_PREFIX)}
-
-
-def effective_status(req: Item, payments: dict[str, Item], now: str | None = None) -> str:
-    """The stored status, except that a request waiting for a deposit is ``paid`` once its payment
-    is, and ``expired`` once its account's due date passed unpaid (the buyer may pay again)."""
-    status = str(req.get("status"))
-    if status == "awaiting_deposit":
-        pay = payments.get(str(req.get("payment_id") or ""))
-        if pay is not None and pay.get("status") in ("paid", "partial_cancelled", "cancelled"):
-            return "paid"
-        if pay is not None and pay.get("status") == "pending" and past_due(pay, now or iso(utcnow())):
-            return "expired"
-    return status
-
-
-def views(items: list[Item]) -> list[dict[str, Any]]:
-    """Every payment request of the order, newest first, with its effective status."""
-    pays = payment_items(items)
-    out = []
-    for req in request_items(items).values():
-        v = {k: val for k, val in req.items() if k not in ("PK", "SK", "type")}
-        v["status"] = effective_status(req, pays)
-        v["stored_status"] = req.get("status")
-        pay = pays.get(str(req.get("payment_id") or ""))
-        if pay is not None:
-            v["payment"] = {k: pay.get(k) for k in ("payment_id", "method", "amount", "status", "paid_at",
-                                                     "virtual_account")}
-        out.append(plain(v))
-    return sorted(out, key=lambda r: str(r.get("created_at")), reverse=True)
+                     extra={"payment_id": upd.item_id}))

@@ -26,7 +26,7 @@ def create_claim(order_id: OrderIdPath, body: ClaimIn) -> tuple[dict[str, Any], 
 @router.get("/<order_id>/claims", summary="클레임 목록, 비용 항목, 미결금액, 사유 목록")
 def list_claims(order_id: OrderIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
-    order, _ = orders.load_order(site_id, order_id)
+    order = orders.load(site_id, order_id)
     return claims.claims_view(order)
 
 

@@ -1,6 +1,6 @@
 """Refusals about money: payments and deposits, refunds and payouts, payment requests and the PG,
-cash receipts, PG callbacks and points (oms.domain.payments, payment_requests, cash_receipts; the
-payment services, oms.services.webhooks, the points ledger)."""
+cash receipts, PG callbacks and points (oms.domain.deposits, payouts, payment_requests,
+cash_receipts; the payment services, oms.services.webhooks, the points ledger)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("PAID_AT_IN_FUTURE", 422, "입금(결제)시각은 현재보다 이후일 수 없습니다."),
     Refusal("PAYMENT_ALREADY_PAID", 409, "이미 입금 확인된 결제입니다."),
     # Inconsistent: 422 at intake (the checkout's amount is not the order's), 409 when the PG's
-    # confirmed amount is not the payment request's (oms.services.request_payments).
+    # confirmed amount is not the payment request's (oms.domain.payment_requests.check_card).
     Refusal("PAYMENT_AMOUNT_MISMATCH", 422,
             "결제금액({amount}원)이 주문금액 또는 결제요청 금액({expected}원)과 다릅니다.", also=(409,)),
     Refusal("PAYMENT_AUTH_EXPIRED", 409, "결제 승인 시간이 지났습니다. 다시 결제하세요."),
@@ -48,7 +48,7 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("PAYMENT_IN_PROGRESS", 409, "결제가 진행 중입니다. 잠시 후 다시 확인하세요."),
     Refusal("PAYMENT_KEY_REQUIRED", 400, "카드 결제 승인 후 받은 결제키가 필요합니다."),
     # Two rules share this code: 422 moving units whose payment is not confirmed (oms.domain.moves),
-    # 409 when the PG's payment disagrees with the payment request (oms.services.request_payments).
+    # 409 when the PG's payment disagrees with the payment request (oms.domain.payment_requests).
     Refusal("PAYMENT_NOT_CONFIRMED", 422,
             "입금 확인 전인 품목입니다. 입금 확인(결제) 후 상품준비로 변경됩니다. (결제요청: 'PG의 "
             "결제 내역이 결제요청과 일치하지 않습니다.')", also=(409,)),

@@ -182,6 +182,10 @@ class PaymentGateway(Protocol):
 
     name: str
     display_name: str
+    #: the PG's own names of the fields a refusal of its callback points at: when the event
+    #: happened, when the payment was paid
+    occurred_at_field: str
+    paid_at_field: str
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
         """Check what the request alone proves (signature, timestamp) and take out only what the
@@ -191,6 +195,11 @@ class PaymentGateway(Protocol):
 
     def read(self, note: Notification) -> Notification:
         """After authentication: the body read by its model (times, statuses, ids); raise WebhookInvalid."""
+        ...
+
+    def disagreement(self, note: Notification, looked_up: PgPayment) -> str | None:
+        """Why a notice that the look-up authenticates (``needs_lookup``) is not what the PG's own
+        record says — forged or stale: rejected —, or None when it agrees (or its signature proved it)."""
         ...
 
     def get_payment(self, payment_key: str) -> PgPayment:

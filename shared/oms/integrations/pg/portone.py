@@ -83,6 +83,8 @@ RECEIPT_TYPES = {"소득공제": "PERSONAL", "지출증빙": "CORPORATE"}
 class PortOne:
     name = "portone"
     display_name = "포트원"
+    occurred_at_field = "timestamp"
+    paid_at_field = "paidAt"
 
     def __init__(self, base_url: str | None = None, api_secret: str | None = None,
                  webhook_secrets: list[str] | None = None, store_id: str | None = None) -> None:
@@ -135,6 +137,10 @@ class PortOne:
             occurred_at=w.timestamp or "", event_type=w.type, needs_lookup=kind == "status",
             transaction_key=w.data.transactionId if w.data else None,
             raw=w.data.model_dump(exclude_none=True) if w.data else {}, read=True)
+
+    def disagreement(self, note: Notification, looked_up: PgPayment) -> str | None:
+        """Signed (Standard Webhooks): the look-up only supplies the facts, the body is not compared."""
+        return None
 
     # ---- API --------------------------------------------------------------------------------------
     def to_payment(self, p: dict[str, Any]) -> PgPayment:

@@ -92,6 +92,8 @@ class StatusChanged(_Body):
 class TossPayments:
     name = "toss"
     display_name = "토스페이먼츠"
+    occurred_at_field = "createdAt"
+    paid_at_field = "paidAt"
 
     def __init__(self, base_url: str | None = None, secret_key: str | None = None) -> None:
         self._base_url = base_url
@@ -162,6 +164,13 @@ class TossPayments:
             note, identity=f"toss:psc:{p.paymentKey}:{p.status}:{marker}", pg_order_id=p.orderId,
             status=STATUS.get(p.status, "unknown"), occurred_at=e.createdAt or "",
             raw=p.model_dump(exclude_none=True), read=True)
+
+    def disagreement(self, note: Notification, looked_up: PgPayment) -> str | None:
+        """A status-change notice is unsigned: its status and ``totalAmount`` must be the PG's."""
+        body_amount = note.raw.get("totalAmount")
+        if looked_up.status != note.status or (body_amount is not None and body_amount != looked_up.amount):
+            return f"body {note.status}/{body_amount}, PG {looked_up.status}/{looked_up.amount}"
+        return None
 
     # ---- API --------------------------------------------------------------------------------------
     def to_payment(self, p: dict[str, Any]) -> PgPayment:
