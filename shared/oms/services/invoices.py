@@ -87,7 +87,7 @@ def template_rows(site_id: str, order_ids: list[str] | None) -> list[dict[str, A
         raise DomainError("TOO_MANY_ORDERS", f"양식은 한 번에 {TEMPLATE_ORDER_LIMIT:,}건까지 만들 수 있습니다.",
                           status=400, field="order_ids")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        loaded = list(pool.map(lambda oid: orders.load_order(site_id, oid)[0], ids))
+        loaded = list(pool.map(lambda oid: orders.load(site_id, oid), ids))
     rows = []
     for order in loaded:
         for line in order.lines:

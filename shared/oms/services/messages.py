@@ -111,7 +111,7 @@ def _compose(site_id: str, order: Order, body: MessageIn) -> tuple[text_rules.Co
 def preview(site_id: str, order_id: str, body: MessageIn) -> dict[str, Any]:
     """The final text and its type (SMS/LMS) with its byte count, before anything is sent; without a
     verified sender it still previews (``sendable: false`` with the reason's code)."""
-    order, _ = orders.load_order(site_id, order_id)
+    order = orders.load(site_id, order_id)
     sender: str | None = None
     problem: str | None = None
     try:
@@ -147,7 +147,7 @@ def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[di
         existing = store.get_message(site_id, order_id, body.message_id)
         if existing is not None:
             return view(existing), False
-    order, _ = orders.load_order(site_id, order_id)
+    order = orders.load(site_id, order_id)
     with order_service.recording_refusals(site_id, order_id, actor, "message"):
         sender = _default_sender(site_id, body.sender)
         composed, to = _compose(site_id, order, body)
@@ -164,7 +164,7 @@ def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[di
                   _event_data(msg, "sending", text_ko=f"{_who(msg)}에게 {composed.type} 발송 요청"))
     try:
         with order_service.recording_refusals(site_id, order_id, actor, "message", unless={"MESSAGE_EXISTS"}):
-            _commit_event(site_id, order_id, event, [
+            commit_event(site_id, order_id, event, [
                 (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
                 store.new_message_action(site_id, order_id, msg),
             ], actor, [outbox.sms(msg["message_id"], 1)])
@@ -192,20 +192,20 @@ def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[s
     event = Event("message", actor, at, _event_data(msg, "sending",
                                                     text_ko=f"{_who(msg)}에게 {msg['msg_type']} 재발송 요청"))
     with order_service.recording_refusals(site_id, order_id, actor, "message"):
-        _commit_event(site_id, order_id, event, [
+        commit_event(site_id, order_id, event, [
             (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
             store.resend_action(site_id, order_id, message_id, msg["attempt"], sender, at, actor.as_dict()),
         ], actor, [outbox.sms(message_id, int(msg["attempt"]))])
     return view(msg)
 
 
-def _commit_event(site_id: str, order_id: str, event: Event, actions: list[tuple[dict[str, Any], DomainError]],
+def commit_event(site_id: str, order_id: str, event: Event, actions: list[tuple[dict[str, Any], DomainError]],
                   actor: Actor, intents: list[Intent] | None = None) -> None:
     """The timeline entry and the message's actions (and the send's intent) in one order
     transaction; a lost version race is decided again on a fresh read (the message's conditions,
     not the order's version, decide who sends)."""
 
-    def write(_order: Order, _items: list[dict[str, Any]]) -> orders.Write:
+    def write(_order: Order) -> orders.Write:
         w = orders.Write()
         for action, refusal in actions:
             w.add(action, refusal)
@@ -273,7 +273,7 @@ def _record(site_id: str, order_id: str, msg: dict[str, Any], result: sms.SendRe
     text_ko = (f"{_who(msg)}에게 {msg['msg_type']} 발송됨" if result.accepted
                else f"{_who(msg)}에게 {msg['msg_type']} 발송 실패: {reason_ko}")
     try:
-        _commit_event(site_id, order_id, Event("message_result", relay.RELAY, at,
+        commit_event(site_id, order_id, Event("message_result", relay.RELAY, at,
                                                _event_data(msg, status, text_ko=text_ko, **more)),
                       [store.result_action(site_id, order_id, msg["message_id"], msg["attempt"], status, record, at)],
                       relay.RELAY)

@@ -12,7 +12,6 @@ nor the number.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,16 +21,12 @@ from oms.domain import alimtalk as rules
 from oms.domain import messages as text_rules
 from oms.domain.clock import KST, iso, parse_iso, utcnow
 from oms.domain.errors import DomainError
-from oms.domain.order import Change, Event, Order
+from oms.domain.order import Event, Order
+from oms.domain.payment_requests import open_request
 from oms.schemas.settings import NotificationSettings
 from oms.services import messages as message_service
 from oms.services import relay
-from oms.services.orders import run_change
-from oms.services.payment_requests import open_request
 from oms.store import messages as msg_store
-from oms.store import orders
-from oms.store import payments as pay_store
-from oms.store.table import Item
 
 logger = Logger(child=True)
 
@@ -54,10 +49,8 @@ def ids(d: relay.Delivery) -> Ids:
 
 
 def provider_key(d: relay.Delivery) -> str:
-    """The 알림톡 send's idempotency key at the provider: the relay's key (order, change, intent)
-    qualified by the site, because order numbers repeat across sites and the provider account is
-    shared by every site."""
-    return re.sub(r"[^A-Za-z0-9_\-]", "-", f"{d.site_id}-{d.idempotency_key}")[:200]
+    """The 알림톡 send's idempotency key at the provider: the relay's (site, order, change, intent)."""
+    return d.idempotency_key
 
 
 # ---- values ---------------------------------------------------------------------------------------
@@ -67,21 +60,21 @@ def _won(amount: int) -> str:
     return f"{amount:,}원"
 
 
-def values(order: Order, items: list[Item], conf: NotificationSettings) -> dict[str, str | None]:
+def values(order: Order, conf: NotificationSettings) -> dict[str, str | None]:
     """The template variables of an order at delivery time (None = no value for this order)."""
     out = dict(message_service.order_values(order))
     out.update({"주문자명": order.buyer.name, "결제금액": _won(order.order_amount)})
-    waiting = [p for p in pay_store.payment_items(items).values()
-               if p.get("method") == "virtual_account" and p.get("status") == "pending" and p.get("virtual_account")]
+    waiting = [p for p in order.payments.values()
+               if p.method == "virtual_account" and p.status == "pending" and p.virtual_account]
     if waiting:
-        pay = max(waiting, key=lambda p: str(p.get("requested_at") or ""))
-        va = pay["virtual_account"]
+        pay = max(waiting, key=lambda p: p.requested_at or "")
+        va = pay.virtual_account or {}
         due = va.get("due_at")
-        out.update({"입금은행": va.get("bank"), "입금계좌": va.get("account_no"), "입금금액": _won(int(pay["amount"])),
+        out.update({"입금은행": va.get("bank"), "입금계좌": va.get("account_no"), "입금금액": _won(pay.amount),
                     "입금기한": parse_iso(str(due)).astimezone(KST).strftime("%m월 %d일 %H:%M") if due else None})
-    req = open_request(items)
+    req = open_request(order, iso(utcnow()))
     if req is not None:
-        out["요청금액"] = _won(int(req["amount"]))
+        out["요청금액"] = _won(req.amount)
     if conf.order_link:
         out["결제링크"] = conf.order_link.replace("{order_id}", order.order_id)
     return out
@@ -110,14 +103,9 @@ def record(d: relay.Delivery, msg: dict[str, Any], text_ko: str) -> dict[str, An
     msg = {k: v for k, v in msg.items() if v is not None}
     event = Event("notification", relay.RELAY, str(msg["created_at"]), event_data(msg, trigger, text_ko))
 
-    def write(_order: Order, _items: list[dict[str, Any]]) -> orders.Write:
-        w = orders.Write()
-        w.add(*msg_store.new_message_action(d.site_id, d.order_id, msg))
-        return w
-
     try:
-        run_change(d.site_id, d.order_id, relay.RELAY, lambda o, _at: Change(o.clone(), [event], set()),
-                   attempts=5, extra=write)
+        message_service.commit_event(d.site_id, d.order_id, event,
+                                     [msg_store.new_message_action(d.site_id, d.order_id, msg)], relay.RELAY)
     except DomainError as exc:
         if exc.code != "MESSAGE_EXISTS":
             raise

@@ -55,7 +55,7 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
     trigger = str(d.intent.data["trigger"])
     label = rules.TRIGGERS.get(trigger, trigger)
     ids = records.ids(d)
-    order, items = orders.load_order(d.site_id, d.order_id)
+    order = orders.load(d.site_id, d.order_id)
     conf = settings.get(d.site_id).notifications
     template = alimtalk_templates.template_for(d.site_id, trigger)
     if template is None:
@@ -64,7 +64,7 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
     limit_refused = False
     try:
         to = text_rules.recipient_number(order.buyer.phone)
-        values = records.values(order, items, conf)
+        values = records.values(order, conf)
         try:
             filled = rules.fill(str(template["text"]), values, first_use_limit=conf.first_use_limit)
         except DomainError as exc:
@@ -165,7 +165,7 @@ def give_up(d: relay.Delivery, exc: relay.Retry) -> None:
     template = alimtalk_templates.template_for(d.site_id, str(d.intent.data["trigger"]))
     if template is None:
         return
-    order, _ = orders.load_order(d.site_id, d.order_id)
+    order = orders.load(d.site_id, d.order_id)
     provider, _, code = exc.reason.rpartition(":")
     forced = sms.SendResult(provider=provider or "?", accepted=False, provider_code=code,
                             provider_message="provider call failed", reason="provider_unavailable")

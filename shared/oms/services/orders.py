@@ -214,14 +214,11 @@ def run_change(
     action: str = "change",
     *,
     attempts: int = 1,
-    extra: Callable[[Order, Any], orders.Write] | None = None,
+    extra: Callable[[Order], orders.Write] | None = None,
 ) -> Committed:
-    """:func:`run` for a pure decision on the order (+ ``extra`` actions built for the same read).
-
-    ``extra``'s second argument is always ``()``: the order carries what was read; it stays in the
-    signature for the callers that still take it (the message sends)."""
+    """:func:`run` for a pure decision on the order (+ ``extra`` actions built for the same read)."""
     return run(site_id, order_id, actor,
-               lambda o, at: (decide(o, at), extra(o, ()) if extra else None),
+               lambda o, at: (decide(o, at), extra(o) if extra else None),
                action=action, expected_version=expected_version, attempts=attempts)
 
 

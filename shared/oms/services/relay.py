@@ -57,8 +57,9 @@ class Delivery:
 
     @property
     def idempotency_key(self) -> str:
-        """What the provider dedupes on: the same for every attempt of this intent."""
-        return re.sub(r"[^A-Za-z0-9_\-]", "-", f"oms-{self.record.ref}-{self.intent.key}")[:200]
+        """What the provider dedupes on: the same for every attempt of this intent, and unique across
+        sites (order numbers repeat from site to site; a provider account may serve every site)."""
+        return re.sub(r"[^A-Za-z0-9_\-]", "-", f"oms-{self.site_id}-{self.record.ref}-{self.intent.key}")[:200]
 
     @property
     def site_id(self) -> str:

@@ -45,7 +45,7 @@ def shipments_view(order: Order) -> list[dict[str, Any]]:
 
 
 def get_shipments(site_id: str, order_id: str) -> dict[str, Any]:
-    order, _ = orders.load_order(site_id, order_id)
+    order = orders.load(site_id, order_id)
     return {
         "order_id": order.order_id, "scope": order.scope.value, "shipping_method": order.shipping_method,
         "shipments": shipments_view(order),
@@ -63,7 +63,7 @@ def bulk_deliver_no_shipping(site_id: str, body: BulkOrdersIn, actor: Actor) -> 
 
 def combine(site_id: str, body: CombinedIn, actor: Actor) -> dict[str, Any]:
     """합배송: one shipment and tracking number over lines of several orders, in one transaction."""
-    loaded = [(orders.load_order(site_id, o.order_id)[0], o.line_ids) for o in body.orders]
+    loaded = [(orders.load(site_id, o.order_id), o.line_ids) for o in body.orders]
     group = "CG" + secrets.token_hex(5).upper()
     at = iso(utcnow())
     changes = rules.combine(loaded, courier=body.courier, tracking_no=body.tracking_no, method=body.method,

@@ -265,7 +265,7 @@ def load(site_id: str, order_id: str) -> Order:
 
 
 def load_order(site_id: str, order_id: str) -> tuple[Order, list[Item]]:
-    """:func:`load` and the raw items (for the callers that still unpack a pair: the message sends)."""
+    """:func:`load` and the raw items as stored (tests that look at the items themselves)."""
     items = _order_items(site_id, order_id)
     return codec.order_from_items(items), items
 
