@@ -151,7 +151,8 @@ def test_a_subscribed_endpoint_receives_signed_events_and_nothing_else(
     assert got.verified is True and got.answered == 204  # our verifier, with the endpoint's secret
     assert got.types == ["order.placed", "order.paid"]
     assert {e["order_id"] for e in got.body["events"]} == {order_id}
-    assert got.webhook_id == f"oms-{site_id}-{order_id}-v1-webhook-{ep['endpoint_id']}"  # the delivery's idempotency key
+    # the delivery's idempotency key (site, order, change, endpoint)
+    assert got.webhook_id == f"oms-{site_id}-{order_id}-v1-webhook-{ep['endpoint_id']}"
     [attempt] = log(site_id, ep["endpoint_id"])
     assert (attempt["outcome"], attempt["status_code"], attempt["attempt"]) == ("delivered", 204, 1)
     assert attempt["types"] == ["order.placed", "order.paid"] and attempt["duration_ms"] >= 0
