@@ -317,8 +317,20 @@ def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Chang
         events.append(_status_event(line, qty, frm, m.to, split_to, actor, at))
         _enter(new, target, m.to, actor, at, events, restore)
     update_closed(new, events, actor, at)
+    if actor.kind == "admin":
+        _note_operator(new, seen, at)
     new.version = order.version  # the store bumps it under a condition
     return Change(new, events, changed_lines(order, new), restore)
+
+
+def _note_operator(order: Order, line_ids: set[str], at: str) -> None:
+    """An admin moved units of a tracked parcel: the courier's scans up to now no longer move them
+    (the operator's move wins, ``oms.domain.tracking``)."""
+    for line in order.lines:
+        if line.line_id in line_ids and line.shipment_id:
+            s = order.shipments.get(line.shipment_id)
+            if s is not None and s.tracking is not None:
+                s.tracking["operator_at"] = at
 
 
 def _enter(

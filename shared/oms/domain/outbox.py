@@ -19,7 +19,7 @@ from typing import Any
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{1,120}$")
 
 #: the intents a change may carry (the relay has a deliverer for each; a test checks both ways)
-KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel", "job_start"})
+KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel", "job_start", "tracking_register"})
 
 
 @dataclass(frozen=True)

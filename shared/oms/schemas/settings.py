@@ -74,6 +74,16 @@ class ClaimSettings(Section):
         description="도서산간 zones (null: the default list, oms.domain.remote_areas)")
 
 
+class TrackingSettings(Section):
+    """배송 추적 (docs/domain.md, "Delivery tracking"): which provider tracks the site's parcels."""
+
+    provider: Literal["trackerdelivery", "sweettracker"] | None = Field(
+        default=None, description="tracking provider (null: numbers are not tracked); its credentials are the "
+                                  "deployment's SSM parameters")
+    quiet_days: Int = Field(default=5, ge=1, le=30, description="no courier scan for this many days: 배송 이상")
+    auto_complete: Bool = Field(default=True, description="a delivered scan moves units to 배송완료")
+
+
 class SiteSettings(Section):
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     points: PointSettings = Field(default_factory=PointSettings)
@@ -81,6 +91,7 @@ class SiteSettings(Section):
     membership: MembershipSettings = Field(default_factory=MembershipSettings)
     printing: PrintSettings = Field(default_factory=PrintSettings)
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
 
 
 class SiteSettingsPatch(Section):
@@ -97,6 +108,7 @@ class SiteSettingsPatch(Section):
     membership: MembershipSettings | None = None
     printing: PrintSettings | None = None
     claims: ClaimSettings | None = None
+    tracking: TrackingSettings | None = None
 
     def sections(self) -> dict[str, Section]:
         """The sections given (the ones this update replaces)."""

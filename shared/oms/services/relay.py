@@ -76,6 +76,7 @@ DELIVERERS: dict[str, str] = {
     "cash_receipt": "oms.services.receipt_intents",
     "cash_receipt_cancel": "oms.services.receipt_intents",
     "job_start": "oms.services.jobs",
+    "tracking_register": "oms.services.tracking",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply

@@ -16,7 +16,7 @@ def save_many(pairs: Sequence[tuple[Order, Change]]) -> None:
     """All orders' changes in one TransactWriteItems: every order changes, or none does."""
     actions: list[dict[str, Any]] = []
     for before, change in pairs:
-        actions += change_actions(before, change.order, change.events, change.touched_lines)
+        actions += change_actions(before, change.order, change.events, change.touched_lines, change.intents)
     if len(actions) > MAX_TRANSACTION_ACTIONS:
         raise DomainError("COMBINE_TOO_LARGE",
                           "한 번에 합배송할 수 있는 품목 수를 넘었습니다. 주문이나 품목 수를 줄여 주세요.",
