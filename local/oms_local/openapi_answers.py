@@ -122,6 +122,7 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /buyer/guest/.well-known/jwks.json": ((200,), m.Jwks),
     "GET /buyer/guest/.well-known/openid-configuration": ((200,), m.OpenIdConfiguration),
     "POST /webhooks/{provider}": ((200,), m.WebhookResult),
+    "POST /webhooks/tracking/{provider}": ((200, 202), m.WebhookResult),
     "GET /swagger": ((200,), SWAGGER),
 }
 
@@ -144,6 +145,7 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/orders/bulk/status": (404,),
     "POST /admin/shipments/combined": (404,),
     "POST /webhooks/{provider}": (400, 409, 422),
+    "POST /webhooks/tracking/{provider}": (400, 401, 422, 503),
 }
 
 #: parameters of the route whose resolver runs without validation (it reads its query itself)
@@ -165,7 +167,8 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/invoices", "송장"), ("/admin/orders/{order_id}/sheet", "내보내기"), ("/admin/orders/sheets", "내보내기"),
     ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/stock", "재고"),
     ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/intake", "주문 접수"),
-    ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks", "PG 콜백"), ("/swagger", "문서"),
+    ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks/tracking", "배송"),
+    ("/webhooks", "PG 콜백"), ("/swagger", "문서"),
 )
 
 _STATUS_TEXT = {
@@ -231,7 +234,7 @@ def refusals(method: str, path: str, op: dict[str, Any]) -> set[int]:
         out.add(404)
     if any(p.get("$ref", "").endswith("/IdempotencyKey") for p in params):
         out |= {409, 422}
-    if method in _WRITES and path != "/webhooks/{provider}":
+    if method in _WRITES and not path.startswith("/webhooks/"):
         out.add(415)
     return out
 

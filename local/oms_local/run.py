@@ -85,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--s3-port", type=int, default=4566, help="S3 emulator port (default 4566)")
     parser.add_argument("--pg-port", type=int, default=3100, help="PG sandbox port (default 3100)")
     parser.add_argument("--sms-port", type=int, default=3200, help="SMS sandbox port (default 3200)")
+    parser.add_argument("--tracking-port", type=int, default=3300, help="tracking sandbox port (default 3300)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help=f"table name (default {DEFAULT_TABLE})")
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
@@ -156,6 +157,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     _check_port(args.port, "the API gateway", "--port")
     _check_port(args.pg_port, "the PG sandbox", "--pg-port")
     _check_port(args.sms_port, "the SMS sandbox", "--sms-port")
+    _check_port(args.tracking_port, "the tracking sandbox", "--tracking-port")
 
     ddb_endpoint = f"http://127.0.0.1:{args.ddb_port}"
     s3_endpoint = f"http://127.0.0.1:{args.s3_port}"
@@ -164,7 +166,8 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
 
     # The template is parsed here: a broken template fails before anything starts.
     stack = Stack(template=args.template, table=args.table, s3_endpoint=s3_endpoint, host=args.host,
-                  port=args.port, pg_port=args.pg_port, sms_port=args.sms_port, concurrency=args.concurrency,
+                  port=args.port, pg_port=args.pg_port, sms_port=args.sms_port,
+                  tracking_port=args.tracking_port, concurrency=args.concurrency,
                   stream_checkpoints=LOCAL_DIR / "stream-checkpoints.json")
     gateway = stack.gateway
 
@@ -189,7 +192,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
         stack.start()
     except ListenError as exc:
         raise StartupError(str(exc)) from exc
-    pg_sandbox, sms_sandbox = stack.pg, stack.sms
+    pg_sandbox, sms_sandbox, tracking_sandbox = stack.pg, stack.sms, stack.tracking
     schedules = ", ".join(stack.schedule_list) or "none"
     print("S3 events: " + (", ".join(stack.s3_subscriptions) or "none"), flush=True)
     print("SQS events: " + (", ".join(stack.sqs_mappings) or "none"), flush=True)
@@ -214,6 +217,7 @@ OMS local stack is up (Ctrl-C to stop)
   JWKS               {url}/.well-known/jwks.json
   PG sandbox         {pg_sandbox.url}   (Toss style /toss, PortOne style /portone, controls /_sandbox)
   SMS sandbox        {sms_sandbox.url}   (messages page /, NHN style /nhn, Solapi style /solapi, controls /_sandbox)
+  Tracking sandbox   {tracking_sandbox.url}   (parcels page /, play a parcel: POST /_sandbox/play, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
   Routes (up to {args.concurrency} containers per function, started on first use)

@@ -1,4 +1,4 @@
-"""The local stack above storage: the API gateway (with the admin console), the PG and SMS sandboxes,
+"""The local stack above storage: the API gateway (with the admin console), the PG, SMS and tracking sandboxes,
 S3 and SQS event delivery and the scheduler, on DynamoDB and S3 endpoints that already run.
 
 ``make run`` (:mod:`oms_local.run`) starts it over its persistent DynamoDB Local and S3 emulator;
@@ -30,6 +30,7 @@ class Stack:
     port: int = 3000  # 0: a free port (tests)
     pg_port: int = 3100
     sms_port: int = 3200
+    tracking_port: int = 3300
     concurrency: int = DEFAULT_CONCURRENCY
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
@@ -43,14 +44,16 @@ class Stack:
         from oms_local.gateway import Gateway
         from oms_local.pg_sandbox import PgSandbox
         from oms_local.sms_sandbox import SmsSandbox
+        from oms_local.tracking_sandbox import TrackingSandbox
 
         self.cleanups: list[tuple[str, Callable[[], None]]] = []
         self.pg = PgSandbox(host=self.host, port=self.pg_port, cancel_callback_delay=self.pg_cancel_callback_delay)
         self.sms = SmsSandbox(host=self.host, port=self.sms_port)
+        self.tracking = TrackingSandbox(host=self.host, port=self.tracking_port)
         # Parsed now: a broken template fails before anything starts. The functions get endpoints
         # only (the sandboxes' URLs); their secrets are SSM parameters put at start (oms_local.parameters).
         self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
-                               env={**self.pg.env(), **self.sms.env(), **self.gateway_env},
+                               env={**self.pg.env(), **self.sms.env(), **self.tracking.env(), **self.gateway_env},
                                concurrency=self.concurrency)
         self.s3_subscriptions: list[str] = []
         self.sqs_mappings: list[str] = []
@@ -79,10 +82,13 @@ class Stack:
         self.cleanups.append(("PG sandbox", self.pg.stop))
         self._listen("the SMS sandbox", self.sms_port, self.sms.start)
         self.cleanups.append(("SMS sandbox", self.sms.stop))
-        self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env()})
+        self._listen("the tracking sandbox", self.tracking_port, self.tracking.start)
+        self.cleanups.append(("tracking sandbox", self.tracking.stop))
+        self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env(), **self.tracking.env()})
         self._listen("the API gateway", self.port, self.gateway.start)
         self.cleanups.append(("API gateway", self.gateway.stop))
         self.pg.gateway_url = self.gateway.url
+        self.tracking.gateway_url = self.gateway.url
         if self.schedules:
             scheduler = Scheduler(self.gateway).start()
             self.cleanups.append(("scheduler", scheduler.stop))

@@ -1,0 +1,224 @@
+"""Delivery tracking on DynamoDB Local: a number entered is registered through the outbox (once per
+shipment), the tracking sandbox's signed callbacks reach WebhooksFunction (in process, under its
+template contract) and move units from the courier's events alone; the confirmation clock starts
+at the courier's delivery time; a callback delivered 20 times at once is applied once; combined
+shipments move every order; a rejected number and a failed delivery land in 배송 이상."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from oms.domain.clock import kst_date, parse_iso
+from oms.store import orders as store
+from oms_local import REPO_ROOT, invoker
+from oms_local.template import load_template
+from oms_local.tracking_sandbox import TrackingSandbox
+from tests.outbox_support import Relay, relay_stack
+from tests.shipping_support import admin, api_order
+from tests.tracking_support import sandbox_fixture, shipment, statuses, timeline, use_provider
+
+pytestmark = pytest.mark.usefixtures("standard_buyer_points")
+
+sandbox = pytest.fixture(scope="module")(sandbox_fixture)
+
+
+@pytest.fixture
+def relay(sandbox: TrackingSandbox, s3_endpoint: str, table_name: str) -> Relay:
+    invoker.install(load_template(), os.environ["TABLE_NAME"], REPO_ROOT)
+    return relay_stack(s3_endpoint, table_name)
+
+
+def enter(site_id: str, oid: str, number: str, courier: str = "CJ", lines: tuple[str, ...] = ("L001", "L002")
+          ) -> None:
+    status, body = admin("POST", f"/admin/orders/{oid}/tracking", site_id,
+                         {"line_ids": list(lines), "courier": courier, "tracking_no": number})
+    assert status == 200, body
+
+
+def number() -> str:
+    import random
+
+    return f"6{random.randint(10**10, 10**11 - 1)}"
+
+
+@pytest.mark.parametrize("provider", ["trackerdelivery", "sweettracker"])
+def test_a_number_entered_walks_to_delivered_from_the_couriers_scans_alone(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay, provider: str) -> None:
+    use_provider(site_id, provider)
+    oid = api_order(site_id)
+    no = number()
+    enter(site_id, oid, no)
+    assert statuses(site_id, oid) == ["ready_to_ship", "ready_to_ship"]  # typing a number moves nothing
+    assert shipment(site_id, oid)["tracking"]["state"] == "pending"
+    relay.drain()
+    [reg] = [r for r in sandbox.as_json("registrations") if r["number"] == no]
+    assert reg["provider"] == provider and reg["courier"] == ("kr.cjlogistics" if provider == "trackerdelivery"
+                                                               else "04")
+    t = shipment(site_id, oid)["tracking"]
+    assert t["state"] == "registered" and t["provider"] == provider
+    relay.drain()  # the registration's own change asks for nothing more
+    assert len([r for r in sandbox.as_json("registrations") if r["number"] == no]) == 1
+
+    results = sandbox.play(no, "normal")
+    assert [r["status"] for r in results] == [sandbox_status(provider)] * 4
+    assert [r["body"]["result"] for r in results] == ["applied", "applied", "applied", "applied"] \
+        if provider == "sweettracker" else results[0]["body"]["result"] == "applied"
+    assert statuses(site_id, oid) == ["delivered", "delivered"]
+    t = shipment(site_id, oid)["tracking"]
+    delivered_at = t["delivered_at"]
+    assert [s["kind"] for s in t["scans"]] == ["picked_up", "in_transit", "out_for_delivery", "delivered"]
+    # the confirmation clock starts at the courier's delivery time (KST day + the site's 7 days)
+    order, _ = store.load_order(site_id, oid)
+    line = order.line("L001")
+    assert line.status_changed_at == delivered_at
+    day = kst_date(parse_iso(delivered_at))
+    assert line.auto_confirm_on == (day.fromordinal(day.toordinal() + 7)).isoformat()
+    scans = [e for e in timeline(site_id, oid) if e["kind"] == "tracking_scan"]
+    assert sorted(e["data"]["courier_text"] for e in scans) == sorted(["집화처리", "간선상차", "배송출발", "배송완료"])
+    assert all(e["actor"]["id"] == f"courier:{provider}" for e in scans)
+
+
+def sandbox_status(provider: str) -> int:
+    return 202 if provider == "trackerdelivery" else 200
+
+
+def test_out_of_order_late_and_duplicate_scans_never_move_backwards(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    oid = api_order(site_id)
+    no = number()
+    enter(site_id, oid, no)
+    relay.drain()
+    results = sandbox.play(no, "out_of_order")
+    assert [r["body"]["result"] for r in results] == ["applied", "applied", "applied"]
+    assert statuses(site_id, oid) == ["delivered", "delivered"]
+    late = sandbox.scan(no, "out_for_delivery")
+    assert late[0]["body"]["result"] == "applied"
+    assert statuses(site_id, oid) == ["delivered", "delivered"]
+    last = next(e for e in timeline(site_id, oid) if e["kind"] == "tracking_scan")
+    assert last["data"]["outcome"] == "ignored" and "배송완료 이후" in last["data"]["text_ko"]
+    again = sandbox.scan(no, "delivered", at=shipment(site_id, oid)["tracking"]["delivered_at"],
+                         where="서울 마포")
+    assert again[0]["body"]["result"] == "duplicate"
+
+
+def test_a_callback_delivered_20_times_at_once_is_applied_once(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    oid = api_order(site_id)
+    no = number()
+    enter(site_id, oid, no)
+    relay.drain()
+    before = store.load_order(site_id, oid)[0].version
+    sandbox.post, post = None, sandbox.post  # capture the signed callback instead of sending it
+    captured: list[tuple[str, bytes, dict[str, str]]] = []
+    sandbox.post = lambda url, body, headers: (captured.append((url, body, headers)), (200, {}))[1]
+    try:
+        sandbox.scan(no, "picked_up")
+    finally:
+        sandbox.post = post
+    [(url, body, headers)] = captured
+    assert post is not None
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: post(url, body, headers), range(20)))
+    assert Counter(a[1]["result"] for a in answers) == Counter({"applied": 1, "duplicate": 19})
+    assert {a[0] for a in answers} == {200}
+    order, _ = store.load_order(site_id, oid)
+    assert order.version == before + 1  # one transaction
+    assert statuses(site_id, oid) == ["shipping", "shipping"]
+    assert [e["kind"] for e in timeline(site_id, oid)].count("tracking_scan") == 1
+
+
+def test_a_forged_callback_is_refused_and_changes_nothing(site_id: str, sandbox: TrackingSandbox,
+                                                         relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    oid = api_order(site_id)
+    no = number()
+    enter(site_id, oid, no)
+    relay.drain()
+    captured: list[tuple[str, bytes, dict[str, str]]] = []
+    post = sandbox.post
+    sandbox.post = lambda url, body, headers: (captured.append((url, body, headers)), (200, {}))[1]
+    try:
+        sandbox.scan(no, "delivered")
+    finally:
+        sandbox.post = post
+    [(url, body, headers)] = captured
+    assert post is not None
+    forged = body.replace(b'"level": 6', b'"level": 6 ')
+    status, answer = post(url, forged, headers)
+    assert status == 401 and answer["code"] == "WEBHOOK_REJECTED" and answer["reason"] == "SIGNATURE_MISMATCH"
+    status, answer = post(url, body, {"content-type": "application/json"})
+    assert status == 401 and answer["reason"] == "SIGNATURE_MISSING"
+    assert statuses(site_id, oid) == ["ready_to_ship", "ready_to_ship"]
+
+
+def test_combined_shipments_move_every_order(site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "trackerdelivery")
+    a, b = api_order(site_id), api_order(site_id)
+    no = number()
+    status, body = admin("POST", "/admin/shipments/combined", site_id, {
+        "orders": [{"order_id": a, "line_ids": ["L001", "L002"]}, {"order_id": b, "line_ids": ["L001", "L002"]}],
+        "courier": "CJ", "tracking_no": no})
+    assert status == 201, body
+    relay.drain()
+    assert len([r for r in sandbox.as_json("registrations") if r["number"] == no]) == 2  # one per shipment
+    sandbox.play(no, "normal")
+    assert statuses(site_id, a) == statuses(site_id, b) == ["delivered", "delivered"]
+
+
+def test_a_rejected_number_is_shown_with_the_reason_and_in_the_issue_tab(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    oid = api_order(site_id)
+    enter(site_id, oid, "999912345678")
+    relay.drain()
+    t = shipment(site_id, oid)["tracking"]
+    assert t["state"] == "rejected" and t["reason_ko"] == "택배사에서 유효하지 않은 송장번호라고 답했습니다."
+    status, page = admin("GET", "/admin/orders", site_id, query={"tab": "delivery_issue"})
+    assert status == 200, page
+    [row] = [r for r in page["orders"] if r["order_id"] == oid]
+    assert row["tracking_issues"][0]["reason"] == "rejected"
+    assert page["counts"]["delivery_issue"] >= 1
+    assert any(e["kind"] == "tracking_rejected" for e in timeline(site_id, oid))
+
+
+def test_a_failed_delivery_lands_in_the_issue_tab_with_the_last_scan(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "trackerdelivery")
+    oid = api_order(site_id)
+    no = number()
+    enter(site_id, oid, no)
+    relay.drain()
+    sandbox.play(no, "failed")
+    assert statuses(site_id, oid) == ["shipping", "shipping"]
+    status, page = admin("GET", "/admin/orders", site_id, query={"tab": "delivery_issue"})
+    assert status == 200, page
+    [row] = [r for r in page["orders"] if r["order_id"] == oid]
+    [issue] = row["tracking_issues"]
+    assert issue["reason"] == "failed_attempt" and issue["last_scan"]["text"] == "미배달(수취인 부재)"
+
+
+def test_a_provider_outage_is_retried_by_the_outbox(site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "trackerdelivery")
+    oid = api_order(site_id)
+    no = number()
+    sandbox.outage = 2
+    try:
+        enter(site_id, oid, no)
+        relay.drain()
+    finally:
+        sandbox.outage = 0
+    assert shipment(site_id, oid)["tracking"]["state"] == "registered"
+    assert len([r for r in sandbox.as_json("registrations") if r["number"] == no]) == 1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sandbox(sandbox: TrackingSandbox) -> Iterator[None]:
+    yield
+    sandbox.outage = 0
