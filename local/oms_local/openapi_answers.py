@@ -67,6 +67,8 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "POST /admin/members/{member_id}/membership/remove-group": ((200,), m.Membership),
     "POST /admin/orders/{order_id}/tracking": ((200,), DETAIL),
     "GET /admin/orders/{order_id}/shipments": ((200,), a.Shipments),
+    "POST /admin/orders/{order_id}/shipments/{shipment_id}/issue/resolve": ((200,), DETAIL),
+    "POST /admin/orders/{order_id}/shipments/{shipment_id}/correct": ((200,), DETAIL),
     "POST /admin/orders/bulk/deliver-no-shipping": ((200,), a.BulkAnswer),
     "POST /admin/shipments/combined": ((201,), a.Combined),
     "GET /admin/couriers": ((200,), a.Couriers),

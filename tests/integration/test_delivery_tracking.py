@@ -222,3 +222,56 @@ def test_a_provider_outage_is_retried_by_the_outbox(site_id: str, sandbox: Track
 def _fresh_sandbox(sandbox: TrackingSandbox) -> Iterator[None]:
     yield
     sandbox.outage = 0
+
+
+def test_no_scan_for_the_quiet_days_lands_in_the_issue_tab_and_resolving_is_recorded(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    from datetime import timedelta
+
+    from oms.domain.clock import iso, utcnow
+    from oms.services import tracking_issues
+
+    use_provider(site_id, "sweettracker", quiet_days=3)
+    oid = api_order(site_id)
+    enter(site_id, oid, number())
+    relay.drain()
+    tracking_issues.sweep(iso(utcnow() + timedelta(days=2)))
+    assert shipment(site_id, oid)["tracking"]["issue"] is None
+    tracking_issues.sweep(iso(utcnow() + timedelta(days=3, hours=1)))
+    t = shipment(site_id, oid)["tracking"]
+    assert t["issue"]["reason"] == "no_scan"
+    status, page = admin("GET", "/admin/orders", site_id, query={"tab": "delivery_issue"})
+    assert status == 200 and oid in [r["order_id"] for r in page["orders"]]
+    # a second run finds nothing more to do for it (no new timeline entry)
+    kinds = [e["kind"] for e in timeline(site_id, oid)]
+    tracking_issues.sweep(iso(utcnow() + timedelta(days=3, hours=2)))
+    assert [e["kind"] for e in timeline(site_id, oid)] == kinds
+    status, body = admin("POST", f"/admin/orders/{oid}/shipments/SH001/issue/resolve", site_id,
+                         {"note": "택배사 확인: 분실 아님"})
+    assert status == 200, body
+    assert body["timeline"][0]["kind"] == "tracking_issue_resolved"
+    assert body["timeline"][0]["data"]["note"] == "택배사 확인: 분실 아님"
+    status, page = admin("GET", "/admin/orders", site_id, query={"tab": "delivery_issue"})
+    assert oid not in [r["order_id"] for r in page["orders"]]
+    status, again = admin("POST", f"/admin/orders/{oid}/shipments/SH001/issue/resolve", site_id, {})
+    assert status == 409 and again["code"] == "TRACKING_NO_ISSUE"
+
+
+def test_correcting_a_number_after_shipping_registers_the_new_one(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    oid = api_order(site_id)
+    old, new = number(), number()
+    enter(site_id, oid, old)
+    relay.drain()
+    sandbox.scan(old, "picked_up")
+    assert statuses(site_id, oid) == ["shipping", "shipping"]
+    status, body = admin("POST", f"/admin/orders/{oid}/shipments/SH001/correct", site_id, {"tracking_no": new})
+    assert status == 200, body
+    assert body["timeline"][0]["kind"] == "tracking_corrected" and body["timeline"][0]["data"]["previous"] == old
+    relay.drain()
+    assert [r["number"] for r in sandbox.as_json("registrations") if r["number"] in (old, new)] == [old, new]
+    stale = sandbox.scan(old, "delivered")
+    assert stale[0]["body"]["result"] == "stale"  # the old number's events no longer move anything
+    sandbox.scan(new, "delivered")
+    assert statuses(site_id, oid) == ["delivered", "delivered"]

@@ -82,6 +82,18 @@ def start_registration(shipment: Shipment, at: str) -> list[Intent]:
                     "tracking_no": shipment.tracking_no, "round": rnd})]
 
 
+def renew_registration(shipment: Shipment, at: str) -> list[Intent]:
+    """A webhook registration about to expire: ask the provider again for the same number."""
+    t = shipment.tracking
+    if t is None:
+        return []
+    n = int(t.get("renewals") or 0) + 1
+    t["renewals"] = n
+    return [Intent("tracking_register", f"tracking_register:{shipment.shipment_id}:{t['round']}:r{n}",
+                   {"shipment_id": shipment.shipment_id, "courier": shipment.courier,
+                    "tracking_no": shipment.tracking_no, "round": t["round"], "renewal": n})]
+
+
 def _shipment(order: Order, shipment_id: str) -> Shipment:
     s = order.shipments.get(shipment_id)
     if s is None:
@@ -113,8 +125,8 @@ def registration_result(order: Order, shipment_id: str, tracking_no: str, rnd: i
     name = f"{c.name_ko if c else s.courier} {tracking_no}"
     t["provider"] = provider
     if accepted:
-        t.update(state="polling" if polling else "registered", registered_at=at, expires_at=expires_at,
-                 reason=None, reason_ko=None)
+        t.update(state="polling" if polling else "registered", registered_at=t.get("registered_at") or at,
+                 expires_at=expires_at, reason=None, reason_ko=None)
         if (t.get("issue") or {}).get("reason") == "rejected":
             t["issue"] = None
         _schedule(t, at, quiet_days)

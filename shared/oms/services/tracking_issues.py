@@ -1,0 +1,122 @@
+"""Delivery tracking for operators and the schedule (docs/domain.md, "Delivery tracking"):
+resolving a parcel's 배송 이상, correcting a number after shipping, the shipment views, and the
+sweep of due parcels (quiet days, webhook renewal) from the sparse GSI3 — never a Scan."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from oms.domain import couriers, tracking
+from oms.domain.clock import iso, utcnow
+from oms.domain.errors import DomainError, NotFound
+from oms.domain.order import Actor, Change, Order, Shipment
+from oms.domain.outbox import Intent
+from oms.schemas.shipping import CorrectTrackingIn, ResolveIssueIn
+from oms.services.orders import Committed, run, run_change
+from oms.services.tracking import site_tracking
+from oms.store import keys
+from oms.store.table import client, load, table_name
+
+logger = logging.getLogger(__name__)
+SWEEP_PAGE = 200
+
+
+def resolve(site_id: str, order_id: str, shipment_id: str, body: ResolveIssueIn, actor: Actor) -> Committed:
+    quiet = site_tracking(site_id).quiet_days
+    return run_change(site_id, order_id, actor,
+                      lambda o, at: tracking.resolve_issue(o, shipment_id, actor=actor, at=at, note=body.note,
+                                                           quiet_days=quiet),
+                      action="tracking_issue_resolve")
+
+
+def correct(site_id: str, order_id: str, shipment_id: str, body: CorrectTrackingIn, actor: Actor) -> Committed:
+    return run_change(site_id, order_id, actor,
+                      lambda o, at: tracking.correct_number(o, shipment_id, courier=body.courier,
+                                                            tracking_no=body.tracking_no, actor=actor, at=at),
+                      expected_version=body.expected_version, action="tracking_correct")
+
+
+def shipment_tracking(s: Shipment, provider: str | None) -> dict[str, Any] | None:
+    """What the console and the buyer see of a parcel's tracking."""
+    t = s.tracking
+    if t is None:
+        return None
+    state = t.get("state")
+    if state == "pending" and provider is None:
+        state = "off"
+    return {"state": state, "provider": t.get("provider"), "reason_ko": t.get("reason_ko"),
+            "registered_at": t.get("registered_at"), "progress": t.get("progress"),
+            "delivered_at": t.get("delivered_at"), "issue": t.get("issue"), "resolved": t.get("resolved"),
+            "last_scan": t.get("last_scan"),
+            "scans": sorted(t.get("scans") or [], key=lambda x: x["at"], reverse=True)}
+
+
+# ---- the sweep --------------------------------------------------------------------------------
+
+
+def _due(shard: int, now: str) -> list[tuple[str, str]]:
+    resp = client().query(
+        TableName=table_name(), IndexName="GSI3",
+        KeyConditionExpression="GSI3PK = :pk AND GSI3SK <= :now",
+        ExpressionAttributeValues={":pk": {"S": keys.tracking_due_gsi_pk_shard(shard)}, ":now": {"S": now + "~"}},
+        Limit=SWEEP_PAGE)
+    out = []
+    for raw in resp.get("Items", []):
+        _, site_id, order_id = keys.parse_tracking_due_sk(str(load(raw)["GSI3SK"]))
+        out.append((site_id, order_id))
+    return out
+
+
+def _check(order: Order, at: str, quiet_days: int) -> Change:
+    change = tracking.quiet_check(order, at=at, quiet_days=quiet_days)
+    if change is None:
+        raise _NothingDue
+    renew: list[Intent] = []
+    for s in change.order.shipments.values():  # a webhook about to run out is registered again
+        t = s.tracking
+        if t and t.get("expires_at") and t["expires_at"] <= _plus_hours(at, 12) and not t.get("issue") \
+                and not t.get("delivered_at") and t.get("state") == "registered":
+            renew += tracking.renew_registration(s, at)
+    change.intents = renew
+    return change
+
+
+def _plus_hours(at: str, hours: int) -> str:
+    from datetime import timedelta
+
+    from oms.domain.clock import parse_iso
+
+    return iso(parse_iso(at) + timedelta(hours=hours))
+
+
+class _NothingDue(Exception):
+    pass
+
+
+def _step(at: str, quiet_days: int) -> Any:
+    return lambda order, _items, _at: (_check(order, at, quiet_days), None)
+
+
+def sweep(now: str | None = None) -> dict[str, int]:
+    """Every order with a parcel check due: one read and (when something changed) one transaction each."""
+    at = now or iso(utcnow())
+    checked = issues = 0
+    for shard in range(keys.TRACKING_DUE_SHARDS):
+        for site_id, order_id in _due(shard, at):
+            quiet = site_tracking(site_id).quiet_days
+            try:
+                done = run(site_id, order_id, None, _step(at, quiet), attempts=3)
+            except (_NothingDue, NotFound):
+                continue
+            except DomainError as exc:
+                logger.warning("tracking check not applied", extra={"order_id": order_id, "code": exc.code})
+                continue
+            checked += 1
+            issues += sum(e.kind == "tracking_issue" for e in done.events)
+    return {"checked": checked, "issues": issues}
+
+
+def courier_name(code: str | None) -> str | None:
+    c = couriers.BY_CODE.get(code or "")
+    return c.name_ko if c else None
