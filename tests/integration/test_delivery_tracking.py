@@ -20,6 +20,7 @@ from oms_local.template import load_template
 from oms_local.tracking_sandbox import TrackingSandbox
 from tests.outbox_support import Relay, relay_stack
 from tests.shipping_support import admin, api_order
+from tests.support import call, http_event
 from tests.tracking_support import sandbox_fixture, shipment, statuses, timeline, use_provider
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
@@ -202,6 +203,16 @@ def test_a_failed_delivery_lands_in_the_issue_tab_with_the_last_scan(
     [row] = [r for r in page["orders"] if r["order_id"] == oid]
     [issue] = row["tracking_issues"]
     assert issue["reason"] == "failed_attempt" and issue["last_scan"]["text"] == "미배달(수취인 부재)"
+    # the buyer's my page shows the courier's scans, not the shop's handling of them
+    from buyer_api.app import lambda_handler as buyer
+
+    claims = {"sub": "m-100", "site_id": site_id, "role": "buyer", "member_id": "m-100"}
+    status, mine, _ = call(buyer, http_event("GET", f"/buyer/orders/{oid}", claims=claims))
+    assert status == 200, mine
+    [parcel] = mine["shipments"]
+    assert [s["text"] for s in parcel["scans"]] == ["미배달(수취인 부재)", "배송출발", "간선상차", "집화처리"]
+    assert parcel["tracking_no"] == no and parcel["tracking_url"].startswith("https://")
+    assert "tracking" not in parcel and "issue" not in str(parcel)
 
 
 def test_a_provider_outage_is_retried_by_the_outbox(site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:

@@ -1,10 +1,11 @@
 // 배송: the order's shipments (method, courier, tracking number linked to the courier's tracking page,
-// the lines in it) and 송장추가 by hand for whole lines in 배송대기 (POST …/tracking, action set; the
+// the lines in it, its delivery tracking: ./parcel.js) and 송장추가 by hand for whole lines in 배송대기 (POST …/tracking, action set; the
 // status does not change), or the number removed (action remove). 배송없음 lines are explained.
 import { api } from "../api.js";
 import { h, section, field, empty } from "../ui.js";
 import { act, formDialog, input } from "./act.js";
 import { addCourierOptions } from "../couriers.js";
+import { parcelTracking } from "./parcel.js";
 
 const METHOD_KO = { parcel: "택배", quick: "퀵서비스", pickup: "방문수령", none: "배송없음" };
 
@@ -33,7 +34,7 @@ function shipmentItem(s, order, ctx) {
       h("strong", {}, s.courier_name || s.courier || METHOD_KO[s.method] || s.method), " ", trackingLink(s),
       h("div.muted", {}, `${s.method_ko || METHOD_KO[s.method] || s.method}${s.combined_group ? " · 합배송" : ""} · `
         + lines.map((l) => `${l.product_name} ${l.quantity}개`).join(", "))),
-    remove, slot);
+    remove, slot, parcelTracking(s, lines, ctx));
 }
 
 function addTracking(ctx, ready) {
