@@ -231,3 +231,11 @@ def test_correcting_a_number_after_shipping_registers_again() -> None:
     assert change.events[0].kind == "tracking_corrected" and change.events[0].data["previous"] == "631234567890"
     assert status(change.order) is Status.SHIPPING
     assert change.order.shipments["SH001"].tracking["scans"] == []  # type: ignore[index]
+
+
+def test_an_operators_forward_move_does_not_hold_the_couriers_later_news() -> None:
+    # the operator pressed 배송중 (or uploaded the Excel) after the courier had already scanned more
+    by_hand = apply_moves(tracked(), [Move("L001", Status.SHIPPING)], ADMIN, NOW).order
+    assert by_hand.shipments["SH001"].tracking["operator_at"] is None  # type: ignore[index]
+    o = feed(by_hand, sc(K.PICKED_UP, PICKUP), sc(K.DELIVERED, DELIVERED))
+    assert status(o) is Status.DELIVERED and o.line("L001").status_changed_at == DELIVERED

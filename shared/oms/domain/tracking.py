@@ -13,9 +13,10 @@ A parcel shipment (method ``parcel``, a catalogue courier) carries a tracking re
   any scan from picked up on moves units of the shipment in 배송대기 to 배송중; delivered moves
   them (and units in 배송중) to 배송완료 with the courier's time as the status time, which is when
   the purchase-confirmation clock starts. Nothing moves backwards: after delivered, later scans
-  are only recorded. An operator's move of the shipment's units (:func:`note_operator_move`)
-  wins: scans the courier made up to that moment move nothing (``operator_at``, stamped by
-  ``oms.domain.moves.apply_moves`` for an admin's move).
+  are only recorded. An operator's move wins: a forward move by hand is simply where later scans
+  start from (a delivered scan after a manual 배송완료 changes nothing, the clock stays the
+  operator's); after the operator steps units back (``operator_at``, stamped by
+  ``oms.domain.moves.apply_moves``), scans the courier made up to that moment move nothing.
 - a failed attempt, an exception, a rejected number or no scan for the site's quiet days
   (:func:`quiet_check`) opens the shipment's issue (배송 이상); an operator resolves it
   (:func:`resolve_issue`), a delivered scan closes it.
