@@ -31,29 +31,33 @@ from oms.domain.order import Change, Order
 from oms.integrations.tracking import PROVIDERS, CallbackInvalid, Parcel, ProviderDown, provider
 from oms.integrations.tracking import config as tracking_config
 from oms.integrations.tracking.base import make_ref, parse_ref
-from oms.schemas.settings import TrackingSettings
-from oms.services import relay
+from oms.schemas.settings import SiteSettings, TrackingSettings
+from oms.services import effects, relay
 from oms.services.orders import run
 from oms.store import settings
 
 logger = logging.getLogger(__name__)
 LABEL_KO = {"tracking_register": "배송추적 등록"}
-#: site tracking settings are read at most this often per container (a callback is 1 read + 1 write)
+#: a site's settings are read at most this often per container (a callback is 1 read + 1 write)
 SETTINGS_TTL = 60.0
-_cache: dict[str, tuple[float, TrackingSettings]] = {}
+_cache: dict[str, tuple[float, SiteSettings]] = {}
 _lock = Lock()
 
 
-def site_tracking(site_id: str) -> TrackingSettings:
+def _site_settings(site_id: str) -> SiteSettings:
     now = time.monotonic()
     with _lock:
         hit = _cache.get(site_id)
         if hit and now - hit[0] < SETTINGS_TTL:
             return hit[1]
-    got = settings.get(site_id).tracking
+    got = settings.get(site_id)
     with _lock:
         _cache[site_id] = (now, got)
     return got
+
+
+def site_tracking(site_id: str) -> TrackingSettings:
+    return _site_settings(site_id).tracking
 
 
 def forget_settings(site_id: str | None = None) -> None:
@@ -138,7 +142,8 @@ def apply(site_id: str, order_id: str, shipment_id: str, tracking_no: str, scans
           provider_name: str) -> str:
     """Apply scans to one shipment: 1 consistent read + 1 conditional transaction (decided again on
     a fresh read after a lost race). Answers applied, duplicate, stale (the number changed) or unknown."""
-    cfg = site_tracking(site_id)
+    full = _site_settings(site_id)
+    cfg = full.tracking
 
     def step(order: Order, _items: list[dict[str, Any]], at: str) -> tuple[Change, None]:
         change = tracking.apply_scans(order, shipment_id, tracking_no, scans, provider=provider_name, at=at,
@@ -148,7 +153,9 @@ def apply(site_id: str, order_id: str, shipment_id: str, tracking_no: str, scans
         return change, None
 
     try:
-        run(site_id, order_id, None, step, attempts=8)
+        with effects.settings_cache():  # the delivered move's clock reads the same cached settings
+            effects.use_settings(site_id, full)
+            run(site_id, order_id, None, step, attempts=8)
     except _Duplicate:
         return "duplicate"
     except NotFound:
