@@ -106,6 +106,7 @@ def run(runs: int | None = None) -> None:
                     ["provider", "per registration", "renewals per parcel", "per event", "requests per day"],
                     per_day)
         assert rules.MAX_SCANS > EVENTS_PER_PARCEL
+        polling()
     finally:
         sandbox.stop()
         for k, v in saved.items():
@@ -113,3 +114,25 @@ def run(runs: int | None = None) -> None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def polling() -> None:
+    """The polling fallback's schedule (``oms.domain.tracking_poll``) for typical parcel lives, from
+    registration at 10:00 KST: polls per parcel, and per 1,000 parcels a day while they are tracked."""
+    from oms.domain.tracking_poll import polls_per_day
+
+    start = "2026-03-02T01:00:00.000000Z"  # 10:00 KST
+    lives = {
+        "picked up after 4 h, delivered next day": [(4.0, "picked_up"), (8.0, "in_transit"),
+                                                    (24.0, "out_for_delivery"), (28.0, "delivered")],
+        "picked up after 1 day, delivered on day 3": [(24.0, "picked_up"), (30.0, "in_transit"),
+                                                      (50.0, "out_for_delivery"), (54.0, "delivered")],
+        "never scanned (given up after 15 days)": [],
+    }
+    rows = []
+    for name, life in lives.items():
+        days = polls_per_day(life, start)
+        tracked = max(1, len([d for d in days if d]))
+        rows.append([name, sum(days), tracked, round(1000 * sum(days) / tracked)])
+    print_table("Polling fallback: provider requests per parcel and per 1,000 parcels a day",
+                ["parcel", "polls in total", "days polled", "requests per day per 1,000 parcels"], rows)

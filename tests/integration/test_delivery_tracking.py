@@ -240,22 +240,21 @@ def test_no_scan_for_the_quiet_days_lands_in_the_issue_tab_and_resolving_is_reco
     from datetime import timedelta
 
     from oms.domain.clock import iso, utcnow
-    from oms.services import tracking_issues
 
     use_provider(site_id, "sweettracker", quiet_days=3)
     oid = api_order(site_id)
     enter(site_id, oid, number())
     relay.drain()
-    tracking_issues.sweep(iso(utcnow() + timedelta(days=2)))
+    sweep_at(iso(utcnow() + timedelta(days=2)))
     assert shipment(site_id, oid)["tracking"]["issue"] is None
-    tracking_issues.sweep(iso(utcnow() + timedelta(days=3, hours=1)))
+    sweep_at(iso(utcnow() + timedelta(days=3, hours=1)))
     t = shipment(site_id, oid)["tracking"]
     assert t["issue"]["reason"] == "no_scan"
     status, page = admin("GET", "/admin/orders", site_id, query={"tab": "delivery_issue"})
     assert status == 200 and oid in [r["order_id"] for r in page["orders"]]
     # a second run finds nothing more to do for it (no new timeline entry)
     kinds = [e["kind"] for e in timeline(site_id, oid)]
-    tracking_issues.sweep(iso(utcnow() + timedelta(days=3, hours=2)))
+    sweep_at(iso(utcnow() + timedelta(days=3, hours=2)))
     assert [e["kind"] for e in timeline(site_id, oid)] == kinds
     status, body = admin("POST", f"/admin/orders/{oid}/shipments/SH001/issue/resolve", site_id,
                          {"note": "택배사 확인: 분실 아님"})
@@ -286,3 +285,49 @@ def test_correcting_a_number_after_shipping_registers_the_new_one(
     assert stale[0]["body"]["result"] == "stale"  # the old number's events no longer move anything
     sandbox.scan(new, "delivered")
     assert statuses(site_id, oid) == ["delivered", "delivered"]
+
+
+def test_a_courier_without_callbacks_is_polled_by_the_sweep(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    from datetime import timedelta
+
+    from oms.domain.clock import iso, utcnow
+
+    use_provider(site_id, "trackerdelivery")
+    oid = api_order(site_id, scope="overseas")
+    no = f"{random_letters()}{number()}"
+    enter(site_id, oid, no, courier="DHL")
+    relay.drain()
+    t = shipment(site_id, oid)["tracking"]
+    assert t["state"] == "polling"
+    assert not [r for r in sandbox.as_json("registrations") if r["number"] == no]  # nothing to register
+    calls = sandbox.api_calls
+    sandbox.scan(no, "picked_up", at=iso(utcnow() - timedelta(minutes=5)))
+    assert statuses(site_id, oid) == ["ready_to_ship", "ready_to_ship"]  # no callback for this courier
+    sweep_at(iso(utcnow() + timedelta(hours=1)))  # not due yet (every 2 h before a scan)
+    assert sandbox.api_calls == calls
+    sweep_at(iso(utcnow() + timedelta(hours=2, minutes=1)))
+    assert sandbox.api_calls == calls + 1
+    assert statuses(site_id, oid) == ["shipping", "shipping"]
+    sandbox.scan(no, "delivered", at=iso(utcnow()))
+    sweep_at(iso(utcnow() + timedelta(hours=4, minutes=2)))  # the next poll: 30 min by day, 2 h at night
+    assert statuses(site_id, oid) == ["delivered", "delivered"]
+    assert sandbox.api_calls == calls + 2
+    sweep_at(iso(utcnow() + timedelta(hours=12)))
+    assert sandbox.api_calls == calls + 2  # delivered: no more polls
+
+
+def random_letters() -> str:
+    import random
+    import string
+
+    return "".join(random.choices(string.ascii_uppercase, k=2))
+
+
+def sweep_at(when: str) -> dict[str, int]:
+    """TrackingSweepFunction (under its template contract) run as of ``when``."""
+    from scheduled_fn.tracking_sweep import lambda_handler
+    from tests.support import FakeContext
+
+    return dict(lambda_handler({"time": when, "detail-type": "Scheduled Event", "source": "aws.events",
+                                "detail": {}}, FakeContext()))

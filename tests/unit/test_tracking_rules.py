@@ -239,3 +239,22 @@ def test_an_operators_forward_move_does_not_hold_the_couriers_later_news() -> No
     assert by_hand.shipments["SH001"].tracking["operator_at"] is None  # type: ignore[index]
     o = feed(by_hand, sc(K.PICKED_UP, PICKUP), sc(K.DELIVERED, DELIVERED))
     assert status(o) is Status.DELIVERED and o.line("L001").status_changed_at == DELIVERED
+
+
+def test_the_polling_fallback_polls_often_while_moving_rarely_otherwise_and_gives_up() -> None:
+    from oms.domain.tracking_poll import next_poll, polls_per_day
+
+    t: dict[str, Any] = {"state": "polling", "registered_at": "2026-03-02T01:00:00.000000Z", "progress": None,
+                         "delivered_at": None}
+    day = "2026-03-02T03:00:00.000000Z"  # 12:00 KST
+    assert next_poll(t, day) == "2026-03-02T05:00:00.000000Z"  # nothing scanned yet: 2 hours
+    assert next_poll({**t, "progress": "in_transit"}, day) == "2026-03-02T03:30:00.000000Z"  # moving: 30 min
+    night = "2026-03-02T13:00:00.000000Z"  # 22:00 KST
+    assert next_poll({**t, "progress": "in_transit"}, night) == "2026-03-02T15:00:00.000000Z"
+    assert next_poll({**t, "delivered_at": day}, day) is None
+    assert next_poll({**t, "state": "registered"}, day) is None  # webhooks call back: no polls
+    assert next_poll(t, "2026-03-17T01:00:00.000000Z") is None  # 15 days: given up
+    delivered_next_day = polls_per_day([(4, "picked_up"), (28, "delivered")], "2026-03-02T01:00:00.000000Z")
+    never = polls_per_day([], "2026-03-02T01:00:00.000000Z")
+    assert sum(delivered_next_day) < sum(never[:2]) * 2 and sum(delivered_next_day[2:]) == 0
+    assert never[:2] == [11, 12] and len([d for d in never if d]) == 15  # every 2 h for 15 days, then none

@@ -26,6 +26,8 @@ class Courier:
     #: the courier's code at each tracking provider (``oms.domain.tracking.PROVIDERS``); a provider
     #: missing here does not cover the courier
     provider_codes: tuple[tuple[str, str], ...] = ()
+    #: providers that answer queries for this courier but send no callbacks: its parcels are polled
+    poll_only: tuple[str, ...] = ()
 
     def code_at(self, provider: str) -> str | None:
         """This courier's code at ``provider`` (None: the provider does not track it)."""
@@ -82,15 +84,19 @@ COURIERS: tuple[Courier, ...] = (
             provider_codes=(("trackerdelivery", "kr.cvsnet"), ("sweettracker", "24"))),
     Courier("EMS", "EMS", "https://service.epost.go.kr/trace.RetrieveEmsRigiTraceList.comm?POST_CODE={no}",
             international=True, aliases=("우체국EMS", "국제특송", "KPEMS"),
-            provider_codes=(("sweettracker", "12"),)),
+            provider_codes=(("sweettracker", "12"),),
+            poll_only=("sweettracker",)),
     Courier("DHL", "DHL", "https://www.dhl.com/kr-ko/home/tracking.html?tracking-id={no}",
             international=True, aliases=("DHLKOREA",),
-            provider_codes=(("trackerdelivery", "de.dhl"), ("sweettracker", "13"))),
+            provider_codes=(("trackerdelivery", "de.dhl"), ("sweettracker", "13")),
+            poll_only=("trackerdelivery",)),
     Courier("FEDEX", "FedEx", "https://www.fedex.com/fedextrack/?trknbr={no}",
             international=True, aliases=("페덱스", "FEDERALEXPRESS"),
-            provider_codes=(("trackerdelivery", "us.fedex"), ("sweettracker", "21"))),
+            provider_codes=(("trackerdelivery", "us.fedex"), ("sweettracker", "21")),
+            poll_only=("trackerdelivery",)),
     Courier("UPS", "UPS", "https://www.ups.com/track?tracknum={no}", international=True, aliases=("유피에스",),
-            provider_codes=(("trackerdelivery", "us.ups"), ("sweettracker", "14"))),
+            provider_codes=(("trackerdelivery", "us.ups"), ("sweettracker", "14")),
+            poll_only=("trackerdelivery",)),
     Courier(ETC, "기타", None, aliases=("기타", "기타택배", "OTHER", "ETC택배", "직접배송")),
 )
 

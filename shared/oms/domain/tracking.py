@@ -28,7 +28,7 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
-from oms.domain import couriers
+from oms.domain import couriers, tracking_poll
 from oms.domain.clock import iso, parse_iso
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.moves import Move, apply_moves
@@ -148,15 +148,20 @@ def registration_result(order: Order, shipment_id: str, tracking_no: str, rnd: i
 
 
 def _schedule(t: dict[str, Any], now: str, quiet_days: int) -> None:
-    """When the shipment is looked at next: the quiet-days check (and the webhook's renewal)."""
-    if t.get("delivered_at") or t.get("issue") or t.get("state") in ("rejected", "pending"):
+    """When the shipment is looked at next: the quiet-days check, the webhook's renewal, the next poll."""
+    poll = tracking_poll.next_poll(t, now) if not t.get("issue") else None
+    t["next_poll_at"] = poll
+    if t.get("delivered_at") or t.get("state") in ("rejected", "pending"):
         t["check_at"] = None
+        return
+    if t.get("issue"):
+        t["check_at"] = poll
         return
     last = max(filter(None, [(t.get("last_scan") or {}).get("at"), t.get("registered_at")]), default=now)
     due = iso(parse_iso(last) + timedelta(days=quiet_days))
     if t.get("expires_at"):
         due = min(due, iso(parse_iso(t["expires_at"]) - timedelta(hours=12)))
-    t["check_at"] = due
+    t["check_at"] = min(due, poll) if poll else due
 
 
 # ---- scans -------------------------------------------------------------------------------------
@@ -303,7 +308,7 @@ def quiet_check(order: Order, *, at: str, quiet_days: int) -> Change | None:
             t["check_at"] = None  # delivered (or moved on) by hand: nothing left to watch
             continue
         last = max(filter(None, [(t.get("last_scan") or {}).get("at"), t.get("registered_at")]), default=at)
-        if parse_iso(last) + timedelta(days=quiet_days) <= parse_iso(at):
+        if not t.get("issue") and parse_iso(last) + timedelta(days=quiet_days) <= parse_iso(at):
             t["issue"] = {"reason": "no_scan", "reason_ko": f"{quiet_days}일 동안 배송 정보 없음", "at": at}
             events.append(Event("tracking_issue", courier_actor(t.get("provider") or "-"), at, {
                 "shipment_id": s.shipment_id, "tracking_no": s.tracking_no, "reason": "no_scan",

@@ -114,6 +114,9 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
         _record(d.site_id, d.order_id, result(accepted=False, reason="courier not covered",
                                               reason_ko="배송추적 서비스가 지원하지 않는 택배사입니다."))
         return {"provider": name, "accepted": False, "code": "UNSUPPORTED_COURIER"}
+    if courier is not None and name in courier.poll_only:  # no callbacks for it: the sweep polls
+        _record(d.site_id, d.order_id, result(accepted=True, polling=True))
+        return {"provider": name, "accepted": True, "polling": True}
     ref = make_ref(d.site_id, d.order_id, sid, rnd)
     parcel = Parcel(ref=ref, courier_code=code, tracking_no=number, callback_url=callback_url(name, ref))
     try:

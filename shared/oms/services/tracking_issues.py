@@ -1,6 +1,8 @@
 """Delivery tracking for operators and the schedule (docs/domain.md, "Delivery tracking"):
 resolving a parcel's 배송 이상, correcting a number after shipping, the shipment views, and the
-sweep of due parcels (quiet days, webhook renewal) from the sparse GSI3 — never a Scan."""
+sweep of due parcels from the sparse GSI3 — never a Scan: polled parcels are asked for their scans
+(the polling fallback, ``oms.domain.tracking_poll``), quiet ones go to 배송 이상, webhooks about to
+expire are registered again."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.order import Actor, Change, Order, Shipment
 from oms.domain.outbox import Intent
+from oms.integrations.tracking import ProviderDown, provider
 from oms.schemas.shipping import CorrectTrackingIn, ResolveIssueIn
 from oms.services.orders import Committed, run, run_change
 from oms.services.tracking import site_tracking
@@ -68,8 +71,51 @@ def _due(shard: int, now: str) -> list[tuple[str, str]]:
     return out
 
 
-def _check(order: Order, at: str, quiet_days: int) -> Change:
-    change = tracking.quiet_check(order, at=at, quiet_days=quiet_days)
+def _polled(order: Order, at: str, cache: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The scans of the order's parcels whose poll is due, from their provider (asked once per run)."""
+    for s in order.shipments.values():
+        t = s.tracking
+        if not t or t.get("state") != "polling" or not t.get("next_poll_at") or t["next_poll_at"] > at \
+                or s.shipment_id in cache:
+            continue
+        c = couriers.BY_CODE.get(s.courier or "")
+        code = c.code_at(str(t.get("provider"))) if c else None
+        if code is None or not s.tracking_no:
+            continue
+        try:
+            cache[s.shipment_id] = provider(str(t["provider"])).track(code, s.tracking_no)
+        except ProviderDown as exc:  # asked again at the next poll
+            logger.warning("tracking poll failed", extra={"provider": t.get("provider"), "reason": exc.reason})
+            cache[s.shipment_id] = []
+    return cache
+
+
+def _chain(first: Order, changes: list[Change]) -> Change | None:
+    if not changes:
+        return None
+    last = changes[-1]
+    return Change(last.order, [e for c in changes for e in c.events], set().union(*(c.touched_lines for c in changes)),
+                  touched_shipments=set().union(*(c.touched_shipments for c in changes)),
+                  intents=[i for c in changes for i in c.intents])
+
+
+def _check(order: Order, at: str, quiet_days: int, polled: dict[str, list[dict[str, Any]]] | None = None,
+           auto_complete: bool = True) -> Change:
+    steps: list[Change] = []
+    current = order
+    for sid, scans in _polled(order, at, polled if polled is not None else {}).items():
+        s = current.shipments.get(sid)
+        if s is None or not s.tracking_no:
+            continue
+        got = tracking.apply_scans(current, sid, s.tracking_no, scans, provider=str((s.tracking or {}).get("provider")),
+                                   at=at, quiet_days=quiet_days, auto_complete=auto_complete)
+        if got is not None:
+            steps.append(got)
+            current = got.order
+    quiet = tracking.quiet_check(current, at=at, quiet_days=quiet_days)
+    if quiet is not None:
+        steps.append(quiet)
+    change = _chain(order, steps)
     if change is None:
         raise _NothingDue
     renew: list[Intent] = []
@@ -94,8 +140,9 @@ class _NothingDue(Exception):
     pass
 
 
-def _step(at: str, quiet_days: int) -> Any:
-    return lambda order, _items, _at: (_check(order, at, quiet_days), None)
+def _step(at: str, quiet_days: int, auto_complete: bool) -> Any:
+    polled: dict[str, list[dict[str, Any]]] = {}  # kept across a lost race: the provider is asked once
+    return lambda order, _items, _at: (_check(order, at, quiet_days, polled, auto_complete), None)
 
 
 def sweep(now: str | None = None) -> dict[str, int]:
@@ -104,9 +151,9 @@ def sweep(now: str | None = None) -> dict[str, int]:
     checked = issues = 0
     for shard in range(keys.TRACKING_DUE_SHARDS):
         for site_id, order_id in _due(shard, at):
-            quiet = site_tracking(site_id).quiet_days
+            cfg = site_tracking(site_id)
             try:
-                done = run(site_id, order_id, None, _step(at, quiet), attempts=3)
+                done = run(site_id, order_id, None, _step(at, cfg.quiet_days, cfg.auto_complete), attempts=3)
             except (_NothingDue, NotFound):
                 continue
             except DomainError as exc:
