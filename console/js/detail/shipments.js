@@ -80,12 +80,16 @@ export function render(order, ctx) {
     !ready.length && !noShip ? h("p.muted", {}, "송장은 배송대기 상태의 품목에만 등록할 수 있습니다.") : null);
   const add = h("button.btn.primary", { type: "button", disabled: !ready.length || noShip }, "송장추가");
   add.addEventListener("click", () => addTracking(ctx, ready));
-  // the shipments view names the courier and links its tracking page; redraw the list with it
-  if (order.shipments.length) {
-    api.get(`${ctx.path}/shipments`).then((v) => {
-      if (ctx.order !== order || !list.isConnected) return;
-      list.replaceChildren(...v.shipments.map((s) => shipmentItem(s, order, ctx)));
-    }).catch(() => { /* the list from the detail stays */ });
-  }
+  // the shipments view names the courier and links its tracking page; redraw the list with it. A
+  // number just entered is registered with the tracking provider after the commit: the view is read
+  // again for a few seconds so the provider's answer (a rejection and its reason) shows at entry.
+  const refresh = (tries) => api.get(`${ctx.path}/shipments`).then((v) => {
+    if (ctx.order !== order || !list.isConnected) return;
+    list.replaceChildren(...v.shipments.map((s) => shipmentItem(s, order, ctx)));
+    if (tries > 0 && v.shipments.some((s) => s.tracking && s.tracking.state === "pending")) {
+      setTimeout(() => refresh(tries - 1), 700);
+    }
+  }).catch(() => { /* the list from the detail stays */ });
+  if (order.shipments.length) refresh(10);
   return section("배송", body, { id: "shipments", actions: [add] });
 }
