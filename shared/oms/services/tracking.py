@@ -99,7 +99,7 @@ def _record(site_id: str, order_id: str, decide: Any) -> bool:
 def deliver(d: relay.Delivery) -> dict[str, Any]:
     data = d.intent.data
     sid, number, rnd = str(data["shipment_id"]), str(data["tracking_no"]), int(data["round"])
-    cfg = site_tracking(d.site_id)
+    cfg = settings.get(d.site_id).tracking  # read fresh: a provider chosen a moment ago applies now
     courier = couriers.BY_CODE.get(str(data.get("courier") or ""))
     name = cfg.provider
     code = courier.code_at(name) if courier and name else None
