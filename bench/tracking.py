@@ -92,7 +92,7 @@ def run(runs: int | None = None) -> None:
         rows = [[name, sum(requests[name].values()), dict(requests[name]), provider_calls[name],
                  f"{statistics.median(s) * 1000:.1f}"] for name, s in samples.items()]
         print_table(f"Requests per courier event (DynamoDB Local + tracking sandbox, median of {runs})",
-                    ["operation", "DynamoDB requests", "by API", "provider requests", "ms"], rows)
+                    ["operation", "DynamoDB requests", "by API", "provider calls", "ms"], rows)
 
         per_day = []
         for provider in ("sweettracker", "trackerdelivery"):
