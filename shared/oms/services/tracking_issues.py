@@ -163,7 +163,3 @@ def sweep(now: str | None = None) -> dict[str, int]:
             issues += sum(e.kind == "tracking_issue" for e in done.events)
     return {"checked": checked, "issues": issues}
 
-
-def courier_name(code: str | None) -> str | None:
-    c = couriers.BY_CODE.get(code or "")
-    return c.name_ko if c else None
