@@ -78,7 +78,19 @@ def test_a_number_entered_walks_to_delivered_from_the_couriers_scans_alone(
     line = order.line("L001")
     assert line.status_changed_at == delivered_at
     day = kst_date(parse_iso(delivered_at))
-    assert line.auto_confirm_on == (day.fromordinal(day.toordinal() + 7)).isoformat()
+    due = (day.fromordinal(day.toordinal() + 7)).isoformat()
+    assert line.auto_confirm_on == due
+    from oms.services import confirmation
+    from oms.store import keys
+    from oms.store.table import client, key, load, table_name
+
+    item = client().get_item(TableName=table_name(), Key=key(keys.order_pk(site_id, oid), keys.CONFIRM_DUE_ITEM_SK),
+                             ConsistentRead=True)["Item"]
+    assert load(item)["day"] == due  # the job finds the order on that KST day (sparse GSI3)
+
+    assert confirmation.confirm_due_order(site_id, oid, day.fromordinal(day.toordinal() + 6).isoformat()) == 0
+    assert confirmation.confirm_due_order(site_id, oid, due) == 2  # the job's step on the 7th KST day
+    assert statuses(site_id, oid) == ["confirmed", "confirmed"]
     scans = [e for e in timeline(site_id, oid) if e["kind"] == "tracking_scan"]
     assert sorted(e["data"]["courier_text"] for e in scans) == sorted(["집화처리", "간선상차", "배송출발", "배송완료"])
     assert all(e["actor"]["id"] == f"courier:{provider}" for e in scans)
