@@ -343,3 +343,20 @@ def sweep_at(when: str) -> dict[str, int]:
 
     return dict(lambda_handler({"time": when, "detail-type": "Scheduled Event", "source": "aws.events",
                                 "detail": {}}, FakeContext()))
+
+
+def test_events_for_a_removed_number_change_nothing(site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    oid = api_order(site_id)
+    no = number()
+    enter(site_id, oid, no)
+    relay.drain()
+    status, body = admin("POST", f"/admin/orders/{oid}/tracking", site_id,
+                         {"action": "remove", "line_ids": ["L001", "L002"]})
+    assert status == 200, body
+    version = store.load_order(site_id, oid)[0].version
+    assert [c["body"]["result"] for c in sandbox.scan(no, "picked_up")] == ["stale"]
+    assert store.load_order(site_id, oid)[0].version == version
+    assert statuses(site_id, oid) == ["ready_to_ship", "ready_to_ship"]
+    status, body = admin("POST", f"/admin/orders/{oid}/shipments/SH001/issue/resolve", site_id, {})
+    assert status == 404 and body["code"] == "SHIPMENT_NOT_FOUND"

@@ -30,7 +30,7 @@ from typing import Any
 
 from oms.domain import couriers, tracking_poll
 from oms.domain.clock import iso, parse_iso
-from oms.domain.errors import DomainError, NotFound
+from oms.domain.errors import DomainError
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Actor, Change, Event, Order, Shipment
 from oms.domain.outbox import Intent
@@ -98,7 +98,8 @@ def renew_registration(shipment: Shipment, at: str) -> list[Intent]:
 def _shipment(order: Order, shipment_id: str) -> Shipment:
     s = order.shipments.get(shipment_id)
     if s is None:
-        raise NotFound("shipment", shipment_id)
+        raise DomainError("SHIPMENT_NOT_FOUND", f"배송 정보를 찾을 수 없습니다: {shipment_id}", status=404,
+                          extra={"shipment_id": shipment_id})
     return s
 
 

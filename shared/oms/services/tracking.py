@@ -77,8 +77,8 @@ def callback_url(provider_name: str, ref: str) -> str:
 # ---- registration (the relay's deliverer) ---------------------------------------------------------
 
 
-class _Stale(Exception):
-    """The shipment's number changed (or left) since the intent: nothing to record."""
+#: the shipment's number changed, or the shipment left, since the intent or the registration
+GONE = frozenset({"TRACKING_NUMBER_MISMATCH", "SHIPMENT_NOT_FOUND"})
 
 
 def _record(site_id: str, order_id: str, decide: Any) -> bool:
@@ -87,10 +87,10 @@ def _record(site_id: str, order_id: str, decide: Any) -> bool:
 
     try:
         run(site_id, order_id, None, step, attempts=5)
-    except (NotFound, _Stale):
+    except NotFound:
         return False
     except DomainError as exc:
-        if exc.code == "TRACKING_NUMBER_MISMATCH":
+        if exc.code in GONE:  # nothing to record: the number it was about is no longer there
             return False
         raise
     return True
@@ -164,7 +164,7 @@ def apply(site_id: str, order_id: str, shipment_id: str, tracking_no: str, scans
     except NotFound:
         return "unknown"
     except DomainError as exc:
-        if exc.code == "TRACKING_NUMBER_MISMATCH":
+        if exc.code in GONE:
             return "stale"
         raise
     return "applied"
