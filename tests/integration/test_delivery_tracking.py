@@ -360,3 +360,25 @@ def test_events_for_a_removed_number_change_nothing(site_id: str, sandbox: Track
     assert statuses(site_id, oid) == ["ready_to_ship", "ready_to_ship"]
     status, body = admin("POST", f"/admin/orders/{oid}/shipments/SH001/issue/resolve", site_id, {})
     assert status == 404 and body["code"] == "SHIPMENT_NOT_FOUND"
+
+
+def test_correcting_a_combined_parcel_corrects_every_order_of_the_group(
+        site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:
+    use_provider(site_id, "sweettracker")
+    a, b = api_order(site_id), api_order(site_id)
+    old, new = number(), number()
+    status, body = admin("POST", "/admin/shipments/combined", site_id, {
+        "orders": [{"order_id": a, "line_ids": ["L001", "L002"]}, {"order_id": b, "line_ids": ["L001", "L002"]}],
+        "courier": "CJ", "tracking_no": old})
+    assert status == 201, body
+    relay.drain()
+    sandbox.scan(old, "picked_up")
+    assert statuses(site_id, a) == statuses(site_id, b) == ["shipping", "shipping"]
+    status, body = admin("POST", f"/admin/orders/{a}/shipments/SH001/correct", site_id, {"tracking_no": new})
+    assert status == 200, body
+    assert shipment(site_id, a)["tracking_no"] == shipment(site_id, b)["tracking_no"] == new
+    assert timeline(site_id, b)[0]["kind"] == "tracking_corrected"
+    relay.drain()
+    assert len([r for r in sandbox.as_json("registrations") if r["number"] == new]) == 2
+    sandbox.scan(new, "delivered")
+    assert statuses(site_id, a) == statuses(site_id, b) == ["delivered", "delivered"]

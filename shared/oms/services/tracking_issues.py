@@ -16,9 +16,10 @@ from oms.domain.order import Actor, Change, Order, Shipment
 from oms.domain.outbox import Intent
 from oms.integrations.tracking import ProviderDown, provider
 from oms.schemas.shipping import CorrectTrackingIn, ResolveIssueIn
-from oms.services.orders import Committed, run, run_change
+from oms.services.orders import Committed, recording_refusals, run, run_change
 from oms.services.tracking import site_tracking
-from oms.store import keys
+from oms.store import keys, orders
+from oms.store import shipping as ship_store
 from oms.store.table import client, load, table_name
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,34 @@ def resolve(site_id: str, order_id: str, shipment_id: str, body: ResolveIssueIn,
 
 
 def correct(site_id: str, order_id: str, shipment_id: str, body: CorrectTrackingIn, actor: Actor) -> Committed:
-    return run_change(site_id, order_id, actor,
-                      lambda o, at: tracking.correct_number(o, shipment_id, courier=body.courier,
-                                                            tracking_no=body.tracking_no, actor=actor, at=at),
-                      expected_version=body.expected_version, action="tracking_correct")
+    """One order's parcel, or — for a combined shipment (합배송) — the same parcel in every order of
+    its group, corrected in one transaction (each order under its own version condition)."""
+    order, items = orders.load_order(site_id, order_id)
+    s = order.shipments.get(shipment_id)
+    group = s.combined_group if s is not None else None
+    if not group or not s or not s.tracking_no:
+        return run_change(site_id, order_id, actor,
+                          lambda o, at: tracking.correct_number(o, shipment_id, courier=body.courier,
+                                                                tracking_no=body.tracking_no, actor=actor, at=at),
+                          expected_version=body.expected_version, action="tracking_correct")
+    if body.expected_version is not None and body.expected_version != order.version:
+        raise orders.version_conflict()
+    at = iso(utcnow())
+    pairs: list[tuple[Order, Change]] = []
+    with recording_refusals(site_id, order_id, actor, "tracking_correct"):
+        pairs.append((order, tracking.correct_number(order, shipment_id, courier=body.courier,
+                                                     tracking_no=body.tracking_no, actor=actor, at=at)))
+        for other_id in ship_store.orders_with_tracking(site_id, s.tracking_no):
+            if other_id == order_id:
+                continue
+            other, _ = orders.load_order(site_id, other_id)
+            sid = next((x.shipment_id for x in other.shipments.values() if x.combined_group == group), None)
+            if sid is not None:
+                pairs.append((other, tracking.correct_number(other, sid, courier=body.courier,
+                                                             tracking_no=body.tracking_no, actor=actor, at=at)))
+    ship_store.save_many([(before, change) for before, change in pairs])
+    first = pairs[0][1]
+    return Committed(first.order, items, first.events)
 
 
 def shipment_tracking(s: Shipment, provider: str | None) -> dict[str, Any] | None:
