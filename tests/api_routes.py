@@ -86,6 +86,8 @@ def routes() -> tuple[ApiRoute, ...]:
                 ))
     found.append(ApiRoute("WebhooksFunction", "POST", "/webhooks/{provider}", "public", ("provider",),
                           body_schema={"type": "object"}))
+    found.append(ApiRoute("WebhooksFunction", "POST", "/webhooks/tracking/{provider}", "public", ("provider",),
+                          body_schema={"type": "object"}))
     return tuple(sorted(found, key=lambda r: (r.function, r.path, r.method)))
 
 

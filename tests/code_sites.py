@@ -272,6 +272,7 @@ def _exception_shapes(modules: list[_Module]) -> dict[str, Shape]:
 ANSWERS: dict[str, Shape] = {
     "oms.http.problem": Shape(code_arg=1, status_arg=0),
     "oms.services.webhooks.Answer": Shape(code_kw=None, body_arg=1, status_arg=0),
+    "oms.services.tracking.Answer": Shape(code_kw=None, body_arg=1, status_arg=0),
     "webhooks_api.app._response": Shape(code_kw=None, body_arg=1, status_arg=0),
 }
 

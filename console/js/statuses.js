@@ -8,7 +8,8 @@ export const STATUSES = [
 ];
 export const STATUS_KO = Object.fromEntries(STATUSES);
 export const statusKo = (s) => STATUS_KO[s] || s;
-export const TABS = [["all", "전체"], ...STATUSES];
+/** The list's tabs: every status, and 배송 이상 (parcels with an open delivery-tracking issue). */
+export const TABS = [["all", "전체"], ...STATUSES, ["delivery_issue", "배송 이상"]];
 /** The main flow, one step at a time. */
 export const MAIN_FLOW = ["preparing", "ready_to_ship", "shipping", "delivered", "confirmed"];
 

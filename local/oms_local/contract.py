@@ -38,7 +38,8 @@ RUNTIME_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SE
 PROCESS_VARS = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
 #: base URLs of the external APIs, pointed at the local sandboxes (deployed: the products' defaults)
 EXTERNAL_ENDPOINTS = ("TOSS_API_BASE", "PORTONE_API_BASE", "NHN_SMS_API_BASE", "SOLAPI_API_BASE",
-                      "NHN_ALIMTALK_API_BASE", "SOLAPI_ALIMTALK_API_BASE")
+                      "NHN_ALIMTALK_API_BASE", "SOLAPI_ALIMTALK_API_BASE",
+                      "TRACKER_DELIVERY_API_BASE", "SWEETTRACKER_API_BASE")
 
 
 def is_endpoint(name: str) -> bool:

@@ -69,6 +69,8 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "POST /admin/members/{member_id}/membership/remove-group": ((200,), m.Membership),
     "POST /admin/orders/{order_id}/tracking": ((200,), DETAIL),
     "GET /admin/orders/{order_id}/shipments": ((200,), a.Shipments),
+    "POST /admin/orders/{order_id}/shipments/{shipment_id}/issue/resolve": ((200,), DETAIL),
+    "POST /admin/orders/{order_id}/shipments/{shipment_id}/correct": ((200,), DETAIL),
     "POST /admin/orders/bulk/deliver-no-shipping": ((200,), a.BulkAnswer),
     "POST /admin/shipments/combined": ((201,), a.Combined),
     "GET /admin/couriers": ((200,), a.Couriers),
@@ -129,6 +131,7 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /buyer/guest/.well-known/jwks.json": ((200,), m.Jwks),
     "GET /buyer/guest/.well-known/openid-configuration": ((200,), m.OpenIdConfiguration),
     "POST /webhooks/{provider}": ((200,), m.WebhookResult),
+    "POST /webhooks/tracking/{provider}": ((200, 202), m.WebhookResult),
     "GET /swagger": ((200,), SWAGGER),
     "GET /admin/webhooks/endpoints": ((200,), w.WebhookEndpoints),
     "POST /admin/webhooks/endpoints": ((201,), w.WebhookEndpointWithSecret),
@@ -161,6 +164,7 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/shipments/combined": (404,),
     "POST /webhooks/{provider}": (400, 409, 422),
     "POST /admin/webhooks/endpoints": (409, 422),
+    "POST /webhooks/tracking/{provider}": (400, 401, 422, 503),
 }
 
 #: parameters of the route whose resolver runs without validation (it reads its query itself)
@@ -183,7 +187,8 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/stock", "재고"),
     ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/admin/webhooks", "웹훅"),
     ("/intake", "주문 접수"),
-    ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks", "PG 콜백"), ("/swagger", "문서"),
+    ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks/tracking", "배송"),
+    ("/webhooks", "PG 콜백"), ("/swagger", "문서"),
 )
 
 _STATUS_TEXT = {
@@ -249,7 +254,7 @@ def refusals(method: str, path: str, op: dict[str, Any]) -> set[int]:
         out.add(404)
     if any(p.get("$ref", "").endswith("/IdempotencyKey") for p in params):
         out |= {409, 422}
-    if method in _WRITES and path != "/webhooks/{provider}":
+    if method in _WRITES and not path.startswith("/webhooks/"):
         out.add(415)
     return out
 

@@ -1,9 +1,10 @@
 """The stack's SSM parameters (secrets): which names the template gives them, and putting them.
 
 A deployed stack reads its secrets from SSM Parameter Store by the names ``template.yaml`` builds
-from its parameters (``PgParameterPath``, ``SmsParameterPath``, ``AlimtalkParameterPath``, ``CursorKeyParameter``,
-``GuestTokenKeyParameter``); the functions get only the names (``<NAME>_PARAM``). :func:`bootstrap`
-puts every one of them as a SecureString, given the values: the local stack calls it at start with
+from its parameters (``PgParameterPath``, ``SmsParameterPath``, ``AlimtalkParameterPath``,
+``TrackingParameterPath``, ``CursorKeyParameter``, ``GuestTokenKeyParameter``); the functions get only
+the names (``<NAME>_PARAM``). :func:`bootstrap` puts every one of them as a SecureString, given the
+values: the local stack calls it at start with
 the sandboxes' dev values (:func:`local_values`) against moto's SSM, a deploy would call it with
 the real ones (``python -m oms_local.parameters --endpoint-url ...`` reads them from a JSON file).
 """
@@ -31,6 +32,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "SOLAPI_API_SECRET": ("SmsParameterPath", "/solapi/api-secret"),
     "NHN_ALIMTALK_APP_KEY": ("AlimtalkParameterPath", "/nhn/app-key"),
     "NHN_ALIMTALK_SECRET_KEY": ("AlimtalkParameterPath", "/nhn/secret-key"),
+    "TRACKER_DELIVERY_CLIENT_ID": ("TrackingParameterPath", "/trackerdelivery/client-id"),
+    "TRACKER_DELIVERY_CLIENT_SECRET": ("TrackingParameterPath", "/trackerdelivery/client-secret"),
+    "TRACKER_DELIVERY_WEBHOOK_SECRET": ("TrackingParameterPath", "/trackerdelivery/webhook-secret"),
+    "SWEETTRACKER_API_KEY": ("TrackingParameterPath", "/sweettracker/api-key"),
+    "SWEETTRACKER_WEBHOOK_SECRET": ("TrackingParameterPath", "/sweettracker/webhook-secret"),
     "CURSOR_KEY": ("CursorKeyParameter", ""),
     "GUEST_TOKEN_KEY": ("GuestTokenKeyParameter", ""),
 }
@@ -45,7 +51,7 @@ def parameter_names(resolver: Intrinsics) -> dict[str, str]:
 def local_values() -> dict[str, str]:
     """The local stack's values: the PG, SMS and 알림톡 sandboxes' dev credentials, dev cursor and guest keys."""
     from oms.store.cursors import DEV_CURSOR_KEY
-    from oms_local import alimtalk_sandbox, pg_sandbox, sms_sandbox, tokens
+    from oms_local import alimtalk_sandbox, pg_sandbox, sms_sandbox, tokens, tracking_sandbox
     from oms_local.pg_sandbox_payment import DEV_PORTONE_STORE_ID
 
     tokens.guest_signing_env()  # creates the dev key pair if needed
@@ -60,6 +66,11 @@ def local_values() -> dict[str, str]:
         "SOLAPI_API_SECRET": sms_sandbox.DEV_SOLAPI_API_SECRET,
         "NHN_ALIMTALK_APP_KEY": alimtalk_sandbox.DEV_NHN_APP_KEY,
         "NHN_ALIMTALK_SECRET_KEY": alimtalk_sandbox.DEV_NHN_SECRET_KEY,
+        "TRACKER_DELIVERY_CLIENT_ID": tracking_sandbox.DEV_TRACKER_CLIENT_ID,
+        "TRACKER_DELIVERY_CLIENT_SECRET": tracking_sandbox.DEV_TRACKER_CLIENT_SECRET,
+        "TRACKER_DELIVERY_WEBHOOK_SECRET": tracking_sandbox.DEV_TRACKER_WEBHOOK_SECRET,
+        "SWEETTRACKER_API_KEY": tracking_sandbox.DEV_SWEET_API_KEY,
+        "SWEETTRACKER_WEBHOOK_SECRET": tracking_sandbox.DEV_SWEET_WEBHOOK_SECRET,
         "CURSOR_KEY": DEV_CURSOR_KEY,
         "GUEST_TOKEN_KEY": Path(tokens.guest_signing_env()["GUEST_TOKEN_KEY_FILE"]).read_text(encoding="utf-8"),
     }

@@ -88,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--webhook-port", type=int, default=3300,
                         help="webhook receiver sandbox port (default 3300)")
     parser.add_argument("--alimtalk-port", type=int, default=3400, help="알림톡 sandbox port (default 3400)")
+    parser.add_argument("--tracking-port", type=int, default=3500, help="tracking sandbox port (default 3500)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help=f"table name (default {DEFAULT_TABLE})")
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
@@ -161,6 +162,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     _check_port(args.sms_port, "the SMS sandbox", "--sms-port")
     _check_port(args.webhook_port, "the webhook receiver sandbox", "--webhook-port")
     _check_port(args.alimtalk_port, "the 알림톡 sandbox", "--alimtalk-port")
+    _check_port(args.tracking_port, "the tracking sandbox", "--tracking-port")
 
     ddb_endpoint = f"http://127.0.0.1:{args.ddb_port}"
     s3_endpoint = f"http://127.0.0.1:{args.s3_port}"
@@ -170,7 +172,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     # The template is parsed here: a broken template fails before anything starts.
     stack = Stack(template=args.template, table=args.table, s3_endpoint=s3_endpoint, host=args.host,
                   port=args.port, pg_port=args.pg_port, sms_port=args.sms_port, webhook_port=args.webhook_port,
-                  alimtalk_port=args.alimtalk_port, concurrency=args.concurrency,
+                  alimtalk_port=args.alimtalk_port, tracking_port=args.tracking_port, concurrency=args.concurrency,
                   stream_checkpoints=LOCAL_DIR / "stream-checkpoints.json")
     gateway = stack.gateway
 
@@ -195,7 +197,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
         stack.start()
     except ListenError as exc:
         raise StartupError(str(exc)) from exc
-    pg_sandbox, sms_sandbox = stack.pg, stack.sms
+    pg_sandbox, sms_sandbox, tracking_sandbox = stack.pg, stack.sms, stack.tracking
     schedules = ", ".join(stack.schedule_list) or "none"
     print("S3 events: " + (", ".join(stack.s3_subscriptions) or "none"), flush=True)
     print("SQS events: " + (", ".join(stack.sqs_mappings) or "none"), flush=True)
@@ -223,6 +225,7 @@ OMS local stack is up (Ctrl-C to stop)
   SMS sandbox        {sms_sandbox.url}   (messages page /, NHN style /nhn, Solapi style /solapi, controls /_sandbox)
   Webhook receiver   {stack.webhooks.url}   (register {stack.webhooks.url}/hooks/<name> as an endpoint; page /)
   알림톡 sandbox     {stack.alimtalk.url}   (templates and messages page /, /nhn, /solapi, controls /_sandbox)
+  Tracking sandbox   {tracking_sandbox.url}   (parcels page /, play a parcel: POST /_sandbox/play, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
   Routes (up to {args.concurrency} containers per function, started on first use)

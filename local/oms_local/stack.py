@@ -1,5 +1,5 @@
-"""The local stack above storage: the API gateway (with the admin console), the PG, SMS, 알림톡 and
-webhook receiver sandboxes, the order events bus, S3 and SQS event delivery and the scheduler, on
+"""The local stack above storage: the API gateway (with the admin console), the PG, SMS, 알림톡,
+tracking and webhook receiver sandboxes, the order events bus, S3 and SQS event delivery and the scheduler, on
 DynamoDB and S3 endpoints that already run.
 
 ``make run`` (:mod:`oms_local.run`) starts it over its persistent DynamoDB Local and S3 emulator;
@@ -33,6 +33,7 @@ class Stack:
     sms_port: int = 3200
     webhook_port: int = 3300
     alimtalk_port: int = 3400
+    tracking_port: int = 3500
     concurrency: int = DEFAULT_CONCURRENCY
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
@@ -47,6 +48,7 @@ class Stack:
         from oms_local.gateway import Gateway
         from oms_local.pg_sandbox import PgSandbox
         from oms_local.sms_sandbox import SmsSandbox
+        from oms_local.tracking_sandbox import TrackingSandbox
         from oms_local.webhook_sandbox import WebhookSandbox
 
         self.cleanups: list[tuple[str, Callable[[], None]]] = []
@@ -54,10 +56,12 @@ class Stack:
         self.sms = SmsSandbox(host=self.host, port=self.sms_port)
         self.webhooks = WebhookSandbox(host=self.host, port=self.webhook_port)
         self.alimtalk = AlimtalkSandbox(host=self.host, port=self.alimtalk_port)
+        self.tracking = TrackingSandbox(host=self.host, port=self.tracking_port)
         # Parsed now: a broken template fails before anything starts. The functions get endpoints
         # only (the sandboxes' URLs); their secrets are SSM parameters put at start (oms_local.parameters).
         self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
-                               env={**self.pg.env(), **self.sms.env(), **self.alimtalk.env(), **self.gateway_env},
+                               env={**self.pg.env(), **self.sms.env(), **self.alimtalk.env(), **self.tracking.env(),
+                                    **self.gateway_env},
                                concurrency=self.concurrency,
                                # the webhook receiver sandbox is plain http on loopback
                                parameters={"WebhookInsecureHosts": "127.0.0.1,localhost"})
@@ -94,10 +98,14 @@ class Stack:
         self.cleanups.append(("webhook receiver sandbox", self.webhooks.stop))
         self._listen("the 알림톡 sandbox", self.alimtalk_port, self.alimtalk.start)
         self.cleanups.append(("알림톡 sandbox", self.alimtalk.stop))
-        self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env(), **self.alimtalk.env()})
+        self._listen("the tracking sandbox", self.tracking_port, self.tracking.start)
+        self.cleanups.append(("tracking sandbox", self.tracking.stop))
+        self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env(), **self.alimtalk.env(),
+                                           **self.tracking.env()})
         self._listen("the API gateway", self.port, self.gateway.start)
         self.cleanups.append(("API gateway", self.gateway.stop))
         self.pg.gateway_url = self.gateway.url
+        self.tracking.gateway_url = self.gateway.url
         if self.schedules:
             scheduler = Scheduler(self.gateway).start()
             self.cleanups.append(("scheduler", scheduler.stop))

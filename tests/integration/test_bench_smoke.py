@@ -22,6 +22,8 @@ TABLES = {
     "payments": ["One PG callback vs a manual deposit", "5 identical deposit callbacks at once"],
     "messages": ["One buyer message vs a memo", "3 resends of one failed message at once"],
     "outbox": ["What the outbox adds to a change", "Relay throughput on DynamoDB Local"],
+    "tracking": ["Requests per courier event", "Provider requests per 1,000 tracked parcels per day",
+                 "Polling fallback: provider requests"],
     "claims": ["Requests per claim operation"],
     "ingest": ["Invoice ingestion: ", "Invoice ingestion peak memory"],
     "export-requests": ["DynamoDB requests of an export of N chosen orders"],

@@ -57,6 +57,8 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "POST /admin/members/{member_id}/membership/remove-group": {"reason": "정리"},
         "POST /admin/orders/bulk/status": {"order_ids": [order, second], "to": "ready_to_ship"},
         "POST /admin/orders/bulk/deliver-no-shipping": {"order_ids": [order, second]},
+        "POST /admin/orders/{order_id}/shipments/{shipment_id}/issue/resolve": {"note": "다른 사이트"},
+        "POST /admin/orders/{order_id}/shipments/{shipment_id}/correct": {"tracking_no": "612345678902"},
         "POST /admin/shipments/combined": {"orders": [{"order_id": order, "line_ids": ["L001"]},
                                                       {"order_id": second, "line_ids": ["L001"]}],
                                            "tracking_no": "612345678901"},
@@ -67,6 +69,8 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "POST /buyer/guest/orders/{order_id}/confirm": {},
         "POST /buyer/guest/session": {"site_id": other_site, "order_id": order, "phone": "010-3456-7890"},
         "POST /webhooks/{provider}": {"eventType": "DEPOSIT_CALLBACK", "orderId": order, "status": "DONE"},
+        "POST /webhooks/tracking/{provider}": {"fid": f"{first['site_id']}.{order}.SH001.1", "invoice_no": "1",
+                                               "level": 6, "time_trans": "2026-12-01 10:00:00"},
         "POST /admin/orders/{order_id}/payments/{payment_id}/cash-receipt/complete": {"issue_number": "123456789"},
         "POST /admin/orders/{order_id}/messages/preview": {"role": "buyer", "text": "안내드립니다"},
         "POST /admin/orders/{order_id}/messages": {"role": "buyer", "text": "안내드립니다"},
@@ -167,7 +171,8 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
             "payment_id": payment_id, "import_id": import_id, "member_id": "m-100", "sku": "TEE-01",
             "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping", "code": "PAID01",
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
-            "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"]}
+            "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"],
+            "shipment_id": "SH001"}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
@@ -224,6 +229,8 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
         elif route.key.startswith("POST /admin/orders/bulk/"):
             assert status == 200 and answer["done"] == 0
             assert {r["code"] for r in answer["results"]} == {"ORDER_NOT_FOUND"}
+        elif route.key == "POST /webhooks/tracking/{provider}":  # no such tracking provider, or unsigned
+            assert status in (401, 404), (route.key, status, answer)
         elif route.path in SITE_SCOPED:
             assert status in (200, 201, 202, 404), (route.key, status, answer)
         else:  # the caller's own lists and settings; the webhook refuses an unsigned callback

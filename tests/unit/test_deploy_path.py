@@ -61,6 +61,9 @@ def test_bootstrap_dry_run_lists_exactly_the_parameters_the_template_reads(
         "/oms/dev/pg/portone/store-id",
         "/oms/dev/sms/nhn/app-key", "/oms/dev/sms/nhn/secret-key", "/oms/dev/sms/solapi/api-key",
         "/oms/dev/sms/solapi/api-secret", "/oms/dev/alimtalk/nhn/app-key", "/oms/dev/alimtalk/nhn/secret-key",
+        "/oms/dev/tracking/trackerdelivery/client-id", "/oms/dev/tracking/trackerdelivery/client-secret",
+        "/oms/dev/tracking/trackerdelivery/webhook-secret", "/oms/dev/tracking/sweettracker/api-key",
+        "/oms/dev/tracking/sweettracker/webhook-secret",
     ])
     variables = _referenced_param_variables()
     assert len(names) == len(variables)  # one SSM parameter per *_PARAM variable of the functions

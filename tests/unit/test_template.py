@@ -467,7 +467,7 @@ def test_every_bucket_denies_insecure_transport(tpl: dict[str, Any]) -> None:
 def test_schedules_retry_and_keep_what_failed(tpl: dict[str, Any]) -> None:
     schedules = [(name, ev["Properties"]) for name, fn in _functions(tpl).items()
                  for ev in fn["Properties"].get("Events", {}).values() if ev["Type"] == "Schedule"]
-    assert len(schedules) == 3
+    assert len(schedules) == 4
     dlq = {"Fn::GetAtt": ["SchedulesDeadLetterQueue", "Arn"]}
     for name, props in schedules:
         assert 0 < props["RetryPolicy"]["MaximumRetryAttempts"] <= 3, name

@@ -1,10 +1,11 @@
 // 배송: the order's shipments (method, courier, tracking number linked to the courier's tracking page,
-// the lines in it) and 송장추가 by hand for whole lines in 배송대기 (POST …/tracking, action set; the
+// the lines in it, its delivery tracking: ./parcel.js) and 송장추가 by hand for whole lines in 배송대기 (POST …/tracking, action set; the
 // status does not change), or the number removed (action remove). 배송없음 lines are explained.
 import { api } from "../api.js";
 import { h, section, field, empty } from "../ui.js";
 import { act, formDialog, input } from "./act.js";
 import { addCourierOptions } from "../couriers.js";
+import { parcelTracking } from "./parcel.js";
 
 const METHOD_KO = { parcel: "택배", quick: "퀵서비스", pickup: "방문수령", none: "배송없음" };
 
@@ -33,7 +34,7 @@ function shipmentItem(s, order, ctx) {
       h("strong", {}, s.courier_name || s.courier || METHOD_KO[s.method] || s.method), " ", trackingLink(s),
       h("div.muted", {}, `${s.method_ko || METHOD_KO[s.method] || s.method}${s.combined_group ? " · 합배송" : ""} · `
         + lines.map((l) => `${l.product_name} ${l.quantity}개`).join(", "))),
-    remove, slot);
+    remove, slot, parcelTracking(s, lines, ctx));
 }
 
 function addTracking(ctx, ready) {
@@ -79,12 +80,16 @@ export function render(order, ctx) {
     !ready.length && !noShip ? h("p.muted", {}, "송장은 배송대기 상태의 품목에만 등록할 수 있습니다.") : null);
   const add = h("button.btn.primary", { type: "button", disabled: !ready.length || noShip }, "송장추가");
   add.addEventListener("click", () => addTracking(ctx, ready));
-  // the shipments view names the courier and links its tracking page; redraw the list with it
-  if (order.shipments.length) {
-    api.get(`${ctx.path}/shipments`).then((v) => {
-      if (ctx.order !== order || !list.isConnected) return;
-      list.replaceChildren(...v.shipments.map((s) => shipmentItem(s, order, ctx)));
-    }).catch(() => { /* the list from the detail stays */ });
-  }
+  // the shipments view names the courier and links its tracking page; redraw the list with it. A
+  // number just entered is registered with the tracking provider after the commit: the view is read
+  // again for a few seconds so the provider's answer (a rejection and its reason) shows at entry.
+  const refresh = (tries) => api.get(`${ctx.path}/shipments`).then((v) => {
+    if (ctx.order !== order || !list.isConnected) return;
+    list.replaceChildren(...v.shipments.map((s) => shipmentItem(s, order, ctx)));
+    if (tries > 0 && v.shipments.some((s) => s.tracking && s.tracking.state === "pending")) {
+      setTimeout(() => refresh(tries - 1), 700);
+    }
+  }).catch(() => { /* the list from the detail stays */ });
+  if (order.shipments.length) refresh(10);
   return section("배송", body, { id: "shipments", actions: [add] });
 }

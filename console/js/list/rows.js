@@ -1,5 +1,6 @@
 // One order of the list: number and date, buyer and recipient, 총 구매수량 (a button that opens the
-// line preview), amounts, unit counts per status, channel and payment, the last memo, and the quick
+// line preview), amounts, unit counts per status (and a parcel's 배송 이상 with its reason and last
+// scan), channel and payment, the last memo, and the quick
 // tracking entry for orders with units in 배송대기. A grid row on a desktop, a card on a phone.
 import { h, badge, nextId } from "../ui.js";
 import { won, kst } from "../format.js";
@@ -38,6 +39,12 @@ function statusQty(o) {
   return Object.entries(o.status_qty || {}).filter(([, n]) => n)
     .sort(([a], [b]) => (ORDER[a] ?? 99) - (ORDER[b] ?? 99))
     .map(([s, n]) => badge(`${statusKo(s)} ${n}`, s === "payment_pending" ? "warn" : ""));
+}
+
+function issues(o) {
+  return (o.tracking_issues || []).map((i) => h("span.issue", { dataset: { shipmentId: i.shipment_id } },
+    badge(`배송 이상: ${i.reason_ko}`, "bad"),
+    i.last_scan ? h("span.muted", {}, ` 마지막 스캔 ${kst(i.last_scan.at)} ${i.last_scan.text}`) : null));
 }
 
 function memo(o) {
@@ -84,7 +91,8 @@ export function orderRow(o, sel) {
     cell("c-qty", "총 구매수량", toggle),
     cell("c-amount", "결제금액", h("span.amount", {}, won(o.order_amount)),
       o.outstanding ? h("span.outstanding", {}, badge(`미결 ${won(o.outstanding)}`, "bad")) : null),
-    cell("c-status", "상태별 수량", h("span.badges", {}, statusQty(o)), o.closed ? badge("거래종료", "muted") : null),
+    cell("c-status", "상태별 수량", h("span.badges", {}, statusQty(o)), o.closed ? badge("거래종료", "muted") : null,
+      ...issues(o)),
     cell("c-kind", "채널 · 결제", h("span.badges", {}, badge(CHANNEL_KO[o.channel] || o.channel, "muted"),
       badge(PAYMENT_METHOD_KO[o.payment_method] || o.payment_method, "muted"))),
     cell("c-memo", "최근 메모", memo(o)),

@@ -5,6 +5,7 @@ import { h, problemBox } from "../ui.js";
 import { paymentsCard } from "../settings/payments.js";
 import { pointsCard, confirmationCard, membershipCard, claimsCard, printingCard } from "../settings/sections.js";
 import { shippingCard } from "../settings/shipping.js";
+import { trackingCard } from "../settings/tracking.js";
 import { exportTemplatesCard } from "../settings/exports.js";
 import { sendersCard } from "../settings/senders.js";
 import { smsTemplatesCard } from "../settings/sms.js";
@@ -15,6 +16,7 @@ const CARDS = [
   ["결제", paymentsCard],
   ["적립금", pointsCard],
   ["배송비·도서산간", shippingCard],
+  ["배송 추적", trackingCard],
   ["클레임", claimsCard],
   ["구매확정", confirmationCard],
   ["회원등급", membershipCard],

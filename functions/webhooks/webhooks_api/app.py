@@ -1,4 +1,5 @@
-"""Entry point of WebhooksFunction: ``POST /webhooks/{provider}``.
+"""Entry point of WebhooksFunction: ``POST /webhooks/{provider}`` (PG callbacks) and
+``POST /webhooks/tracking/{provider}`` (courier events from the tracking provider).
 
 A plain handler rather than the Event Handler resolver: one route, and the resolver keeps the
 current request on a module global, while this handler must stay correct when invoked
@@ -63,6 +64,12 @@ def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhook
     if refusal is not None:
         return provider, webhooks.Answer(refusal.status, {"code": refusal.code, "message_ko": refusal.message_ko,
                                                           "detail": refusal.detail, "field": refusal.field})
+    if "/webhooks/tracking/" in (req.raw_path or ""):  # courier events (oms.services.tracking)
+        from oms.services import tracking
+
+        got = tracking.handle_callback(provider, dict(req.headers or {}), body,
+                                       dict(req.query_string_parameters or {}))
+        return f"tracking:{provider}", webhooks.Answer(got.status, got.body)
     return provider, webhooks.handle(provider, dict(req.headers or {}), body, context)
 
 

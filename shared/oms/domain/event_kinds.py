@@ -58,6 +58,13 @@ TRACKING_ADDED = "tracking_added"
 TRACKING_CHANGED = "tracking_changed"
 TRACKING_REMOVED = "tracking_removed"
 INVOICE_APPLIED = "invoice_applied"
+TRACKING_REGISTERED = "tracking_registered"
+TRACKING_REJECTED = "tracking_rejected"
+TRACKING_SCAN = "tracking_scan"
+TRACKING_ISSUE = "tracking_issue"
+TRACKING_ISSUE_RESOLVED = "tracking_issue_resolved"
+TRACKING_CHECKED = "tracking_checked"
+TRACKING_CORRECTED = "tracking_corrected"
 
 # ---- messages and deliveries after commit
 MESSAGE = "message"
@@ -108,6 +115,13 @@ KINDS: dict[str, str] = {
     TRACKING_CHANGED: "송장 수정 — a tracking number or courier was changed",
     TRACKING_REMOVED: "송장 삭제 — a tracking number was removed",
     INVOICE_APPLIED: "송장 업로드 반영 — an invoice workbook row shipped units",
+    TRACKING_REGISTERED: "배송추적 등록 — the tracking provider took the parcel's number",
+    TRACKING_REJECTED: "배송추적 등록 거절 — the tracking provider refused the number (reason shown)",
+    TRACKING_SCAN: "택배 스캔 — a courier event, applied (units moved) or ignored (with why), in the courier's words",
+    TRACKING_ISSUE: "배송 이상 — no courier scan for the site's quiet days",
+    TRACKING_ISSUE_RESOLVED: "배송 이상 처리 — an operator settled a parcel's delivery issue (with a note)",
+    TRACKING_CHECKED: "배송추적 점검 — a due parcel check found nothing wrong",
+    TRACKING_CORRECTED: "송장 수정(발송 후) — a shipped parcel's number was corrected; tracking starts again",
     MESSAGE: "문자 — a message to the buyer was sent (queued) or sent again",
     MESSAGE_RESULT: "문자 결과 — the SMS provider's result for a message (sent or failed)",
     NOTIFICATION: "구매자 알림 — a KakaoTalk notice on an order event, or its SMS/LMS fallback (result, masked phone)",

@@ -296,6 +296,7 @@ def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Chang
     new = order.clone()
     events: list[Event] = []
     restore: dict[str, int] = {}
+    back: set[str] = set()
     for m in moves:
         line = new.line(m.line_id)
         qty = line.quantity if m.quantity is None else m.quantity
@@ -314,11 +315,26 @@ def apply_moves(order: Order, moves: list[Move], actor: Actor, at: str) -> Chang
             target = split_line(new, line, qty)
             split_to = target.line_id
         frm = target.status
+        if (fi := _main_index(frm)) is not None and (ti := _main_index(m.to)) is not None and ti < fi:
+            back.add(target.line_id)
         events.append(_status_event(line, qty, frm, m.to, split_to, actor, at))
         _enter(new, target, m.to, actor, at, events, restore)
     update_closed(new, events, actor, at)
+    if actor.kind == "admin" and back:
+        _note_operator(new, back, at)
     new.version = order.version  # the store bumps it under a condition
     return Change(new, events, changed_lines(order, new), restore)
+
+
+def _note_operator(order: Order, line_ids: set[str], at: str) -> None:
+    """An admin stepped units of a tracked parcel back (배송완료 → 배송중, 배송중 → 배송대기): the
+    courier's scans made up to now no longer move them (the operator's move wins,
+    ``oms.domain.tracking``). A forward move needs no mark: scans only ever move units forward."""
+    for line in order.lines:
+        if line.line_id in line_ids and line.shipment_id:
+            s = order.shipments.get(line.shipment_id)
+            if s is not None and s.tracking is not None:
+                s.tracking["operator_at"] = at
 
 
 def _enter(

@@ -40,6 +40,9 @@ MAX_TRACKING_NUMBERS = 20  # distinct tracking numbers (lookup items) per order
 MAX_STOCK_SKUS = 30  # distinct stock-tracked SKUs per order (one stock action each)
 MAX_SHIPMENTS = 100
 
+#: the list tab of orders with a parcel in 배송 이상 (``oms.domain.tracking``)
+DELIVERY_ISSUE_TAB = "delivery_issue"
+
 ActorKind = Literal["admin", "buyer", "system", "pg", "service"]
 
 
@@ -152,6 +155,8 @@ class Shipment:
     tracking_no: str | None = None
     combined_group: str | None = None
     created_at: str | None = None
+    #: the courier's events for this parcel and what they did (``oms.domain.tracking``); None: not tracked
+    tracking: dict[str, Any] | None = None
 
 
 @dataclass
@@ -260,8 +265,12 @@ class Order:
         return out
 
     def tabs(self) -> set[str]:
-        """Status tabs the order shows under: 'all' plus every status one of its lines has."""
-        return {"all", *(line.status.value for line in self.lines)}
+        """Tabs the order shows under: 'all', every status one of its lines has, and
+        ``delivery_issue`` (배송 이상) while one of its parcels has an open tracking issue."""
+        out = {"all", *(line.status.value for line in self.lines)}
+        if any((s.tracking or {}).get("issue") for s in self.shipments.values()):
+            out.add(DELIVERY_ISSUE_TAB)
+        return out
 
     def line(self, line_id: str) -> Line:
         for line in self.lines:
@@ -293,7 +302,7 @@ class Order:
         new.buyer = _shallow(self.buyer)
         new.recipient = _shallow(self.recipient)
         new.lines = [_clone_line(line) for line in self.lines]
-        new.shipments = {k: _shallow(s) for k, s in self.shipments.items()}
+        new.shipments = {k: _clone_shipment(s) for k, s in self.shipments.items()}
         new.last_memo = _shallow(self.last_memo) if self.last_memo is not None else None
         new.claims = {k: c.clone() for k, c in self.claims.items()}
         new.charges = [_shallow(c) for c in self.charges]
@@ -308,6 +317,13 @@ class Order:
 def _shallow(obj: _T) -> _T:
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
+    return new
+
+
+def _clone_shipment(shipment: Shipment) -> Shipment:
+    new = _shallow(shipment)
+    if shipment.tracking is not None:
+        new.tracking = copy.deepcopy(shipment.tracking)
     return new
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oms.domain import couriers
+from oms.domain import couriers, tracking
 from oms.domain.errors import DomainError
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import (
@@ -31,6 +31,7 @@ from oms.domain.order import (
     Shipment,
     ShipMethod,
 )
+from oms.domain.outbox import Intent
 from oms.domain.statuses import Status
 
 METHODS: tuple[ShipMethod, ...] = ("parcel", "quick", "pickup", "none")
@@ -160,8 +161,9 @@ def set_tracking(order: Order, line_ids: Sequence[str], *, courier: str | None, 
         text += f" · 합배송(주문 {', '.join(combined_with)})" if combined_with else " · 합배송"
     data["text_ko"] = text
     kind = "tracking_changed" if previous else "tracking_added"
+    intents = tracking.start_registration(shipment, at)  # registered with the provider after the commit
     return Change(new, [Event(kind, actor, at, data)], {line.line_id for line in picked},
-                      touched_shipments=touched)
+                  touched_shipments=touched, intents=intents)
 
 
 def remove_tracking(order: Order, line_ids: Sequence[str], *, actor: Actor, at: str) -> Change:
@@ -251,6 +253,7 @@ def ship_with_tracking(order: Order, rows: Sequence[ShipRow], actor: Actor, at: 
     events: list[Event] = []
     lines: set[str] = set()
     ships: set[str] = set()
+    intents: list[Intent] = []
     for (courier, number), line_ids in groups.items():
         line = current.line(line_ids[0])
         try:
@@ -260,12 +263,12 @@ def ship_with_tracking(order: Order, rows: Sequence[ShipRow], actor: Actor, at: 
             if exc.code == "TRACKING_UNCHANGED":  # entered by hand before: only the move is left
                 continue
             raise
-        current, events = step.order, events + step.events
+        current, events, intents = step.order, events + step.events, intents + step.intents
         lines, ships = lines | step.touched_lines, ships | step.touched_shipments
     moved = apply_moves(current, [Move(r.line_id, Status.SHIPPING) for r in todo], actor, at)
     moved.order.version = order.version
     return Change(moved.order, [_upload_event(events, moved.events, actor, at)], lines | moved.touched_lines,
-                      moved.stock_restore, touched_shipments=ships)
+                  moved.stock_restore, touched_shipments=ships, intents=intents)
 
 
 def _upload_event(tracking: list[Event], moves: list[Event], actor: Actor, at: str) -> Event:

@@ -68,7 +68,7 @@ TERMINAL = frozenset({Status.CONFIRMED, Status.CANCELLED, Status.RETURNED, Statu
 RESTOCKING = frozenset({Status.CANCELLED, Status.RETURNED})
 
 #: The list's status tabs ("all" plus one per status).
-TABS: tuple[str, ...] = ("all", *(s.value for s in Status))
+TABS: tuple[str, ...] = ("all", *(s.value for s in Status), "delivery_issue")
 
 
 class ProductKind(StrEnum):

@@ -153,6 +153,7 @@ OrderIdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=_ID, desc
 PaymentIdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=_ID)]
 MemberIdPath = Annotated[str, Path(min_length=1, max_length=64), max_bytes(200)]
 ImportIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
+ShipmentIdPath = Annotated[str, Path(min_length=3, max_length=12, pattern=r"^SH[0-9]{1,10}$", description="배송 번호")]
 MessageIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
 TemplateIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]
 ExportIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID)]

@@ -167,7 +167,9 @@ class StockIn(Strict):
 
 
 class ListQuery(DateRange):
-    tab: Literal["all"] | Status = "all"
+    tab: Literal["all", "delivery_issue"] | Status = Field(
+        default="all",
+        description="a status tab, `all`, or `delivery_issue` (배송 이상: parcels with an open tracking issue)")
     payment_method: PaymentMethod | None = None
     channel: Channel | None = None
     scope: DeliveryScope | None = None

@@ -90,6 +90,14 @@ class NotificationSettings(Section):
     delivered: Bool = Field(default=False, description="배송완료")
     cancelled: Bool = Field(default=False, description="취소·환불")
     payment_requested: Bool = Field(default=False, description="결제요청")
+class TrackingSettings(Section):
+    """배송 추적 (docs/domain.md, "Delivery tracking"): which provider tracks the site's parcels."""
+
+    provider: Literal["trackerdelivery", "sweettracker"] | None = Field(
+        default=None, description="tracking provider (null: numbers are not tracked); its credentials are the "
+                                  "deployment's SSM parameters")
+    quiet_days: Int = Field(default=5, ge=1, le=30, description="no courier scan for this many days: 배송 이상")
+    auto_complete: Bool = Field(default=True, description="a delivered scan moves units to 배송완료")
 
 
 class SiteSettings(Section):
@@ -100,6 +108,7 @@ class SiteSettings(Section):
     printing: PrintSettings = Field(default_factory=PrintSettings)
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
 
 
 class SiteSettingsPatch(Section):
@@ -117,6 +126,7 @@ class SiteSettingsPatch(Section):
     printing: PrintSettings | None = None
     claims: ClaimSettings | None = None
     notifications: NotificationSettings | None = None
+    tracking: TrackingSettings | None = None
 
     def sections(self) -> dict[str, Section]:
         """The sections given (the ones this update replaces)."""

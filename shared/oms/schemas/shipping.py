@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from oms.domain.order import MAX_LINES
-from oms.schemas.common import Int, LineId, OrderId, Strict, Text
+from oms.schemas.common import Int, LineId, MultilineText, OrderId, Strict, Text
 
 Method = Literal["parcel", "quick", "pickup", "none"]
 
@@ -20,6 +20,20 @@ class TrackingIn(Strict):
     tracking_no: Text | None = Field(default=None, max_length=50,
                                     description="송장번호; for quick service a driver's phone is fine")
     method: Method | None = Field(default=None, description="default: the line's current method or the order's")
+    expected_version: Int | None = Field(default=None, ge=1)
+
+
+class ResolveIssueIn(Strict):
+    """배송 이상 처리: what the operator did about it (recorded on the timeline)."""
+
+    note: MultilineText = Field(default="", max_length=500, description="처리 내용 (재발송, 고객 통화 …)")
+
+
+class CorrectTrackingIn(Strict):
+    """Correct a parcel's number after it shipped (units in 배송대기/배송중); tracking starts again."""
+
+    courier: Text | None = Field(default=None, max_length=40, description="default: the shipment's courier")
+    tracking_no: Text = Field(min_length=1, max_length=50)
     expected_version: Int | None = Field(default=None, ge=1)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oms.auth import guest_tokens
+from oms.domain import couriers
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.order import Actor, Order
 from oms.domain.statuses import Status
@@ -68,6 +69,24 @@ def order_view(who: BuyerIdentity, order_id: str) -> dict[str, Any]:
     return _view(order)
 
 
+def _shipments(order: Order) -> list[dict[str, Any]]:
+    """The buyer's parcels: courier, number, tracking page and the courier's scans (newest first);
+    nothing of the shop's own handling (issues, notes, who moved what)."""
+    out = []
+    for s in order.shipments.values():
+        c = couriers.BY_CODE.get(s.courier or "")
+        t = s.tracking or {}
+        out.append({
+            "shipment_id": s.shipment_id, "method": s.method, "courier": s.courier,
+            "courier_name": c.name_ko if c else None, "tracking_no": s.tracking_no,
+            "tracking_url": c.url_for(s.tracking_no) if c and s.tracking_no else None,
+            "delivered_at": t.get("delivered_at"),
+            "scans": [{k: x.get(k) for k in ("at", "kind", "where", "text")}
+                      for x in sorted(t.get("scans") or [], key=lambda x: x["at"], reverse=True)],
+        })
+    return out
+
+
 def _view(order: Order) -> dict[str, Any]:
     d = detail_view(order, [])
     lines = [
@@ -86,7 +105,7 @@ def _view(order: Order) -> dict[str, Any]:
         "buyer": {"name": order.buyer.name, "type": d["buyer"]["type"]},
         "recipient": d["recipient"],
         "lines": lines,
-        "shipments": d["shipments"],
+        "shipments": _shipments(order),
         "payments": payments,
         "amounts": {k: d["amounts"][k] for k in ("lines", "shipping_fee", "coupon_discount", "points_used",
                                                   "order_amount", "paid", "refunded", "outstanding")},

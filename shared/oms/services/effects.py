@@ -58,6 +58,15 @@ def settings_cache() -> Iterator[None]:
         _cache.reset(token)
 
 
+def use_settings(site_id: str, value: SiteSettings) -> None:
+    """Within a :func:`settings_cache` block: settings the caller already holds (a courier callback's
+    container-cached copy), so the block reads none."""
+    cache = _cache.get()
+    if cache is not None:
+        with _lock:
+            cache[site_id] = value
+
+
 def site_settings(site_id: str) -> SiteSettings:
     cache = _cache.get()
     if cache is None:

@@ -15,13 +15,15 @@ from oms.store.table import client, dump, load, table_name
 _ROW_FIELDS = (
     "order_id", "created_at", "channel", "payment_method", "scope", "buyer_type", "buyer_name",
     "buyer_phone", "recipient_name", "total_quantity", "order_amount", "outstanding", "status_qty",
-    "closed", "version", "memo_count", "last_memo", "preview",
+    "closed", "version", "memo_count", "last_memo", "preview", "tracking_issues",
 )
 _FILTERS = ("payment_method", "channel", "scope", "buyer_type")
 
 
 def row(item: dict[str, Any]) -> dict[str, Any]:
-    return plain({k: item.get(k) for k in _ROW_FIELDS})
+    out = plain({k: item.get(k) for k in _ROW_FIELDS})
+    out["tracking_issues"] = out["tracking_issues"] or []
+    return dict(out)
 
 
 def _range(q: ListQuery) -> tuple[str, str]:
@@ -44,7 +46,10 @@ def _lookup(q: ListQuery) -> tuple[str, str] | None:
 
 
 def _matches(item: dict[str, Any], q: ListQuery, lo: str, hi: str) -> bool:
-    if q.tab != "all" and not item.get("status_qty", {}).get(q.tab):
+    if q.tab == "delivery_issue":
+        if not item.get("tracking_issues"):
+            return False
+    elif q.tab != "all" and not item.get("status_qty", {}).get(q.tab):
         return False
     if not lo <= item["created_at"] < hi:
         return False

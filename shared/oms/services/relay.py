@@ -80,6 +80,7 @@ DELIVERERS: dict[str, str] = {
     "webhook": "oms.services.webhook_delivery",
     "job_start": "oms.services.jobs",
     "notify": "oms.services.notifications",
+    "tracking_register": "oms.services.tracking",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply

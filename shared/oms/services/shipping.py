@@ -31,6 +31,10 @@ def tracking(site_id: str, order_id: str, body: TrackingIn, actor: Actor) -> Com
 
 
 def shipments_view(order: Order) -> list[dict[str, Any]]:
+    from oms.services.tracking import site_tracking
+    from oms.services.tracking_issues import shipment_tracking
+
+    provider = site_tracking(order.site_id).provider if any(s.tracking for s in order.shipments.values()) else None
     out = []
     for s in order.shipments.values():
         c = couriers.BY_CODE.get(s.courier or "")
@@ -39,6 +43,7 @@ def shipments_view(order: Order) -> list[dict[str, Any]]:
             "courier": s.courier, "courier_name": c.name_ko if c else None, "tracking_no": s.tracking_no,
             "tracking_url": c.url_for(s.tracking_no) if c and s.tracking_no else None,
             "combined_group": s.combined_group, "created_at": s.created_at,
+            "tracking": shipment_tracking(s, provider),
             "line_ids": [line.line_id for line in order.lines if line.shipment_id == s.shipment_id],
         })
     return out

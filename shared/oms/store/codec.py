@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from oms.domain import tracking
 from oms.domain.balance import Charge
 from oms.domain.claim_records import Replacement
 from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
@@ -108,7 +109,14 @@ def summary(order: Order) -> dict[str, Any]:
             }
             for line in order.lines[:PREVIEW_LINES]
         ],
+        **_issues(order),
     }
+
+
+def _issues(order: Order) -> dict[str, Any]:
+    """배송 이상 on the list row (reason and last scan), only while there is one."""
+    issues = tracking.open_issues(order)
+    return {"tracking_issues": issues} if issues else {}
 
 
 def _memo(m: Memo | None) -> dict[str, Any] | None:
@@ -240,6 +248,22 @@ def due_item(order: Order) -> Item | None:
     }
 
 
+def tracking_due_item(order: Order) -> Item | None:
+    """The order's tracking due item (its earliest parcel check), or None when no parcel waits for one."""
+    due = min((t["check_at"] for s in order.shipments.values() if (t := s.tracking) and t.get("check_at")),
+              default=None)
+    if due is None:
+        return None
+    return {
+        "PK": keys.order_pk(order.site_id, order.order_id),
+        "SK": keys.TRACKING_DUE_ITEM_SK,
+        "type": "due_tracking",
+        "check_at": due,
+        "GSI3PK": keys.tracking_due_gsi_pk(order.order_id),
+        "GSI3SK": keys.tracking_due_sk(due, order.site_id, order.order_id),
+    }
+
+
 def tab_item(order: Order, tab: str) -> Item:
     return {
         "PK": keys.order_pk(order.site_id, order.order_id),
@@ -286,6 +310,15 @@ def lookup_values(order: Order) -> set[tuple[str, str]]:
     return {(k, v) for k, v in out if v}
 
 
+def _plain_tracking(value: Any) -> dict[str, Any] | None:
+    """A shipment's tracking record as read (DynamoDB numbers back to ints)."""
+    if not value:
+        return None
+    from oms.store.orders import plain
+
+    return dict(plain(value))
+
+
 def normalize_tracking(value: str) -> str:
     return "".join(ch for ch in value if ch.isalnum()).upper()
 
@@ -326,6 +359,7 @@ def order_from_items(items: list[Item]) -> Order:
             tracking_no=s.get("tracking_no"),
             combined_group=s.get("combined_group"),
             created_at=s.get("created_at"),
+            tracking=_plain_tracking(s.get("tracking")),
         )
         for sid, s in (header.get("shipments") or {}).items()
     }

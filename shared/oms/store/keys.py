@@ -379,3 +379,28 @@ def webhook_log_pk(site_id: str, endpoint_id: str) -> str:
 
 def webhook_log_sk(at: str, nonce: str) -> str:
     return f"{WEBHOOK_LOG_PREFIX}{at}#{nonce}"
+# ---- delivery tracking: the order's next tracking check (sparse GSI3 on one item per order) ----
+
+#: the order's tracking due item: present while one of its parcels waits for a check (quiet days,
+#: webhook renewal, polling); carries GSI3 keys sorted by the time of the earliest check
+TRACKING_DUE_ITEM_SK = "DUE#TRACK"
+TRACKING_DUE_SHARDS = 4
+
+
+def tracking_due_gsi_pk(order_id: str) -> str:
+    return f"DUE#TRACK#{zlib.crc32(order_id.encode()) % TRACKING_DUE_SHARDS}"
+
+
+def tracking_due_gsi_pk_shard(shard: int) -> str:
+    return f"DUE#TRACK#{shard}"
+
+
+def tracking_due_sk(check_at: str, site_id: str, order_id: str) -> str:
+    return f"{check_at}#{site_id}#{order_id}"
+
+
+def parse_tracking_due_sk(value: str) -> tuple[str, str, str]:
+    """(check time, site, order) of :func:`tracking_due_sk` (times and order ids hold no ``#``)."""
+    at, rest = value.split("#", 1)
+    site_id, order_id = rest.rsplit("#", 1)
+    return at, site_id, order_id

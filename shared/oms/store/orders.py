@@ -201,7 +201,8 @@ def change_actions(before: Order, after: Order, events: list[Event],
                    touched_lines: Iterable[str] = (), intents: Sequence[Intent] = ()) -> list[dict[str, Any]]:
     """The actions of one order's change, header first: header (version+1 under
     ``version = expected``), the line chunks holding changed lines, tab items and counts, lookups,
-    the due item, one events item. Bounded whatever the number of lines (docs/data-model.md)."""
+    the due items (auto-confirm, tracking), one events item. Bounded whatever the number of lines
+    (docs/data-model.md)."""
     expected = before.version
     after.version = expected + 1
     site, oid = after.site_id, after.order_id
@@ -226,6 +227,11 @@ def change_actions(before: Order, after: Order, events: list[Event],
         actions.append(put(new_due))
     elif old_due and not new_due:
         actions.append(delete(pk, keys.CONFIRM_DUE_ITEM_SK))
+    old_track, new_track = codec.tracking_due_item(before), codec.tracking_due_item(after)
+    if new_track and new_track != old_track:
+        actions.append(put(new_track))
+    elif old_track and not new_track:
+        actions.append(delete(pk, keys.TRACKING_DUE_ITEM_SK))
     if intents and not events:
         raise ValueError("intents ride on the change's timeline item: a change with intents records an event")
     if events:

@@ -30,7 +30,12 @@ def get_settings() -> dict[str, Any]:
 @router.patch("", summary="사이트 설정 변경 (주어진 섹션만; expected_version 이 다르면 409)")
 def patch_settings(body: SiteSettingsPatch) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    return _answer(*settings.save(site_id, body, actor.id))
+    answer = _answer(*settings.save(site_id, body, actor.id))
+    if body.tracking is not None:  # this container's cached copy (delivery tracking) is stale now
+        from oms.services import tracking
+
+        tracking.forget_settings(site_id)
+    return answer
 
 
 @router.get("/claims/remote-zones/default", summary="기본 도서산간 구역 목록 (remote_zones 가 null 일 때 적용)")

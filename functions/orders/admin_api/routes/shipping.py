@@ -10,9 +10,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
-from oms.schemas.common import ImportIdPath, OrderIdPath
-from oms.schemas.shipping import BulkOrdersIn, CombinedIn, ImportIn, TrackingIn
+from oms.schemas.common import ImportIdPath, OrderIdPath, ShipmentIdPath
+from oms.schemas.shipping import BulkOrdersIn, CombinedIn, CorrectTrackingIn, ImportIn, ResolveIssueIn, TrackingIn
 from oms.services import shipping as svc
+from oms.services import tracking_issues
 
 router = Router()
 
@@ -27,6 +28,20 @@ def set_tracking(order_id: OrderIdPath, body: TrackingIn) -> dict[str, Any]:
 def get_shipments(order_id: OrderIdPath) -> dict[str, Any]:
     site_id, _ = admin_identity(router)
     return svc.get_shipments(site_id, order_id)
+
+
+@router.post("/orders/<order_id>/shipments/<shipment_id>/issue/resolve",
+             summary="배송 이상 처리 (처리 내용과 처리자를 기록)")
+def resolve_issue(order_id: OrderIdPath, shipment_id: ShipmentIdPath, body: ResolveIssueIn) -> dict[str, Any]:
+    site_id, actor = admin_identity(router)
+    return tracking_issues.resolve(site_id, order_id, shipment_id, body, actor).detail()
+
+
+@router.post("/orders/<order_id>/shipments/<shipment_id>/correct",
+             summary="발송 후 송장번호 수정 (배송대기·배송중; 기록 후 배송추적 다시 등록)")
+def correct_tracking(order_id: OrderIdPath, shipment_id: ShipmentIdPath, body: CorrectTrackingIn) -> dict[str, Any]:
+    site_id, actor = admin_identity(router)
+    return tracking_issues.correct(site_id, order_id, shipment_id, body, actor).detail()
 
 
 @router.post("/orders/bulk/deliver-no-shipping", summary="배송없음 품목 일괄 배송완료 (단계별 기록, 최대 50건)")
