@@ -27,6 +27,7 @@ class Console:
         self.stack = stack
         self.url = stack.gateway.url
         self.s3_endpoint = stack.s3_endpoint  # the stack's own S3 and SQS emulator
+        self.table = stack.table  # and its own table (its stream feeds the stack's relay only)
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
     def admin(self, site_id: str) -> dict[str, str]:

@@ -131,12 +131,12 @@ class SqsEvents(Poller):
             if spec.dlq and spec.dlq in self.arns:
                 attrs["RedrivePolicy"] = ('{"deadLetterTargetArn":"' + self.arns[spec.dlq]
                                           + f'","maxReceiveCount":"{spec.max_receive}"' + "}")
-            try:
-                url = sqs.create_queue(QueueName=spec.name, Attributes=attrs)["QueueUrl"]
-            except sqs.exceptions.QueueNameExists:  # made by an earlier stack with other attributes
+            try:  # made by an earlier stack (same attributes or not): nothing of its is delivered to this one
                 url = sqs.get_queue_url(QueueName=spec.name)["QueueUrl"]
                 sqs.set_queue_attributes(QueueUrl=url, Attributes=attrs)
-                _empty(sqs, url)  # nothing of the earlier stack's is delivered to this one
+                _empty(sqs, url)
+            except sqs.exceptions.QueueDoesNotExist:
+                url = sqs.create_queue(QueueName=spec.name, Attributes=attrs)["QueueUrl"]
             self.urls[spec.logical_id] = url
             self.arns[spec.logical_id] = sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

@@ -2,9 +2,10 @@
 the local stack (:class:`oms_local.stack.Stack`: the gateway serving the console, the PG and SMS
 sandboxes, S3 and SQS event delivery) on this session's DynamoDB Local and S3 emulator.
 
-- ``console``: the running stack (per module: it is stopped after the module's tests, so its event
-  pollers never take S3 notifications or SQS messages meant for the tests that run next in the same
-  process), with helpers to put orders in through the intake.
+- ``console``: the running stack for the session, on a table, an S3 and an SQS emulator of its own,
+  so its pollers (S3 notifications, SQS messages, the table's stream for the outbox relay) never take
+  what the other tests of the same worker write meanwhile; with helpers to put orders in through the
+  intake.
 - ``browser``: one Chromium for the session; ``page``: a fresh context per test (desktop size), whose
   browser console must stay free of errors; ``phone``: the same at 390 × 844 with touch.
 - A screenshot of every test's last screen goes to ``.local/screenshots/`` (git-ignored).
@@ -17,12 +18,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from oms_local import REPO_ROOT
 from oms_local.s3 import S3Local, create_buckets
 from oms_local.stack import Stack
+from oms_local.template import create_table
 from tests.browser_support import PHONE, SCREENSHOTS, Console
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -39,7 +42,11 @@ def console(ddb_endpoint: str, table_name: str, tmp_path_factory: pytest.TempPat
     mp = pytest.MonkeyPatch()
     mp.setenv("OMS_LOCAL_DIR", str(tmp_path_factory.mktemp("console-keys")))  # this session's dev keys
     s3 = S3Local(own_process=True).start()  # moto's state is per process: this one is the stack's alone
-    stack = Stack(template=REPO_ROOT / "template.yaml", table=table_name, s3_endpoint=s3.endpoint, port=0,
+    # its own table: the stack's stream poller (the outbox relay) then takes only the console's changes,
+    # never those of the other tests this worker runs meanwhile on the session's table
+    table = f"{table_name}-console"
+    create_table(boto3.client("dynamodb", endpoint_url=ddb_endpoint), table)
+    stack = Stack(template=REPO_ROOT / "template.yaml", table=table, s3_endpoint=s3.endpoint, port=0,
                   pg_port=0, sms_port=0, webhook_port=0, alimtalk_port=0, tracking_port=0, schedules=False,
                   pg_cancel_callback_delay=0.05,
                   gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})

@@ -259,7 +259,8 @@ def _settled(queue: str) -> None:
 
 def test_a_stalled_upload_is_resumed_from_the_upload_history(page: Page, console: Console, site_id: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    # this test plays the sweep in-process, on the console stack's own S3 and queues
+    # this test plays the sweep in-process, on the console stack's own table, S3 and queues
+    monkeypatch.setenv("TABLE_NAME", console.table)
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", console.s3_endpoint)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", console.s3_endpoint)
     a = ready(console, site_id, 1)[0]
