@@ -40,7 +40,7 @@ def console(ddb_endpoint: str, table_name: str, tmp_path_factory: pytest.TempPat
     mp.setenv("OMS_LOCAL_DIR", str(tmp_path_factory.mktemp("console-keys")))  # this session's dev keys
     s3 = S3Local(own_process=True).start()  # moto's state is per process: this one is the stack's alone
     stack = Stack(template=REPO_ROOT / "template.yaml", table=table_name, s3_endpoint=s3.endpoint, port=0,
-                  pg_port=0, sms_port=0, webhook_port=0, alimtalk_port=0, tracking_port=0, schedules=False,
+                  pg_port=0, sms_port=0, webhook_port=0, alimtalk_port=0, tracking_port=0, bank_port=0, schedules=False,
                   pg_cancel_callback_delay=0.05,
                   gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
     create_buckets(s3.client(), stack.gateway.bucket_names())
