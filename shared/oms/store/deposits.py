@@ -1,0 +1,81 @@
+"""Bank deposits read from the site's deposit feed and the accounts' cursors (docs/data-model.md,
+"Bank deposits").
+
+- A deposit item (``DEP#<account>#<provider transaction id>``) is put once, on the condition that
+  it does not exist, in the same transaction that records what it did (the order's confirmation, or
+  nothing): a row the feed repeats is refused by that condition and counted once.
+- While unmatched it carries the sparse GSI1 keys of the site's 미확인 입금 list.
+- An account item (``ACCT#<account>``) holds the feed's cursor, the earliest time it may be read
+  again (the provider's limit, a back-off) and the consecutive failures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oms.domain.errors import Conflict
+from oms.store.keys_deposits import account_sk, deposit_sk, deposits_pk, unmatched_gsi_pk
+from oms.store.table import client, dump, key, load, table_name
+
+
+def already_recorded() -> Conflict:
+    return Conflict("DEPOSIT_ALREADY_RECORDED", "이미 기록된 입금입니다.")
+
+
+def put_deposit_action(site_id: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The conditional put of a new deposit (``record``: account, tx_id, amount, depositor, at, status …)."""
+    item = {"PK": deposits_pk(site_id), "SK": deposit_sk(record["account"], record["tx_id"]), "type": "deposit",
+            "site_id": site_id, **record}
+    if record.get("status") == "unmatched":
+        item.update(GSI1PK=unmatched_gsi_pk(site_id), GSI1SK=f"{record['at']}#{record['tx_id']}")
+    return {"Put": {"TableName": table_name(), "Item": dump(item),
+                    "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def get_deposit(site_id: str, account: str, tx_id: str) -> dict[str, Any] | None:
+    raw = client().get_item(TableName=table_name(), Key=key(deposits_pk(site_id), deposit_sk(account, tx_id)),
+                            ConsistentRead=True).get("Item")
+    return load(raw) if raw else None
+
+
+def list_unmatched(site_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    resp = client().query(TableName=table_name(), IndexName="GSI1", KeyConditionExpression="GSI1PK = :pk",
+                          ExpressionAttributeValues=dump({":pk": unmatched_gsi_pk(site_id)}),
+                          ScanIndexForward=False, Limit=limit)
+    return [load(i) for i in resp.get("Items", [])]
+
+
+def get_account(site_id: str, account: str) -> dict[str, Any]:
+    """The account's cursor item (``{}`` before its first read); one read."""
+    raw = client().get_item(TableName=table_name(), Key=key(deposits_pk(site_id), account_sk(account)),
+                            ConsistentRead=True).get("Item")
+    return load(raw) if raw else {}
+
+
+def save_account(site_id: str, account: str, fields: dict[str, Any]) -> None:
+    client().put_item(TableName=table_name(), Item=dump({"PK": deposits_pk(site_id), "SK": account_sk(account),
+                                                         "type": "bank_account", "site_id": site_id,
+                                                         "account": account, **fields}))
+
+
+#: how many of the site's newest orders waiting for a bank transfer are candidates
+CANDIDATE_LIMIT = 200
+
+
+def open_transfer_orders(site_id: str) -> list[dict[str, Any]]:
+    """The list rows of the site's orders waiting for a bank transfer (the 입금대기 tab), newest
+    first: one query of the tab index, at most :data:`CANDIDATE_LIMIT` rows."""
+    from oms.store.keys import tab_gsi_pk
+
+    out: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "TableName": table_name(), "IndexName": "GSI1", "KeyConditionExpression": "GSI1PK = :pk",
+        "FilterExpression": "payment_method = :m", "ScanIndexForward": False, "Limit": CANDIDATE_LIMIT,
+        "ExpressionAttributeValues": dump({":pk": tab_gsi_pk(site_id, "payment_pending"), ":m": "bank_transfer"})}
+    while len(out) < CANDIDATE_LIMIT:
+        resp = client().query(**kwargs)
+        out += [load(i) for i in resp.get("Items", [])]
+        if "LastEvaluatedKey" not in resp:
+            break
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return out[:CANDIDATE_LIMIT]
