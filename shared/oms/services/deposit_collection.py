@@ -29,6 +29,7 @@ from oms.domain.deposits import confirm_deposit
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor
 from oms.integrations.banking import Account, Deposit, DepositFeed, ProviderDown, ProviderRefused, RateLimited, feed
+from oms.schemas.settings import DepositFeedSettings
 from oms.services import payments
 from oms.store import deposits as store
 from oms.store.table import TransactionFailed, transact
@@ -152,10 +153,41 @@ def collect_account(site_id: str, account: Account, *, provider: str, rule: Rule
         else:
             polled.duplicates += 1
     window = sorted({d.tx_id for d in page.deposits})
-    if fresh or state.get("cursor") != page.cursor or failures:
-        store.save_account(site_id, account.number, {"cursor": page.cursor, "seen": window, "failures": 0,
-                                                     "next_at": _later(now, src.min_interval), "read_at": now})
-    else:  # nothing new: only the time it may be read again
-        store.save_account(site_id, account.number, {**state, "next_at": _later(now, src.min_interval),
-                                                     "read_at": now})
+    store.save_account(site_id, account.number, {**state, "cursor": page.cursor, "seen": window, "failures": 0,
+                                                 "next_at": _later(now, src.min_interval), "read_at": now})
     return polled
+
+
+# ---- the site's accounts and the fan-out ----------------------------------------------------------
+
+
+def register_accounts(site_id: str, cfg: DepositFeedSettings, now: str | None = None) -> list[str]:
+    """After the settings are saved: every configured account is read (due now if it never was, its
+    cursor kept), with the site's provider and rule; an account no longer configured (or no provider)
+    leaves the due index. Returns the accounts read."""
+    now = now or iso(utcnow())
+    wanted = {a.number: a for a in cfg.accounts} if cfg.provider else {}
+    for item in store.list_accounts(site_id):
+        if item["account"] not in wanted and item.get("enabled"):
+            store.save_account(site_id, item["account"], {**item, "enabled": False})
+    existing = {i["account"]: i for i in store.list_accounts(site_id)}
+    for number, acct in wanted.items():
+        state = existing.get(number, {})
+        store.save_account(site_id, number, {**state, "enabled": True, "provider": cfg.provider, "rule": cfg.rule,
+                                             "bank_code": acct.bank_code,
+                                             "next_at": (state.get("next_at") or now) if state.get("enabled") else now})
+    return sorted(wanted)
+
+
+def poll_messages(now: str | None = None) -> list[dict[str, Any]]:
+    """The fan-out: one message per account due (site, account, bank code, provider, rule)."""
+    now = now or iso(utcnow())
+    return [{"site_id": i["site_id"], "account": i["account"], "bank_code": i.get("bank_code") or "",
+             "provider": i["provider"], "rule": i.get("rule") or DEFAULT_RULE}
+            for i in store.due_accounts(now) if i.get("enabled") and i.get("provider")]
+
+
+def collect_message(body: dict[str, Any], now: str | None = None) -> Polled:
+    """The worker's part for one fan-out message."""
+    return collect_account(str(body["site_id"]), Account(str(body["account"]), str(body.get("bank_code") or "")),
+                           provider=str(body["provider"]), rule=body.get("rule") or DEFAULT_RULE, now=now)

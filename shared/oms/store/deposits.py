@@ -11,10 +11,24 @@
 
 from __future__ import annotations
 
+import json
+import os
+from functools import cache
 from typing import Any
 
+import boto3
+
 from oms.domain.errors import Conflict
-from oms.store.keys_deposits import account_sk, deposit_sk, deposits_pk, unmatched_gsi_pk
+from oms.store.keys_deposits import (
+    BANK_DUE_SHARDS,
+    account_sk,
+    bank_due_gsi_pk,
+    bank_due_gsi_pk_shard,
+    bank_due_sk,
+    deposit_sk,
+    deposits_pk,
+    unmatched_gsi_pk,
+)
 from oms.store.table import client, dump, key, load, table_name
 
 
@@ -52,10 +66,38 @@ def get_account(site_id: str, account: str) -> dict[str, Any]:
     return load(raw) if raw else {}
 
 
+_OWN = frozenset({"PK", "SK", "type", "GSI3PK", "GSI3SK"})
+
+
 def save_account(site_id: str, account: str, fields: dict[str, Any]) -> None:
-    client().put_item(TableName=table_name(), Item=dump({"PK": deposits_pk(site_id), "SK": account_sk(account),
-                                                         "type": "bank_account", "site_id": site_id,
-                                                         "account": account, **fields}))
+    """The account's item as ``fields`` say (cursor, next read, failures, provider, rule …); while it is
+    read (``enabled``), its GSI3 keys put it in the due index at ``next_at``."""
+    item = {"PK": deposits_pk(site_id), "SK": account_sk(account), "type": "bank_account", "site_id": site_id,
+            "account": account, **{k: v for k, v in fields.items() if k not in _OWN}}
+    if item.get("enabled") and item.get("next_at"):
+        item.update(GSI3PK=bank_due_gsi_pk(site_id, account), GSI3SK=bank_due_sk(str(item["next_at"]), site_id,
+                                                                                  account))
+    client().put_item(TableName=table_name(), Item=dump(item))
+
+
+def list_accounts(site_id: str) -> list[dict[str, Any]]:
+    """The site's account items (a handful: one query of its partition's ``ACCT#`` range)."""
+    resp = client().query(TableName=table_name(), KeyConditionExpression="PK = :pk AND begins_with(SK, :a)",
+                          ExpressionAttributeValues=dump({":pk": deposits_pk(site_id), ":a": "ACCT#"}),
+                          ConsistentRead=True)
+    return [load(i) for i in resp.get("Items", [])]
+
+
+def due_accounts(now: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Every shard's accounts due by ``now`` (the sparse GSI3), at most ``limit`` per shard and run."""
+    out: list[dict[str, Any]] = []
+    for shard in range(BANK_DUE_SHARDS):
+        resp = client().query(TableName=table_name(), IndexName="GSI3",
+                              KeyConditionExpression="GSI3PK = :pk AND GSI3SK <= :now",
+                              ExpressionAttributeValues=dump({":pk": bank_due_gsi_pk_shard(shard), ":now": now + "~"}),
+                              Limit=limit)
+        out += [load(i) for i in resp.get("Items", [])]
+    return out
 
 
 #: how many of the site's newest orders waiting for a bank transfer are candidates
@@ -79,3 +121,20 @@ def open_transfer_orders(site_id: str) -> list[dict[str, Any]]:
             break
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
     return out[:CANDIDATE_LIMIT]
+
+
+@cache
+def _sqs() -> Any:
+    return boto3.client("sqs")
+
+
+def enqueue_polls(bodies: list[dict[str, Any]]) -> int:
+    """One message per account to poll (``DEPOSIT_POLL_QUEUE_URL``), sent ten at a time."""
+    url = os.environ["DEPOSIT_POLL_QUEUE_URL"]
+    for i in range(0, len(bodies), 10):
+        batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"), ensure_ascii=False)}
+                 for n, b in enumerate(bodies[i:i + 10])]
+        resp = _sqs().send_message_batch(QueueUrl=url, Entries=batch)
+        if resp.get("Failed"):
+            raise RuntimeError(f"queue refused {len(resp['Failed'])} messages")
+    return len(bodies)

@@ -3,6 +3,8 @@ built here and only here (the rest of the table's keys: :mod:`oms.store.keys`)."
 
 from __future__ import annotations
 
+import zlib
+
 from oms.store.keys import site_pk
 
 
@@ -24,3 +26,19 @@ def account_sk(account: str) -> str:
 def unmatched_gsi_pk(site_id: str) -> str:
     """GSI1: the site's 미확인 입금, newest first (sparse: present while the deposit is unmatched)."""
     return f"{site_pk(site_id)}#DEP#UNMATCHED"
+
+
+#: the read accounts' due index (GSI3), spread over shards so a busy minute is not one partition
+BANK_DUE_SHARDS = 4
+
+
+def bank_due_gsi_pk(site_id: str, account: str) -> str:
+    return f"DUE#BANK#{zlib.crc32(f'{site_id}/{account}'.encode()) % BANK_DUE_SHARDS}"
+
+
+def bank_due_gsi_pk_shard(shard: int) -> str:
+    return f"DUE#BANK#{shard}"
+
+
+def bank_due_sk(next_at: str, site_id: str, account: str) -> str:
+    return f"{next_at}#{site_id}#{account}"
