@@ -73,7 +73,7 @@ def confirm_deposit(
         raise DomainError("PAYMENT_NOT_PENDING", f"입금 대기 중인 결제가 아닙니다 (상태: {payment.status}).",
                           status=409, extra={"payment_id": payment.payment_id, "payment_status": payment.status})
     deposited = int((deposit or {}).get("amount") or payment.amount)
-    if source == "auto" and deposited < payment.amount:
+    if deposit and deposited < payment.amount:
         raise DomainError("DEPOSIT_UNDERPAID",
                           f"입금액({deposited:,}원)이 결제금액({payment.amount:,}원)보다 적습니다.",
                           extra={"payment_id": payment.payment_id, "deposited": deposited, "expected": payment.amount})

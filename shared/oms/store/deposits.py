@@ -138,3 +138,31 @@ def enqueue_polls(bodies: list[dict[str, Any]]) -> int:
         if resp.get("Failed"):
             raise RuntimeError(f"queue refused {len(resp['Failed'])} messages")
     return len(bodies)
+
+
+def resolve_action(site_id: str, account: str, tx_id: str, status: str, actor: Any, *,
+                   order_id: str | None = None, note: str | None = None) -> dict[str, Any]:
+    """The update taking an unmatched deposit out of the list (``matched`` to an order, or
+    ``dismissed``), on the condition that it is still unmatched; who and when recorded."""
+    from oms.domain.clock import iso, utcnow
+
+    values: dict[str, Any] = {":s": status, ":u": "unmatched", ":by": {**actor.as_dict(), "at": iso(utcnow())}}
+    sets = ["#s = :s", "resolved_by = :by"]
+    for name, value in (("order_id", order_id), ("resolution_note", note)):
+        if value is not None:
+            values[f":{name}"] = value
+            sets.append(f"{name} = :{name}")
+    return {"Update": {
+        "TableName": table_name(), "Key": key(deposits_pk(site_id), deposit_sk(account, tx_id)),
+        "UpdateExpression": f"SET {', '.join(sets)} REMOVE GSI1PK, GSI1SK",
+        "ConditionExpression": "#s = :u", "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": dump(values)}}
+
+
+def resolve(site_id: str, account: str, tx_id: str, status: str, actor: Any, *, note: str | None = None) -> None:
+    from oms.store.table import TransactionFailed, transact
+
+    try:
+        transact([resolve_action(site_id, account, tx_id, status, actor, note=note)])
+    except TransactionFailed as exc:
+        raise Conflict("DEPOSIT_NOT_UNMATCHED", "이미 처리된 입금입니다.") from exc
