@@ -99,6 +99,7 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "PUT /admin/alimtalk/settings": ((200,), at.NotificationSettingsAnswer),
     "GET /admin/settings": ((200,), m.SettingsAnswer),
     "GET /admin/deposits/unmatched": ((200,), dp.UnmatchedDeposits),
+    "GET /admin/deposits/accounts": ((200,), dp.DepositAccounts),
     "POST /admin/deposits/{account}/{tx_id}/match": ((200,), dp.DepositAnswer),
     "POST /admin/deposits/{account}/{tx_id}/dismiss": ((200,), dp.DepositAnswer),
     "PATCH /admin/settings": ((200,), m.SettingsAnswer),

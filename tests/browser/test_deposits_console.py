@@ -54,6 +54,7 @@ def test_deposits_matched_automatically_and_by_one_click(page: Page, console: Co
 
     page.goto(f"{console.url}/#/deposits")
     expect(page.locator("main")).to_contain_text("미확인 입금 1건")
+    expect(page.locator(f"[data-account='{DEMO_ACCOUNT}']")).to_contain_text("bankda · 정상")
     row = page.locator(".deposit-row")
     expect(row).to_contain_text("김엄마")
     expect(row).to_contain_text("입금자명 불일치")

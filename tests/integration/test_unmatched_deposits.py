@@ -69,5 +69,8 @@ def test_saving_the_settings_turns_the_feed_on(site_id: str) -> None:
     assert status == 200 and body["deposit_feed"]["rule"] == "equal", body
     (item,) = store.list_accounts(site_id)
     assert (item["enabled"], item["provider"], item["rule"]) == (True, "bankda", "equal")
+    status, body = admin("GET", "/admin/deposits/accounts", site_id)
+    assert status == 200 and [(a["account"], a["enabled"], a["read_at"]) for a in body["accounts"]] == [
+        (ACCOUNT.number, True, None)]
     bad, problem = admin("PATCH", "/admin/settings", site_id, {"deposit_feed": {"accounts": [{"number": "12-34"}]}})
     assert bad == 400 and problem["code"] == "VALIDATION_FAILED"

@@ -47,16 +47,26 @@ function depositRow(d, reload) {
     slot);
 }
 
+function accountRow(a) {
+  const state = !a.enabled ? "조회 안 함" : a.last_error && a.failures ? `오류: ${a.last_error}` : "정상";
+  return h("li", { "data-account": a.account }, h("strong", {}, a.account), ` ${a.provider || ""} · ${state}`,
+    h("small.muted", {}, ` · 마지막 조회 ${a.read_at ? kst(a.read_at) : "-"} · 다음 조회 ${a.next_at ? kst(a.next_at) : "-"}`));
+}
+
 export async function render(main, { query }) {
   main.append(h("h1", {}, "미확인 입금"));
   const q = h("input", { type: "search", name: "q", value: query.q || "", maxlength: 100, "aria-label": "입금자명 또는 금액" });
   const body = h("div.deposits");
   const reload = async () => {
     try {
-      const { deposits, count } = await api.get("/admin/deposits/unmatched", q.value.trim() ? { q: q.value.trim() } : {});
+      const [{ deposits, count }, { accounts }] = await Promise.all([
+        api.get("/admin/deposits/unmatched", q.value.trim() ? { q: q.value.trim() } : {}),
+        api.get("/admin/deposits/accounts")]);
       body.replaceChildren(section(`미확인 입금 ${count}건`, deposits.length
         ? h("ul.plain.deposit-list", {}, deposits.map((d) => depositRow(d, reload)))
-        : empty("미확인 입금이 없습니다.")));
+        : empty("미확인 입금이 없습니다.")),
+      section("입금 조회 계좌", accounts.length ? h("ul.plain.account-status", {}, accounts.map(accountRow))
+        : empty("설정에서 입금 조회 계좌를 등록하세요.")));
     } catch (err) {
       body.replaceChildren(problemBox(err));
     }

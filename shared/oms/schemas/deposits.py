@@ -37,3 +37,7 @@ class DepositAnswer(Answer):
     account: str
     tx_id: str
     status: str
+
+
+class DepositAccounts(Answer):
+    accounts: list[dict[str, Any]]

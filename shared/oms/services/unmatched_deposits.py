@@ -83,3 +83,13 @@ def dismiss(site_id: str, account: str, tx_id: str, note: str, actor: Actor) -> 
     _unmatched(site_id, account, tx_id)
     store.resolve(site_id, account, tx_id, "dismissed", actor, note=note)
     return {"account": account, "tx_id": tx_id, "status": "dismissed"}
+
+
+_STATUS_FIELDS = ("account", "enabled", "provider", "rule", "bank_code", "read_at", "next_at", "failures",
+                  "last_error", "last_error_at")
+
+
+def account_status(site_id: str) -> dict[str, Any]:
+    """The site's read accounts as the worker left them: when last read, when next, the provider's
+    last error (what 연결 상태 shows)."""
+    return {"accounts": [{k: a.get(k) for k in _STATUS_FIELDS} for a in store.list_accounts(site_id)]}

@@ -22,6 +22,12 @@ def list_unmatched(q: Annotated[Lookup | None, Query()] = None) -> dict[str, Any
     return unmatched_deposits.list_unmatched(site_id, q)
 
 
+@router.get("/accounts", summary="입금 조회 계좌의 상태 (마지막 조회, 다음 조회, 오류)")
+def list_accounts() -> dict[str, Any]:
+    site_id, _ = admin_identity(router)
+    return unmatched_deposits.account_status(site_id)
+
+
 @router.post("/<account>/<tx_id>/match", summary="미확인 입금을 주문에 연결 (수동 입금 확인과 같은 처리)")
 def match(account: AccountPath, tx_id: TxIdPath, body: DepositMatchIn) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
