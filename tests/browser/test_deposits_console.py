@@ -46,13 +46,14 @@ def test_deposits_matched_automatically_and_by_one_click(page: Page, console: Co
         "version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
         "account": "000000000000", "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": "ap-northeast-2", "resources": [], "detail": {}})
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not paid(console, site_id, auto) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert paid(console, site_id, auto)  # no operator action
     assert not paid(console, site_id, by_hand)
 
-    page.goto(f"{console.url}/#/deposits")
+    page.goto(f"{console.url}/#/orders")
+    page.get_by_role("link", name="미확인 입금 1건").click()  # the list's count leads to the screen
     expect(page.locator("main")).to_contain_text("미확인 입금 1건")
     expect(page.locator(f"[data-account='{DEMO_ACCOUNT}']")).to_contain_text("bankda · 정상")
     row = page.locator(".deposit-row")
