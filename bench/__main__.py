@@ -10,7 +10,20 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 
-from bench import autoconfirm, claims, coldstart, core, exports, ingest, large, messages, outbox, payments, tracking
+from bench import (
+    autoconfirm,
+    claims,
+    coldstart,
+    core,
+    deposits,
+    exports,
+    ingest,
+    large,
+    messages,
+    outbox,
+    payments,
+    tracking,
+)
 from bench.common import local_dynamodb
 
 #: name -> (runs on DynamoDB Local, what it runs), in `make bench` order
@@ -23,6 +36,7 @@ SECTIONS: dict[str, tuple[bool, Callable[[], object]]] = {
     "messages": (True, messages.sends),
     "outbox": (True, outbox.run),
     "tracking": (True, tracking.run),
+    "deposits": (True, deposits.run),
     "claims": (True, claims.requests_per_claim_operation),
     "ingest": (True, ingest.run),
     "export-requests": (True, exports.requests),

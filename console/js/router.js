@@ -1,4 +1,4 @@
-// Hash routes: #/signin, #/orders?tab=…, #/orders/{order_id}, #/members/{member_id}, #/stock, #/settings.
+// Hash routes: #/signin, #/orders?tab=…, #/orders/{order_id}, #/members/{member_id}, #/stock, #/settings, #/deposits.
 // Each screen module answers render(main, {params, query}) and may return a cleanup (timers, listeners).
 const ROUTES = [
   [/^\/signin$/, () => import("./screens/signin.js"), "signin"],
@@ -7,6 +7,7 @@ const ROUTES = [
   [/^\/members(?:\/([^/]{1,200}))?$/, () => import("./screens/members.js"), "members"],
   [/^\/stock$/, () => import("./screens/stock.js"), "stock"],
   [/^\/settings$/, () => import("./screens/settings.js"), "settings"],
+  [/^\/deposits$/, () => import("./screens/deposits.js"), "deposits"],
 ];
 
 export function parseHash(hash = location.hash) {

@@ -39,7 +39,8 @@ PROCESS_VARS = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
 #: base URLs of the external APIs, pointed at the local sandboxes (deployed: the products' defaults)
 EXTERNAL_ENDPOINTS = ("TOSS_API_BASE", "PORTONE_API_BASE", "NHN_SMS_API_BASE", "SOLAPI_API_BASE",
                       "NHN_ALIMTALK_API_BASE", "SOLAPI_ALIMTALK_API_BASE",
-                      "TRACKER_DELIVERY_API_BASE", "SWEETTRACKER_API_BASE")
+                      "TRACKER_DELIVERY_API_BASE", "SWEETTRACKER_API_BASE", "BANKDA_API_BASE",
+                      "POPBILL_API_BASE")
 
 
 def is_endpoint(name: str) -> bool:

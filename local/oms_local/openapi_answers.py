@@ -25,6 +25,7 @@ from pydantic.json_schema import models_json_schema
 from oms.schemas import alimtalk as at
 from oms.schemas import answers as a
 from oms.schemas import answers_more as m
+from oms.schemas import deposits as dp
 from oms.schemas import webhooks as w
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,6 +98,10 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /admin/alimtalk/settings": ((200,), at.NotificationSettingsAnswer),
     "PUT /admin/alimtalk/settings": ((200,), at.NotificationSettingsAnswer),
     "GET /admin/settings": ((200,), m.SettingsAnswer),
+    "GET /admin/deposits/unmatched": ((200,), dp.UnmatchedDeposits),
+    "GET /admin/deposits/accounts": ((200,), dp.DepositAccounts),
+    "POST /admin/deposits/{account}/{tx_id}/match": ((200,), dp.DepositAnswer),
+    "POST /admin/deposits/{account}/{tx_id}/dismiss": ((200,), dp.DepositAnswer),
     "PATCH /admin/settings": ((200,), m.SettingsAnswer),
     "GET /admin/settings/claims/remote-zones/default": ((200,), m.RemoteZones),
     "POST /admin/settings/payments/callback-registration": ((200,), m.CallbackRegistration),
@@ -164,6 +169,8 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/shipments/combined": (404,),
     "POST /webhooks/{provider}": (400, 409, 422),
     "POST /admin/webhooks/endpoints": (409, 422),
+    "POST /admin/deposits/{account}/{tx_id}/match": (409, 422),
+    "POST /admin/deposits/{account}/{tx_id}/dismiss": (409,),
     "POST /webhooks/tracking/{provider}": (400, 401, 422, 503),
 }
 
@@ -186,6 +193,7 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/invoices", "송장"), ("/admin/orders/{order_id}/sheet", "내보내기"), ("/admin/orders/sheets", "내보내기"),
     ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/stock", "재고"),
     ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/admin/webhooks", "웹훅"),
+    ("/admin/deposits", "결제"),
     ("/intake", "주문 접수"),
     ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks/tracking", "배송"),
     ("/webhooks", "PG 콜백"), ("/swagger", "문서"),

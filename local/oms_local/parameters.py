@@ -2,10 +2,10 @@
 
 A deployed stack reads its secrets from SSM Parameter Store by the names ``template.yaml`` builds
 from its parameters (``PgParameterPath``, ``SmsParameterPath``, ``AlimtalkParameterPath``,
-``TrackingParameterPath``, ``CursorKeyParameter``, ``GuestTokenKeyParameter``); the functions get only
-the names (``<NAME>_PARAM``). :func:`bootstrap` puts every one of them as a SecureString, given the
-values: the local stack calls it at start with
-the sandboxes' dev values (:func:`local_values`) against moto's SSM, a deploy would call it with
+``TrackingParameterPath``, ``BankFeedParameterPath``, ``CursorKeyParameter``,
+``GuestTokenKeyParameter``); the functions get only the names (``<NAME>_PARAM``).
+:func:`bootstrap` puts every one of them as a SecureString, given the values: the local stack
+calls it at start with the sandboxes' dev values (:func:`local_values`) against moto's SSM, a deploy would call it with
 the real ones (``python -m oms_local.parameters --endpoint-url ...`` reads them from a JSON file).
 """
 
@@ -37,6 +37,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "TRACKER_DELIVERY_WEBHOOK_SECRET": ("TrackingParameterPath", "/trackerdelivery/webhook-secret"),
     "SWEETTRACKER_API_KEY": ("TrackingParameterPath", "/sweettracker/api-key"),
     "SWEETTRACKER_WEBHOOK_SECRET": ("TrackingParameterPath", "/sweettracker/webhook-secret"),
+    "BANKDA_API_TOKEN": ("BankFeedParameterPath", "/bankda/api-token"),
+    "POPBILL_API_KEY": ("BankFeedParameterPath", "/popbill/api-key"),
     "CURSOR_KEY": ("CursorKeyParameter", ""),
     "GUEST_TOKEN_KEY": ("GuestTokenKeyParameter", ""),
 }
@@ -51,7 +53,7 @@ def parameter_names(resolver: Intrinsics) -> dict[str, str]:
 def local_values() -> dict[str, str]:
     """The local stack's values: the PG, SMS and 알림톡 sandboxes' dev credentials, dev cursor and guest keys."""
     from oms.store.cursors import DEV_CURSOR_KEY
-    from oms_local import alimtalk_sandbox, pg_sandbox, sms_sandbox, tokens, tracking_sandbox
+    from oms_local import alimtalk_sandbox, bank_sandbox, pg_sandbox, sms_sandbox, tokens, tracking_sandbox
     from oms_local.pg_sandbox_payment import DEV_PORTONE_STORE_ID
 
     tokens.guest_signing_env()  # creates the dev key pair if needed
@@ -71,6 +73,8 @@ def local_values() -> dict[str, str]:
         "TRACKER_DELIVERY_WEBHOOK_SECRET": tracking_sandbox.DEV_TRACKER_WEBHOOK_SECRET,
         "SWEETTRACKER_API_KEY": tracking_sandbox.DEV_SWEET_API_KEY,
         "SWEETTRACKER_WEBHOOK_SECRET": tracking_sandbox.DEV_SWEET_WEBHOOK_SECRET,
+        "BANKDA_API_TOKEN": bank_sandbox.DEV_BANKDA_TOKEN,
+        "POPBILL_API_KEY": bank_sandbox.DEV_POPBILL_KEY,
         "CURSOR_KEY": DEV_CURSOR_KEY,
         "GUEST_TOKEN_KEY": Path(tokens.guest_signing_env()["GUEST_TOKEN_KEY_FILE"]).read_text(encoding="utf-8"),
     }

@@ -34,6 +34,7 @@ class Stack:
     webhook_port: int = 3300
     alimtalk_port: int = 3400
     tracking_port: int = 3500
+    bank_port: int = 3600
     concurrency: int = DEFAULT_CONCURRENCY
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
@@ -45,6 +46,7 @@ class Stack:
 
     def __post_init__(self) -> None:
         from oms_local.alimtalk_sandbox import AlimtalkSandbox
+        from oms_local.bank_sandbox import BankSandbox
         from oms_local.gateway import Gateway
         from oms_local.pg_sandbox import PgSandbox
         from oms_local.sms_sandbox import SmsSandbox
@@ -57,11 +59,12 @@ class Stack:
         self.webhooks = WebhookSandbox(host=self.host, port=self.webhook_port)
         self.alimtalk = AlimtalkSandbox(host=self.host, port=self.alimtalk_port)
         self.tracking = TrackingSandbox(host=self.host, port=self.tracking_port)
+        self.bank = BankSandbox(host=self.host, port=self.bank_port)
         # Parsed now: a broken template fails before anything starts. The functions get endpoints
         # only (the sandboxes' URLs); their secrets are SSM parameters put at start (oms_local.parameters).
         self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
                                env={**self.pg.env(), **self.sms.env(), **self.alimtalk.env(), **self.tracking.env(),
-                                    **self.gateway_env},
+                                    **self.bank.env(), **self.gateway_env},
                                concurrency=self.concurrency,
                                # the webhook receiver sandbox is plain http on loopback
                                parameters={"WebhookInsecureHosts": "127.0.0.1,localhost"})
@@ -100,8 +103,10 @@ class Stack:
         self.cleanups.append(("알림톡 sandbox", self.alimtalk.stop))
         self._listen("the tracking sandbox", self.tracking_port, self.tracking.start)
         self.cleanups.append(("tracking sandbox", self.tracking.stop))
+        self._listen("the bank sandbox", self.bank_port, self.bank.start)
+        self.cleanups.append(("bank sandbox", self.bank.stop))
         self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env(), **self.alimtalk.env(),
-                                           **self.tracking.env()})
+                                           **self.tracking.env(), **self.bank.env()})
         self._listen("the API gateway", self.port, self.gateway.start)
         self.cleanups.append(("API gateway", self.gateway.stop))
         self.pg.gateway_url = self.gateway.url

@@ -27,7 +27,7 @@ def stack(ddb_endpoint: str, table_name: str) -> Iterator[dict[str, Any]]:
     s3 = S3Local(own_process=True).start()  # the stack's own queues and buckets
     sqs_before = os.environ.get("AWS_ENDPOINT_URL_SQS")
     st = Stack(template=TEMPLATE_PATH, table=table_name, s3_endpoint=s3.endpoint, port=0, pg_port=0, sms_port=0,
-               tracking_port=0, schedules=False,
+               tracking_port=0, bank_port=0, schedules=False,
                gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
     create_buckets(s3.client(), st.gateway.bucket_names())
     st.start()

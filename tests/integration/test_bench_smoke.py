@@ -24,6 +24,7 @@ TABLES = {
     "outbox": ["What the outbox adds to a change", "Relay throughput on DynamoDB Local"],
     "tracking": ["Requests per courier event", "Provider requests per 1,000 tracked parcels per day",
                  "Polling fallback: provider requests"],
+    "deposits": ["Requests per polled account"],
     "claims": ["Requests per claim operation"],
     "ingest": ["Invoice ingestion: ", "Invoice ingestion peak memory"],
     "export-requests": ["DynamoDB requests of an export of N chosen orders"],

@@ -15,6 +15,7 @@ from oms.schemas.webhooks import WebhookEndpointIn
 from oms.services import points as points_service
 from oms.services import webhook_endpoints
 from oms.store import imports, keys, stock
+from oms.store.keys_deposits import deposits_pk
 from oms.store.table import client, load, table_name
 from oms_local import tokens
 from oms_local.alimtalk_sandbox import AlimtalkSandbox
@@ -113,6 +114,8 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "POST /admin/orders/{order_id}/refunds": {},
         "POST /admin/webhooks/endpoints": {"url": "https://erp.example.com/hooks/oms", "event_types": ["order.placed"]},
         "PATCH /admin/webhooks/endpoints/{endpoint_id}": {"enabled": False},
+        "POST /admin/deposits/{account}/{tx_id}/match": {"order_id": order},
+        "POST /admin/deposits/{account}/{tx_id}/dismiss": {"note": "다른 사이트"},
     }
 
 #: Routes whose body names the first site's orders: another site gets 404 naming the first unknown id.
@@ -162,6 +165,12 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     alimtalk_templates.put_settings(site_id, NotificationSettingsIn(sender_key="SK-FIRST", paid=True), ADMIN)
     alimtalk_templates.register(site_id, AlimtalkTemplateIn(code="PAID01", name="결제완료", trigger="paid",
                                                             text="#{주문번호} 결제 완료"), ADMIN)
+    from oms.store import deposits as deposit_store
+    from oms.store.table import transact
+
+    transact([deposit_store.put_deposit_action(site_id, {
+        "account": "1002123456789", "tx_id": "BK-FIRST", "amount": 1000, "depositor": "첫사이트",
+        "at": "2026-12-01T01:00:00.000000Z", "status": "unmatched", "reason": "no_candidate"})])
     import_id = "20261126T101010-abcd1234"
     imports.create({"PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
                     "import_id": import_id, "site_id": site_id, "status": "done", "filename": "a.xlsx",
@@ -172,13 +181,14 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
             "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping", "code": "PAID01",
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
             "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"],
-            "shipment_id": "SH001"}
+            "shipment_id": "SH001", "account": "1002123456789", "tx_id": "BK-FIRST"}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     site = first["site_id"]
     pks = [keys.order_pk(site, first[k]) for k in ("order_id", "second_order_id", "guest_order_id")]
-    pks += [keys.site_pk(site), keys.member_pk(site, first["member_id"]), keys.stock_pk(site)]
+    pks += [keys.site_pk(site), keys.member_pk(site, first["member_id"]), keys.stock_pk(site),
+            deposits_pk(site)]
     return {pk: partition(pk) for pk in pks}
 
 
@@ -205,7 +215,7 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
     example = bodies(first_site, other_site)
     before = first_site_items(first_site)
     first_ids = {first_site[k] for k in ("order_id", "second_order_id", "guest_order_id", "payment_id", "import_id",
-                                         "endpoint_id")}
+                                         "endpoint_id", "tx_id")}
     outcomes: dict[str, int] = {}
     # intake last: the other site's new order takes the first number of the day, like the first site's
     ordered = sorted(api_routes.routes(), key=lambda r: r.key == "POST /intake/orders")
@@ -222,7 +232,7 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
         assert status < 500, (route.key, answer)
         if status >= 400:
             assert headers.get("content-type") == "application/problem+json" and answer["code"], (route.key, answer)
-        if {"order_id", "payment_id", "import_id", "endpoint_id"} & set(route.path_params) or route.key in (
+        if {"order_id", "payment_id", "import_id", "endpoint_id", "tx_id"} & set(route.path_params) or route.key in (
                 "POST /admin/shipments/combined", "POST /buyer/guest/session", "GET /admin/invoices/template",
                 *NAMES_ORDERS_IN_BODY):
             assert status == 404, (route.key, status, answer)

@@ -188,8 +188,11 @@ function paymentItem(ctx, p, order) {
       h("div.muted", {}, [p.provider && `PG ${p.provider}`, p.paid_at && `결제 ${kst(p.paid_at)}`,
         !p.paid_at && p.requested_at && `요청 ${kst(p.requested_at)}`,
         p.refunded_amount ? `환불 ${won(p.refunded_amount)}` : null,
-        p.confirmed_by && p.deposit_source === "manual" ? `수동 확인: ${p.confirmed_by.name || p.confirmed_by.id}` : null]
+        p.confirmed_by && p.deposit_source === "manual" ? `수동 확인: ${p.confirmed_by.name || p.confirmed_by.id}` : null,
+        p.deposit_source === "auto" ? "자동 입금확인" : null]
         .filter(Boolean).join(" · ")),
+      p.deposit ? h("div.deposit", {}, `입금 ${p.deposit.depositor} ${won(p.deposit.amount)} · ${p.deposit.reference}`
+        + (p.deposit.amount > p.amount ? ` · 초과 입금 ${won(p.deposit.amount - p.amount)} 환불 필요` : "")) : null,
       va ? h("div.va", {}, `${va.bank} ${va.account_no} (예금주 ${va.holder}) · 입금기한 ${kst(va.due_at)}`) : null,
       receiptText(p.cash_receipt)),
     menu(ctx, p, can));

@@ -129,7 +129,12 @@ export async function render(main, { query }) {
     if (location.hash === before) busy(null, () => load(false), problem);
   }
 
-  main.append(h("h1", {}, "주문 목록"), tabsSlot,
+  // 미확인 입금 waiting for the operator (bank deposits the feed could not match): a link with the count
+  const depositsNote = h("p.deposits-note");
+  api.get("/admin/deposits/unmatched").then(({ count }) => {
+    if (count) depositsNote.replaceChildren(h("a", { href: "#/deposits" }, `미확인 입금 ${count}건`));
+  }).catch(() => {});
+  main.append(h("h1", {}, "주문 목록"), depositsNote, tabsSlot,
     searchForm(search, onSearch),
     problem, results,
     h("div.list-tools", {}, pageLabel),

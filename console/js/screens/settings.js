@@ -6,6 +6,7 @@ import { paymentsCard } from "../settings/payments.js";
 import { pointsCard, confirmationCard, membershipCard, claimsCard, printingCard } from "../settings/sections.js";
 import { shippingCard } from "../settings/shipping.js";
 import { trackingCard } from "../settings/tracking.js";
+import { depositFeedCard } from "../settings/deposits.js";
 import { exportTemplatesCard } from "../settings/exports.js";
 import { sendersCard } from "../settings/senders.js";
 import { smsTemplatesCard } from "../settings/sms.js";
@@ -14,6 +15,7 @@ import { webhooksCard } from "../settings/webhooks.js";
 
 const CARDS = [
   ["결제", paymentsCard],
+  ["무통장입금 자동 입금확인", depositFeedCard],
   ["적립금", pointsCard],
   ["배송비·도서산간", shippingCard],
   ["배송 추적", trackingCard],

@@ -13,7 +13,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin_api.routes import alimtalk, balance, claims, intake, orders, points, settings, shipping, stock, webhooks
+from admin_api.routes import (
+    alimtalk,
+    balance,
+    claims,
+    deposits,
+    intake,
+    orders,
+    points,
+    settings,
+    shipping,
+    stock,
+    webhooks,
+)
 from admin_api.routes import messages as message_routes
 from admin_api.routes import payments as payment_routes
 from oms import observability
@@ -39,6 +51,7 @@ app.include_router(shipping.router, prefix="/admin")
 app.include_router(message_routes.router, prefix="/admin")
 app.include_router(webhooks.router, prefix="/admin/webhooks")
 app.include_router(alimtalk.router, prefix="/admin/alimtalk")
+app.include_router(deposits.router, prefix="/admin/deposits")
 
 
 @app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")

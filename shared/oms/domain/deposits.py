@@ -51,12 +51,15 @@ def confirm_deposit(
     paid_at: str,
     actor: Actor,
     at: str,
-    source: Literal["pg", "manual"],
+    source: Literal["pg", "manual", "auto"],
     amount: int | None = None,
     pg: dict[str, Any] | None = None,
     note: str | None = None,
+    deposit: dict[str, Any] | None = None,
 ) -> PaymentChange:
-    """The money of a pending payment arrived (PG callback or an admin's manual confirmation).
+    """The money of a pending payment arrived (PG callback, an admin's manual confirmation, or a
+    bank deposit matched to it: ``source="auto"`` with ``deposit`` — the feed's reference, the
+    depositor and the amount deposited, which may exceed the payment's: the surplus is to refund).
 
     Units waiting for it go to `preparing` (digital goods and passes to `confirmed`, which may close
     the order: :func:`oms.domain.moves.mark_paid`); the payment records its payment time ``paid_at``.
@@ -69,6 +72,11 @@ def confirm_deposit(
     if payment.status != "pending":
         raise DomainError("PAYMENT_NOT_PENDING", f"입금 대기 중인 결제가 아닙니다 (상태: {payment.status}).",
                           status=409, extra={"payment_id": payment.payment_id, "payment_status": payment.status})
+    deposited = int((deposit or {}).get("amount") or payment.amount)
+    if deposit and deposited < payment.amount:
+        raise DomainError("DEPOSIT_UNDERPAID",
+                          f"입금액({deposited:,}원)이 결제금액({payment.amount:,}원)보다 적습니다.",
+                          extra={"payment_id": payment.payment_id, "deposited": deposited, "expected": payment.amount})
     if amount is not None and amount != payment.amount:
         raise DomainError(
             "DEPOSIT_AMOUNT_MISMATCH",
@@ -78,16 +86,22 @@ def confirm_deposit(
     payment_set: dict[str, Any] = {
         "status": "paid", "paid_at": paid_at, "deposit_source": source,
         "confirmed_by": {**actor.as_dict(), "at": at}, **(pg or {}),
+        **({"deposit": deposit} if deposit else {}),
     }
     new = order.clone()
     new.payments[payment.payment_id] = payment.changed(payment_set)
     pending = {line.line_id for line in new.lines if line.status is Status.PAYMENT_PENDING}
-    how = "PG 입금 통보" if source == "pg" else "수동 입금 확인"
+    how = {"pg": "PG 입금 통보", "manual": "수동 입금 확인", "auto": "자동 입금확인"}[source]
+    surplus = deposited - payment.amount
+    if deposit:
+        how += f" {deposit.get('reference', '')} 입금자 {deposit.get('depositor', '')}"
     events = [
         Event("payment", actor, at, {
             "payment_id": payment.payment_id, "method": payment.method, "amount": payment.amount,
             "paid_at": paid_at, "source": source, **({"note": note} if note else {}),
-            "text_ko": f"입금 확인 {payment.amount:,}원 ({how}, 입금시각 {_kst_text(paid_at)} KST)",
+            **({"deposit": deposit} if deposit else {}),
+            "text_ko": f"입금 확인 {payment.amount:,}원 ({how}, 입금시각 {_kst_text(paid_at)} KST)"
+                       + (f" — 초과 입금 {surplus:,}원: 환불이 필요합니다." if surplus > 0 else ""),
         })
     ]
     events += mark_paid(new, at=at, actor=actor)

@@ -26,6 +26,23 @@ class PaymentSettings(Section):
     bank_matching: Bool = Field(default=False, description="PG + 뱅크다 (bank-transfer auto-matching)")
 
 
+class BankAccount(Section):
+    number: str = Field(pattern=r"^[0-9]{6,20}$", description="account number, digits only")
+    bank_code: str = Field(default="", pattern=r"^[0-9]{0,3}$", description="the bank's code (e.g. 020 우리은행)")
+    label: Text = Field(default="", max_length=40, description="what the console calls it")
+
+
+class DepositFeedSettings(Section):
+    """무통장입금 자동 입금확인 (docs/domain.md, "Bank transfers matched automatically")."""
+
+    provider: Literal["bankda", "popbill"] | None = Field(
+        default=None, description="deposit-feed provider (null: deposits are confirmed by hand); its credentials "
+                                  "are the deployment's SSM parameters")
+    rule: Literal["equal", "contains", "ignore_spaces", "contains_ignore_spaces"] = Field(
+        default="ignore_spaces", description="how the depositor name must compare to the order's")
+    accounts: list[BankAccount] = Field(default_factory=list, max_length=5, description="the site's accounts read")
+
+
 class PointSettings(Section):
     enabled: Bool = Field(default=True, description="적립금 사용 (off: no points section, nothing accrues)")
     rate_bp: Int = Field(default=100, ge=0, le=10_000, description="accrual rate in basis points of the paid amount")
@@ -109,6 +126,7 @@ class SiteSettings(Section):
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
+    deposit_feed: DepositFeedSettings = Field(default_factory=DepositFeedSettings)
 
 
 class SiteSettingsPatch(Section):
@@ -127,6 +145,7 @@ class SiteSettingsPatch(Section):
     claims: ClaimSettings | None = None
     notifications: NotificationSettings | None = None
     tracking: TrackingSettings | None = None
+    deposit_feed: DepositFeedSettings | None = None
 
     def sections(self) -> dict[str, Section]:
         """The sections given (the ones this update replaces)."""

@@ -92,10 +92,12 @@ def apply(
     actor: Actor | None = None,
     action: str = "payment",
     read: Order | None = None,
+    also: list[tuple[dict[str, Any], DomainError | None]] | None = None,
 ) -> tuple[Order, Payment, PaymentChange]:
     """Load → decide → commit (order + payment item in one transaction) through
     :func:`services.orders.run`, retrying lost races on a fresh read. A refusal by an admin
-    (``actor`` given) is written to the order's timeline, like every refusal. ``read``: see ``run``."""
+    (``actor`` given) is written to the order's timeline, like every refusal. ``read``: see ``run``;
+    ``also``: more actions of the same transaction (each with the refusal its condition raises)."""
     decided: dict[str, Any] = {}
 
     def step(order: Order, at: str) -> tuple[Change, orders.Write]:
@@ -109,6 +111,8 @@ def apply(
             if closed is not None:
                 payreqs.record_request_update(write, site_id, order_id, closed)
         pay_store.record_payment_change(write, site_id, order_id, loaded.payment, pc)
+        for extra, refusal in also or []:
+            write.add(extra, refusal)
         return pc.change, write
 
     done = order_runner.run(site_id, order_id, actor, step, action=action, attempts=MAX_ATTEMPTS,

@@ -30,7 +30,12 @@ def get_settings() -> dict[str, Any]:
 @router.patch("", summary="사이트 설정 변경 (주어진 섹션만; expected_version 이 다르면 409)")
 def patch_settings(body: SiteSettingsPatch) -> dict[str, Any]:
     site_id, actor = admin_identity(router)
-    answer = _answer(*settings.save(site_id, body, actor.id))
+    saved, version = settings.save(site_id, body, actor.id)
+    answer = _answer(saved, version)
+    if body.deposit_feed is not None:  # the accounts read (and how) follow the settings
+        from oms.services import deposit_collection
+
+        deposit_collection.register_accounts(site_id, saved.deposit_feed)
     if body.tracking is not None:  # this container's cached copy (delivery tracking) is stale now
         from oms.services import tracking
 

@@ -23,8 +23,12 @@ REFUSALS: tuple[Refusal, ...] = (
             "PG 연동 사이트는 '현금영수증 발행' 버튼으로 발급하세요. 수동 완료 처리는 PG 미연동 사이트 또는 PG "
             "발급 실패 시에만 가능합니다."),
     Refusal("CLAIMS_NOT_SETTLED", 409, "완료되었지만 정산하지 않은 클레임이 있습니다({claim_ids}). 먼저 정산하세요."),
+    Refusal("DEPOSIT_ALREADY_RECORDED", 409, "이미 기록된 입금입니다."),
+    Refusal("DEPOSIT_NOT_FOUND", 404, "입금 내역을 찾을 수 없습니다: {tx_id}"),
+    Refusal("DEPOSIT_NOT_UNMATCHED", 409, "이미 처리된 입금입니다."),
     Refusal("DEPOSIT_AMOUNT_MISMATCH", 422,
             "입금액({amount}원)이 결제금액({expected}원)과 다릅니다. 확인 후 수동 처리하세요."),
+    Refusal("DEPOSIT_UNDERPAID", 422, "입금액({deposited}원)이 결제금액({expected}원)보다 적습니다."),
     Refusal("MEMBER_NOT_FOUND", 404, "회원을 찾을 수 없습니다: {member_id}"),
     Refusal("NOTHING_LEFT_TO_REFUND", 409, "환불할 금액이 남아 있지 않습니다 (이미 전액 환불된 결제입니다)."),
     Refusal("NOTHING_OUTSTANDING", 409, "청구할 미결금액이 없습니다."),
