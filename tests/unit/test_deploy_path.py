@@ -64,6 +64,7 @@ def test_bootstrap_dry_run_lists_exactly_the_parameters_the_template_reads(
         "/oms/dev/tracking/trackerdelivery/client-id", "/oms/dev/tracking/trackerdelivery/client-secret",
         "/oms/dev/tracking/trackerdelivery/webhook-secret", "/oms/dev/tracking/sweettracker/api-key",
         "/oms/dev/tracking/sweettracker/webhook-secret",
+        "/oms/dev/bankfeed/bankda/api-token", "/oms/dev/bankfeed/popbill/api-key",
     ])
     variables = _referenced_param_variables()
     assert len(names) == len(variables)  # one SSM parameter per *_PARAM variable of the functions
