@@ -29,6 +29,7 @@ def test_the_list_matching_by_hand_and_not_an_order(site_id: str) -> None:
     assert listed["count"] == 3
     first = next(d for d in listed["deposits"] if d["tx_id"] == "H-1")
     assert first["reason"] == "name_differs" and first["reason_ko"] == "입금자명 불일치"
+    assert type(first["amount"]) is int and type(first["gap"]) is int  # money answers as a number, not "55000"
     assert first["candidates"][0]["order_id"] == order_id
     assert first["candidates"][0]["same_amount"] and first["candidates"][0]["similar_name"]
     assert [d["tx_id"] for d in unmatched(site_id, "주문엄마")["deposits"]] == ["H-1"]

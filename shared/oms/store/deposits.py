@@ -29,7 +29,14 @@ from oms.store.keys_deposits import (
     deposits_pk,
     unmatched_gsi_pk,
 )
-from oms.store.table import client, dump, key, load, table_name
+from oms.store.orders import plain
+from oms.store.table import client, dump, key, table_name
+from oms.store.table import load as _load
+
+
+def load(raw: dict[str, Any]) -> dict[str, Any]:
+    """An item with plain numbers (ints, not Decimals: the API answers them as numbers)."""
+    return dict(plain(_load(raw)))
 
 
 def already_recorded() -> Conflict:
