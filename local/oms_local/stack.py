@@ -28,13 +28,15 @@ class Stack:
     table: str
     s3_endpoint: str
     host: str = "127.0.0.1"
-    port: int = 3000  # 0: a free port (tests)
-    pg_port: int = 3100
-    sms_port: int = 3200
-    webhook_port: int = 3300
-    alimtalk_port: int = 3400
-    tracking_port: int = 3500
-    bank_port: int = 3600
+    #: 0: a free port (tests, several stacks at once); ``make run`` passes its fixed ports
+    #: (3000 the gateway, 3100 PG, 3200 SMS, 3300 webhook receiver, 3400 알림톡, 3500 tracking, 3600 bank)
+    port: int = 0
+    pg_port: int = 0
+    sms_port: int = 0
+    webhook_port: int = 0
+    alimtalk_port: int = 0
+    tracking_port: int = 0
+    bank_port: int = 0
     concurrency: int = DEFAULT_CONCURRENCY
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
