@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from oms.domain.webhook_endpoints import MAX_ENDPOINTS
-from oms.store import keys
+from oms.store import keys, keys_webhooks
 from oms.store.table import client, table_name
 from tests.shipping_support import admin
 
@@ -65,7 +65,7 @@ def test_at_most_n_endpoints_per_site(site_id: str) -> None:
     assert register(site_id)[0] == 201  # the removed one's place
     assert register(site_id)[0] == 409
     counter = client().get_item(TableName=table_name(), Key={"PK": {"S": keys.site_pk(site_id)},
-                                                             "SK": {"S": keys.WEBHOOK_CONFIG_SK}})["Item"]
+                                                             "SK": {"S": keys_webhooks.WEBHOOK_CONFIG_SK}})["Item"]
     assert counter["endpoints"]["N"] == str(MAX_ENDPOINTS)
 
 

@@ -360,25 +360,6 @@ def payreq_sk(request_id: str) -> str:
 PAYOUT_LEASE_SK = "PAYOUT"
 
 
-# ---- webhook endpoints and their delivery log ----------------------------------------------------
-
-#: a site's webhook endpoints: site partition, ``SK = WHEP#<endpoint id>``; their count: ``SK = WHCONF``
-WEBHOOK_ENDPOINT_PREFIX = "WHEP#"
-WEBHOOK_CONFIG_SK = "WHCONF"
-WEBHOOK_LOG_PREFIX = "ATT#"
-
-
-def webhook_endpoint_sk(endpoint_id: str) -> str:
-    return f"{WEBHOOK_ENDPOINT_PREFIX}{endpoint_id}"
-
-
-def webhook_log_pk(site_id: str, endpoint_id: str) -> str:
-    """One partition per endpoint: its delivery attempts, newest first by sort key (TTL'd)."""
-    return f"S#{site_id}#WHLOG#{endpoint_id}"
-
-
-def webhook_log_sk(at: str, nonce: str) -> str:
-    return f"{WEBHOOK_LOG_PREFIX}{at}#{nonce}"
 # ---- delivery tracking: the order's next tracking check (sparse GSI3 on one item per order) ----
 
 #: the order's tracking due item: present while one of its parcels waits for a check (quiet days,

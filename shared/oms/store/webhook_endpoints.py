@@ -18,6 +18,7 @@ from typing import Any
 
 from oms.domain.errors import Conflict, DomainError
 from oms.store import keys
+from oms.store import keys_webhooks as wh_keys
 from oms.store.orders import plain, put, update
 from oms.store.table import Item, TransactionFailed, client, dump, key, load, query_all, table_name, transact
 
@@ -33,7 +34,7 @@ def list_endpoints(site_id: str) -> list[Item]:
     """Every endpoint of the site, secrets included (one Query of the site partition's prefix)."""
     items = query_all(
         KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
-        ExpressionAttributeValues={":pk": {"S": keys.site_pk(site_id)}, ":p": {"S": keys.WEBHOOK_ENDPOINT_PREFIX}},
+        ExpressionAttributeValues={":pk": {"S": keys.site_pk(site_id)}, ":p": {"S": wh_keys.WEBHOOK_ENDPOINT_PREFIX}},
         ConsistentRead=True,
     )
     return [_strip(i) for i in items]
@@ -41,7 +42,7 @@ def list_endpoints(site_id: str) -> list[Item]:
 
 def get_endpoint(site_id: str, endpoint_id: str) -> Item:
     resp = client().get_item(TableName=table_name(), Key=key(keys.site_pk(site_id),
-                                                             keys.webhook_endpoint_sk(endpoint_id)),
+                                                             wh_keys.webhook_endpoint_sk(endpoint_id)),
                              ConsistentRead=True)
     if "Item" not in resp:
         raise not_found(endpoint_id)
@@ -55,9 +56,9 @@ def not_found(endpoint_id: str) -> DomainError:
 
 def create_endpoint(site_id: str, endpoint: Item, limit: int) -> None:
     """Write a new endpoint and count it, refused past ``limit`` endpoints."""
-    item = {"PK": keys.site_pk(site_id), "SK": keys.webhook_endpoint_sk(endpoint["endpoint_id"]),
+    item = {"PK": keys.site_pk(site_id), "SK": wh_keys.webhook_endpoint_sk(endpoint["endpoint_id"]),
             "type": "webhook_endpoint", **endpoint}
-    count = update(keys.site_pk(site_id), keys.WEBHOOK_CONFIG_SK, "SET #t = :t ADD #n :one",
+    count = update(keys.site_pk(site_id), wh_keys.WEBHOOK_CONFIG_SK, "SET #t = :t ADD #n :one",
                    {":one": 1, ":max": limit, ":t": "webhook_config"}, {"#n": "endpoints", "#t": "type"},
                    condition="attribute_not_exists(#n) OR #n < :max")
     try:
@@ -77,7 +78,7 @@ def update_endpoint(site_id: str, endpoint_id: str, fields: dict[str, Any]) -> I
     values = {f":f{i}": v for i, v in enumerate(fields.values()) if v is not None}
     expr = (("SET " + ", ".join(sets)) if sets else "") + ((" REMOVE " + ", ".join(removes)) if removes else "")
     args: dict[str, Any] = {
-        "TableName": table_name(), "Key": key(keys.site_pk(site_id), keys.webhook_endpoint_sk(endpoint_id)),
+        "TableName": table_name(), "Key": key(keys.site_pk(site_id), wh_keys.webhook_endpoint_sk(endpoint_id)),
         "UpdateExpression": expr.strip(), "ConditionExpression": "attribute_exists(PK)",
         "ExpressionAttributeNames": names, "ReturnValues": "ALL_NEW"}
     if values:
@@ -92,9 +93,10 @@ def update_endpoint(site_id: str, endpoint_id: str, fields: dict[str, Any]) -> I
 def delete_endpoint(site_id: str, endpoint_id: str) -> None:
     """Remove an endpoint and uncount it (its delivery log expires on its own)."""
     gone = {"Delete": {"TableName": table_name(), "Key": key(keys.site_pk(site_id),
-                                                             keys.webhook_endpoint_sk(endpoint_id)),
+                                                             wh_keys.webhook_endpoint_sk(endpoint_id)),
                        "ConditionExpression": "attribute_exists(PK)"}}
-    count = update(keys.site_pk(site_id), keys.WEBHOOK_CONFIG_SK, "ADD #n :minus", {":minus": -1}, {"#n": "endpoints"})
+    count = update(keys.site_pk(site_id), wh_keys.WEBHOOK_CONFIG_SK, "ADD #n :minus", {":minus": -1},
+                   {"#n": "endpoints"})
     try:
         transact([gone, count])
     except TransactionFailed as exc:
@@ -108,7 +110,7 @@ def delete_endpoint(site_id: str, endpoint_id: str) -> None:
 
 def add_attempt(site_id: str, endpoint_id: str, entry: Item, now: datetime) -> None:
     at = str(entry["at"])
-    item = {"PK": keys.webhook_log_pk(site_id, endpoint_id), "SK": keys.webhook_log_sk(at, secrets.token_hex(3)),
+    item = {"PK": wh_keys.webhook_log_pk(site_id, endpoint_id), "SK": wh_keys.webhook_log_sk(at, secrets.token_hex(3)),
             "type": "webhook_attempt", "ttl": int((now + timedelta(days=LOG_DAYS)).timestamp()), **entry}
     client().put_item(TableName=table_name(), Item=dump(item))
 
@@ -117,7 +119,7 @@ def list_attempts(site_id: str, endpoint_id: str, limit: int = LOG_PAGE) -> list
     """The endpoint's newest attempts first (at most ``limit``)."""
     resp = client().query(
         TableName=table_name(), KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
-        ExpressionAttributeValues={":pk": {"S": keys.webhook_log_pk(site_id, endpoint_id)},
-                                   ":p": {"S": keys.WEBHOOK_LOG_PREFIX}},
+        ExpressionAttributeValues={":pk": {"S": wh_keys.webhook_log_pk(site_id, endpoint_id)},
+                                   ":p": {"S": wh_keys.WEBHOOK_LOG_PREFIX}},
         ScanIndexForward=False, Limit=max(1, min(limit, LOG_PAGE)))
     return [_strip(load(i)) for i in resp.get("Items", [])]
