@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -398,3 +399,25 @@ def test_claim_money_invariants_hold_over_more_random_histories() -> None:
     steps = _run()
     print(f"stateful steps: {steps}, refused: {STEPS['refused']}")
     assert steps >= MIN_STEPS_PER_TEST
+
+
+def test_an_address_change_that_would_take_the_order_below_zero_is_refused() -> None:
+    """Found by the machine above: two lines 1,000 × 2 and 500 (coupon 50%: paid 1,500), moved to Jeju
+    (+3,000 remote fee, owed), the first line and one unit cancelled and settled on the original basis
+    with a 1원 goodwill adjustment (basis difference −375, adjustment −1: the order is 1,500 + 3,000
+    − 1,125 − 376 = 2,999, still 1,499 owed). Moving back to Seoul would take the 3,000 fee away:
+    2,999 − 3,000 = −1 — an order that costs less than nothing, owing the buyer 1,501 of a 1,500 payment."""
+    s = ClaimsMachine()
+    s.intake(lines=[(1, 2, 0, False, 1), (2, 1, 0, False, 1)], coupon_pct=50, points_pct=0, shipping=0, external=1,
+             return_fee=0, threshold=None, policy="none", surcharge=0, minimum=None, postal="04524")
+    s.address(postal="63100")
+    s.request(buyer=False, fee=None, i=0, j=0, kind="natural", qty=0, reason=Reason.INTENT_CHANGED, two=True)
+    s.complete(c=0)
+    s.settle_claim(adj=1, basis="original", c=0, wrong=1)
+    assert (s.order.order_amount, s.order.outstanding) == (2999, 1499)
+    before = s.order.clone()
+    with pytest.raises(DomainError) as refused:
+        change_address(s.order, Recipient("김민지", "010", "04524", "새 주소"), 0, ADMIN, AT)
+    assert refused.value.code == "ADDRESS_CHANGE_BELOW_ZERO" and refused.value.extra["order_amount"] == -1
+    assert s.order == before
+    s.money()

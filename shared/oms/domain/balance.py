@@ -182,6 +182,11 @@ def change_address(order: Order, recipient: Recipient, remote_fee: int, actor: A
         why = (f"도서산간 배송비 {_won(remote_fee)} (우편번호 {recipient.postal_code})" if remote_fee
                else f"도서산간 지역이 아닌 주소로 변경 (우편번호 {recipient.postal_code})")
         c = new_charge(new, "remote_area", delta, why, "remote_area.address_change", None, at, actor.id)
+        if new.order_amount < 0:  # the credits already given (adjustments, basis differences) exceed what is left
+            raise DomainError("ADDRESS_CHANGE_BELOW_ZERO",
+                              "배송지를 변경하면 도서산간 배송비가 빠져 주문 금액이 0원보다 작아집니다. "
+                              "정산에서 준 조정 금액을 먼저 확인하세요.",
+                              extra={"order_amount": new.order_amount, "remote_fee": remote_fee})
         events.append(_charge_event(c, actor, at))
     events[-1].data["text_ko"] += f" — 미결금액 {new.outstanding:+,}원"
     new.version = order.version

@@ -9,6 +9,9 @@ from oms.domain.refusals.base import Refusal
 REFUSALS: tuple[Refusal, ...] = (
     Refusal("ADDRESS_CHANGE_ADMIN_ONLY", 403, "배송지 변경은 관리자만 할 수 있습니다."),
     Refusal("ADDRESS_CHANGE_AFTER_SHIPPING", 422, "배송이 시작된 주문은 배송지를 변경할 수 없습니다."),
+    Refusal("ADDRESS_CHANGE_BELOW_ZERO", 422,
+            "배송지를 변경하면 도서산간 배송비가 빠져 주문 금액이 0원보다 작아집니다. "
+            "정산에서 준 조정 금액을 먼저 확인하세요."),
     Refusal("BULK_LIMIT_EXCEEDED", 400, "한 번에 최대 {limit}건까지 처리할 수 있습니다."),
     Refusal("BUYER_NOT_ALLOWED", 422, "구매자는 {현재 상태}에서 {요청 상태}(으)로 변경할 수 없습니다."),
     Refusal("CANCEL_NOT_ALLOWED_AFTER_SHIPPING", 422, "배송이 시작된 품목은 취소할 수 없습니다. 반품으로 처리하세요."),
