@@ -72,3 +72,24 @@ def test_accounts_leave_the_index_with_the_settings(site_id: str) -> None:
     assert mine(site_id) == []
     assert {a["account"]: a["enabled"] for a in store.list_accounts(site_id)} == {
         "1002000000001": False, "1002000000002": False}
+
+
+def test_the_scheduled_run_takes_accounts_due_within_its_whole_second(
+        site_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EventBridge writes the run's time to the second: an account registered 0.3 s into that second
+    (the settings saved a moment before the run) is read by it, one a second later is not."""
+    from scheduled_fn import deposit_poll
+
+    collection.register_accounts(site_id, feed("bankda", "1002000000003"), now="2026-12-07T12:10:55.300000Z")
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(store, "enqueue_polls", lambda bodies: sent.extend(bodies) or len(bodies))
+
+    def run(at: str) -> list[dict[str, object]]:
+        sent.clear()
+        deposit_poll.lambda_handler({"version": "0", "id": "e1", "detail-type": "Scheduled Event",
+                                     "source": "aws.events", "account": "000000000000", "time": at,
+                                     "region": "ap-northeast-2", "resources": [], "detail": {}}, FakeContext())
+        return [m for m in sent if m["site_id"] == site_id]
+
+    assert run("2026-12-07T12:10:54Z") == []
+    assert [m["account"] for m in run("2026-12-07T12:10:55Z")] == ["1002000000003"]

@@ -1,10 +1,12 @@
 """DepositPollFunction: the fan-out of bank-deposit collection (EventBridge schedule). The accounts
 whose next read is due come from the sparse GSI3 (never a Scan, never one invocation reading every
 site's bank); each becomes one message on DepositPollQueue for DepositWorkerFunction. The event's
-``time`` is the run's "now"."""
+``time`` is the run's "now" — to the whole second, as EventBridge writes it, so the run takes every
+account due within that second (one registered a moment before the run is read by it)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -27,7 +29,8 @@ metrics = Metrics()
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     when = event.get("time")
-    messages = deposit_collection.poll_messages(iso(parse_iso(str(when))) if when else None)
+    cutoff = parse_iso(str(when)) + timedelta(seconds=1) - timedelta(microseconds=1) if when else None
+    messages = deposit_collection.poll_messages(iso(cutoff) if cutoff else None)
     sent = deposits.enqueue_polls(messages)
     metrics.add_metric(name="DepositAccountsDue", unit=MetricUnit.Count, value=sent)
     logger.info("deposit poll fan-out", extra={"scheduled_at": when, "accounts": sent})
