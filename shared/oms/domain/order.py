@@ -125,6 +125,10 @@ class Line:
     pass_granted: bool = False
     #: when the line was added to the placed order (추가, ``balance.add_line``); None: from intake
     added_at: str | None = None
+    #: an external channel's product order this line is (``oms.domain.channel_orders``), and the
+    #: channel's view of it: status, claim, the shop's delay and decision, the last push and refusal
+    external_id: str | None = None
+    channel_state: dict[str, Any] | None = None
 
     @property
     def gross(self) -> int:
@@ -201,6 +205,8 @@ class Order:
     #: (``oms.domain.payment_requests``), by id: what it was paid and refunded is derived from them
     payments: dict[str, Payment] = field(default_factory=dict)
     payment_requests: dict[str, PaymentRequest] = field(default_factory=dict)
+    #: an external channel's order this one is (``{"channel", "order_id", "linked_at"}``), None: ours
+    external: dict[str, Any] | None = None
 
     # ---- derived -------------------------------------------------------------------------
     @property
@@ -308,6 +314,7 @@ class Order:
         new.charges = [_shallow(c) for c in self.charges]
         new.payments = copy.deepcopy(self.payments)  # a few small records
         new.payment_requests = copy.deepcopy(self.payment_requests)
+        new.external = dict(self.external) if self.external is not None else None
         return new
 
     def as_dict(self) -> dict[str, Any]:
@@ -331,6 +338,8 @@ def _clone_line(line: Line) -> Line:
     new = _shallow(line)
     new.options = [_shallow(o) for o in line.options]
     new.stock_keys = list(line.stock_keys)
+    if line.channel_state is not None:
+        new.channel_state = copy.deepcopy(line.channel_state)
     return new
 
 

@@ -41,6 +41,8 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
               "points_accrued"):
         fields[k] = int(d.get(k) or 0)
     fields["pass_granted"] = bool(d.get("pass_granted"))
+    if d.get("channel_state") is not None:
+        fields["channel_state"] = plain(d["channel_state"])
     if d.get("membership_days") is not None:
         fields["membership_days"] = int(d["membership_days"])
     return Line(**fields)
@@ -143,6 +145,7 @@ def header_item(order: Order) -> Item:
         "shipments": {sid: vars(s).copy() for sid, s in order.shipments.items()},
         "claims": {cid: claim_to_dict(c) for cid, c in order.claims.items()},
         "charges": [vars(c).copy() for c in order.charges],
+        **({"external": dict(order.external)} if order.external else {}),
     }
 
 
@@ -386,6 +389,7 @@ def order_from_items(items: list[Item]) -> Order:
         payments=payments_from_items(items),
         payment_requests={str(i["request_id"]): PaymentRequest.from_item(plain(i)) for i in items
                           if str(i["SK"]).startswith(keys.PAYREQ_PREFIX)},
+        external=dict(header["external"]) if header.get("external") else None,
     )
     for k in _INT_HEADER:
         setattr(order, k, int(header.get(k) or 0))
