@@ -90,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--alimtalk-port", type=int, default=3400, help="알림톡 sandbox port (default 3400)")
     parser.add_argument("--tracking-port", type=int, default=3500, help="tracking sandbox port (default 3500)")
     parser.add_argument("--bank-port", type=int, default=3600, help="bank sandbox port (default 3600)")
+    parser.add_argument("--naver-port", type=int, default=3700, help="Naver Commerce sandbox port (default 3700)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help=f"table name (default {DEFAULT_TABLE})")
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"demo site id (default {DEFAULT_SITE})")
     parser.add_argument("--no-seed", action="store_true", help="do not write the demo data")
@@ -165,6 +166,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     _check_port(args.alimtalk_port, "the 알림톡 sandbox", "--alimtalk-port")
     _check_port(args.tracking_port, "the tracking sandbox", "--tracking-port")
     _check_port(args.bank_port, "the bank sandbox", "--bank-port")
+    _check_port(args.naver_port, "the Naver sandbox", "--naver-port")
 
     ddb_endpoint = f"http://127.0.0.1:{args.ddb_port}"
     s3_endpoint = f"http://127.0.0.1:{args.s3_port}"
@@ -175,6 +177,7 @@ def _start(args: argparse.Namespace, cleanups: list[tuple[str, Callable[[], None
     stack = Stack(template=args.template, table=args.table, s3_endpoint=s3_endpoint, host=args.host,
                   port=args.port, pg_port=args.pg_port, sms_port=args.sms_port, webhook_port=args.webhook_port,
                   alimtalk_port=args.alimtalk_port, tracking_port=args.tracking_port, bank_port=args.bank_port,
+                  naver_port=args.naver_port,
                   concurrency=args.concurrency,
                   stream_checkpoints=LOCAL_DIR / "stream-checkpoints.json")
     gateway = stack.gateway
@@ -230,6 +233,7 @@ OMS local stack is up (Ctrl-C to stop)
   알림톡 sandbox     {stack.alimtalk.url}   (templates and messages page /, /nhn, /solapi, controls /_sandbox)
   Tracking sandbox   {tracking_sandbox.url}   (parcels page /, play a parcel: POST /_sandbox/play, controls /_sandbox)
   Bank sandbox       {stack.bank.url}   (deposits page /, add one: POST /_sandbox/deposit, controls /_sandbox)
+  Naver sandbox      {stack.naver.url}   (seller's product orders page /, place one: POST /_sandbox/orders, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
   Routes (up to {args.concurrency} containers per function, started on first use)

@@ -29,7 +29,8 @@ class Stack:
     s3_endpoint: str
     host: str = "127.0.0.1"
     #: 0: a free port (tests, several stacks at once); ``make run`` passes its fixed ports
-    #: (3000 the gateway, 3100 PG, 3200 SMS, 3300 webhook receiver, 3400 알림톡, 3500 tracking, 3600 bank)
+    #: (3000 the gateway, 3100 PG, 3200 SMS, 3300 webhook receiver, 3400 알림톡, 3500 tracking, 3600 bank,
+    #: 3700 Naver)
     port: int = 0
     pg_port: int = 0
     sms_port: int = 0
@@ -37,6 +38,7 @@ class Stack:
     alimtalk_port: int = 0
     tracking_port: int = 0
     bank_port: int = 0
+    naver_port: int = 0
     concurrency: int = DEFAULT_CONCURRENCY
     schedules: bool = True
     pg_cancel_callback_delay: float = 0.3
@@ -50,6 +52,7 @@ class Stack:
         from oms_local.alimtalk_sandbox import AlimtalkSandbox
         from oms_local.bank_sandbox import BankSandbox
         from oms_local.gateway import Gateway
+        from oms_local.naver_sandbox import NaverSandbox
         from oms_local.pg_sandbox import PgSandbox
         from oms_local.sms_sandbox import SmsSandbox
         from oms_local.tracking_sandbox import TrackingSandbox
@@ -62,11 +65,12 @@ class Stack:
         self.alimtalk = AlimtalkSandbox(host=self.host, port=self.alimtalk_port)
         self.tracking = TrackingSandbox(host=self.host, port=self.tracking_port)
         self.bank = BankSandbox(host=self.host, port=self.bank_port)
+        self.naver = NaverSandbox(host=self.host, port=self.naver_port)
         # Parsed now: a broken template fails before anything starts. The functions get endpoints
         # only (the sandboxes' URLs); their secrets are SSM parameters put at start (oms_local.parameters).
         self.gateway = Gateway(self.template, table_name=self.table, host=self.host, port=self.port,
                                env={**self.pg.env(), **self.sms.env(), **self.alimtalk.env(), **self.tracking.env(),
-                                    **self.bank.env(), **self.gateway_env},
+                                    **self.bank.env(), **self.naver.env(), **self.gateway_env},
                                concurrency=self.concurrency,
                                # the webhook receiver sandbox is plain http on loopback
                                parameters={"WebhookInsecureHosts": "127.0.0.1,localhost"})
@@ -107,8 +111,10 @@ class Stack:
         self.cleanups.append(("tracking sandbox", self.tracking.stop))
         self._listen("the bank sandbox", self.bank_port, self.bank.start)
         self.cleanups.append(("bank sandbox", self.bank.stop))
+        self._listen("the Naver sandbox", self.naver_port, self.naver.start)
+        self.cleanups.append(("Naver sandbox", self.naver.stop))
         self.gateway.env_overrides.update({**self.pg.env(), **self.sms.env(), **self.alimtalk.env(),
-                                           **self.tracking.env(), **self.bank.env()})
+                                           **self.tracking.env(), **self.bank.env(), **self.naver.env()})
         self._listen("the API gateway", self.port, self.gateway.start)
         self.cleanups.append(("API gateway", self.gateway.stop))
         self.pg.gateway_url = self.gateway.url

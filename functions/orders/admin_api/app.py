@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from admin_api.routes import (
     alimtalk,
     balance,
+    channels,
     claims,
     deposits,
     intake,
@@ -52,6 +53,7 @@ app.include_router(message_routes.router, prefix="/admin")
 app.include_router(webhooks.router, prefix="/admin/webhooks")
 app.include_router(alimtalk.router, prefix="/admin/alimtalk")
 app.include_router(deposits.router, prefix="/admin/deposits")
+app.include_router(channels.router, prefix="/admin")
 
 
 @app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")

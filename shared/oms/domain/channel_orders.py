@@ -220,8 +220,12 @@ def _steps(order: Order, line_id: str, po: ProductOrder, target: Status, at: str
     path = _path(line, target)
     if not path:
         return None
-    current, events, touched, restore = order, [], set(), {}  # type: ignore[var-annotated]
-    intents, ships = [], set()  # type: ignore[var-annotated]
+    current = order
+    events: list[Event] = []
+    touched: set[str] = set()
+    restore: dict[str, int] = {}
+    intents: list[Any] = []
+    ships: set[str] = set()
     for to in path:
         here = current.line(line_id)
         if to is Status.SHIPPING and po.tracking_no and po.courier_code and not current.tracking_of(here):

@@ -20,7 +20,8 @@ _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{1,120}$")
 
 #: the intents a change may carry (the relay has a deliverer for each, tests/unit/test_relay_registry.py);
 #: the relay's expanders add others from a change's events (publish on the bus, webhooks, notify the buyer)
-KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel", "job_start", "tracking_register"})
+KINDS = frozenset({"sms", "cash_receipt", "cash_receipt_cancel", "job_start", "tracking_register",
+                   "channel_dispatch", "channel_delay", "channel_claim"})
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from functools import cached_property
 from threading import Lock
 from typing import Any
 
+from oms.domain import channel_pushes
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor, Change, Event, Line, Order
 from oms.domain.statuses import ProductKind, Status
@@ -138,6 +139,13 @@ def apply(before: Order | None, change: Change, write: Write) -> None:
     revoke_pass_days(fx)
     write_membership(fx)
     restore_stock(fx)
+    push_channel_dispatch(fx)
+
+
+def push_channel_dispatch(fx: Effects) -> None:
+    """A channel order's lines the shop moved to 배송중 with a number: dispatched on the channel too,
+    after the commit (``oms.domain.channel_pushes``)."""
+    fx.change.intents.extend(channel_pushes.dispatch_intents(fx.before, fx.order, fx.change.events))
 
 
 def stamp_auto_confirm_day(fx: Effects) -> None:

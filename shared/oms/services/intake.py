@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from oms.domain.cash_receipts import mask_identity
 from oms.domain.clock import iso, kst_date, utcnow
 from oms.domain.errors import Conflict, DomainError
 from oms.domain.moves import mark_paid
-from oms.domain.order import MAX_STOCK_SKUS, SYSTEM, Actor, Buyer, Change, Event, Option, Recipient
+from oms.domain.order import MAX_STOCK_SKUS, SYSTEM, Actor, Buyer, Change, Event, Option, Order, Recipient
 from oms.domain.payments import Payment
 from oms.domain.pricing import LineInput, build_order, stock_keys_for
 from oms.domain.statuses import PaymentMethod
@@ -31,8 +32,11 @@ def create_order(body: IntakeOrderIn) -> tuple[str, bool]:
     return order_id, committed is not None
 
 
-def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
-    """Create the order: (what was committed, order id); (None, first order id) for a retried checkout."""
+def take(body: IntakeOrderIn, *, actor: Actor = SERVICE,
+         decorate: Callable[[Order, str], None] | None = None) -> tuple[Committed | None, str]:
+    """Create the order: (what was committed, order id); (None, first order id) for a retried checkout.
+    ``actor``: who brings it (the checkout, a channel's sync); ``decorate``: marks the built order
+    before it is written (a channel's links, ``oms.domain.channel_orders.link``)."""
     site_id = body.site_id
     found = checkout.existing_checkout(site_id, body.checkout_id)
     if found:
@@ -77,6 +81,8 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
         payment_due_at=iso(va.due_at) if va else None,
     )
     order.shipping_method = body.shipping_method
+    if decorate is not None:
+        decorate(order, created_at)
     if pay.amount != order.order_amount:
         raise DomainError(
             "PAYMENT_AMOUNT_MISMATCH",
@@ -88,7 +94,7 @@ def take(body: IntakeOrderIn) -> tuple[Committed | None, str]:
     events = [
         Event(
             "order_created",
-            SERVICE,
+            actor,
             created_at,
             {"text_ko": f"주문이 접수되었습니다 ({order.total_quantity}개, {order.order_amount:,}원).",
              "channel": body.channel.value, "order_amount": order.order_amount,

@@ -81,6 +81,9 @@ DELIVERERS: dict[str, str] = {
     "job_start": "oms.services.jobs",
     "notify": "oms.services.notifications",
     "tracking_register": "oms.services.tracking",
+    "channel_dispatch": "oms.services.channel_push",
+    "channel_delay": "oms.services.channel_push",
+    "channel_claim": "oms.services.channel_push",
 }
 
 #: modules whose ``expand(record) -> list[Intent]`` adds the intents a record's events imply
