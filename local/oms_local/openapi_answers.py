@@ -25,6 +25,7 @@ from pydantic.json_schema import models_json_schema
 from oms.schemas import alimtalk as at
 from oms.schemas import answers as a
 from oms.schemas import answers_more as m
+from oms.schemas import channels as chn
 from oms.schemas import deposits as dp
 from oms.schemas import webhooks as w
 
@@ -102,6 +103,12 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /admin/deposits/accounts": ((200,), dp.DepositAccounts),
     "POST /admin/deposits/{account}/{tx_id}/match": ((200,), dp.DepositAnswer),
     "POST /admin/deposits/{account}/{tx_id}/dismiss": ((200,), dp.DepositAnswer),
+    "GET /admin/channels": ((200,), chn.Channels),
+    "PUT /admin/channels/{channel}": ((200,), chn.ChannelStatus),
+    "DELETE /admin/channels/{channel}": ((200,), chn.ChannelStatus),
+    "POST /admin/channels/{channel}/sync": ((202,), chn.SyncQueued),
+    "POST /admin/orders/{order_id}/channel/delay": ((200,), a.OrderDetail),
+    "POST /admin/orders/{order_id}/channel/claims": ((200,), a.OrderDetail),
     "PATCH /admin/settings": ((200,), m.SettingsAnswer),
     "GET /admin/settings/claims/remote-zones/default": ((200,), m.RemoteZones),
     "POST /admin/settings/payments/callback-registration": ((200,), m.CallbackRegistration),
@@ -171,6 +178,11 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/webhooks/endpoints": (409, 422),
     "POST /admin/deposits/{account}/{tx_id}/match": (409, 422),
     "POST /admin/deposits/{account}/{tx_id}/dismiss": (409,),
+    "PUT /admin/channels/{channel}": (422, 503),
+    "DELETE /admin/channels/{channel}": (409,),
+    "POST /admin/channels/{channel}/sync": (409,),
+    "POST /admin/orders/{order_id}/channel/delay": (409, 422),
+    "POST /admin/orders/{order_id}/channel/claims": (409, 422),
     "POST /webhooks/tracking/{provider}": (400, 401, 422, 503),
 }
 
@@ -184,6 +196,7 @@ PARAMETERS: dict[str, list[dict[str, Any]]] = {
 
 #: path prefix -> tag (first match wins)
 TAGS: tuple[tuple[str, str], ...] = (
+    ("/admin/orders/{order_id}/channel", "외부 채널"),
     ("/admin/orders/{order_id}/payments", "결제"), ("/admin/orders/{order_id}/payment-requests", "결제"),
     ("/admin/orders/{order_id}/refunds", "결제"), ("/admin/orders/{order_id}/claims", "클레임"),
     ("/admin/orders/{order_id}/lines", "클레임"), ("/admin/orders/{order_id}/recipient", "클레임"),
@@ -193,7 +206,7 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/invoices", "송장"), ("/admin/orders/{order_id}/sheet", "내보내기"), ("/admin/orders/sheets", "내보내기"),
     ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/stock", "재고"),
     ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/admin/webhooks", "웹훅"),
-    ("/admin/deposits", "결제"),
+    ("/admin/deposits", "결제"), ("/admin/channels", "외부 채널"),
     ("/intake", "주문 접수"),
     ("/buyer/guest", "구매자 (비회원)"), ("/buyer", "구매자 (회원)"), ("/webhooks/tracking", "배송"),
     ("/webhooks", "PG 콜백"), ("/swagger", "문서"),

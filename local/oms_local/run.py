@@ -233,7 +233,7 @@ OMS local stack is up (Ctrl-C to stop)
   알림톡 sandbox     {stack.alimtalk.url}   (templates and messages page /, /nhn, /solapi, controls /_sandbox)
   Tracking sandbox   {tracking_sandbox.url}   (parcels page /, play a parcel: POST /_sandbox/play, controls /_sandbox)
   Bank sandbox       {stack.bank.url}   (deposits page /, add one: POST /_sandbox/deposit, controls /_sandbox)
-  Naver sandbox      {stack.naver.url}   (seller's product orders page /, place one: POST /_sandbox/orders, controls /_sandbox)
+  Naver sandbox      {stack.naver.url}   (product orders page /, place one: POST /_sandbox/orders, controls /_sandbox)
   Schedules          {schedules}   (run now: POST {url}/_local/schedules/<LogicalId>)
 
   Routes (up to {args.concurrency} containers per function, started on first use)

@@ -467,7 +467,7 @@ def test_every_bucket_denies_insecure_transport(tpl: dict[str, Any]) -> None:
 def test_schedules_retry_and_keep_what_failed(tpl: dict[str, Any]) -> None:
     schedules = [(name, ev["Properties"]) for name, fn in _functions(tpl).items()
                  for ev in fn["Properties"].get("Events", {}).values() if ev["Type"] == "Schedule"]
-    assert len(schedules) == 5
+    assert len(schedules) == 6
     dlq = {"Fn::GetAtt": ["SchedulesDeadLetterQueue", "Arn"]}
     for name, props in schedules:
         assert 0 < props["RetryPolicy"]["MaximumRetryAttempts"] <= 3, name
@@ -508,7 +508,7 @@ def test_every_dead_letter_queue_has_an_alarm(tpl: dict[str, Any]) -> None:
             for q in queues.values() if "RedrivePolicy" in q["Properties"]}
     dlqs |= {n for n in queues if n.endswith("DeadLetterQueue")}
     assert dlqs == {"JobsDeadLetterQueue", "InvoicesDeadLetterQueue", "SchedulesDeadLetterQueue",
-                    "OutboxDeadLetterQueue", "DepositPollDeadLetterQueue"}
+                    "OutboxDeadLetterQueue", "DepositPollDeadLetterQueue", "ChannelSyncDeadLetterQueue"}
     watched = {}
     for alarm in _of_type(tpl, "AWS::CloudWatch::Alarm").values():
         for m in _alarm_targets(alarm):

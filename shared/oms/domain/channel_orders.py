@@ -307,7 +307,9 @@ def reconcile(order: Order, pos: list[ProductOrder], at: str) -> Change | None:
 
 
 def step_moved(events: list[Event], line_id: str) -> bool:
-    return any(e.kind in ("status_changed", "invoice_upload") and e.data.get("line_id") == line_id for e in events)
+    return any((e.kind == "status_changed" and e.data.get("line_id") == line_id)
+               or (e.kind == "invoice_applied" and any(m["line_id"] == line_id for m in e.data.get("moves", [])))
+               for e in events)
 
 
 def _differs(a: dict[str, Any], b: dict[str, Any]) -> bool:

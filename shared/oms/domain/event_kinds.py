@@ -72,7 +72,15 @@ MESSAGE_RESULT = "message_result"
 NOTIFICATION = "notification"
 DELIVERY_FAILED = "delivery_failed"
 
-#: kind -> "한국어 — English": one line each, in the groups above
+#: kind -> "한국어 — English": one line each, in the groups above# ---- external channels
+CHANNEL_STATE = "channel_state"
+CHANNEL_CONFLICT = "channel_conflict"
+CHANNEL_ADDRESS_CHANGED = "channel_address_changed"
+CHANNEL_DELAY_REQUESTED = "channel_delay_requested"
+CHANNEL_DECISION_REQUESTED = "channel_decision_requested"
+CHANNEL_PUSH = "channel_push"
+CHANNEL_REFUSED = "channel_refused"
+
 KINDS: dict[str, str] = {
     ORDER_CREATED: "주문 접수 — the checkout's order was taken in (intake)",
     STATUS_CHANGED: "상태 변경 — units moved to another status (main flow, step back, claim request)",
@@ -126,4 +134,11 @@ KINDS: dict[str, str] = {
     MESSAGE_RESULT: "문자 결과 — the SMS provider's result for a message (sent or failed)",
     NOTIFICATION: "구매자 알림 — a KakaoTalk notice on an order event, or its SMS/LMS fallback (result, masked phone)",
     DELIVERY_FAILED: "후속 처리 실패 — an after-commit delivery (SMS, cash receipt …) failed for good",
+    CHANNEL_STATE: "네이버 상태 — the channel's state of a product order changed (no unit moved by it)",
+    CHANNEL_CONFLICT: "네이버 상태 반영 불가 — the channel's state breaks our move rules; kept on the line",
+    CHANNEL_ADDRESS_CHANGED: "네이버 배송지 변경 — the buyer changed the address on the channel before shipping",
+    CHANNEL_DELAY_REQUESTED: "발송지연 요청 — the shop delayed dispatch with the channel's reason and a date",
+    CHANNEL_DECISION_REQUESTED: "네이버 클레임 처리 요청 — the shop approved / rejected / held back a channel claim",
+    CHANNEL_PUSH: "네이버 전달 완료 — the channel accepted a dispatch, delay or claim decision",
+    CHANNEL_REFUSED: "네이버 거부 — the channel refused a push for a product order, with its code and words",
 }

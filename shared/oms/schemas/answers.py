@@ -67,6 +67,9 @@ class OrderLine(Answer):
     options: list[dict[str, Any]] = []
     option_text: str | None = None
     next: list[NextMove] = []
+    external_id: str | None = Field(default=None, description="외부 채널의 상품주문번호 (네이버)")
+    channel_state: dict[str, Any] | None = Field(
+        default=None, description="채널이 보는 상태: status, claim, delay, decision, last_push, refusal, conflict")
 
 
 class Amounts(Answer):
@@ -92,6 +95,7 @@ class OrderDetail(Answer):
     version: int
     created_at: str
     channel: str
+    external: dict[str, Any] | None = Field(default=None, description="외부 채널 주문: channel, order_id")
     payment_method: str
     scope: str
     closed: bool

@@ -3,11 +3,12 @@ seller and to act on a channel order (발송지연, claim decisions)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from oms.schemas.answers import Answer
 from oms.schemas.common import LineId, Text
 from oms.schemas.orders import Won
 
@@ -42,3 +43,27 @@ class ChannelDecisionIn(_In):
     reason: Text = Field(default="", max_length=300, description="거부·보류 사유")
     detail: Text = Field(default="", max_length=300)
     fee: Won = Field(default=0, description="보류: 구매자에게 청구할 추가 배송비")
+
+
+class ChannelStatus(Answer):
+    """연결과 동기화 상태: 마지막 가져오기(건수), 다음 가져오기, 밀린 변경, 채널 오류, 가져오지 못한 주문."""
+
+    channel: str
+    enabled: bool
+    client_id: str | None = None
+    label: str | None = None
+    pulled_at: str | None = None
+    next_at: str | None = None
+    last: dict[str, Any] | None = None
+    last_error: str | None = None
+    backlog: bool = False
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Channels(Answer):
+    channels: list[ChannelStatus]
+
+
+class SyncQueued(Answer):
+    channel: str
+    queued: bool

@@ -45,6 +45,7 @@ def detail_view(order: Order, events: list[dict[str, Any]]) -> dict[str, Any]:
         "version": order.version,
         "created_at": order.created_at,
         "channel": order.channel.value,
+        "external": order.external,
         "payment_method": order.payment_method.value,
         "scope": order.scope.value,
         "shipping_method": order.shipping_method,
@@ -79,6 +80,8 @@ def detail_view(order: Order, events: list[dict[str, Any]]) -> dict[str, Any]:
                 "confirmed_by": line.confirmed_by,
                 "auto_confirm_on": line.auto_confirm_on,
                 "points_accrued": line.points_accrued,
+                "external_id": line.external_id,
+                "channel_state": line.channel_state,
                 "next": [{"to": to.value, "to_ko": to.ko, "partial": partial}
                          for to, partial in next_moves(order, line, ADMIN_VIEW)],
             }

@@ -100,6 +100,7 @@ def summary(order: Order) -> dict[str, Any]:
         "memo_count": order.memo_count,
         "last_memo": _memo(order.last_memo),
         "line_count": len(order.lines),
+        **_channel_summary(order),
         "preview": [
             {
                 "line_id": line.line_id,
@@ -113,6 +114,15 @@ def summary(order: Order) -> dict[str, Any]:
         ],
         **_issues(order),
     }
+
+
+def _channel_summary(order: Order) -> dict[str, Any]:
+    """A channel order's id there, and whether a line needs the operator (a conflict, a refusal)."""
+    if not order.external:
+        return {}
+    alert = any((line.channel_state or {}).get("conflict") or (line.channel_state or {}).get("refusal")
+                for line in order.lines)
+    return {"external_order_id": order.external.get("order_id"), "channel_alert": alert}
 
 
 def _issues(order: Order) -> dict[str, Any]:

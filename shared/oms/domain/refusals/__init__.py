@@ -17,6 +17,7 @@ A new refusal: raise it, then add it to the module of its concern. The OpenAPI d
 from __future__ import annotations
 
 from oms.domain.refusals import (
+    channels,
     claims,
     files,
     messages,
@@ -42,6 +43,7 @@ CONCERNS: dict[str, tuple[Refusal, ...]] = {
     "알림톡 (notifications)": notifications.REFUSALS,
     "파일·내보내기·작업 (files)": files.REFUSALS,
     "웹훅 (webhooks)": webhooks.REFUSALS,
+    "외부 채널 (channels)": channels.REFUSALS,
 }
 
 #: code -> refusal
