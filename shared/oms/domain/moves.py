@@ -81,6 +81,11 @@ def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None
     "Units and their statuses"), or is not the buyer's to make (the rule's own refusal comes first,
     it names the reason better)."""
     _check_rules(order, line, to, actor)
+    if line.external_id and not actor.id.startswith("channel:") and (
+            to in CLAIM_REQUESTS or any(to in flow for flow in CLAIM_FLOWS.values())
+            or (line.status in CLAIM_REQUESTS and to is line.claim_origin)):
+        raise _refuse("CHANNEL_CLAIM_ON_CHANNEL",
+                      "네이버 주문의 취소·반품·교환은 네이버에서 접수되며, 여기서는 승인·거부·보류로 처리합니다.", line)
     if actor.kind == "buyer" and not _buyer_may(line, line.status, to):
         raise _refuse("BUYER_NOT_ALLOWED", f"구매자는 {line.status.ko}에서 {to.ko}(으)로 변경할 수 없습니다.", line)
 

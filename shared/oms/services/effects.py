@@ -150,8 +150,8 @@ def push_channel_dispatch(fx: Effects) -> None:
 
 def stamp_auto_confirm_day(fx: Effects) -> None:
     for line in fx.entered(Status.DELIVERED):
-        if not line.kind.shipped:
-            continue
+        if not line.kind.shipped or line.external_id:
+            continue  # a channel's product order: the channel confirms it
         line.auto_confirm_on = due.due_day(line.status_changed_at or fx.order.created_at,
                                            fx.settings.confirmation.auto_confirm_days)
         fx.change.touched_lines.add(line.line_id)

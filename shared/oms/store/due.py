@@ -28,8 +28,9 @@ def due_day(delivered_at: str, days: int) -> str:
 
 
 def confirm_day(order: Order, line: Line) -> str | None:
-    """The KST day a line's units are auto-confirmed on, or None when it is not waiting for it."""
-    if line.status is not Status.DELIVERED or not line.kind.shipped:
+    """The KST day a line's units are auto-confirmed on, or None when it is not waiting for it (a
+    channel's product order is confirmed by the channel: its 구매확정 comes with the sync)."""
+    if line.status is not Status.DELIVERED or not line.kind.shipped or line.external_id:
         return None
     if line.auto_confirm_on is None:  # written by a path that did not stamp it: the FAQ's default
         return due_day(line.status_changed_at or order.created_at, DEFAULT_AUTO_CONFIRM_DAYS)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from oms.domain.refusals.base import Refusal
 
 REFUSALS: tuple[Refusal, ...] = (
+    Refusal("CHANNEL_CLAIM_ON_CHANNEL", 422,
+            "네이버 주문의 취소·반품·교환은 네이버에서 접수되며, 여기서는 승인·거부·보류로 처리합니다."),
     Refusal("CHANNEL_CREDENTIALS_REFUSED", 422, "네이버가 연결 정보를 거부했습니다: [{code}] {message}"),
     Refusal("CHANNEL_DECISION_INVALID", 422, "네이버 {클레임} 클레임은 '{처리}'할 수 없습니다."),
     Refusal("CHANNEL_DECISION_PENDING", 409, "이미 네이버에 전달 중인 처리가 있습니다. 결과를 기다려 주세요."),
