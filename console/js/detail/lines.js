@@ -63,6 +63,9 @@ function facts(line) {
   if (line.claim_origin) out.push(h("span.fact", {}, `${CLAIM_KO[line.claim_origin] || line.claim_origin} 클레임`));
   if (line.exchange_of) out.push(h("span.fact", {}, `${line.exchange_of} 교환품`));
   if (line.origin_line_id) out.push(h("span.fact.muted", {}, `${line.origin_line_id}에서 분리`));
+  const cs = line.channel_state;
+  if (cs) out.push(h("span.fact", {}, `네이버 ${cs.status_ko || cs.status}`));
+  if (cs && (cs.conflict || cs.refusal)) out.push(h("span.fact.bad", {}, "네이버 확인 필요"));
   return out;
 }
 

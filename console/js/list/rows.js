@@ -94,6 +94,8 @@ export function orderRow(o, sel) {
     cell("c-status", "상태별 수량", h("span.badges", {}, statusQty(o)), o.closed ? badge("거래종료", "muted") : null,
       ...issues(o)),
     cell("c-kind", "채널 · 결제", h("span.badges", {}, badge(CHANNEL_KO[o.channel] || o.channel, "muted"),
+      o.external_order_id ? badge(`네이버 ${o.external_order_id}`, "muted") : null,
+      o.channel_alert ? badge("네이버 확인 필요", "bad") : null,
       badge(PAYMENT_METHOD_KO[o.payment_method] || o.payment_method, "muted"))),
     cell("c-memo", "최근 메모", memo(o)),
     h("div.cell.c-actions", {}, trackBtn),

@@ -9,6 +9,7 @@ import { printButtons } from "../detail/print.js";
 import { won, kst } from "../format.js";
 import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../statuses.js";
 import * as lines from "../detail/lines.js";
+import * as channel from "../detail/channel.js";
 import * as shipments from "../detail/shipments.js";
 import * as payments from "../detail/payments.js";
 import * as claims from "../detail/claims.js";
@@ -18,11 +19,12 @@ import * as timeline from "../detail/timeline.js";
 
 /**
  * The sections in screen order; each module: render(order, ctx) → Element or null.
- * lines: units by status and their moves; shipments: tracking numbers (송장추가); payments: deposit,
+ * lines: units by status and their moves; channel: a Naver order's product orders, 발송지연 and claim
+ * decisions; shipments: tracking numbers (송장추가); payments: deposit,
  * refund, cash receipts; claims: cancel/return/exchange with the refund calculator and 결제요청;
  * changes: add a line, change the address; messages: SMS to the buyer; timeline: changes and memos.
  */
-export const SECTIONS = [lines, shipments, payments, claims, changes, messages, timeline];
+export const SECTIONS = [lines, channel, shipments, payments, claims, changes, messages, timeline];
 
 const BUYER_TYPE_KO = { member: "회원", guest: "비회원" };
 

@@ -12,6 +12,7 @@ import { sendersCard } from "../settings/senders.js";
 import { smsTemplatesCard } from "../settings/sms.js";
 import { alimtalkSwitchesCard, alimtalkTemplatesCard } from "../settings/alimtalk.js";
 import { webhooksCard } from "../settings/webhooks.js";
+import { channelsCard } from "../settings/channels.js";
 
 const CARDS = [
   ["결제", paymentsCard],
@@ -29,6 +30,7 @@ const CARDS = [
   ["알림톡", alimtalkSwitchesCard],
   ["알림톡 템플릿", alimtalkTemplatesCard],
   ["웹훅", webhooksCard],
+  ["외부 채널", channelsCard],
 ];
 
 function jumpNav(cards) {
