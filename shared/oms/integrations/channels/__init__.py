@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cache
 
 from oms.integrations.channels.base import (
-    ChangePage,
     Changed,
+    ChangePage,
     ChannelApi,
     ChannelClaim,
     ChannelDown,
