@@ -188,7 +188,8 @@ class ProviderApi:
             return error(400, "104139", "조회 가능한 날짜 범위를 초과했습니다. (최대 24시간)")
         kind, more = query.get("lastChangedType") or "", query.get("moreSequence") or ""
         with self._lock:
-            keyed, seen = [], {}  # (at, id, k): k numbers one id's rows at one instant
+            keyed: list[tuple[tuple[Any, str, int], Any]] = []
+            seen: dict[tuple[Any, str], int] = {}  # (at, id, k): k numbers one id's rows at one instant
             for r in self.rows:
                 k = seen.get((r.at, r.product_order_id), 0)
                 seen[(r.at, r.product_order_id)] = k + 1

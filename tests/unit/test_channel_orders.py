@@ -30,7 +30,7 @@ def po(n: int = 1, **kw: object) -> ProductOrder:
         product_order_id=f"2026120700000{n}", order_id="2026120711110001", status="PAYED",
         ordered_at="2026-12-07T01:00:00.000000Z", paid_at="2026-12-07T01:00:05.000000Z", product_id="8812345",
         product_name="오버핏 티셔츠", option_text="색상: 블랙 / 사이즈: L", option_code="OPT1", quantity=2,
-        unit_price=19000, option_price=1000, product_discount=2000, total_payment=41000 if n == 1 else 38000,
+        unit_price=19000, option_price=1000, product_discount=2000, total_payment=38000,
         delivery_fee=3000 if n == 1 else 0, buyer_name="김민수", buyer_phone="010-1234-5678",
         receiver_name="김민수", receiver_phone="010-1234-5678", zip_code="06236",
         address1="서울특별시 강남구 테헤란로 152", address2="12층")
@@ -53,12 +53,12 @@ def channel_order(*pos: ProductOrder) -> Order:
 
 def test_the_intake_body_charges_exactly_what_the_buyer_paid_the_channel() -> None:
     body = rules.intake_body("site-1", "naver", [po(1), po(2)])
-    # line 1: (19,000 + 1,000) x 2 = 40,000 gross; paid 41,000 - 3,000 fee = 38,000 -> discount 2,000
+    # line 1: (19,000 + 1,000) x 2 = 40,000 gross; paid 38,000 for the goods -> discount 2,000
     assert body["lines"][0]["product_discount"] == 2000
     assert body["lines"][0]["options"] == [{"name": "색상", "value": "블랙", "price": 1000},
                                            {"name": "사이즈", "value": "L", "price": 0}]
     assert body["shipping_fee"] == 3000
-    assert body["payment"]["amount"] == 41000 + 38000
+    assert body["payment"]["amount"] == 38000 + 38000 + 3000
     assert body["checkout_id"] == "naver:2026120711110001"
     order = channel_order(po(1), po(2))
     assert order.order_amount == 79000  # 38,000 + 38,000 + 3,000, what the channel charged

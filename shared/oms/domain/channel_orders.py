@@ -158,20 +158,21 @@ def _product_code(po: ProductOrder) -> str:
 def intake_body(site_id: str, channel: str, pos: list[ProductOrder]) -> dict[str, Any]:
     """The checkout intake's body for a channel order (validated by ``IntakeOrderIn`` like any):
     one line per product order (whole, never split), the seller's and the channel's discounts in
-    the line's discount so the buyer's payment is exactly what the channel charged; paid through the
-    channel (easy pay, provider ``naverpay``). The checkout id is the channel's order id, so the
-    same order pulled twice is taken once."""
+    the line's discount so the buyer's payment is exactly what the channel charged (each product
+    order's payment, which excludes the delivery fee, plus the fees); paid through the channel (easy
+    pay, provider ``naverpay``). The checkout id is the channel's order id, so the same order pulled
+    twice is taken once."""
     first = pos[0]
     lines = []
     for po in pos:
         gross = (po.unit_price + po.option_price) * po.quantity
-        paid_for_goods = po.total_payment - po.delivery_fee
+        paid_for_goods = po.total_payment
         lines.append({"product_code": _product_code(po), "product_name": po.product_name[:200] or "-",
                       "kind": "physical", "options": options_of(po), "quantity": po.quantity,
                       "unit_price": po.unit_price, "product_discount": max(0, gross - paid_for_goods),
                       "points_eligible": False})
     fee = sum(po.delivery_fee for po in pos)
-    amount = sum(po.total_payment for po in pos)
+    amount = sum(po.total_payment for po in pos) + fee
     return {
         "site_id": site_id, "checkout_id": checkout_id(channel, first.order_id), "channel": "naverpay_order",
         "buyer": {"name": first.buyer_name[:50] or "-", "phone": first.buyer_phone or first.receiver_phone},

@@ -69,7 +69,7 @@ class ProductOrder:
     unit_price: int
     option_price: int
     product_discount: int  # the seller's discount on this product order (KRW)
-    total_payment: int  # what the buyer paid for this product order
+    total_payment: int  # what the buyer paid for this product order's goods (the delivery fee apart)
     delivery_fee: int  # the order's delivery fee charged on this product order (0 for the others)
     buyer_name: str
     buyer_phone: str
