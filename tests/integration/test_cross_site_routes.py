@@ -15,6 +15,7 @@ from oms.schemas.webhooks import WebhookEndpointIn
 from oms.services import points as points_service
 from oms.services import webhook_endpoints
 from oms.store import imports, keys, stock
+from oms.store.keys_channels import channels_pk
 from oms.store.keys_deposits import deposits_pk
 from oms.store.table import client, load, table_name
 from oms_local import tokens
@@ -116,6 +117,11 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "PATCH /admin/webhooks/endpoints/{endpoint_id}": {"enabled": False},
         "POST /admin/deposits/{account}/{tx_id}/match": {"order_id": order},
         "POST /admin/deposits/{account}/{tx_id}/dismiss": {"note": "다른 사이트"},
+        "PUT /admin/channels/{channel}": {"client_id": "oms-local-naver-app",
+                                          "client_secret": "$2a$04$OU6um9lzlcNUfvKa4S2y5."},
+        "POST /admin/orders/{order_id}/channel/delay": {"line_ids": ["L001"], "reason": "PRODUCT_PREPARE",
+                                                        "due_date": "2026-12-20"},
+        "POST /admin/orders/{order_id}/channel/claims": {"line_ids": ["L001"], "action": "approve"},
     }
 
 #: Routes whose body names the first site's orders: another site gets 404 naming the first unknown id.
@@ -145,7 +151,23 @@ def sms_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None) -> dict[str, str]:
+def naver(monkeypatch: pytest.MonkeyPatch, parameter_store: str) -> Iterator[list[dict[str, Any]]]:
+    """The Naver sandbox answers a connection's check; 지금 가져오기's messages are kept (answered)."""
+    from oms.store import channels as channel_store
+    from tests.channel_support import start_sandbox
+
+    queued: list[dict[str, Any]] = []
+    monkeypatch.setattr(channel_store, "enqueue_pulls", lambda bodies: queued.extend(bodies) or len(bodies))
+    sandbox = start_sandbox(monkeypatch)
+    try:
+        yield queued
+    finally:
+        sandbox.stop()
+
+
+@pytest.fixture
+def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None,
+               naver: list[dict[str, Any]]) -> dict[str, str]:
     monkeypatch.setenv("INVOICE_BUCKET", INVOICE_BUCKET)
     for k, v in tokens.guest_signing_env().items():
         monkeypatch.setenv(k, v)
@@ -171,6 +193,9 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     transact([deposit_store.put_deposit_action(site_id, {
         "account": "1002123456789", "tx_id": "BK-FIRST", "amount": 1000, "depositor": "첫사이트",
         "at": "2026-12-01T01:00:00.000000Z", "status": "unmatched", "reason": "no_candidate"})])
+    from tests.channel_support import connect
+
+    connect(site_id)  # the first site's seller: the other site neither sees nor changes it
     import_id = "20261126T101010-abcd1234"
     imports.create({"PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
                     "import_id": import_id, "site_id": site_id, "status": "done", "filename": "a.xlsx",
@@ -181,14 +206,14 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
             "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping", "code": "PAID01",
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
             "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"],
-            "shipment_id": "SH001", "account": "1002123456789", "tx_id": "BK-FIRST"}
+            "shipment_id": "SH001", "account": "1002123456789", "tx_id": "BK-FIRST", "channel": "naver"}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     site = first["site_id"]
     pks = [keys.order_pk(site, first[k]) for k in ("order_id", "second_order_id", "guest_order_id")]
     pks += [keys.site_pk(site), keys.member_pk(site, first["member_id"]), keys.stock_pk(site),
-            deposits_pk(site)]
+            deposits_pk(site), channels_pk(site)]
     return {pk: partition(pk) for pk in pks}
 
 
@@ -209,7 +234,7 @@ def test_the_catalogue_covers_every_route_of_the_template() -> None:
                        for r in catalogue), gw_route.route_key
 
 
-def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) -> None:
+def test_every_route_with_another_sites_credentials(first_site: dict[str, str], naver: list[dict[str, Any]]) -> None:
     other_site = first_site["site_id"] + "-other"
     values = dict(first_site)
     example = bodies(first_site, other_site)
@@ -241,6 +266,8 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
             assert {r["code"] for r in answer["results"]} == {"ORDER_NOT_FOUND"}
         elif route.key == "POST /webhooks/tracking/{provider}":  # no such tracking provider, or unsigned
             assert status in (401, 404), (route.key, status, answer)
+        elif route.path.startswith("/admin/channels"):  # the caller's own connection, connected or not
+            assert status in (200, 202, 409), (route.key, status, answer)
         elif route.path in SITE_SCOPED:
             assert status in (200, 201, 202, 404), (route.key, status, answer)
         else:  # the caller's own lists and settings; the webhook refuses an unsigned callback
@@ -257,3 +284,4 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str]) 
             assert [e["reason"] for e in answer["entries"]] == ["테스트 지급"]
     assert first_site_items(first_site) == before
     assert len(outcomes) == len(api_routes.routes())
+    assert {m["site_id"] for m in naver} <= {other_site}  # a pull asked for is the caller's own
