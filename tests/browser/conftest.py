@@ -47,7 +47,7 @@ def console(ddb_endpoint: str, table_name: str, tmp_path_factory: pytest.TempPat
     table = f"{table_name}-console"
     create_table(boto3.client("dynamodb", endpoint_url=ddb_endpoint), table)
     stack = Stack(template=REPO_ROOT / "template.yaml", table=table, s3_endpoint=s3.endpoint, port=0,
-                  pg_port=0, sms_port=0, webhook_port=0, alimtalk_port=0, tracking_port=0, bank_port=0,
+                  pg_port=0, sms_port=0, webhook_port=0, alimtalk_port=0, tracking_port=0, bank_port=0, naver_port=0,
                   schedules=False,
                   pg_cancel_callback_delay=0.05,
                   gateway_env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})

@@ -215,3 +215,32 @@ def test_a_delay_goes_to_naver_with_its_reason_and_date(site_id: str, sandbox: N
     assert delay["productOrderId"] == pid and delay["delayedDispatchReason"] == "PRODUCT_PREPARE", delay
     state = detail(site_id, oid)["lines"][0]["channel_state"]
     assert state["delay"]["state"] == "done" and state["delay"]["due_date"] == due
+
+
+def test_the_fan_out_lists_due_connections_and_the_worker_pulls_one(
+        site_id: str, sandbox: NaverSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from oms.domain.clock import iso
+    from scheduled_fn import channel_poll, channel_worker
+    from tests.support import FakeContext
+
+    connect(site_id)
+    naver_id, _ = sandbox.place(ITEMS[:1])
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(channel_store, "enqueue_pulls", lambda bodies: sent.extend(bodies) or len(bodies))
+    channel_poll.lambda_handler({"version": "0", "id": "e1", "detail-type": "Scheduled Event", "source": "aws.events",
+                                 "account": "000000000000", "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                 "region": "ap-northeast-2", "resources": [], "detail": {}}, FakeContext())
+    (message,) = [m for m in sent if m["site_id"] == site_id]
+    assert message == {"site_id": site_id, "channel": "naver"}
+    event = {"Records": [{"messageId": "m1", "receiptHandle": "r", "body": json.dumps(message), "attributes": {},
+                          "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                          "eventSourceARN": "arn:aws:sqs:ap-northeast-2:000000000000:ChannelSyncQueue",
+                          "awsRegion": "ap-northeast-2"}]}
+    assert channel_worker.lambda_handler(event, FakeContext()) == {"batchItemFailures": []}
+    our_order(site_id, naver_id)
+    mine = lambda now: [m for m in channel_sync.poll_messages(now) if m["site_id"] == site_id]  # noqa: E731
+    assert mine(None) == []  # pulled a moment ago: due again in 5 minutes
+    assert len(mine(iso(datetime.now(UTC) + timedelta(minutes=5, seconds=1)))) == 1

@@ -34,7 +34,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     metrics.add_metric(name="ChannelOrdersCreated", unit=MetricUnit.Count, value=len(pulled.created))
     metrics.add_metric(name="ChannelOrdersUpdated", unit=MetricUnit.Count, value=len(pulled.updated))
     logger.info("channel pulled", extra={"site_id": message.get("site_id"), "channel": message.get("channel"),
-                                         **asdict(pulled)})
+                                         "pulled": asdict(pulled)})  # nested: "created" is a LogRecord field
     return asdict(pulled)
 
 
