@@ -12,6 +12,7 @@ from contextlib import ExitStack
 
 from bench import (
     autoconfirm,
+    channels,
     claims,
     coldstart,
     core,
@@ -37,6 +38,7 @@ SECTIONS: dict[str, tuple[bool, Callable[[], object]]] = {
     "outbox": (True, outbox.run),
     "tracking": (True, tracking.run),
     "deposits": (True, deposits.run),
+    "channels": (True, channels.run),
     "claims": (True, claims.requests_per_claim_operation),
     "ingest": (True, ingest.run),
     "export-requests": (True, exports.requests),

@@ -193,6 +193,8 @@ def record_push(order: Order, what: str, results: list[ItemResult], actor: Actor
             state.pop("decision", None)
         if r.ok:
             state["last_push"] = {"what": what, "at": at}
+            if what == "dispatch" and state.get("status") == "PAYED":  # what Naver makes of an accepted dispatch
+                state.update(status="DELIVERING", status_ko="배송중")
             if (state.get("refusal") or {}).get("what") == what:
                 state.pop("refusal")
             ok.append(line)

@@ -7,8 +7,9 @@ buyer asked to cancel on the channel is never dispatched (the push is recorded a
 operator), and a push the channel already shows done (a delivery repeated after a crash between the
 channel's answer and ours) is recorded without calling again — the channel sees each push once.
 Then the push, and its answer per product order recorded on the lines and the timeline
-(``channel_pushes.record_push``), then the product orders read again so the order shows what the
-channel did (an approved cancel arrives cancelled, with the channel's refund). A channel that
+(``channel_pushes.record_push``), then, after a claim decision, the product orders read again so the
+order shows what the channel did (an approved cancel arrives cancelled, with the channel's refund;
+an accepted dispatch is DELIVERING by the channel's rule, no read needed). A channel that
 limits or cannot be reached is retried by the relay (:class:`oms.services.relay.Retry`); after the
 last attempt the lines say so.
 """
@@ -76,8 +77,8 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
         results = [ItemResult(e, False, exc.code, exc.message) for e in ext]
     if results:
         _record(d.site_id, d.order_id, lambda o, at: pushes.record_push(o, what, results, relay.RELAY, at))
-    if what != "delay" and any(r.ok for r in results):
-        try:  # what the channel did with it (an approved cancel: cancelled, refunded)
+    if what == "claim" and any(r.ok for r in results):
+        try:  # what the channel did with it (an approved cancel: cancelled, refunded); a dispatch's is known
             channel_sync.update(d.site_id, d.order_id, api.details(creds, ext))
         except (RateLimited, ChannelDown, ChannelRefused):
             pass  # the next pull brings it
