@@ -244,3 +244,41 @@ def test_the_fan_out_lists_due_connections_and_the_worker_pulls_one(
     mine = lambda now: [m for m in channel_sync.poll_messages(now) if m["site_id"] == site_id]  # noqa: E731
     assert mine(None) == []  # pulled a moment ago: due again in 5 minutes
     assert len(mine(iso(datetime.now(UTC) + timedelta(minutes=5, seconds=1)))) == 1
+
+
+def test_naver_down_never_blocks_the_operator_the_push_waits_and_is_retried(
+        site_id: str, sandbox: NaverSandbox, relay: Relay) -> None:
+    connect(site_id)
+    naver_id, (pid,) = sandbox.place(ITEMS[:1])
+    down_id, (down_pid,) = sandbox.place(ITEMS[1:])
+    pull(site_id)
+    oid, down = our_order(site_id, naver_id), our_order(site_id, down_id)
+    sandbox.outage(1)  # the first call of the push fails: retried through the queue
+    ship(site_id, oid, "640012345678")
+    relay.drain()
+    assert sandbox.product_order(pid)["status"] == "DELIVERING"
+    sandbox.outage(-1)  # down for every attempt: the operator's move stands, the line says the push failed
+    answer = ship(site_id, down, "640012345679")
+    assert answer["lines"][0]["status"] == "shipping"
+    relay.drain()
+    sandbox.outage(0)
+    state = detail(site_id, down)["lines"][0]["channel_state"]
+    assert state["refusal"]["code"] == "CHANNEL_UNAVAILABLE" and sandbox.product_order(down_pid)["status"] == "PAYED"
+    status, body = admin("POST", "/admin/channels/naver/check", site_id)
+    assert status == 200 and body["ok"] is True, body
+
+
+def test_a_rate_limited_pull_waits_what_naver_asks_and_loses_nothing(site_id: str, sandbox: NaverSandbox) -> None:
+    connect(site_id)
+    naver_id, _ = sandbox.place(ITEMS[:1])
+    since = channel_store.get_connection(site_id, "naver")["since"]
+    sandbox.set_rate(0.2)  # one call per 5 s, a burst of 0.4: the pull's second call is refused
+    first = pull(site_id)
+    assert first.status == "rate_limited", first
+    conn = channel_store.get_connection(site_id, "naver")
+    from oms.domain.clock import iso, utcnow
+    assert conn["last_error"] and conn["next_at"] > iso(utcnow())  # it waits what Naver asked
+    assert conn["since"] == since and "pulled_at" not in conn  # the cursor did not move: nothing lost
+    sandbox.set_rate(0)
+    assert len(pull(site_id).created) == 1
+    our_order(site_id, naver_id)

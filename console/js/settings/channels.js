@@ -36,12 +36,18 @@ export function channelsCard() {
   const account = h("input", { name: "account_id", maxlength: 100, autocomplete: "off" });
   const connect = h("button.btn.primary", { type: "submit" }, "연결");
   const sync = h("button.btn", { type: "button" }, "지금 가져오기");
+  const test = h("button.btn", { type: "button" }, "연결 확인");
+  test.addEventListener("click", () => busy(test, async () => {
+    const answer = await api.post("/admin/channels/naver/check");
+    toast(`네이버 연결 정상: ${answer.label}`);
+  }, slot));
   const off = h("button.btn.danger", { type: "button" }, "연결 해제");
   const load = async () => {
     const answer = await api.get("/admin/channels");
     const c = answer.channels.find((x) => x.channel === "naver") || { channel: "naver", enabled: false, errors: [] };
     status.replaceChildren(statusBlock(c), errorList(c.errors || []) || empty("가져오지 못한 주문이 없습니다."));
     sync.disabled = !c.enabled;
+    test.disabled = !c.enabled;
     off.disabled = !c.enabled;
     if (c.client_id && !clientId.value) clientId.value = c.client_id;
   };
@@ -71,7 +77,7 @@ export function channelsCard() {
     field("애플리케이션 ID", clientId),
     field("애플리케이션 시크릿", secret, { hint: "커머스API센터에서 발급한 시크릿 ($2a$로 시작). 네이버에서 확인한 뒤 저장하며 다시 보여주지 않습니다." }),
     field("판매자 ID (선택)", account, { hint: "솔루션 애플리케이션으로 연결할 때만 입력합니다." })),
-  h("div.actions", {}, connect, sync, off));
+  h("div.actions", {}, connect, test, sync, off));
   load().catch((err) => status.replaceChildren(problemBox(err)));
   return section("외부 채널 (네이버)", h("div.stack", {},
     h("p.muted", {}, "스마트스토어·네이버페이 주문형 주문을 5분마다 가져와 주문 목록에 함께 보여줍니다. 발송처리, 발송지연, 클레임 처리는 네이버에 바로 전달됩니다."),

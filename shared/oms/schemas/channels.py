@@ -64,6 +64,13 @@ class Channels(Answer):
     channels: list[ChannelStatus]
 
 
+class ConnectionChecked(Answer):
+    channel: str
+    ok: bool
+    label: str
+    checked_at: str
+
+
 class SyncQueued(Answer):
     channel: str
     queued: bool

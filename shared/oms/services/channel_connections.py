@@ -17,11 +17,9 @@ _STATUS = ("channel", "enabled", "label", "connected_at", "since", "pulled_at", 
            "last_error_at", "failures", "errors")
 
 
-def connect(site_id: str, name: str, creds: Credentials) -> dict[str, Any]:
-    """Test the credentials with the channel, then keep them and start pulling (the last 3 days
-    first; a reconnection keeps its cursor)."""
+def _check(name: str, creds: Credentials) -> str:
     try:
-        label = channel(name).check(creds)
+        return channel(name).check(creds)
     except ChannelRefused as exc:
         raise DomainError("CHANNEL_CREDENTIALS_REFUSED",
                           f"네이버가 연결 정보를 거부했습니다: [{exc.code}] {exc.message}",
@@ -29,6 +27,12 @@ def connect(site_id: str, name: str, creds: Credentials) -> dict[str, Any]:
     except (ChannelDown, RateLimited) as exc:
         raise DomainError("CHANNEL_UNAVAILABLE", "네이버에 연결하지 못했습니다. 잠시 후 다시 시도하세요.",
                           status=503) from exc
+
+
+def connect(site_id: str, name: str, creds: Credentials) -> dict[str, Any]:
+    """Test the credentials with the channel, then keep them and start pulling (the last 3 days
+    first; a reconnection keeps its cursor)."""
+    label = _check(name, creds)
     now = iso(utcnow())
     store.put_credentials(site_id, name, creds)
     conn = store.get_connection(site_id, name)
@@ -53,6 +57,15 @@ def status(site_id: str, name: str) -> dict[str, Any]:
     out.update(channel=name, enabled=bool(conn.get("enabled")), client_id=conn.get("client_id"),
                errors=list(conn.get("errors") or []), backlog=bool((conn.get("last") or {}).get("more")))
     return out
+
+
+def test_connection(site_id: str, name: str) -> dict[str, Any]:
+    """연결 확인: the kept credentials asked for a token now (the answer, or the channel's refusal)."""
+    conn = store.get_connection(site_id, name)
+    creds = store.credentials(site_id, name) if conn.get("enabled") else None
+    if creds is None:
+        raise DomainError("CHANNEL_NOT_CONNECTED", "연결되지 않은 채널입니다.", status=409)
+    return {"channel": name, "ok": True, "label": _check(name, creds), "checked_at": iso(utcnow())}
 
 
 def sync_now(site_id: str, name: str) -> dict[str, Any]:

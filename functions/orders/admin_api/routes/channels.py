@@ -37,6 +37,12 @@ def disconnect(channel: ChannelPath) -> dict[str, Any]:
     return channel_connections.disconnect(site_id, channel)
 
 
+@router.post("/channels/<channel>/check", summary="연결 확인 (저장된 연결 정보로 지금 토큰을 받아 봄)")
+def check(channel: ChannelPath) -> dict[str, Any]:
+    site_id, _ = admin_identity(router)
+    return channel_connections.test_connection(site_id, channel)
+
+
 @router.post("/channels/<channel>/sync", summary="지금 가져오기 (예약 실행을 기다리지 않음)")
 def sync_now(channel: ChannelPath) -> tuple[dict[str, Any], int]:
     site_id, _ = admin_identity(router)
