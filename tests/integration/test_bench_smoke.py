@@ -25,6 +25,7 @@ TABLES = {
     "tracking": ["Requests per courier event", "Provider requests per 1,000 tracked parcels per day",
                  "Polling fallback: provider requests"],
     "deposits": ["Requests per polled account"],
+    "channels": ["Pulling ", "Pushing "],
     "claims": ["Requests per claim operation"],
     "ingest": ["Invoice ingestion: ", "Invoice ingestion peak memory"],
     "export-requests": ["DynamoDB requests of an export of N chosen orders"],
