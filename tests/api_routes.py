@@ -97,7 +97,7 @@ def fill(path: str, values: dict[str, str]) -> str:
 
 def claims_for(caller: str, site_id: str, *, member_id: str = "m-100", order_id: str = "") -> dict[str, Any] | None:
     if caller == "admin":
-        return {"sub": "admin-1", "site_id": site_id, "role": "admin", "name": "관리자"}
+        return {"sub": "admin-1", "site_id": site_id, "role": "admin", "name": "관리자", "site_role": "owner"}
     if caller == "member":
         return {"sub": member_id, "site_id": site_id, "role": "buyer", "member_id": member_id}
     if caller == "guest":

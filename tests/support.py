@@ -28,7 +28,7 @@ def http_event(
                               "principalOrgId": None}}
     elif site_id or claims:
         authorizer = {"jwt": {"claims": claims or {"sub": "admin-1", "site_id": site_id, "role": "admin",
-                                                   "name": "관리자"}, "scopes": None}}
+                                                   "name": "관리자", "site_role": "owner"}, "scopes": None}}
     raw = json.dumps(body, ensure_ascii=False) if body is not None and not isinstance(body, str) else body
     return {
         "version": "2.0",

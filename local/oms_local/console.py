@@ -68,7 +68,9 @@ def static_file(root: Path, raw_path: str) -> tuple[bytes, str] | None:
 
 
 def dev_token(payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """``POST /_local/dev-token {"site_id", "name"?}`` → an admin token for that site (12 h)."""
+    """``POST /_local/dev-token {"site_id", "name"?, "operator_id"?, "staff"?}`` → an admin token for that
+    site (12 h): the site's owner, or with ``staff: true`` the staff member ``operator_id`` (whose role
+    the owner gives in 설정 → 직원·권한)."""
     site = payload.get("site_id")
     if not isinstance(site, str) or not SITE_ID.fullmatch(site):
         return 400, {"code": "VALIDATION_FAILED", "field": "site_id",
@@ -77,7 +79,12 @@ def dev_token(payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     if not isinstance(name, str) or not name.strip() or len(name) > 40:
         name = DEV_ADMIN_NAME
     ttl = 12 * 3600
-    token = tokens.mint_admin_token(site, name=name.strip(), ttl_s=ttl)
+    operator = payload.get("operator_id")
+    if not isinstance(operator, str) or not SITE_ID.fullmatch(operator):
+        operator = "admin-1"
+    staff = payload.get("staff") is True
+    token = tokens.mint_admin_token(site, user_id=operator, name=name.strip(), ttl_s=ttl,
+                                    site_role=None if staff else "owner")
     return 200, {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "site_id": site}
 
 

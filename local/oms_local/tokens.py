@@ -192,10 +192,16 @@ def mint_token(
 
 
 def mint_admin_token(
-    site_id: str, user_id: str = "admin-1", name: str = DEFAULT_ADMIN_NAME, ttl_s: int = 12 * 3600
+    site_id: str, user_id: str = "admin-1", name: str = DEFAULT_ADMIN_NAME, ttl_s: int = 12 * 3600,
+    site_role: str | None = "owner",
 ) -> str:
+    """An admin token: the site's owner by default (the shop builder marks its owner account with
+    ``site_role: owner``); ``site_role=None`` a staff member, whose role is the site's to give."""
+    claims: dict[str, Any] = {"sub": user_id, "site_id": site_id, "role": "admin", "name": name}
+    if site_role:
+        claims["site_role"] = site_role
     return mint_token(
-        {"sub": user_id, "site_id": site_id, "role": "admin", "name": name},
+        claims,
         audience=ADMIN_AUDIENCE,
         ttl_s=ttl_s,
     )

@@ -51,13 +51,18 @@ class Actor:
     kind: ActorKind
     id: str
     name: str | None = None
+    #: an operator's role on the site (``oms.domain.staff``): who did it, in the timeline's words
+    role: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, "name": self.name}
+        d = {"kind": self.kind, "id": self.id, "name": self.name}
+        if self.role:
+            d["role"] = self.role
+        return d
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Actor:
-        return Actor(kind=d["kind"], id=d["id"], name=d.get("name"))
+        return Actor(kind=d["kind"], id=d["id"], name=d.get("name"), role=d.get("role"))
 
 
 SYSTEM = Actor("system", "system", "시스템")

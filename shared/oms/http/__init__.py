@@ -170,9 +170,40 @@ def claims(app: Any) -> dict[str, Any]:
 
 
 def admin_identity(app: Any) -> tuple[str, Actor]:
-    """(site id, actor) from the verified admin token's claims."""
+    """(site id, actor) from the verified admin token's claims, once the operator's role on the site
+    grants the permission the matched route declares (``oms.http.permissions``): the one place every
+    admin route is checked. The permissions granted stay in the resolver's context (:func:`granted`)."""
+    from oms.domain.staff import require
+    from oms.http import permissions
+    from oms.services import staff
+
     c = claims(app)
     site_id = c.get("site_id")
     if not site_id or c.get("role") != "admin":  # an admin-audience token without a role is no admin
         raise DomainError("FORBIDDEN", "관리자 권한이 없습니다.", status=403)
-    return str(site_id), Actor("admin", str(c.get("sub", "admin")), c.get("name"))
+    who = staff.identify(str(site_id), c)
+    needed = permissions.needed(app)
+    if needed is None:
+        raise DomainError("PERMISSION_NOT_DECLARED", "이 기능의 권한이 정해지지 않았습니다.", status=403,
+                          extra={"route": permissions.route_key(app)})
+    require(who.permissions, needed)
+    app.append_context(oms_permissions=who.permissions)
+    return str(site_id), who.actor
+
+
+def request_meta(app: Any) -> Any:
+    """Where a call came from (the access record's IP and user agent)."""
+    from oms.services.access_log import RequestMeta
+
+    ev = app.current_event
+    try:
+        ip = str(ev.request_context.http.source_ip or "")
+    except (AttributeError, KeyError, TypeError):
+        ip = ""
+    headers = {k.lower(): v for k, v in (ev.headers or {}).items()}
+    return RequestMeta(ip=ip or "-", user_agent=str(headers.get("user-agent") or "-"))
+
+
+def granted(app: Any) -> frozenset[str]:
+    """The permissions :func:`admin_identity` found for this call's operator."""
+    return frozenset((getattr(app, "context", None) or {}).get("oms_permissions") or ())

@@ -26,6 +26,7 @@ from oms.domain.refusals import (
     orders,
     requests,
     shipping,
+    staff,
     webhooks,
 )
 from oms.domain.refusals.base import Refusal
@@ -44,6 +45,7 @@ CONCERNS: dict[str, tuple[Refusal, ...]] = {
     "파일·내보내기·작업 (files)": files.REFUSALS,
     "웹훅 (webhooks)": webhooks.REFUSALS,
     "외부 채널 (channels)": channels.REFUSALS,
+    "직원·권한·접속기록 (staff)": staff.REFUSALS,
 }
 
 #: code -> refusal
