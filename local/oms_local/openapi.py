@@ -130,10 +130,29 @@ def build(template: Path = TEMPLATE_PATH) -> dict[str, Any]:
         auth = found[0].authorizer.name
         document["paths"][path][method.lower()]["security"] = [] if auth == "NONE" else [{auth: []}]
     _declare_idempotency_key(document, {op for op, function in owner.items() if function in keyed})
+    _declare_permissions(document)
     openapi_answers.apply(document, operations(document))
     _document_refusal_codes(document)
     document.update(event_schemas.openapi_section())  # the order events: webhooks and the bus
     return document
+
+
+def _declare_permissions(document: dict[str, Any]) -> None:
+    """Each admin operation's ``x-permission`` (and its Korean label): the one table the functions
+    check (``oms.http.permissions``)."""
+    from oms.domain.staff import PERMISSIONS
+    from oms.http.permissions import ROUTES
+
+    for method, path in operations(document):
+        if not path.startswith("/admin"):
+            continue
+        perm = ROUTES.get(f"{method} {path}")
+        if perm is None:
+            raise LookupError(f"{method} {path} declares no permission in oms.http.permissions.ROUTES")
+        op = document["paths"][path][method.lower()]
+        op["x-permission"] = perm
+        op["description"] = (op.get("description") or op.get("summary") or "") + \
+            f"\n\n권한: `{perm}` ({PERMISSIONS[perm]})"
 
 
 def _document_refusal_codes(document: dict[str, Any]) -> None:

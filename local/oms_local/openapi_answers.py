@@ -27,6 +27,7 @@ from oms.schemas import answers as a
 from oms.schemas import answers_more as m
 from oms.schemas import channels as chn
 from oms.schemas import deposits as dp
+from oms.schemas import staff as stf
 from oms.schemas import webhooks as w
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,6 +104,16 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /admin/deposits/accounts": ((200,), dp.DepositAccounts),
     "POST /admin/deposits/{account}/{tx_id}/match": ((200,), dp.DepositAnswer),
     "POST /admin/deposits/{account}/{tx_id}/dismiss": ((200,), dp.DepositAnswer),
+    "GET /admin/me": ((200,), stf.Me),
+    "POST /admin/session": ((200,), stf.Me),
+    "GET /admin/staff": ((200,), stf.StaffListing),
+    "PUT /admin/staff/{operator_id}": ((200,), stf.StaffListing),
+    "DELETE /admin/staff/{operator_id}": ((200,), stf.StaffListing),
+    "PUT /admin/roles/{role_id}": ((200,), stf.StaffListing),
+    "DELETE /admin/roles/{role_id}": ((200,), stf.StaffListing),
+    "GET /admin/access-log": ((200,), stf.AccessRecords),
+    "GET /admin/access-log/export": ((200,), {"text/csv": {"schema": {"type": "string"}}}),
+    "POST /admin/orders/{order_id}/personal": ((200,), stf.Revealed),
     "GET /admin/channels": ((200,), chn.Channels),
     "PUT /admin/channels/{channel}": ((200,), chn.ChannelStatus),
     "DELETE /admin/channels/{channel}": ((200,), chn.ChannelStatus),
@@ -180,6 +191,12 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/deposits/{account}/{tx_id}/match": (409, 422),
     "POST /admin/deposits/{account}/{tx_id}/dismiss": (409,),
     "PUT /admin/channels/{channel}": (422, 503),
+    "PUT /admin/staff/{operator_id}": (404, 409, 422),
+    "DELETE /admin/staff/{operator_id}": (404,),
+    "PUT /admin/roles/{role_id}": (409, 422),
+    "DELETE /admin/roles/{role_id}": (404, 409),
+    "GET /admin/access-log": (422,),
+    "GET /admin/access-log/export": (422,),
     "DELETE /admin/channels/{channel}": (409,),
     "POST /admin/channels/{channel}/sync": (409,),
     "POST /admin/channels/{channel}/check": (409, 422, 503),
@@ -198,7 +215,9 @@ PARAMETERS: dict[str, list[dict[str, Any]]] = {
 
 #: path prefix -> tag (first match wins)
 TAGS: tuple[tuple[str, str], ...] = (
-    ("/admin/orders/{order_id}/channel", "외부 채널"),
+    ("/admin/orders/{order_id}/channel", "외부 채널"), ("/admin/orders/{order_id}/personal", "직원·개인정보"),
+    ("/admin/me", "직원·개인정보"), ("/admin/session", "직원·개인정보"), ("/admin/staff", "직원·개인정보"),
+    ("/admin/roles", "직원·개인정보"), ("/admin/access-log", "직원·개인정보"),
     ("/admin/orders/{order_id}/payments", "결제"), ("/admin/orders/{order_id}/payment-requests", "결제"),
     ("/admin/orders/{order_id}/refunds", "결제"), ("/admin/orders/{order_id}/claims", "클레임"),
     ("/admin/orders/{order_id}/lines", "클레임"), ("/admin/orders/{order_id}/recipient", "클레임"),

@@ -17,6 +17,7 @@ from oms.services import webhook_endpoints
 from oms.store import imports, keys, stock
 from oms.store.keys_channels import channels_pk
 from oms.store.keys_deposits import deposits_pk
+from oms.store.keys_staff import staff_pk
 from oms.store.table import client, load, table_name
 from oms_local import tokens
 from oms_local.alimtalk_sandbox import AlimtalkSandbox
@@ -122,6 +123,9 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "POST /admin/orders/{order_id}/channel/delay": {"line_ids": ["L001"], "reason": "PRODUCT_PREPARE",
                                                         "due_date": "2026-12-20"},
         "POST /admin/orders/{order_id}/channel/claims": {"line_ids": ["L001"], "action": "approve"},
+        "PUT /admin/staff/{operator_id}": {"name": "다른 사이트 직원", "role_id": "cs"},
+        "PUT /admin/roles/{role_id}": {"name_ko": "다른 사이트 역할", "permissions": ["orders.view"]},
+        "POST /admin/orders/{order_id}/personal": {"reason": "다른 사이트"},
     }
 
 #: Routes whose body names the first site's orders: another site gets 404 naming the first unknown id.
@@ -196,6 +200,12 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     from tests.channel_support import connect
 
     connect(site_id)  # the first site's seller: the other site neither sees nor changes it
+    from oms.domain.staff import custom_role
+    from oms.store import staff as staff_store
+
+    staff_store.put_member(site_id, "staff-first", {"name": "첫 사이트 직원", "role_id": "cs", "enabled": True})
+    staff_store.put_role(site_id, custom_role("packers", "포장", ["shipping"]), {"kind": "admin", "id": "a"},
+                         "2026-12-01T00:00:00.000000Z")
     import_id = "20261126T101010-abcd1234"
     imports.create({"PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
                     "import_id": import_id, "site_id": site_id, "status": "done", "filename": "a.xlsx",
@@ -206,14 +216,15 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
             "provider": "toss", "message_id": "M20261201000000abcd1234", "template_id": "T-shipping", "code": "PAID01",
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
             "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"],
-            "shipment_id": "SH001", "account": "1002123456789", "tx_id": "BK-FIRST", "channel": "naver"}
+            "shipment_id": "SH001", "account": "1002123456789", "tx_id": "BK-FIRST", "channel": "naver",
+            "operator_id": "staff-first", "role_id": "packers"}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     site = first["site_id"]
     pks = [keys.order_pk(site, first[k]) for k in ("order_id", "second_order_id", "guest_order_id")]
     pks += [keys.site_pk(site), keys.member_pk(site, first["member_id"]), keys.stock_pk(site),
-            deposits_pk(site), channels_pk(site)]
+            deposits_pk(site), channels_pk(site), staff_pk(site)]
     return {pk: partition(pk) for pk in pks}
 
 
@@ -249,7 +260,9 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str], 
                        for p in route.path_params}
         path = api_routes.fill(route.path, path_values)
         claims = api_routes.claims_for(route.caller, other_site, order_id=path_values.get("order_id", ""))
-        query = {"order_ids": first_site["order_id"]} if route.path == "/admin/invoices/template" else None
+        query = {"order_ids": first_site["order_id"]} if route.path == "/admin/invoices/template" else (
+            {"date_from": "2026-12-01", "date_to": "2026-12-31"} if route.path.startswith("/admin/access-log")
+            else None)
         ev = api_routes.event(route, path, claims=claims, body=example.get(route.key), query=query,
                               path_values=path_values or None)
         status, headers, answer = api_routes.invoke(route, ev)
@@ -266,6 +279,8 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str], 
             assert {r["code"] for r in answer["results"]} == {"ORDER_NOT_FOUND"}
         elif route.key == "POST /webhooks/tracking/{provider}":  # no such tracking provider, or unsigned
             assert status in (401, 404), (route.key, status, answer)
+        elif route.path.startswith(("/admin/staff", "/admin/roles")):  # the caller's own staff
+            assert status in (200, 404), (route.key, status, answer)
         elif route.path.startswith("/admin/channels"):  # the caller's own connection, connected or not
             assert status in (200, 202, 409), (route.key, status, answer)
         elif route.path in SITE_SCOPED:

@@ -80,7 +80,9 @@ def test_address_change_to_jeju_adds_the_remote_fee(sandbox: PgSandbox, site_id:
     jeju = {"name": "김민지", "phone": "010-1234-5678", "postal_code": "63100",
             "address1": "제주특별자치도 제주시 첨단로 242", "address2": ""}
     detail = ok("PATCH", f"/admin/orders/{order_id}/recipient", site_id, jeju)
-    assert detail["recipient"]["postal_code"] == "63100"
+    assert detail["recipient"]["postal_code"] == "631**"  # masked in the detail
+    assert detail["recipient"]["address1"] == "제주특별자치도 제주시 ***"
+    assert ok("POST", f"/admin/orders/{order_id}/personal", site_id, {})["recipient"]["postal_code"] == "63100"
     [charge] = detail["charges"]
     assert charge["kind"] == "remote_area" and charge["amount"] > 0
     assert detail["amounts"]["outstanding"] == charge["amount"]

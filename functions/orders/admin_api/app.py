@@ -24,6 +24,7 @@ from admin_api.routes import (
     points,
     settings,
     shipping,
+    staff,
     stock,
     webhooks,
 )
@@ -54,6 +55,7 @@ app.include_router(webhooks.router, prefix="/admin/webhooks")
 app.include_router(alimtalk.router, prefix="/admin/alimtalk")
 app.include_router(deposits.router, prefix="/admin/deposits")
 app.include_router(channels.router, prefix="/admin")
+app.include_router(staff.router, prefix="/admin")
 
 
 @app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")

@@ -88,7 +88,7 @@ def _shipments(order: Order) -> list[dict[str, Any]]:
 
 
 def _view(order: Order) -> dict[str, Any]:
-    d = detail_view(order, [])
+    d = detail_view(order, [], masked=False)  # the buyer's own order
     lines = [
         {k: li[k] for k in ("line_id", "product_name", "kind", "option_text", "quantity", "status", "status_ko",
                             "paid_amount", "tracking_no", "shipment_id", "confirmed_at", "confirmed_by",

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from oms.domain.clock import iso, kst_day_start_utc
+from oms.domain.masking import mask_name, mask_phone
 from oms.schemas.orders import ListQuery
 from oms.store import codec, keys
 from oms.store.cursors import decode_cursor, encode_cursor
@@ -21,8 +22,13 @@ _FILTERS = ("payment_method", "channel", "scope", "buyer_type")
 
 
 def row(item: dict[str, Any]) -> dict[str, Any]:
+    """A list row, the buyer and recipient masked (docs/domain.md, "Staff and personal data")."""
     out = plain({k: item.get(k) for k in _ROW_FIELDS})
     out["tracking_issues"] = out["tracking_issues"] or []
+    out["buyer_name"] = mask_name(out["buyer_name"])
+    out["recipient_name"] = mask_name(out["recipient_name"])
+    if out.get("buyer_phone"):
+        out["buyer_phone"] = mask_phone(str(out["buyer_phone"]))
     return dict(out)
 
 

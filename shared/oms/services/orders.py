@@ -14,6 +14,7 @@ from oms.domain import payment_requests as requests_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
+from oms.domain.masking import mask_party
 from oms.domain.memos import add_memo
 from oms.domain.moves import Move, apply_moves, next_moves, reopen
 from oms.domain.order import Actor, Change, Event, Order
@@ -31,12 +32,18 @@ BULK_LIMIT = 50
 logger = logging.getLogger(__name__)
 
 
+def _party(party: dict[str, Any], masked: bool) -> dict[str, Any]:
+    return mask_party(party) if masked else party
+
+
 def _event_view(it: dict[str, Any]) -> dict[str, Any]:
     return plain({"at": it["at"], "kind": it["kind"], "actor": it["actor"], "data": it.get("data", {})})
 
 
-def detail_view(order: Order, events: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the order detail shows: lines by status with their amounts, shipments, payments, money."""
+def detail_view(order: Order, events: list[dict[str, Any]], *, masked: bool = True) -> dict[str, Any]:
+    """What the order detail shows: lines by status with their amounts, shipments, payments, money;
+    the buyer and the recipient masked unless ``masked`` is False (the buyer's own page; an
+    operator's 개인정보 보기 is ``services.personal_data.reveal``, recorded)."""
     now = iso(utcnow())
     payments = sorted((p.view() for p in order.payments.values()), key=lambda p: p.get("requested_at") or "")
     pending = order.pending_total(now)
@@ -50,8 +57,8 @@ def detail_view(order: Order, events: list[dict[str, Any]]) -> dict[str, Any]:
         "scope": order.scope.value,
         "shipping_method": order.shipping_method,
         "closed": order.closed,
-        "buyer": {**vars(order.buyer), "type": "member" if order.buyer.is_member else "guest"},
-        "recipient": vars(order.recipient),
+        "buyer": _party({**vars(order.buyer), "type": "member" if order.buyer.is_member else "guest"}, masked),
+        "recipient": _party(dict(vars(order.recipient)), masked),
         "lines": [
             {
                 "line_id": line.line_id,

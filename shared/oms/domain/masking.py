@@ -1,0 +1,62 @@
+"""Personal data masked by default (docs/domain.md, "Staff and personal data"): names, phone numbers,
+e-mail and addresses as lists, details, exports and order sheets show them unless the operator holds
+``personal.view`` and asked to see them (a recorded action). Masks keep what an operator needs to
+recognise an order — the family name, the last four digits, the city and district."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from oms.domain.messages import mask as mask_phone
+
+__all__ = ["mask_address", "mask_email", "mask_name", "mask_party", "mask_phone"]
+
+
+def mask_name(name: str | None) -> str | None:
+    """홍길동 → 홍*동, 김철 → 김*, 남궁민수 → 남**수."""
+    if not name:
+        return name
+    n = name.strip()
+    if len(n) <= 1:
+        return "*"
+    if len(n) == 2:
+        return n[0] + "*"
+    return n[0] + "*" * (len(n) - 2) + n[-1]
+
+
+def mask_email(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return email
+    local, _, domain = email.partition("@")
+    return f"{local[:2]}{'*' * max(1, len(local) - 2)}@{domain}"
+
+
+_WORDS = re.compile(r"\s+")
+
+
+def mask_address(address1: str | None) -> str | None:
+    """The city and district kept (서울특별시 강남구 ***), the rest masked."""
+    if not address1:
+        return address1
+    words = _WORDS.split(address1.strip())
+    return " ".join([*words[:2], "***"]) if len(words) > 2 else f"{words[0]} ***"
+
+
+def mask_party(party: dict[str, Any]) -> dict[str, Any]:
+    """A buyer or recipient as a view shows it by default."""
+    out = dict(party)
+    if "name" in out:
+        out["name"] = mask_name(out["name"])
+    if out.get("phone"):
+        out["phone"] = mask_phone(str(out["phone"]))
+    if "email" in out:
+        out["email"] = mask_email(out["email"])
+    if "address1" in out:
+        out["address1"] = mask_address(out["address1"])
+    if out.get("address2"):
+        out["address2"] = "***"
+    if out.get("postal_code"):
+        out["postal_code"] = str(out["postal_code"])[:3] + "**"
+    out["masked"] = True
+    return out
