@@ -19,6 +19,7 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("ROLE_NOT_FOUND", 404, "없는 역할입니다: {role_id}"),
     Refusal("ROLE_OWNER_RESERVED", 422, "대표 운영자는 쇼핑몰 빌더 계정으로 정해집니다. 다른 역할을 고르세요."),
     Refusal("STAFF_NOT_FOUND", 404, "등록되지 않은 직원입니다: {operator_id}"),
-    Refusal("STAFF_NOT_REGISTERED", 403, "이 사이트의 직원으로 등록되지 않았습니다. 대표 운영자에게 등록을 요청하세요."),
+    Refusal("STAFF_NOT_REGISTERED", 403,
+            "이 사이트의 직원으로 등록되지 않았습니다. 대표 운영자에게 등록을 요청하세요."),
     Refusal("STAFF_SELF_CHANGE", 409, "자기 자신의 역할은 바꿀 수 없습니다."),
 )
