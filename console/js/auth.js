@@ -36,3 +36,19 @@ export function signOut({ expired = false } = {}) {
   const back = expired ? "#/signin?expired=1" : "#/signin";
   if (!location.hash.startsWith("#/signin")) location.hash = back;
 }
+
+/** Keep who the API says the operator is (role, permissions: GET /admin/me, POST /admin/session). */
+export function setMe(me) {
+  const s = session();
+  if (!s) return;
+  sessionStorage.setItem(KEY, JSON.stringify({ ...s, name: me.name || s.name, role: me.role_name,
+    owner: Boolean(me.owner), permissions: me.permissions || [] }));
+}
+
+/** Whether the signed-in operator holds `permission` (until /admin/me answered: only what every role has). */
+export function can(permission) {
+  const s = session();
+  if (!s) return false;
+  if (!Array.isArray(s.permissions)) return permission === "orders.view";
+  return s.permissions.includes(permission);
+}

@@ -1,6 +1,7 @@
 // Boot: configuration, the signed-in operator, the router.
 import { loadConfig, config } from "./config.js";
-import { session, signOut } from "./auth.js";
+import { session, signOut, can, setMe } from "./auth.js";
+import { api } from "./api.js";
 import { route } from "./router.js";
 
 const main = document.getElementById("main");
@@ -9,7 +10,8 @@ function chrome() {
   const s = session();
   const bar = document.getElementById("topbar");
   bar.hidden = !s;
-  document.getElementById("site-badge").textContent = s ? `${s.site} · ${s.name}` : "";
+  document.getElementById("site-badge").textContent = s ? `${s.site} · ${s.name}${s.role ? ` (${s.role})` : ""}` : "";
+  document.querySelectorAll("[data-perm]").forEach((a) => { a.hidden = !can(a.dataset.perm); });
   document.getElementById("env-badge").hidden = config().environment !== "local";
 }
 
@@ -27,6 +29,9 @@ async function go() {
 
 async function boot() {
   await loadConfig();
+  if (session() && !Array.isArray(session().permissions)) {
+    try { setMe(await api.get("/admin/me")); } catch { /* the screens show the refusal */ }
+  }
   document.getElementById("sign-out").addEventListener("click", () => signOut());
   window.addEventListener("hashchange", go);
   await go();

@@ -8,6 +8,8 @@ const ROUTES = [
   [/^\/stock$/, () => import("./screens/stock.js"), "stock"],
   [/^\/settings$/, () => import("./screens/settings.js"), "settings"],
   [/^\/deposits$/, () => import("./screens/deposits.js"), "deposits"],
+  [/^\/staff$/, () => import("./screens/staff.js"), "staff"],
+  [/^\/access-log$/, () => import("./screens/access_log.js"), "access-log"],
 ];
 
 export function parseHash(hash = location.hash) {

@@ -113,7 +113,9 @@ def test_address_change_before_shipping_shows_the_remote_area_fee(page: Page, co
     expect(page.get_by_test_id("outstanding")).to_have_text("3,000원")
 
     after = console.order(site_id, order_id)
-    assert (after["recipient"]["postal_code"], after["recipient"]["address2"]) == ("63100", "2층")
+    assert (after["recipient"]["postal_code"], after["recipient"]["address2"]) == ("631**", "***")  # masked
+    shown = console.call(site_id, "POST", f"/admin/orders/{order_id}/personal", {})["recipient"]
+    assert (shown["postal_code"], shown["address2"]) == ("63100", "2층")
     assert [(c["kind"], c["amount"]) for c in after["charges"]] == [("remote_area", 3000)]
     assert after["amounts"]["outstanding"] == 3000
 

@@ -2,7 +2,8 @@
 // 배송지 변경 (PATCH …/recipient; the remote-area fee the new postal code brings is shown after).
 // Offered only where the API's rules allow them (oms.domain.balance); a refusal is still shown.
 import { api } from "../api.js";
-import { h, section, field, toast } from "../ui.js";
+import { h, section, field, toast, busy } from "../ui.js";
+import { can } from "../auth.js";
 import { won } from "../format.js";
 import { formDialog, input } from "./act.js";
 
@@ -70,8 +71,18 @@ function addLineDialog(ctx) {
   });
 }
 
-function addressDialog(ctx) {
-  const r = ctx.order.recipient;
+/** The recipient to start 배송지 변경 from: revealed (and recorded) for an operator who may see it;
+ * otherwise an empty form — a masked address is never sent back as the new one. */
+async function currentRecipient(ctx) {
+  const shown = ctx.revealed && ctx.revealed.order_id === ctx.order.order_id ? ctx.revealed : null;
+  if (shown) return shown.recipient;
+  if (!can("personal.view")) return { name: "", phone: "", postal_code: "", address1: "", address2: "", message: "" };
+  ctx.revealed = await api.post(`${ctx.path}/personal`, { reason: "배송지 변경" });
+  return ctx.revealed.recipient;
+}
+
+async function addressDialog(ctx) {
+  const r = await currentRecipient(ctx);
   return formDialog(ctx, "배송지 변경", {
     submitLabel: "변경",
     wide: true,
@@ -94,6 +105,7 @@ function addressDialog(ctx) {
     async submit(v) {
       const before = ctx.order;
       const order = await api.patch(`${ctx.path}/recipient`, { ...v, expected_version: before.version });
+      if (ctx.revealed && ctx.revealed.order_id === order.order_id) ctx.revealed = { ...ctx.revealed, recipient: { ...v } };
       const fees = added(before, order).filter((c) => c.kind === "remote_area");
       const text = fees.length
         ? `배송지를 변경했습니다. 도서산간 배송비 ${fees.map((c) => won(c.amount)).join(", ")} — 미결금액 ${won(order.amounts.outstanding)}`
@@ -112,7 +124,7 @@ export function render(order, ctx) {
   const add = h("button.btn", { type: "button", disabled: Boolean(lineWhy) }, "상품 추가");
   add.addEventListener("click", () => addLineDialog(ctx));
   const addr = h("button.btn", { type: "button", disabled: Boolean(addrWhy) }, "배송지 변경");
-  addr.addEventListener("click", () => addressDialog(ctx));
+  addr.addEventListener("click", () => busy(addr, () => addressDialog(ctx)));
   const note = notes.get(ctx);
   notes.delete(ctx);
   const body = h("div.changes", {},

@@ -8,6 +8,7 @@ import { act, focusKey, refocus } from "../detail/act.js";
 import { printButtons } from "../detail/print.js";
 import { won, kst } from "../format.js";
 import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../statuses.js";
+import { can } from "../auth.js";
 import * as lines from "../detail/lines.js";
 import * as channel from "../detail/channel.js";
 import * as shipments from "../detail/shipments.js";
@@ -27,6 +28,30 @@ import * as timeline from "../detail/timeline.js";
 export const SECTIONS = [lines, channel, shipments, payments, claims, changes, messages, timeline];
 
 const BUYER_TYPE_KO = { member: "회원", guest: "비회원" };
+
+/** Section id -> the permission its actions need: without it the section stays, read only. */
+const SECTION_PERMISSION = { lines: "orders.move", channel: "claims", shipments: "shipping", payments: "payments",
+  claims: "claims", changes: "claims", messages: "messages" };
+
+function readOnly(el) {
+  const perm = SECTION_PERMISSION[el.id];
+  if (!perm || can(perm)) return el;
+  el.querySelectorAll("button, form, select, input[type=checkbox], .move").forEach((b) => b.remove());
+  el.dataset.readOnly = perm;
+  el.append(h("p.muted.read-only", {}, "권한이 없어 이 화면에서 처리할 수 없습니다."));
+  return el;
+}
+
+/** 개인정보 보기: the buyer and recipient of this order, revealed (and recorded) on request. */
+function revealButton(ctx, slot) {
+  if (!can("personal.view")) return null;
+  const b = h("button.btn", { type: "button" }, "개인정보 보기");
+  b.addEventListener("click", () => act(ctx, b, slot, async () => {
+    ctx.revealed = await api.post(`${ctx.path}/personal`, {});
+    ctx.show(ctx.order);
+  }));
+  return b;
+}
 
 function party(title, rows) {
   return h("div.party", {}, h("h2.party-title", {}, title),
@@ -53,8 +78,10 @@ function header(order, ctx) {
     }));
     actions.push(reopen);
   }
-  const b = order.buyer || {};
-  const r = order.recipient || {};
+  const shown = ctx.revealed && ctx.revealed.order_id === order.order_id ? ctx.revealed : null;
+  const b = (shown && shown.buyer) || order.buyer || {};
+  const r = (shown && shown.recipient) || order.recipient || {};
+  const reveal = shown ? h("span.badge.warn", {}, "개인정보 표시 중 (접속기록에 남음)") : revealButton(ctx, slot);
   return h("div.order-head", {},
     h("a.back", { href: "#/orders" }, "← 주문 목록"),
     h("div.order-title", {},
@@ -64,6 +91,7 @@ function header(order, ctx) {
           + `${PAYMENT_METHOD_KO[order.payment_method] || order.payment_method}`)),
       h("div.row-actions.head-actions", {}, actions)),
     slot,
+    h("div.row-actions.personal", {}, reveal),
     h("div.order-facts", {},
       party("구매자", [["이름", `${b.name || "-"} (${BUYER_TYPE_KO[b.type] || b.type || ""})`], ["연락처", b.phone],
         ["이메일", b.email], ["회원 ID", b.member_id
@@ -92,7 +120,7 @@ export async function render(main, { params }) {
     show(order) {
       ctx.order = order;
       const focused = root.contains(document.activeElement) ? focusKey(document.activeElement) : null;
-      root.replaceChildren(header(order, ctx), ...SECTIONS.map((s) => s.render(order, ctx)).filter(Boolean));
+      root.replaceChildren(header(order, ctx), ...SECTIONS.map((s) => s.render(order, ctx)).filter(Boolean).map(readOnly));
       if (focused) refocus(root, focused);
     },
   };

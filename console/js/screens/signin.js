@@ -2,14 +2,21 @@
 // (clearly marked, local only). Deployed: the shop builder's sign-in sends the operator back here
 // with its JWT (#/signin?access_token=…), or a token can be pasted.
 import { config } from "../config.js";
-import { signIn } from "../auth.js";
+import { signIn, setMe } from "../auth.js";
+import { api } from "../api.js";
 import { h, field, busy, showProblem } from "../ui.js";
 import { ApiError } from "../api.js";
 
-function done(token, slot) {
+async function done(token, slot) {
   const s = signIn(token);
   if (!s) {
     showProblem(slot, new ApiError(400, { code: "TOKEN_INVALID", message_ko: "사이트 정보가 없는 토큰입니다." }));
+    return;
+  }
+  try {
+    setMe(await api.post("/admin/session")); // the sign-in is recorded; the role decides what the console shows
+  } catch (err) {
+    showProblem(slot, err);
     return;
   }
   location.hash = "#/orders";
@@ -30,7 +37,7 @@ function devForm(slot) {
         });
         const body = await resp.json();
         if (!resp.ok) throw new ApiError(resp.status, body);
-        done(body.access_token, slot);
+        await done(body.access_token, slot);
       }, slot);
     },
   },
