@@ -143,8 +143,8 @@ run: $(STAMP) ddb-local
 	$(RUN_ENV) $(VPY) -m oms_local.run
 
 token: $(STAMP)
-	@test -n "$(SITE)" || { echo "usage: make token SITE=<site-id>" >&2; exit 2; }
-	@$(RUN_ENV) $(VPY) -m oms_local.tokens --site $(SITE)
+	@test -n "$(SITE)" || { echo "usage: make token SITE=<site-id> [STAFF=<operator-id> NAME=<이름>]" >&2; exit 2; }
+	@$(RUN_ENV) $(VPY) -m oms_local.tokens --site $(SITE) $(if $(STAFF),--staff --user '$(STAFF)' --name '$(or $(NAME),$(STAFF))',)
 
 service-token: $(STAMP)
 	@$(RUN_ENV) $(VPY) -m oms_local.tokens --service

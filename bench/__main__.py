@@ -23,6 +23,7 @@ from bench import (
     messages,
     outbox,
     payments,
+    staff,
     tracking,
 )
 from bench.common import local_dynamodb
@@ -39,6 +40,7 @@ SECTIONS: dict[str, tuple[bool, Callable[[], object]]] = {
     "tracking": (True, tracking.run),
     "deposits": (True, deposits.run),
     "channels": (True, channels.run),
+    "staff": (True, staff.run),
     "claims": (True, claims.requests_per_claim_operation),
     "ingest": (True, ingest.run),
     "export-requests": (True, exports.requests),

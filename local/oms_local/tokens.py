@@ -301,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--user", default="admin-1", help="admin user id (sub)")
     parser.add_argument("--name", default=DEFAULT_ADMIN_NAME, help="admin display name")
     parser.add_argument("--ttl", type=int, default=None, help="lifetime in seconds")
+    parser.add_argument("--staff", action="store_true",
+                        help="a staff member's token (the site's role for --user applies), not the owner's")
     kind = parser.add_mutually_exclusive_group()
     kind.add_argument("--service", action="store_true", help="print the checkout-service token")
     kind.add_argument("--buyer", action="store_true", help="mint a buyer token")
@@ -324,7 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             kwargs["ttl_s"] = args.ttl
         token = mint_buyer_token(args.site, **kwargs)
     else:
-        token = mint_admin_token(args.site, user_id=args.user, name=args.name, ttl_s=args.ttl or 12 * 3600)
+        token = mint_admin_token(args.site, user_id=args.user, name=args.name, ttl_s=args.ttl or 12 * 3600,
+                                 site_role=None if args.staff else "owner")
     print(token)
     if args.decode:
         claims = jwt.decode(token, options={"verify_signature": False})

@@ -55,7 +55,7 @@ def test_order_tour(http: httpx.Client, site_id: str, admin_token: str, service_
     assert (newest["data"]["from"], newest["data"]["to"], newest["data"]["quantity"]) == (
         "preparing", "ready_to_ship", 1)
     assert newest["data"]["split_to"] == "L003"
-    assert newest["actor"] == {"kind": "admin", "id": "admin-1", "name": "관리자"}
+    assert newest["actor"] == {"kind": "admin", "id": "admin-1", "name": "관리자", "role": "대표 운영자"}
 
     counts = http.get("/admin/orders", headers=admin).json()["counts"]
     assert counts == {"all": 1, "preparing": 1, "ready_to_ship": 1}

@@ -26,6 +26,7 @@ TABLES = {
                  "Polling fallback: provider requests"],
     "deposits": ["Requests per polled account"],
     "channels": ["Pulling ", "Pushing "],
+    "staff": ["What masking, the permission check and the access record add"],
     "claims": ["Requests per claim operation"],
     "ingest": ["Invoice ingestion: ", "Invoice ingestion peak memory"],
     "export-requests": ["DynamoDB requests of an export of N chosen orders"],

@@ -45,7 +45,7 @@ def test_manual_deposit_on_the_detail_records_who_and_when(sandbox: PgSandbox, s
     assert pay["confirmed_by"]["id"] == "admin-1"
     assert "deposit_secret" not in json.dumps(detail)
     entry = next(e for e in detail["timeline"] if e["kind"] == "payment")
-    assert entry["actor"] == {"kind": "admin", "id": "admin-1", "name": "관리자"}
+    assert entry["actor"] == {"kind": "admin", "id": "admin-1", "name": "관리자", "role": "대표 운영자"}
     assert entry["data"]["source"] == "manual" and entry["data"]["note"] == "입금자명 김민지"
     # a second confirmation of the same deposit is refused and leaves the money alone
     status, problem = admin("POST", f"/admin/orders/{order_id}/payments/{payment_id}/deposit", {}, site_id)

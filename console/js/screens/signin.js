@@ -63,12 +63,15 @@ function builderForm(slot) {
 }
 
 export async function render(main, { query }) {
-  if (query.access_token) {
-    const s = signIn(query.access_token);
-    history.replaceState(null, "", "#/signin");
-    if (s) { location.hash = "#/orders"; return; }
-  }
   const slot = h("div.slot");
+  if (query.access_token) {
+    const token = query.access_token;
+    history.replaceState(null, "", "#/signin");
+    main.append(slot);
+    await done(token, slot); // recorded, then the role decides what the console shows
+    if (location.hash !== "#/signin") return;
+    slot.remove();
+  }
   const dev = config().sign_in === "dev";
   main.append(h("div.signin", {},
     h("h1", {}, "주문관리 로그인"),

@@ -12,7 +12,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from oms.domain.clock import KST, iso, parse_iso, utcnow
@@ -74,6 +74,12 @@ def _months(lo: str, hi: str) -> list[str]:
 def search(site_id: str, *, date_from: str, date_to: str, operator_id: str | None = None,
            action: str | None = None, order_id: str | None = None, limit: int = PAGE) -> dict[str, Any]:
     """Records between two KST days (inclusive), newest first, at most ``limit``."""
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise DomainError("ACCESS_LOG_RANGE_INVALID", "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다.",
+                              field=name) from None
     lo = iso(parse_iso(f"{date_from}T00:00:00+09:00"))
     hi = iso(parse_iso(f"{date_to}T23:59:59.999999+09:00"))
     if lo > hi or parse_iso(hi) - parse_iso(lo) > timedelta(days=MAX_RANGE_DAYS):
