@@ -30,6 +30,9 @@ ACTIONS: dict[str, str] = {
     "access_log_export": "접속기록 내보내기",
 }
 RETENTION = timedelta(days=2 * 365 + 1)
+#: every record answers these (an absent one as null)
+FIELDS = ("record_id", "at", "action", "action_ko", "operator_id", "operator_name", "role", "ip", "user_agent",
+          "order_ids", "order_count", "member_ids", "size", "reason", "detail")
 MAX_RANGE_DAYS = 366
 PAGE = 100
 
@@ -92,7 +95,7 @@ def search(site_id: str, *, date_from: str, date_to: str, operator_id: str | Non
         found = [r for r in store.of_order(site_id, order_id) if lo <= r["at"] <= hi
                  and (operator_id is None or r["operator_id"] == operator_id)
                  and (action is None or r["action"] == action)]
-        return {"records": found[:limit], "more": len(found) > limit, "actions": ACTIONS}
+        return {"records": [_view(r) for r in found[:limit]], "more": len(found) > limit, "actions": ACTIONS}
     filters = {k: v for k, v in (("operator_id", operator_id), ("action", action)) if v}
     out: list[dict[str, Any]] = []
     more = False
@@ -106,7 +109,13 @@ def search(site_id: str, *, date_from: str, date_to: str, operator_id: str | Non
         if len(out) >= limit:
             more = True
             break
-    return {"records": out[:limit], "more": more or len(out) > limit, "actions": ACTIONS}
+    return {"records": [_view(r) for r in out[:limit]], "more": more or len(out) > limit, "actions": ACTIONS}
+
+
+def _view(r: dict[str, Any]) -> dict[str, Any]:
+    out = {k: r.get(k) for k in FIELDS}
+    out["order_ids"], out["member_ids"] = list(r.get("order_ids") or []), list(r.get("member_ids") or [])
+    return out
 
 
 CSV_FIELDS = ("at", "action_ko", "operator_id", "operator_name", "role", "ip", "user_agent", "order_ids",
