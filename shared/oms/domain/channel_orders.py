@@ -185,6 +185,15 @@ def intake_body(site_id: str, channel: str, pos: list[ProductOrder]) -> dict[str
     }
 
 
+def summary(order: Order) -> dict[str, Any]:
+    """The list row's channel fields: the channel's order id, and whether a line needs the operator."""
+    if not order.external:
+        return {}
+    alert = any((line.channel_state or {}).get("conflict") or (line.channel_state or {}).get("refusal")
+                for line in order.lines)
+    return {"external_order_id": order.external.get("order_id"), "channel_alert": alert}
+
+
 def checkout_id(channel: str, channel_order_id: str) -> str:
     return f"{channel}:{channel_order_id}"
 

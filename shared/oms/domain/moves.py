@@ -49,8 +49,6 @@ class Move:
     quantity: int | None = None  # None = the whole line
 
 
-
-
 def _refuse(code: str, message_ko: str, line: Line | None = None, **extra: Any) -> DomainError:
     if line is not None:
         extra = {"line_id": line.line_id, **extra}
@@ -81,9 +79,8 @@ def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None
     "Units and their statuses"), or is not the buyer's to make (the rule's own refusal comes first,
     it names the reason better)."""
     _check_rules(order, line, to, actor)
-    if line.external_id and not actor.id.startswith("channel:") and (
-            to in CLAIM_REQUESTS or any(to in flow for flow in CLAIM_FLOWS.values())
-            or (line.status in CLAIM_REQUESTS and to is line.claim_origin)):
+    claim_move = any(to in flow for flow in CLAIM_FLOWS.values()) or line.status in CLAIM_REQUESTS
+    if line.external_id and claim_move and not actor.id.startswith("channel:"):
         raise _refuse("CHANNEL_CLAIM_ON_CHANNEL",
                       "네이버 주문의 취소·반품·교환은 네이버에서 접수되며, 여기서는 승인·거부·보류로 처리합니다.", line)
     if actor.kind == "buyer" and not _buyer_may(line, line.status, to):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from oms.domain import tracking
+from oms.domain import channel_orders, tracking
 from oms.domain.balance import Charge
 from oms.domain.claim_records import Replacement
 from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
@@ -100,7 +100,7 @@ def summary(order: Order) -> dict[str, Any]:
         "memo_count": order.memo_count,
         "last_memo": _memo(order.last_memo),
         "line_count": len(order.lines),
-        **_channel_summary(order),
+        **channel_orders.summary(order),
         "preview": [
             {
                 "line_id": line.line_id,
@@ -114,15 +114,6 @@ def summary(order: Order) -> dict[str, Any]:
         ],
         **_issues(order),
     }
-
-
-def _channel_summary(order: Order) -> dict[str, Any]:
-    """A channel order's id there, and whether a line needs the operator (a conflict, a refusal)."""
-    if not order.external:
-        return {}
-    alert = any((line.channel_state or {}).get("conflict") or (line.channel_state or {}).get("refusal")
-                for line in order.lines)
-    return {"external_order_id": order.external.get("order_id"), "channel_alert": alert}
 
 
 def _issues(order: Order) -> dict[str, Any]:
