@@ -125,8 +125,21 @@ def test_export_chosen_orders_split_address(site_id: str, bucket: str, caplog: p
     tid = exp("POST", "/admin/exports/templates", site_id, SPLIT)[1]["template_id"]
     caplog.set_level(logging.DEBUG, logger="oms")
     capsys.readouterr()
-    status, body, _ = exp("POST", "/admin/exports", site_id, {"template_id": tid, "order_ids": [b, a]})
+    status, hidden, _ = exp("POST", "/admin/exports", site_id, {"template_id": tid, "order_ids": [b, a]})
+    assert status == 201, hidden  # by default the file masks the people
+    masked = [[c.value for c in r] for r in _download(hidden["url"])[0].iter_rows(min_row=2)]
+    assert masked[2][1:4] == ["이*준", "서울특별시 강남구 ***", "***"]
+    status, refused, _ = exp("POST", "/admin/exports", site_id, {"template_id": tid, "order_ids": [b, a],
+                                                                 "personal": True})
+    assert status == 422 and refused["code"] == "PERSONAL_DATA_REASON_REQUIRED"
+    status, body, _ = exp("POST", "/admin/exports", site_id, {"template_id": tid, "order_ids": [b, a],
+                                                              "personal": True, "reason": "택배사 업로드"})
     assert status == 201, body
+    from oms.services import access_log
+    day = access_log.utcnow().astimezone(access_log.KST).date().isoformat()
+    (rec,) = access_log.search(site_id, date_from=day, date_to=day, action="export")["records"]
+    assert rec["order_ids"] == [b, a] and rec["size"] == 4 and rec["reason"] == "택배사 업로드"
+    assert "이서준" not in json.dumps(rec, ensure_ascii=False)
     assert body["rows"] == 4 and body["orders"] == 2 and body["expires_in"] <= 600
     assert body["file_name"].startswith("주문내역_택배 업로드 (분리 주소)_") and body["file_name"].endswith(".xlsx")
     ws, resp = _download(body["url"])
@@ -154,7 +167,8 @@ def test_export_chosen_orders_split_address(site_id: str, bucket: str, caplog: p
 
 def test_export_basic_template_combined_address(site_id: str, bucket: str) -> None:
     a = _order(site_id)
-    status, body, _ = exp("POST", "/admin/exports", site_id, {"template_id": "basic", "order_ids": [a]})
+    status, body, _ = exp("POST", "/admin/exports", site_id, {"template_id": "basic", "order_ids": [a],
+                                                              "personal": True, "reason": "정산 대조"})
     assert status == 201, body
     ws, _ = _download(body["url"])
     cells = {h.value: c for h, c in zip(ws[1], ws[2], strict=True)}

@@ -147,3 +147,38 @@ def _ctx() -> Any:
     from tests.support import FakeContext
 
     return FakeContext()
+
+
+def test_exports_mask_unless_asked_with_a_reason_and_twenty_at_once_are_twenty_records(
+        site_id: str, monkeypatch: pytest.MonkeyPatch, s3_endpoint: str) -> None:
+    import boto3
+
+    from exports_fn.app import lambda_handler as exports_handler
+    from oms_local.s3 import create_buckets
+    from tests.integration.test_exports_api import BUCKET
+
+    create_buckets(boto3.client("s3", endpoint_url=s3_endpoint), [BUCKET])
+    monkeypatch.setenv("EXPORT_BUCKET", BUCKET)
+    oid = new_order(site_id)
+    packer = staff_member(site_id, "pack-2", "shipping", "최포장")
+    mover = staff_member(site_id, "cs-3", "cs", "윤상담")  # moves orders, may not export
+
+    def export(who: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
+        status, answer, _ = call(exports_handler, http_event("POST", "/admin/exports", body,
+                                                             claims={**who, "site_id": site_id}))
+        return status, answer
+
+    status, _ = export(packer, {"template_id": "basic", "order_ids": [oid]})
+    assert status == 201 and records(site_id) == []  # masked: nothing to record
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda _: export(packer, {"template_id": "basic", "order_ids": [oid], "personal": True,
+                                                      "reason": "택배 송장 업로드"}), range(20)))
+    assert [s for s, _ in got] == [201] * 20
+    exported = records(site_id, action="export")
+    assert len(exported) == 20 and {r["reason"] for r in exported} == {"택배 송장 업로드"}
+    assert {tuple(r["order_ids"]) for r in exported} == {(oid,)} and all(r["size"] == 2 for r in exported)
+    status, refused = export(mover, {"template_id": "basic", "order_ids": [oid]})
+    assert status == 403 and refused["permission"] == "exports"
+    status, answer, _ = call(exports_handler, http_event("POST", "/admin/jobs", {"action": "print"},
+                                                         claims={**mover, "site_id": site_id}))
+    assert status == 403 and answer["permission"] == "exports"  # a file job needs 엑셀 내보내기·인쇄 too

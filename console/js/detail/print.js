@@ -2,9 +2,17 @@
 // a hidden frame (the browser's print dialog), or the PDF downloaded.
 import { request } from "../api.js";
 import { h, busy, saveResponse } from "../ui.js";
+import { can } from "../auth.js";
+
+/** The sheet masks the people unless an operator who may see them types why (recorded). */
+function personalQuery() {
+  if (!can("personal.view")) return {};
+  const reason = (window.prompt("개인정보(이름·연락처·주소)를 포함하려면 사유를 입력하세요. 비워 두면 가려서 인쇄합니다.") || "").trim();
+  return reason ? { personal: "true", reason } : {};
+}
 
 async function printHtml(ctx) {
-  const resp = await request("GET", `${ctx.path}/sheet`, { query: { format: "html" }, raw: true });
+  const resp = await request("GET", `${ctx.path}/sheet`, { query: { format: "html", ...personalQuery() }, raw: true });
   const url = URL.createObjectURL(await resp.blob());
   document.querySelectorAll("iframe.print-frame").forEach((f) => f.remove());
   const frame = h("iframe.print-frame", { title: `주문서 ${ctx.orderId}`, src: url, tabindex: "-1" });
@@ -21,7 +29,7 @@ async function printHtml(ctx) {
 }
 
 async function downloadPdf(ctx) {
-  const resp = await request("GET", `${ctx.path}/sheet`, { query: { format: "pdf" }, raw: true });
+  const resp = await request("GET", `${ctx.path}/sheet`, { query: { format: "pdf", ...personalQuery() }, raw: true });
   await saveResponse(resp, `order-sheet-${ctx.orderId}.pdf`);
 }
 

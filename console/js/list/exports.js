@@ -1,5 +1,6 @@
 // The bulk bar's 엑셀 다운로드 (POST /admin/exports with a template of the site: 기본, 택배사 업로드
 // and its own) and 주문서 인쇄 (POST /admin/orders/sheets, PDF downloaded or HTML opened to print).
+import { personalFields } from "../personal.js";
 import { api, request } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, saveResponse } from "../ui.js";
 
@@ -38,12 +39,13 @@ function exportDialog(ids) {
     const result = h("div.export-result", { "aria-live": "polite" });
     loadTemplates(template).catch((err) => showProblem(slot, err));
     const go = h("button.btn.primary", { type: "submit" }, "다운로드");
+    const personal = personalFields();
     return h("form.stack", {
       onsubmit: (e) => {
         e.preventDefault();
         if (!template.value) { showProblem(slot, new Error("엑셀 양식을 불러온 뒤 골라 주세요.")); return; }
         busy(go, async () => {
-          const out = await api.post("/admin/exports", { template_id: template.value, order_ids: ids });
+          const out = await api.post("/admin/exports", { template_id: template.value, order_ids: ids, ...personal.values() });
           result.replaceChildren(h("p", {}, `${out.rows}행을 내보냈습니다. `,
             h("a", { href: out.url, download: out.file_name }, `${out.file_name} 다시 받기`)));
           startDownload(out.url, out.file_name);
@@ -52,7 +54,7 @@ function exportDialog(ids) {
     },
     h("p.muted", {}, `선택한 주문 ${ids.length}건`),
     field("엑셀 양식", template, { hint: "기본·택배사 업로드 양식과 이 사이트의 양식" }),
-    slot, result,
+    personal.element, slot, result,
     h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기"), go));
   });
 }
@@ -63,6 +65,7 @@ function printDialog(ids) {
     const slot = h("div.slot");
     const result = h("div.print-result", { "aria-live": "polite" });
     const go = h("button.btn.primary", { type: "submit" }, "주문서 만들기");
+    const personal = personalFields();
     return h("form.stack", {
       onsubmit: (e) => {
         e.preventDefault();
@@ -71,7 +74,7 @@ function printDialog(ids) {
         busy(go, async () => {
           let resp;
           try {
-            resp = await request("POST", "/admin/orders/sheets", { body: { order_ids: ids, format: fmt }, raw: true });
+            resp = await request("POST", "/admin/orders/sheets", { body: { order_ids: ids, format: fmt, ...personal.values() }, raw: true });
           } catch (err) {
             if (tab) tab.close();
             throw err;

@@ -2,6 +2,7 @@
 // (POST /admin/jobs), its progress polled every second (GET /admin/jobs/{id}), 취소, the refused
 // orders with their reason and, for an export or a print, the file. Also the poller the invoice
 // upload shares.
+import { personalFields } from "../personal.js";
 import { api, seg } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, toast } from "../ui.js";
 import { STATUSES, MAIN_FLOW, statusKo } from "../statuses.js";
@@ -70,6 +71,7 @@ function jobForm(ctx, close, onStarted) {
   const statusPart = h("div.form-grid", {}, field("변경할 상태", to), field("이 상태의 품목만", from));
   const exportPart = h("div.form-grid", {}, field("엑셀 양식", template));
   const printPart = h("p.muted", {}, "주문마다 한 쪽씩, 하나의 PDF로 만듭니다.");
+  const personal = personalFields();
   const slot = h("div.slot");
   const show = () => {
     statusPart.hidden = action.value !== "status";
@@ -92,11 +94,12 @@ function jobForm(ctx, close, onStarted) {
         if (!template.value) { showProblem(slot, new Error("엑셀 양식을 불러온 뒤 골라 주세요.")); return; }
         body.template_id = template.value;
       }
+      if (action.value === "export" || action.value === "print") Object.assign(body, personal.values());
       busy(start, async () => onStarted(await api.post("/admin/jobs", body)), slot);
     },
   },
   h("p.job-scope", {}, ctx.total() === null ? "검색 결과 전체" : `검색 결과 ${ctx.total()}건 전체`, search.tab && search.tab !== "all" ? ` (${statusKo(search.tab)})` : ""),
-  field("작업", action), statusPart, exportPart, printPart, slot,
+  field("작업", action), statusPart, exportPart, printPart, personal.element, slot,
   h("div.actions", {}, h("button.btn", { type: "button", onclick: () => close() }, "닫기"), start));
   return form;
 }

@@ -16,13 +16,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms import observability
 from oms.excel.export_fields import catalog
-from oms.http import admin_identity, resolver
+from oms.http import admin_identity, granted, request_meta, resolver
 from oms.http.idempotency import idempotency_middleware
 from oms.schemas.common import ExportIdPath, JobIdPath, OrderIdPath, TemplateIdPath
 from oms.schemas.exports import ExportIn, ExportTemplateIn, SheetsIn
 from oms.schemas.jobs import JobIn
 from oms.services import exports as svc
-from oms.services import jobs
+from oms.services import jobs, personal_data
 
 logger = Logger()
 observability.share_logger(logger)  # the oms package's module loggers write through it
@@ -76,7 +76,13 @@ def delete_template(template_id: TemplateIdPath) -> Response[str]:
 @app.post("/admin/exports", summary="선택한 주문 엑셀 내보내기 (최대 50건, 다운로드 URL)")
 def export(body: ExportIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(app)
-    return svc.export(site_id, body, actor), 201
+    personal = personal_data.include(granted(app), body.personal, body.reason)
+    answer = svc.export(site_id, body, actor, personal=personal)
+    if personal:
+        personal_data.record_download(site_id, actor, request_meta(app), "export", list(body.order_ids),
+                                      size=answer["rows"], reason=body.reason,
+                                      detail={"export_id": answer["export_id"]})
+    return answer, 201
 
 
 @app.get("/admin/exports/<export_id>", summary="내보낸 파일의 새 다운로드 URL (1일 보관)")
@@ -95,23 +101,32 @@ def _document(doc: bytes | str, name: str, fmt: str) -> Response[Any]:
 
 
 @app.get("/admin/orders/<order_id>/sheet", summary="주문서 출력 (HTML 인쇄용 또는 PDF)")
-def sheet(order_id: OrderIdPath, format: Annotated[Literal["html", "pdf"], Query()] = "html"):  # type: ignore[no-untyped-def]
-    site_id, _ = admin_identity(app)
-    doc, name = svc.sheets(site_id, [order_id], format)
+def sheet(order_id: OrderIdPath, format: Annotated[Literal["html", "pdf"], Query()] = "html",  # type: ignore[no-untyped-def]
+          personal: Annotated[bool, Query(description="개인정보 포함 (사유 필수, 접속기록에 남음)")] = False,
+          reason: Annotated[str | None, Query(max_length=200)] = None):
+    site_id, actor = admin_identity(app)
+    shown = personal_data.include(granted(app), personal, reason)
+    doc, name = svc.sheets(site_id, [order_id], format, personal=shown)
+    if shown:
+        personal_data.record_download(site_id, actor, request_meta(app), "print", [order_id], size=1, reason=reason)
     return _document(doc, name, format)
 
 
 @app.post("/admin/orders/sheets", summary="선택한 주문서 한번에 출력 (최대 50건, 주문마다 한 쪽)")
 def sheets(body: SheetsIn):  # type: ignore[no-untyped-def]
-    site_id, _ = admin_identity(app)
-    doc, name = svc.sheets(site_id, body.order_ids, body.format)
+    site_id, actor = admin_identity(app)
+    shown = personal_data.include(granted(app), body.personal, body.reason)
+    doc, name = svc.sheets(site_id, body.order_ids, body.format, personal=shown)
+    if shown:
+        personal_data.record_download(site_id, actor, request_meta(app), "print", list(body.order_ids),
+                                      size=len(body.order_ids), reason=body.reason)
     return _document(doc, name, body.format)
 
 
 @app.post("/admin/jobs", summary="검색결과·탭 전체 주문에 대한 작업 (상태 변경, 배송없음 배송완료, 엑셀, 주문서)")
 def create_job(body: JobIn) -> tuple[dict[str, Any], int]:
     site_id, actor = admin_identity(app)
-    return jobs.create(site_id, body, actor), 202
+    return jobs.create(site_id, body, actor, granted=granted(app), meta=request_meta(app)), 202
 
 
 @app.get("/admin/jobs", summary="작업 목록 (최근 순)")

@@ -6,11 +6,13 @@ recognise an order — the family name, the last four digits, the city and distr
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from oms.domain.messages import mask as mask_phone
+from oms.domain.order import Order
 
-__all__ = ["mask_address", "mask_email", "mask_name", "mask_party", "mask_phone"]
+__all__ = ["mask_address", "mask_email", "mask_name", "mask_party", "mask_phone", "masked_order"]
 
 
 def mask_name(name: str | None) -> str | None:
@@ -60,3 +62,16 @@ def mask_party(party: dict[str, Any]) -> dict[str, Any]:
         out["postal_code"] = str(out["postal_code"])[:3] + "**"
     out["masked"] = True
     return out
+
+
+def masked_order(order: Order) -> Order:
+    """The order as an export or an order sheet shows it by default: the buyer and the recipient
+    masked (a copy; the order itself untouched)."""
+    new = order.clone()
+    b, r = new.buyer, new.recipient
+    new.buyer = replace(b, name=mask_name(b.name) or "", phone=mask_phone(b.phone) if b.phone else b.phone,
+                        email=mask_email(b.email))
+    new.recipient = replace(r, name=mask_name(r.name) or "", phone=mask_phone(r.phone) if r.phone else r.phone,
+                            postal_code=(r.postal_code[:3] + "**") if r.postal_code else r.postal_code,
+                            address1=mask_address(r.address1) or "", address2="***" if r.address2 else "")
+    return new

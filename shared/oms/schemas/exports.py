@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oms.schemas.common import Text
+from oms.schemas.common import Bool, Text
 
 MAX_CHOSEN = 50
 MAX_COLUMNS = 60
@@ -37,6 +37,9 @@ class ExportIn(BaseModel):
 
     template_id: Text = Field(min_length=1, max_length=40)
     order_ids: list[str] = Field(min_length=1, max_length=MAX_CHOSEN, description="at most 50 orders")
+    personal: Bool = Field(default=False, description="개인정보 포함 (개인정보 보기 권한, 사유 필수, 접속기록에 남음); "
+                           "false: 이름·연락처·주소를 가려서")
+    reason: Text | None = Field(default=None, max_length=200, description="개인정보를 포함하는 사유")
 
 
 class SheetsIn(BaseModel):
@@ -44,3 +47,5 @@ class SheetsIn(BaseModel):
 
     order_ids: list[str] = Field(min_length=1, max_length=MAX_CHOSEN, description="at most 50 orders")
     format: Literal["html", "pdf"] = "html"
+    personal: Bool = Field(default=False, description="개인정보 포함 (사유 필수, 접속기록에 남음)")
+    reason: Text | None = Field(default=None, max_length=200, description="개인정보를 포함하는 사유")

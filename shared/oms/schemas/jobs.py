@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, Status
-from oms.schemas.common import DateRange, Text
+from oms.schemas.common import Bool, DateRange, Text
 
 
 class JobSearch(DateRange):
@@ -32,6 +32,8 @@ class JobIn(BaseModel):
     to: Status | None = Field(default=None, description="action status: the target status")
     from_status: Status | None = Field(default=None, description="action status: only lines in this status")
     template_id: Text | None = Field(default=None, max_length=40, description="action export: the template")
+    personal: Bool = Field(default=False, description="export/print: 개인정보 포함 (사유 필수, 접속기록에 남음)")
+    reason: Text | None = Field(default=None, max_length=200, description="개인정보를 포함하는 사유")
 
     @model_validator(mode="after")
     def _needs(self) -> JobIn:

@@ -26,6 +26,7 @@ from typing import Any
 from oms import observability
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.masking import masked_order
 from oms.domain.order import Actor, Order
 from oms.excel.export_fields import ADDRESS_DETAIL_HEADER, FIELDS, Row, address_parts
 from oms.schemas.exports import ExportIn, ExportTemplateIn
@@ -232,9 +233,17 @@ def write_workbook(template: dict[str, Any], loaded: Iterable[tuple[Order, Seque
     return n
 
 
-def export(site_id: str, body: ExportIn, actor: Actor) -> dict[str, Any]:
+Loaded = list[tuple[Order, list[dict[str, Any]]]]
+
+
+def masked(loaded: Loaded, personal: bool) -> Loaded:
+    """The orders as the file shows them: masked unless personal data was asked for (and recorded)."""
+    return loaded if personal else [(masked_order(o), p) for o, p in loaded]
+
+
+def export(site_id: str, body: ExportIn, actor: Actor, *, personal: bool = False) -> dict[str, Any]:
     template = get_template(site_id, body.template_id)
-    loaded = load_orders(site_id, body.order_ids)
+    loaded = masked(load_orders(site_id, body.order_ids), personal)
     started = time.perf_counter()
     now = utcnow()
     export_id = now.astimezone(KST).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(4)
@@ -272,13 +281,13 @@ def download(site_id: str, export_id: str) -> dict[str, Any]:
 # ---- order sheets -------------------------------------------------------------------------------
 
 
-def sheets(site_id: str, order_ids: Sequence[str], fmt: str) -> tuple[bytes | str, str]:
+def sheets(site_id: str, order_ids: Sequence[str], fmt: str, *, personal: bool = False) -> tuple[bytes | str, str]:
     """(document, file name) for the chosen orders in the order given: HTML (print CSS, one order
-    per page) or PDF (one order per page, Korean font embedded)."""
+    per page) or PDF (one order per page, Korean font embedded); masked unless ``personal``."""
     from oms.printing import sheet as sheet_model
     from oms.store import settings
 
-    loaded = load_orders(site_id, order_ids)
+    loaded = masked(load_orders(site_id, order_ids), personal)
     shop = settings.get(site_id).printing.shop_name or site_id
     views = [sheet_model.build(order, payments, shop) for order, payments in loaded]
     stem = f"order-sheet-{views[0].order_id}" + (f"-{len(views)}" if len(views) > 1 else "")

@@ -32,6 +32,7 @@ from oms.domain import shipping as ship_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.masking import masked_order
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 from oms.schemas.jobs import JobIn
@@ -84,7 +85,18 @@ def snapshot(site_id: str, body: JobIn) -> list[str]:
             return list(dict.fromkeys(ids))
 
 
-def create(site_id: str, body: JobIn, actor: Actor) -> dict[str, Any]:
+def create(site_id: str, body: JobIn, actor: Actor, *, granted: frozenset[str] = frozenset(),
+           meta: Any = None) -> dict[str, Any]:
+    """Start a job over a search. A file (export, print) needs 엑셀 내보내기·인쇄 as well, and carries
+    personal data only when asked for with a reason (``personal_data.include``), recorded here with the
+    number of orders it will hold."""
+    personal = False
+    if body.action in FILE_LIMITS:
+        from oms.domain.staff import require
+        from oms.services import personal_data
+
+        require(granted, "exports")
+        personal = personal_data.include(granted, body.personal, body.reason)
     if body.action == "export":
         exports.get_template(site_id, str(body.template_id))  # 404 before anything is written
     ids = snapshot(site_id, body)
@@ -95,12 +107,18 @@ def create(site_id: str, body: JobIn, actor: Actor) -> dict[str, Any]:
     now = utcnow()
     job_id = now.astimezone(KST).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(4)
     chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    record = {"action": body.action, "params": body.model_dump(mode="json"), "total": len(ids), "done": 0,
+    params = {**body.model_dump(mode="json"), "personal": personal}
+    record = {"action": body.action, "params": params, "total": len(ids), "done": 0,
               "refused": 0, "left": len(ids), "chunks": len(chunks), "status": "running" if ids else "done",
               "created_at": iso(now), "created_by": actor.id, "actor": actor.as_dict()}
     if not ids:
         record["finished_at"] = iso(now)
     file = body.action in FILE_LIMITS
+    if personal:
+        from oms.services import personal_data
+
+        personal_data.record_download(site_id, actor, meta, body.action, ids, size=len(ids), reason=body.reason,
+                                      detail={"job_id": job_id})
     store.create(site_id, job_id, record, chunks,
                  [outbox.job_start(len(chunks), file, observability.correlation_id())] if ids else [])
     observability.count("JobsStarted")
@@ -291,12 +309,14 @@ def _file_job(site_id: str, job_id: str, rec: dict[str, Any]) -> dict[str, Any]:
         if rec["action"] == "export":
             template = exports.get_template(site_id, str(rec["params"]["template_id"]))
             path = os.path.join(tmp, "export.xlsx")
-            exports.write_workbook(template, _stream(site_id, job_id, ids), path)
+            personal = bool(rec["params"].get("personal"))
+            stream = ((o if personal else masked_order(o), p) for o, p in _stream(site_id, job_id, ids))
+            exports.write_workbook(template, stream, path)
             name, _ = exports.file_name(day, template["name"])
             object_key = keys.bulk_job_file_key(site_id, job_id, "xlsx")
             export_store.upload(path, object_key)
         else:
-            doc, _ = exports.sheets(site_id, ids, "pdf")
+            doc, _ = exports.sheets(site_id, ids, "pdf", personal=bool(rec["params"].get("personal")))
             path = os.path.join(tmp, "sheets.pdf")
             with open(path, "wb") as f:
                 f.write(doc if isinstance(doc, bytes) else doc.encode())

@@ -12,6 +12,7 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("PERMISSION_NOT_DECLARED", 403, "이 기능의 권한이 정해지지 않았습니다."),
     Refusal("PERMISSION_OWNER_ONLY", 422, "직원·권한 관리는 대표 운영자만 할 수 있습니다."),
     Refusal("PERMISSION_UNKNOWN", 422, "알 수 없는 권한입니다: {권한}"),
+    Refusal("PERSONAL_DATA_REASON_REQUIRED", 422, "개인정보를 포함하려면 사유를 입력하세요 (접속기록에 남습니다)."),
     Refusal("ROLE_ID_INVALID", 422, "역할 ID는 영문 소문자로 시작하는 2~31자이며 기본 역할과 겹칠 수 없습니다."),
     Refusal("ROLE_IN_USE", 409, "이 역할을 쓰는 직원이 있습니다 ({n}명). 다른 역할로 바꾼 뒤 지우세요."),
     Refusal("ROLE_LIMIT", 409, "역할은 최대 20개까지 만들 수 있습니다."),
