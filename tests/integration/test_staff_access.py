@@ -182,3 +182,22 @@ def test_exports_mask_unless_asked_with_a_reason_and_twenty_at_once_are_twenty_r
     status, answer, _ = call(exports_handler, http_event("POST", "/admin/jobs", {"action": "print"},
                                                          claims={**mover, "site_id": site_id}))
     assert status == 403 and answer["permission"] == "exports"  # a file job needs 엑셀 내보내기·인쇄 too
+
+
+def test_an_order_sheet_masks_the_people_unless_printed_with_a_reason(site_id: str) -> None:
+    from exports_fn.app import lambda_handler as exports_handler
+
+    oid = new_order(site_id)
+
+    def sheet(query: dict[str, str]) -> tuple[int, str]:
+        resp = exports_handler(http_event("GET", f"/admin/orders/{oid}/sheet", query={"format": "html", **query},
+                                          claims={**OWNER, "site_id": site_id}), _ctx())
+        return int(resp["statusCode"]), str(resp["body"])
+
+    status, masked = sheet({})
+    assert status == 200 and "김*지" in masked and "010-****-5678" in masked and "세종대로" not in masked
+    assert records(site_id) == []
+    status, shown = sheet({"personal": "true", "reason": "포장 발송"})
+    assert status == 200 and "김민지" in shown and "010-1234-5678" in shown and "세종대로 110" in shown
+    (rec,) = records(site_id)
+    assert rec["action"] == "print" and rec["order_ids"] == [oid] and rec["reason"] == "포장 발송"
