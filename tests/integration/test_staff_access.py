@@ -201,3 +201,14 @@ def test_an_order_sheet_masks_the_people_unless_printed_with_a_reason(site_id: s
     assert status == 200 and "김민지" in shown and "010-1234-5678" in shown and "세종대로 110" in shown
     (rec,) = records(site_id)
     assert rec["action"] == "print" and rec["order_ids"] == [oid] and rec["reason"] == "포장 발송"
+
+
+def test_the_timeline_shows_an_address_change_masked(site_id: str) -> None:
+    oid = new_order(site_id)
+    status, _ = as_(OWNER, site_id, "PATCH", f"/admin/orders/{oid}/recipient", {
+        "name": "김민지", "phone": "010-1234-5678", "postal_code": "04524", "address1": "서울특별시 중구 을지로 100"})
+    assert status == 200
+    status, tl = as_(OWNER, site_id, "GET", f"/admin/orders/{oid}/timeline")
+    change = next(e for e in tl["events"] if e["kind"] == "recipient_changed")
+    assert change["data"]["text_ko"] == "배송지 변경: (045**) 서울특별시 중구 *** → (045**) 서울특별시 중구 ***"
+    assert "을지로" not in json.dumps(tl, ensure_ascii=False) and "세종대로" not in json.dumps(tl, ensure_ascii=False)

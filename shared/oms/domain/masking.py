@@ -12,7 +12,7 @@ from typing import Any
 from oms.domain.messages import mask as mask_phone
 from oms.domain.order import Order
 
-__all__ = ["mask_address", "mask_email", "mask_name", "mask_party", "mask_phone", "masked_order"]
+__all__ = ["mask_address", "mask_email", "mask_event", "mask_name", "mask_party", "mask_phone", "masked_order"]
 
 
 def mask_name(name: str | None) -> str | None:
@@ -75,3 +75,23 @@ def masked_order(order: Order) -> Order:
                             postal_code=(r.postal_code[:3] + "**") if r.postal_code else r.postal_code,
                             address1=mask_address(r.address1) or "", address2="***" if r.address2 else "")
     return new
+
+
+def _place(p: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not p:
+        return p
+    return {"postal_code": (str(p.get("postal_code") or "")[:3] + "**") if p.get("postal_code") else None,
+            "address1": mask_address(p.get("address1"))}
+
+
+def mask_event(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A timeline entry as every operator sees it: an address change names the places masked."""
+    if kind == "recipient_changed":
+        a, b = _place(data.get("from")) or {}, _place(data.get("to")) or {}
+        return {**data, "from": a, "to": b, "text_ko": f"배송지 변경: ({a.get('postal_code')}) {a.get('address1')} → "
+                                                        f"({b.get('postal_code')}) {b.get('address1')}"}
+    if kind == "channel_address_changed":
+        after = mask_address(str(data.get("after") or ""))
+        return {**data, "before": mask_address(str(data.get("before") or "")), "after": after,
+                "text_ko": f"네이버에서 배송지가 변경되었습니다: {after}"}
+    return data

@@ -14,7 +14,7 @@ from oms.domain import payment_requests as requests_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
-from oms.domain.masking import mask_party
+from oms.domain.masking import mask_event, mask_party
 from oms.domain.memos import add_memo
 from oms.domain.moves import Move, apply_moves, next_moves, reopen
 from oms.domain.order import Actor, Change, Event, Order
@@ -37,7 +37,8 @@ def _party(party: dict[str, Any], masked: bool) -> dict[str, Any]:
 
 
 def _event_view(it: dict[str, Any]) -> dict[str, Any]:
-    return plain({"at": it["at"], "kind": it["kind"], "actor": it["actor"], "data": it.get("data", {})})
+    return plain({"at": it["at"], "kind": it["kind"], "actor": it["actor"],
+                  "data": mask_event(str(it["kind"]), dict(it.get("data") or {}))})
 
 
 def detail_view(order: Order, events: list[dict[str, Any]], *, masked: bool = True) -> dict[str, Any]:
