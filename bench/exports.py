@@ -198,13 +198,12 @@ def pdf_and_imports() -> None:
 
 def _point_clients_at(endpoint: str) -> None:
     """A new emulator for this section: the cached S3 and SQS clients of earlier sections point elsewhere."""
-    from oms.store import files
-    from oms.store import jobs as job_store
+    from oms.store import files, queues
 
     os.environ["AWS_ENDPOINT_URL_S3"] = endpoint
     os.environ["AWS_ENDPOINT_URL_SQS"] = endpoint
     files.reset()
-    job_store._sqs.cache_clear()
+    queues._sqs.cache_clear()
 
 
 def requests() -> None:

@@ -6,7 +6,6 @@ writes it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -15,7 +14,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms import observability
-from oms.domain.clock import iso, parse_iso
+from oms.domain.clock import end_of_second
 from oms.services import channel_sync
 from oms.store import channels
 
@@ -29,8 +28,7 @@ metrics = Metrics()
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     when = event.get("time")
-    cutoff = parse_iso(str(when)) + timedelta(seconds=1) - timedelta(microseconds=1) if when else None
-    messages = channel_sync.poll_messages(iso(cutoff) if cutoff else None)
+    messages = channel_sync.poll_messages(end_of_second(str(when)) if when else None)
     sent = channels.enqueue_pulls(messages)
     metrics.add_metric(name="ChannelConnectionsDue", unit=MetricUnit.Count, value=sent)
     logger.info("channel poll fan-out", extra={"scheduled_at": when, "connections": sent})

@@ -210,48 +210,24 @@ def link(order: Order, channel: str, pos: list[ProductOrder], at: str) -> None:
 # ---- the channel's later state --------------------------------------------------------------------
 
 
-def _ship_step(order: Order, line: Line, po: ProductOrder, at: str) -> Change:
-    """The channel says dispatched with a number the shop never entered (sent from the channel's own
-    seller center): the number goes on the line and it moves to 배송중 like an uploaded row."""
-    cur = order
-    events: list[Event] = []
-    touched: set[str] = set()
-    if line.status is Status.PREPARING:
-        c = apply_moves(cur, [Move(line.line_id, Status.READY_TO_SHIP)], SYNC, at)
-        cur, events, touched = c.order, list(c.events), set(c.touched_lines)
-    row = ShipRow(line.line_id, str(po.courier_code), str(po.tracking_no))
-    c = ship_with_tracking(cur, [row], SYNC, at)
-    return Change(c.order, events + c.events, touched | c.touched_lines, c.stock_restore,
-                  touched_shipments=c.touched_shipments, intents=c.intents)
-
-
 def _steps(order: Order, line_id: str, po: ProductOrder, target: Status, at: str) -> Change | None:
-    line = order.line(line_id)
-    path = _path(line, target)
+    """The single moves to ``target``; 배송중 with the channel's number when the shop never entered one
+    (dispatched from the channel's own seller center), like an uploaded row."""
+    path = _path(order.line(line_id), target)
     if not path:
         return None
-    current = order
-    events: list[Event] = []
-    touched: set[str] = set()
-    restore: dict[str, int] = {}
-    intents: list[Any] = []
-    ships: set[str] = set()
+    acc = Change(order, [], set())
     for to in path:
-        here = current.line(line_id)
-        if to is Status.SHIPPING and po.tracking_no and po.courier_code and not current.tracking_of(here):
-            c = _ship_step(current, here, po, at)
+        if to is Status.SHIPPING and po.tracking_no and po.courier_code and not acc.order.tracking_of(
+                acc.order.line(line_id)):
+            step = ship_with_tracking(acc.order, [ShipRow(line_id, str(po.courier_code), str(po.tracking_no))],
+                                      SYNC, at)
         else:
-            c = apply_moves(current, [Move(line_id, to)], SYNC, at)
-        current = c.order
-        events += c.events
-        touched |= c.touched_lines
-        ships |= c.touched_shipments
-        intents += c.intents
-        for k, v in c.stock_restore.items():
-            restore[k] = restore.get(k, 0) + v
+            step = apply_moves(acc.order, [Move(line_id, to)], SYNC, at)
+        acc = acc.then(step)
         if to is target:
             break
-    return Change(current, events, touched, restore, touched_shipments=ships, intents=intents)
+    return acc
 
 
 def reconcile(order: Order, pos: list[ProductOrder], at: str) -> Change | None:
@@ -260,14 +236,9 @@ def reconcile(order: Order, pos: list[ProductOrder], at: str) -> Change | None:
     the line's conflict, with the channel's words), the recipient's address when the channel says it
     changed. None: nothing differs."""
     by_id = {po.product_order_id: po for po in pos}
-    new = order.clone()
-    new.version = order.version
-    events: list[Event] = []
-    touched: set[str] = set()
-    restore: dict[str, int] = {}
-    ships: set[str] = set()
-    intents: list[Any] = []
-    for line in list(new.lines):
+    acc = Change(order.clone(), [], set())
+    acc.order.version = order.version
+    for line in list(acc.order.lines):
         po = by_id.get(line.external_id or "")
         if po is None or line.exchange_of:
             continue
@@ -276,19 +247,13 @@ def reconcile(order: Order, pos: list[ProductOrder], at: str) -> Change | None:
         conflict: dict[str, Any] | None = None
         if target is not None:
             try:
-                step = _steps(new, line.line_id, po, target, at)
+                step = _steps(acc.order, line.line_id, po, target, at)
             except DomainError as exc:
                 step = None
                 conflict = {"code": exc.code, "message_ko": exc.message_ko, "channel_status": describe(po), "at": at}
             if step is not None:
-                new = step.order
-                events += step.events
-                touched |= step.touched_lines
-                ships |= step.touched_shipments
-                intents += step.intents
-                for k, v in step.stock_restore.items():
-                    restore[k] = restore.get(k, 0) + v
-        line = new.line(line.line_id)
+                acc = acc.then(step)
+        line = acc.order.line(line.line_id)
         state = state_of(po, at, before_state)
         if conflict:
             state["conflict"] = conflict
@@ -296,24 +261,24 @@ def reconcile(order: Order, pos: list[ProductOrder], at: str) -> Change | None:
             state.pop("conflict", None)
         if _differs(before_state, state):
             line.channel_state = state
-            touched.add(line.line_id)
+            acc.touched_lines.add(line.line_id)
             if conflict and (before_state.get("conflict") or {}).get("code") != conflict["code"]:
-                events.append(Event("channel_conflict", SYNC, at, {
+                acc.events.append(Event("channel_conflict", SYNC, at, {
                     "line_id": line.line_id, "external_id": line.external_id, "code": conflict["code"],
                     "channel_status": describe(po),
                     "text_ko": f"{line.product_name}: 네이버 상태({describe(po)})를 반영할 수 없습니다 — "
                                f"{conflict['message_ko']}"}))
-            elif before_state.get("status_ko") != state["status_ko"] and not step_moved(events, line.line_id):
-                events.append(Event("channel_state", SYNC, at, {
+            elif before_state.get("status_ko") != state["status_ko"] and not step_moved(acc.events, line.line_id):
+                acc.events.append(Event("channel_state", SYNC, at, {
                     "line_id": line.line_id, "external_id": line.external_id, "channel_status": state["status_ko"],
                     "text_ko": f"{line.product_name}: 네이버 {state['status_ko']}"}))
-    address = _address_change(new, pos, at)
+    address = _address_change(acc.order, pos, at)
     if address is not None:
-        events.append(address)
-    if not touched and address is None:
+        acc.events.append(address)
+    if not acc.touched_lines and address is None:
         return None
-    return Change(new, events, touched | changed_lines(order, new), restore, touched_shipments=ships,
-                  intents=intents)
+    acc.touched_lines |= changed_lines(order, acc.order)
+    return acc
 
 
 def step_moved(events: list[Event], line_id: str) -> bool:

@@ -28,3 +28,14 @@ def kst_date(dt: datetime) -> date:
 def kst_day_start_utc(day: date) -> datetime:
     """00:00 KST of ``day`` as a UTC instant."""
     return datetime(day.year, day.month, day.day, tzinfo=KST).astimezone(UTC)
+
+
+def later(at: str, delta: timedelta) -> str:
+    """``at`` (UTC ISO) moved by ``delta``, as UTC ISO."""
+    return iso(parse_iso(at) + delta)
+
+
+def end_of_second(at: str) -> str:
+    """The last instant of ``at``'s whole second: a scheduled run's "now" (EventBridge writes its
+    time to the second, so the run takes everything due within that second)."""
+    return iso(parse_iso(at) + timedelta(seconds=1) - timedelta(microseconds=1))

@@ -375,6 +375,15 @@ class Change:
     #: what the outside world is asked to do once this change commits (written with it)
     intents: list[Intent] = field(default_factory=list)
 
+    def then(self, next_: Change) -> Change:
+        """This change followed by ``next_`` (decided on this one's order), as one change."""
+        restore = dict(self.stock_restore)
+        for k, v in next_.stock_restore.items():
+            restore[k] = restore.get(k, 0) + v
+        return Change(next_.order, self.events + next_.events, self.touched_lines | next_.touched_lines, restore,
+                      touched_shipments=self.touched_shipments | next_.touched_shipments,
+                      intents=self.intents + next_.intents)
+
 
 def changed_lines(before: Order, after: Order) -> set[str]:
     """Ids of the lines a change created or modified: exactly what the store must write."""

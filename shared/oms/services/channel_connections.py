@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from oms.domain.channel_records import Credentials
-from oms.domain.clock import iso, utcnow
+from oms.domain.clock import iso, later, utcnow
 from oms.domain.errors import DomainError
 from oms.integrations.channels import ChannelDown, ChannelRefused, RateLimited, channel
-from oms.services.channel_sync import FIRST_PULL, _later
+from oms.services.channel_sync import FIRST_PULL
 from oms.store import channels as store
 
 _STATUS = ("channel", "enabled", "label", "connected_at", "since", "pulled_at", "next_at", "last", "last_error",
@@ -38,7 +38,7 @@ def connect(site_id: str, name: str, creds: Credentials) -> dict[str, Any]:
     conn = store.get_connection(site_id, name)
     store.save_connection(site_id, name, {
         **conn, "enabled": True, "label": label[:100], "client_id": creds.client_id, "account_id": creds.account_id,
-        "connected_at": now, "since": conn.get("since") or _later(now, -FIRST_PULL), "next_at": now,
+        "connected_at": now, "since": conn.get("since") or later(now, -FIRST_PULL), "next_at": now,
         "failures": 0, "last_error": None})
     return status(site_id, name)
 

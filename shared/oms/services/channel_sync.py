@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from oms.domain import channel_orders as rules
 from oms.domain.channel_records import ProductOrder
-from oms.domain.clock import iso, parse_iso, utcnow
+from oms.domain.clock import iso, later, parse_iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.order import Change, Order
 from oms.domain.payouts import Refund, record_refunds
@@ -63,10 +63,6 @@ class Pulled:
     more: bool = False
 
 
-def _later(now: str, delta: timedelta) -> str:
-    return iso(parse_iso(now) + delta)
-
-
 def pull(site_id: str, name: str, *, now: str | None = None, api: ChannelApi | None = None,
          force: bool = False) -> Pulled:
     """One pull of the site's channel ``name`` (see the module)."""
@@ -81,7 +77,7 @@ def pull(site_id: str, name: str, *, now: str | None = None, api: ChannelApi | N
         return out
     creds = store.credentials(site_id, name)
     src = api or channel(name)
-    since = str(conn.get("since") or _later(now, -FIRST_PULL))
+    since = str(conn.get("since") or later(now, -FIRST_PULL))
     more_seq: str | None = conn.get("more_sequence") or None
     seen_before = set(conn.get("seen") or [])
     rows: dict[str, Any] = {}
@@ -132,7 +128,7 @@ def pull(site_id: str, name: str, *, now: str | None = None, api: ChannelApi | N
     errors = (out.errors + list(conn.get("errors") or []))[:MAX_ERRORS]
     store.save_connection(site_id, name, {
         **conn, "since": since, "more_sequence": more_seq, "seen": seen_now[-600:], "failures": 0,
-        "next_at": now if out.more else _later(now, INTERVAL), "pulled_at": now, "errors": errors,
+        "next_at": now if out.more else later(now, INTERVAL), "pulled_at": now, "errors": errors,
         "last": {"at": now, "calls": out.calls, "rows": out.rows, "created": len(out.created),
                  "updated": len(out.updated), "more": out.more},
         "last_error": None})
@@ -143,7 +139,7 @@ def _failed(site_id: str, name: str, conn: dict[str, Any], now: str, wait: timed
             failures: int | None = None, count: bool = True) -> None:
     logger.warning("channel %s of %s: %s", name, site_id, reason)
     store.save_connection(site_id, name, {
-        **conn, "next_at": iso(parse_iso(now) + wait), "last_error": reason[:300], "last_error_at": now,
+        **conn, "next_at": later(now, wait), "last_error": reason[:300], "last_error_at": now,
         **({"failures": failures} if failures is not None else {})})
 
 
@@ -238,8 +234,7 @@ def _with_channel_refund(before: Order, change: Change, at: str) -> tuple[Change
     amount = min(owed, pay.remaining)
     pc = record_refunds(change.order, pay, [Refund(f"naver-v{before.version + 1}", amount, at, "네이버 환불")],
                         actor=rules.SYNC, at=at)
-    merged = Change(pc.change.order, change.events + pc.change.events, change.touched_lines, change.stock_restore,
-                    touched_shipments=change.touched_shipments, intents=change.intents + pc.change.intents)
+    merged = change.then(pc.change)
     write = orders.Write()
     pay_store.record_payment_change(write, before.site_id, before.order_id, pay, pc)
     return merged, write

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from oms.domain.clock import iso, parse_iso, utcnow
+from oms.domain.clock import iso, later, utcnow
 from oms.domain.deposit_matching import DEFAULT_RULE, Candidate, Outcome, Rule, match
 from oms.domain.deposits import confirm_deposit
 from oms.domain.errors import DomainError
@@ -105,10 +105,6 @@ def record_deposit(site_id: str, d: Deposit, provider: str, rule: Rule, found: l
     return "unmatched", ""
 
 
-def _later(now: str, seconds: int) -> str:
-    return iso(parse_iso(now) + timedelta(seconds=seconds))
-
-
 def collect_account(site_id: str, account: Account, *, provider: str, rule: Rule = DEFAULT_RULE,
                     now: str | None = None, adapter: DepositFeed | None = None) -> Polled:
     """One poll of one account (see the module)."""
@@ -132,8 +128,9 @@ def collect_account(site_id: str, account: Account, *, provider: str, rule: Rule
         else:
             polled.status, wait = "refused", MAX_BACKOFF
         logger.warning("deposit feed %s for %s/%s: %s", polled.status, site_id, account.number, exc)
-        store.save_account(site_id, account.number, {**state, "next_at": _later(now, wait), "failures": failures,
-                                                     "last_error": str(exc)[:200], "last_error_at": now})
+        store.save_account(site_id, account.number, {**state, "next_at": later(now, timedelta(seconds=wait)),
+                                                     "failures": failures, "last_error": str(exc)[:200],
+                                                     "last_error_at": now})
         return polled
     polled.provider_calls, polled.rows = page.calls, len(page.deposits)
     seen = set(state.get("seen") or [])
@@ -154,7 +151,8 @@ def collect_account(site_id: str, account: Account, *, provider: str, rule: Rule
             polled.duplicates += 1
     window = sorted({d.tx_id for d in page.deposits})
     store.save_account(site_id, account.number, {**state, "cursor": page.cursor, "seen": window, "failures": 0,
-                                                 "next_at": _later(now, src.min_interval), "read_at": now})
+                                                 "next_at": later(now, timedelta(seconds=src.min_interval)),
+                                                 "read_at": now})
     return polled
 
 

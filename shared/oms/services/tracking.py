@@ -18,11 +18,9 @@ provider's event repeated, concurrently or days later) is a duplicate and writes
 from __future__ import annotations
 
 import logging
-import time
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from threading import Lock
 from typing import Any
 
 from oms.domain import couriers, tracking
@@ -35,25 +33,17 @@ from oms.schemas.settings import SiteSettings, TrackingSettings
 from oms.services import effects, relay
 from oms.services.orders import run
 from oms.store import settings
+from oms.store.ttl_cache import TtlCache
 
 logger = logging.getLogger(__name__)
 LABEL_KO = {"tracking_register": "배송추적 등록"}
 #: a site's settings are read at most this often per container (a callback is 1 read + 1 write)
 SETTINGS_TTL = 60.0
-_cache: dict[str, tuple[float, SiteSettings]] = {}
-_lock = Lock()
+_cache: TtlCache[SiteSettings] = TtlCache(SETTINGS_TTL)
 
 
 def _site_settings(site_id: str) -> SiteSettings:
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(site_id)
-        if hit and now - hit[0] < SETTINGS_TTL:
-            return hit[1]
-    got = settings.get(site_id)
-    with _lock:
-        _cache[site_id] = (now, got)
-    return got
+    return _cache.get(site_id, lambda: settings.get(site_id))
 
 
 def site_tracking(site_id: str) -> TrackingSettings:
@@ -62,11 +52,7 @@ def site_tracking(site_id: str) -> TrackingSettings:
 
 def forget_settings(site_id: str | None = None) -> None:
     """Drop cached settings (after a save in this container; tests)."""
-    with _lock:
-        if site_id is None:
-            _cache.clear()
-        else:
-            _cache.pop(site_id, None)
+    _cache.forget(site_id)
 
 
 def callback_url(provider_name: str, ref: str) -> str:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 from functools import cache
 from typing import Any
 
 import boto3
 
 from oms.domain.channel_records import Credentials
+from oms.store import queues
 from oms.store.keys_channels import (
     CHANNEL_DUE_SHARDS,
     channel_due_gsi_pk,
@@ -30,6 +29,7 @@ from oms.store.keys_channels import (
 from oms.store.orders import plain
 from oms.store.table import client, dump, key, table_name
 from oms.store.table import load as _load
+from oms.store.ttl_cache import TtlCache
 
 _OWN = frozenset({"PK", "SK", "type", "GSI3PK", "GSI3SK"})
 
@@ -71,29 +71,20 @@ def due_connections(now: str, limit: int = 500) -> list[dict[str, Any]]:
 # ---- the fan-out's queue -------------------------------------------------------------------------
 
 
-@cache
-def _sqs() -> Any:
-    return boto3.client("sqs")
-
-
 def enqueue_pulls(bodies: list[dict[str, Any]]) -> int:
     """One message per connection to pull (``CHANNEL_SYNC_QUEUE_URL``), sent ten at a time."""
-    url = os.environ["CHANNEL_SYNC_QUEUE_URL"]
-    for i in range(0, len(bodies), 10):
-        batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"), ensure_ascii=False)}
-                 for n, b in enumerate(bodies[i:i + 10])]
-        resp = _sqs().send_message_batch(QueueUrl=url, Entries=batch)
-        if resp.get("Failed"):
-            raise RuntimeError(f"queue refused {len(resp['Failed'])} messages")
-    return len(bodies)
+    return queues.send_batches(os.environ["CHANNEL_SYNC_QUEUE_URL"], bodies)
 
 
 # ---- credentials (SSM SecureString) ----------------------------------------------------------------
 
 #: credentials read at most this often per container (a rotation applies within it)
 CREDENTIALS_TTL = 300.0
-_creds: dict[str, tuple[float, Credentials]] = {}
-_lock = threading.Lock()
+_creds: TtlCache[Credentials] = TtlCache(CREDENTIALS_TTL)
+
+
+class _NotConnected(Exception):
+    pass
 
 
 @cache
@@ -111,29 +102,25 @@ def put_credentials(site_id: str, channel: str, creds: Credentials) -> None:
                         "account_id": creds.account_id}, separators=(",", ":"))
     _ssm().put_parameter(Name=credentials_name(site_id, channel), Value=value, Type="SecureString",
                          Overwrite=True)
-    with _lock:
-        _creds.pop(f"{site_id}/{channel}", None)
+    _creds.forget(f"{site_id}/{channel}")
 
 
 def credentials(site_id: str, channel: str) -> Credentials | None:
-    """The seller's credentials (None: not connected), cached per container for a few minutes."""
-    k = f"{site_id}/{channel}"
-    now = time.monotonic()
-    with _lock:
-        hit = _creds.get(k)
-        if hit and now - hit[0] < CREDENTIALS_TTL:
-            return hit[1]
+    """The seller's credentials (None: not connected; never kept), cached per container for a few
+    minutes."""
+    def load() -> Credentials:
+        try:
+            resp = _ssm().get_parameter(Name=credentials_name(site_id, channel), WithDecryption=True)
+        except _ssm().exceptions.ParameterNotFound:
+            raise _NotConnected from None
+        data = json.loads(resp["Parameter"]["Value"])
+        return Credentials(str(data["client_id"]), str(data["client_secret"]), data.get("account_id") or None)
+
     try:
-        resp = _ssm().get_parameter(Name=credentials_name(site_id, channel), WithDecryption=True)
-    except _ssm().exceptions.ParameterNotFound:
+        return _creds.get(f"{site_id}/{channel}", load)
+    except _NotConnected:
         return None
-    data = json.loads(resp["Parameter"]["Value"])
-    got = Credentials(str(data["client_id"]), str(data["client_secret"]), data.get("account_id") or None)
-    with _lock:
-        _creds[k] = (now, got)
-    return got
 
 
 def forget_credentials() -> None:
-    with _lock:
-        _creds.clear()
+    _creds.forget()

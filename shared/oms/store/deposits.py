@@ -11,14 +11,11 @@
 
 from __future__ import annotations
 
-import json
 import os
-from functools import cache
 from typing import Any
 
-import boto3
-
 from oms.domain.errors import Conflict
+from oms.store import queues
 from oms.store.keys_deposits import (
     BANK_DUE_SHARDS,
     account_sk,
@@ -130,21 +127,9 @@ def open_transfer_orders(site_id: str) -> list[dict[str, Any]]:
     return out[:CANDIDATE_LIMIT]
 
 
-@cache
-def _sqs() -> Any:
-    return boto3.client("sqs")
-
-
 def enqueue_polls(bodies: list[dict[str, Any]]) -> int:
     """One message per account to poll (``DEPOSIT_POLL_QUEUE_URL``), sent ten at a time."""
-    url = os.environ["DEPOSIT_POLL_QUEUE_URL"]
-    for i in range(0, len(bodies), 10):
-        batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"), ensure_ascii=False)}
-                 for n, b in enumerate(bodies[i:i + 10])]
-        resp = _sqs().send_message_batch(QueueUrl=url, Entries=batch)
-        if resp.get("Failed"):
-            raise RuntimeError(f"queue refused {len(resp['Failed'])} messages")
-    return len(bodies)
+    return queues.send_batches(os.environ["DEPOSIT_POLL_QUEUE_URL"], bodies)
 
 
 def resolve_action(site_id: str, account: str, tx_id: str, status: str, actor: Any, *,

@@ -11,17 +11,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
-
-import boto3
 
 from oms import observability
 from oms.domain.outbox import Intent
-from oms.store import keys
+from oms.store import keys, queues
 from oms.store.orders import plain, put, update
 from oms.store.table import Item, client, dump, key, load, query_all, table_name, transact
 
@@ -114,20 +110,10 @@ def results(site_id: str, job_id: str, refused_only: bool, limit: int) -> list[I
 # ---- the queue ----------------------------------------------------------------------------------
 
 
-@cache
-def _sqs() -> Any:
-    return boto3.client("sqs")
-
-
 def enqueue(bodies: list[dict[str, Any]], correlation_id: str | None = None) -> None:
     """Send the job messages (the relay's ``job_start`` delivery); each carries the correlation id of
     the API request that made the job, so the worker logs under it."""
     url = os.environ["JOBS_QUEUE_URL"]
     if correlation_id:
         bodies = [{**b, observability.CORRELATION_KEY: correlation_id} for b in bodies]
-    for i in range(0, len(bodies), 10):
-        batch = [{"Id": str(n), "MessageBody": json.dumps(b, separators=(",", ":"))}
-                 for n, b in enumerate(bodies[i:i + 10])]
-        resp = _sqs().send_message_batch(QueueUrl=url, Entries=batch)
-        if resp.get("Failed"):
-            raise RuntimeError(f"queue refused {len(resp['Failed'])} messages")
+    queues.send_batches(url, bodies)

@@ -4,8 +4,6 @@ role the owner changes applies within it (a save in this container applies at on
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +12,7 @@ from oms.store.keys_staff import member_sk, role_sk, staff_pk
 from oms.store.orders import plain
 from oms.store.table import client, dump, key, table_name
 from oms.store.table import load as _load
+from oms.store.ttl_cache import TtlCache
 
 TTL = 60.0
 
@@ -24,8 +23,7 @@ class SiteStaff:
     roles: dict[str, Role] = field(default_factory=dict)
 
 
-_cache: dict[str, tuple[float, SiteStaff]] = {}
-_lock = threading.Lock()
+_cache: TtlCache[SiteStaff] = TtlCache(TTL)
 
 
 def _role(item: dict[str, Any]) -> Role:
@@ -34,12 +32,12 @@ def _role(item: dict[str, Any]) -> Role:
 
 def read(site_id: str, *, fresh: bool = False) -> SiteStaff:
     """The site's members and custom roles: one Query of its staff partition (cached)."""
-    now = time.monotonic()
-    if not fresh:
-        with _lock:
-            hit = _cache.get(site_id)
-            if hit and now - hit[0] < TTL:
-                return hit[1]
+    if fresh:
+        forget(site_id)
+    return _cache.get(site_id, lambda: _query(site_id))
+
+
+def _query(site_id: str) -> SiteStaff:
     out = SiteStaff()
     kwargs: dict[str, Any] = {"TableName": table_name(), "KeyConditionExpression": "PK = :pk",
                               "ExpressionAttributeValues": dump({":pk": staff_pk(site_id)}), "ConsistentRead": True}
@@ -52,19 +50,12 @@ def read(site_id: str, *, fresh: bool = False) -> SiteStaff:
             elif str(item["SK"]).startswith("ROLE#"):
                 out.roles[str(item["role_id"])] = _role(item)
         if "LastEvaluatedKey" not in resp:
-            break
+            return out
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-    with _lock:
-        _cache[site_id] = (now, out)
-    return out
 
 
 def forget(site_id: str | None = None) -> None:
-    with _lock:
-        if site_id is None:
-            _cache.clear()
-        else:
-            _cache.pop(site_id, None)
+    _cache.forget(site_id)
 
 
 def put_member(site_id: str, operator_id: str, fields: dict[str, Any]) -> None:
