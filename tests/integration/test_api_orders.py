@@ -7,6 +7,7 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -437,6 +438,25 @@ def test_stock_put_and_get_and_intake_respects_it(site_id: str) -> None:
     _, body, _ = api("GET", "/admin/stock", site_id=site_id)
     assert [(i["sku"], i["quantity"]) for i in body["items"]] == [(TEE_SKU, 1)]
 
+
+
+def test_the_product_picker_finds_skus_by_the_start_of_their_code_within_the_site(site_id: str) -> None:
+    skus = ["CAP-02|색상=블랙", "CAP-02|색상=화이트", "CAP-03", "TEE-01"]
+    for sku in skus:
+        assert api("PUT", f"/admin/stock/{quote(sku, safe='')}", {"quantity": 2}, site_id=site_id)[0] == 200
+    api("PUT", f"/admin/stock/{quote('CAP-99', safe='')}", {"quantity": 1}, site_id=f"{site_id}-b")
+
+    def found(prefix: str, site: str = site_id) -> list[str]:
+        status, body, _ = api("GET", "/admin/stock", site_id=site, query={"prefix": prefix})
+        assert status == 200, body
+        return [i["sku"] for i in body["items"]]
+
+    assert found("CAP-02|") == ["CAP-02|색상=블랙", "CAP-02|색상=화이트"]  # one product's options (교환)
+    assert found("CAP") == ["CAP-02|색상=블랙", "CAP-02|색상=화이트", "CAP-03"]  # never another site's CAP-99
+    assert found("cap-0") == ["CAP-02|색상=블랙", "CAP-02|색상=화이트", "CAP-03"]  # typed in lower case
+    assert found("SOCK") == []
+    assert found("CAP", f"{site_id}-b") == ["CAP-99"]
+    assert_problem(api("GET", "/admin/stock", site_id=site_id, query={"prefix": "C" * 101}), 400, "VALIDATION_FAILED")
 
 def test_cancelling_through_the_api_gives_stock_back(site_id: str) -> None:
     api("PUT", f"/admin/stock/{TEE_SKU}", {"quantity": 3}, site_id=site_id)
