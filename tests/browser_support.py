@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 from oms_local import LOCAL_DIR, tokens
 from oms_local.stack import Stack
@@ -107,3 +107,10 @@ def unlabelled_controls(page: Page) -> list[str]:
       .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
         && !el.getAttribute('aria-labelledby') && !el.closest('label'))
       .map((el) => `${el.tagName} ${el.name || el.id || el.type}`)"""))
+
+
+def expect_code(loc: Locator, code: str, attr: str = "code") -> None:
+    """A refusal's stable code (or a refund rule: ``attr="rule"``) is on the element or inside it, as a
+    data attribute for support, and never in the text an operator reads."""
+    expect(loc.locator(f"xpath=descendant-or-self::*[@data-{attr}='{code}']").first).to_be_attached()
+    expect(loc).not_to_contain_text(code)

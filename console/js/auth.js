@@ -1,5 +1,8 @@
-// The signed-in operator: a bearer token for one site, kept for this browser tab only.
+// The signed-in operator: a bearer token for one site, shared by every tab of this browser for the
+// token's life (a Ctrl+click on an order or a typed address stays signed in); signing out in one tab
+// signs out all of them (the storage event).
 const KEY = "oms.console.session";
+const store = window.localStorage;
 
 function decode(token) {
   try {
@@ -12,11 +15,11 @@ function decode(token) {
 }
 
 export function session() {
-  const raw = sessionStorage.getItem(KEY);
+  const raw = store.getItem(KEY);
   if (!raw) return null;
   const s = JSON.parse(raw);
   if (s.exp && s.exp * 1000 < Date.now()) {
-    sessionStorage.removeItem(KEY);
+    store.removeItem(KEY);
     return null;
   }
   return s;
@@ -27,12 +30,12 @@ export function signIn(token) {
   const claims = decode(token);
   if (!claims || !claims.site_id) return null;
   const s = { token, site: claims.site_id, name: claims.name || claims.sub || "관리자", exp: claims.exp || 0 };
-  sessionStorage.setItem(KEY, JSON.stringify(s));
+  store.setItem(KEY, JSON.stringify(s));
   return s;
 }
 
 export function signOut({ expired = false } = {}) {
-  sessionStorage.removeItem(KEY);
+  store.removeItem(KEY);
   const back = expired ? "#/signin?expired=1" : "#/signin";
   if (!location.hash.startsWith("#/signin")) location.hash = back;
 }
@@ -41,7 +44,7 @@ export function signOut({ expired = false } = {}) {
 export function setMe(me) {
   const s = session();
   if (!s) return;
-  sessionStorage.setItem(KEY, JSON.stringify({ ...s, name: me.name || s.name, role: me.role_name,
+  store.setItem(KEY, JSON.stringify({ ...s, name: me.name || s.name, role: me.role_name,
     owner: Boolean(me.owner), permissions: me.permissions || [] }));
 }
 
@@ -51,4 +54,13 @@ export function can(permission) {
   if (!s) return false;
   if (!Array.isArray(s.permissions)) return permission === "orders.view";
   return s.permissions.includes(permission);
+}
+
+/** Another tab signed out (or in as someone else): follow it. */
+export function followOtherTabs(onChange) {
+  window.addEventListener("storage", (e) => {
+    if (e.key !== KEY && e.key !== null) return;
+    if (!session() && !location.hash.startsWith("#/signin")) location.hash = "#/signin";
+    onChange();
+  });
 }

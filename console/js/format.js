@@ -1,7 +1,17 @@
 // Money in won, times in KST (the API stores and answers UTC).
+//
+// One money format everywhere: a negative amount takes the minus sign (U+2212), never "-". A signed
+// amount (balances, charges, the refund calculator, a settlement) is the money's direction seen from
+// the shop: "+" comes in (the buyer pays or is charged), "−" goes out (refunded to the buyer); its
+// colour follows (moneyClass). Plain amounts (a price, a payment) carry no sign.
 const wonFmt = new Intl.NumberFormat("ko-KR");
-export const won = (n) => (n === null || n === undefined ? "-" : `${wonFmt.format(n)}원`);
-export const num = (n) => wonFmt.format(n || 0);
+const MINUS = "\u2212";
+export const num = (n) => `${n < 0 ? MINUS : ""}${wonFmt.format(Math.abs(n || 0))}`;
+export const won = (n) => (n === null || n === undefined ? "-" : `${num(n)}원`);
+/** "+3,000원" / "−3,000원" / "0원": a direction from the shop (see above). */
+export const signedWon = (n) => `${n > 0 ? "+" : ""}${won(n || 0)}`;
+/** The class that colours a signed amount by its direction (app.css .money-in / .money-out). */
+export const moneyClass = (n) => (n > 0 ? "money-in" : n < 0 ? "money-out" : "money-zero");
 
 const kstFmt = new Intl.DateTimeFormat("ko-KR", {
   timeZone: "Asia/Seoul", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",

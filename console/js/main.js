@@ -1,6 +1,6 @@
 // Boot: configuration, the signed-in operator, the router.
 import { loadConfig, config } from "./config.js";
-import { session, signOut, can, setMe } from "./auth.js";
+import { session, signOut, can, setMe, followOtherTabs } from "./auth.js";
 import { api } from "./api.js";
 import { route } from "./router.js";
 
@@ -34,6 +34,7 @@ async function boot() {
   }
   document.getElementById("sign-out").addEventListener("click", () => signOut());
   window.addEventListener("hashchange", go);
+  followOtherTabs(chrome);
   await go();
   document.documentElement.dataset.ready = "1";
 }

@@ -50,14 +50,16 @@ export function select(name, options, value) {
   return h("select", { name }, options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
 }
 
-/** The refusal as the API gave it: message_ko first, then the code and the fields it names. */
+/**
+ * The refusal as the API gave it: its Korean sentence (which names the field in Korean) and each
+ * field's own sentence; the stable code stays on the element (data-code) for support, never on screen.
+ */
 export function problemBox(err) {
   const p = err instanceof ApiError ? err.problem : { message_ko: String(err && err.message ? err.message : err) };
-  const fields = (p.errors || []).map((e) => h("li", {}, e.message_ko || e.message || e.rule, e.field ? ` (${e.field})` : ""));
-  return h("div.problem", { role: "alert", dataset: { code: p.code || "" } },
-    h("strong", {}, p.message_ko || p.detail || p.title || "요청을 처리하지 못했습니다."),
-    p.code ? h("code.code", {}, p.code) : null,
-    p.field ? h("span.muted", {}, ` 항목: ${p.field}`) : null,
+  const main = p.message_ko || "요청을 처리하지 못했습니다.";
+  const fields = (p.errors || []).map((e) => e.message_ko).filter((m) => m && m !== main).map((m) => h("li", {}, m));
+  return h("div.problem", { role: "alert", dataset: { code: p.code || "", field: p.field || "" } },
+    h("strong", {}, main),
     fields.length ? h("ul", {}, fields) : null,
     p.correlation_id ? h("small.muted", {}, ` 문의 번호: ${p.correlation_id}`) : null);
 }
@@ -67,11 +69,17 @@ export function showProblem(slot, err) {
   slot.replaceChildren(err ? problemBox(err) : "");
 }
 
+let toastTimer = 0;
+/** One toast at a time (the newest replaces the last), in its own band: see .toasts in app.css. */
 export function toast(message, kind = "ok") {
   const box = document.getElementById("toasts");
-  const t = h(`div.toast.${kind}`, {}, message);
-  box.append(t);
-  setTimeout(() => t.remove(), kind === "error" ? 8000 : 4000);
+  box.replaceChildren(h(`div.toast.${kind}`, { title: message }, message));
+  document.documentElement.classList.add("toasting");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    box.replaceChildren();
+    document.documentElement.classList.remove("toasting");
+  }, kind === "error" ? 8000 : 4000);
 }
 
 /**
@@ -86,7 +94,7 @@ export async function busy(button, action, slot) {
     return await action();
   } catch (err) {
     if (slot) showProblem(slot, err);
-    else toast(err instanceof ApiError ? `${err.message} (${err.code})` : String(err.message || err), "error");
+    else toast(err instanceof ApiError ? err.message : String(err.message || err), "error");
     return undefined;
   } finally {
     if (button) { button.disabled = false; button.removeAttribute("aria-busy"); button.textContent = label; }

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser_support import SCREENSHOTS, Console, no_page_scroll, sign_in, small_targets
+from tests.browser_support import SCREENSHOTS, Console, expect_code, no_page_scroll, sign_in, small_targets
 
 #: 2 × 오버핏 티셔츠 at 10,000원 (+ 3,000원 shipping): 23,000원 paid by card
 TWO_SHIRTS = [{"product_code": "TEE-01", "product_name": "오버핏 티셔츠", "quantity": 2, "unit_price": 10000}]
@@ -88,14 +88,15 @@ def test_partial_return_calculated_and_refunded_through_the_pg(page: Page, conso
     calc.get_by_role("button", name="계산").click()
     # by hand (refunds.calculate, basis 실결제가): the returned shirt's paid amount 10,000원, the return
     # fee of a buyer-fault return once one way 3,000원, shipping already sent not refunded →
-    # 10,000 − 3,000 = 7,000원 to refund
+    # 10,000 − 3,000 = 7,000원 to refund; every signed figure is the money's direction from the shop
+    # (format.js): the refund goes out (−10,000원), the kept return fee stays in (+3,000원)
     table = calc.locator("table.calc")
-    expect(table.locator("[data-figure='product']")).to_contain_text("+10,000원")
-    expect(table.locator("[data-figure='product']")).to_contain_text("basis.paid")
-    expect(table.locator("[data-figure='return_fee']")).to_contain_text("−3,000원")
-    expect(table.locator("[data-figure='return_fee']")).to_contain_text("return_fee.buyer_fault")
-    expect(table.locator("[data-figure='shipping_refunded']")).to_contain_text("shipping.shipped")
-    expect(calc.get_by_test_id("calc-total")).to_have_text("7,000원")
+    expect(table.locator("[data-figure='product']")).to_contain_text("−10,000원")
+    expect_code(table.locator("[data-figure='product']"), "basis.paid", "rule")
+    expect(table.locator("[data-figure='return_fee']")).to_contain_text("+3,000원")
+    expect_code(table.locator("[data-figure='return_fee']"), "return_fee.buyer_fault", "rule")
+    expect_code(table.locator("[data-figure='shipping_refunded']"), "shipping.shipped", "rule")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("−7,000원")
     expect(calc.locator(".calc-after")).to_have_text("정산 후 미결금액 −7,000원: 구매자에게 7,000원 환불")
     assert calc.get_by_role("button", name="결제요청").count() == 0  # the balance goes the other way
     expect(calc).not_to_contain_text("null")
@@ -129,7 +130,7 @@ def test_a_stale_step_and_a_refused_refund_show_their_korean_reasons(page: Page,
     page.locator(f"[data-claim-id='{cid}']").get_by_role("button", name="수거중").click()
     problem = page.locator(f"[data-claim-id='{cid}'] .problem")
     expect(problem).to_contain_text("반품 클레임은 현재 수거중 단계라 수거중(으)로 변경할 수 없습니다.")
-    expect(problem).to_contain_text("CLAIM_STEP_NOT_ALLOWED")
+    expect_code(problem, "CLAIM_STEP_NOT_ALLOWED")
 
     for to in ("collected", "complete"):
         console.call(site_id, "POST", f"/admin/orders/{order_id}/claims/{cid}/steps", {"to": to})
@@ -137,7 +138,7 @@ def test_a_stale_step_and_a_refused_refund_show_their_korean_reasons(page: Page,
     page.locator(f"[data-claim-id='{cid}']").get_by_role("button", name="환불금액 계산").click()
     calc = page.get_by_role("dialog", name=re.compile("환불금액 계산"))
     calc.get_by_role("button", name="계산").click()
-    expect(calc.get_by_test_id("calc-total")).to_have_text("7,000원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("−7,000원")
     r = httpx.post(f"{console.stack.pg.url}/_sandbox/refuse-next-cancel",
                    json={"code": "NOT_CANCELABLE_PAYMENT", "message": "취소할 수 없는 결제입니다."}, timeout=10)
     assert r.status_code == 200, r.text
@@ -146,7 +147,7 @@ def test_a_stale_step_and_a_refused_refund_show_their_korean_reasons(page: Page,
     expect(failed).to_contain_text("환불실패")
     expect(failed).to_contain_text("사유:")
     expect(failed).to_contain_text("취소할 수 없는 결제입니다")
-    expect(calc.get_by_test_id("settled-outstanding")).to_have_text("-7,000원")
+    expect(calc.get_by_test_id("settled-outstanding")).to_have_text("−7,000원")
     calc.get_by_role("button", name="닫기").last.click()
 
     # settled, 7,000원 still owed to the buyer: the payments' 환불 재시도 pays it out
@@ -172,7 +173,7 @@ def test_an_exchange_settled_as_a_payment_request_cancelled_and_asked_again(page
     calc = page.get_by_role("dialog", name=re.compile("환불금액 계산"))
     calc.get_by_role("button", name="계산").click()
     # an exchange refunds nothing and a buyer-fault exchange pays the fee both ways: 2 × 3,000원
-    expect(calc.locator("[data-figure='return_fee']")).to_contain_text("−6,000원")
+    expect(calc.locator("[data-figure='return_fee']")).to_contain_text("+6,000원")
     expect(calc.locator(".calc-after")).to_have_text("정산 후 미결금액 +6,000원: 구매자에게 6,000원 결제요청")
     calc.get_by_role("button", name="결제요청").click()
     expect(calc).to_contain_text("결제요청 6,000원 (결제대기)")
@@ -219,8 +220,8 @@ def test_an_exchange_to_another_size_through_the_form(page: Page, console: Conso
     calc = page.get_by_role("dialog", name=re.compile("환불금액 계산"))
     calc.get_by_role("button", name="계산").click()
     # (3,000 − 0) × 2 = 6,000원 difference + 3,000 × 2 ways exchange fee = 12,000원 to request
-    expect(calc.locator("[data-figure='option_difference']")).to_contain_text("−6,000원")
-    expect(calc.locator("[data-figure='option_difference']")).to_contain_text("exchange.option_difference")
+    expect(calc.locator("[data-figure='option_difference']")).to_contain_text("+6,000원")
+    expect_code(calc.locator("[data-figure='option_difference']"), "exchange.option_difference", "rule")
     expect(calc.locator(".calc-after")).to_have_text("정산 후 미결금액 +12,000원: 구매자에게 12,000원 결제요청")
 
 
@@ -242,7 +243,7 @@ def test_claims_dialog_and_calculator_on_a_phone(phone: Page, console: Console, 
     phone.locator(f"[data-claim-id='{cid}']").get_by_role("button", name="환불금액 계산").click()
     calc = phone.get_by_role("dialog", name=re.compile("환불금액 계산"))
     calc.get_by_role("button", name="계산").click()
-    expect(calc.get_by_test_id("calc-total")).to_have_text("7,000원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("−7,000원")
     phone.screenshot(path=str(SCREENSHOTS / "claims-calculation-phone.png"))
     no_page_scroll(phone)
     assert small_targets(phone) == []
@@ -275,14 +276,14 @@ def test_a_partial_cancel_before_shipping_completed_at_once(page: Page, console:
     calc.get_by_role("button", name="계산").click()
     # by hand: the cancelled shirt 10,000원, one shirt still ships so the shipping fee stays, no fee for the
     # shop's fault, the admin's −500원 → 9,500원 to refund
-    expect(calc.locator("[data-figure='shipping_refunded']")).to_contain_text("shipping.kept")
+    expect_code(calc.locator("[data-figure='shipping_refunded']"), "shipping.kept", "rule")
     expect(calc.locator("[data-figure='return_fee']")).to_contain_text("0원")
-    expect(calc.locator("[data-figure='adjustment']")).to_contain_text("−500원")
-    expect(calc.get_by_test_id("calc-total")).to_have_text("9,500원")
+    expect(calc.locator("[data-figure='adjustment']")).to_contain_text("+500원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("−9,500원")
     calc.get_by_label("조정 금액 (±원)").fill("0")  # a changed input voids the shown calculation
     expect(calc.get_by_role("button", name="환불처리")).to_have_count(0)
     calc.get_by_role("button", name="계산").click()
-    expect(calc.get_by_test_id("calc-total")).to_have_text("10,000원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("−10,000원")
     calc.get_by_role("button", name="환불처리").click()
     expect(calc.get_by_test_id("settled-outstanding")).to_have_text("0원")
     after = console.order(site_id, order_id)
@@ -349,8 +350,8 @@ def test_a_virtual_account_order_cancelled_whole_is_refunded_to_the_account_type
     calc = page.get_by_role("dialog", name=re.compile("C001 환불금액 계산"))
     calc.get_by_role("button", name="계산").click()
     # by hand: both shirts 20,000원 + the shipping fee 3,000원 (nothing is left to ship) = 23,000원, the whole payment
-    expect(calc.locator("[data-figure='shipping_refunded']")).to_contain_text("+3,000원")
-    expect(calc.get_by_test_id("calc-total")).to_have_text("23,000원")
+    expect(calc.locator("[data-figure='shipping_refunded']")).to_contain_text("−3,000원")
+    expect(calc.get_by_test_id("calc-total")).to_have_text("−23,000원")
     calc.get_by_label("은행").fill("국민은행")
     calc.get_by_label("계좌번호").fill("123-456-789012")
     calc.get_by_label("예금주").fill("홍길동")

@@ -24,7 +24,7 @@ from oms.domain.order import Actor
 from oms.services import invoice_imports
 from oms.store import keys
 from oms_local import LOCAL_DIR
-from tests.browser_support import Console, no_page_scroll, sign_in
+from tests.browser_support import Console, expect_code, no_page_scroll, sign_in
 
 BULK = "선택한 주문 일괄 처리"
 SEARCH = "검색 결과 전체"
@@ -116,7 +116,7 @@ def test_invoice_template_filled_and_uploaded_finishes_with_lines_shipping(page:
     refused = dlg.locator(".refused-rows li")
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text("4행")
-    expect(refused).to_contain_text("NOT_READY_TO_SHIP")
+    expect_code(refused, "NOT_READY_TO_SHIP")
     expect(dlg.get_by_role("link", name="결과 파일 받기")).to_be_visible()
     shot(page, "upload_done")
 
@@ -236,7 +236,7 @@ def test_job_refusals_show_each_order_with_its_korean_reason(page: Page, console
     for oid in ids:
         row = dlg.locator(f".refused-rows li[data-order-id='{oid}']")
         expect(row).to_contain_text("배송없음 품목이 없습니다")
-        expect(row).to_contain_text("NO_NO_SHIPPING_LINES")
+        expect_code(row, "NO_NO_SHIPPING_LINES")
     shot(page, "job_refused")
     dlg.get_by_role("button", name="닫기").first.click()
     expect(page.get_by_role("main")).to_contain_text("배송없음 품목이 없습니다")  # the list's per-order results
@@ -285,7 +285,7 @@ def test_a_stalled_upload_is_resumed_from_the_upload_history(page: Page, console
     entry.get_by_role("button", name="stalled.xlsx 업로드 보기").click()
     expect(dlg.locator(".import-status")).to_have_attribute("data-status", "failed")
     expect(dlg.locator(".problem")).to_contain_text("이어서 처리")  # the sweep's reason, as the API gave it
-    expect(dlg.locator(".problem")).to_contain_text("IMPORT_STALLED")
+    expect_code(dlg.locator(".problem"), "IMPORT_STALLED")
     shot(page, "upload_failed")
     dlg.get_by_role("button", name="이어서 처리").click()
     expect(dlg.locator(".import-status")).to_have_attribute("data-status", "done", timeout=SLOW)

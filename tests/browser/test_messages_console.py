@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser_support import Console, no_page_scroll, sign_in, small_targets
+from tests.browser_support import Console, expect_code, no_page_scroll, sign_in, small_targets
 
 
 def verified_sender(console: Console, site_id: str) -> str:
@@ -98,7 +98,7 @@ def test_without_a_verified_sender_the_preview_says_why(page: Page, console: Con
     section.get_by_role("button", name="미리보기").click()
     problem = section.locator(".preview .problem")
     expect(problem).to_contain_text("인증된 기본 발신번호가 없습니다.")
-    expect(problem).to_contain_text("NO_VERIFIED_SENDER")
+    expect_code(problem, "NO_VERIFIED_SENDER")
     expect(problem.get_by_role("link", name="설정에서 발신번호 관리")).to_have_attribute("href", "#/settings")
     expect(section.get_by_role("button", name="보내기")).to_be_disabled()
     assert sandbox_messages(console, site_id) == []

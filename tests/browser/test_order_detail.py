@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser_support import SHIRTS, Console, no_page_scroll, small_targets
+from tests.browser_support import SHIRTS, Console, expect_code, no_page_scroll, small_targets
 from tests.order_detail_support import open_order, patient_expect  # noqa: F401 (autouse fixture)
 
 
@@ -27,7 +27,7 @@ def test_tracking_number_added_on_a_ready_line_then_removed(page: Page, console:
     dlg.get_by_label("송장번호").fill("12-34")
     dlg.get_by_role("button", name="송장 등록").click()
     expect(dlg.get_by_role("alert")).to_contain_text("CJ대한통운 송장번호 형식이 아닙니다")  # the API's rule, in Korean
-    expect(dlg.get_by_role("alert")).to_contain_text("TRACKING_NO_INVALID")
+    expect_code(dlg.get_by_role("alert"), "TRACKING_NO_INVALID")
     dlg.get_by_label("송장번호").fill("123456789012")
     dlg.get_by_role("button", name="송장 등록").click()
     expect(dlg).to_be_hidden()
@@ -68,7 +68,7 @@ def test_a_refused_move_shows_its_korean_reason_and_changes_nothing(page: Page, 
     line.get_by_role("button", name="변경").click()
 
     problem = line.get_by_role("alert")
-    expect(problem).to_contain_text("VERSION_CONFLICT")
+    expect_code(problem, "VERSION_CONFLICT")
     expect(problem).to_contain_text("다른 사용자가 먼저 이 주문을 변경했습니다")
     message = console.http.post(f"/admin/orders/{order_id}/status", headers=console.admin(site_id), json={
         "moves": [{"line_id": "L001", "to": "ready_to_ship", "quantity": 1}], "expected_version": read}).json()
@@ -110,7 +110,7 @@ def test_address_change_before_shipping_shows_the_remote_area_fee(page: Page, co
 
     expect(page.get_by_test_id("change-note")).to_contain_text("도서산간 배송비 3,000원")
     expect(page.locator(".party", has_text="수령인")).to_contain_text("(63100) 제주특별자치도 제주시 첨단로 242 2층")
-    expect(page.get_by_test_id("outstanding")).to_have_text("3,000원")
+    expect(page.get_by_test_id("outstanding")).to_have_text("+3,000원")
 
     after = console.order(site_id, order_id)
     assert (after["recipient"]["postal_code"], after["recipient"]["address2"]) == ("631**", "***")  # masked
@@ -193,7 +193,7 @@ def test_a_line_is_added_and_its_shipping_fee_becomes_outstanding(page: Page, co
     expect(added).to_contain_text("볼캡")
     expect(added).to_contain_text("색상: 네이비")
     expect(page.get_by_test_id("change-note")).to_contain_text("미결금액 33,000원")
-    expect(page.get_by_test_id("outstanding")).to_have_text("33,000원")
+    expect(page.get_by_test_id("outstanding")).to_have_text("+33,000원")
     after = console.order(site_id, order_id)
     assert [(li["line_id"], li["product_code"], li["quantity"], li["paid_amount"]) for li in after["lines"]] == [
         ("L001", "TEE-01", 3, 30000), ("L002", "CAP-02", 2, 30000)]
@@ -238,10 +238,16 @@ def test_chosen_lines_move_together_and_focus_stays_on_the_control(page: Page, c
     assert sorted((li["line_id"], li["status"]) for li in console.order(site_id, order_id)["lines"]) == [
         ("L001", "ready_to_ship"), ("L002", "ready_to_ship")]
 
-    # keyboard: a move redraws the detail, and focus comes back to the line's own button
+    # keyboard: a move redraws the detail, and focus comes back to the line's own button; a move
+    # backwards is never the default (the next step is) and is asked before it is made
     line = page.locator("[data-line-id='L001']")
+    expect(line.get_by_label(re.compile("변경할 상태"))).not_to_have_value("preparing")
     line.get_by_label(re.compile("변경할 상태")).select_option("preparing")
     line.get_by_role("button", name="변경").focus()
+    page.keyboard.press("Enter")
+    ask = page.get_by_role("dialog", name="이전 단계로 되돌리기")
+    expect(ask).to_contain_text("배송대기에서 상품준비로 되돌립니다")
+    ask.get_by_role("button", name="되돌리기").focus()
     page.keyboard.press("Enter")
     moved = page.locator("[data-group='preparing'] [data-line-id='L001']")
     expect(moved).to_be_visible()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser_support import SHIRTS, Console
+from tests.browser_support import SHIRTS, Console, expect_code
 from tests.order_detail_support import VA_PAYMENT, open_order, patient_expect  # noqa: F401 (autouse fixture)
 
 
@@ -58,7 +58,7 @@ def test_a_pg_refund_shows_the_pgs_reason_then_refunds_on_the_next_try(page: Pag
     assert r.status_code == 200, r.text
     dlg.get_by_role("button", name="환불").click()
     problem = dlg.get_by_role("alert")
-    expect(problem).to_contain_text("PG_REFUND_FAILED")
+    expect_code(problem, "PG_REFUND_FAILED")
     expect(problem).to_contain_text("취소할 수 없는 결제입니다.")
     assert console.order(site_id, order_id)["amounts"]["refunded"] == 0
     expect(page.locator(".timeline .event.refused").first).to_contain_text("취소할 수 없는 결제입니다.")
@@ -79,7 +79,7 @@ def test_what_the_order_owes_is_refunded_by_the_retry_and_each_payment_answers(p
                  {"moves": [{"line_id": "L001", "to": "cancel_requested", "quantity": 1}]})
     console.move(site_id, order_id, ("L002", "cancelled"))
     open_order(page, console, site_id, order_id)
-    expect(page.get_by_test_id("outstanding")).to_have_text("-10,000원")
+    expect(page.get_by_test_id("outstanding")).to_have_text("−10,000원")  # U+2212, the one minus sign
     expect(page.locator("#payments")).to_contain_text("구매자에게 환불할 금액 10,000원")
 
     page.get_by_role("button", name="환불 재시도").click()

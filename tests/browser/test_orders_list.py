@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser_support import SHIRTS, Console, no_page_scroll, sign_in, small_targets
+from tests.browser_support import SHIRTS, Console, expect_code, no_page_scroll, sign_in, small_targets
 
 KIM = {"name": "김철수", "phone": "010-1234-5678"}
 
@@ -147,7 +147,7 @@ def test_a_refused_order_in_a_bulk_change_shows_its_korean_reason(page: Page, co
     expect(results.locator(f"li.done[data-order-id='{ok}']")).to_be_visible()
     refused = results.locator(f"li.refused[data-order-id='{moved}']")
     expect(refused).to_contain_text("이미 배송대기 상태입니다.")  # the single-order move's own reason
-    expect(refused).to_contain_text("SAME_STATUS")
+    expect_code(refused, "SAME_STATUS")
     expect(bar).to_contain_text("1건 선택")  # the refused order stays selected
     assert counts(console, site_id)["ready_to_ship"] == 2
 
@@ -232,7 +232,7 @@ def test_a_refused_quick_tracking_entry_shows_the_reason_in_place(page: Page, co
     problem = answer.value.json()
     assert answer.value.status >= 400 and problem["message_ko"]
     expect(form.get_by_role("alert")).to_contain_text(problem["message_ko"])
-    expect(form.get_by_role("alert")).to_contain_text(problem["code"])
+    expect_code(form.get_by_role("alert"), problem["code"])
     assert console.order(site_id, order_id)["lines"][0]["tracking_no"] is None
 
 

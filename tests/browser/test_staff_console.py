@@ -38,7 +38,7 @@ def test_a_packer_sees_no_refunds_or_settings_and_a_cs_reveal_is_recorded(page: 
     expect(payments.get_by_role("button")).to_have_count(0)
     expect(page.locator(".party", has_text="구매자")).to_contain_text("010-****-0000")
 
-    page.evaluate("sessionStorage.clear()")
+    page.evaluate("localStorage.clear()")
     sign_in_as(page, console, site_id, "cs-1", "이상담")
     page.goto(f"{console.url}/#/orders/{order_id}")
     buyer = page.locator(".party", has_text="구매자")
@@ -47,7 +47,7 @@ def test_a_packer_sees_no_refunds_or_settings_and_a_cs_reveal_is_recorded(page: 
     expect(buyer).to_contain_text("010-9999-0000")
     expect(page.locator(".order-head")).to_contain_text("개인정보 표시 중")
 
-    page.evaluate("sessionStorage.clear()")
+    page.evaluate("localStorage.clear()")
     sign_in(page, console, site_id)  # the owner
     page.goto(f"{console.url}/#/access-log")
     table = page.get_by_role("table", name="접속기록")

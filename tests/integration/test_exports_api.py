@@ -67,7 +67,8 @@ def test_template_crud(site_id: str) -> None:
     status, created, _ = exp("POST", "/admin/exports/templates", site_id, SPLIT)
     assert status == 201, created
     tid = created["template_id"]
-    assert [c["header"] for c in created["columns"]] == ["주문번호", "받는분", "주소", "옵션", "결제수단", "배송메세지"]
+    headers = [c["header"] for c in created["columns"]]
+    assert headers == ["주문번호", "받는분", "주소", "옵션", "결제수단", "배송 메시지"]
     status, got, _ = exp("GET", f"/admin/exports/templates/{tid}", site_id)
     assert status == 200 and got["address"] == "split" and got["builtin"] is False
     changed = {**SPLIT, "name": "바뀐 양식", "row_grain": "order"}
@@ -144,7 +145,7 @@ def test_export_chosen_orders_split_address(site_id: str, bucket: str, caplog: p
     assert body["file_name"].startswith("주문내역_택배 업로드 (분리 주소)_") and body["file_name"].endswith(".xlsx")
     ws, resp = _download(body["url"])
     assert "filename*=UTF-8''" + urllib.parse.quote(body["file_name"]) in resp.headers["content-disposition"]
-    assert [c.value for c in ws[1]] == ["주문번호", "받는분", "주소", "상세주소", "옵션", "결제수단", "배송메세지"]
+    assert [c.value for c in ws[1]] == ["주문번호", "받는분", "주소", "상세주소", "옵션", "결제수단", "배송 메시지"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert [r[0] for r in rows] == [b, b, a, a]  # the order chosen, one row per line
     first = rows[2]

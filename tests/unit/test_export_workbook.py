@@ -30,7 +30,7 @@ def _by_header(ws: Any, row: int = 2) -> dict[str, Any]:
 def test_formula_text_stays_text(tmp_path: Path) -> None:
     ws = _write(tmp_path, template())
     cells = _by_header(ws)
-    msg = cells["배송메세지"]
+    msg = cells["배송 메시지"]
     assert msg.value == "=1+1" and msg.data_type == "s" and msg.quotePrefix
     name = cells["상품명"]
     assert name.value == "@오버핏 티셔츠" and name.data_type == "s" and name.quotePrefix
@@ -42,7 +42,7 @@ def test_formula_text_stays_text(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["+82-10", "-3", "\tx", "\rx", "@SUM(A1)", "=HYPERLINK(\"http://x\")"])
 def test_every_dangerous_start_is_quoted(tmp_path: Path, text: str) -> None:
     order = order_with_options(message=text)
-    cell = _by_header(_write(tmp_path, template(), [order]))["배송메세지"]
+    cell = _by_header(_write(tmp_path, template(), [order]))["배송 메시지"]
     # a CR is stored as the OOXML escape _x000D_, which openpyxl reads back as written
     assert cell.value in (text, text.replace("\r", "_x000D_"))
     assert cell.data_type == "s" and cell.quotePrefix

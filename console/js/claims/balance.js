@@ -4,8 +4,9 @@
 import { api, seg } from "../api.js";
 import { h, busy, toast, confirmDialog, field } from "../ui.js";
 import { formDialog, input } from "../detail/act.js";
-import { won, kst } from "../format.js";
-import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, awaitingSettlement, signedWon } from "./labels.js";
+import { won, kst, signedWon, moneyClass } from "../format.js";
+import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, awaitingSettlement } from "./labels.js";
+import { personKo } from "../labels.js";
 
 function chargesTable(charges) {
   if (!charges.length) return null;
@@ -15,8 +16,8 @@ function chargesTable(charges) {
       h("th", { scope: "col" }, "사유"), h("th", { scope: "col" }, "일시"))),
     h("tbody", {}, charges.map((c) => h("tr", { dataset: { charge: c.kind } },
       h("td", {}, CHARGE_KO[c.kind] || c.kind, c.claim_id ? h("small.muted", {}, ` ${c.claim_id}`) : null),
-      h("td.num", {}, signedWon(c.amount)),
-      h("td", {}, c.reason_ko, " ", h("code.code", {}, c.rule)),
+      h("td.num", { class: moneyClass(c.amount) }, signedWon(c.amount)),
+      h("td", { dataset: { rule: c.rule } }, c.reason_ko),
       h("td", {}, kst(c.at)))))));
 }
 
@@ -35,7 +36,7 @@ function requestRow(req, ctx) {
     h("div", {}, h("strong", {}, `결제요청 ${won(req.amount)}`), " ",
       h("span.badge", { class: open ? "warn" : req.status === "paid" ? "ok" : "muted" },
         REQUEST_STATUS_KO[req.covered ? "covered" : req.status] || req.status),
-      h("div.meta", {}, `${kst(req.created_at)} · ${(req.created_by && (req.created_by.name || req.created_by.id)) || ""}`,
+      h("div.meta", {}, `${kst(req.created_at)} · ${personKo(req.created_by)}`,
         req.note ? ` · ${req.note}` : "")),
     cancel, slot);
 }
@@ -91,7 +92,7 @@ export function balancePart(order, ctx) {
   if (!charges.length && !requests.length && !actions.length && !out) return null;
   return h("div.claims-balance", {},
     h("h3", {}, "정산 내역"),
-    h("p", {}, "미결금액 ", h("strong", { "data-testid": "claims-outstanding" }, signedWon(out)),
+    h("p", {}, "미결금액 ", h("strong", { "data-testid": "claims-outstanding", class: moneyClass(out) }, signedWon(out)),
       h("span.muted", {}, out < 0 ? " (환불할 금액)" : out > 0 ? " (받을 금액)" : "")),
     out > 0 && pending > 0 ? h("p.muted", { "data-testid": "claims-pending" },
       `입금 대기 중인 결제 ${won(pending)}은 다시 청구하지 않습니다.`) : null,

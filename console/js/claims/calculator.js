@@ -3,9 +3,9 @@
 // direction the balance goes (환불처리 / 결제요청; POST …/settle) with the per-payment refund results.
 import { api, seg } from "../api.js";
 import { h, field, busy, dialog, problemBox, badge, nextId } from "../ui.js";
-import { won } from "../format.js";
-import { PAYMENT_METHOD_KO } from "../statuses.js";
-import { CLAIM_TYPE_KO, REQUEST_STATUS_KO, signedWon } from "./labels.js";
+import { won, signedWon, moneyClass } from "../format.js";
+import { PAYMENT_METHOD_KO } from "../labels.js";
+import { CLAIM_TYPE_KO, REQUEST_STATUS_KO } from "./labels.js";
 
 /** The figures in the order the total adds them up: [key, label, sign of its effect on the total]. */
 const FIGURES = [
@@ -20,18 +20,20 @@ function figureTable(calc) {
     const f = calc[key];
     return h("tr", { dataset: { figure: key } },
       h("th", { scope: "row" }, label),
-      h("td.num", {}, signedWon(sign * f.amount)),
-      h("td", {}, f.text_ko, " ", h("code.code", {}, f.rule)));
+      // the figure's direction from the shop: what it adds to the refund goes out (−)
+      h("td.num", { class: moneyClass(-sign * f.amount) }, signedWon(-sign * f.amount)),
+      h("td", { dataset: { rule: f.rule } }, f.text_ko));
   });
   const pts = calc.points_restored;
   rows.push(h("tr", { dataset: { figure: "points_restored" } }, h("th", { scope: "row" }, "적립금 복원"),
-    h("td.num", {}, won(pts.amount)), h("td", {}, pts.text_ko, " ", h("code.code", {}, pts.rule))));
+    h("td.num", {}, won(pts.amount)), h("td", { dataset: { rule: pts.rule } }, pts.text_ko)));
   return h("div.table-wrap", {}, h("table.grid.calc", {},
     h("caption.sr-only", {}, "환불금액 계산 내역"),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "항목"), h("th.num", { scope: "col" }, "금액"), h("th", { scope: "col" }, "규칙"))),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "항목"), h("th.num", { scope: "col" }, "금액"), h("th", { scope: "col" }, "근거"))),
     h("tbody", {}, rows),
-    h("tfoot", {}, h("tr", { dataset: { figure: "total" } }, h("th", { scope: "row" }, "클레임 금액 합계"),
-      h("td.num", { "data-testid": "calc-total" }, won(calc.total)), h("td", {},
+    h("tfoot", {}, h("tr", { dataset: { figure: "total" } },
+      h("th", { scope: "row" }, calc.total >= 0 ? "구매자에게 환불" : "구매자에게 받을 금액"),
+      h("td.num", { "data-testid": "calc-total", class: moneyClass(-calc.total) }, signedWon(-calc.total)), h("td", {},
         calc.points_back ? `적립금 ${won(calc.points_back)}은 적립금으로 복원` : "")))));
 }
 
@@ -61,15 +63,15 @@ export function refundResults(refund) {
     h("td.num", {}, won(r.amount)),
     h("td", {}, r.status === "refunded" ? badge("환불완료", "ok")
       : r.status === "manual" ? badge("직접 환불 필요", "warn") : badge("환불실패", "bad"),
-    r.message_ko ? h("div.refund-reason", {}, `사유: ${r.message_ko}`) : null,
-    r.code ? h("code.code", {}, r.code) : null, r.pg_code ? h("code.code", {}, `PG ${r.pg_code}`) : null)));
+    r.message_ko ? h("div.refund-reason", { dataset: { code: r.code || "", pgCode: r.pg_code || "" } },
+      `사유: ${r.message_ko}`) : null)));
   return h("div.refund-results", {},
     h("h3", {}, "환불 결과"),
     h("p", {}, `요청 ${won(refund.requested)} · 환불 ${won(refund.refunded)} · 남은 금액 ${won(refund.left)}`),
     rows.length ? h("div.table-wrap", {}, h("table.grid", {},
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "결제"), h("th.num", { scope: "col" }, "금액"), h("th", { scope: "col" }, "결과"))),
       h("tbody", {}, rows))) : null,
-    refund.error ? problemBox({ message: refund.error.message_ko || refund.error.code }) : null);
+    refund.error ? problemBox({ message: refund.error.message_ko || "환불하지 못했습니다." }) : null);
 }
 
 function settledView(out) {
@@ -82,7 +84,7 @@ function settledView(out) {
     req && req.request_id ? h("p", {}, `결제요청 ${won(req.amount)} (${REQUEST_STATUS_KO[req.status] || req.status})`) : null,
     req && req.error ? problemBox({ message: req.error.message_ko }) : null,
     order ? h("p.settled-outstanding", {}, "미결금액 ", h("strong", { "data-testid": "settled-outstanding" },
-      won(order.amounts.outstanding))) : null);
+      signedWon(order.amounts.outstanding))) : null);
 }
 
 /** The calculator dialog of one completed, unsettled claim. */

@@ -5,6 +5,7 @@
 import { api } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, toast, nextId } from "../ui.js";
 import { won } from "../format.js";
+import { productPicker } from "../product_picker.js";
 import { CLAIM_TYPES, COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, claimMove, focusClaim } from "./labels.js";
 
 /** The claim types some line of the order may take now. */
@@ -31,12 +32,23 @@ function lineRow(line, move) {
  * 옵션 추가금액 of the new option; `value()` is the API's exchange_option, or undefined when every value is blank. */
 function exchangeOptionPart() {
   const rowsBox = h("div.stack");
+  const pickerBox = h("div.exchange-picker");
   const price = h("input", { type: "number", name: "exchange_option_price", min: "0", step: "1", value: "0" });
   let pairs = [];
   const part = h("fieldset.claim-exchange-option", {}, h("legend", {}, "교환 옵션"),
-    h("small.hint", {}, "같은 상품의 다른 옵션(사이즈·색상)으로 교환할 때 입력하세요. 비워 두면 같은 옵션으로 교환합니다."),
-    rowsBox, field("옵션 추가금액 (원)", price, { hint: "새 옵션의 추가금액 (원래 옵션과의 차액은 미결금액에 반영)" }));
+    h("small.hint", {}, "같은 상품의 다른 옵션(사이즈·색상)으로 교환할 때 고르거나 입력하세요. 비워 두면 같은 옵션으로 교환합니다."),
+    pickerBox, rowsBox, field("옵션 추가금액 (원)", price, { hint: "새 옵션의 추가금액 (원래 옵션과의 차액은 미결금액에 반영)" }));
+  /** The same product's SKUs ("code|…"): a pick fills each option row by its name. */
+  const picker = (line) => productPicker({ label: "교환할 옵션 찾기", fixedPrefix: `${line.product_code}|`, onPick: (p) => {
+    p.options.forEach((o, i) => {
+      const row = pairs.find((x) => x.name.value === o.name) || pairs[i];
+      if (!row) return;
+      row.name.value = o.name;
+      row.value.value = o.value;
+    });
+  } });
   const reset = (line) => {
+    pickerBox.replaceChildren(line ? picker(line).el : "");
     const names = line && line.options && line.options.length ? line.options.map((o) => o.name) : [""];
     pairs = names.map((name, i) => ({
       name: h("input", { name: `exchange_option_name_${i}`, maxLength: 50, value: name }),

@@ -1,9 +1,9 @@
 // The claims area's Korean names and the rules the console mirrors (oms.domain.claims): which
 // steps a claim allows at its step, which lines may take a claim of a type (their `next`).
-import { num } from "../format.js";
+import { CLAIM_TYPE_KO } from "../labels.js";
 
-export const CLAIM_TYPES = [["cancel", "취소"], ["return", "반품"], ["exchange", "교환"]];
-export const CLAIM_TYPE_KO = Object.fromEntries(CLAIM_TYPES);
+export { CLAIM_TYPE_KO };
+export const CLAIM_TYPES = Object.entries(CLAIM_TYPE_KO);
 export const FAULT_KO = { buyer: "구매자 귀책", shop: "판매자 귀책" };
 export const COLLECTION_KO = { courier: "택배 수거", buyer_sends: "구매자 직접 발송", none: "수거 없음" };
 export const FEE_PAYMENT_KO = { deduct: "환불금에서 차감", enclosed: "상품과 동봉", transfer: "직접 송금" };
@@ -54,8 +54,6 @@ export function allowedSteps(claim) {
   return out;
 }
 
-/** A signed amount: "+3,000원" / "−3,000원". */
-export const signedWon = (n) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${num(Math.abs(n || 0))}원`;
 
 /** A completed claim whose charges are not posted yet (its refund waits for 정산). */
 export const awaitingSettlement = (c) => c.step === "completed" && !c.settlement_id;

@@ -6,6 +6,7 @@ import { h, section, field, toast, busy } from "../ui.js";
 import { can } from "../auth.js";
 import { won } from "../format.js";
 import { formDialog, input } from "./act.js";
+import { productPicker } from "../product_picker.js";
 
 const EXTERNAL = ["naverpay_order", "kakao_checkout"];
 const SHIPPED = ["shipping", "delivered", "confirmed", "return_requested", "return_collecting", "returned",
@@ -45,8 +46,20 @@ function addLineDialog(ctx) {
       const optValue = input("option_value", { maxlength: 100, placeholder: "블랙" });
       const optPrice = input("option_price", { type: "number", min: 0, value: 0, inputmode: "numeric" });
       const fee = input("shipping_fee", { type: "number", min: 0, value: 0, inputmode: "numeric" });
+      // a SKU picked fills the code and option; a line of the order with that product gives its name and price
+      const picker = productPicker({ onPick: (p) => {
+        code.value = p.code;
+        optName.value = p.options[0] ? p.options[0].name : "";
+        optValue.value = p.options[0] ? p.options.map((o) => o.value).join(" / ") : "";
+        const known = ctx.order.lines.find((l) => l.product_code === p.code);
+        if (known) {
+          name.value = known.product_name;
+          price.value = known.unit_price;
+        }
+        (known ? qty : name).focus();
+      } });
       return {
-        body: [h("div.form-grid", {}, field("상품코드", code), field("상품명", name), field("수량", qty),
+        body: [picker.el, h("div.form-grid", {}, field("상품코드", code), field("상품명", name), field("수량", qty),
           field("판매가", price), field("배송비", fee, { hint: "미결금액에 더해집니다" })),
         h("fieldset.form-grid", {}, h("legend", {}, "옵션 (선택)"),
           field("옵션명", optName), field("옵션값", optValue), field("옵션가", optPrice))],

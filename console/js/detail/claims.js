@@ -3,15 +3,16 @@
 // balance the claims leave (charges, 결제요청, 환불 재시도). The parts are modules of js/claims/.
 import { api } from "../api.js";
 import { h, section, badge, empty, busy } from "../ui.js";
-import { won, kst } from "../format.js";
-import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, awaitingSettlement, focusClaim, signedWon }
+import { won, kst, signedWon } from "../format.js";
+import { personKo } from "../labels.js";
+import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, awaitingSettlement, focusClaim }
   from "../claims/labels.js";
 import { stepButtons } from "../claims/steps.js";
 import { claimableTypes, openClaimForm } from "../claims/claim_form.js";
 import { openCalculator } from "../claims/calculator.js";
 import { balancePart } from "../claims/balance.js";
 
-const who = (actor) => (actor ? actor.name || actor.id : "");
+const who = personKo;
 
 function collectionText(c) {
   if (!c) return null;
@@ -22,6 +23,15 @@ function replacementText(r, text) {
   if (!r) return null;
   const price = r.option_price === null ? "옵션 추가금액 확인 전" : `옵션 추가금액 ${won(r.option_price)}`;
   return `${text} · ${price}${r.accepted_at ? " · 재고 차감됨" : ""}`;
+}
+
+/** 정산완료 only once the money moved: a settled claim whose refund or payment is still due says so. */
+function settledBadge(claim, order) {
+  if (!claim.settlement_id) return null;
+  const out = order.amounts.outstanding;
+  if (out < 0) return badge("환불 대기", "warn");
+  if (out > 0) return badge("결제 대기", "warn");
+  return badge("정산완료", "ok");
 }
 
 function claimCard(claim, order, ctx) {
@@ -37,7 +47,7 @@ function claimCard(claim, order, ctx) {
     ["메모", claim.note],
     ["접수", `${who(claim.requested_by)} · ${kst(claim.requested_at)}`],
     ["완료", claim.completed_at ? kst(claim.completed_at) : null],
-    ["정산", claim.settlement_id ? `${signedWon(claim.settled_total)} · ${kst(claim.settled_at)}` : null],
+    ["정산", claim.settlement_id ? `${signedWon(-claim.settled_total)} · ${kst(claim.settled_at)}` : null],
   ].filter(([, v]) => v);
   let calc = null;
   if (awaitingSettlement(claim)) {
@@ -51,10 +61,10 @@ function claimCard(claim, order, ctx) {
     h("div.claim-head", {},
       h("h3", { tabindex: "-1" }, `${claim.claim_id} ${claim.type_ko}`),
       badge(claim.step_ko, STEP_BADGE[claim.step] || ""),
-      claim.settlement_id ? badge("정산완료", "ok") : null),
+      settledBadge(claim, order)),
     h("dl.claim-facts", {}, facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
     (claim.history || []).length > 1 ? h("ol.claim-history", { "aria-label": `${claim.claim_id} 처리 이력` },
-      claim.history.map((e) => h("li", {}, `${HISTORY_KO[e.step] || e.step} · ${e.by || ""} · ${kst(e.at)}`))) : null,
+      claim.history.map((e) => h("li", {}, `${HISTORY_KO[e.step] || "처리"} · ${personKo(e.by)} · ${kst(e.at)}`))) : null,
     stepButtons(claim, ctx),
     calc ? h("div.row-actions", {}, calc) : null);
 }

@@ -2,39 +2,56 @@
 // where a part may go (a split), the whole line otherwise; several whole lines can move together
 // (checkboxes + one target the chosen lines all offer). A refusal is shown where it happened.
 import { api } from "../api.js";
-import { h, section, nextId } from "../ui.js";
+import { h, section, nextId, confirmDialog } from "../ui.js";
 import { won, kst } from "../format.js";
-import { STATUSES, statusKo } from "../statuses.js";
+import { STATUSES, STATUS_RANK, MAIN_FLOW, statusKo, josa } from "../labels.js";
 import { act } from "./act.js";
 
-const CLAIM_KO = { cancel: "취소", return: "반품", exchange: "교환" };
 
 async function move(ctx, moves) {
   ctx.show(await api.post(`${ctx.path}/status`, { moves, expected_version: ctx.order.version }));
 }
 
+/** The line's moves, forward ones first (the next step of the main flow first), backward ones marked. */
+function orderedMoves(line) {
+  const back = (n) => STATUS_RANK[n.to] < STATUS_RANK[line.status];
+  const score = (n) => (back(n) ? 2 : MAIN_FLOW.includes(n.to) ? 0 : 1);
+  return [...line.next].sort((a, b) => score(a) - score(b) || STATUS_RANK[a.to] - STATUS_RANK[b.to])
+    .map((n) => ({ ...n, back: back(n) }));
+}
+
 function moveControls(line, ctx, slot) {
   if (!line.next || !line.next.length) return h("span.muted.no-move", {}, "변경할 수 있는 상태가 없습니다.");
+  const moves = orderedMoves(line);
+  const forward = moves.filter((n) => !n.back);
+  // never a backward default: with no step forward the operator picks one
   const to = h("select", { name: "to", "aria-label": `${line.product_name} 변경할 상태` },
-    line.next.map((n) => h("option", { value: n.to }, n.to_ko)));
+    forward.length ? null : h("option", { value: "", selected: true, disabled: true }, "변경할 상태 선택"),
+    moves.map((n) => h("option", { value: n.to }, n.back ? `${n.to_ko} (되돌리기)` : n.to_ko)));
   const qty = h("input", { type: "number", name: "quantity", min: 1, max: line.quantity, value: line.quantity,
     inputmode: "numeric", required: true, "aria-label": `${line.product_name} 수량 (전체 ${line.quantity}개)` });
   const whole = h("span.muted.whole", {}, `전체 ${line.quantity}개`);
+  const go = h("button.btn", { type: "button" }, "변경");
   const sync = () => {
-    const chosen = line.next.find((n) => n.to === to.value);
+    const chosen = moves.find((n) => n.to === to.value);
     const partial = Boolean(chosen && chosen.partial) && line.quantity > 1;
     qty.hidden = !partial;
     whole.hidden = partial;
     if (!partial) qty.value = line.quantity;
+    go.disabled = !chosen;
   };
   to.addEventListener("change", sync);
   sync();
-  const go = h("button.btn", { type: "button" }, "변경");
-  go.addEventListener("click", () => {
+  go.addEventListener("click", async () => {
     if (!qty.reportValidity()) return;
+    const chosen = moves.find((n) => n.to === to.value);
+    if (!chosen) return;
+    if (chosen.back && !(await confirmDialog("이전 단계로 되돌리기",
+      `${line.product_name} ${qty.value}개를 ${statusKo(line.status)}에서 ${josa(chosen.to_ko, "으로/로")} 되돌립니다. 되돌릴까요?`,
+      "되돌리기"))) return;
     act(ctx, go, slot, () => {
       const quantity = Number(qty.value);
-      const m = { line_id: line.line_id, to: to.value };
+      const m = { line_id: line.line_id, to: chosen.to };
       if (quantity !== line.quantity) m.quantity = quantity;
       return move(ctx, [m]);
     });
@@ -60,7 +77,7 @@ function facts(line) {
   if (line.auto_confirm_on) out.push(h("span.fact", {}, `자동 구매확정 ${line.auto_confirm_on}`));
   if (line.confirmed_at) out.push(h("span.fact", {}, `구매확정 ${kst(line.confirmed_at)}`));
   if (line.points_accrued) out.push(h("span.fact", {}, `적립 ${won(line.points_accrued).replace("원", "P")}`));
-  if (line.claim_origin) out.push(h("span.fact", {}, `${CLAIM_KO[line.claim_origin] || line.claim_origin} 클레임`));
+  if (line.claim_origin) out.push(h("span.fact", {}, `${statusKo(line.claim_origin)}에서 접수`));
   if (line.exchange_of) out.push(h("span.fact", {}, `${line.exchange_of} 교환품`));
   if (line.origin_line_id) out.push(h("span.fact.muted", {}, `${line.origin_line_id}에서 분리`));
   const cs = line.channel_state;
@@ -99,12 +116,19 @@ function bulkBar(ctx) {
     bar.hidden = ls.length < 1;
     count.textContent = `${ls.length}개 품목 선택 →`;
     const common = ls.length ? ls[0].next.map((n) => n.to).filter((t) => ls.every((l) => l.next.some((n) => n.to === t))) : [];
-    to.replaceChildren(...common.map((t) => h("option", { value: t }, statusKo(t))));
+    const back = (t) => ls.some((l) => STATUS_RANK[t] < STATUS_RANK[l.status]);
+    common.sort((a, b) => Number(back(a)) - Number(back(b)) || STATUS_RANK[a] - STATUS_RANK[b]);
+    to.replaceChildren(...common.map((t) => h("option", { value: t, dataset: { back: String(back(t)) } },
+      back(t) ? `${statusKo(t)} (되돌리기)` : statusKo(t))));
     go.disabled = !common.length;
     if (!common.length && ls.length) count.textContent = `${ls.length}개 품목 선택: 함께 변경할 수 있는 상태가 없습니다.`;
   };
-  go.addEventListener("click", () => act(ctx, go, slot,
-    () => move(ctx, [...chosen.values()].map((l) => ({ line_id: l.line_id, to: to.value })))));
+  go.addEventListener("click", async () => {
+    const opt = to.selectedOptions[0];
+    if (opt && opt.dataset.back === "true" && !(await confirmDialog("이전 단계로 되돌리기",
+      `선택한 품목 ${chosen.size}개를 ${josa(statusKo(to.value), "으로/로")} 되돌립니다. 되돌릴까요?`, "되돌리기"))) return;
+    act(ctx, go, slot, () => move(ctx, [...chosen.values()].map((l) => ({ line_id: l.line_id, to: to.value }))));
+  });
   const picked = (line, on) => {
     if (on) chosen.set(line.line_id, line); else chosen.delete(line.line_id);
     sync();

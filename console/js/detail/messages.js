@@ -6,6 +6,7 @@
 import { api, seg } from "../api.js";
 import { h, section, field, select, busy, badge, empty, showProblem, toast } from "../ui.js";
 import { kst, maskPhone } from "../format.js";
+import { personKo } from "../labels.js";
 
 const ROLE_KO = { buyer: "구매자", recipient: "수령인" };
 const STATUS = { sent: ["발송완료", "ok"], failed: ["발송실패", "bad"], sending: ["발송중", "warn"],
@@ -49,9 +50,8 @@ function messageRow(m, ctx, reload) {
       h("p.excerpt", { title: text }, m.title ? [h("strong", {}, m.title), " "] : null,
         text.length > 60 ? `${text.slice(0, 60)}…` : text),
       (m.status === "failed" || m.status === "not_sent") && m.reason_ko ? h("p.message-reason", {},
-        `${m.status === "failed" ? "실패" : "미발송"} 사유: ${m.reason_ko}`,
-        m.provider_code ? h("code.code", {}, m.provider_code) : null) : null,
-      h("div.meta", {}, `${(m.created_by && (m.created_by.name || m.created_by.id)) || ""} · ${kst(m.created_at)}`
+        `${m.status === "failed" ? "실패" : "미발송"} 사유: ${m.reason_ko}`) : null,
+      h("div.meta", {}, `${personKo(m.created_by)} · ${kst(m.created_at)}`
         + (m.attempt > 1 ? ` · ${m.attempt}회 시도` : "") + (m.sender_display ? ` · 발신 ${m.sender_display}` : ""))),
     resend, slot);
 }
@@ -70,7 +70,7 @@ function previewBox(p) {
       h("div", {}, h("dt", {}, "발신번호"), h("dd", {}, p.sender || "없음"))),
     p.sendable ? null : h("div.problem", { role: "alert", dataset: { code: p.sender_problem || "" } },
       h("strong", {}, SENDER_PROBLEM_KO[p.sender_problem] || "지금은 보낼 수 없습니다."),
-      p.sender_problem ? h("code.code", {}, p.sender_problem) : null, " ",
+      " ",
       h("a", { href: "#/settings" }, "설정에서 발신번호 관리")));
 }
 

@@ -5,7 +5,7 @@
 import { api } from "../api.js";
 import { h, section, field, select, badge, empty } from "../ui.js";
 import { won, kst, kstInputToIso } from "../format.js";
-import { PAYMENT_METHOD_KO } from "../statuses.js";
+import { PAYMENT_METHOD_KO, providerKo, personKo } from "../labels.js";
 import { formDialog, input } from "./act.js";
 import { refundAccountFields, refundOutstanding } from "./refunds.js";
 import { awaitingSettlement } from "../claims/labels.js";
@@ -161,7 +161,7 @@ function menu(ctx, p, can) {
     can.issue && [(p.cash_receipt || {}).status === "requested" ? "현금영수증 다시 요청" : "현금영수증 발행", () => issueDialog(ctx, p)],
     can.complete && ["발급 완료 처리", () => completeDialog(ctx, p)],
     can.manual && ["수동 완료 처리", () => manualDialog(ctx, p)],
-    can.force && ["환불 강제완료", () => forceDialog(ctx, p)],
+    can.force && can.refund && ["환불 강제완료", () => forceDialog(ctx, p)],
   ].filter(Boolean);
   if (!items.length) return null;
   return h("details.menu", {},
@@ -177,6 +177,14 @@ function receiptText(r) {
   return h(`div.receipt${r.status === "failed" ? ".bad" : ""}`, {}, parts.filter(Boolean).join(" · "));
 }
 
+/** The buyer's own cash-receipt request from checkout (masked), until a receipt is issued for it. */
+function requestText(p) {
+  const r = p.cash_receipt_request;
+  if (!r || (p.cash_receipt && p.cash_receipt.status === "issued")) return null;
+  return h("div.receipt-request", {}, `구매자 현금영수증 신청: ${r.type} · ${r.identity_number}`
+    + (p.status === "pending" ? " (입금 확인 후 발급)" : ""));
+}
+
 function paymentItem(ctx, p, order) {
   const can = allowed(p, order, ctx.settings);
   const va = p.virtual_account;
@@ -185,17 +193,21 @@ function paymentItem(ctx, p, order) {
     h("div.payment-main", {},
       h("div", {}, h("strong", {}, PAYMENT_METHOD_KO[p.method] || p.method), " ", won(p.amount), " ",
         badge(status, p.status === "paid" ? "ok" : p.status === "pending" ? "warn" : p.status === "deposit_error" ? "bad" : "muted")),
-      h("div.muted", {}, [p.provider && `PG ${p.provider}`, p.paid_at && `결제 ${kst(p.paid_at)}`,
+      h("div.muted", {}, [p.provider && providerKo(p.provider), p.paid_at && `결제 ${kst(p.paid_at)}`,
         !p.paid_at && p.requested_at && `요청 ${kst(p.requested_at)}`,
         p.refunded_amount ? `환불 ${won(p.refunded_amount)}` : null,
-        p.confirmed_by && p.deposit_source === "manual" ? `수동 확인: ${p.confirmed_by.name || p.confirmed_by.id}` : null,
+        p.confirmed_by && p.deposit_source === "manual" ? `수동 확인: ${personKo(p.confirmed_by)}` : null,
         p.deposit_source === "auto" ? "자동 입금확인" : null]
         .filter(Boolean).join(" · ")),
       p.deposit ? h("div.deposit", {}, `입금 ${p.deposit.depositor} ${won(p.deposit.amount)} · ${p.deposit.reference}`
         + (p.deposit.amount > p.amount ? ` · 초과 입금 ${won(p.deposit.amount - p.amount)} 환불 필요` : "")) : null,
       va ? h("div.va", {}, `${va.bank} ${va.account_no} (예금주 ${va.holder}) · 입금기한 ${kst(va.due_at)}`) : null,
-      receiptText(p.cash_receipt)),
-    menu(ctx, p, can));
+      receiptText(p.cash_receipt), requestText(p)),
+    h("div.payment-actions", {},
+      // a payment no PG can refund: recording the refund made by hand is the next step, in view
+      can.force && !can.refund ? h("button.btn.primary", { type: "button", onclick: () => forceDialog(ctx, p) },
+        "환불 강제완료") : null,
+      menu(ctx, p, can)));
 }
 
 export function render(order, ctx) {

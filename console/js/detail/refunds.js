@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, field, badge } from "../ui.js";
 import { won } from "../format.js";
-import { PAYMENT_METHOD_KO } from "../statuses.js";
+import { PAYMENT_METHOD_KO } from "../labels.js";
 import { formDialog, input } from "./act.js";
 
 /** 환불 계좌 (bank, account number, holder) for a virtual-account refund. */
@@ -28,8 +28,8 @@ function results(payout) {
     h("ul.payout-results", {}, payout.results.map((r) => {
       const [ko, kind] = RESULT_KO[r.status] || [r.status, ""];
       return h("li", {}, `${PAYMENT_METHOD_KO[r.method] || r.method} ${won(r.amount)} `, badge(ko, kind),
-        r.message_ko ? h("div", { class: r.status === "refunded" ? "" : "problem" }, r.message_ko,
-          r.code ? h("code.code", {}, r.code) : null, r.pg_code ? h("code.code", {}, `PG ${r.pg_code}`) : null) : null);
+        r.message_ko ? h("div", { class: r.status === "refunded" ? "" : "problem", dataset: { code: r.code || "",
+          pgCode: r.pg_code || "" } }, r.message_ko) : null);
     })));
 }
 

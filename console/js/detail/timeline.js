@@ -4,26 +4,21 @@
 import { api } from "../api.js";
 import { h, section, busy, field, empty } from "../ui.js";
 import { kst } from "../format.js";
-
-const ACTOR_KO = { admin: "관리자", buyer: "구매자", system: "시스템", pg: "PG", service: "체크아웃" };
+import { personKo } from "../labels.js";
 const states = new WeakMap(); // ctx → {events, seen, cursor, more, list}
 
-function who(actor) {
-  if (!actor) return "";
-  const kind = ACTOR_KO[actor.kind] || actor.kind;
-  return actor.name && actor.name !== kind ? `${actor.name} (${kind})` : actor.name || kind;
-}
+const who = personKo;
 
 const keyOf = (e) => `${e.at}|${e.kind}|${JSON.stringify(e.data || {})}`;
 
 export function entry(e) {
   const d = e.data || {};
-  const text = d.text_ko || d.text || d.message_ko || e.kind;
+  const text = d.text_ko || d.text || d.message_ko || "기록";
   const cls = e.kind === "memo" ? "memo" : e.kind === "refused" || e.kind === "delivery_failed" ? "refused" : "change";
   return h(`li.event.${cls}`, { "data-kind": e.kind },
     h("div.bubble", {},
       cls === "memo" ? h("span.tag", {}, "메모 ") : cls === "refused" ? h("span.tag", {}, e.kind === "delivery_failed" ? "전달 실패 " : "거절 ") : null,
-      text, d.code ? h("code.code", {}, d.code) : null,
+      text,
       d.note ? h("div.note", {}, `메모: ${d.note}`) : null),
     h("div.meta", {}, h("time", { datetime: e.at }, kst(e.at)), " · ", who(e.actor)));
 }

@@ -2,8 +2,28 @@
 // dropped silently), the sticky bulk bar (상태 변경, 배송없음 → 배송완료, then the file actions of
 // list/files.js) and the per-order results of any bulk action.
 import { api } from "../api.js";
-import { h, select, busy, badge } from "../ui.js";
-import { MAIN_FLOW, STATUSES, statusKo } from "../statuses.js";
+import { h, select, busy, badge, confirmDialog } from "../ui.js";
+import { MAIN_FLOW, STATUSES, STATUS_RANK, statusKo, josa } from "../labels.js";
+
+/**
+ * The step an operator takes next from `status` in the main flow (a tab's default target: in 상품준비
+ * it is 배송대기, in 배송대기 배송중 …); 배송대기 where there is none (전체, claims).
+ */
+export function nextStep(status) {
+  const at = MAIN_FLOW.indexOf(status);
+  return at >= 0 && at < MAIN_FLOW.length - 1 ? MAIN_FLOW[at + 1] : "ready_to_ship";
+}
+
+/** Whether a move from `from` to `to` goes back in the flow (asked before it is made). */
+export const isBackward = (from, to) => Boolean(from) && (STATUS_RANK[to] ?? 0) < (STATUS_RANK[from] ?? 0);
+
+/** Ask before a backward move; answers true to go on. */
+export function confirmBackward(from, to, what) {
+  if (!isBackward(from, to)) return Promise.resolve(true);
+  return confirmDialog("이전 단계로 되돌리기",
+    `${what} ${statusKo(from)}에서 ${josa(statusKo(to), "으로/로")} 되돌립니다. `
+    + "배송·결제 기록은 그대로 남습니다. 되돌릴까요?", "되돌리기");
+}
 
 /** The bulk routes take at most 50 orders (BulkStatusIn, BulkOrdersIn). */
 export const MAX_SELECTED = 50;
@@ -66,8 +86,7 @@ export function renderResults(box, results, { title = "일괄 처리 결과" } =
   h("ul.results", {}, list.map((r) => h(`li.${isDone(r) ? "done" : "refused"}`, { dataset: { orderId: r.order_id } },
     h("a", { href: `#/orders/${r.order_id}` }, r.order_id), " ",
     isDone(r) ? badge("완료", "ok") : [badge("거절", "bad"), " ",
-      h("span.reason", {}, r.message_ko || r.message || "처리하지 못했습니다."),
-      r.code ? h("code.code", {}, r.code) : null]))));
+      h("span.reason", { dataset: { code: r.code || "" } }, r.message_ko || "처리하지 못했습니다.")]))));
   box.hidden = false;
   return list;
 }
@@ -79,14 +98,14 @@ export function renderResults(box, results, { title = "일괄 처리 결과" } =
  * refresh …), `onDone(ids)` = the orders an action of the bar did (they leave the selection),
  * `onClear()` = 선택 해제.
  */
-export function bulkBar(ctx, { onClear, onDone, extra = [] }) {
+export function bulkBar(ctx, { onClear, onDone, extra = [], tab = "all" }) {
   const slot = h("div.slot");
   const note = h("p.limit-note", { role: "alert" });
   const count = h("strong.sel-count", { "aria-live": "polite" });
-  const to = select("to", MAIN_FLOW.map((s) => [s, statusKo(s)]), "ready_to_ship");
+  const to = select("to", MAIN_FLOW.map((s) => [s, statusKo(s)]), nextStep(tab));
   to.setAttribute("aria-label", "변경할 상태");
   const from = select("from_status", [["", "대상: 전체 품목"], ...STATUSES.filter(([s]) => s === "payment_pending"
-    || MAIN_FLOW.includes(s))], "");
+    || MAIN_FLOW.includes(s))], MAIN_FLOW.includes(tab) || tab === "payment_pending" ? tab : "");
   from.setAttribute("aria-label", "대상 품목의 현재 상태");
   let last = [0, null];
   const run = (button, path, body, title) => busy(button, async () => {
@@ -94,9 +113,13 @@ export function bulkBar(ctx, { onClear, onDone, extra = [] }) {
     onDone(ctx.showResults(answer, { title }).filter(isDone).map((r) => r.order_id));
     await ctx.refresh();
   }, slot).then(() => view.update(...last)); // busy gives the button back enabled: the selection decides
-  const statusBtn = h("button.btn.primary", { type: "button", onclick: () => run(statusBtn, "/admin/orders/bulk/status",
-    { order_ids: ctx.selectedIds(), to: to.value, ...(from.value ? { from_status: from.value } : {}) },
-    `상태 변경 결과 (${statusKo(to.value)})`) }, "상태 변경");
+  const statusBtn = h("button.btn.primary", { type: "button", onclick: async () => {
+    const ref = from.value || (MAIN_FLOW.includes(tab) ? tab : "");
+    if (!(await confirmBackward(ref, to.value, `선택한 주문 ${ctx.selectedIds().length}건의 품목을`))) return;
+    run(statusBtn, "/admin/orders/bulk/status",
+      { order_ids: ctx.selectedIds(), to: to.value, ...(from.value ? { from_status: from.value } : {}) },
+      `상태 변경 결과 (${statusKo(to.value)})`);
+  } }, "상태 변경");
   const deliverBtn = h("button.btn", { type: "button", onclick: () => run(deliverBtn,
     "/admin/orders/bulk/deliver-no-shipping", { order_ids: ctx.selectedIds() }, "배송없음 → 배송완료 결과") },
   "배송없음 → 배송완료");

@@ -36,7 +36,7 @@ function refusedRows(record) {
     h("h3", {}, `거절된 행 ${record.rows_refused}행${more}`),
     h("ul.refused-rows", {}, rows.map((r) => h("li", { dataset: { row: r.row } },
       h("strong", {}, `${r.row}행`), " ", r.order_id ? h("span.muted", {}, r.order_id) : "", " ",
-      h("span", {}, r.message_ko || r.code), " ", h("code.code", {}, r.code)))));
+      h("span", { dataset: { code: r.code || "" } }, r.message_ko || "처리하지 못했습니다.")))));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { personalFields } from "../personal.js";
 import { api, seg } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, toast } from "../ui.js";
-import { STATUSES, MAIN_FLOW, statusKo } from "../statuses.js";
+import { STATUSES, MAIN_FLOW, statusKo } from "../labels.js";
 import { loadTemplates, templateSelect, startDownload } from "./exports.js";
 
 /** The list's search keys a job accepts (the API's JobSearch); exact lookups are not among them. */
@@ -110,7 +110,7 @@ function refusedList(results, close) {
     h("h3", {}, `거절된 주문 ${results.length}건`),
     h("ul.refused-rows", {}, results.map((r) => h("li", { dataset: { orderId: r.order_id } },
       h("a", { href: `#/orders/${seg(r.order_id)}`, onclick: () => close() }, r.order_id), " ",
-      h("span", {}, r.message_ko || r.code), " ", h("code.code", {}, r.code)))));
+      h("span", { dataset: { code: r.code || "" } }, r.message_ko || "처리하지 못했습니다.")))));
 }
 
 /** The running job: progress, counts, 취소, refusals, the file; polls until it ends. */

@@ -2,7 +2,7 @@
 // kept in the hash query (#/orders?tab=…&date_from=…&buyer_name=…) so reload and back show the same list.
 import { h, field, select } from "../ui.js";
 import { kstDay } from "../format.js";
-import { TABS, PAYMENT_METHOD_KO, CHANNEL_KO } from "../statuses.js";
+import { TABS, PAYMENT_METHOD_KO, CHANNEL_KO } from "../labels.js";
 
 /** Exact lookups the API answers (the first one set wins there; the form sets one at a time). */
 export const LOOKUPS = [

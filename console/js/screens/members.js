@@ -3,6 +3,7 @@
 import { api, ApiError, seg } from "../api.js";
 import { h, field, busy, section, problemBox, badge, empty, toast } from "../ui.js";
 import { won, kst } from "../format.js";
+import { personKo } from "../labels.js";
 
 const KIND_KO = { accrual: "구매확정 적립", use: "결제 사용", restore: "사용 복원", clawback: "적립 회수", manual: "수동" };
 const MEMBERSHIP_KO = { grant: "지급", revoke: "회수", group_removed: "그룹 제외" };
@@ -17,8 +18,8 @@ function lookup(current) {
 }
 
 function by(entry) {
-  const who = entry.by && typeof entry.by === "object" ? entry.by.name || entry.by.id : entry.by;
-  return BY_KO[who] || who || "";
+  if (typeof entry.by === "string" && BY_KO[entry.by]) return BY_KO[entry.by];
+  return personKo(entry.by);
 }
 
 function ledger(memberId, page, reload) {

@@ -6,8 +6,8 @@ import { api, seg } from "../api.js";
 import { h, problemBox, badge } from "../ui.js";
 import { act, focusKey, refocus } from "../detail/act.js";
 import { printButtons } from "../detail/print.js";
-import { won, kst } from "../format.js";
-import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../statuses.js";
+import { won, kst, signedWon, moneyClass } from "../format.js";
+import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../labels.js";
 import { can } from "../auth.js";
 import * as lines from "../detail/lines.js";
 import * as channel from "../detail/channel.js";
@@ -65,7 +65,7 @@ function amounts(a) {
     h("div", {}, h("dt", {}, "결제"), h("dd", { "data-testid": "paid" }, won(a.paid))),
     h("div", {}, h("dt", {}, "환불"), h("dd", { "data-testid": "refunded" }, won(a.refunded))),
     h("div", { class: a.outstanding ? "attention" : "" }, h("dt", {}, "미결금액", owed ? ` (${owed})` : ""),
-      h("dd", { "data-testid": "outstanding" }, won(a.outstanding))));
+      h("dd", { "data-testid": "outstanding", class: moneyClass(a.outstanding) }, signedWon(a.outstanding))));
 }
 
 function header(order, ctx) {

@@ -6,9 +6,12 @@ import { api } from "../api.js";
 import { h, showProblem, busy, empty } from "../ui.js";
 import { setQuery } from "../router.js";
 import { searchOf, narrowed, tabs, searchForm } from "../list/search.js";
-import { headRow, orderRow } from "../list/rows.js";
+import { headRow, orderRow, applyColumns } from "../list/rows.js";
 import { selection, bulkBar, renderResults, MAX_SELECTED } from "../list/bulk.js";
 import * as files from "../list/files.js";
+
+/** The list's row density, kept in this browser (촘촘하게 보기). */
+const DENSITY_KEY = "oms.console.density";
 
 /** Orders per page: one page can be selected whole (the bulk limit is 50 too). */
 export const PAGE_SIZE = 50;
@@ -24,6 +27,16 @@ export async function render(main, { query }) {
   const searchAll = h("div.search-all-slot");
   const pageCheck = h("input", { type: "checkbox", "aria-label": "이 페이지 전체 선택", disabled: true });
   const pageLabel = h("label.check.page-pick", {}, pageCheck, h("span", {}, "이 페이지 전체 선택"));
+  const rowsWrap = h("div.table-wrap.rows-wrap", {}, headRow(), list);
+  applyColumns(rowsWrap, []);
+  const densityBox = h("input", { type: "checkbox", name: "dense", checked: localStorage.getItem(DENSITY_KEY) === "dense" });
+  const density = h("label.check.density", {}, densityBox, h("span", {}, "촘촘하게 보기"));
+  const setDensity = () => {
+    rowsWrap.classList.toggle("dense", densityBox.checked);
+    localStorage.setItem(DENSITY_KEY, densityBox.checked ? "dense" : "comfortable");
+  };
+  densityBox.addEventListener("change", setDensity);
+  rowsWrap.classList.toggle("dense", densityBox.checked);
 
   const sel = selection({
     onChange: () => sync(),
@@ -57,6 +70,7 @@ export async function render(main, { query }) {
     onClear: () => sel.removeAll(sel.ids()),
     onDone: (ids) => sel.removeAll(ids),
     extra: files.bulkActions(listCtx),
+    tab: search.tab,
   });
   bar.update(0, null);
 
@@ -137,8 +151,8 @@ export async function render(main, { query }) {
   main.append(h("h1", {}, "주문 목록"), depositsNote, tabsSlot,
     searchForm(search, onSearch),
     problem, results,
-    h("div.list-tools", {}, pageLabel),
-    h("div.table-wrap.rows-wrap", {}, headRow(), list),
+    h("div.list-tools", {}, pageLabel, density),
+    rowsWrap,
     more, searchAll, bar.el);
   try {
     await load(false);

@@ -2,9 +2,9 @@
 // (clearly marked, local only). Deployed: the shop builder's sign-in sends the operator back here
 // with its JWT (#/signin?access_token=…), or a token can be pasted.
 import { config } from "../config.js";
-import { signIn, setMe } from "../auth.js";
+import { signIn, setMe, session } from "../auth.js";
 import { api } from "../api.js";
-import { h, field, busy, showProblem } from "../ui.js";
+import { h, field, busy, showProblem, confirmDialog } from "../ui.js";
 import { ApiError } from "../api.js";
 
 async function done(token, slot) {
@@ -67,6 +67,13 @@ export async function render(main, { query }) {
   if (query.access_token) {
     const token = query.access_token;
     history.replaceState(null, "", "#/signin");
+    const now = session();
+    // a hand-off in the address never replaces the session of this browser without asking
+    if (now && now.token !== token && !(await confirmDialog("다른 계정으로 로그인",
+      `이미 ${now.name}(${now.site}) 계정으로 로그인되어 있습니다. 주소에 담긴 계정으로 바꿀까요?`, "바꾸기"))) {
+      location.hash = "#/orders";
+      return;
+    }
     main.append(slot);
     await done(token, slot); // recorded, then the role decides what the console shows
     if (location.hash !== "#/signin") return;

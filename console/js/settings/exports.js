@@ -4,6 +4,7 @@
 import { api, seg } from "../api.js";
 import { h, field, select, section, busy, dialog, confirmDialog, badge, empty, toast, problemBox, showProblem } from "../ui.js";
 import { kst } from "../format.js";
+import { josa } from "../labels.js";
 import { markInvalid } from "./form.js";
 
 const GROUPS = { order: "주문", line: "품목", payment: "결제", buyer: "주문자", recipient: "수령인", shipping: "배송", memo: "메모" };
@@ -128,11 +129,11 @@ function templateRow(t, redraw, slot) {
   }, slot) }, "보기");
   const copy = h("button.btn", { type: "button", onclick: () => busy(copy, async () => {
     const saved = await openEditor({ ...t, template_id: null, builtin: false, name: `${t.name} 복사본`.slice(0, 40) });
-    if (saved) { toast(`엑셀 양식 ‘${saved.name}’을(를) 만들었습니다.`); await redraw(); }
+    if (saved) { toast(`엑셀 양식 ${josa(`‘${saved.name}’`, "을/를")} 만들었습니다.`); await redraw(); }
   }, slot) }, "복사");
   const edit = h("button.btn", { type: "button", onclick: () => busy(edit, async () => {
     const saved = await openEditor(t);
-    if (saved) { toast(`엑셀 양식 ‘${saved.name}’을(를) 저장했습니다.`); await redraw(); }
+    if (saved) { toast(`엑셀 양식 ${josa(`‘${saved.name}’`, "을/를")} 저장했습니다.`); await redraw(); }
   }, slot) }, "수정");
   const del = h("button.btn.danger", { type: "button", onclick: () => busy(del, async () => {
     if (!(await confirmDialog("엑셀 양식 삭제", `‘${t.name}’ 양식을 삭제할까요?`, "삭제"))) return;
@@ -162,7 +163,7 @@ export function exportTemplatesCard() {
   const create = h("button.btn.primary", { type: "button", onclick: () => busy(create, async () => {
     showProblem(slot, null);
     const saved = await openEditor({ name: "", columns: [] });
-    if (saved) { toast(`엑셀 양식 ‘${saved.name}’을(를) 만들었습니다.`); await redraw(); }
+    if (saved) { toast(`엑셀 양식 ${josa(`‘${saved.name}’`, "을/를")} 만들었습니다.`); await redraw(); }
   }, slot) }, "새 양식");
   redraw();
   return section("엑셀 양식", h("div", {},

@@ -3,6 +3,7 @@
 import { api, seg } from "../api.js";
 import { h, field, section, busy, confirmDialog, empty, toast, problemBox, showProblem } from "../ui.js";
 import { kst } from "../format.js";
+import { josa } from "../labels.js";
 import { markInvalid } from "./form.js";
 
 function insertAt(textarea, text) {
@@ -70,7 +71,7 @@ export function smsTemplatesCard() {
   let variables = {};
   const showForm = (template) => {
     formSlot.replaceChildren(templateForm(variables, template, async (saved) => {
-      if (saved) toast(`문자 템플릿 ‘${saved.name}’을(를) 저장했습니다.`);
+      if (saved) toast(`문자 템플릿 ${josa(`‘${saved.name}’`, "을/를")} 저장했습니다.`);
       await load();
       showForm(null);
     }));

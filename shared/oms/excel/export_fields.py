@@ -165,7 +165,7 @@ _FIELDS: tuple[Field, ...] = (
     Field("recipient_phone", "수령인 연락처", "recipient", "text", lambda r: r.order.recipient.phone),
     Field("postal_code", "우편번호", "recipient", "text", lambda r: r.order.recipient.postal_code),
     Field("address", "주소", "recipient", "text", _address),
-    Field("message", "배송메세지", "recipient", "text", lambda r: r.order.recipient.message),
+    Field("message", "배송 메시지", "recipient", "text", lambda r: r.order.recipient.message),
     # shipping
     Field("shipping_method", "배송방법", "shipping", "text", _per_line(_method, "distinct")),
     Field("courier", "택배사", "shipping", "text", _per_line(_courier, "distinct")),

@@ -51,7 +51,7 @@ def _sheet(s: Sheet) -> str:
         f"({_e(s.buyer[1])})</td></tr></table>"
         f"<table class=\"party\"><tr><th>수령인</th><td>{_e(s.recipient_name)}</td><th>연락처</th>"
         f"<td>{_e(s.recipient_phone)}</td></tr><tr><th>주소</th><td colspan=\"3\">[{_e(s.postal_code)}] "
-        f"{_e(s.address1)} {_e(s.address2)}</td></tr><tr><th>배송메세지</th><td colspan=\"3\">{_e(s.message)}"
+        f"{_e(s.address1)} {_e(s.address2)}</td></tr><tr><th>배송 메시지</th><td colspan=\"3\">{_e(s.message)}"
         f"</td></tr></table>"
         f"<table class=\"lines\"><thead><tr><th>상품명 / 옵션</th><th>상품코드</th><th>수량</th><th>상태</th>"
         f"<th>실결제가</th></tr></thead><tbody>{lines}</tbody>"

@@ -54,7 +54,7 @@ def _info(s: Sheet, width: float) -> Table:
         [_p("주문자"), _p(f"{s.buyer[0]} ({s.buyer[1]})"), "", ""],
         [_p("수령인"), _p(s.recipient_name), _p("연락처"), _p(s.recipient_phone)],
         [_p("주소"), _p(f"[{s.postal_code}] {s.address1} {s.address2}".strip()), "", ""],
-        [_p("배송메세지"), _p(s.message or ""), "", ""],
+        [_p("배송 메시지"), _p(s.message or ""), "", ""],
     ]
     half = (width - 2 * label) / 2
     t = Table(rows, colWidths=[label, half, label, half])

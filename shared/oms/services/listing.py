@@ -16,7 +16,8 @@ from oms.store.table import client, dump, load, table_name
 _ROW_FIELDS = (
     "order_id", "created_at", "channel", "payment_method", "scope", "buyer_type", "buyer_name",
     "buyer_phone", "recipient_name", "total_quantity", "order_amount", "outstanding", "status_qty",
-    "closed", "version", "memo_count", "last_memo", "preview", "tracking_issues", "external_order_id", "channel_alert",
+    "closed", "version", "memo_count", "last_memo", "preview", "line_count", "tracking_issues", "external_order_id",
+    "channel_alert",
 )
 _FILTERS = ("payment_method", "channel", "scope", "buyer_type")
 
