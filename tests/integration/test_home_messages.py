@@ -50,3 +50,29 @@ def test_failed_messages_plus_one_when_refused_minus_one_when_resent(site_id: st
     assert (status, body["code"]) == (409, "MESSAGE_NOT_RESENDABLE")
     expect(site_id, preparing=1)
     expect(site_id + "-other")
+
+
+def test_a_failed_alimtalk_is_not_counted_its_failed_sms_fallback_is(site_id: str) -> None:
+    """A 알림톡 cannot be resent (its SMS fallback is sent instead): only a failed SMS counts."""
+    from oms.domain.order import Event
+    from oms.services import messages as message_service
+    from oms.services import relay
+    from oms.store import messages as store
+
+    oid = api_order(site_id, ready=False)
+
+    def record(message_id: str, channel: str, status: str) -> None:
+        msg = {"message_id": message_id, "site_id": site_id, "order_id": oid, "channel": channel,
+               "role": "buyer", "to": "01012345678", "msg_type": "ALIMTALK" if channel == "alimtalk" else "SMS",
+               "text": "배송이 시작되었습니다", "status": status, "attempt": 1, "sender": "0212345678",
+               "created_at": "2026-12-07T01:00:00.000000Z"}
+        message_service.commit_event(site_id, oid, Event("notification", relay.RELAY, msg["created_at"],
+                                                         {"text_ko": "알림"}),
+                                     store.new_message_actions(site_id, oid, msg), relay.RELAY)
+
+    record("M1-alimtalk", "alimtalk", "failed")
+    expect(site_id, preparing=1)
+    record("M1-sms", "sms", "failed")
+    expect(site_id, preparing=1, messages_failed=1)
+    record("M2-sms", "sms", "sent")
+    expect(site_id, preparing=1, messages_failed=1)
