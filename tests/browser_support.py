@@ -72,13 +72,17 @@ class Console:
         return dict(self.call(site_id, "GET", f"/admin/orders/{order_id}"))
 
 
-def sign_in(page: Page, console: Console, site_id: str) -> None:
-    """The dev sign-in: pick the site, mint a local token, land on the order list."""
+def sign_in(page: Page, console: Console, site_id: str, *, then: str | None = "#/orders") -> None:
+    """The dev sign-in: pick the site, mint a local token, land on the home screen, then (unless
+    ``then`` is None) open ``then`` — by default the order list most tests start from."""
     page.goto(console.url + "/")
     page.get_by_label("사이트 ID").fill(site_id)
     page.get_by_role("button", name="개발용 로그인").click()
-    page.wait_for_url(re.compile(r"#/orders"))
+    page.wait_for_url(re.compile(r"#/home$"))
     page.locator("html[data-ready='1']").wait_for()
+    if then:
+        page.goto(f"{console.url}/{then}")
+        page.wait_for_url(re.compile(re.escape(then)))
 
 
 def no_page_scroll(page: Page) -> None:

@@ -1,7 +1,8 @@
-// Hash routes: #/signin, #/orders?tab=…, #/orders/{order_id}, #/members/{member_id}, #/stock, #/settings, #/deposits.
+// Hash routes: #/signin, #/home, #/orders?tab=…, #/orders/{order_id}, #/members/{member_id}, #/stock, #/settings, #/deposits.
 // Each screen module answers render(main, {params, query}) and may return a cleanup (timers, listeners).
 const ROUTES = [
   [/^\/signin$/, () => import("./screens/signin.js"), "signin"],
+  [/^\/home$/, () => import("./screens/home.js"), "home"],
   [/^\/orders$/, () => import("./screens/orders.js"), "orders"],
   [/^\/orders\/([0-9A-Za-z_-]{1,40})$/, () => import("./screens/order.js"), "orders"],
   [/^\/members(?:\/([^/]{1,200}))?$/, () => import("./screens/members.js"), "members"],

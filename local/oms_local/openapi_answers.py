@@ -27,6 +27,7 @@ from oms.schemas import answers as a
 from oms.schemas import answers_more as m
 from oms.schemas import channels as chn
 from oms.schemas import deposits as dp
+from oms.schemas import home as hm
 from oms.schemas import staff as stf
 from oms.schemas import webhooks as w
 
@@ -104,6 +105,7 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "GET /admin/deposits/accounts": ((200,), dp.DepositAccounts),
     "POST /admin/deposits/{account}/{tx_id}/match": ((200,), dp.DepositAnswer),
     "POST /admin/deposits/{account}/{tx_id}/dismiss": ((200,), dp.DepositAnswer),
+    "GET /admin/home": ((200,), hm.HomeAnswer),
     "GET /admin/me": ((200,), stf.Me),
     "POST /admin/session": ((200,), stf.Me),
     "GET /admin/staff": ((200,), stf.StaffListing),
@@ -226,7 +228,8 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/orders/{order_id}/tracking", "배송"), ("/admin/orders/{order_id}/shipments", "배송"),
     ("/admin/orders/bulk/deliver-no-shipping", "배송"), ("/admin/shipments", "배송"), ("/admin/couriers", "배송"),
     ("/admin/invoices", "송장"), ("/admin/orders/{order_id}/sheet", "내보내기"), ("/admin/orders/sheets", "내보내기"),
-    ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/stock", "재고"),
+    ("/admin/exports", "내보내기"), ("/admin/jobs", "작업"), ("/admin/orders", "주문"), ("/admin/home", "주문"),
+    ("/admin/stock", "재고"),
     ("/admin/members", "회원·적립금"), ("/admin/settings", "설정"), ("/admin/webhooks", "웹훅"),
     ("/admin/deposits", "결제"), ("/admin/channels", "외부 채널"),
     ("/intake", "주문 접수"),

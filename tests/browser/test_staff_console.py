@@ -16,8 +16,9 @@ from tests.browser_support import Console, sign_in
 def sign_in_as(page: Page, console: Console, site_id: str, operator: str, name: str) -> None:
     token = tokens.mint_admin_token(site_id, user_id=operator, name=name, site_role=None)
     page.goto(f"{console.url}/#/signin?access_token={token}")
-    page.wait_for_url(re.compile(r"#/orders"))
+    page.wait_for_url(re.compile(r"#/home$"))  # signed in: the home screen first
     page.locator("html[data-ready='1']").wait_for()
+    page.goto(f"{console.url}/#/orders")
 
 
 def test_a_packer_sees_no_refunds_or_settings_and_a_cs_reveal_is_recorded(page: Page, console: Console,

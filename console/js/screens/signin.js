@@ -19,7 +19,7 @@ async function done(token, slot) {
     showProblem(slot, err);
     return;
   }
-  location.hash = "#/orders";
+  location.hash = "#/home";
 }
 
 function devForm(slot) {

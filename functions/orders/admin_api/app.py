@@ -19,6 +19,7 @@ from admin_api.routes import (
     channels,
     claims,
     deposits,
+    home,
     intake,
     orders,
     points,
@@ -42,6 +43,7 @@ metrics = Metrics()
 app = resolver(enable_validation=True)
 app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
 app.include_router(orders.router, prefix="/admin/orders")
+app.include_router(home.router, prefix="/admin/home")
 app.include_router(payment_routes.router, prefix="/admin/orders")
 app.include_router(balance.router, prefix="/admin/orders")
 app.include_router(claims.router, prefix="/admin/orders")

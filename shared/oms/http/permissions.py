@@ -33,6 +33,7 @@ ROUTES: dict[str, str] = {
     "GET /admin/exports/templates/{template_id}": "exports",
     "PUT /admin/exports/templates/{template_id}": "exports",
     "GET /admin/exports/{export_id}": "exports",
+    "GET /admin/home": "orders.view",
     "GET /admin/invoices/imports": "shipping",
     "POST /admin/invoices/imports": "shipping",
     "GET /admin/invoices/imports/{import_id}": "shipping",

@@ -97,7 +97,7 @@ def record_deposit(site_id: str, d: Deposit, provider: str, rule: Rule, found: l
                 return "duplicate", ""  # another worker confirmed this very row
             out = Outcome("unmatched", reason="no_candidate", suggested=(out.candidate,))
     try:
-        transact([store.put_deposit_action(site_id, _record(d, provider, out, at))])
+        transact(store.new_deposit_actions(site_id, _record(d, provider, out, at)))
     except TransactionFailed as exc:
         if "ConditionalCheckFailed" in exc.reasons:
             return "duplicate", ""

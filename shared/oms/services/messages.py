@@ -166,7 +166,7 @@ def send(site_id: str, order_id: str, body: MessageIn, actor: Actor) -> tuple[di
         with order_service.recording_refusals(site_id, order_id, actor, "message", unless={"MESSAGE_EXISTS"}):
             commit_event(site_id, order_id, event, [
                 (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
-                store.new_message_action(site_id, order_id, msg),
+                *store.new_message_actions(site_id, order_id, msg),
             ], actor, [outbox.sms(msg["message_id"], 1)])
     except DomainError as exc:
         stored = store.get_message(site_id, order_id, msg["message_id"]) if exc.code == "MESSAGE_EXISTS" else None
@@ -194,12 +194,12 @@ def resend(site_id: str, order_id: str, message_id: str, actor: Actor) -> dict[s
     with order_service.recording_refusals(site_id, order_id, actor, "message"):
         commit_event(site_id, order_id, event, [
             (store.sender_verified_check(site_id, sender), store.sender_not_verified(sender)),
-            store.resend_action(site_id, order_id, message_id, msg["attempt"], sender, at, actor.as_dict()),
+            *store.resend_actions(site_id, order_id, message_id, msg["attempt"], sender, at, actor.as_dict()),
         ], actor, [outbox.sms(message_id, int(msg["attempt"]))])
     return view(msg)
 
 
-def commit_event(site_id: str, order_id: str, event: Event, actions: list[tuple[dict[str, Any], DomainError]],
+def commit_event(site_id: str, order_id: str, event: Event, actions: list[tuple[dict[str, Any], DomainError | None]],
                   actor: Actor, intents: list[Intent] | None = None) -> None:
     """The timeline entry and the message's actions (and the send's intent) in one order
     transaction; a lost version race is decided again on a fresh read (the message's conditions,
@@ -275,7 +275,7 @@ def _record(site_id: str, order_id: str, msg: dict[str, Any], result: sms.SendRe
     try:
         commit_event(site_id, order_id, Event("message_result", relay.RELAY, at,
                                                _event_data(msg, status, text_ko=text_ko, **more)),
-                      [store.result_action(site_id, order_id, msg["message_id"], msg["attempt"], status, record, at)],
+                      store.result_actions(site_id, order_id, msg["message_id"], msg["attempt"], status, record, at),
                       relay.RELAY)
     except DomainError as exc:  # another delivery of this attempt recorded it first
         if exc.code != "MESSAGE_STATE_CHANGED":

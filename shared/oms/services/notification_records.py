@@ -105,7 +105,7 @@ def record(d: relay.Delivery, msg: dict[str, Any], text_ko: str) -> dict[str, An
 
     try:
         message_service.commit_event(d.site_id, d.order_id, event,
-                                     [msg_store.new_message_action(d.site_id, d.order_id, msg)], relay.RELAY)
+                                     msg_store.new_message_actions(d.site_id, d.order_id, msg), relay.RELAY)
     except DomainError as exc:
         if exc.code != "MESSAGE_EXISTS":
             raise

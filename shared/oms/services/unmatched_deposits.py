@@ -74,7 +74,8 @@ def match_to_order(site_id: str, account: str, tx_id: str, order_id: str, actor:
         lambda ld, at: confirm_deposit(ld.order, ld.payment, paid_at=str(d["at"]), actor=actor, at=at,
                                        source="manual", deposit=deposit, note=note),
         actor=actor, action="deposit_match",
-        also=[(done, Conflict("DEPOSIT_NOT_UNMATCHED", "이미 처리된 입금입니다."))])
+        also=[(done, Conflict("DEPOSIT_NOT_UNMATCHED", "이미 처리된 입금입니다.")),
+              (store.resolved_counter_action(site_id, account, tx_id), None)])
     return saved
 
 

@@ -4,7 +4,9 @@
 - A deposit item (``DEP#<account>#<provider transaction id>``) is put once, on the condition that
   it does not exist, in the same transaction that records what it did (the order's confirmation, or
   nothing): a row the feed repeats is refused by that condition and counted once.
-- While unmatched it carries the sparse GSI1 keys of the site's 미확인 입금 list.
+- While unmatched it carries the sparse GSI1 keys of the site's 미확인 입금 list, and it is counted
+  on the home screen's ``deposits_unmatched`` (:mod:`oms.store.home_counts`): +1 in the transaction
+  that puts it unmatched, −1 in the one that matches or dismisses it.
 - An account item (``ACCT#<account>``) holds the feed's cursor, the earliest time it may be read
   again (the provider's limit, a back-off) and the consecutive failures.
 """
@@ -15,7 +17,7 @@ import os
 from typing import Any
 
 from oms.domain.errors import Conflict
-from oms.store import queues
+from oms.store import home_counts, queues
 from oms.store.keys_deposits import (
     BANK_DUE_SHARDS,
     account_sk,
@@ -48,6 +50,20 @@ def put_deposit_action(site_id: str, record: dict[str, Any]) -> dict[str, Any]:
         item.update(GSI1PK=unmatched_gsi_pk(site_id), GSI1SK=f"{record['at']}#{record['tx_id']}")
     return {"Put": {"TableName": table_name(), "Item": dump(item),
                     "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def new_deposit_actions(site_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conditional put of a new deposit and, when it is unmatched, its +1 on the home counter
+    (the put first: its condition is the one that refuses a repeated row)."""
+    actions = [put_deposit_action(site_id, record)]
+    if record.get("status") == "unmatched":
+        actions.append(home_counts.add_action(site_id, "deposits_unmatched", _subject(record["account"],
+                                                                                        record["tx_id"]), 1))
+    return actions
+
+
+def _subject(account: str, tx_id: str) -> str:
+    return f"{account}#{tx_id}"
 
 
 def get_deposit(site_id: str, account: str, tx_id: str) -> dict[str, Any] | None:
@@ -151,10 +167,16 @@ def resolve_action(site_id: str, account: str, tx_id: str, status: str, actor: A
         "ExpressionAttributeValues": dump(values)}}
 
 
+def resolved_counter_action(site_id: str, account: str, tx_id: str) -> dict[str, Any]:
+    """The −1 on the home counter that goes with :func:`resolve_action` (same transaction)."""
+    return home_counts.add_action(site_id, "deposits_unmatched", _subject(account, tx_id), -1)
+
+
 def resolve(site_id: str, account: str, tx_id: str, status: str, actor: Any, *, note: str | None = None) -> None:
     from oms.store.table import TransactionFailed, transact
 
     try:
-        transact([resolve_action(site_id, account, tx_id, status, actor, note=note)])
+        transact([resolve_action(site_id, account, tx_id, status, actor, note=note),
+                  resolved_counter_action(site_id, account, tx_id)])
     except TransactionFailed as exc:
         raise Conflict("DEPOSIT_NOT_UNMATCHED", "이미 처리된 입금입니다.") from exc

@@ -7,6 +7,9 @@
 - ``S#<site>#BULKJOB#<job>`` / ``ORD#<order>``: one order's result (done / refused + reason),
   put with ``attribute_not_exists`` in the same transaction as the counters (and, for a change,
   as the order's own change), so a redelivered chunk never counts an order twice.
+
+A job that ends ``failed`` is counted on the home screen's day item (``jobs_failed``,
+:mod:`oms.store.home_counts`) in the same transaction as its status change.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from typing import Any
 
 from oms import observability
 from oms.domain.outbox import Intent
-from oms.store import keys, queues
+from oms.store import home_counts, keys, queues
 from oms.store.orders import plain, put, update
-from oms.store.table import Item, client, dump, key, load, query_all, table_name, transact
+from oms.store.table import Item, TransactionFailed, client, dump, key, load, query_all, table_name, transact
 
 
 def record_key(site_id: str, job_id: str) -> dict[str, Any]:
@@ -71,10 +74,26 @@ def set_fields(site_id: str, job_id: str, fields: dict[str, Any], condition_stat
         names.pop("#st")
     kwargs["ExpressionAttributeNames"] = names
     kwargs["ExpressionAttributeValues"] = dump(values)
+    if fields.get("status") == "failed" and condition_status:
+        return _fail(site_id, kwargs, str(fields.get("finished_at") or ""))
     try:
         client().update_item(**kwargs)
     except client().exceptions.ConditionalCheckFailedException:
         return False
+    return True
+
+
+def _fail(site_id: str, update_kwargs: dict[str, Any], at: str) -> bool:
+    """The job's move to ``failed`` (under its status condition) and the day's failed-job count, in
+    one transaction."""
+    from oms.domain.clock import iso, utcnow
+
+    try:
+        transact([{"Update": update_kwargs}, home_counts.job_failed_action(site_id, at or iso(utcnow()))])
+    except TransactionFailed as exc:
+        if exc.reasons and exc.reasons[0] == "ConditionalCheckFailed":
+            return False
+        raise
     return True
 
 

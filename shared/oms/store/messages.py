@@ -4,7 +4,10 @@
   claimed for one site by ``PK = SMSNUM#<digits>, SK = OWNER``; the site's default sender:
   ``SK = SMSCONF``. Templates: ``SK = SMSTPL#<id>``.
 - Messages (the outbox): the order's partition, ``SK = MSG#<message id>``, written before the
-  provider is called and updated with its answer, each write in the order's transaction.
+  provider is called and updated with its answer, each write in the order's transaction. A
+  resendable message (an SMS/LMS, not a 알림톡) while ``failed`` is counted on the home screen
+  (``messages_failed``, :mod:`oms.store.home_counts`): +1 in the transaction that records it failed,
+  −1 in the one that claims it for a resend.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from oms.domain.errors import Conflict, DomainError
-from oms.store import keys
+from oms.store import home_counts, keys
 from oms.store.orders import plain, put, update
 from oms.store.table import Item, TransactionFailed, client, dump, key, load, query_all, table_name, transact
 
@@ -172,6 +175,42 @@ def new_message_action(site_id: str, order_id: str, message: Item) -> tuple[dict
     refusal = Conflict("MESSAGE_EXISTS", "같은 메시지 ID로 이미 발송했습니다.",
                        extra={"message_id": message["message_id"]})
     return put(item, "attribute_not_exists(PK)"), refusal
+
+
+Actions = list[tuple[dict[str, Any], DomainError | None]]
+
+
+def _counted(message: Item) -> bool:
+    """A message the operator can resend (the home screen's failed messages)."""
+    return message.get("status") == "failed" and (message.get("channel") or "sms") != "alimtalk"
+
+
+def failed_counter_action(site_id: str, message_id: str, delta: int) -> tuple[dict[str, Any], None]:
+    return home_counts.add_action(site_id, "messages_failed", message_id, delta), None
+
+
+def new_message_actions(site_id: str, order_id: str, message: Item) -> Actions:
+    """:func:`new_message_action`, and the +1 of a message recorded ``failed`` at once."""
+    out: Actions = [new_message_action(site_id, order_id, message)]
+    if _counted(message):
+        out.append(failed_counter_action(site_id, str(message["message_id"]), 1))
+    return out
+
+
+def resend_actions(site_id: str, order_id: str, message_id: str, attempt: int, sender: str,
+                   at: str, by: dict[str, Any]) -> Actions:
+    """:func:`resend_action` and the −1 of the failed message it claims."""
+    return [resend_action(site_id, order_id, message_id, attempt, sender, at, by),
+            failed_counter_action(site_id, message_id, -1)]
+
+
+def result_actions(site_id: str, order_id: str, message_id: str, attempt: int, status: str,
+                   result: dict[str, Any], at: str) -> Actions:
+    """:func:`result_action` and, for a ``failed`` answer, the +1 (an SMS's claimed attempt)."""
+    out: Actions = [result_action(site_id, order_id, message_id, attempt, status, result, at)]
+    if status == "failed":
+        out.append(failed_counter_action(site_id, message_id, 1))
+    return out
 
 
 def resend_action(site_id: str, order_id: str, message_id: str, attempt: int, sender: str,

@@ -3,7 +3,9 @@
 A request's stored ``status`` (``open`` → ``awaiting_deposit`` → ``paid``, or ``cancelled``) is
 written only inside the order's transaction, under a condition on that status; its rules and its
 effective status are :mod:`oms.domain.payment_requests`. The order loads with its requests
-(``order.payment_requests``, :func:`oms.store.codec.order_from_items`).
+(``order.payment_requests``, :func:`oms.store.codec.order_from_items`). The requests stored ``open``
+are counted on the home screen (``payreqs_open``, :mod:`oms.store.home_counts`) by an ADD in the
+same transaction as each write that enters or leaves that status.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from oms.domain.errors import Conflict
 from oms.domain.payment_requests import PaymentRequest, RequestChange, Update
-from oms.store import keys
+from oms.store import home_counts, keys
 from oms.store import payments as pay_store
 from oms.store.orders import Write, put, update
 
@@ -27,6 +29,8 @@ def record_request_change(write: Write, site_id: str, order_id: str, rc: Request
         req = rc.new_request
         write.add(put(_request_item(site_id, order_id, req), "attribute_not_exists(PK)"),
                   Conflict("PAYMENT_REQUEST_EXISTS", "이미 있는 결제요청입니다.", extra={"request_id": req.request_id}))
+        if req.status == OPEN:
+            write.add(home_counts.add_action(site_id, "payreqs_open", _subject(order_id, req.request_id), 1))
         if provider:  # a card payment the buyer makes for it reaches us even if the buyer never reports it
             pay_store.record_request_ref(write, provider, req.pg_order_id, site_id, order_id, req.request_id)
     if rc.new_payment is not None:
@@ -55,6 +59,18 @@ def record_request_update(write: Write, site_id: str, order_id: str, upd: Update
               Conflict("PAYMENT_REQUEST_CHANGED",
                        "결제요청 상태가 그 사이에 바뀌었습니다. 새로고침 후 다시 시도하세요.",
                        extra={"request_id": upd.item_id}))
+    to = fields.get("status", upd.expect)
+    delta = (to == OPEN) - (upd.expect == OPEN)
+    if delta:  # the update above is conditioned on ``expect``: the count moves exactly when the status does
+        write.add(home_counts.add_action(site_id, "payreqs_open", _subject(order_id, upd.item_id), delta))
+
+
+#: the stored status the home screen counts (asked of the buyer, not paid nor given an account yet)
+OPEN = "open"
+
+
+def _subject(order_id: str, request_id: str) -> str:
+    return f"{order_id}#{request_id}"
 
 
 def _request_item(site_id: str, order_id: str, req: PaymentRequest) -> dict[str, Any]:
