@@ -104,7 +104,7 @@ def test_a_sign_in_hand_off_in_the_address_asks_before_replacing_the_session(pag
     ask = page.get_by_role("dialog", name="다른 계정으로 로그인")
     expect(ask).to_contain_text(site_id)
     ask.get_by_role("button", name="취소").click()
-    expect(page).to_have_url(re.compile("#/orders"))
+    expect(page).to_have_url(re.compile("#/home"))
     expect(page.locator("#site-badge")).to_contain_text(site_id)
     expect(page.locator("#site-badge")).not_to_contain_text(f"{site_id}-b")
     assert "access_token" not in page.url  # the token never stays in the address or the history

@@ -71,7 +71,7 @@ export async function render(main, { query }) {
     // a hand-off in the address never replaces the session of this browser without asking
     if (now && now.token !== token && !(await confirmDialog("다른 계정으로 로그인",
       `이미 ${now.name}(${now.site}) 계정으로 로그인되어 있습니다. 주소에 담긴 계정으로 바꿀까요?`, "바꾸기"))) {
-      location.hash = "#/orders";
+      location.hash = "#/home";
       return;
     }
     main.append(slot);
