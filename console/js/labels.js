@@ -11,6 +11,8 @@ export const STATUSES = [
 ];
 export const STATUS_KO = Object.fromEntries(STATUSES);
 export const statusKo = (s) => STATUS_KO[s] || "알 수 없는 상태";
+/** A code's Korean name in `map`; a code the console does not know yet is never shown as it is. */
+export const ko = (map, code) => (Object.prototype.hasOwnProperty.call(map, code) ? map[code] : "기타");
 /** The list's tabs: every status, and 배송 이상 (parcels with an open delivery-tracking issue). */
 export const TABS = [["all", "전체"], ...STATUSES, ["delivery_issue", "배송 이상"]];
 /** The main flow, one step at a time. */
@@ -59,6 +61,42 @@ export function personKo(actor) {
   if (actor.name && !(ASCII_ID.test(actor.name) && actor.name === actor.id)) return actor.name;
   return kind || "관리자";
 }
+
+// ------------------------------------------------------------------ the screens' own codes
+
+export const SHIP_METHOD_KO = { parcel: "택배", quick: "퀵서비스", pickup: "방문수령", none: "배송없음" };
+export const TRACKING_STATE_KO = {
+  pending: ["배송추적 등록 대기", ""], registered: ["배송추적 중", "ok"], polling: ["배송추적 중 (조회)", "ok"],
+  rejected: ["배송추적 등록 거절", "bad"], off: ["배송추적 사용 안 함", ""],
+};
+export const SCAN_KIND_KO = {
+  info: "접수", picked_up: "집화", in_transit: "이동중", out_for_delivery: "배송출발", delivered: "배송완료",
+  failed_attempt: "배달 실패", exception: "배송 예외",
+};
+export const PAYMENT_STATUS_KO = { pending: "입금대기", paid: "결제완료", partial_cancelled: "부분취소", cancelled: "취소",
+  expired: "기한만료", deposit_error: "입금오류" };
+export const RECEIPT_STATUS_KO = { requested: "발급 요청 중", issued: "발급 완료", failed: "발급 실패", cancelled: "취소됨" };
+export const ROLE_KO = { buyer: "구매자", recipient: "수령인" };
+/** Buyer notifications: the order event a 알림톡 (or its SMS fallback) told the buyer about. */
+export const NOTIFY_TRIGGER_KO = { paid: "결제완료", va_issued: "가상계좌 발급", shipped: "배송시작", delivered: "배송완료",
+  cancelled: "취소·환불", payment_requested: "결제요청" };
+/** Why a preview cannot be sent (its sender_problem code). */
+export const SENDER_PROBLEM_KO = {
+  NO_VERIFIED_SENDER: "인증된 기본 발신번호가 없습니다. 발신번호를 등록·인증하고 기본으로 지정하세요.",
+  SENDER_NOT_VERIFIED: "기본 발신번호가 아직 인증되지 않았습니다. 발신번호 인증 후 다시 시도하세요.",
+};
+export const REFUND_RESULT_KO = { refunded: ["환불 완료", "ok"], refused: ["환불 거절", "bad"], manual: ["직접 환불 필요", "warn"] };
+export const CHANNEL_PUSH_KO = { dispatch: "발송처리", delay: "발송지연", claim: "클레임 처리" };
+export const CHANNEL_ACTION_KO = { approve: "승인", reject: "거부", holdback: "보류", release: "보류 해제" };
+export const JOB_STATUS_KO = { running: "진행 중", done: "완료", partial: "일부 완료", failed: "실패", canceled: "취소됨" };
+export const IMPORT_STATUS_KO = {
+  awaiting_upload: "업로드 대기", queued: "처리 대기", processing: "처리 중", interrupted: "중단됨 · 이어서 처리 대기",
+  done: "완료", refused: "파일 거절", failed: "실패",
+};
+export const BUYER_TYPE_KO = { member: "회원", guest: "비회원" };
+export const POINTS_KIND_KO = { accrual: "구매확정 적립", use: "결제 사용", restore: "사용 복원", clawback: "적립 회수", manual: "수동" };
+export const MEMBERSHIP_KO = { grant: "지급", revoke: "회수", group_removed: "그룹 제외" };
+export const POINTS_BY_KO = { checkout: "주문", payment: "결제", system: "시스템" };
 
 // ------------------------------------------------------------------ particles (조사)
 

@@ -58,7 +58,8 @@ export function problemBox(err) {
   const p = err instanceof ApiError ? err.problem : { message_ko: String(err && err.message ? err.message : err) };
   const main = p.message_ko || "요청을 처리하지 못했습니다.";
   const fields = (p.errors || []).map((e) => e.message_ko).filter((m) => m && m !== main).map((m) => h("li", {}, m));
-  return h("div.problem", { role: "alert", dataset: { code: p.code || "", field: p.field || "" } },
+  const named = p.field || ((p.errors || [])[0] || {}).field || "";
+  return h("div.problem", { role: "alert", dataset: { code: p.code || "", field: named } },
     h("strong", {}, main),
     fields.length ? h("ul", {}, fields) : null,
     p.correlation_id ? h("small.muted", {}, ` 문의 번호: ${p.correlation_id}`) : null);

@@ -33,7 +33,7 @@ def test_points_deducted_by_hand_an_overdraft_refused_and_the_member_removed_fro
     form.get_by_role("button", name="적립금 반영").click()
     expect(points.get_by_test_id("points-balance")).to_have_text("4,300원")  # 5,300 − 1,000
     expect(points.locator("tbody tr").first).to_contain_text("이용권 취소분 차감")
-    expect(points.locator("tbody tr").first).to_contain_text("-1,000원")
+    expect(points.locator("tbody tr").first).to_contain_text("−1,000원")  # U+2212
 
     form = page.get_by_role("form", name="적립금 수동 지급·차감")
     form.get_by_label(re.compile("금액")).fill("-99999999")

@@ -6,7 +6,7 @@ import { h, busy, toast, confirmDialog, field } from "../ui.js";
 import { formDialog, input } from "../detail/act.js";
 import { won, kst, signedWon, moneyClass } from "../format.js";
 import { CHARGE_KO, OPEN_REQUEST, REQUEST_STATUS_KO, awaitingSettlement } from "./labels.js";
-import { personKo } from "../labels.js";
+import { personKo, ko } from "../labels.js";
 
 function chargesTable(charges) {
   if (!charges.length) return null;
@@ -15,7 +15,7 @@ function chargesTable(charges) {
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "항목"), h("th.num", { scope: "col" }, "금액"),
       h("th", { scope: "col" }, "사유"), h("th", { scope: "col" }, "일시"))),
     h("tbody", {}, charges.map((c) => h("tr", { dataset: { charge: c.kind } },
-      h("td", {}, CHARGE_KO[c.kind] || c.kind, c.claim_id ? h("small.muted", {}, ` ${c.claim_id}`) : null),
+      h("td", {}, ko(CHARGE_KO, c.kind), c.claim_id ? h("small.muted", {}, ` ${c.claim_id}`) : null),
       h("td.num", { class: moneyClass(c.amount) }, signedWon(c.amount)),
       h("td", { dataset: { rule: c.rule } }, c.reason_ko),
       h("td", {}, kst(c.at)))))));

@@ -4,7 +4,7 @@
 import { api, seg } from "../api.js";
 import { h, field, busy, dialog, problemBox, badge, nextId } from "../ui.js";
 import { won, signedWon, moneyClass } from "../format.js";
-import { PAYMENT_METHOD_KO } from "../labels.js";
+import { PAYMENT_METHOD_KO, ko } from "../labels.js";
 import { CLAIM_TYPE_KO, REQUEST_STATUS_KO } from "./labels.js";
 
 /** The figures in the order the total adds them up: [key, label, sign of its effect on the total]. */
@@ -59,7 +59,7 @@ function refundAccountFields() {
 export function refundResults(refund) {
   if (!refund) return null;
   const rows = (refund.results || []).map((r) => h("tr", { dataset: { result: r.status } },
-    h("td", {}, PAYMENT_METHOD_KO[r.method] || r.method, h("br"), h("small.muted", {}, r.payment_id)),
+    h("td", {}, ko(PAYMENT_METHOD_KO, r.method), h("br"), h("small.muted", {}, r.payment_id)),
     h("td.num", {}, won(r.amount)),
     h("td", {}, r.status === "refunded" ? badge("환불완료", "ok")
       : r.status === "manual" ? badge("직접 환불 필요", "warn") : badge("환불실패", "bad"),
@@ -81,7 +81,7 @@ function settledView(out) {
     h("p.notice", {}, "정산되었습니다."),
     out.calculation ? figureTable(out.calculation) : null,
     refundResults(out.refund),
-    req && req.request_id ? h("p", {}, `결제요청 ${won(req.amount)} (${REQUEST_STATUS_KO[req.status] || req.status})`) : null,
+    req && req.request_id ? h("p", {}, `결제요청 ${won(req.amount)} (${ko(REQUEST_STATUS_KO, req.status)})`) : null,
     req && req.error ? problemBox({ message: req.error.message_ko }) : null,
     order ? h("p.settled-outstanding", {}, "미결금액 ", h("strong", { "data-testid": "settled-outstanding" },
       signedWon(order.amounts.outstanding))) : null);

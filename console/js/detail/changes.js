@@ -47,10 +47,13 @@ function addLineDialog(ctx) {
       const optPrice = input("option_price", { type: "number", min: 0, value: 0, inputmode: "numeric" });
       const fee = input("shipping_fee", { type: "number", min: 0, value: 0, inputmode: "numeric" });
       // a SKU picked fills the code and option; a line of the order with that product gives its name and price
+      let picked = null; // a combination SKU's options, sent as they are while the fields still show them
+      const joined = (opts, k) => opts.map((o) => o[k]).join(" / ");
       const picker = productPicker({ onPick: (p) => {
+        picked = p;
         code.value = p.code;
-        optName.value = p.options[0] ? p.options[0].name : "";
-        optValue.value = p.options[0] ? p.options.map((o) => o.value).join(" / ") : "";
+        optName.value = joined(p.options, "name");
+        optValue.value = joined(p.options, "value");
         const known = ctx.order.lines.find((l) => l.product_code === p.code);
         if (known) {
           name.value = known.product_name;
@@ -66,8 +69,11 @@ function addLineDialog(ctx) {
         values: () => ({
           product_code: code.value.trim(), product_name: name.value.trim(), quantity: Number(qty.value),
           unit_price: Number(price.value), shipping_fee: Number(fee.value || 0),
-          options: optName.value.trim() && optValue.value.trim()
-            ? [{ name: optName.value.trim(), value: optValue.value.trim(), price: Number(optPrice.value || 0) }] : [],
+          options: picked && picked.options.length > 1 && code.value.trim() === picked.code
+            && optName.value === joined(picked.options, "name") && optValue.value === joined(picked.options, "value")
+            ? picked.options.map((o, i) => ({ ...o, price: i === 0 ? Number(optPrice.value || 0) : 0 }))
+            : optName.value.trim() && optValue.value.trim()
+              ? [{ name: optName.value.trim(), value: optValue.value.trim(), price: Number(optPrice.value || 0) }] : [],
         }),
       };
     },

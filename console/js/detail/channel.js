@@ -7,13 +7,12 @@ import { api } from "../api.js";
 import { h, section, badge, field, select, empty } from "../ui.js";
 import { kst } from "../format.js";
 import { act } from "./act.js";
+import { CHANNEL_PUSH_KO, CHANNEL_ACTION_KO, ko, josa } from "../labels.js";
 
 const DELAY_REASONS = [
   ["PRODUCT_PREPARE", "상품 준비 중"], ["CUSTOMER_REQUEST", "고객 요청"], ["CUSTOM_BUILD", "주문 제작"],
   ["RESERVED_DISPATCH", "예약 발송"], ["OVERSEA_DELIVERY", "해외 배송"], ["ETC", "기타"],
 ];
-const WHAT_KO = { dispatch: "발송처리", delay: "발송지연", claim: "클레임 처리" };
-const ACTION_KO = { approve: "승인", reject: "거부", holdback: "보류", release: "보류 해제" };
 const ACTIONS = { CANCEL: ["approve"], RETURN: ["approve", "reject", "holdback", "release"],
   EXCHANGE: ["approve", "reject", "holdback", "release"] };
 const OPEN = new Set(["CANCEL_REQUEST", "RETURN_REQUEST", "EXCHANGE_REQUEST", "COLLECTING", "COLLECT_DONE"]);
@@ -27,12 +26,12 @@ function stateRow(line) {
   if (s.claim && s.claim.detail) parts.push(h("span.muted", {}, ` 사유: ${s.claim.detail}`));
   if (s.delay) parts.push(" ", badge(`발송지연 ${s.delay.due_date}까지 (${s.delay.reason_ko})`
     + (s.delay.state === "sending" ? " · 전달 중" : s.delay.state === "refused" ? " · 거부됨" : ""), s.delay.state === "refused" ? "bad" : "warn"));
-  if (s.decision) parts.push(" ", badge(`${ACTION_KO[s.decision.action]} 전달 중`, "warn"));
-  if (s.last_push && !s.refusal) parts.push(" ", h("small.muted", {}, `${WHAT_KO[s.last_push.what]} 전달됨 ${kst(s.last_push.at)}`));
+  if (s.decision) parts.push(" ", badge(`${CHANNEL_ACTION_KO[s.decision.action]} 전달 중`, "warn"));
+  if (s.last_push && !s.refusal) parts.push(" ", h("small.muted", {}, `${CHANNEL_PUSH_KO[s.last_push.what]} 전달됨 ${kst(s.last_push.at)}`));
   const alerts = [];
   if (s.refusal) {
     alerts.push(h("p.channel-refusal", { role: "alert", dataset: { code: s.refusal.code } },
-      `네이버가 ${WHAT_KO[s.refusal.what] || s.refusal.what}를 거부했습니다: [${s.refusal.code}] ${s.refusal.message}`));
+      `네이버가 ${josa(ko(CHANNEL_PUSH_KO, s.refusal.what), "을/를")} 거부했습니다: ${s.refusal.message}`));
   }
   if (s.conflict) {
     alerts.push(h("p.channel-conflict", { role: "alert", dataset: { code: s.conflict.code } },
@@ -48,7 +47,7 @@ function decisionForm(line, ctx) {
   const claim = s.claim || {};
   const slot = h("div.slot");
   const allowed = (ACTIONS[claim.type] || []).filter((a) => a !== "release" || claim.holdback);
-  const action = select("action", allowed.map((a) => [a, ACTION_KO[a]]), allowed[0]);
+  const action = select("action", allowed.map((a) => [a, CHANNEL_ACTION_KO[a]]), allowed[0]);
   action.setAttribute("aria-label", `${line.product_name} 클레임 처리`);
   const reason = h("input", { name: "reason", maxlength: 300, placeholder: "거부·보류 사유", "aria-label": "거부·보류 사유" });
   const fee = h("input", { name: "fee", type: "number", min: 0, max: 1000000, step: 100, value: 0, inputmode: "numeric",

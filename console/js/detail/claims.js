@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, section, badge, empty, busy } from "../ui.js";
 import { won, kst, signedWon } from "../format.js";
-import { personKo } from "../labels.js";
+import { personKo, ko } from "../labels.js";
 import { COLLECTION_KO, FAULT_KO, FEE_PAYMENT_KO, HISTORY_KO, STEP_BADGE, awaitingSettlement, focusClaim }
   from "../claims/labels.js";
 import { stepButtons } from "../claims/steps.js";
@@ -16,7 +16,7 @@ const who = personKo;
 
 function collectionText(c) {
   if (!c) return null;
-  return [COLLECTION_KO[c.method] || c.method, c.courier, c.tracking_no].filter(Boolean).join(" · ");
+  return [ko(COLLECTION_KO, c.method), c.courier, c.tracking_no].filter(Boolean).join(" · ");
 }
 
 function replacementText(r, text) {
@@ -38,7 +38,7 @@ function claimCard(claim, order, ctx) {
   const facts = [
     ["품목", claim.lines.map((l) => `${l.line_id} ${l.product_name || ""}${l.option_text ? ` (${l.option_text})` : ""} ${l.quantity}개`
       + (l.status_ko ? ` · ${l.status_ko}` : "")).join(", ")],
-    ["사유", `${claim.reason_ko} · ${FAULT_KO[claim.fault] || claim.fault}${claim.fault_overridden ? " (관리자 변경)" : ""}`],
+    ["사유", `${claim.reason_ko} · ${ko(FAULT_KO, claim.fault)}${claim.fault_overridden ? " (관리자 변경)" : ""}`],
     ["교환 옵션", replacementText(claim.replacement, claim.replacement_text)],
     ["수거", collectionText(claim.collection)],
     ["반품비", claim.fee_payment ? FEE_PAYMENT_KO[claim.fee_payment] : null],

@@ -6,19 +6,10 @@
 import { api, seg } from "../api.js";
 import { h, section, field, select, busy, badge, empty, showProblem, toast } from "../ui.js";
 import { kst, maskPhone } from "../format.js";
-import { personKo } from "../labels.js";
+import { personKo, ROLE_KO, NOTIFY_TRIGGER_KO, SENDER_PROBLEM_KO, ko } from "../labels.js";
 
-const ROLE_KO = { buyer: "구매자", recipient: "수령인" };
 const STATUS = { sent: ["발송완료", "ok"], failed: ["발송실패", "bad"], sending: ["발송중", "warn"],
   not_sent: ["미발송", "muted"] };
-/** Buyer notifications: the order event a 알림톡 (or its SMS fallback) told the buyer about. */
-const TRIGGER_KO = { paid: "결제완료", va_issued: "가상계좌 발급", shipped: "배송시작", delivered: "배송완료",
-  cancelled: "취소·환불", payment_requested: "결제요청" };
-/** Why a preview cannot be sent (its sender_problem code). */
-const SENDER_PROBLEM_KO = {
-  NO_VERIFIED_SENDER: "인증된 기본 발신번호가 없습니다. 발신번호를 등록·인증하고 기본으로 지정하세요.",
-  SENDER_NOT_VERIFIED: "기본 발신번호가 아직 인증되지 않았습니다. 발신번호 인증 후 다시 시도하세요.",
-};
 
 /** Per order: the draft being written and its message_id (kept across the detail's redraws). */
 const drafts = new Map();
@@ -45,8 +36,8 @@ function messageRow(m, ctx, reload) {
   return h("li.message", { dataset: { messageId: m.message_id, status: m.status, channel: m.channel || "sms" } },
     h("div.message-main", {},
       h("div", {}, badge(label, kind), " ", channel, channel ? " " : null, m.channel === "alimtalk" ? null : badge(m.type, "muted"), " ",
-        m.trigger ? h("span.muted", {}, `${TRIGGER_KO[m.trigger] || m.trigger} 알림 · `) : null,
-        h("span", {}, `${ROLE_KO[m.role] || m.role} ${m.to_masked || ""}`)),
+        m.trigger ? h("span.muted", {}, `${ko(NOTIFY_TRIGGER_KO, m.trigger)} 알림 · `) : null,
+        h("span", {}, `${ko(ROLE_KO, m.role)} ${m.to_masked || ""}`)),
       h("p.excerpt", { title: text }, m.title ? [h("strong", {}, m.title), " "] : null,
         text.length > 60 ? `${text.slice(0, 60)}…` : text),
       (m.status === "failed" || m.status === "not_sent") && m.reason_ko ? h("p.message-reason", {},
@@ -66,7 +57,7 @@ function previewBox(p) {
       h("div", {}, h("dt", {}, "유형"), h("dd", {}, p.type)),
       h("div", {}, h("dt", {}, "바이트"), h("dd", { class: over ? "over" : "" }, `${p.bytes} / ${p.limit}`)),
       p.title ? h("div", {}, h("dt", {}, "제목 바이트"), h("dd", {}, `${p.title_bytes} / 40`)) : null,
-      h("div", {}, h("dt", {}, "받는 사람"), h("dd", {}, `${ROLE_KO[p.role] || p.role} ${p.to}`)),
+      h("div", {}, h("dt", {}, "받는 사람"), h("dd", {}, `${ko(ROLE_KO, p.role)} ${p.to}`)),
       h("div", {}, h("dt", {}, "발신번호"), h("dd", {}, p.sender || "없음"))),
     p.sendable ? null : h("div.problem", { role: "alert", dataset: { code: p.sender_problem || "" } },
       h("strong", {}, SENDER_PROBLEM_KO[p.sender_problem] || "지금은 보낼 수 없습니다."),

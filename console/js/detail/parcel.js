@@ -7,15 +7,8 @@ import { h, field, badge } from "../ui.js";
 import { act, formDialog, input } from "./act.js";
 import { kst } from "../format.js";
 import { addCourierOptions } from "../couriers.js";
+import { TRACKING_STATE_KO, SCAN_KIND_KO, ko } from "../labels.js";
 
-const STATE_KO = {
-  pending: ["배송추적 등록 대기", ""], registered: ["배송추적 중", "ok"], polling: ["배송추적 중 (조회)", "ok"],
-  rejected: ["배송추적 등록 거절", "bad"], off: ["배송추적 사용 안 함", ""],
-};
-const KIND_KO = {
-  info: "접수", picked_up: "집화", in_transit: "이동중", out_for_delivery: "배송출발", delivered: "배송완료",
-  failed_attempt: "배달 실패", exception: "배송 예외",
-};
 
 function scansOf(t) {
   return [...(t.scans || [])].sort((a, b) => (a.at < b.at ? 1 : -1));
@@ -63,7 +56,7 @@ function correctNumber(ctx, s) {
 export function parcelTracking(s, lines, ctx) {
   const t = s.tracking;
   if (!t) return null;
-  const [label, kind] = STATE_KO[t.state] || [t.state, ""];
+  const [label, kind] = TRACKING_STATE_KO[t.state] || [t.state, ""];
   const head = h("div.parcel-state", {}, badge(label, kind),
     t.reason_ko ? h("span.muted", {}, ` ${t.reason_ko}`) : null,
     t.delivered_at ? h("span.muted", {}, ` · 배송완료 ${kst(t.delivered_at)}`) : null);
@@ -86,7 +79,7 @@ export function parcelTracking(s, lines, ctx) {
     h("caption.sr-only", {}, `${s.tracking_no} 배송 스캔`),
     h("thead", {}, h("tr", {}, h("th", {}, "시각"), h("th", {}, "위치"), h("th", {}, "택배사 상태"))),
     h("tbody", {}, scans.map((x) => h("tr", { "data-kind": x.kind },
-      h("td", {}, kst(x.at)), h("td", {}, x.where || "-"), h("td", {}, `${x.text} (${KIND_KO[x.kind] || x.kind})`)))))
+      h("td", {}, kst(x.at)), h("td", {}, x.where || "-"), h("td", {}, `${x.text} (${ko(SCAN_KIND_KO, x.kind)})`)))))
     : h("p.muted", {}, "아직 택배사 스캔이 없습니다.");
   return h("div.parcel", {}, head, actions, table, slot);
 }

@@ -5,14 +5,11 @@
 import { api } from "../api.js";
 import { h, section, field, select, badge, empty } from "../ui.js";
 import { won, kst, kstInputToIso } from "../format.js";
-import { PAYMENT_METHOD_KO, providerKo, personKo } from "../labels.js";
+import { PAYMENT_METHOD_KO, providerKo, personKo, PAYMENT_STATUS_KO, RECEIPT_STATUS_KO, ko } from "../labels.js";
 import { formDialog, input } from "./act.js";
 import { refundAccountFields, refundOutstanding } from "./refunds.js";
 import { awaitingSettlement } from "../claims/labels.js";
 
-const STATUS_KO = { pending: "입금대기", paid: "결제완료", partial_cancelled: "부분취소", cancelled: "취소",
-  expired: "기한만료", deposit_error: "입금오류" };
-const RECEIPT_KO = { requested: "발급 요청 중", issued: "발급 완료", failed: "발급 실패", cancelled: "취소됨" };
 const DEPOSIT_METHODS = ["virtual_account", "bank_transfer"];
 const REFUNDABLE = ["paid", "partial_cancelled"];
 
@@ -45,7 +42,7 @@ function depositDialog(ctx, p) {
       const at = input("paid_at", { type: "datetime-local" });
       const note = input("note", { maxlength: 500, placeholder: "입금자명, 통장 메모" });
       return {
-        body: [h("p", {}, `${PAYMENT_METHOD_KO[p.method] || p.method} ${won(p.amount)}의 입금을 확인합니다. `
+        body: [h("p", {}, `${ko(PAYMENT_METHOD_KO, p.method)} ${won(p.amount)}의 입금을 확인합니다. `
           + "입금대기 품목은 상품준비로 바뀝니다."),
         h("div.form-grid", {}, field("입금시각 (KST, 비우면 지금)", at), field("메모", note))],
         values: () => ({ paid_at: kstInputToIso(at.value), note: note.value.trim() || undefined }),
@@ -165,13 +162,13 @@ function menu(ctx, p, can) {
   ].filter(Boolean);
   if (!items.length) return null;
   return h("details.menu", {},
-    h("summary.btn", { "aria-label": `${PAYMENT_METHOD_KO[p.method] || p.method} 결제 작업` }, "…"),
+    h("summary.btn", { "aria-label": `${ko(PAYMENT_METHOD_KO, p.method)} 결제 작업` }, "…"),
     h("div.menu-items", {}, items.map(([label, open]) => h("button.btn", { type: "button", onclick: open }, label))));
 }
 
 function receiptText(r) {
   if (!r) return null;
-  const parts = [`현금영수증 ${RECEIPT_KO[r.status] || r.status}`, r.type, r.identity_number,
+  const parts = [`현금영수증 ${ko(RECEIPT_STATUS_KO, r.status)}`, r.type, r.identity_number,
     r.issue_number && `승인번호 ${r.issue_number}`, r.amount !== undefined && won(r.amount),
     r.failure_reason && `사유: ${r.failure_reason}`, r.cancel_failure_reason && `취소 실패: ${r.cancel_failure_reason}`];
   return h(`div.receipt${r.status === "failed" ? ".bad" : ""}`, {}, parts.filter(Boolean).join(" · "));
@@ -188,10 +185,10 @@ function requestText(p) {
 function paymentItem(ctx, p, order) {
   const can = allowed(p, order, ctx.settings);
   const va = p.virtual_account;
-  const status = STATUS_KO[p.status] || p.status;
+  const status = ko(PAYMENT_STATUS_KO, p.status);
   return h("li.payment", { "data-payment-id": p.payment_id, "data-status": p.status },
     h("div.payment-main", {},
-      h("div", {}, h("strong", {}, PAYMENT_METHOD_KO[p.method] || p.method), " ", won(p.amount), " ",
+      h("div", {}, h("strong", {}, ko(PAYMENT_METHOD_KO, p.method)), " ", won(p.amount), " ",
         badge(status, p.status === "paid" ? "ok" : p.status === "pending" ? "warn" : p.status === "deposit_error" ? "bad" : "muted")),
       h("div.muted", {}, [p.provider && providerKo(p.provider), p.paid_at && `결제 ${kst(p.paid_at)}`,
         !p.paid_at && p.requested_at && `요청 ${kst(p.requested_at)}`,

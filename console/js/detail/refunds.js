@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, field, badge } from "../ui.js";
 import { won } from "../format.js";
-import { PAYMENT_METHOD_KO } from "../labels.js";
+import { PAYMENT_METHOD_KO, REFUND_RESULT_KO, ko } from "../labels.js";
 import { formDialog, input } from "./act.js";
 
 /** 환불 계좌 (bank, account number, holder) for a virtual-account refund. */
@@ -20,14 +20,13 @@ export function refundAccountFields({ required = true } = {}) {
   };
 }
 
-const RESULT_KO = { refunded: ["환불 완료", "ok"], refused: ["환불 거절", "bad"], manual: ["직접 환불 필요", "warn"] };
 
 function results(payout) {
   return h("div.payout", { role: "status" },
     h("p", {}, `요청 ${won(payout.requested)} · 환불 ${won(payout.refunded)} · 남음 ${won(payout.left)}`),
     h("ul.payout-results", {}, payout.results.map((r) => {
-      const [ko, kind] = RESULT_KO[r.status] || [r.status, ""];
-      return h("li", {}, `${PAYMENT_METHOD_KO[r.method] || r.method} ${won(r.amount)} `, badge(ko, kind),
+      const [said, kind] = REFUND_RESULT_KO[r.status] || ["처리 결과 확인 필요", ""];
+      return h("li", {}, `${ko(PAYMENT_METHOD_KO, r.method)} ${won(r.amount)} `, badge(said, kind),
         r.message_ko ? h("div", { class: r.status === "refunded" ? "" : "problem", dataset: { code: r.code || "",
           pgCode: r.pg_code || "" } }, r.message_ko) : null);
     })));

@@ -6,8 +6,8 @@ import { h, section, field, empty } from "../ui.js";
 import { act, formDialog, input } from "./act.js";
 import { addCourierOptions } from "../couriers.js";
 import { parcelTracking } from "./parcel.js";
+import { SHIP_METHOD_KO, ko } from "../labels.js";
 
-const METHOD_KO = { parcel: "택배", quick: "퀵서비스", pickup: "방문수령", none: "배송없음" };
 
 const shippable = (l) => l.kind === "physical" || l.kind === undefined;
 
@@ -31,8 +31,8 @@ function shipmentItem(s, order, ctx) {
   }
   return h("li.shipment", { "data-shipment-id": s.shipment_id },
     h("div.shipment-main", {},
-      h("strong", {}, s.courier_name || s.courier || METHOD_KO[s.method] || s.method), " ", trackingLink(s),
-      h("div.muted", {}, `${s.method_ko || METHOD_KO[s.method] || s.method}${s.combined_group ? " · 합배송" : ""} · `
+      h("strong", {}, s.courier_name || s.courier || ko(SHIP_METHOD_KO, s.method)), " ", trackingLink(s),
+      h("div.muted", {}, `${s.method_ko || ko(SHIP_METHOD_KO, s.method)}${s.combined_group ? " · 합배송" : ""} · `
         + lines.map((l) => `${l.product_name} ${l.quantity}개`).join(", "))),
     remove, slot, parcelTracking(s, lines, ctx));
 }
@@ -73,7 +73,7 @@ export function render(order, ctx) {
   const noShip = order.shipping_method === "none";
   const list = h("ul.shipments", {}, order.shipments.map((s) => shipmentItem(s, order, ctx)));
   const body = h("div", {},
-    h("p.muted", {}, `배송방법: ${METHOD_KO[order.shipping_method] || order.shipping_method}`),
+    h("p.muted", {}, `배송방법: ${ko(SHIP_METHOD_KO, order.shipping_method)}`),
     noShip ? h("p.notice", {}, "배송없음 주문입니다. 송장 없이 배송완료로 처리합니다 "
       + "(주문 목록에서 '배송없음 → 배송완료' 일괄 처리, 또는 품목의 상태 변경).") : null,
     order.shipments.length ? list : empty("등록된 송장이 없습니다."),

@@ -8,12 +8,9 @@ import { ApiError, api, request, seg } from "../api.js";
 import { h, busy, dialog, showProblem, saveResponse, toast, nextId } from "../ui.js";
 import { kst } from "../format.js";
 import { poll, progressBar, setProgress } from "./jobs.js";
+import { IMPORT_STATUS_KO, ko } from "../labels.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const STATUS_KO = {
-  awaiting_upload: "업로드 대기", queued: "처리 대기", processing: "처리 중", interrupted: "중단됨 · 이어서 처리 대기",
-  done: "완료", refused: "파일 거절", failed: "실패",
-};
 const FINAL = new Set(["done", "refused", "failed"]);
 
 async function putFile(upload, file) {
@@ -57,7 +54,7 @@ function importView(ctx, { file, importId: known, name }) {
   const draw = (rec) => {
     setProgress(bar, rec.progress);
     status.dataset.status = rec.status;
-    status.textContent = `${STATUS_KO[rec.status] || rec.status} · ${Math.round((rec.progress || 0) * 100)}%`;
+    status.textContent = `${ko(IMPORT_STATUS_KO, rec.status)} · ${Math.round((rec.progress || 0) * 100)}%`;
     const parts = [];
     if (rec.rows_total !== undefined) parts.push(`전체 ${rec.rows_total}행`);
     if (rec.rows_applied !== undefined) parts.push(`적용 ${rec.rows_applied}행`);
@@ -135,7 +132,7 @@ function historyDialog(ctx) {
     api.get("/admin/invoices/imports", { limit: 20 }).then(({ imports }) => {
       list.replaceChildren(...(imports.length ? imports.map((rec) => h("li", { dataset: { importId: rec.import_id } },
         h("div.import-line", {},
-          h("strong", {}, STATUS_KO[rec.status] || rec.status), " ",
+          h("strong", {}, ko(IMPORT_STATUS_KO, rec.status)), " ",
           h("span", {}, rec.filename || rec.import_id), " ",
           h("span.muted", {}, kst(rec.created_at)),
           rec.rows_total !== undefined ? h("span.muted", {}, ` · 적용 ${rec.rows_applied || 0} / 거절 ${rec.rows_refused || 0}행`) : ""),

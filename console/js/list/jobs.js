@@ -5,7 +5,7 @@
 import { personalFields } from "../personal.js";
 import { api, seg } from "../api.js";
 import { h, field, select, busy, dialog, showProblem, toast } from "../ui.js";
-import { STATUSES, MAIN_FLOW, statusKo } from "../labels.js";
+import { STATUSES, MAIN_FLOW, statusKo, JOB_STATUS_KO, ko } from "../labels.js";
 import { loadTemplates, templateSelect, startDownload } from "./exports.js";
 
 /** The list's search keys a job accepts (the API's JobSearch); exact lookups are not among them. */
@@ -14,7 +14,6 @@ const LOOKUP_KEYS = ["order_id", "buyer_name", "buyer_phone", "recipient_name", 
 
 const ACTIONS = [["status", "상태 변경"], ["deliver_no_shipping", "배송없음 → 배송완료"],
   ["export", "엑셀 다운로드"], ["print", "주문서 인쇄 (PDF)"]];
-const JOB_STATUS_KO = { running: "진행 중", done: "완료", partial: "일부 완료", failed: "실패", canceled: "취소됨" };
 const FINAL = new Set(["done", "partial", "failed", "canceled"]);
 
 /**
@@ -127,7 +126,7 @@ function jobView(ctx, first, close) {
   const draw = (job) => {
     setProgress(bar, job.progress);
     status.dataset.status = job.status;
-    status.textContent = `${JOB_STATUS_KO[job.status] || job.status} · ${Math.round((job.progress || 0) * 100)}%`;
+    status.textContent = `${ko(JOB_STATUS_KO, job.status)} · ${Math.round((job.progress || 0) * 100)}%`;
     counts.textContent = `전체 ${job.total}건 · 처리 ${job.done}건 · 거절 ${job.refused}건`;
     cancel.hidden = job.status !== "running";
     refused.replaceChildren(refusedList(job.results, close));
@@ -142,7 +141,7 @@ function jobView(ctx, first, close) {
       if (job.results && job.results.length) {
         ctx.showResults(job.results.map((r) => ({ order_id: r.order_id, ok: false, code: r.code, message_ko: r.message_ko })));
       }
-      toast(`작업 ${JOB_STATUS_KO[job.status] || job.status}: ${job.done}/${job.total}건`, job.status === "done" ? "ok" : "error");
+      toast(`작업 ${ko(JOB_STATUS_KO, job.status)}: ${job.done}/${job.total}건`, job.status === "done" ? "ok" : "error");
       ctx.refresh();
     }
   };

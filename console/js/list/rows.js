@@ -128,7 +128,7 @@ export function orderRow(o, sel) {
       o.outstanding ? h("span.outstanding", {}, badge(`미결 ${won(o.outstanding)}`, "bad")) : null),
     cell("status", "상태", h("span.badges", {}, statusQty(o), o.closed ? badge("거래종료", "muted") : null), ...issues(o)),
     cell("channel", "채널", h("span.badges", {}, h(`span.badge.ch-${o.channel || "store"}`, {}, CHANNEL_KO[o.channel] || "자사몰"),
-      o.external_order_id ? h("span.ext-id.muted", {}, o.external_order_id) : null,
+      o.external_order_id ? h("span.ext-id.muted", {}, `네이버 ${o.external_order_id}`) : null,
       o.channel_alert ? badge("네이버 확인 필요", "bad") : null)),
     cell("payment", "결제", h("span.badge.pay", {}, PAYMENT_METHOD_KO[o.payment_method] || "기타")),
     cell("memo", "최근 메모", memo(o)),

@@ -3,11 +3,8 @@
 import { api, ApiError, seg } from "../api.js";
 import { h, field, busy, section, problemBox, badge, empty, toast } from "../ui.js";
 import { won, kst } from "../format.js";
-import { personKo } from "../labels.js";
+import { personKo, POINTS_KIND_KO, MEMBERSHIP_KO, POINTS_BY_KO, ko } from "../labels.js";
 
-const KIND_KO = { accrual: "구매확정 적립", use: "결제 사용", restore: "사용 복원", clawback: "적립 회수", manual: "수동" };
-const MEMBERSHIP_KO = { grant: "지급", revoke: "회수", group_removed: "그룹 제외" };
-const BY_KO = { checkout: "주문", payment: "결제", system: "시스템" };
 
 function lookup(current) {
   const id = h("input", { name: "member_id", value: current || "", required: true, maxlength: 64, autocomplete: "off" });
@@ -18,7 +15,7 @@ function lookup(current) {
 }
 
 function by(entry) {
-  if (typeof entry.by === "string" && BY_KO[entry.by]) return BY_KO[entry.by];
+  if (typeof entry.by === "string" && POINTS_BY_KO[entry.by]) return POINTS_BY_KO[entry.by];
   return personKo(entry.by);
 }
 
@@ -41,7 +38,7 @@ function ledger(memberId, page, reload) {
   }, field("금액 (차감은 -)", amount, { hint: "예: 1000 지급, -500 차감" }), field("사유", reason, { wide: true }),
   h("div.field", {}, submit), h("div.field.wide", {}, slot));
   const rows = (page.entries || []).map((e) => h("tr", {},
-    h("td", {}, kst(e.at)), h("td", {}, KIND_KO[e.kind] || e.kind),
+    h("td", {}, kst(e.at)), h("td", {}, ko(POINTS_KIND_KO, e.kind)),
     h("td.num", { class: e.amount < 0 ? "minus" : "" }, won(e.amount)),
     h("td", {}, e.reason || "", e.order_id ? [" ", h("a", { href: `#/orders/${encodeURIComponent(e.order_id)}` }, e.order_id)] : null),
     h("td", {}, by(e))));
@@ -70,7 +67,7 @@ function membership(memberId, m, reload) {
       }, slot);
     },
   }, field("제외 사유", reason), remove) : null;
-  const history = (m.history || []).map((x) => h("li", {}, `${kst(x.at)} · ${MEMBERSHIP_KO[x.kind] || x.kind}`,
+  const history = (m.history || []).map((x) => h("li", {}, `${kst(x.at)} · ${ko(MEMBERSHIP_KO, x.kind)}`,
     x.days ? ` ${x.days}일` : "", x.order_id ? [" · ", h("a", { href: `#/orders/${encodeURIComponent(x.order_id)}` }, x.order_id)] : null,
     x.reason ? ` · ${x.reason}` : ""));
   return section("회원그룹 이용권", h("div.stack", {},

@@ -7,7 +7,7 @@ import { h, problemBox, badge } from "../ui.js";
 import { act, focusKey, refocus } from "../detail/act.js";
 import { printButtons } from "../detail/print.js";
 import { won, kst, signedWon, moneyClass } from "../format.js";
-import { CHANNEL_KO, PAYMENT_METHOD_KO } from "../labels.js";
+import { CHANNEL_KO, PAYMENT_METHOD_KO, BUYER_TYPE_KO, ko } from "../labels.js";
 import { can } from "../auth.js";
 import * as lines from "../detail/lines.js";
 import * as channel from "../detail/channel.js";
@@ -27,7 +27,6 @@ import * as timeline from "../detail/timeline.js";
  */
 export const SECTIONS = [lines, channel, shipments, payments, claims, changes, messages, timeline];
 
-const BUYER_TYPE_KO = { member: "회원", guest: "비회원" };
 
 /** Section id -> the permission its actions need: without it the section stays, read only. */
 const SECTION_PERMISSION = { lines: "orders.move", channel: "claims", shipments: "shipping", payments: "payments",
@@ -87,13 +86,13 @@ function header(order, ctx) {
     h("div.order-title", {},
       h("div", {},
         h("h1", {}, `주문 ${order.order_id}`, order.closed ? [" ", badge("거래종료", "muted")] : null),
-        h("p.muted.order-meta", {}, `${kst(order.created_at)} · ${CHANNEL_KO[order.channel] || order.channel} · `
-          + `${PAYMENT_METHOD_KO[order.payment_method] || order.payment_method}`)),
+        h("p.muted.order-meta", {}, `${kst(order.created_at)} · ${ko(CHANNEL_KO, order.channel)} · `
+          + `${ko(PAYMENT_METHOD_KO, order.payment_method)}`)),
       h("div.row-actions.head-actions", {}, actions)),
     slot,
     h("div.row-actions.personal", {}, reveal),
     h("div.order-facts", {},
-      party("구매자", [["이름", `${b.name || "-"} (${BUYER_TYPE_KO[b.type] || b.type || ""})`], ["연락처", b.phone],
+      party("구매자", [["이름", `${b.name || "-"} (${ko(BUYER_TYPE_KO, b.type) || ""})`], ["연락처", b.phone],
         ["이메일", b.email], ["회원 ID", b.member_id
           ? h("a", { href: `#/members/${encodeURIComponent(b.member_id)}` }, `${b.member_id} (적립금·이용권)`) : null]]),
       party("수령인", [["이름", r.name], ["연락처", r.phone],
