@@ -9,6 +9,7 @@ import { searchOf, narrowed, tabs, searchForm } from "../list/search.js";
 import { headRow, orderRow } from "../list/rows.js";
 import { selection, bulkBar, renderResults, MAX_SELECTED } from "../list/bulk.js";
 import * as files from "../list/files.js";
+import { viewsBar } from "../list/views.js";
 
 /** Orders per page: one page can be selected whole (the bulk limit is 50 too). */
 export const PAGE_SIZE = 50;
@@ -134,7 +135,7 @@ export async function render(main, { query }) {
   api.get("/admin/deposits/unmatched").then(({ count }) => {
     if (count) depositsNote.replaceChildren(h("a", { href: "#/deposits" }, `미확인 입금 ${count}건`));
   }).catch(() => {});
-  main.append(h("h1", {}, "주문 목록"), depositsNote, tabsSlot,
+  main.append(h("h1", {}, "주문 목록"), depositsNote, viewsBar(main, query, search), tabsSlot,
     searchForm(search, onSearch),
     problem, results,
     h("div.list-tools", {}, pageLabel),
