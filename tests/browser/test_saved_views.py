@@ -19,9 +19,10 @@ def test_save_the_search_as_a_view_apply_it_with_one_click_and_delete_it(page: P
     kim = console.intake(site_id, buyer=KIM)
     other = console.intake(site_id)
     sign_in(page, console, site_id)
-    expect(page.locator(".order-row")).to_have_count(2, timeout=30_000)  # the first call starts the function
+    # the first calls start the function (the list and the views are asked for at once)
+    expect(page.locator(".order-row")).to_have_count(2, timeout=30_000)
     bar = page.get_by_role("navigation", name="저장한 보기")
-    expect(bar).to_contain_text("저장한 보기가 없습니다.")
+    expect(bar).to_contain_text("저장한 보기가 없습니다.", timeout=30_000)
 
     page.get_by_label("검색 항목").select_option("buyer_name")
     page.get_by_label("검색어").fill("김철수")
