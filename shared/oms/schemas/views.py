@@ -1,4 +1,4 @@
-"""Saved views of the order list: what the console sends and reads (docs/domain.md, "Saved views").
+"""Saved views of the order list: what the console sends and reads (README "Saved views", docs/data-model.md).
 
 ``search`` holds the list's own query keys (every key :class:`oms.schemas.orders.ListQuery` takes but
 ``cursor`` and ``limit``), checked by the service with that model, plus ``days``: a range relative to

@@ -1,4 +1,4 @@
-"""Saved views of the order list (docs/domain.md, "Saved views"): a named search, its status tab and
+"""Saved views of the order list (README "Saved views", docs/data-model.md): a named search, its status tab and
 the columns shown, an operator's own or shared with the site's staff.
 
 - Anyone who reads orders keeps their own views (at most :data:`MAX_OWN`); a shared view (at most
