@@ -1,7 +1,7 @@
 """저장한 보기 in the browser, on the local stack: the owner saves the current search (a buyer lookup) as a
 view shared with the staff and leaving out a column; after a reload the chip is there, one click on it
 applies the search (only the matching order is listed, the chip is the current one, the column is
-hidden) and 보기 관리 deletes it."""
+hidden), and 보기 관리 renames it, then deletes it."""
 
 from __future__ import annotations
 
@@ -69,7 +69,16 @@ def test_save_the_search_as_a_view_apply_it_with_one_click_and_delete_it(page: P
     expect(page.locator(".probe-buyer")).to_be_visible()
 
     page.get_by_role("button", name="보기 관리").click()
-    page.get_by_role("dialog", name="보기 관리").get_by_role("button", name="김철수 주문 삭제").click()
+    page.get_by_role("dialog", name="보기 관리").get_by_role("button", name="김철수 주문 이름 바꾸기").click()
+    rename = page.get_by_role("dialog", name="보기 이름 바꾸기")
+    rename.get_by_label("새 이름").fill("김철수 고객 주문")
+    rename.get_by_role("button", name="바꾸기").click()
+    renamed = bar.get_by_role("link", name=re.compile("김철수 고객 주문"))
+    expect(renamed).to_have_attribute("aria-current", "true")
+    assert console.call(site_id, "GET", "/admin/views")["views"][0]["version"] == 2
+
+    page.get_by_role("button", name="보기 관리").click()
+    page.get_by_role("dialog", name="보기 관리").get_by_role("button", name="김철수 고객 주문 삭제").click()
     page.get_by_role("dialog", name="보기 삭제").get_by_role("button", name="삭제", exact=True).click()
     expect(bar).to_contain_text("저장한 보기가 없습니다.")
     expect(page).not_to_have_url(re.compile(r"view="))
