@@ -29,6 +29,7 @@ from oms.schemas import channels as chn
 from oms.schemas import deposits as dp
 from oms.schemas import home as hm
 from oms.schemas import staff as stf
+from oms.schemas import views as vw
 from oms.schemas import webhooks as w
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -166,6 +167,10 @@ SUCCESS: dict[str, tuple[tuple[int, ...], Any]] = {
     "POST /admin/webhooks/endpoints/{endpoint_id}/rotate-secret": ((200,), w.WebhookEndpointWithSecret),
     "DELETE /admin/webhooks/endpoints/{endpoint_id}": ((200,), w.WebhookEndpointDeleted),
     "GET /admin/webhooks/endpoints/{endpoint_id}/attempts": ((200,), w.WebhookAttempts),
+    "GET /admin/views": ((200,), vw.SavedViews),
+    "POST /admin/views": ((201,), vw.SavedView),
+    "PUT /admin/views/{view_id}": ((200,), vw.SavedView),
+    "DELETE /admin/views/{view_id}": ((200,), vw.ViewDeleted),
 }
 
 _PG = (502, 503)
@@ -206,6 +211,9 @@ MORE: dict[str, tuple[int, ...]] = {
     "POST /admin/orders/{order_id}/channel/delay": (409, 422),
     "POST /admin/orders/{order_id}/channel/claims": (409, 422),
     "POST /webhooks/tracking/{provider}": (400, 401, 422, 503),
+    "POST /admin/views": (403, 409, 422),
+    "PUT /admin/views/{view_id}": (403, 404, 409, 422),
+    "DELETE /admin/views/{view_id}": (403, 404, 409),
 }
 
 #: parameters of the route whose resolver runs without validation (it reads its query itself)
@@ -221,6 +229,7 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("/admin/orders/{order_id}/channel", "외부 채널"), ("/admin/orders/{order_id}/personal", "직원·개인정보"),
     ("/admin/me", "직원·개인정보"), ("/admin/session", "직원·개인정보"), ("/admin/staff", "직원·개인정보"),
     ("/admin/roles", "직원·개인정보"), ("/admin/access-log", "직원·개인정보"),
+    ("/admin/views", "주문"),
     ("/admin/orders/{order_id}/payments", "결제"), ("/admin/orders/{order_id}/payment-requests", "결제"),
     ("/admin/orders/{order_id}/refunds", "결제"), ("/admin/orders/{order_id}/claims", "클레임"),
     ("/admin/orders/{order_id}/lines", "클레임"), ("/admin/orders/{order_id}/recipient", "클레임"),

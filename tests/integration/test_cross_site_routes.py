@@ -126,7 +126,12 @@ def bodies(first: dict[str, str], other_site: str) -> dict[str, Any]:
         "PUT /admin/staff/{operator_id}": {"name": "다른 사이트 직원", "role_id": "cs"},
         "PUT /admin/roles/{role_id}": {"name_ko": "다른 사이트 역할", "permissions": ["orders.view"]},
         "POST /admin/orders/{order_id}/personal": {"reason": "다른 사이트"},
+        "POST /admin/views": {"name": "다른 사이트 보기", "search": {"tab": "preparing"}},
+        "PUT /admin/views/{view_id}": {"expected_version": 1, "name": "다른 사이트가 바꾼 이름"},
     }
+
+#: Path parameters naming a resource of the first site: another site gets 404.
+OWNED_BY_THE_FIRST_SITE = {"order_id", "payment_id", "import_id", "endpoint_id", "tx_id", "view_id"}
 
 #: Routes whose body names the first site's orders: another site gets 404 naming the first unknown id.
 NAMES_ORDERS_IN_BODY = {"POST /admin/exports", "POST /admin/orders/sheets"}
@@ -206,6 +211,11 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
     staff_store.put_member(site_id, "staff-first", {"name": "첫 사이트 직원", "role_id": "cs", "enabled": True})
     staff_store.put_role(site_id, custom_role("packers", "포장", ["shipping"]), {"kind": "admin", "id": "a"},
                          "2026-12-01T00:00:00.000000Z")
+    from oms.schemas.views import ViewIn
+    from oms.services import views as view_service
+
+    view = view_service.create(site_id, ADMIN, frozenset({"orders.view", "settings"}),
+                               ViewIn(name="첫 사이트 공유 보기", shared=True, search={"tab": "preparing"}))
     import_id = "20261126T101010-abcd1234"
     imports.create({"PK": keys.site_pk(site_id), "SK": keys.import_sk(import_id), "type": "import",
                     "import_id": import_id, "site_id": site_id, "status": "done", "filename": "a.xlsx",
@@ -217,7 +227,7 @@ def first_site(site_id: str, monkeypatch: pytest.MonkeyPatch, sms_provider: None
             "export_id": "20261201000000-abcd1234", "job_id": "20261201000000-abcd1234",
             "claim_id": "C001", "request_id": "R20261201abcd", "endpoint_id": endpoint["endpoint_id"],
             "shipment_id": "SH001", "account": "1002123456789", "tx_id": "BK-FIRST", "channel": "naver",
-            "operator_id": "staff-first", "role_id": "packers"}
+            "operator_id": "staff-first", "role_id": "packers", "view_id": view["view_id"]}
 
 
 def first_site_items(first: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
@@ -251,7 +261,7 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str], 
     example = bodies(first_site, other_site)
     before = first_site_items(first_site)
     first_ids = {first_site[k] for k in ("order_id", "second_order_id", "guest_order_id", "payment_id", "import_id",
-                                         "endpoint_id", "tx_id")}
+                                         "endpoint_id", "tx_id", "view_id")}
     outcomes: dict[str, int] = {}
     # intake last: the other site's new order takes the first number of the day, like the first site's
     ordered = sorted(api_routes.routes(), key=lambda r: r.key == "POST /intake/orders")
@@ -270,7 +280,7 @@ def test_every_route_with_another_sites_credentials(first_site: dict[str, str], 
         assert status < 500, (route.key, answer)
         if status >= 400:
             assert headers.get("content-type") == "application/problem+json" and answer["code"], (route.key, answer)
-        if {"order_id", "payment_id", "import_id", "endpoint_id", "tx_id"} & set(route.path_params) or route.key in (
+        if OWNED_BY_THE_FIRST_SITE & set(route.path_params) or route.key in (
                 "POST /admin/shipments/combined", "POST /buyer/guest/session", "GET /admin/invoices/template",
                 *NAMES_ORDERS_IN_BODY):
             assert status == 404, (route.key, status, answer)

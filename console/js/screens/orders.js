@@ -9,6 +9,7 @@ import { searchOf, narrowed, tabs, searchForm } from "../list/search.js";
 import { headRow, orderRow, applyColumns } from "../list/rows.js";
 import { selection, bulkBar, renderResults, MAX_SELECTED } from "../list/bulk.js";
 import * as files from "../list/files.js";
+import { viewsBar } from "../list/views.js";
 
 /** The list's row density, kept in this browser (촘촘하게 보기). */
 const DENSITY_KEY = "oms.console.density";
@@ -148,7 +149,7 @@ export async function render(main, { query }) {
   api.get("/admin/deposits/unmatched").then(({ count }) => {
     if (count) depositsNote.replaceChildren(h("a", { href: "#/deposits" }, `미확인 입금 ${count}건`));
   }).catch(() => {});
-  main.append(h("h1", {}, "주문 목록"), depositsNote, tabsSlot,
+  main.append(h("h1", {}, "주문 목록"), depositsNote, viewsBar(query, search, (keys) => applyColumns(rowsWrap, keys)), tabsSlot,
     searchForm(search, onSearch),
     problem, results,
     h("div.list-tools", {}, pageLabel, density),

@@ -27,6 +27,7 @@ from admin_api.routes import (
     shipping,
     staff,
     stock,
+    views,
     webhooks,
 )
 from admin_api.routes import messages as message_routes
@@ -58,6 +59,7 @@ app.include_router(alimtalk.router, prefix="/admin/alimtalk")
 app.include_router(deposits.router, prefix="/admin/deposits")
 app.include_router(channels.router, prefix="/admin")
 app.include_router(staff.router, prefix="/admin")
+app.include_router(views.router, prefix="/admin/views")
 
 
 @app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")

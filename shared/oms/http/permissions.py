@@ -116,6 +116,10 @@ ROUTES: dict[str, str] = {
     "DELETE /admin/roles/{role_id}": "staff",
     "GET /admin/access-log": "staff",
     "GET /admin/access-log/export": "staff",
+    "GET /admin/views": "orders.view",
+    "POST /admin/views": "orders.view",
+    "PUT /admin/views/{view_id}": "orders.view",
+    "DELETE /admin/views/{view_id}": "orders.view",
 }
 
 

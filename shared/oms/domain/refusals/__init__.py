@@ -27,6 +27,7 @@ from oms.domain.refusals import (
     requests,
     shipping,
     staff,
+    views,
     webhooks,
 )
 from oms.domain.refusals.base import Refusal
@@ -46,6 +47,7 @@ CONCERNS: dict[str, tuple[Refusal, ...]] = {
     "웹훅 (webhooks)": webhooks.REFUSALS,
     "외부 채널 (channels)": channels.REFUSALS,
     "직원·권한·접속기록 (staff)": staff.REFUSALS,
+    "저장한 보기 (views)": views.REFUSALS,
 }
 
 #: code -> refusal
