@@ -5,11 +5,14 @@ left undecided ("을(를)"); a resource that is not found is named in Korean."""
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 
+import oms
 from oms.domain import refusals
 from oms.domain.errors import RESOURCE_KO, NotFound
 from oms.schemas.common import RULES_KO
@@ -86,6 +89,22 @@ def test_our_validation_rules_labels_and_value_names_are_korean() -> None:
              **{f"label {k}": v for k, v in FIELD_KO.items()},
              **{f"value {k}": v for k, v in VALUE_KO.items()},
              **{f"{route} {k}": v for route, names in ROUTE_FIELD_KO.items() for k, v in names.items()}}
+    assert {k: (v, problems(v)) for k, v in texts.items() if problems(v)} == {}
+
+
+def test_every_korean_text_catalogue_of_the_product_is_korean() -> None:
+    """Every module-level ``*_KO`` text or mapping of texts (reasons, labels, status names …)."""
+    texts: dict[str, str] = {}
+    for info in pkgutil.walk_packages(oms.__path__, "oms."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if not name.endswith("_KO") or getattr(value, "__module__", None) is not None:
+                continue
+            if isinstance(value, str):
+                texts[f"{info.name}.{name}"] = value
+            elif isinstance(value, dict):
+                texts |= {f"{info.name}.{name}[{k}]": v for k, v in value.items() if isinstance(v, str)}
+    assert len(texts) > 700
     assert {k: (v, problems(v)) for k, v in texts.items() if problems(v)} == {}
 
 

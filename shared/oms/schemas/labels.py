@@ -13,6 +13,7 @@ from __future__ import annotations
 from oms.domain.claim_records import CLAIM_TYPE_KO
 from oms.domain.shipping import METHOD_KO
 from oms.domain.statuses import STATUS_KO
+from oms.domain.tracking import PROVIDER_KO
 
 FIELD_KO: dict[str, str] = {
     # orders, buyer, recipient, lines
@@ -108,8 +109,9 @@ VALUE_KO: dict[str, str] = {
     "status": "상태 변경", "deliver_no_shipping": "배송없음 배송완료", "export": "엑셀 내보내기", "print": "인쇄",
     "equal": "일치", "contains": "포함", "ignore_spaces": "공백 무시 일치", "contains_ignore_spaces": "공백 무시 포함",
     "pro_rata": "비율대로 회수", "whole_when_minimum_broken": "최소 금액 미달 시 전액 회수",
-    "toss": "토스페이먼츠", "portone": "포트원", "bankda": "뱅크다", "popbill": "팝빌", "sweettracker": "스마트택배",
-    "trackerdelivery": "트래커 딜리버리", "html": "화면", "pdf": "인쇄용 파일",
+    **PROVIDER_KO,
+    "toss": "토스페이먼츠", "portone": "포트원", "bankda": "뱅크다", "popbill": "팝빌",
+    "html": "화면", "pdf": "인쇄용 파일",
 }
 
 

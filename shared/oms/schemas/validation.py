@@ -28,10 +28,11 @@ UNKNOWN_LABEL = "입력값"
 
 
 def _segments(loc: Sequence[Any]) -> list[str | int]:
-    """The field's path without where it came from and without pydantic's union tags (``enum[Status]``)."""
+    """The field's path without where it came from (``body``, ``query`` — also the name of a route's query
+    model parameter) and without pydantic's union tags (``enum[Status]``)."""
     out: list[str | int] = []
-    for i, part in enumerate(loc):
-        if i == 0 and part in _WHERE:
+    for part in loc:
+        if part in _WHERE:
             continue
         if isinstance(part, int):
             out.append(part)
