@@ -24,7 +24,13 @@ Every `code` the API answers a refused request with, generated from `shared/oms/
 by `make refusals` (do not edit this page by hand). Each refusal is an RFC 9457 problem
 (`application/problem+json`) with the `code`, its HTTP `status` and a Korean `message_ko` shown to
 the operator or buyer as is; the message below is the canonical wording, with `{placeholders}` where
-the answer fills in values (a limit, a status, an id). "also" lists other statuses some requests
+the answer fills in values (a limit, a status, an id). A particle after a placeholder is written
+`을/를`, `이/가`, `은/는`, `으로/로`: the answer writes the one form that agrees with the value
+(`oms.domain.josa`: 주문을, 택배사를, 배송대기로, 배송중으로), never "을(를)". Messages are Korean: no
+English word but the acronyms operators know (PG, ID, URL, SMS, LMS, PC, SKU, MB, XLSX) and quoted
+values the caller types. `VALIDATION_FAILED` names the field by its Korean label and the limit it broke
+(`oms.schemas.labels`, `oms.schemas.validation`); the problem keeps `field`, `rule` and `limit` for
+programs, and `errors[]` holds one such entry per invalid field. "also" lists other statuses some requests
 answer with the same code (see the concern's module for why). The OpenAPI document lists the same
 codes on the `Problem` schema's `code` (`x-refusal-codes`).
 

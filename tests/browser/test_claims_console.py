@@ -129,7 +129,7 @@ def test_a_stale_step_and_a_refused_refund_show_their_korean_reasons(page: Page,
     console.call(site_id, "POST", f"/admin/orders/{order_id}/claims/{cid}/steps", {"to": "collecting"})
     page.locator(f"[data-claim-id='{cid}']").get_by_role("button", name="수거중").click()
     problem = page.locator(f"[data-claim-id='{cid}'] .problem")
-    expect(problem).to_contain_text("반품 클레임은 현재 수거중 단계라 수거중(으)로 변경할 수 없습니다.")
+    expect(problem).to_contain_text("반품 클레임은 현재 수거중 단계라 수거중으로 변경할 수 없습니다.")
     expect_code(problem, "CLAIM_STEP_NOT_ALLOWED")
 
     for to in ("collected", "complete"):

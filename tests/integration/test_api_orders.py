@@ -104,7 +104,8 @@ def test_invalid_intake_names_the_field(site_id: str) -> None:
     problem = assert_problem(intake(body), 400, "VALIDATION_FAILED")
     fields = [e["field"] for e in problem["errors"]]
     assert "lines.0.quantity" in fields
-    assert "lines.0.quantity" in problem["message_ko"]
+    assert problem["message_ko"] == "품목 1번째 수량은 1 이상이어야 합니다."
+    assert (problem["field"], problem["rule"], problem["limit"]) == ("lines.0.quantity", "greater_than_equal", 1)
 
     body = order_payload(site_id)
     body["buyer"]["phone"] = "전화없음"
@@ -281,7 +282,7 @@ def test_bulk_status_change_of_50_orders_answers_per_order(site_id: str) -> None
         assert results[order_id]["result"] == "refused"
         # the reason the single-order move gives: 취소접수 units go on only to 취소완료 (or back)
         assert results[order_id]["code"] == "STEP_SKIP_NOT_ALLOWED"
-        assert results[order_id]["message_ko"] == "취소접수에서 배송대기(으)로 변경할 수 없습니다. 단계별로 처리하세요."
+        assert results[order_id]["message_ko"] == "취소접수에서 배송대기로 변경할 수 없습니다. 단계별로 처리하세요."
     assert all(results[o]["result"] == "done" for o in order_ids[3:])
 
     _, listed, _ = api("GET", "/admin/orders", site_id=site_id, query={"tab": "ready_to_ship", "limit": 100})

@@ -40,7 +40,7 @@ def test_bulk_refusals_carry_the_single_routes_code_and_message(
     for oid, (code, message_ko) in expected.items():
         assert results[oid]["result"] == "refused"
         assert (results[oid]["code"], results[oid]["message_ko"]) == (code, message_ko)
-        assert "배송대기(으)로 변경할 수 있는 품목이 없습니다" not in message_ko
+        assert "배송대기로 변경할 수 있는 품목이 없습니다" not in message_ko
         assert state(site_id, oid) == before[oid]  # nothing of a refused order changed
 
 
@@ -49,7 +49,7 @@ def test_no_line_in_the_from_status_says_so(site_id: str) -> None:
     before = state(site_id, ready)
     got = _bulk(site_id, [ready], "ready_to_ship", from_status="preparing")[ready]
     assert (got["result"], got["code"]) == ("refused", "NO_ELIGIBLE_LINES")
-    assert got["message_ko"] == "상품준비 상태인 품목이 없어 배송대기(으)로 변경할 수 없습니다."
+    assert got["message_ko"] == "상품준비 상태인 품목이 없어 배송대기로 변경할 수 없습니다."
     detail = got["detail"]
     assert isinstance(detail, dict) and (detail["to"], detail["from_status"]) == ("ready_to_ship", "preparing")
     assert state(site_id, ready) == before

@@ -11,9 +11,12 @@ import pytest
 
 from admin_api.app import lambda_handler as admin_handler
 from exports_fn.app import lambda_handler as exports_handler
+from oms.schemas import validation
+from oms.schemas.labels import ROUTE_FIELD_KO
 from oms.store import messages as message_store
 from oms_local.sms_sandbox import SmsSandbox
 from tests.integration.test_input_hardening import items_of
+from tests.korean_text import problems
 from tests.support import call, http_event, order_payload
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
@@ -55,7 +58,11 @@ def refused_naming(resp: tuple[int, Any], field: str) -> dict[str, Any]:
     status, problem = resp
     assert status == 400, problem
     assert problem["code"] == "VALIDATION_FAILED" and problem["errors"][0]["field"] == field, problem
-    assert field in problem["message_ko"] and any("\uac00" <= ch <= "\ud7a3" for ch in problem["message_ko"])
+    # the field by its Korean label (the route's own name where it has one), never its code
+    loc = [int(p) if p.isdigit() else p for p in field.split(".")]
+    labels = {validation.field_label(loc), *(names[field] for names in ROUTE_FIELD_KO.values() if field in names)}
+    assert any(label in problem["message_ko"] for label in labels), (labels, problem["message_ko"])
+    assert problems(problem["message_ko"]) == [] and problem["errors"][0]["message_ko"] == problem["message_ko"]
     return problem
 
 

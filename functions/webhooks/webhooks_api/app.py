@@ -52,7 +52,8 @@ def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
 def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhooks.Answer]:
     req = APIGatewayProxyEventV2(event)
     if req.request_context.http.method != "POST":
-        return "", webhooks.Answer(405, {"code": "METHOD_NOT_ALLOWED", "message_ko": "POST만 허용됩니다."})
+        return "", webhooks.Answer(405, {"code": "METHOD_NOT_ALLOWED",
+                                         "message_ko": "이 주소는 'POST' 요청만 받습니다."})
     provider = str((req.path_parameters or {}).get("provider", ""))[:40]
     raw = req.body or ""
     try:

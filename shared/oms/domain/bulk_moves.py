@@ -11,18 +11,27 @@ runs (:func:`apply_moves`), so it answers the same code and Korean reason as
 from __future__ import annotations
 
 from oms.domain.errors import DomainError
+from oms.domain.josa import josa
 from oms.domain.moves import Move, apply_moves, check_transition
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 
+#: the orders one bulk request names (the list's selection); a whole search or tab is a job instead
+MAX_BULK_ORDERS = 50
+
+
+def too_many_orders_ko(limit: int = MAX_BULK_ORDERS) -> str:
+    """The refusal of a selection over the limit, with the way round it (select the whole search)."""
+    return f"주문은 한 번에 {limit:,}건까지 처리할 수 있습니다. 더 많으면 검색 결과 전체 선택을 사용하세요."
+
 
 def no_eligible_lines(to: Status, from_status: Status | None) -> DomainError:
     if from_status is None:
-        return DomainError("NO_ELIGIBLE_LINES", f"주문에 품목이 없어 {to.ko}(으)로 변경할 수 없습니다.",
+        return DomainError("NO_ELIGIBLE_LINES", f"주문에 품목이 없어 {josa(to.ko, '으로/로')} 변경할 수 없습니다.",
                            extra={"to": to.value})
     return DomainError(
         "NO_ELIGIBLE_LINES",
-        f"{from_status.ko} 상태인 품목이 없어 {to.ko}(으)로 변경할 수 없습니다.",
+        f"{from_status.ko} 상태인 품목이 없어 {josa(to.ko, '으로/로')} 변경할 수 없습니다.",
         extra={"to": to.value, "from_status": from_status.value},
     )
 

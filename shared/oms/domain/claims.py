@@ -38,6 +38,7 @@ from oms.domain.claim_records import (
 from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError, NotFound
 from oms.domain.exchange_options import ExchangeOption
+from oms.domain.josa import josa
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Actor, Change, Event, Order
 from oms.domain.statuses import Status
@@ -65,7 +66,7 @@ def _refuse(code: str, message_ko: str, *, status: int = 422, field: str | None 
 
 def _admin_only(actor: Actor, what_ko: str) -> None:
     if actor.kind != "admin":
-        raise _refuse("CLAIM_ADMIN_ONLY", f"{what_ko}은(는) 관리자만 할 수 있습니다.", status=403)
+        raise _refuse("CLAIM_ADMIN_ONLY", f"{josa(what_ko, '은/는')} 관리자만 할 수 있습니다.", status=403)
 
 
 def _units_text(order: Order, items: list[ClaimItem]) -> str:
@@ -116,7 +117,8 @@ def _check_in_sync(order: Order, claim: Claim) -> None:
         line = order.line(item.line_id)
         if line.status is not want or line.quantity != item.quantity:
             raise _refuse("CLAIM_UNITS_OUT_OF_SYNC",
-                          f"클레임 {claim.claim_id}의 품목 상태가 {want.ko}이(가) 아닙니다 (현재 {line.status.ko}).",
+                          f"클레임 {claim.claim_id}의 품목 상태가 {josa(want.ko, '이/가')} 아닙니다 "
+                          f"(현재 {line.status.ko}).",
                           status=409, claim_id=claim.claim_id, line_id=line.line_id)
 
 
@@ -309,7 +311,7 @@ def advance_claim(
     if not step_allowed(claim.type, frm, to):
         raise _refuse("CLAIM_STEP_NOT_ALLOWED",
                       f"{CLAIM_TYPE_KO[claim.type]} 클레임은 현재 {STEP_KO.get(frm, frm)} 단계라 "
-                      f"{ACTION_KO.get(to, to)}(으)로 변경할 수 없습니다.",
+                      f"{josa(ACTION_KO.get(to, to), '으로/로')} 변경할 수 없습니다.",
                       claim_id=claim_id, step=frm, to=to)
     if to in ("rejected", "withdrawn") and not (reason or "").strip():
         raise _refuse("CLAIM_REASON_REQUIRED", "거부·철회 사유를 입력하세요.", field="reason")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from oms.domain.josa import josa
+
 
 class DomainError(Exception):
     """A business rule refused a request. Nothing was changed.
@@ -43,12 +45,15 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
+    """``NotFound("order", id)``: "주문을 찾을 수 없습니다: {id}" (the resource named in Korean by
+    :data:`RESOURCE_KO`; a resource missing there is named "항목", never in English)."""
+
     status = 404
 
     def __init__(self, what: str, ident: str) -> None:
         super().__init__(
             f"{what.upper()}_NOT_FOUND",
-            f"{_KO_NAMES.get(what, what)}을(를) 찾을 수 없습니다: {ident}",
+            f"{josa(RESOURCE_KO.get(what, '항목'), '을/를')} 찾을 수 없습니다: {ident}",
             detail=f"{what} {ident} not found",
         )
 
@@ -57,5 +62,8 @@ class Conflict(DomainError):
     status = 409
 
 
-_KO_NAMES = {"order": "주문", "claim": "클레임", "line": "품목", "stock": "재고", "import": "업로드", "member": "회원",
-             "payment": "결제", "payment_request": "결제요청", "sender": "발신번호"}
+#: resource -> its Korean name, for :class:`NotFound` (tests/unit/test_korean_messages.py checks every raise site)
+RESOURCE_KO: dict[str, str] = {
+    "order": "주문", "claim": "클레임", "line": "품목", "stock": "재고", "import": "업로드", "member": "회원",
+    "payment": "결제", "payment_request": "결제요청", "sender": "발신번호",
+}

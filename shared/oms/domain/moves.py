@@ -13,6 +13,7 @@ from typing import Any
 
 from oms.domain.closing import update_closed
 from oms.domain.errors import DomainError
+from oms.domain.josa import josa
 from oms.domain.money import allocate, split_amount
 from oms.domain.order import Actor, Change, Event, Line, Order, changed_lines
 from oms.domain.statuses import (
@@ -84,7 +85,8 @@ def check_transition(order: Order, line: Line, to: Status, actor: Actor) -> None
         raise _refuse("CHANNEL_CLAIM_ON_CHANNEL",
                       "네이버 주문의 취소·반품·교환은 네이버에서 접수되며, 여기서는 승인·거부·보류로 처리합니다.", line)
     if actor.kind == "buyer" and not _buyer_may(line, line.status, to):
-        raise _refuse("BUYER_NOT_ALLOWED", f"구매자는 {line.status.ko}에서 {to.ko}(으)로 변경할 수 없습니다.", line)
+        raise _refuse("BUYER_NOT_ALLOWED",
+                      f"구매자는 {line.status.ko}에서 {josa(to.ko, '으로/로')} 변경할 수 없습니다.", line)
 
 
 def _check_rules(order: Order, line: Line, to: Status, actor: Actor) -> None:
@@ -131,7 +133,7 @@ def _check_rules(order: Order, line: Line, to: Status, actor: Actor) -> None:
                 return  # withdraw the claim
             raise _refuse(
                 "STEP_SKIP_NOT_ALLOWED",
-                f"{frm.ko}에서 {to.ko}(으)로 변경할 수 없습니다. 단계별로 처리하세요.",
+                f"{frm.ko}에서 {josa(to.ko, '으로/로')} 변경할 수 없습니다. 단계별로 처리하세요.",
                 line,
                 **{"from": frm.value, "to": to.value},
             )
@@ -161,7 +163,7 @@ def _check_rules(order: Order, line: Line, to: Status, actor: Actor) -> None:
     if to in CLAIM_REQUESTS or any(to in flow for flow in CLAIM_FLOWS.values()):
         raise _refuse(
             "STEP_SKIP_NOT_ALLOWED",
-            f"{frm.ko}에서 {to.ko}(으)로 바로 변경할 수 없습니다. 접수 단계부터 처리하세요.",
+            f"{frm.ko}에서 {josa(to.ko, '으로/로')} 바로 변경할 수 없습니다. 접수 단계부터 처리하세요.",
             line,
             **{"from": frm.value, "to": to.value},
         )

@@ -38,7 +38,7 @@ from oms.domain.statuses import Status
 from oms.domain.tracking_codes import PROBLEMS, PROGRESS, ScanKind
 
 PROVIDERS = ("trackerdelivery", "sweettracker")
-PROVIDER_KO = {"trackerdelivery": "tracker.delivery", "sweettracker": "스마트택배(SweetTracker)"}
+PROVIDER_KO = {"trackerdelivery": "트래커 딜리버리", "sweettracker": "스마트택배"}
 #: scans kept per shipment (the newest; the header stays bounded: at most MAX_TRACKING_NUMBERS parcels)
 MAX_SCANS = 30
 DEFAULT_QUIET_DAYS = 5

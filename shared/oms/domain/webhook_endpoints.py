@@ -59,10 +59,10 @@ def check_url(url: str, insecure_hosts: Collection[str] = ()) -> str:
         raise _refuse("WEBHOOK_URL_INVALID", "웹훅 URL 형식이 올바르지 않습니다.") from exc
     if not host or parts.username or parts.password or parts.fragment:
         raise _refuse("WEBHOOK_URL_INVALID",
-                      "웹훅 URL에는 호스트가 있어야 하며 사용자 정보·#fragment는 넣을 수 없습니다.")
+                      "웹훅 URL에는 호스트가 있어야 하며 사용자 정보나 '#' 뒤의 조각은 넣을 수 없습니다.")
     allowed = host in {h.strip().lower() for h in insecure_hosts if h.strip()}
     if parts.scheme != "https" and not (allowed and parts.scheme == "http"):
-        raise _refuse("WEBHOOK_URL_NOT_HTTPS", "웹훅 URL은 https:// 로 시작해야 합니다.", scheme=parts.scheme)
+        raise _refuse("WEBHOOK_URL_NOT_HTTPS", "웹훅 URL은 'https://'로 시작해야 합니다.", scheme=parts.scheme)
     if allowed:
         return url
     literal = host.strip("[]")

@@ -29,7 +29,7 @@ MAX_MERGED = 5_000
 _CHUNK = 1 << 20
 _OVERLAP = 4096
 
-XML_FORBIDDEN_KO = "파일에 허용되지 않는 XML 선언(DTD/엔티티)이 있습니다. 처리하지 않았습니다."
+XML_FORBIDDEN_KO = "파일에 허용되지 않는 문서 형식 선언(외부 엔티티)이 있습니다. 처리하지 않았습니다."
 NOT_XLSX_KO = "엑셀(.xlsx) 파일이 아닙니다. 내려받은 양식에 입력해 올려 주세요."
 
 

@@ -22,12 +22,15 @@ from oms import observability
 from oms.domain.errors import DomainError
 from oms.domain.order import Actor
 from oms.http import body as request_body
-from oms.schemas.common import RULES_KO
+from oms.schemas import validation
 
 PROBLEM = "application/problem+json"
 #: the oms package's loggers write through the function's Powertools handler (observability.share_logger);
 #: a Powertools child logger would be orphaned in a process whose first import ran outside a handler
 logger = logging.getLogger(__name__)
+
+UNSUPPORTED_KO = "요청 본문의 형식을 처리할 수 없습니다."
+UNSUPPORTED_DETAIL = "request bodies must be application/json"
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
            415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error"}
@@ -62,7 +65,7 @@ class _JsonApiResolver(APIGatewayHttpResolver):
         media = str(headers.get("content-type") or "").split(";")[0].strip().lower()
         method = str(((event.get("requestContext") or {}).get("http") or {}).get("method") or "").upper()
         if (event.get("body") or method in ("POST", "PUT", "PATCH")) and media not in ("", "application/json"):
-            refused = problem(415, "UNSUPPORTED_CONTENT_TYPE", "요청 본문은 application/json이어야 합니다.",
+            refused = problem(415, "UNSUPPORTED_CONTENT_TYPE", UNSUPPORTED_KO, UNSUPPORTED_DETAIL,
                               field="content-type")
             return {"statusCode": 415, "headers": {"Content-Type": PROBLEM}, "body": refused.body,
                     "isBase64Encoded": False}
@@ -81,11 +84,6 @@ def resolver(*, enable_validation: bool = True) -> APIGatewayHttpResolver:
     return app
 
 
-def _field(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) if parts else "body"
-
-
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
@@ -95,22 +93,12 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response[str]:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
-            return problem(400, "MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", "body is not valid JSON")
-        errors = [
-            {"field": _field(e.get("loc", ())), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
-            for e in exc.errors()
-        ]
-        first = errors[0] if errors else {"field": "body", "rule": "invalid"}
-        rule_ko = RULES_KO.get(first["rule"])
-        message_ko = (f"{first['field']}: {rule_ko}" if rule_ko
-                      else f"입력값이 올바르지 않습니다: {first['field']} ({first['rule']})")
-        return problem(
-            400,
-            "VALIDATION_FAILED",
-            message_ko,
-            f"{len(errors)} invalid field(s); first: {first['field']} violates {first['rule']}",
-            errors=errors,
-        )
+            refused = request_body.malformed("body is not valid JSON")
+            return problem(400, "MALFORMED_JSON", refused.message_ko, refused.detail, field="body")
+        from oms.http import permissions
+
+        message_ko, detail, extra = validation.answer(exc.errors(), permissions.route_key(app))
+        return problem(400, "VALIDATION_FAILED", message_ko, detail, extra)
 
     @app.exception_handler(NotFoundError)
     def _no_route(exc: NotFoundError) -> Response[str]:
@@ -118,7 +106,8 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(json.JSONDecodeError)
     def _bad_json(exc: json.JSONDecodeError) -> Response[str]:
-        return problem(400, "MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", str(exc), field="body")
+        refused = request_body.malformed(str(exc))
+        return problem(400, "MALFORMED_JSON", refused.message_ko, refused.detail, field="body")
 
     @app.exception_handler(UnicodeDecodeError)
     def _not_utf8(exc: UnicodeDecodeError) -> Response[str]:  # a base64 body that is not UTF-8 text
@@ -127,8 +116,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _content_type(exc: RequestUnsupportedContentType) -> Response[str]:
-        return problem(415, "UNSUPPORTED_CONTENT_TYPE", "요청 본문은 application/json이어야 합니다.",
-                       field="content-type")
+        return problem(415, "UNSUPPORTED_CONTENT_TYPE", UNSUPPORTED_KO, UNSUPPORTED_DETAIL, field="content-type")
 
     @app.exception_handler(ServiceError)
     def _service(exc: ServiceError) -> Response[str]:

@@ -16,18 +16,21 @@ from oms.domain.errors import DomainError
 #: DynamoDB refuses documents nested deeper than 32 levels; no API model comes close
 MAX_DEPTH = 32
 
+MALFORMED_KO = "요청 본문의 형식이 올바르지 않습니다. 괄호, 따옴표, 쉼표가 맞는지 확인하세요."
+
+
 def not_utf8() -> DomainError:
-    return DomainError("BODY_NOT_UTF8", "요청 본문은 UTF-8 텍스트여야 합니다.", detail="the body is not valid UTF-8",
-                       status=400, field="body")
+    return DomainError("BODY_NOT_UTF8", "요청 본문에 읽을 수 없는 글자가 있습니다. 유니코드 텍스트로 보내세요.",
+                       detail="the body is not valid UTF-8", status=400, field="body")
 
 
 def too_deep() -> DomainError:
-    return DomainError("JSON_TOO_DEEP", f"JSON 중첩이 너무 깊습니다 (최대 {MAX_DEPTH}단계).",
+    return DomainError("JSON_TOO_DEEP", f"요청 본문의 중첩이 너무 깊습니다 (최대 {MAX_DEPTH}단계).",
                        detail=f"JSON nested deeper than {MAX_DEPTH} levels", status=400, field="body")
 
 
 def malformed(detail: str) -> DomainError:
-    return DomainError("MALFORMED_JSON", "JSON 형식이 올바르지 않습니다.", detail=detail, status=400, field="body")
+    return DomainError("MALFORMED_JSON", MALFORMED_KO, detail=detail, status=400, field="body")
 
 
 def _check(value: Any) -> None:

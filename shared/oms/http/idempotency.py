@@ -81,8 +81,9 @@ def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
         if key is None or not takes_key(event.http_method, bool(event.body)):
             return next_middleware(app)
         if not 1 <= len(key) <= 255 or not (key.isascii() and key.isprintable()):
-            return problem(400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key는 영문·숫자·기호 1~255자여야 합니다.",
-                           field="idempotency-key")
+            return problem(400, "IDEMPOTENCY_KEY_INVALID",
+                           "중복 방지 키('Idempotency-Key' 헤더)는 영문·숫자·기호 1~255자여야 합니다.",
+                           "Idempotency-Key must be 1-255 printable ASCII characters", field="idempotency-key")
         caller = claims(app)
         if per_caller and not caller:
             return next_middleware(app)
@@ -112,7 +113,7 @@ def idempotency_middleware(scope: str, *, per_caller: bool = False) -> Any:
             return document.response
         except IdempotencyValidationError:
             return problem(422, "IDEMPOTENCY_KEY_REUSED",
-                           "같은 Idempotency-Key로 다른 요청을 보낼 수 없습니다. 새 키를 사용하세요.")
+                           "같은 중복 방지 키로 다른 요청을 보낼 수 없습니다. 새 키를 사용하세요.")
         except (IdempotencyAlreadyInProgressError, IdempotencyItemAlreadyExistsError):
             return problem(409, "IDEMPOTENCY_IN_PROGRESS", "같은 요청을 처리 중입니다. 잠시 후 다시 시도하세요.")
         headers = {"Idempotent-Replayed": "true"} if stored.get("replayed") else {}

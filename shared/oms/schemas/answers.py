@@ -23,8 +23,10 @@ class Problem(Answer):
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
         "type": "https://docs.oms.example/problems/validation-failed", "title": "Bad Request", "status": 400,
         "detail": "1 invalid field(s); first: moves.0.quantity violates greater_than_equal",
-        "code": "VALIDATION_FAILED", "message_ko": "moves.0.quantity: 1 이상이어야 합니다.",
-        "errors": [{"field": "moves.0.quantity", "rule": "greater_than_equal", "message": "..."}]}]})
+        "code": "VALIDATION_FAILED", "message_ko": "상태 변경 1번째 수량은 1 이상이어야 합니다.",
+        "field": "moves.0.quantity", "rule": "greater_than_equal", "limit": 1,
+        "errors": [{"field": "moves.0.quantity", "rule": "greater_than_equal", "limit": 1,
+                    "message_ko": "상태 변경 1번째 수량은 1 이상이어야 합니다."}]}]})
 
     type: str = Field(description="https://docs.oms.example/problems/<code>")
     title: str

@@ -40,9 +40,36 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
+#: our own validation rules, answered with their Korean message (``oms.schemas.validation`` puts the field's
+#: Korean name before it); ``{limit}`` is filled from the error's context
+RULES_KO = {
+    "control_character": "제어 문자는 입력할 수 없습니다.",
+    "bidi_control": "글자 방향 제어 문자는 입력할 수 없습니다.",
+    "invisible_character": "보이지 않는 문자는 입력할 수 없습니다.",
+    "only_invisible": "보이지 않는 문자만으로는 입력할 수 없습니다.",
+    "iso_date": "날짜는 2026-12-24처럼 연-월-일로 입력하세요 (2000-01-01 ~ 2099-12-31).",
+    "date_range": "종료일은 시작일과 같거나 그 이후여야 합니다.",
+    "instant_range": "2000년 1월 1일부터 2099년 12월 31일 사이의 시각이어야 합니다.",
+    "text_not_utf8": "읽을 수 없는 글자(짝이 맞지 않는 유니코드 문자)가 있습니다.",
+    "text_too_many_bytes": "너무 깁니다 (한글 기준 약 {chars}자, 최대 {limit}바이트).",
+    "virtual_account_required":
+        "결제 방법이 가상계좌이면 가상계좌 정보(은행, 계좌번호, 예금주, 입금 기한)를 입력하세요.",
+    "provider_required": "PG 주문번호나 입금 통보 비밀값을 보내려면 연동 업체(PG사)를 입력하세요.",
+    "pg_order_id_required": "입금 통보 비밀값을 보내려면 PG 주문번호를 입력하세요.",
+    "status_job_needs_to": "상태 변경 작업에는 변경할 상태를 지정하세요.",
+    "export_job_needs_template": "엑셀 내보내기 작업에는 양식을 지정하세요.",
+}
+
+
+def refuse(rule: str, **context: Any) -> PydanticCustomError:
+    """A validation error of one of our rules (its Korean message is :data:`RULES_KO`'s)."""
+    return PydanticCustomError(rule, RULES_KO[rule], context or None)
+
+
+
 def _in_range(value: datetime) -> datetime:
     if not EARLIEST <= value < LATEST:
-        raise ValueError("time must be between 2000-01-01 and 2100-01-01")
+        raise refuse("instant_range")
     return value
 
 
@@ -53,27 +80,12 @@ def max_bytes(limit: int) -> AfterValidator:
         try:
             size = len(value.encode("utf-8"))
         except UnicodeEncodeError:
-            raise ValueError("not UTF-8 text") from None
+            raise refuse("text_not_utf8") from None
         if size > limit:
-            raise ValueError(f"at most {limit} bytes of UTF-8")
+            raise refuse("text_too_many_bytes", limit=limit, chars=limit // 3)
         return value
 
     return AfterValidator(check)
-
-
-#: our own validation rules, answered with their Korean message (``oms.http``)
-RULES_KO = {
-    "control_character": "제어 문자는 입력할 수 없습니다.",
-    "bidi_control": "글자 방향 제어 문자는 입력할 수 없습니다.",
-    "invisible_character": "보이지 않는 문자(U+FEFF)는 입력할 수 없습니다.",
-    "only_invisible": "보이지 않는 문자만으로는 입력할 수 없습니다.",
-    "iso_date": "날짜는 YYYY-MM-DD 형식으로 입력하세요 (2000-01-01 ~ 2099-12-31).",
-    "date_range": "종료일은 시작일과 같거나 그 이후여야 합니다.",
-}
-
-
-def _refuse(rule: str) -> PydanticCustomError:
-    return PydanticCustomError(rule, RULES_KO[rule])
 
 
 _C0_ALL = re.compile(r"[\x00-\x1f\x7f]")
@@ -85,13 +97,13 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 def _text(control: re.Pattern[str]) -> AfterValidator:
     def check(value: str) -> str:
         if control.search(value):
-            raise _refuse("control_character")
+            raise refuse("control_character")
         if _BIDI.search(value):
-            raise _refuse("bidi_control")
+            raise refuse("bidi_control")
         if "\ufeff" in value:
-            raise _refuse("invisible_character")
+            raise refuse("invisible_character")
         if value and not value.translate(_ZERO_WIDTH).strip():
-            raise _refuse("only_invisible")
+            raise refuse("only_invisible")
         return value
 
     return AfterValidator(check)
@@ -113,11 +125,11 @@ def _iso_day(value: Any) -> date:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise _refuse("iso_date") from None
+            raise refuse("iso_date") from None
     else:
-        raise _refuse("iso_date")
+        raise refuse("iso_date")
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise _refuse("iso_date")
+        raise refuse("iso_date")
     return day
 
 
@@ -135,7 +147,7 @@ class DateRange(BaseModel):
     def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("date_from")
         if value is not None and start is not None and start > value:
-            raise _refuse("date_range")
+            raise refuse("date_range")
         return value
 
 

@@ -6,9 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from oms.domain.bulk_moves import MAX_BULK_ORDERS
 from oms.schemas.common import Bool, Text
 
-MAX_CHOSEN = 50
+MAX_CHOSEN = MAX_BULK_ORDERS
 MAX_COLUMNS = 60
 
 

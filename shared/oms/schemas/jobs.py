@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, Status
-from oms.schemas.common import Bool, DateRange, Text
+from oms.schemas.common import Bool, DateRange, Text, refuse
 
 
 class JobSearch(DateRange):
@@ -38,7 +38,7 @@ class JobIn(BaseModel):
     @model_validator(mode="after")
     def _needs(self) -> JobIn:
         if self.action == "status" and self.to is None:
-            raise ValueError("action 'status' needs 'to'")
+            raise refuse("status_job_needs_to")
         if self.action == "export" and not self.template_id:
-            raise ValueError("action 'export' needs 'template_id'")
+            raise refuse("export_job_needs_template")
         return self

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oms.domain.bulk_moves import MAX_BULK_ORDERS
 from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.schemas.common import (
@@ -21,6 +22,7 @@ from oms.schemas.common import (
     OrderId,
     Strict,
     Text,
+    refuse,
 )
 
 Won = Annotated[int, Field(ge=0, le=10_000_000_000, strict=True, description="KRW, integer")]
@@ -97,11 +99,11 @@ class PaymentIn(Strict):
     @model_validator(mode="after")
     def _va(self) -> PaymentIn:
         if self.method is PaymentMethod.VIRTUAL_ACCOUNT and self.virtual_account is None:
-            raise ValueError("virtual_account is required when method is virtual_account")
+            raise refuse("virtual_account_required")
         if (self.deposit_secret or self.pg_order_id) and not self.provider:
-            raise ValueError("provider is required with pg_order_id / deposit_secret")
+            raise refuse("provider_required")
         if self.deposit_secret and not self.pg_order_id:
-            raise ValueError("pg_order_id is required with deposit_secret")
+            raise refuse("pg_order_id_required")
         return self
 
 
@@ -152,7 +154,7 @@ class StatusChangeIn(Strict):
 
 
 class BulkStatusIn(Strict):
-    order_ids: list[OrderId] = Field(min_length=1, max_length=50, description="at most 50 orders")
+    order_ids: list[OrderId] = Field(min_length=1, max_length=MAX_BULK_ORDERS, description="at most 50 orders")
     to: Status
     from_status: Status | None = Field(
         default=None, description="only lines in this status (default: any line that may move)")

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from oms.domain.bulk_moves import MAX_BULK_ORDERS
 from oms.domain.order import MAX_LINES
 from oms.schemas.common import Int, LineId, MultilineText, OrderId, Strict, Text
 
@@ -38,7 +39,7 @@ class CorrectTrackingIn(Strict):
 
 
 class BulkOrdersIn(Strict):
-    order_ids: list[OrderId] = Field(min_length=1, max_length=50, description="at most 50 orders")
+    order_ids: list[OrderId] = Field(min_length=1, max_length=MAX_BULK_ORDERS, description="at most 50 orders")
 
 
 class CombinedOrderIn(Strict):

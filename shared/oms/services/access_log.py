@@ -81,7 +81,7 @@ def search(site_id: str, *, date_from: str, date_to: str, operator_id: str | Non
         try:
             date.fromisoformat(day)
         except ValueError:
-            raise DomainError("ACCESS_LOG_RANGE_INVALID", "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다.",
+            raise DomainError("ACCESS_LOG_RANGE_INVALID", "날짜는 2026-12-24처럼 연-월-일로 적은 실제 날짜여야 합니다.",
                               field=name) from None
     lo = iso(parse_iso(f"{date_from}T00:00:00+09:00"))
     hi = iso(parse_iso(f"{date_to}T23:59:59.999999+09:00"))

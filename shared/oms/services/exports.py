@@ -26,6 +26,7 @@ from typing import Any
 from oms import observability
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.josa import josa
 from oms.domain.masking import masked_order
 from oms.domain.order import Actor, Order
 from oms.excel.export_fields import ADDRESS_DETAIL_HEADER, FIELDS, Row, address_parts
@@ -65,6 +66,10 @@ def _template_not_found(template_id: str) -> DomainError:
                        field="template_id")
 
 
+def _quoted(text: str) -> str:
+    return f"'{text}'"
+
+
 def _validate(body: ExportTemplateIn) -> None:
     """Name the bad column: unknown field, a field twice, a header twice."""
     seen_fields: dict[str, int] = {}
@@ -72,12 +77,14 @@ def _validate(body: ExportTemplateIn) -> None:
     for i, col in enumerate(body.columns):
         field = FIELDS.get(col.field)
         if field is None:
-            raise DomainError("EXPORT_FIELD_UNKNOWN", f"{i + 1}번째 열의 항목 '{col.field}'은(는) 없는 항목입니다.",
+            raise DomainError("EXPORT_FIELD_UNKNOWN",
+                              f"{i + 1}번째 열의 항목 {josa(_quoted(col.field), '은/는')} 없는 항목입니다.",
                               status=400, field=f"columns[{i}].field", extra={"value": col.field})
         if col.field in seen_fields:
             raise DomainError("EXPORT_FIELD_DUPLICATE",
-                              f"{i + 1}번째 열의 항목 '{field.header}'이(가) {seen_fields[col.field] + 1}번째 열과 "
-                              "겹칩니다.", status=400, field=f"columns[{i}].field", extra={"value": col.field})
+                              f"{i + 1}번째 열의 항목 {josa(_quoted(field.header), '이/가')} "
+                              f"{seen_fields[col.field] + 1}번째 열과 겹칩니다.", status=400,
+                              field=f"columns[{i}].field", extra={"value": col.field})
         seen_fields[col.field] = i
         headers = [col.header or field.header]
         if col.field == "address" and body.address == "split":
@@ -88,7 +95,8 @@ def _validate(body: ExportTemplateIn) -> None:
                                   field=f"columns[{i}].header")
             if h in seen_headers:
                 raise DomainError("EXPORT_HEADER_DUPLICATE",
-                                  f"{i + 1}번째 열의 제목 '{h}'이(가) {seen_headers[h] + 1}번째 열과 같습니다.",
+                                  f"{i + 1}번째 열의 제목 {josa(_quoted(h), '이/가')} "
+                                  f"{seen_headers[h] + 1}번째 열과 같습니다.",
                                   status=400, field=f"columns[{i}].header", extra={"value": h})
             seen_headers[h] = i
 

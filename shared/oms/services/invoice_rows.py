@@ -19,6 +19,7 @@ from oms.domain import couriers
 from oms.domain import shipping as rules
 from oms.domain.errors import DomainError
 from oms.domain.order import Order
+from oms.schemas import validation
 from oms.schemas.shipping import InvoiceRowIn
 from oms.services.invoice_spill import BLOCKED, CANDIDATE, DECIDED, Outcome, RowRecord, Spill
 
@@ -55,7 +56,7 @@ def spill_rows(path: str, spill: Spill, *, remaining_ms: Callable[[], int] | Non
         except ValidationError as exc:
             err = exc.errors()[0]
             fld = str(err["loc"][0]) if err.get("loc") else "row"
-            problem = ("refused", "ROW_INVALID", f"{_FIELD_KO.get(fld, fld)} 값이 올바르지 않습니다: {err['msg']}")
+            problem = ("refused", "ROW_INVALID", validation.describe(err)["message_ko"])
             blocks = bool(oid) and fld != "order_id"
             spill.add(n, BLOCKED if blocks else DECIDED, oid if blocks else None, cells, outcome=problem)
             continue
@@ -106,10 +107,6 @@ def group_rows(records: list[RowRecord]) -> OrderRows:
         seen[line_id] = (n, courier, number)
         group.rows.append((n, rules.ShipRow(line_id, courier, number, quantity)))
     return group
-
-
-_FIELD_KO = {"order_id": "주문번호", "line_id": "품목번호", "quantity": "수량", "courier": "택배사",
-             "tracking_no": "송장번호"}
 
 
 def _unknown_courier(value: str | None) -> DomainError:

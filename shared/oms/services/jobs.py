@@ -32,6 +32,7 @@ from oms.domain import shipping as ship_rules
 from oms.domain.bulk_moves import move_all
 from oms.domain.clock import KST, iso, utcnow
 from oms.domain.errors import Conflict, DomainError, NotFound
+from oms.domain.josa import josa
 from oms.domain.masking import masked_order
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
@@ -102,7 +103,8 @@ def create(site_id: str, body: JobIn, actor: Actor, *, granted: frozenset[str] =
     ids = snapshot(site_id, body)
     limit = FILE_LIMITS.get(body.action)
     if limit is not None and len(ids) > limit:
-        raise DomainError("JOB_TOO_LARGE", f"{ACTIONS_KO[body.action]}은(는) 한 번에 {limit:,}건까지 가능합니다.",
+        raise DomainError("JOB_TOO_LARGE",
+                          f"{josa(ACTIONS_KO[body.action], '은/는')} 한 번에 {limit:,}건까지 가능합니다.",
                           status=422, field="search", extra={"limit": limit, "matched": len(ids)})
     now = utcnow()
     job_id = now.astimezone(KST).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(4)

@@ -94,7 +94,7 @@ def default_sender(site_id: str) -> str:
 
 def _compose(site_id: str, order: Order, body: MessageIn) -> tuple[text_rules.Composed, str]:
     if (body.template_id is None) == (body.text is None):
-        raise DomainError("MESSAGE_TEXT_REQUIRED", "템플릿(template_id) 또는 본문(text) 중 하나를 주세요.",
+        raise DomainError("MESSAGE_TEXT_REQUIRED", "문자 템플릿을 고르거나 내용을 입력하세요.",
                           status=400, field="text")
     if body.template_id is not None:
         template = message_senders.get_template(site_id, body.template_id)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from oms import observability
 from oms.domain import payment_requests as requests_rules
-from oms.domain.bulk_moves import move_all
+from oms.domain.bulk_moves import MAX_BULK_ORDERS, move_all, too_many_orders_ko
 from oms.domain.clock import iso, utcnow
 from oms.domain.errors import DomainError
 from oms.domain.masking import mask_event, mask_party
@@ -28,7 +28,7 @@ ADMIN_VIEW = Actor("admin", "console")
 if TYPE_CHECKING:  # the API models load with the routes, not with every job and webhook (cold start)
     from oms.schemas.orders import BulkResult, BulkStatusIn, MoveIn
 
-BULK_LIMIT = 50
+BULK_LIMIT = MAX_BULK_ORDERS
 logger = logging.getLogger(__name__)
 
 
@@ -247,8 +247,8 @@ def run_bulk(site_id: str, order_ids: list[str], actor: Actor, decide: Callable[
 
     ids = list(dict.fromkeys(order_ids))
     if len(ids) > BULK_LIMIT:
-        raise DomainError("BULK_LIMIT_EXCEEDED", f"한 번에 최대 {BULK_LIMIT}건까지 처리할 수 있습니다.",
-                          status=400, field="order_ids")
+        raise DomainError("BULK_LIMIT_EXCEEDED", too_many_orders_ko(BULK_LIMIT), status=400, field="order_ids",
+                          extra={"limit": BULK_LIMIT})
 
     def one(order_id: str) -> BulkResult:
         try:

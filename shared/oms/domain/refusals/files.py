@@ -6,10 +6,10 @@ from __future__ import annotations
 from oms.domain.refusals.base import Refusal
 
 REFUSALS: tuple[Refusal, ...] = (
-    Refusal("EXPORT_FIELD_DUPLICATE", 400, "{n}번째 열의 항목 '{field}'이(가) {m}번째 열과 겹칩니다."),
-    Refusal("EXPORT_FIELD_UNKNOWN", 400, "{n}번째 열의 항목 '{field}'은(는) 없는 항목입니다."),
+    Refusal("EXPORT_FIELD_DUPLICATE", 400, "{n}번째 열의 항목 '{field}'이/가 {m}번째 열과 겹칩니다."),
+    Refusal("EXPORT_FIELD_UNKNOWN", 400, "{n}번째 열의 항목 '{field}'은/는 없는 항목입니다."),
     Refusal("EXPORT_HEADER_BLANK", 400, "{n}번째 열의 제목이 비어 있습니다."),
-    Refusal("EXPORT_HEADER_DUPLICATE", 400, "{n}번째 열의 제목 '{header}'이(가) {m}번째 열과 같습니다."),
+    Refusal("EXPORT_HEADER_DUPLICATE", 400, "{n}번째 열의 제목 '{header}'이/가 {m}번째 열과 같습니다."),
     Refusal("EXPORT_NOT_FOUND", 404, "내보낸 파일이 없거나 보관 기간(1일)이 지났습니다. 다시 내보내세요."),
     Refusal("EXPORT_TEMPLATE_NOT_FOUND", 404, "엑셀 양식을 찾을 수 없습니다: {template_id}"),
     Refusal("FILE_TOO_LARGE", 422, "파일이 너무 큽니다 ({size}바이트). 10MB 이하로 나눠 올려 주세요."),

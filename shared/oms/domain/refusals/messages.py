@@ -13,7 +13,7 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("MESSAGE_NOT_FOUND", 404, "메시지를 찾을 수 없습니다: {message_id}"),
     Refusal("MESSAGE_NOT_RESENDABLE", 409, "실패한 메시지만 다시 보낼 수 있습니다."),
     Refusal("MESSAGE_STATE_CHANGED", 409, "메시지 상태가 이미 바뀌었습니다."),
-    Refusal("MESSAGE_TEXT_REQUIRED", 400, "템플릿(template_id) 또는 본문(text) 중 하나를 주세요."),
+    Refusal("MESSAGE_TEXT_REQUIRED", 400, "문자 템플릿을 고르거나 내용을 입력하세요."),
     Refusal("MESSAGE_TITLE_INVALID", 422, "제목에는 줄바꿈을 쓸 수 없습니다."),
     Refusal("MESSAGE_TITLE_TOO_LONG", 422, "제목은 40바이트(한글 20자)까지 쓸 수 있습니다. 지금 {size}바이트입니다."),
     Refusal("MESSAGE_TOO_LONG", 422,

@@ -48,5 +48,5 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("UNKNOWN_COURIER", 422,
             "알 수 없는 택배사입니다: {courier}. 목록의 택배사를 선택하거나 '기타'를 선택하세요."),
     Refusal("UNKNOWN_SHIPPING_METHOD", 422, "알 수 없는 배송방법입니다: {method}"),
-    Refusal("XML_FORBIDDEN", 422, "파일에 허용되지 않는 XML 선언(DTD/엔티티)이 있습니다. 처리하지 않았습니다."),
+    Refusal("XML_FORBIDDEN", 422, "파일에 허용되지 않는 문서 형식 선언(외부 엔티티)이 있습니다. 처리하지 않았습니다."),
 )

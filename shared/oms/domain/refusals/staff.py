@@ -7,7 +7,7 @@ from oms.domain.refusals.base import Refusal
 
 REFUSALS: tuple[Refusal, ...] = (
     Refusal("ACCESS_LOG_ACTION_UNKNOWN", 422, "알 수 없는 작업입니다."),
-    Refusal("ACCESS_LOG_RANGE_INVALID", 422, "조회 기간은 366일 이내로 정하세요 (날짜는 YYYY-MM-DD)."),
+    Refusal("ACCESS_LOG_RANGE_INVALID", 422, "조회 기간은 366일 이내로 정하세요 (날짜는 2026-12-24처럼 연-월-일)."),
     Refusal("PERMISSION_DENIED", 403, "'{권한}' 권한이 없습니다. 대표 운영자에게 권한을 요청하세요."),
     Refusal("PERMISSION_NOT_DECLARED", 403, "이 기능의 권한이 정해지지 않았습니다."),
     Refusal("PERMISSION_OWNER_ONLY", 422, "직원·권한 관리는 대표 운영자만 할 수 있습니다."),

@@ -11,6 +11,6 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("WEBHOOK_EVENT_TYPES_EMPTY", 422, "받을 이벤트 유형을 하나 이상 고르세요."),
     Refusal("WEBHOOK_EVENT_TYPE_UNKNOWN", 422, "알 수 없는 이벤트 유형입니다: {types}"),
     Refusal("WEBHOOK_URL_INVALID", 422, "웹훅 URL 형식이 올바르지 않습니다."),
-    Refusal("WEBHOOK_URL_NOT_HTTPS", 422, "웹훅 URL은 https:// 로 시작해야 합니다."),
+    Refusal("WEBHOOK_URL_NOT_HTTPS", 422, "웹훅 URL은 'https://'로 시작해야 합니다."),
     Refusal("WEBHOOK_URL_PRIVATE_HOST", 422, "내부 주소로는 웹훅을 보낼 수 없습니다: {host}"),
 )
