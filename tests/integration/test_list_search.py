@@ -218,3 +218,10 @@ def test_the_largest_intake_with_every_search_token_stays_one_transaction_of_at_
     assert status == 200, detail
     assert max(sizes[1:]) <= 100
     assert found(site_id, "사아") == [] and found(site_id, "하파") == [oid]  # 황보 is a family name
+
+
+def test_a_term_that_grows_under_nfkc_or_matches_nothing_answers_an_empty_list(site_id: str) -> None:
+    order(site_id, ("김지민", "010-1111-2222"))
+    page = search(site_id, q="\ufdfa" * 100)  # one character, eighteen after NFKC
+    assert page["orders"] == [] and page["total"] == 0
+    assert found(site_id, "x" * 100) == []

@@ -23,6 +23,8 @@ MIN_TEXT = 2
 MIN_DIGITS = 4
 #: product codes tokenised per order (the first distinct ones, in line order)
 MAX_PRODUCT_CODES = 8
+#: the longest token (a product code: 64 characters); a longer term reads no token partition
+MAX_TOKEN_CHARS = 64
 #: prefixes of one name (lengths MIN_TEXT..PREFIX_CAP) and of its given name
 NAME_TOKENS = 2 * (PREFIX_CAP - MIN_TEXT + 1)
 #: buyer and recipient names, their phones' last 4 digits, the order number's last 4 and 6, product codes

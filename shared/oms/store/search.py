@@ -32,7 +32,7 @@ class Plan:
 def plan(site_id: str, raw: str) -> Plan:
     """The partitions of a term (400 SEARCH_TERM_TOO_SHORT when it is too short to search by)."""
     term = search_terms.term(raw)
-    pks = [keys.lookup_gsi_pk(site_id, keys.SEARCH_LOOKUP, term)]
+    pks = [keys.lookup_gsi_pk(site_id, keys.SEARCH_LOOKUP, term)] if len(term) <= search_terms.MAX_TOKEN_CHARS else []
     if not term.isdigit() and len(term) > search_terms.PREFIX_CAP:  # a whole name past the prefix cap
         pks += [keys.lookup_gsi_pk(site_id, kind, codec.normalize_name(raw))
                 for kind in ("buyer_name", "recipient_name")]
