@@ -43,14 +43,13 @@ export function tabs(counts, search, page = {}) {
   const nav = h("nav.tabs", { "aria-label": "주문 상태" },
     TABS.map(([t, ko]) => h("a.tab", { href: hrefOf({ ...search, tab: t }), "data-tab": t,
       "aria-current": t === current ? "page" : undefined }, ko, " ", h("span.count", {}, String(counts[t] || 0)))));
-  const searched = typeof page.total === "number";
-  const total = searched
-    ? h("p.search-total", { role: "status" }, `검색 결과 ${num(page.total)}건${page.total_capped ? " 이상" : ""}`)
+  const total = typeof page.total === "number"
+    ? h("strong.search-total", { role: "status" }, `검색 결과 ${num(page.total)}건${page.total_capped ? " 이상" : ""}`)
     : null;
-  const scope = !narrowed(search) ? null : page.counts_scope === "search"
-    ? h("p.counts-scope.muted", {}, "상태별 건수는 검색 결과 기준입니다.")
-    : h("p.counts-scope.muted", {}, "상태별 건수는 전체 주문 기준입니다.");
-  return h("div.tabs-bar", {}, nav, total, scope);
+  const scope = narrowed(search) ? h("span.counts-scope.muted", {}, page.counts_scope === "search"
+    ? "상태별 건수는 검색 결과 기준입니다." : "상태별 건수는 전체 주문 기준입니다.") : null;
+  const summary = total || scope ? h("p.search-summary", {}, total, total && scope ? " · " : "", scope) : null;
+  return h("div.tabs-bar", {}, nav, summary);
 }
 
 function options(names, blank) {
