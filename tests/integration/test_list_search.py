@@ -225,3 +225,51 @@ def test_a_term_that_grows_under_nfkc_or_matches_nothing_answers_an_empty_list(s
     page = search(site_id, q="\ufdfa" * 100)  # one character, eighteen after NFKC
     assert page["orders"] == [] and page["total"] == 0
     assert found(site_id, "x" * 100) == []
+
+
+def test_an_order_written_before_the_tokens_existed_is_found_after_a_reindex(site_id: str, table_name: str) -> None:
+    from oms.store import search as search_store
+
+    old, new = order(site_id, ("김지민", "010-2468-7788")), order(site_id, ("박지민", "010-1357-2468"))
+    ddb = boto3.client("dynamodb")
+    for oid in (old, new):  # as written before 통합검색: no token items
+        tokens = ddb.query(TableName=table_name, KeyConditionExpression="PK = :pk AND begins_with(SK, :s)",
+                           ExpressionAttributeValues={":pk": {"S": keys.order_pk(site_id, oid)},
+                                                      ":s": {"S": "LK#q#"}})["Items"]
+        for t in tokens:
+            ddb.delete_item(TableName=table_name, Key={"PK": t["PK"], "SK": t["SK"]})
+    assert found(site_id, "지민") == [] and found(site_id, "7788") == []
+    assert [o["order_id"] for o in search(site_id, buyer_name="김지민")["orders"]] == [old]  # exact lookups stay
+
+    assert search_store.reindex_site(site_id) == 2
+    assert found(site_id, "지민") == [new, old]
+    assert found(site_id, "7788") == [old] and found(site_id, old[-4:]) == [old]
+    assert search_store.reindex_site(site_id) == 2  # idempotent
+    assert search(site_id, q="지민")["total"] == 2
+
+
+def test_a_reindex_that_read_an_older_version_reads_again(site_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oms.store import search as search_store
+
+    oid = order(site_id, ("김지민", "010-2468-7788"))
+    real = search_store.load_order
+    reads: list[int] = []
+
+    def stale_first(site: str, order_id: str) -> Any:
+        loaded = real(site, order_id)
+        if not reads:
+            loaded.version -= 1  # a change committed between this read and the write
+        reads.append(loaded.version)
+        return loaded
+
+    monkeypatch.setattr(search_store, "load_order", stale_first)
+    assert search_store.reindex_order(site_id, oid) > 0
+    assert len(reads) == 2 and reads[0] < reads[1]
+
+    def always_stale(site: str, order_id: str) -> Any:
+        loaded = real(site, order_id)
+        loaded.version = 0
+        return loaded
+
+    monkeypatch.setattr(search_store, "load_order", always_stale)
+    assert search_store.reindex_order(site_id, oid) == 0  # every attempt lost: nothing written, said so

@@ -1,6 +1,7 @@
 """통합검색 reads: the GSI2 partitions one search term reads, merged newest first, and the count of
 the orders it finds (docs/data-model.md, "Unified search"). Every read is a Query on an exact GSI2
-partition within the date range: O(results), no Scan, no filter over other orders."""
+partition within the date range: O(results), no Scan, no filter over other orders. And the re-index
+that writes the tokens of orders written before they existed."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 
 from oms.domain import search_terms
 from oms.store import codec, keys
-from oms.store.orders import get_headers
-from oms.store.table import client, dump, load, table_name
+from oms.store.orders import get_headers, put
+from oms.store.orders import load as load_order
+from oms.store.table import TransactionFailed, client, dump, key, load, table_name, transact
 
 #: an order number as issued (KST day + sequence); such a term also reads the order's header
 _ORDER_ID = re.compile(r"^[0-9]{8}-[0-9]{6}$")
@@ -105,3 +107,44 @@ def matched(site_id: str, p: Plan, lo: str, hi: str, cap: int) -> tuple[list[str
             ids[direct[1]] = None
     out = list(ids)
     return out[:cap], len(out) > cap
+
+
+# ---- re-index: the tokens of orders written before they existed --------------------------------
+
+
+def reindex_order(site_id: str, order_id: str, *, attempts: int = 3) -> int:
+    """Put every 통합검색 token item of one order (idempotent Puts), in one transaction conditioned on
+    the version read: a change committed meanwhile may have deleted a token this read still had, so
+    the order is read again. Answers how many token items were written (0 after ``attempts`` lost races)."""
+    for _ in range(attempts):
+        order = load_order(site_id, order_id)
+        tokens = sorted(v for k, v in codec.lookup_values(order) if k == keys.SEARCH_LOOKUP)
+        check = {"ConditionCheck": {"TableName": table_name(), "Key": key(keys.order_pk(site_id, order_id),
+                                                                         keys.HEADER_SK),
+                                    "ConditionExpression": "version = :v",
+                                    "ExpressionAttributeValues": dump({":v": order.version})}}
+        try:
+            transact([check, *(put(codec.lookup_item(order, keys.SEARCH_LOOKUP, t)) for t in tokens)])
+        except TransactionFailed:
+            continue
+        return len(tokens)
+    return 0
+
+
+def reindex_site(site_id: str) -> int:
+    """Re-index every order of a site (read page by page from its 전체 tab, GSI1; no Scan); answers
+    how many orders were written."""
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "ExpressionAttributeValues": dump({":pk": keys.tab_gsi_pk(site_id, "all")}),
+        "ProjectionExpression": "order_id",
+    }
+    done = 0
+    while True:
+        resp = client().query(TableName=table_name(), **kwargs)
+        for raw in resp.get("Items", []):
+            done += 1 if reindex_order(site_id, str(load(raw)["order_id"])) else 0
+        if not resp.get("LastEvaluatedKey"):
+            return done
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
