@@ -19,6 +19,7 @@ from oms.services import intake
 from oms.services import orders as svc
 from oms.store import orders as store
 from oms.store import points, stock
+from oms.store import search as search_store
 
 ADMIN = Actor("admin", "seed", "데모 관리자")
 
@@ -153,6 +154,8 @@ def seed_demo(site_id: str = "demo-shop", count: int = 33) -> int:
         if new:
             created += 1
             _walk(site_id, order_id, target, n)
+    if not created:  # demo orders kept from before the 통합검색 tokens existed get theirs
+        search_store.reindex_site(site_id)
     return created
 
 

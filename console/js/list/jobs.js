@@ -10,7 +10,7 @@ import { loadTemplates, templateSelect, startDownload } from "./exports.js";
 
 /** The list's search keys a job accepts (the API's JobSearch); exact lookups are not among them. */
 const SEARCH_KEYS = ["tab", "date_from", "date_to", "payment_method", "channel", "scope", "buyer_type"];
-const LOOKUP_KEYS = ["order_id", "buyer_name", "buyer_phone", "recipient_name", "recipient_phone", "tracking_no"];
+const LOOKUP_KEYS = ["q", "order_id", "buyer_name", "buyer_phone", "recipient_name", "recipient_phone", "tracking_no"];
 
 const ACTIONS = [["status", "상태 변경"], ["deliver_no_shipping", "배송없음 → 배송완료"],
   ["export", "엑셀 다운로드"], ["print", "주문서 인쇄 (PDF)"]];

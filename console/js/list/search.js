@@ -1,14 +1,19 @@
 // The list's search: status tabs with their counts, the date range, the filters and one lookup, all
-// kept in the hash query (#/orders?tab=…&date_from=…&buyer_name=…) so reload and back show the same list.
+// kept in the hash query (#/orders?tab=…&date_from=…&q=…) so reload and back show the same list.
+// 통합검색 (`q`, the default lookup) finds an order by a name's start or given name (지민 → 김지민), a
+// phone's last 4 digits, the order number's tail, a tracking number or a product code; its answer
+// carries the result count (`total`) and, for a small result, its own tab counts (`counts_scope`).
 import { h, field, select } from "../ui.js";
-import { kstDay } from "../format.js";
+import { kstDay, num } from "../format.js";
 import { TABS, PAYMENT_METHOD_KO, CHANNEL_KO } from "../labels.js";
 
-/** Exact lookups the API answers (the first one set wins there; the form sets one at a time). */
+/** 통합검색 and the exact lookups the API answers (the form sets one at a time). */
 export const LOOKUPS = [
+  ["q", "통합검색"],
   ["order_id", "주문번호"], ["buyer_name", "구매자"], ["buyer_phone", "구매자 연락처"],
   ["recipient_name", "수령인"], ["recipient_phone", "수령인 연락처"], ["tracking_no", "송장번호"],
 ];
+const PLACEHOLDER = { q: "이름·연락처 뒤 4자리·주문번호 끝자리·송장번호·상품코드" };
 const FILTERS = ["payment_method", "channel", "scope", "buyer_type"];
 export const SEARCH_KEYS = ["tab", "date_from", "date_to", ...FILTERS, ...LOOKUPS.map(([k]) => k)];
 
@@ -28,12 +33,23 @@ export const narrowed = (search) => Object.keys(search).some((k) => k !== "tab")
 
 const hrefOf = (search) => `#/orders?${new URLSearchParams(search)}`;
 
-export function tabs(counts, search) {
+/**
+ * Every status tab, always in the same places (a tab with no order shows 0), and under them the
+ * search's result count and what the counts are of: the search's own (`page.counts_scope` "search")
+ * or, for a narrowed list, the whole shop's ("전체 주문 기준").
+ */
+export function tabs(counts, search, page = {}) {
   const current = search.tab;
-  return h("nav.tabs", { "aria-label": "주문 상태" },
-    TABS.filter(([t]) => t === "all" || t === current || counts[t])
-      .map(([t, ko]) => h("a.tab", { href: hrefOf({ ...search, tab: t }), "data-tab": t,
-        "aria-current": t === current ? "page" : undefined }, ko, " ", h("span.count", {}, String(counts[t] || 0)))));
+  const nav = h("nav.tabs", { "aria-label": "주문 상태" },
+    TABS.map(([t, ko]) => h("a.tab", { href: hrefOf({ ...search, tab: t }), "data-tab": t,
+      "aria-current": t === current ? "page" : undefined }, ko, " ", h("span.count", {}, String(counts[t] || 0)))));
+  const total = typeof page.total === "number"
+    ? h("strong.search-total", { role: "status" }, `검색 결과 ${num(page.total)}건${page.total_capped ? " 이상" : ""}`)
+    : null;
+  const scope = narrowed(search) ? h("span.counts-scope.muted", {}, page.counts_scope === "search"
+    ? "상태별 건수는 검색 결과 기준입니다." : "상태별 건수는 전체 주문 기준입니다.") : null;
+  const summary = total || scope ? h("p.search-summary", {}, total, total && scope ? " · " : "", scope) : null;
+  return h("div.tabs-bar", {}, nav, summary);
 }
 
 function options(names, blank) {
@@ -42,10 +58,11 @@ function options(names, blank) {
 
 /** The search form; `onSearch(search)` gets the new search (the caller writes it to the hash). */
 export function searchForm(search, onSearch) {
-  const lookup = LOOKUPS.find(([k]) => search[k]) || LOOKUPS[1];
+  const lookup = LOOKUPS.find(([k]) => search[k]) || LOOKUPS[0];
   const kind = select("lookup_kind", LOOKUPS, lookup[0]);
   const term = h("input", { name: "term", type: "search", value: search[lookup[0]] || "", maxlength: 100,
-    autocomplete: "off" });
+    autocomplete: "off", placeholder: PLACEHOLDER[lookup[0]] || "" });
+  kind.addEventListener("change", () => { term.placeholder = PLACEHOLDER[kind.value] || ""; });
   const from = h("input", { name: "date_from", type: "date", value: search.date_from || "" });
   const to = h("input", { name: "date_to", type: "date", value: search.date_to || "" });
   const filters = {

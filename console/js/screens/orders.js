@@ -130,7 +130,7 @@ export async function render(main, { query }) {
       state.rows = append ? [...state.rows, ...page.orders] : page.orders;
       state.next = page.next_cursor || null;
       state.counts = page.counts || {};
-      tabsSlot.replaceChildren(tabs(state.counts, search));
+      tabsSlot.replaceChildren(tabs(state.counts, search, page)); // 통합검색: result count and counts_scope
       drawRows(append ? page.orders : null);
     } finally {
       list.removeAttribute("aria-busy");

@@ -8,7 +8,7 @@ checks the real answers against them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -120,6 +120,11 @@ class OrderPage(Answer):
     orders: list[dict[str, Any]] = Field(description="list rows (order, buyer, amounts, line preview)")
     next_cursor: str | None = None
     counts: dict[str, Any] | None = Field(default=None, description="orders per status tab")
+    counts_scope: Literal["site", "search"] | None = Field(
+        default=None, description="site: the counts are the whole shop's; search: the 통합검색's own (it found "
+                                  "at most 200 orders), per tab, with the filters and dates")
+    total: int | None = Field(default=None, description="통합검색: the orders the term finds in the date range")
+    total_capped: bool | None = Field(default=None, description="통합검색: more than `total` (1,000) orders")
 
 
 class BulkOutcome(Answer):

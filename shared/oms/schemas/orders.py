@@ -176,6 +176,12 @@ class ListQuery(DateRange):
     channel: Channel | None = None
     scope: DeliveryScope | None = None
     buyer_type: Literal["member", "guest"] | None = None
+    q: Lookup | None = Field(
+        default=None,
+        description="통합검색: the start of the buyer's or recipient's name or given name (지민 finds 김지민), "
+                    "a phone's last 4 digits or the whole number, the order number's last 4 or 6 digits or "
+                    "the whole number, a tracking number, a line's product code. At least 2 characters "
+                    "(4 when digits only); the answer adds `total`, `total_capped` and `counts_scope`")
     order_id: Lookup | None = None
     buyer_name: Lookup | None = None
     buyer_phone: Lookup | None = None

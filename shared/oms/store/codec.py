@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from oms.domain import channel_orders, tracking
+from oms.domain import channel_orders, search_terms, tracking
 from oms.domain.balance import Charge
 from oms.domain.claim_records import Replacement
 from oms.domain.claims import Claim, ClaimItem, Collection, Hold, Reason
@@ -299,7 +299,8 @@ def normalize_name(name: str) -> str:
 
 
 def lookup_values(order: Order) -> set[tuple[str, str]]:
-    """The exact-match lookups an order can be found by (GSI2)."""
+    """The lookups an order can be found by (GSI2): the exact ones and the unified-search tokens. A
+    change writes the difference of the sets before and after it, so old tokens go with old values."""
     out = {
         ("buyer_name", normalize_name(order.buyer.name)),
         ("buyer_phone", normalize_phone(order.buyer.phone)),
@@ -311,6 +312,7 @@ def lookup_values(order: Order) -> set[tuple[str, str]]:
     for s in order.shipments.values():
         if s.tracking_no:
             out.add(("tracking", normalize_tracking(s.tracking_no)))
+    out |= {(keys.SEARCH_LOOKUP, t) for t in search_terms.order_tokens(order)}
     return {(k, v) for k, v in out if v}
 
 

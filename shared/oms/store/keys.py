@@ -85,6 +85,10 @@ def tab_gsi_pk(site_id: str, tab: str) -> str:
     return f"S#{site_id}#TAB#{tab}"
 
 
+#: the lookup kind of the 통합검색 tokens (``LK#q#<token>``, :mod:`oms.domain.search_terms`)
+SEARCH_LOOKUP = "q"
+
+
 def lookup_gsi_pk(site_id: str, kind: str, value: str) -> str:
     return f"S#{site_id}#LK#{kind}#{value}"
 

@@ -67,6 +67,8 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("REOPEN_ADMIN_ONLY", 403, "거래 재개는 관리자만 할 수 있습니다."),
     Refusal("RETURN_NOT_ALLOWED_BEFORE_SHIPPING", 422, "배송 전 품목은 반품·교환할 수 없습니다. 취소로 처리하세요."),
     Refusal("SAME_STATUS", 422, "이미 {상태} 상태입니다."),
+    Refusal("SEARCH_TERM_TOO_SHORT", 400,
+            "검색어가 너무 짧습니다. 이름·상품코드는 2글자 이상, 숫자는 4자리 이상 입력하세요."),
     Refusal("SETTINGS_VERSION_CONFLICT", 409, "다른 관리자가 먼저 설정을 저장했습니다. 새로고침 후 다시 저장하세요."),
     Refusal("SHIPPING_FEE_INVALID", 422, "배송비는 0 이상이어야 합니다."),
     Refusal("SPLIT_NOT_ALLOWED_EXTERNAL_CHANNEL", 422,
