@@ -141,7 +141,8 @@ def _fund(site_id: str, member_id: str, amount: int = 50_000) -> None:
 
 def seed_demo(site_id: str = "demo-shop", count: int = 33) -> int:
     """Create the demo orders that do not exist yet; returns how many were created."""
-    for sku, qty in (("TEE-01|색상=블랙|사이즈=L", 500), ("TEE-01|색상=화이트|사이즈=M", 300), ("CAP-02", 300), ("MUG-03|각인=있음", 200)):
+    for sku, qty in (("TEE-01|색상=블랙|사이즈=L", 500), ("TEE-01|색상=화이트|사이즈=M", 300), ("CAP-02", 300),
+                     ("MUG-03|각인=있음", 200)):
         if sku not in stock.tracked(site_id, [sku]):
             stock.set_quantity(site_id, sku, qty, "seed")
     for _, _, member in BUYERS:
