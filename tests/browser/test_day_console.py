@@ -239,3 +239,31 @@ def test_the_product_picker_fills_an_added_line_and_an_exchange_option(page: Pag
     claim.get_by_role("button", name="접수").click()
     expect(claim).to_be_hidden()
     expect(page.locator("[data-claim-id='C001']")).to_contain_text("색상: 화이트")
+
+
+#: Latin words an operator may read: acronyms they know, and the scene's own data (codes, ids, SKUs)
+KNOWN_LATIN = {"PG", "SMS", "LMS", "ID", "PDF", "URL", "SKU", "KST", "JWT", "CJ", "KG", "NHN", "KCP", "VIP",
+               "TEE", "CAP", "L", "M", "C", "Excel"}  # C001: a claim number
+
+
+def _latin_words(page: Page) -> set[str]:
+    text = str(page.evaluate("() => document.querySelector('main').innerText"))
+    return {w for w in re.findall(r"[A-Za-z][A-Za-z_.]*[A-Za-z]|[A-Za-z]", text)} - KNOWN_LATIN
+
+
+def test_the_list_and_the_detail_speak_korean_only(page: Page, console: Console, site_id: str) -> None:
+    order_id = console.card_order(site_id, [SHIRTS])
+    for to in ("ready_to_ship", "shipping", "delivered"):
+        console.move(site_id, order_id, ("L001", to))
+    console.call(site_id, "POST", f"/admin/orders/{order_id}/claims",
+                 {"type": "return", "reason": "intent_changed", "items": [{"line_id": "L001", "quantity": 1}]}, 201)
+    console.call(site_id, "POST", f"/admin/orders/{order_id}/memos", {"text": "고객 요청으로 반품 접수"}, 201)
+    sign_in(page, console, site_id)
+    expect(page.locator(f".order-row[data-order-id='{order_id}']")).to_be_visible(timeout=20_000)
+    assert _latin_words(page) == set()
+    page.goto(f"{console.url}/#/orders/{order_id}")
+    expect(page.locator("#claims")).to_contain_text("반품")
+    expect(page.locator("#payments")).to_contain_text("토스페이먼츠")  # the PG by its name, not "toss"
+    words = _latin_words(page)
+    assert words == set(), words
+    expect(page.locator("main")).to_contain_text("배송완료에서 접수")  # where the claim came from, in Korean
