@@ -4,7 +4,7 @@
 // - the route's screen module (its graph loads meanwhile; the list's is preloaded by index.html);
 // - signed in, once config.json is in: the data the screen reads first (the order list's first page;
 //   one order and the site's settings), each handed once to the first GET of the same URL (api.js).
-// Nothing waits on another here that does not have to, and this module imports nothing (its requests
+// Nothing waits on another here that does not have to, and this module has no static imports (its requests
 // start the moment it arrives); no screen is drawn before main.js's boot.
 
 /** The order list's page size (screens/orders.js PAGE_SIZE): the primed first page is that request. */
