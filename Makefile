@@ -46,7 +46,8 @@ export SAM_CLI_TELEMETRY := 0
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv lock ddb-local print-tools browser-tools lint test unit run token service-token bench openapi refusals build \
+.PHONY: help venv lock ddb-local print-tools browser-tools lint test unit run token service-token bench lighthouse \
+	modulepreload openapi refusals build \
 	deploy bootstrap-params smoke deploy-console clean distclean
 
 help:
@@ -62,6 +63,8 @@ help:
 	@echo "make token SITE=<site-id>  print an admin JWT for a site"
 	@echo "make service-token  print the local checkout-service token (intake route)"
 	@echo "make bench      benchmarks"
+	@echo "make lighthouse the console's first screen: Lighthouse (mobile) and cold-load timings of the list and an order"
+	@echo "make modulepreload  rewrite console/index.html's modulepreload lines from the module graph"
 	@echo "make openapi    write docs/openapi.json: one OpenAPI document for every route of every function"
 	@echo "make refusals   write docs/refusals.md: the refusal codes (shared/oms/domain/refusals/) as a page"
 	@echo "make build      sam validate --lint && sam build"
@@ -152,6 +155,27 @@ service-token: $(STAMP)
 bench: $(STAMP) ddb-local print-tools
 	$(RUN_ENV) $(VPY) -m bench
 
+# The console's first screen on the local stack with the demo orders: Lighthouse (mobile) on the list and
+# an order, and Playwright's cold loads (time to the first rows, layout shift); RUNS loads per page and
+# size. Not part of `make test`: the figures are this machine's. Lighthouse comes from npm, into .local.
+LIGHTHOUSE_DIR := .local/lighthouse
+LIGHTHOUSE_STAMP := $(LIGHTHOUSE_DIR)/.installed
+LIGHTHOUSE_SPEC ?= lighthouse@12
+RUNS ?= 7
+
+$(LIGHTHOUSE_STAMP):
+	mkdir -p $(LIGHTHOUSE_DIR)
+	test -f $(LIGHTHOUSE_DIR)/package.json || echo '{"private": true}' > $(LIGHTHOUSE_DIR)/package.json
+	npm install --prefix $(LIGHTHOUSE_DIR) --no-audit --no-fund '$(LIGHTHOUSE_SPEC)'
+	touch $@
+
+lighthouse: $(STAMP) ddb-local browser-tools $(LIGHTHOUSE_STAMP)
+	$(RUN_ENV) LIGHTHOUSE_MODULES=$(LIGHTHOUSE_DIR)/node_modules $(VPY) -m bench.first_screen --runs $(RUNS)
+
+# The list's module graph as <link rel="modulepreload"> lines (tests/unit/test_modulepreload.py checks them).
+modulepreload:
+	$(VPY) tools/modulepreload.py
+
 # Merged from every function's resolver; OrdersFunction ships it and serves it at /swagger.
 openapi: $(STAMP)
 	$(RUN_ENV) $(VPY) -m oms_local.openapi --write docs/openapi.json
@@ -195,6 +219,8 @@ smoke: $(STAMP)
 
 # After `sam deploy`: the console's files into its bucket (config.json is answered by CloudFront from
 # the stack's parameters, so it is never uploaded), then the cached copies invalidated. Needs the AWS CLI.
+# Cache-Control no-cache: a browser keeps each file and asks by its ETag whether it changed (a 304),
+# so a deploy never leaves it running old modules beside new ones (the names carry no version).
 STACK ?=
 CONSOLE_OUTPUT = aws cloudformation describe-stacks --stack-name "$(STACK)" --output text \
 	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue"
@@ -202,7 +228,8 @@ deploy-console:
 	@test -n "$(STACK)" || { echo "usage: make deploy-console STACK=<deployed stack name>" >&2; exit 2; }
 	bucket=$$($(call CONSOLE_OUTPUT,ConsoleBucketName)) && dist=$$($(call CONSOLE_OUTPUT,ConsoleDistributionId)) && \
 	test -n "$$bucket" && test -n "$$dist" && \
-	aws s3 sync console/ "s3://$$bucket/" --delete --exclude ".*" --exclude "*/.*" --exclude "config.json" && \
+	aws s3 sync console/ "s3://$$bucket/" --delete --exclude ".*" --exclude "*/.*" --exclude "config.json" \
+		--cache-control "no-cache" && \
 	aws cloudfront create-invalidation --distribution-id "$$dist" --paths "/*" >/dev/null && \
 	echo "console uploaded to s3://$$bucket/ and distribution $$dist invalidated"
 

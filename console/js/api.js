@@ -2,6 +2,7 @@
 // (code, message_ko, errors[] with their field), which the screens show as it is.
 import { config } from "./config.js";
 import { session, signOut } from "./auth.js";
+import { apiUrl, takePrimed } from "./prefetch.js";
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -13,13 +14,7 @@ export class ApiError extends Error {
 }
 
 function url(path, query) {
-  const u = new URL(config().api_base + path, window.location.origin);
-  for (const [k, v] of Object.entries(query || {})) {
-    if (v === undefined || v === null || v === "") continue;
-    if (Array.isArray(v)) v.forEach((x) => u.searchParams.append(k, x));
-    else u.searchParams.set(k, String(v));
-  }
-  return u.toString();
+  return apiUrl(config().api_base, path, query);
 }
 
 function newKey() {
@@ -46,9 +41,12 @@ export async function request(method, path, { query, body, idempotencyKey, raw =
   if (s) h.authorization = `Bearer ${s.token}`;
   if (body !== undefined) h["content-type"] = "application/json";
   if (method !== "GET" && method !== "HEAD" && method !== "DELETE") h["idempotency-key"] = idempotencyKey || newKey();
+  const target = url(path, query);
+  // the first screen's first GET was asked for at load (prefetch.js): its answer, once
+  const early = method === "GET" && !Object.keys(headers).length ? takePrimed(target) : null;
   let resp;
   try {
-    resp = await fetch(url(path, query), { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    resp = await (early || fetch(target, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) }));
   } catch (err) {
     throw new ApiError(0, { code: "NETWORK_ERROR", message_ko: "서버에 연결할 수 없습니다. 네트워크를 확인해 주세요." });
   }

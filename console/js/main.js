@@ -3,6 +3,7 @@ import { loadConfig, config } from "./config.js";
 import { session, signOut, can, setMe, followOtherTabs } from "./auth.js";
 import { api } from "./api.js";
 import { route } from "./router.js";
+import { forgetPrimed } from "./prefetch.js";
 
 const main = document.getElementById("main");
 
@@ -27,15 +28,18 @@ async function go() {
   }
 }
 
+// The screen's module and its first data are already on their way (prefetch.js); the operator's
+// permissions (GET /admin/me, when the session does not hold them yet) are read meanwhile.
 async function boot() {
   await loadConfig();
-  if (session() && !Array.isArray(session().permissions)) {
-    try { setMe(await api.get("/admin/me")); } catch { /* the screens show the refusal */ }
-  }
+  const me = session() && !Array.isArray(session().permissions)
+    ? api.get("/admin/me").then(setMe, () => { /* the screens show the refusal */ }) : null;
   document.getElementById("sign-out").addEventListener("click", () => signOut());
   window.addEventListener("hashchange", go);
   followOtherTabs(chrome);
+  await me;
   await go();
+  forgetPrimed();
   document.documentElement.dataset.ready = "1";
 }
 

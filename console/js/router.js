@@ -13,6 +13,15 @@ const ROUTES = [
   [/^\/access-log$/, () => import("./screens/access_log.js"), "access-log"],
 ];
 
+/** The screen of a path: {match, load, nav}, or null. */
+export function screenOf(path) {
+  for (const [re, load, nav] of ROUTES) {
+    const match = re.exec(path);
+    if (match) return { match, load, nav };
+  }
+  return null;
+}
+
 export function parseHash(hash = location.hash) {
   const raw = hash.replace(/^#/, "") || "/orders";
   const [path, qs = ""] = raw.split("?");
@@ -37,7 +46,8 @@ export async function route(main, { isSignedIn }) {
     history.replaceState(null, "", "#/signin");
     ({ path, query } = parseHash());
   }
-  const found = ROUTES.map(([re, load, nav]) => [re.exec(path), load, nav]).find(([m]) => m);
+  const screen = screenOf(path);
+  const found = screen && [screen.match, screen.load, screen.nav];
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
   const mine = ++current;

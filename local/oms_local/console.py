@@ -1,7 +1,10 @@
 """The admin console on the local gateway: its static files at ``/``, its configuration, dev sign-in.
 
 - ``GET /`` and the console's files (``console/`` at the repository root): HTML, CSS and ES modules,
-  served as a bucket behind CloudFront serves them deployed (no server-side rendering).
+  served as a bucket behind CloudFront serves them deployed (no server-side rendering): with an
+  ``ETag`` and ``Cache-Control: no-cache`` (the browser keeps a copy and asks once per load whether
+  it changed: a ``304`` without a body), gzip-encoded when the browser accepts it
+  (:func:`oms_local.http_api.compressed`, as CloudFront's ``Compress: true``).
 - ``GET /config.json``: what the console needs to know about where it runs. Deployed, CloudFront
   answers it from the template's parameters (``ConsoleConfigFunction``); locally the API is the
   same origin and the sign-in is the dev one.
@@ -13,6 +16,7 @@ API routes always win: a file is served only for a GET no route of the template 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import re
@@ -48,6 +52,11 @@ def config(gateway_url: str) -> dict[str, Any]:
         "environment": "local",
         "gateway": gateway_url,
     }
+
+
+def etag(payload: bytes) -> str:
+    """A strong validator of a file's bytes (S3 answers the MD5 of a single-part object the same way)."""
+    return '"' + hashlib.md5(payload, usedforsecurity=False).hexdigest() + '"'
 
 
 def static_file(root: Path, raw_path: str) -> tuple[bytes, str] | None:

@@ -28,8 +28,14 @@ def serve_console(handler: RequestHandler, raw_path: str) -> bool:
     if found is None:
         return False
     payload, kind = found
-    handler._send(200, payload, [("content-type", kind), ("cache-control", "no-cache"),
-                              ("x-content-type-options", "nosniff")])
+    tag = console.etag(payload)
+    headers = [("content-type", kind), ("cache-control", "no-cache"), ("etag", tag),
+               ("x-content-type-options", "nosniff")]
+    asked = handler.headers.get("if-none-match") or ""
+    if tag in (t.strip() for t in asked.split(",")) or asked.strip() == "*":
+        handler._send(304, b"", headers)  # the browser's copy is current: no body
+        return True
+    handler._send(200, payload, headers)
     return True
 
 
