@@ -23,6 +23,7 @@ from bench import (
     messages,
     outbox,
     payments,
+    scale,
     staff,
     tracking,
 )
@@ -45,6 +46,7 @@ SECTIONS: dict[str, tuple[bool, Callable[[], object]]] = {
     "ingest": (True, ingest.run),
     "export-requests": (True, exports.requests),
     "export-job": (True, exports.job_on_local_stack),
+    "scale": (True, scale.run),
     "exports": (False, exports.run),
 }
 

@@ -31,6 +31,7 @@ TABLES = {
     "ingest": ["Invoice ingestion: ", "Invoice ingestion peak memory"],
     "export-requests": ["DynamoDB requests of an export of N chosen orders"],
     "export-job": ["Bulk job on the local stack"],
+    "scale": ["Scale: DynamoDB requests by partition key shape", "Scale model: Lambda concurrency"],
     "exports": ["Export workbook", "Library choice", "Bulk PDF order sheets", "Cold import, CPU"],
 }
 NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")

@@ -1,0 +1,99 @@
+"""The capacity model of docs/scale.md: its assumptions as constants, and the Lambda concurrency and
+scheduled-run time it implies at (a) one shop and (b) the platform. ``python -m bench scale`` prints
+these figures next to the simulated day's partition table (bench.scale); the doc quotes both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# ---- volumes ------------------------------------------------------------------------------------
+#: (a) one shop: orders a day and its sale hour against an average hour
+SHOP_ORDERS_DAY = 10_000
+SHOP_PEAK = 20
+#: (b) the platform: shops by tier (shops, orders a day each): a long tail, a few shops doing thousands
+TIERS = [(70_000, 0.3), (25_000, 4), (4_500, 40), (480, 400), (20, 5_000)]
+PLATFORM_SHOPS = sum(n for n, _ in TIERS)  # 100,000
+PLATFORM_ORDERS_DAY = int(sum(n * per for n, per in TIERS))  # 593,000
+#: the platform's busiest hour against its average hour (evening, a few shops' sales on top)
+PLATFORM_PEAK = 3
+#: a second inside the peak hour against the hour's average second (a sale's first minutes)
+BURST = 5
+#: fulfilment (moves, tracking numbers, claims, lists) happens in 8 working hours: ×3 an average hour
+WORK_PEAK = 3
+LIMIT_RCU, LIMIT_WCU = 3_000, 1_000
+
+# ---- per order ----------------------------------------------------------------------------------
+CARD, VA, VA_UNPAID = 0.75, 0.25, 0.15
+#: PG callbacks: a card's Paid notice; a VA's issued notice, its deposit and half a retry
+PG_CALLBACKS = CARD * 1 + VA * 2.5
+NOTIFICATIONS = 3  # 알림톡: order received, shipped, delivered (the SMS fallback rarely)
+PARCELS, EVENTS_PER_PARCEL = 1.05, 4
+POLLED_SHARE, POLLS_PER_DAY = 0.10, 6  # parcels of couriers without webhooks, polled by the sweep
+RECORDS_PLAIN, RECORDS_NOTIFY = 7, 3  # stream records the relay reads: changes, and those that notify
+ADMIN_CALLS = 8  # list pages, details, moves, tracking numbers, claims: per order
+CONFIRMED_BY_JOB = 0.9  # delivered physical orders the auto-confirm job confirms (the rest: buyers)
+#: shops with a Naver connection (pulled every 5 minutes), shops reading a bank account (every 5 minutes)
+CHANNEL_SHOPS, BANK_SHOPS = 0.20, 0.05
+POLL_EVERY_S = 300
+
+# ---- time per unit of work on AWS, warm (seconds); order_job: one order's Query + TransactWriteItems ----
+T = {"intake": 0.15, "admin": 0.08, "pg_callback": 0.40, "courier_event": 0.20, "relay_plain": 0.02,
+     "relay_notify": 0.35, "channel_pull": 1.5, "deposit_poll": 0.8, "order_job": 0.025, "polled": 0.175,
+     "send_batch": 0.015, "list_page": 0.06, "chunk_put": 0.008}
+#: orders per second a scheduled run works through (auto-confirm: 8 threads, one order at a time each)
+JOB_RATE = 8 / T["order_job"]
+#: a bulk job's worker: 5 messages at once (MaximumConcurrency), 4 orders at once in each
+BULK_RATE = 5 * 4 / T["order_job"]
+ACCOUNT_CONCURRENCY = 1_000
+#: the sum of ReservedConcurrentExecutions in template.yaml (taken from the account's 1,000)
+RESERVED = 116
+#: a scheduled run's usable time: its timeout less the 20 s the auto-confirm job keeps in hand
+RUN_S = {"auto_confirm": 280, "tracking_sweep": 280, "va_expiry": 280, "fan_out": 100}
+API_GATEWAY_S = 29
+
+
+def per_second(per_day: float, peak: float, burst: float = 1) -> float:
+    return per_day * peak * burst / 86_400
+
+
+def lambda_rows() -> list[list[Any]]:
+    """(what, figure at (a), at (b), capacity, headroom (a), headroom (b)): concurrency is the peak
+    hour's rate × the time per unit; a run's figure is its seconds of work against its time."""
+    rows: list[tuple[str, float, float, float]] = []
+
+    def both(fn: Any) -> tuple[float, float]:
+        return fn(SHOP_ORDERS_DAY, SHOP_PEAK, 1), fn(PLATFORM_ORDERS_DAY, PLATFORM_PEAK, PLATFORM_SHOPS)
+
+    a, b = both(lambda d, p, shops: per_second(d, p) * T["intake"] + per_second(d * ADMIN_CALLS, WORK_PEAK)
+                * T["admin"])
+    rows.append(("OrdersFunction: concurrency (unreserved pool)", a, b, ACCOUNT_CONCURRENCY - RESERVED))
+    a, b = both(lambda d, p, shops: per_second(d * PG_CALLBACKS, p) * T["pg_callback"]
+                + per_second(d * PARCELS * EVENTS_PER_PARCEL, WORK_PEAK) * T["courier_event"])
+    rows.append(("WebhooksFunction: concurrency (PG callbacks + courier events), reserved", a, b, 20))
+    a, b = both(lambda d, p, shops: per_second(d, p) * (RECORDS_PLAIN * T["relay_plain"]
+                                                        + RECORDS_NOTIFY * T["relay_notify"]))
+    rows.append(("RelayFunction: concurrency (stream records), reserved", a, b, 20))
+    a, b = both(lambda d, p, shops: max(1, shops * CHANNEL_SHOPS) / POLL_EVERY_S * T["channel_pull"])
+    rows.append(("ChannelWorkerFunction: concurrency (Naver pulls), SQS maximum", a, b, 5))
+    a, b = both(lambda d, p, shops: max(1, shops * BANK_SHOPS) / POLL_EVERY_S * T["deposit_poll"])
+    rows.append(("DepositWorkerFunction: concurrency (bank reads), SQS maximum", a, b, 5))
+    a, b = both(lambda d, p, shops: max(1, shops * (CHANNEL_SHOPS + BANK_SHOPS)) / 10 * T["send_batch"])
+    rows.append(("ChannelPoll + DepositPoll: one run's fan-out (s, SendMessageBatch of 10)", a, b,
+                 RUN_S["fan_out"]))
+    a, b = both(lambda d, p, shops: d * CONFIRMED_BY_JOB * T["order_job"] / 8)
+    rows.append(("AutoConfirmFunction: one daily run, 8 threads (s)", a, b, RUN_S["auto_confirm"]))
+    a, b = both(lambda d, p, shops: (d * PARCELS * T["order_job"]
+                                     + d * PARCELS * POLLED_SHARE * POLLS_PER_DAY * T["polled"]) / 48)
+    rows.append(("TrackingSweepFunction: one run of 48 a day, sequential (s)", a, b, RUN_S["tracking_sweep"]))
+    a, b = both(lambda d, p, shops: d * VA * VA_UNPAID / 144 * T["order_job"])
+    rows.append(("VaExpiryFunction: one run of 144 a day (s)", a, b, RUN_S["va_expiry"]))
+    a, b = both(lambda d, p, shops: d / 100 * T["list_page"] + d / 50 * T["chunk_put"])
+    rows.append(("POST /admin/jobs: snapshot of one day's orders of the largest shop (s)", a,
+                 TIERS[-1][1] / 100 * T["list_page"] + TIERS[-1][1] / 50 * T["chunk_put"], API_GATEWAY_S))
+    return [[what, f"{a:,.2f}", f"{b:,.2f}", f"{cap:,}", f"×{cap / a:,.1f}", f"×{cap / b:,.2f}"]
+            for what, a, b, cap in rows]
+
+
+def snapshot_limit() -> int:
+    """Orders one job may snapshot inside the API call before API Gateway's 29 s answer 504."""
+    return int(API_GATEWAY_S / (T["list_page"] / 100 + T["chunk_put"] / 50))
