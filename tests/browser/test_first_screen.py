@@ -13,7 +13,7 @@ from tests.browser_support import Console, sign_in
 
 #: the modules the order list's first request may wait for (console/js/prefetch.js): the early requests
 #: and the list's search (the request's query) with what that imports; 8 of the list's 21
-EARLY_MODULES = {"prefetch.js", "list/search.js", "ui.js", "format.js", "statuses.js", "api.js", "config.js", "auth.js"}
+EARLY_MODULES = {"prefetch.js", "list/search.js", "ui.js", "format.js", "labels.js", "api.js", "config.js", "auth.js"}
 
 LAYOUT_SHIFTS = """
 () => {
