@@ -51,6 +51,7 @@ FIELD_KO: dict[str, str] = {
     "tab": "상태 탭", "buyer_type": "구매자 유형", "buyer_name": "구매자 이름", "buyer_phone": "구매자 전화번호",
     "recipient_name": "수령인 이름", "recipient_phone": "수령인 전화번호", "date_from": "시작일",
     "date_to": "종료일", "cursor": "페이지 위치", "limit": "조회 건수", "q": "검색어",
+    "prefix": "상품코드 앞부분", "view_id": "보기 번호", "shared": "직원 공유",
     # messages, notifications
     "number": "번호", "label": "이름", "title": "제목", "role": "받는 사람", "sender": "발신번호",
     "message_id": "메시지 번호", "code": "템플릿 코드", "trigger": "발송 시점", "buttons": "버튼",
@@ -127,6 +128,8 @@ ROUTE_FIELD_KO: dict[str, dict[str, str]] = {
     "POST /admin/exports/templates": {"name": "양식 이름"},
     "PUT /admin/exports/templates/{template_id}": {"name": "양식 이름"},
     "PUT /admin/staff/{operator_id}": {"name": "직원 이름"},
+    "POST /admin/views": {"name": "보기 이름"},
+    "PUT /admin/views/{view_id}": {"name": "보기 이름", "expected_version": "보기 버전"},
     "PUT /admin/roles/{role_id}": {"name_ko": "역할 이름"},
 }
 
