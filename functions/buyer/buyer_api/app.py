@@ -14,7 +14,8 @@ from oms.auth import guest_tokens
 from oms.http import claims, resolver
 from oms.http.idempotency import idempotency_middleware
 from oms.schemas.claims import BuyerClaimIn, PayIn, WithdrawIn
-from oms.schemas.common import ClaimIdPath, CursorQuery, OrderIdPath, RequestIdPath
+from oms.schemas.common import CursorQuery
+from oms.schemas.paths import ClaimIdPath, OrderIdPath, RequestIdPath
 from oms.schemas.points import ConfirmIn, GuestSessionIn
 from oms.services import buyer
 
