@@ -23,12 +23,14 @@ import os
 import threading
 import traceback
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from oms.domain.order import Event
+if TYPE_CHECKING:
+    from oms.domain.order import Event
+
 
 #: the key of the correlation id in a job message's body
 CORRELATION_KEY = "correlation_id"

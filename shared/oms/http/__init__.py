@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
@@ -22,9 +22,10 @@ from aws_lambda_powertools.shared.json_encoder import Encoder
 
 from oms import json_body as request_body
 from oms.domain.errors import DomainError
-from oms.domain.order import Actor
 from oms.observability import log_unexpected
-from oms.schemas import validation
+
+if TYPE_CHECKING:
+    from oms.domain.order import Actor
 
 PROBLEM = "application/problem+json"
 #: the oms package's loggers write through the function's Powertools handler (observability.share_logger);
@@ -139,6 +140,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             refused = request_body.malformed("body is not valid JSON")
             return problem(400, "MALFORMED_JSON", refused.message_ko, refused.detail, field="body")
         from oms.http import permissions
+        from oms.schemas import validation  # the field labels, with the first refusal (not at the cold start)
 
         message_ko, detail, extra = validation.answer(exc.errors(), permissions.route_key(app))
         return problem(400, "VALIDATION_FAILED", message_ko, detail, extra)
