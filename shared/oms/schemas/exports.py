@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from oms.domain.bulk_moves import MAX_BULK_ORDERS
+from oms.domain.limits import MAX_BULK_ORDERS
 from oms.schemas.common import Bool, Model, Text
 
 MAX_CHOSEN = MAX_BULK_ORDERS

@@ -6,8 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from oms.domain.bulk_moves import MAX_BULK_ORDERS
-from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
+from oms.domain.limits import MAX_BULK_ORDERS, MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.schemas.common import (
     Bool,

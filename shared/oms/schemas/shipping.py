@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from oms.domain.bulk_moves import MAX_BULK_ORDERS
+from oms.domain.limits import MAX_BULK_ORDERS
 from oms.domain.order import MAX_LINES
 from oms.schemas.common import Int, LineId, Model, MultilineText, OrderId, Strict, Text
 
