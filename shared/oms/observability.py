@@ -21,13 +21,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import traceback
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from oms.domain.order import Event
+if TYPE_CHECKING:
+    from oms.domain.order import Event
+
 
 #: the key of the correlation id in a job message's body
 CORRELATION_KEY = "correlation_id"
@@ -97,3 +100,14 @@ def with_correlation(message: dict[str, Any]) -> dict[str, Any]:
     """``message`` with the invocation's correlation id (unchanged when there is none)."""
     cid = correlation_id()
     return {**message, CORRELATION_KEY: cid} if cid else message
+
+
+def log_unexpected(exc: BaseException, request_id: str | None) -> str:
+    """Log an unexpected error and return the correlation id to answer with. The log names the
+    exception type and where it was raised, never its message or the request (both may hold a
+    buyer's name, phone or address)."""
+    cid = correlation_id() or request_id or "-"
+    frames = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    logging.getLogger("oms.http").error("unhandled error", extra={"error_type": type(exc).__name__,
+                                                                  "frames": frames[-8:], "correlation_id": cid})
+    return cid

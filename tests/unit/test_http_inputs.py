@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from oms import json_body as body
 from oms.domain.errors import DomainError
-from oms.http import body, problem
+from oms.http import problem
 from oms.store import cursors
 
 

@@ -18,9 +18,9 @@ from oms import observability
 from oms.excel.export_fields import catalog
 from oms.http import admin_identity, granted, request_meta, resolver
 from oms.http.idempotency import idempotency_middleware
-from oms.schemas.common import ExportIdPath, JobIdPath, OrderIdPath, TemplateIdPath
 from oms.schemas.exports import ExportIn, ExportTemplateIn, SheetsIn
 from oms.schemas.jobs import JobIn
+from oms.schemas.paths import ExportIdPath, JobIdPath, OrderIdPath, TemplateIdPath
 from oms.services import exports as svc
 from oms.services import jobs, personal_data
 

@@ -1,4 +1,5 @@
-"""Entry point of OrdersFunction: one resolver, one Router per resource, OpenAPI from the models.
+"""Entry point of OrdersFunction: one resolver, one Router per resource (imported on the first
+request it may answer: :mod:`admin_api.route_table`), OpenAPI from the models.
 
 The API document it serves at ``/swagger`` covers every function: see :mod:`admin_api.swagger`.
 """
@@ -13,25 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin_api.routes import (
-    alimtalk,
-    balance,
-    channels,
-    claims,
-    deposits,
-    home,
-    intake,
-    orders,
-    points,
-    settings,
-    shipping,
-    staff,
-    stock,
-    views,
-    webhooks,
-)
-from admin_api.routes import messages as message_routes
-from admin_api.routes import payments as payment_routes
+from admin_api.route_table import ROUTERS
 from oms import observability
 from oms.http import resolver
 from oms.http.idempotency import idempotency_middleware
@@ -43,23 +26,9 @@ metrics = Metrics()
 # Korean text stays readable in responses (UTF-8, not \uXXXX escapes)
 app = resolver(enable_validation=True)
 app.use(middlewares=[idempotency_middleware("orders")])  # Idempotency-Key on POST/PATCH/PUT
-app.include_router(orders.router, prefix="/admin/orders")
-app.include_router(home.router, prefix="/admin/home")
-app.include_router(payment_routes.router, prefix="/admin/orders")
-app.include_router(balance.router, prefix="/admin/orders")
-app.include_router(claims.router, prefix="/admin/orders")
-app.include_router(stock.router, prefix="/admin/stock")
-app.include_router(settings.router, prefix="/admin/settings")
-app.include_router(intake.router, prefix="/intake")
-app.include_router(points.router, prefix="/admin/members")
-app.include_router(shipping.router, prefix="/admin")
-app.include_router(message_routes.router, prefix="/admin")
-app.include_router(webhooks.router, prefix="/admin/webhooks")
-app.include_router(alimtalk.router, prefix="/admin/alimtalk")
-app.include_router(deposits.router, prefix="/admin/deposits")
-app.include_router(channels.router, prefix="/admin")
-app.include_router(staff.router, prefix="/admin")
-app.include_router(views.router, prefix="/admin/views")
+# each route module is imported on the first request it may answer (the API document imports all)
+for module, prefix, rules in ROUTERS:
+    app.lazy_router(f"admin_api.routes.{module}", prefix, rules)
 
 
 @app.get("/swagger", summary="API 문서 (Swagger UI; format=json 이면 OpenAPI 문서): 모든 함수의 모든 경로")

@@ -14,7 +14,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms import observability
 from oms.domain.clock import parse_iso
-from oms.services import confirmation
 
 logger = Logger()
 observability.share_logger(logger)  # the oms package's module loggers write through it
@@ -24,6 +23,8 @@ metrics = Metrics()
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from oms.services import confirmation  # on first run: the service stays out of the cold start
+
     when = event.get("time") if isinstance(event, dict) else None
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     result = confirmation.run(parse_iso(when) if when else None, remaining_ms=remaining)

@@ -16,7 +16,7 @@ import base64
 import binascii
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
@@ -25,9 +25,11 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms import observability
-from oms.http import log_unexpected
-from oms.http.body import check_json_bytes
-from oms.services import webhooks
+from oms.json_body import check_json_bytes
+from oms.observability import log_unexpected
+
+if TYPE_CHECKING:  # imported by the first callback: the service stays out of the cold start
+    from oms.services import webhooks
 
 logger = Logger()
 observability.share_logger(logger)  # the oms package's module loggers write through it
@@ -50,6 +52,8 @@ def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhooks.Answer]:
+    from oms.services import webhooks
+
     req = APIGatewayProxyEventV2(event)
     if req.request_context.http.method != "POST":
         return "", webhooks.Answer(405, {"code": "METHOD_NOT_ALLOWED",

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from oms.domain.errors import DomainError
 from oms.domain.josa import josa
+from oms.domain.limits import MAX_BULK_ORDERS as MAX_BULK_ORDERS
 from oms.domain.moves import Move, apply_moves, check_transition
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
-
-#: the orders one bulk request names (the list's selection); a whole search or tab is a job instead
-MAX_BULK_ORDERS = 50
 
 
 def too_many_orders_ko(limit: int = MAX_BULK_ORDERS) -> str:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from oms.domain.errors import DomainError, NotFound
+from oms.domain.limits import MAX_INTAKE_LINES as MAX_INTAKE_LINES
+from oms.domain.limits import MAX_LINES as MAX_LINES
 from oms.domain.outbox import Intent
 from oms.domain.statuses import (
     VOIDED,
@@ -33,9 +35,8 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-#: Size limits an order keeps so that any change of it is one bounded transaction (docs/data-model.md).
-MAX_INTAKE_LINES = 500  # lines at checkout
-MAX_LINES = 1000  # lines an order may reach through splits and exchange replacements
+#: Size limits an order keeps so that any change of it is one bounded transaction (docs/data-model.md;
+#: the line limits in oms.domain.limits).
 MAX_TRACKING_NUMBERS = 20  # distinct tracking numbers (lookup items) per order
 MAX_STOCK_SKUS = 30  # distinct stock-tracked SKUs per order (one stock action each)
 MAX_SHIPMENTS = 100

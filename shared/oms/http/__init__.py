@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import base64
 import gzip
+import importlib
 import json
 import logging
-import traceback
-from collections.abc import Mapping
+import re
+import threading
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.shared.json_encoder import Encoder
 
-from oms import observability
+from oms import json_body as request_body
 from oms.domain.errors import DomainError
-from oms.domain.order import Actor
-from oms.http import body as request_body
-from oms.schemas import validation
+from oms.observability import log_unexpected
+
+if TYPE_CHECKING:
+    from oms.domain.order import Actor
 
 PROBLEM = "application/problem+json"
 #: the oms package's loggers write through the function's Powertools handler (observability.share_logger);
@@ -101,9 +104,50 @@ def compress_answer(event: Mapping[str, Any], answer: dict[str, Any]) -> dict[st
 class _JsonApiResolver(APIGatewayHttpResolver):
     """Our APIs take JSON bodies only: another media type is refused before the resolver would
     parse it as a form or multipart body (whose parser fails on a missing boundary). JSON answers
-    go gzip-encoded to a client that takes it (:func:`compress_answer`)."""
+    go gzip-encoded to a client that takes it (:func:`compress_answer`).
+
+    Routers declared with :meth:`lazy_router` are imported and included on the first request
+    whose path one of their rules matches (and all of them before the API document is built), so a
+    function with many route modules does not import them all at its cold start. The routes then
+    stand in the order the declarations give, whatever order they were included in, so a request
+    is matched to the same route as if every router had been included at import."""
+
+    def lazy_router(self, module: str, prefix: str, rules: tuple[str, ...]) -> None:
+        """``module``'s ``router`` under ``prefix``; ``rules``: its routes' rules as declared."""
+        if not hasattr(self, "_lazy"):
+            self._lazy: list[tuple[str, str, list[re.Pattern[str]]]] = []
+            self._included: set[str] = set()
+            self._include_lock = threading.Lock()
+        full = [prefix if rule in ("", "/") else f"{prefix}{rule}" for rule in rules]
+        self._lazy.append((module, prefix, [self._compile_regex(rule) for rule in full]))
+
+    def _include(self, wanted: Callable[[list[re.Pattern[str]]], bool]) -> None:
+        if not getattr(self, "_lazy", None):
+            return
+        with self._include_lock:
+            todo = [(m, prefix) for m, prefix, rules in self._lazy if m not in self._included and wanted(rules)]
+            for module, prefix in todo:
+                self.include_router(importlib.import_module(module).router, prefix=prefix)
+                self._included.add(module)
+            if todo:
+                rank = {m: i for i, (m, _, _) in enumerate(self._lazy)}
+
+                def key(route: Any) -> int:
+                    return rank.get(getattr(route.func, "__module__", ""), len(rank))
+
+                self._static_routes.sort(key=key)
+                self._dynamic_routes.sort(key=key)
+
+    def include_all_routers(self) -> None:
+        self._include(lambda rules: True)
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        self.include_all_routers()
+        return super().get_openapi_schema(*args, **kwargs)
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        path = str(event.get("rawPath") or event.get("path") or "")
+        self._include(lambda rules: any(r.match(path) for r in rules))
         headers = event.get("headers") or {}
         media = str(headers.get("content-type") or "").split(";")[0].strip().lower()
         method = str(((event.get("requestContext") or {}).get("http") or {}).get("method") or "").upper()
@@ -115,8 +159,8 @@ class _JsonApiResolver(APIGatewayHttpResolver):
         return compress_answer(event, super().resolve(event, context))
 
 
-def resolver(*, enable_validation: bool = True) -> APIGatewayHttpResolver:
-    """The HTTP API resolver every function uses: JSON bodies only, read by :mod:`oms.http.body`
+def resolver(*, enable_validation: bool = True) -> _JsonApiResolver:
+    """The HTTP API resolver every function uses: JSON bodies only, read by :mod:`oms.json_body`
     (UTF-8, depth), Korean text kept readable in answers, and every error answered as problem+json."""
     app = _JsonApiResolver(
         enable_validation=enable_validation,
@@ -139,6 +183,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             refused = request_body.malformed("body is not valid JSON")
             return problem(400, "MALFORMED_JSON", refused.message_ko, refused.detail, field="body")
         from oms.http import permissions
+        from oms.schemas import validation  # the field labels, with the first refusal (not at the cold start)
 
         message_ko, detail, extra = validation.answer(exc.errors(), permissions.route_key(app))
         return problem(400, "VALIDATION_FAILED", message_ko, detail, extra)
@@ -169,17 +214,6 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response[str]:
         return internal_error(app, exc)
-
-
-def log_unexpected(exc: BaseException, request_id: str | None) -> str:
-    """Log an unexpected error and return the correlation id to answer with. The log names the
-    exception type and where it was raised, never its message or the request (both may hold a
-    buyer's name, phone or address)."""
-    correlation_id = observability.correlation_id() or request_id or "-"
-    frames = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
-    logger.error("unhandled error", extra={"error_type": type(exc).__name__, "frames": frames[-8:],
-                                           "correlation_id": correlation_id})
-    return correlation_id
 
 
 def internal_error(app: Any, exc: BaseException) -> Response[str]:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Answer(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # built on first use, as every API model (oms.schemas.common.Model)
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 class Problem(Answer):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from oms.schemas.answers import Answer
-from oms.schemas.common import LineId, Text
+from oms.schemas.common import LineId, Model, Text
 from oms.schemas.orders import Won
 
 ChannelPath = Annotated[Literal["naver"], Path(description="외부 채널 (naver: 스마트스토어·네이버페이 주문형)")]
@@ -17,7 +17,7 @@ DelayReason = Literal["PRODUCT_PREPARE", "CUSTOMER_REQUEST", "CUSTOM_BUILD", "RE
                       "ETC"]
 
 
-class _In(BaseModel):
+class _In(Model):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from oms.schemas.answers import Answer
-from oms.schemas.common import OrderId, Text
+from oms.schemas.common import Model, OrderId, Text
 
 AccountPath = Annotated[str, Path(min_length=6, max_length=20, pattern=r"^[0-9]+$", description="계좌번호 (숫자만)")]
 TxIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z\-_.:]+$",
                                description="입금 조회 서비스의 거래 ID")]
 
 
-class _In(BaseModel):
+class _In(Model):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from oms.domain.bulk_moves import MAX_BULK_ORDERS
-from oms.schemas.common import Bool, Text
+from oms.domain.limits import MAX_BULK_ORDERS
+from oms.schemas.common import Bool, Model, Text
 
 MAX_CHOSEN = MAX_BULK_ORDERS
 MAX_COLUMNS = 60
 
 
-class Column(BaseModel):
+class Column(Model):
     model_config = ConfigDict(extra="forbid")
 
     field: Text = Field(min_length=1, max_length=40, description="a key of GET /admin/exports/fields")
@@ -21,7 +21,7 @@ class Column(BaseModel):
                                description="the column's title; default: the field's Korean header")
 
 
-class ExportTemplateIn(BaseModel):
+class ExportTemplateIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     name: Text = Field(min_length=1, max_length=40)
@@ -33,7 +33,7 @@ class ExportTemplateIn(BaseModel):
         default="newline", description="newline: one option per line within the cell; inline: one line, ' / '")
 
 
-class ExportIn(BaseModel):
+class ExportIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     template_id: Text = Field(min_length=1, max_length=40)
@@ -43,7 +43,7 @@ class ExportIn(BaseModel):
     reason: Text | None = Field(default=None, max_length=200, description="개인정보를 포함하는 사유")
 
 
-class SheetsIn(BaseModel):
+class SheetsIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     order_ids: list[str] = Field(min_length=1, max_length=MAX_CHOSEN, description="at most 50 orders")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, Status
-from oms.schemas.common import Bool, DateRange, Text, refuse
+from oms.schemas.common import Bool, DateRange, Model, Text, refuse
 
 
 class JobSearch(DateRange):
@@ -22,7 +22,7 @@ class JobSearch(DateRange):
     buyer_type: Literal["member", "guest"] | None = None
 
 
-class JobIn(BaseModel):
+class JobIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["status", "deliver_no_shipping", "export", "print"] = Field(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from oms.domain.bulk_moves import MAX_BULK_ORDERS
-from oms.domain.order import MAX_INTAKE_LINES, MAX_LINES
+from oms.domain.limits import MAX_BULK_ORDERS, MAX_INTAKE_LINES, MAX_LINES
 from oms.domain.statuses import Channel, DeliveryScope, PaymentMethod, ProductKind, Status
 from oms.schemas.common import (
     Bool,
@@ -18,6 +17,7 @@ from oms.schemas.common import (
     LineId,
     Lookup,
     MemberId,
+    Model,
     MultilineText,
     OrderId,
     Strict,
@@ -192,7 +192,7 @@ class ListQuery(DateRange):
     limit: int = Field(default=20, ge=1, le=100)
 
 
-class BulkResult(BaseModel):
+class BulkResult(Model):
     order_id: str
     result: Literal["done", "refused"]
     code: str | None = None

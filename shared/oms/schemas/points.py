@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from oms.domain.order import MAX_LINES
+from oms.domain.limits import MAX_LINES
 from oms.schemas.common import Int, LineId, OrderId, Strict, Text
 
 

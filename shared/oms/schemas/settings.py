@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from oms.schemas.common import Bool, Int, Text
+from oms.schemas.common import Bool, Int, Model, Text
 
 
-class Section(BaseModel):
+class Section(Model):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from oms.domain.bulk_moves import MAX_BULK_ORDERS
+from oms.domain.limits import MAX_BULK_ORDERS
 from oms.domain.order import MAX_LINES
-from oms.schemas.common import Int, LineId, MultilineText, OrderId, Strict, Text
+from oms.schemas.common import Int, LineId, Model, MultilineText, OrderId, Strict, Text
 
 Method = Literal["parcel", "quick", "pickup", "none"]
 
@@ -54,7 +54,7 @@ class CombinedIn(Strict):
     method: Method | None = None
 
 
-class TemplateQuery(BaseModel):
+class TemplateQuery(Model):
     order_ids: Text | None = Field(default=None, description="comma-separated order numbers; omit for the whole "
                                                             "배송대기 tab")
 
@@ -74,7 +74,7 @@ def _cell_text(value: Any) -> Any:
     return value
 
 
-class InvoiceRowIn(BaseModel):
+class InvoiceRowIn(Model):
     """One data row of an invoice workbook, as typed by the operator."""
 
     model_config = ConfigDict(str_strip_whitespace=True)

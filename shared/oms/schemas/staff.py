@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from oms.schemas.answers import Answer
-from oms.schemas.common import Bool, Text
+from oms.schemas.common import Bool, Model, Text
 
 OperatorIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}$",
                                      description="운영자 ID (쇼핑몰 빌더 계정)")]
@@ -16,7 +16,7 @@ RoleIdPath = Annotated[str, Path(min_length=2, max_length=31, pattern=r"^[a-z][a
                                  description="역할 ID")]
 
 
-class _In(BaseModel):
+class _In(Model):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from oms.schemas.answers import Answer
-from oms.schemas.common import Bool, Int, Text
+from oms.schemas.common import Bool, Int, Model, Text
 
 #: the list's columns a view may show (console cells carry ``data-col`` with these keys) -> 한국어
 COLUMNS: dict[str, str] = {
@@ -31,7 +31,7 @@ Search = Annotated[dict[Annotated[str, Field(max_length=40)], SearchValue], Fiel
     examples=[{"tab": "ready_to_ship", "days": 7, "channel": "naverpay_order"}])]
 
 
-class _In(BaseModel):
+class _In(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("columns", check_fields=False)

@@ -34,6 +34,8 @@ from oms.schemas.settings import ClaimSettings
 from oms.services import claim_views, effects, payment_requests, payouts
 from oms.services.orders import Committed, run, run_change
 from oms.store import orders, points, stock
+from oms.store import payouts as lease_store
+from oms.store import settings as settings_store
 from oms.store.orders import Write
 
 POINTS_RESTORE_ACTOR = Actor("system", "points", "적립금")
@@ -48,8 +50,10 @@ def zones(s: ClaimSettings) -> tuple[Zone, ...]:
     return tuple(Zone(z.start, z.end, z.fee, z.name_ko) for z in s.remote_zones)
 
 
-def refund_settings(site_id: str) -> tuple[refunds.RefundSettings, int | None]:
-    s = effects.site_settings(site_id).claims
+def refund_settings(site_id: str, *, preview: bool = False) -> tuple[refunds.RefundSettings, int | None]:
+    """The site's refund rules; ``preview``: for an answer that decides no write, as this container
+    read them moments ago (:func:`oms.store.settings.for_preview`), else strongly consistent."""
+    s = (settings_store.for_preview(site_id) if preview else effects.site_settings(site_id)).claims
     rs = refunds.RefundSettings(
         return_shipping_fee=s.return_shipping_fee, free_shipping_threshold=s.free_shipping_threshold,
         base_shipping_fee=s.base_shipping_fee, coupon_recovery=s.coupon_recovery,
@@ -176,9 +180,10 @@ def step(site_id: str, order_id: str, claim_id: str, body: ClaimStepIn, actor: A
 
 
 def calculate(site_id: str, order_id: str, claim_id: str, body: CalculateIn) -> dict[str, Any]:
-    """The refund calculation (preview): the order's Query + the site's settings; nothing written."""
+    """The refund calculation (preview): the order's Query + the site's settings (as read in this
+    container moments ago: nothing is written on them; the settlement reads them afresh)."""
     order = orders.load(site_id, order_id)
-    rs, coupon_min = refund_settings(site_id)
+    rs, coupon_min = refund_settings(site_id, preview=True)
     calc = refunds.calculate(order, claim_id, body.basis, rs, body.adjustment, body.adjustment_reason, coupon_min)
     return calculation_view(calc)
 
@@ -186,7 +191,7 @@ def calculate(site_id: str, order_id: str, claim_id: str, body: CalculateIn) -> 
 def estimate(order: Order, claim_id: str) -> dict[str, Any] | None:
     """The refund estimate a buyer sees (basis 실결제가, the site's rules), or None where there is none."""
     try:
-        rs, coupon_min = refund_settings(order.site_id)
+        rs, coupon_min = refund_settings(order.site_id, preview=True)
         calc = refunds.calculate(order, claim_id, "paid", rs, 0, None, coupon_min)
     except (DomainError, NotImplementedError):
         return None
@@ -195,10 +200,17 @@ def estimate(order: Order, claim_id: str) -> dict[str, Any] | None:
             "option_difference": calc.option_difference.amount, "basis": calc.basis}
 
 
+class _LeaseHeld(Conflict):
+    """The settlement's lease action found another refund run's lease."""
+
+
 def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Actor) -> dict[str, Any]:
     """정산: the calculation's charges and points back in one transaction (``services.orders.run``),
-    then (refund) the payout."""
+    then (refund) the payout. A settlement that leaves the order owing the buyer takes the order's
+    payout lease in that same transaction, and the payout decides on the order as committed: one
+    card payment paid back is 3 reads and 3 writes besides the PG call."""
     calculated: list[refunds.Calculation] = []
+    lease: dict[str, str | bool] = {"wanted": body.direction == "refund"}
 
     def decide(order: Order, at: str) -> tuple[Change, Write]:
         rs, coupon_min = refund_settings(site_id)
@@ -207,16 +219,30 @@ def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Ac
         change = refunds.settle(order, calc, body.direction, actor, at)
         write = Write()
         _restore_points(order, change, calc, write, at)
+        lease.pop("token", None)
+        if lease["wanted"] and change.order.outstanding < 0:
+            token, take = lease_store.take_action(site_id, order_id, actor.id)
+            held = lease_store.in_progress()
+            write.add(take, _LeaseHeld(held.code, held.message_ko))
+            lease["token"] = token
         calculated.append(calc)
         return change, write
 
-    committed = run(site_id, order_id, actor, decide, action="claim_settle", expected_version=body.expected_version)
+    try:
+        committed = run(site_id, order_id, actor, decide, action="claim_settle",
+                        expected_version=body.expected_version)
+    except _LeaseHeld:  # another refund run holds the lease: settled all the same, its refund reports it
+        lease["wanted"] = False
+        committed = run(site_id, order_id, actor, decide, action="claim_settle",
+                        expected_version=body.expected_version)
     saved, calc = committed.order, calculated[-1]
     out: dict[str, Any] = {"calculation": calculation_view(calc), "refund": None}
     if body.direction == "refund" and saved.outstanding < 0:
+        token = lease.get("token")
         try:
             payout = payouts.refund_outstanding(site_id, order_id, actor, reason=body.reason,
-                                                refund_account=payouts.account(body.refund_account))
+                                                refund_account=payouts.account(body.refund_account),
+                                                lease=token if isinstance(token, str) else None, read=saved)
             out["refund"] = payout.as_dict()
         except DomainError as exc:  # settled all the same: the refund is retried with POST …/refunds
             out["refund"] = {"requested": -saved.outstanding, "refunded": 0, "left": -saved.outstanding,
@@ -232,6 +258,8 @@ def settle(site_id: str, order_id: str, claim_id: str, body: SettleIn, actor: Ac
             out["order"] = committed.detail()
             out["payment_request"] = {"error": exc.as_dict()}
     else:
+        if isinstance(lease.get("token"), str):  # taken, yet the order owes nothing after all
+            lease_store.give_back(site_id, order_id, str(lease["token"]))
         out["order"] = committed.detail()
     return out
 

@@ -45,6 +45,7 @@ from oms.integrations.pg import PROVIDERS, PgError, RefundAccount, gateway
 from oms.services import orders as order_runner
 from oms.store import orders, payreqs
 from oms.store import payments as pay_store
+from oms.store import payouts as lease_store
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
@@ -208,7 +209,7 @@ def record_pg_refunds(site_id: str, order_id: str, payment_id: str, refunds: lis
 
 def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int | None, reason: str,
                   refund_account: RefundAccount | None, actor: Actor, request_id: str | None = None,
-                  read: Order | None = None) -> Order:
+                  read: Order | None = None, release_lease: list[str] | None = None) -> Order:
     """Refund through the PG in three steps, so concurrent requests and crashes stay exact:
 
     1. **reserve** the amount on the payment item (:func:`oms.store.payments.reserve_refund`: refunded +
@@ -220,7 +221,8 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
     completes that request — after a crash it sends the PG the same idempotency key, so the PG
     answers its first result and refunds nothing twice; a finished request answers the order as is.
     Virtual accounts are refunded automatically only as a whole (docs/domain.md, "Payments and payment requests").
-    ``read``: the order as the caller has just read it (a payout run), decided on instead of a first read."""
+    ``read``: the order as the caller has just read it (a payout run), decided on instead of a first read;
+    ``release_lease``: the payout lease (its token) that step 3's transaction gives back, emptied once it has."""
     rid = request_id or uuid.uuid4().hex
     request: RefundRequest | None = None
     payment: Payment | None = None
@@ -252,10 +254,11 @@ def refund_via_pg(site_id: str, order_id: str, payment_id: str, *, amount: int |
             continue  # less is left (or the same request was just recorded): decide again on a fresh read
     if request is None or payment is None or order is None:
         raise Conflict("REFUND_IN_PROGRESS", "다른 환불이 진행 중입니다. 잠시 후 다시 시도하세요.")
-    return _complete_refund(site_id, order, payment, request, actor)
+    return _complete_refund(site_id, order, payment, request, actor, release_lease)
 
 
-def _complete_refund(site_id: str, order: Order, p: Payment, request: RefundRequest, actor: Actor) -> Order:
+def _complete_refund(site_id: str, order: Order, p: Payment, request: RefundRequest, actor: Actor,
+                     release_lease: list[str] | None = None) -> Order:
     """Steps 2 and 3 for a reserved request of ``p``, on ``order`` as read (with the reservation)
     when it was reserved: the commit is decided on it (no second read) under its version."""
     order_id = order.order_id
@@ -285,17 +288,34 @@ def _complete_refund(site_id: str, order: Order, p: Payment, request: RefundRequ
         raise DomainError("PG_REFUND_PENDING", "PG 응답에 환불 내역이 없습니다. 같은 환불 요청을 다시 보내 완료하세요.",
                           status=503, extra={"request_id": request.request_id})
     saved = commit_refund(site_id, order_id, request, Refund(made.key, made.amount, made.at, made.reason),
-                          actor=actor, read=order)
+                          actor=actor, read=order, release_lease=release_lease)
     return saved
 
 
+class _LeaseGone(Conflict):
+    """The payout lease is no longer this run's (taken over as stale): the commit goes without it."""
+
+
 def commit_refund(site_id: str, order_id: str, request: RefundRequest, made: Refund, *,
-                  actor: Actor, read: Order | None = None) -> Order:
-    """Step 3: the order's change, the payment and the request completed, in one transaction."""
+                  actor: Actor, read: Order | None = None, release_lease: list[str] | None = None) -> Order:
+    """Step 3: the order's change, the payment and the request completed, in one transaction (with
+    the payout lease given back when ``release_lease`` holds its token; emptied once given back)."""
+    gone = lease_store.in_progress()
+    also: list[tuple[dict[str, Any], DomainError | None]] | None = None
+    if release_lease:
+        also = [(lease_store.give_back_action(site_id, order_id, release_lease[0]),
+                 _LeaseGone(gone.code, gone.message_ko))]
     try:
-        saved, _, _ = apply(site_id, order_id, request.payment_id,
-                            lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
-                                                                actor=actor, at=at), read=read)
+        try:
+            saved, _, _ = apply(site_id, order_id, request.payment_id,
+                                lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
+                                                                    actor=actor, at=at), read=read, also=also)
+            if release_lease:
+                release_lease.clear()
+        except _LeaseGone:  # the refund is committed all the same; the lease is the other run's now
+            saved, _, _ = apply(site_id, order_id, request.payment_id,
+                                lambda ld, at: refund_commit_change(ld.order, ld.payment, request, made,
+                                                                    actor=actor, at=at), read=read)
     except DomainError as exc:
         if exc.code == "REFUND_REQUEST_NOT_RESERVED":  # a concurrent retry of the same request finished it
             return orders.load(site_id, order_id)

@@ -60,38 +60,50 @@ class Payout:
 
 
 def refund_outstanding(site_id: str, order_id: str, actor: Actor, *, reason: str,
-                       refund_account: RefundAccount | None = None) -> Payout:
+                       refund_account: RefundAccount | None = None, lease: str | None = None,
+                       read: Order | None = None) -> Payout:
     """Refund −outstanding through the order's payments. Refused 409 NOTHING_TO_REFUND when the
     order owes nothing, 409 PAYOUT_IN_PROGRESS while another refund run of the order is under way,
     409 CLAIMS_NOT_SETTLED while a completed claim waits for its settlement (its deductions are not
-    posted yet); a payment refused on the way is reported and the rest still tried."""
-    lease = lease_store.take(site_id, order_id, actor.id)
+    posted yet); a payment refused on the way is reported and the rest still tried.
+
+    ``lease``: the payout lease the caller took in the transaction that ``read`` is the outcome of
+    (a settlement), so the run decides on that order; else the lease is taken first and the order
+    read under it. The last PG refund's commit gives the lease back in its own transaction."""
+    if lease is None:
+        lease, read = lease_store.take(site_id, order_id, actor.id), None
+    held = [lease]  # emptied once a commit has given it back
     try:
-        return _pay_out(site_id, order_id, actor, reason, refund_account)
+        return _pay_out(site_id, order_id, actor, reason, refund_account, read, held)
     finally:
-        lease_store.give_back(site_id, order_id, lease)
+        if held:
+            lease_store.give_back(site_id, order_id, lease)
 
 
-def _pay_out(site_id: str, order_id: str, actor: Actor, reason: str, refund_account: RefundAccount | None) -> Payout:
-    order = orders.load(site_id, order_id)
+def _pay_out(site_id: str, order_id: str, actor: Actor, reason: str, refund_account: RefundAccount | None,
+             read: Order | None, held: list[str]) -> Payout:
+    order = read if read is not None else orders.load(site_id, order_id)
     payout = Payout(rules.check_payout(order))
-    read: Order | None = order  # the first refund decides on this read; later ones on their own
-    for p, amount in rules.plan(order):
+    planned = rules.plan(order)
+    last_pg = max((i for i, (p, _) in enumerate(planned) if p.provider and p.pg_payment_key), default=-1)
+    first: Order | None = order  # the first refund decides on this read; later ones on their own
+    for i, (p, amount) in enumerate(planned):
         if not p.provider or not p.pg_payment_key:
             payout.results.append(RefundResult(p.payment_id, p.method, amount, "manual", "PAYMENT_NOT_FROM_PG",
                                                "PG 결제가 아니므로 직접 환불한 뒤 강제완료하세요."))
             continue
+        release = held if i == last_pg else None
         try:
             payments.refund_via_pg(site_id, order_id, p.payment_id, amount=None if rules.whole(p, amount) else amount,
                                    reason=reason,
                                    refund_account=refund_account if p.method in rules.DEPOSIT_METHODS else None,
-                                   actor=actor, read=read)
+                                   actor=actor, read=first, release_lease=release)
         except DomainError as exc:
-            read = None
+            first = None
             payout.results.append(RefundResult(p.payment_id, p.method, amount, "refused", exc.code, exc.message_ko,
                                                exc.extra.get("pg_code")))
             continue
-        read = None
+        first = None
         payout.results.append(RefundResult(p.payment_id, p.method, amount, "refunded"))
     return payout
 

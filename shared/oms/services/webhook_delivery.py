@@ -22,10 +22,8 @@ import json
 import socket
 import time
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from oms.domain import public_events
 from oms.domain import webhook_endpoints as rules
@@ -40,15 +38,21 @@ from oms.store import outbox
 from oms.store import webhook_endpoints as store
 from oms.store.outbox import Record
 
+if TYPE_CHECKING:
+    import httpx
+
 LABEL_KO = {"webhook": "웹훅 전송"}
-TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+#: seconds: the whole call, and connecting
+TIMEOUT_S, CONNECT_TIMEOUT_S = 5.0, 3.0
 UNREACHABLE_PAUSE_S = 30.0
 _unreachable: dict[tuple[str, str], float] = {}  # (site, endpoint) -> monotonic time it failed
 
 
 @cache
 def _client() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, follow_redirects=False,
+    import httpx  # on first delivery: the cold start does not import the HTTP client
+
+    return httpx.Client(timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S), follow_redirects=False,
                         headers={"user-agent": "oms-webhooks/1", "content-type": "application/json"})
 
 
@@ -105,6 +109,8 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
     if refused:
         return _fail(d, entry, None, 0, refused, "웹훅 수신 주소가 내부 주소입니다.")
     headers = standard_webhooks.headers(live_secrets(ep, now), d.idempotency_key, int(now.timestamp()), body)
+    import httpx  # with the call: the cold start does not import the HTTP client
+
     started = time.monotonic()
     try:
         resp = _client().post(str(ep["url"]), content=body, headers=headers)

@@ -18,6 +18,11 @@ from oms.schemas.settings import SiteSettings, SiteSettingsPatch
 from oms.store import keys
 from oms.store.orders import plain, put
 from oms.store.table import TransactionFailed, client, key, load, table_name, transact
+from oms.store.ttl_cache import TtlCache
+
+#: seconds a preview (an answer that decides no write) may use settings read earlier in this container
+PREVIEW_TTL = 30.0
+_seen: TtlCache[SiteSettings] = TtlCache(PREVIEW_TTL)
 
 
 def _read(site_id: str) -> tuple[SiteSettings, int | None]:
@@ -31,7 +36,16 @@ def _read(site_id: str) -> tuple[SiteSettings, int | None]:
 
 
 def get(site_id: str) -> SiteSettings:
-    return _read(site_id)[0]
+    """The settings, strongly consistent (what a write is decided on); kept for :func:`for_preview`."""
+    current = _read(site_id)[0]
+    _seen.put(site_id, current)
+    return current
+
+
+def for_preview(site_id: str) -> SiteSettings:
+    """The settings for an answer that decides no write (a refund preview): as read in this
+    container within ``PREVIEW_TTL`` seconds (a save here applies at once), else read."""
+    return _seen.get(site_id, lambda: get(site_id))
 
 
 def read(site_id: str) -> tuple[SiteSettings, int]:
@@ -75,4 +89,5 @@ def save(site_id: str, patch: SiteSettingsPatch, by: str) -> tuple[SiteSettings,
         if exc.reasons == ["ConditionalCheckFailed"]:
             raise _conflict(version or 0) from exc
         raise
+    _seen.put(site_id, merged)
     return merged, new_version

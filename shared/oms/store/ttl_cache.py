@@ -30,6 +30,10 @@ class TtlCache(Generic[T]):
             self._items[key] = (now, value)
         return value
 
+    def put(self, key: str, value: T) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+
     def forget(self, key: str | None = None) -> None:
         with self._lock:
             if key is None:

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.http import admin_identity
 from oms.schemas.alimtalk import AlimtalkTemplateIn, NotificationSettingsIn
-from oms.schemas.common import TemplateIdPath
+from oms.schemas.paths import TemplateIdPath
 from oms.services import alimtalk_templates as svc
 
 router = Router()

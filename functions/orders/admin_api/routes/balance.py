@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.http import admin_identity
 from oms.schemas.claims import ForceCompleteIn, PaymentRequestCancelIn, PaymentRequestIn, RefundOutstandingIn
-from oms.schemas.common import OrderIdPath, PaymentIdPath, RequestIdPath
+from oms.schemas.paths import OrderIdPath, PaymentIdPath, RequestIdPath
 from oms.services import payment_requests, payouts
 from oms.services.orders import get_detail
 

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from oms.domain.channel_records import Credentials
 from oms.http import admin_identity
 from oms.schemas.channels import ChannelConnectIn, ChannelDecisionIn, ChannelDelayIn, ChannelPath
-from oms.schemas.common import OrderIdPath
+from oms.schemas.paths import OrderIdPath
 from oms.services import channel_actions, channel_connections
 
 router = Router()

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from oms.domain.order import Recipient
 from oms.http import admin_identity
 from oms.schemas.claims import AddLineIn, CalculateIn, ClaimIn, ClaimStepIn, RecipientChangeIn, SettleIn
-from oms.schemas.common import ClaimIdPath, OrderIdPath
+from oms.schemas.paths import ClaimIdPath, OrderIdPath
 from oms.services import claims
 from oms.store import orders
 

@@ -8,8 +8,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from oms.http import admin_identity
-from oms.schemas.common import MessageIdPath, OrderIdPath, TemplateIdPath
 from oms.schemas.messages import DefaultSenderIn, MessageIn, SenderIn, SmsTemplateIn
+from oms.schemas.paths import MessageIdPath, OrderIdPath, TemplateIdPath
 from oms.services import message_senders as setup
 from oms.services import messages as svc
 

@@ -8,8 +8,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
-from oms.schemas.common import CursorQuery, OrderIdPath
+from oms.schemas.common import CursorQuery
 from oms.schemas.orders import BulkResult, BulkStatusIn, ListQuery, MemoIn, StatusChangeIn
+from oms.schemas.paths import OrderIdPath
 from oms.services import listing
 from oms.services import orders as svc
 

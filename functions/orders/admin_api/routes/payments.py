@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from oms.domain.clock import iso
 from oms.http import admin_identity
 from oms.integrations.pg import RefundAccount
-from oms.schemas.common import OrderIdPath, PaymentIdPath
+from oms.schemas.paths import OrderIdPath, PaymentIdPath
 from oms.schemas.payments import (
     CashReceiptIn,
     CompleteCashReceiptIn,

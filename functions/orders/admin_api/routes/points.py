@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
-from oms.schemas.common import CursorQuery, MemberIdPath
+from oms.schemas.common import CursorQuery
+from oms.schemas.paths import MemberIdPath
 from oms.schemas.points import GroupRemoveIn, PointsAdjustIn
 from oms.services import points as svc
 

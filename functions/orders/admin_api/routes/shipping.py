@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
-from oms.schemas.common import ImportIdPath, OrderIdPath, ShipmentIdPath
+from oms.schemas.paths import ImportIdPath, OrderIdPath, ShipmentIdPath
 from oms.schemas.shipping import BulkOrdersIn, CombinedIn, CorrectTrackingIn, ImportIn, ResolveIssueIn, TrackingIn
 from oms.services import shipping as svc
 from oms.services import tracking_issues

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity, claims, request_meta
-from oms.schemas.common import OrderIdPath
+from oms.schemas.paths import OrderIdPath
 from oms.schemas.staff import OperatorIdPath, RevealIn, RoleIdPath, RoleIn, StaffMemberIn
 from oms.services import access_log, personal_data, staff
 

@@ -9,8 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from oms.http import admin_identity
-from oms.schemas.common import Lookup, SkuPath
+from oms.schemas.common import Lookup
 from oms.schemas.orders import StockIn
+from oms.schemas.paths import SkuPath
 from oms.store import stock
 
 router = Router()

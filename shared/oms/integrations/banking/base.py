@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import httpx
-
 
 class ProviderDown(Exception):
     """The provider could not be reached or failed: try again later."""
@@ -94,6 +92,8 @@ def classify(description: str, retry_after: int = 300) -> Exception:
 def call(method: str, url: str, *, headers: dict[str, str], data: dict[str, str] | None = None,
          params: dict[str, str] | None = None) -> tuple[int, Any]:
     """One call on the pooled client; a transport failure, a 5xx or a 429 raises :class:`ProviderDown`."""
+    import httpx  # with the call: the cold start does not import the HTTP client
+
     from oms.integrations.pg.http import client  # one pooled httpx client per container
 
     try:

@@ -37,14 +37,16 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bcrypt
-import httpx
 
 from oms.domain.clock import KST, iso, parse_iso
 from oms.integrations.channels import config
 from oms.integrations.channels.base import ChannelDown, ChannelRefused, Credentials, RateLimited
+
+if TYPE_CHECKING:
+    import httpx
 
 TOKEN_PATH = "/v1/oauth2/token"
 REFRESH_MARGIN = 1800.0  # renew a token 30 minutes before it runs out
@@ -143,6 +145,8 @@ def _issue(base: str, creds: Credentials) -> Token:
 # ---------------------------------------------------------------------------------------------- calls
 def _send(method: str, url: str, *, headers: dict[str, str], params: dict[str, str] | None = None,
           json: Any = None, data: dict[str, str] | None = None) -> httpx.Response:
+    import httpx  # with the call: the cold start does not import the HTTP client
+
     from oms.integrations.pg.http import client  # one pooled httpx client per container
 
     try:

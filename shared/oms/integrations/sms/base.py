@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-import httpx
-
 Reason = Literal[
     "sender_not_registered",  # 발신번호 미등록/차단/변작 (발신번호 사전등록제)
     "too_long",  # over 90 B (SMS) / 2,000 B (LMS) / title 40 B
@@ -106,6 +104,8 @@ class SmsSender(Protocol):
 def request(method: str, url: str, *, headers: dict[str, str], json: Any = None,
             params: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
     """One call on the pooled client; ``(status, body)``. A transport failure answers status 0."""
+    import httpx  # with the call: the cold start does not import the HTTP client
+
     from oms.integrations.pg.http import client  # one pooled httpx client per container
 
     try:

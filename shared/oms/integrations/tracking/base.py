@@ -24,8 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-import httpx
-
 #: how old a signed callback may be
 TOLERANCE = 300
 SIGNATURE_HEADER = "x-tracking-signature"
@@ -135,6 +133,8 @@ def verify(secrets: list[str], headers: Mapping[str, str], body: bytes, now: flo
 def call(method: str, url: str, *, headers: dict[str, str], json: Any = None,
          params: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
     """One call on the pooled client; a transport failure, a 5xx or a 429 raises :class:`ProviderDown`."""
+    import httpx  # with the call: the cold start does not import the HTTP client
+
     from oms.integrations.pg.http import client  # one pooled httpx client per container
 
     try:
