@@ -19,6 +19,8 @@ export const TABS = [["all", "전체"], ...STATUSES, ["delivery_issue", "배송 
 export const MAIN_FLOW = ["preparing", "ready_to_ship", "shipping", "delivered", "confirmed"];
 /** Where a status sits in the flow (the list's order): a move to a smaller rank goes backwards. */
 export const STATUS_RANK = Object.fromEntries(STATUSES.map(([s], i) => [s, i]));
+/** Whether a move from `from` to `to` goes back in the flow (asked before it is made). */
+export const isBackward = (from, to) => Boolean(from) && (STATUS_RANK[to] ?? 0) < (STATUS_RANK[from] ?? 0);
 
 /** The status family a badge is coloured by (app.css .badge.s-*). */
 export function statusFamily(s) {

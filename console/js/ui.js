@@ -1,6 +1,7 @@
 // Small DOM helpers every screen shares: an element builder, form fields with labels, the refusal
 // box (the API's message_ko, code and field, always visible), toasts, dialogs, busy buttons.
 import { ApiError } from "./api.js";
+import { isBackward, statusKo, josa } from "./labels.js";
 
 /** h("button.btn.primary", {onclick, type: "button"}, "저장") — attributes, then children. */
 export function h(spec, attrs = {}, ...children) {
@@ -130,6 +131,17 @@ export function confirmDialog(title, message, okLabel = "확인") {
     h("div.actions", {},
       h("button.btn", { type: "button", onclick: () => close(false) }, "취소"),
       h("button.btn.primary", { type: "button", onclick: () => close(true) }, okLabel))));
+}
+
+/**
+ * Ask before a backward move of `what` (e.g. "선택한 품목 2개를") from `from` to `to`; answers true to
+ * go on, at once when the move goes forward.
+ */
+export function confirmBackward(from, to, what) {
+  if (!isBackward(from, to)) return Promise.resolve(true);
+  return confirmDialog("이전 단계로 되돌리기",
+    `${what} ${statusKo(from)}에서 ${josa(statusKo(to), "으로/로")} 되돌립니다. `
+    + "배송·결제 기록은 그대로 남습니다. 되돌릴까요?", "되돌리기");
 }
 
 /** A titled card section of a screen. */

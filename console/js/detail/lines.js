@@ -2,9 +2,9 @@
 // where a part may go (a split), the whole line otherwise; several whole lines can move together
 // (checkboxes + one target the chosen lines all offer). A refusal is shown where it happened.
 import { api } from "../api.js";
-import { h, section, nextId, confirmDialog } from "../ui.js";
+import { h, section, nextId, confirmBackward } from "../ui.js";
 import { won, kst } from "../format.js";
-import { STATUSES, STATUS_RANK, MAIN_FLOW, statusKo, josa } from "../labels.js";
+import { STATUSES, STATUS_RANK, MAIN_FLOW, statusKo, isBackward } from "../labels.js";
 import { act } from "./act.js";
 
 
@@ -14,7 +14,7 @@ async function move(ctx, moves) {
 
 /** The line's moves, forward ones first (the next step of the main flow first), backward ones marked. */
 function orderedMoves(line) {
-  const back = (n) => STATUS_RANK[n.to] < STATUS_RANK[line.status];
+  const back = (n) => isBackward(line.status, n.to);
   const score = (n) => (back(n) ? 2 : MAIN_FLOW.includes(n.to) ? 0 : 1);
   return [...line.next].sort((a, b) => score(a) - score(b) || STATUS_RANK[a.to] - STATUS_RANK[b.to])
     .map((n) => ({ ...n, back: back(n) }));
@@ -46,9 +46,7 @@ function moveControls(line, ctx, slot) {
     if (!qty.reportValidity()) return;
     const chosen = moves.find((n) => n.to === to.value);
     if (!chosen) return;
-    if (chosen.back && !(await confirmDialog("이전 단계로 되돌리기",
-      `${line.product_name} ${qty.value}개를 ${statusKo(line.status)}에서 ${josa(chosen.to_ko, "으로/로")} 되돌립니다. 되돌릴까요?`,
-      "되돌리기"))) return;
+    if (!(await confirmBackward(line.status, chosen.to, `${line.product_name} ${qty.value}개를`))) return;
     act(ctx, go, slot, () => {
       const quantity = Number(qty.value);
       const m = { line_id: line.line_id, to: chosen.to };
@@ -116,17 +114,16 @@ function bulkBar(ctx) {
     bar.hidden = ls.length < 1;
     count.textContent = `${ls.length}개 품목 선택 →`;
     const common = ls.length ? ls[0].next.map((n) => n.to).filter((t) => ls.every((l) => l.next.some((n) => n.to === t))) : [];
-    const back = (t) => ls.some((l) => STATUS_RANK[t] < STATUS_RANK[l.status]);
+    const back = (t) => ls.some((l) => isBackward(l.status, t));
     common.sort((a, b) => Number(back(a)) - Number(back(b)) || STATUS_RANK[a] - STATUS_RANK[b]);
-    to.replaceChildren(...common.map((t) => h("option", { value: t, dataset: { back: String(back(t)) } },
+    to.replaceChildren(...common.map((t) => h("option", { value: t },
       back(t) ? `${statusKo(t)} (되돌리기)` : statusKo(t))));
     go.disabled = !common.length;
     if (!common.length && ls.length) count.textContent = `${ls.length}개 품목 선택: 함께 변경할 수 있는 상태가 없습니다.`;
   };
   go.addEventListener("click", async () => {
-    const opt = to.selectedOptions[0];
-    if (opt && opt.dataset.back === "true" && !(await confirmDialog("이전 단계로 되돌리기",
-      `선택한 품목 ${chosen.size}개를 ${josa(statusKo(to.value), "으로/로")} 되돌립니다. 되돌릴까요?`, "되돌리기"))) return;
+    const from = [...chosen.values()].map((l) => l.status).find((st) => isBackward(st, to.value));
+    if (!(await confirmBackward(from, to.value, `선택한 품목 ${chosen.size}개를`))) return;
     act(ctx, go, slot, () => move(ctx, [...chosen.values()].map((l) => ({ line_id: l.line_id, to: to.value }))));
   });
   const picked = (line, on) => {

@@ -2,8 +2,8 @@
 // dropped silently), the sticky bulk bar (상태 변경, 배송없음 → 배송완료, then the file actions of
 // list/files.js) and the per-order results of any bulk action.
 import { api } from "../api.js";
-import { h, select, busy, badge, confirmDialog } from "../ui.js";
-import { MAIN_FLOW, STATUSES, STATUS_RANK, statusKo, josa } from "../labels.js";
+import { h, select, busy, badge, confirmBackward } from "../ui.js";
+import { MAIN_FLOW, STATUSES, statusKo } from "../labels.js";
 
 /**
  * The step an operator takes next from `status` in the main flow (a tab's default target: in 상품준비
@@ -12,17 +12,6 @@ import { MAIN_FLOW, STATUSES, STATUS_RANK, statusKo, josa } from "../labels.js";
 export function nextStep(status) {
   const at = MAIN_FLOW.indexOf(status);
   return at >= 0 && at < MAIN_FLOW.length - 1 ? MAIN_FLOW[at + 1] : "ready_to_ship";
-}
-
-/** Whether a move from `from` to `to` goes back in the flow (asked before it is made). */
-export const isBackward = (from, to) => Boolean(from) && (STATUS_RANK[to] ?? 0) < (STATUS_RANK[from] ?? 0);
-
-/** Ask before a backward move; answers true to go on. */
-export function confirmBackward(from, to, what) {
-  if (!isBackward(from, to)) return Promise.resolve(true);
-  return confirmDialog("이전 단계로 되돌리기",
-    `${what} ${statusKo(from)}에서 ${josa(statusKo(to), "으로/로")} 되돌립니다. `
-    + "배송·결제 기록은 그대로 남습니다. 되돌릴까요?", "되돌리기");
 }
 
 /** The bulk routes take at most 50 orders (BulkStatusIn, BulkOrdersIn). */
