@@ -102,7 +102,7 @@ export function render(order, ctx) {
     decisions.length ? h("div.channel-decisions", {}, h("h3", {}, "클레임 처리"), decisions.map((l) => decisionForm(l, ctx))) : null,
     delayForm(order, ctx));
   if (pending(order)) {
-    let tries = 8;
+    let tries = 20;
     const again = () => api.get(ctx.path).then((o) => {
       if (ctx.order !== order) return;
       if (!pending(o) || tries-- <= 0) ctx.show(o); else setTimeout(again, 800);

@@ -75,13 +75,15 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
         raise relay.Retry(f"{name}: {exc}", "네이버에 연결하지 못했습니다.") from exc
     except ChannelRefused as exc:
         results = [ItemResult(e, False, exc.code, exc.message) for e in ext]
-    if results:
-        _record(d.site_id, d.order_id, lambda o, at: pushes.record_push(o, what, results, relay.RELAY, at))
     if what == "claim" and any(r.ok for r in results):
-        try:  # what the channel did with it (an approved cancel: cancelled, refunded); a dispatch's is known
+        # what the channel did with it (an approved cancel: cancelled, refunded), applied before the
+        # push's result so the line shows its decision as pending until both are in (a dispatch's is known)
+        try:
             channel_sync.update(d.site_id, d.order_id, api.details(creds, ext))
         except (RateLimited, ChannelDown, ChannelRefused):
             pass  # the next pull brings it
+    if results:
+        _record(d.site_id, d.order_id, lambda o, at: pushes.record_push(o, what, results, relay.RELAY, at))
     return {"ok": sum(r.ok for r in results), "refused": [r.code for r in results if not r.ok]}
 
 
