@@ -4,7 +4,10 @@ these figures next to the simulated day's partition table (bench.scale); the doc
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+
+from oms_local.template import load_template
 
 # ---- volumes ------------------------------------------------------------------------------------
 #: (a) one shop: orders a day and its sale hour against an average hour
@@ -45,11 +48,45 @@ JOB_RATE = 8 / T["order_job"]
 #: a bulk job's worker: 5 messages at once (MaximumConcurrency), 4 orders at once in each
 BULK_RATE = 5 * 4 / T["order_job"]
 ACCOUNT_CONCURRENCY = 1_000
-#: the sum of ReservedConcurrentExecutions in template.yaml (taken from the account's 1,000)
-RESERVED = 116
+#: admin calls that are a page of the list (GET /admin/orders, the busiest admin route)
+LIST_SHARE = 3 / 8
 #: a scheduled run's usable time: its timeout less the 20 s the auto-confirm job keeps in hand
 RUN_S = {"auto_confirm": 280, "tracking_sweep": 280, "va_expiry": 280, "fan_out": 100}
 API_GATEWAY_S = 29
+
+
+# ---- capacities: read from template.yaml, so the model and the stack cannot disagree ---------------
+
+
+@cache
+def _resources() -> dict[str, Any]:
+    return dict(load_template()["Resources"])
+
+
+def _props(function: str) -> dict[str, Any]:
+    return dict(_resources()[function]["Properties"])
+
+
+def reserved(function: str, source: str | None = None) -> int:
+    """A function's ``ReservedConcurrentExecutions``, capped by the ``MaximumConcurrency`` of its SQS
+    source ``source`` when named."""
+    props = _props(function)
+    caps = [int(props["Events"][source]["Properties"]["ScalingConfig"]["MaximumConcurrency"])] if source else []
+    return min([int(props["ReservedConcurrentExecutions"]), *caps])
+
+
+def reserved_total() -> int:
+    """The account's executions ``template.yaml`` reserves (the rest is the unreserved pool)."""
+    return sum(int(r["Properties"].get("ReservedConcurrentExecutions", 0)) for r in _resources().values()
+               if r["Type"] == "AWS::Serverless::Function")
+
+
+def route_rate(function: str | None, event: str | None = None) -> int:
+    """A route's ``ThrottlingRateLimit`` (requests a second, the whole platform's); the stage default
+    for ``function=None``."""
+    if function is None:
+        return int(_resources()["HttpApi"]["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"])
+    return int(_props(function)["Events"][event]["Properties"]["RouteSettings"]["ThrottlingRateLimit"])
 
 
 def per_second(per_day: float, peak: float, burst: float = 1) -> float:
@@ -66,17 +103,32 @@ def lambda_rows() -> list[list[Any]]:
 
     a, b = both(lambda d, p, shops: per_second(d, p) * T["intake"] + per_second(d * ADMIN_CALLS, WORK_PEAK)
                 * T["admin"])
-    rows.append(("OrdersFunction: concurrency (unreserved pool)", a, b, ACCOUNT_CONCURRENCY - RESERVED))
-    a, b = both(lambda d, p, shops: per_second(d * PG_CALLBACKS, p) * T["pg_callback"]
-                + per_second(d * PARCELS * EVENTS_PER_PARCEL, WORK_PEAK) * T["courier_event"])
-    rows.append(("WebhooksFunction: concurrency (PG callbacks + courier events), reserved", a, b, 20))
+    rows.append(("OrdersFunction: concurrency (unreserved pool)", a, b, ACCOUNT_CONCURRENCY - reserved_total()))
+    a, b = both(lambda d, p, shops: per_second(d * PG_CALLBACKS, p) * T["pg_callback"])
+    rows.append(("WebhooksFunction: concurrency (PG callbacks), reserved", a, b, reserved("WebhooksFunction")))
+    a, b = both(lambda d, p, shops: per_second(d * PARCELS * EVENTS_PER_PARCEL, WORK_PEAK) * T["courier_event"])
+    rows.append(("TrackingWebhooksFunction: concurrency (courier events), reserved", a, b,
+                 reserved("TrackingWebhooksFunction")))
     a, b = both(lambda d, p, shops: per_second(d, p) * (RECORDS_PLAIN * T["relay_plain"]
                                                         + RECORDS_NOTIFY * T["relay_notify"]))
-    rows.append(("RelayFunction: concurrency (stream records), reserved", a, b, 20))
+    rows.append(("RelayFunction: concurrency (stream records), reserved", a, b, reserved("RelayFunction")))
     a, b = both(lambda d, p, shops: max(1, shops * CHANNEL_SHOPS) / POLL_EVERY_S * T["channel_pull"])
-    rows.append(("ChannelWorkerFunction: concurrency (Naver pulls), SQS maximum", a, b, 5))
+    rows.append(("ChannelWorkerFunction: concurrency (Naver pulls), SQS maximum", a, b,
+                 reserved("ChannelWorkerFunction", "Connections")))
     a, b = both(lambda d, p, shops: max(1, shops * BANK_SHOPS) / POLL_EVERY_S * T["deposit_poll"])
-    rows.append(("DepositWorkerFunction: concurrency (bank reads), SQS maximum", a, b, 5))
+    rows.append(("DepositWorkerFunction: concurrency (bank reads), SQS maximum", a, b,
+                 reserved("DepositWorkerFunction", "Accounts")))
+    # the routes' throttles are the platform's, not a shop's: requests a second in the peak second
+    a, b = both(lambda d, p, shops: per_second(d, p, BURST))
+    rows.append(("POST /intake/orders: requests/s, route throttle", a, b, route_rate("OrdersFunction", "Intake")))
+    a, b = both(lambda d, p, shops: per_second(d * PG_CALLBACKS, p, BURST))
+    rows.append(("POST /webhooks/{provider}: PG callbacks/s, route throttle", a, b,
+                 route_rate("WebhooksFunction", "PgCallback")))
+    a, b = both(lambda d, p, shops: per_second(d * PARCELS * EVENTS_PER_PARCEL, WORK_PEAK, BURST))
+    rows.append(("POST /webhooks/tracking/{provider}: courier events/s, route throttle", a, b,
+                 route_rate("TrackingWebhooksFunction", "TrackingCallback")))
+    a, b = both(lambda d, p, shops: per_second(d * ADMIN_CALLS * LIST_SHARE, WORK_PEAK, BURST))
+    rows.append(("GET /admin/orders: list pages/s, the stage's route throttle", a, b, route_rate(None)))
     a, b = both(lambda d, p, shops: max(1, shops * (CHANNEL_SHOPS + BANK_SHOPS)) / 10 * T["send_batch"])
     rows.append(("ChannelPoll + DepositPoll: one run's fan-out (s, SendMessageBatch of 10)", a, b,
                  RUN_S["fan_out"]))

@@ -61,7 +61,7 @@ def handlers() -> dict[str, Any]:
     from webhooks_api.app import lambda_handler as webhooks
 
     out = {name: handler for name, _, handler in _apps()}
-    out["WebhooksFunction"] = webhooks
+    out["WebhooksFunction"] = out["TrackingWebhooksFunction"] = webhooks
     return out
 
 
@@ -86,7 +86,7 @@ def routes() -> tuple[ApiRoute, ...]:
                 ))
     found.append(ApiRoute("WebhooksFunction", "POST", "/webhooks/{provider}", "public", ("provider",),
                           body_schema={"type": "object"}))
-    found.append(ApiRoute("WebhooksFunction", "POST", "/webhooks/tracking/{provider}", "public", ("provider",),
+    found.append(ApiRoute("TrackingWebhooksFunction", "POST", "/webhooks/tracking/{provider}", "public", ("provider",),
                           body_schema={"type": "object"}))
     return tuple(sorted(found, key=lambda r: (r.function, r.path, r.method)))
 

@@ -1,4 +1,4 @@
-"""Delivery tracking in tests: the tracking sandbox whose callbacks go to WebhooksFunction in
+"""Delivery tracking in tests: the tracking sandbox whose callbacks go to TrackingWebhooksFunction's handler in
 process (under its template contract), a site with a provider, and reading a shipment's tracking."""
 
 from __future__ import annotations

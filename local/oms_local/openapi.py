@@ -45,6 +45,7 @@ SOURCES: dict[str, str] = {
     "OrdersFunction": "admin_api.app",
     "BuyerFunction": "buyer_api.app",
     "WebhooksFunction": "webhooks_api.api_doc",  # a plain handler: a documentation-only resolver
+    "TrackingWebhooksFunction": "webhooks_api.tracking_doc",  # the same handler, the courier route
     "InvoicesFunction": "invoices_fn.handler",
     "ExportsFunction": "exports_fn.app",
 }

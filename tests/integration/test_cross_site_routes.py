@@ -248,8 +248,9 @@ def test_the_catalogue_covers_every_route_of_the_template() -> None:
         assert matched is not None, route.key
         assert matched[0].function.logical_id == route.function, route.key
     for gw_route in gw.routes:
-        if gw_route.function.logical_id in ("OrdersFunction", "BuyerFunction", "WebhooksFunction",
-                                            "InvoicesFunction") and "swagger" not in gw_route.route_key:
+        described = ("OrdersFunction", "BuyerFunction", "WebhooksFunction", "TrackingWebhooksFunction",
+                     "InvoicesFunction")
+        if gw_route.function.logical_id in described and "swagger" not in gw_route.route_key:
             prefix = gw_route.route_key.split(" ", 1)[1].split("{proxy+}")[0].split("{provider}")[0]
             assert any(r.path.startswith(prefix) and r.function == gw_route.function.logical_id
                        for r in catalogue), gw_route.route_key

@@ -294,7 +294,9 @@ def test_payment_functions(tpl: dict[str, Any]) -> None:
     assert hooks["Handler"] == "webhooks_api.app.lambda_handler"
     ev = hooks["Events"]["PgCallback"]["Properties"]
     assert (ev["Method"], ev["Path"], ev["Auth"]["Authorizer"]) == ("POST", "/webhooks/{provider}", "NONE")
-    assert "build-WebhooksFunction:" in (REPO_ROOT / "functions" / "webhooks" / "Makefile").read_text()
+    makefile = (REPO_ROOT / "functions" / "webhooks" / "Makefile").read_text()
+    for name in ("WebhooksFunction", "TrackingWebhooksFunction"):  # one handler package, two functions
+        assert re.search(rf"^(build-\S+ )*build-{name}( build-\S+)*:", makefile, re.M), name
     expiry = _res(tpl, "VaExpiryFunction")["Properties"]
     assert expiry["Handler"] == "scheduled_fn.va_expiry.lambda_handler"
     schedule = expiry["Events"]["Every10Minutes"]
@@ -381,7 +383,7 @@ def _of_type(tpl: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
 
 
 #: the API functions: canary deployments, rolled back by their errors alarm and the API 5xx alarm
-API_FUNCTIONS = {"OrdersFunction", "BuyerFunction", "WebhooksFunction", "ExportsFunction"}
+API_FUNCTIONS = {"OrdersFunction", "BuyerFunction", "WebhooksFunction", "TrackingWebhooksFunction", "ExportsFunction"}
 
 
 def test_every_function_logs_to_its_own_log_group_with_retention(tpl: dict[str, Any]) -> None:
@@ -416,22 +418,31 @@ def test_http_api_access_logs_and_throttling(tpl: dict[str, Any]) -> None:
     assert "$context.path" not in logs["Format"]  # raw paths carry order ids
     assert _res(tpl, "HttpApiAccessLogGroup")["Properties"]["RetentionInDays"] >= 365
     default = props["DefaultRouteSettings"]
-    assert (default["ThrottlingBurstLimit"], default["ThrottlingRateLimit"]) == (200, 100)
+    assert default["ThrottlingBurstLimit"] == 2 * default["ThrottlingRateLimit"]
     routes = {(p["Method"], p["Path"]): p.get("RouteSettings") for fn in _functions(tpl).values()
               for ev in fn["Properties"].get("Events", {}).values() if ev["Type"] == "HttpApi"
               for p in [ev["Properties"]]}
-    public = {("POST", "/webhooks/{provider}"): (50, 25), ("POST", "/buyer/guest/session"): (20, 5),
-              ("POST", "/intake/orders"): (100, 50)}
-    for route, (burst, rate) in public.items():
+    # the public routes have limits of their own, below the stage's (sized from the capacity model:
+    # tests/unit/test_bench_scale_keys.py); the guest sign-in is a password-like door: kept tight
+    public = [("POST", "/webhooks/{provider}"), ("POST", "/webhooks/tracking/{provider}"),
+              ("POST", "/buyer/guest/session"), ("POST", "/intake/orders")]
+    for route in public:
         settings = routes[route]
         assert settings is not None, route
-        assert (settings["ThrottlingBurstLimit"], settings["ThrottlingRateLimit"]) == (burst, rate)
-        assert rate < default["ThrottlingRateLimit"] and burst <= default["ThrottlingBurstLimit"]
+        rate, burst = settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]
+        assert rate < default["ThrottlingRateLimit"] and burst <= default["ThrottlingBurstLimit"], route
+    assert (routes[("POST", "/buyer/guest/session")]["ThrottlingBurstLimit"],
+            routes[("POST", "/buyer/guest/session")]["ThrottlingRateLimit"]) == (20, 5)
 
 
 def test_public_functions_cannot_starve_the_admin_api(tpl: dict[str, Any]) -> None:
-    assert _res(tpl, "WebhooksFunction")["Properties"]["ReservedConcurrentExecutions"] == 20
-    assert _res(tpl, "BuyerFunction")["Properties"]["ReservedConcurrentExecutions"] == 50
+    public = ("WebhooksFunction", "TrackingWebhooksFunction", "BuyerFunction")
+    reserved = {name: _res(tpl, name)["Properties"]["ReservedConcurrentExecutions"] for name in public}
+    assert all(0 < n <= 50 for n in reserved.values()), reserved  # each a bounded share of the account
+    # the courier events and the PG callbacks never take each other's executions: two functions
+    pg, courier = (_res(tpl, n)["Properties"]["Events"] for n in ("WebhooksFunction", "TrackingWebhooksFunction"))
+    assert [e["Properties"]["Path"] for e in pg.values()] == ["/webhooks/{provider}"]
+    assert [e["Properties"]["Path"] for e in courier.values()] == ["/webhooks/tracking/{provider}"]
     for admin in ("OrdersFunction", "ExportsFunction"):
         assert "ReservedConcurrentExecutions" not in _res(tpl, admin)["Properties"]
     worker = _res(tpl, "JobsWorkerFunction")["Properties"]

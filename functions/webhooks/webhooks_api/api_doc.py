@@ -1,4 +1,5 @@
-"""The OpenAPI description of WebhooksFunction's route, for the API document (``make openapi``).
+"""The OpenAPI description of WebhooksFunction's route (PG callbacks), for the API document
+(``make openapi``); TrackingWebhooksFunction's is :mod:`webhooks_api.tracking_doc`.
 
 The handler (:mod:`webhooks_api.app`) is a plain function, not a resolver, and never imports this
 module: the resolver here only describes the route so that the one OpenAPI document of the HTTP API
@@ -30,24 +31,4 @@ _PROBLEM: dict[str, Any] = {"application/problem+json": {"schema": {"type": "obj
     },
 )
 def pg_callback(provider: Annotated[str, Path(description="`toss` 또는 `portone`")]) -> dict[str, Any]:
-    raise NotImplementedError("documentation only: WebhooksFunction serves this route (webhooks_api.app)")
-
-
-@app.post(
-    "/webhooks/tracking/<provider>",
-    summary="택배사 배송추적 콜백 수신 (JWT 없음, 서명 검증, 같은 스캔은 한 번만 반영)",
-    description="The tracking provider's callback (webhook-subscription style: only the number, re-queried; "
-                "push style: one courier event). Signed: `X-Tracking-Signature: t=…,v1=…`.",
-    responses={
-        200: {"description": "처리됨 (`result`: applied, duplicate, stale, unknown)"},
-        202: {"description": "처리됨 (webhook-subscription provider)"},
-        401: {"description": "서명이 없거나 틀리거나 오래된 콜백 (`WEBHOOK_REJECTED`)", "content": _PROBLEM},
-        404: {"description": "지원하지 않는 배송추적 서비스 (`TRACKING_PROVIDER_UNKNOWN`)", "content": _PROBLEM},
-        422: {"description": "읽을 수 없는 본문 (`WEBHOOK_BODY_INVALID`)", "content": _PROBLEM},
-        503: {"description": "배송추적 서비스 조회 실패: 다시 보냅니다 (`TRACKING_PROVIDER_UNAVAILABLE`)",
-              "content": _PROBLEM},
-    },
-)
-def tracking_callback(provider: Annotated[str, Path(description="`trackerdelivery` 또는 `sweettracker`")]
-                      ) -> dict[str, Any]:
     raise NotImplementedError("documentation only: WebhooksFunction serves this route (webhooks_api.app)")
