@@ -62,6 +62,8 @@ TARGETS = [
     Target("BuyerFunction", "buyer_api.app", RESOLVER + "; import jwt" + IDEMPOTENCY,
            "boto3, pydantic, Logger, Metrics, resolver + validation, PyJWT, idempotency"),
     Target("WebhooksFunction", "webhooks_api.app", WEBHOOK, "boto3, pydantic, Logger, Metrics, 2.0 event, idempotency"),
+    Target("TrackingWebhooksFunction", "webhooks_api.tracking", WEBHOOK,
+           "boto3, pydantic, Logger, Metrics, 2.0 event, idempotency"),
     Target("AutoConfirmFunction", "scheduled_fn.auto_confirm", JOB, "boto3, pydantic, Logger, Metrics, event class"),
     Target("VaExpiryFunction", "scheduled_fn.va_expiry", JOB, "boto3, pydantic, Logger, Metrics, event class"),
     Target("InvoicesFunction", "invoices_fn.handler", RESOLVER, "boto3, pydantic, Logger, Metrics, resolver"),

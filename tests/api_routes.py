@@ -59,9 +59,10 @@ def _apps() -> list[tuple[str, Any, Any]]:
 @cache
 def handlers() -> dict[str, Any]:
     from webhooks_api.app import lambda_handler as webhooks
+    from webhooks_api.tracking import lambda_handler as courier_events
 
     out = {name: handler for name, _, handler in _apps()}
-    out["WebhooksFunction"] = out["TrackingWebhooksFunction"] = webhooks
+    out["WebhooksFunction"], out["TrackingWebhooksFunction"] = webhooks, courier_events
     return out
 
 

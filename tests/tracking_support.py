@@ -1,4 +1,4 @@
-"""Delivery tracking in tests: the tracking sandbox whose callbacks go to TrackingWebhooksFunction's handler in
+"""Delivery tracking in tests: the tracking sandbox whose callbacks go to TrackingWebhooksFunction in
 process (under its template contract), a site with a provider, and reading a shipment's tracking."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def tracking_event(path: str, query: dict[str, str], headers: dict[str, str], bo
 
 
 def post_in_process(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
-    from webhooks_api.app import lambda_handler
+    from webhooks_api.tracking import lambda_handler
 
     split = urllib.parse.urlsplit(url)
     path = split.path[split.path.find("/webhooks/"):]

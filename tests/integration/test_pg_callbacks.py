@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 from oms.domain.clock import parse_iso
 from oms.domain.order import Actor
@@ -134,13 +135,15 @@ def test_portone_genuine_forged_stale_and_replayed(sandbox: PgSandbox, site_id: 
     assert snap["payments"][0]["paid_at"] == "2026-03-01T01:02:03.000000Z"  # the PG's payment time
     # the same message again (same webhook-id): the first result, nothing more
     assert deliver("portone", *genuine) == (status, answer)
-    # a new delivery id of the same fact: settled, answered 200, noted for the operator
+    # a new delivery id of the same fact: settled, answered 200, noted on the order's timeline
     again = deliver("portone", *sandbox.callback("portone", pg))
     assert again[0] == 200 and again[1]["result"] == "settled"
     after = snapshot(site_id, order_id)
     assert after["version"] == snap["version"] and after["paid_total"] == 30000
     assert after["events"].count("payment") == 1
     assert after["events"].count("pg_callback_ignored") == 1
+    # ... and not in the operator's callback log: nothing there needs a person
+    assert not [i for i in _log("portone") if i["detail"].get("order_id") == order_id]
 
 
 def test_portone_amount_mismatch_is_refused_and_recorded(sandbox: PgSandbox, site_id: str) -> None:
@@ -153,6 +156,15 @@ def test_portone_amount_mismatch_is_refused_and_recorded(sandbox: PgSandbox, sit
     snap = snapshot(site_id, order_id)
     assert snap["statuses"] == ["payment_pending"] and snap["paid_total"] == 0
     assert "refused" in snap["events"]
+    (logged,) = [i for i in _log("portone") if i["detail"].get("order_id") == order_id]  # for a person
+    assert (logged["outcome"], logged["detail"]["code"]) == ("refused", "DEPOSIT_AMOUNT_MISMATCH")
+    assert logged["PK"].startswith("PGLOG#portone#") and logged["PK"].rsplit("#", 1)[1] in {"0", "1", "2", "3"}
+
+
+def _log(provider: str) -> list[dict[str, Any]]:
+    from oms.domain.clock import kst_date, utcnow
+
+    return pay_store.callback_log(provider, kst_date(utcnow()).strftime("%Y%m%d"))
 
 
 def test_unknown_order_is_answered_200_and_logged(sandbox: PgSandbox, site_id: str) -> None:
@@ -161,9 +173,7 @@ def test_unknown_order_is_answered_200_and_logged(sandbox: PgSandbox, site_id: s
     pg.status = "PAID"
     status, answer = deliver("portone", *sandbox.callback("portone", pg))
     assert (status, answer["result"]) == (200, "unknown_order")
-    from oms.domain.clock import kst_date, utcnow
-
-    log = pay_store.callback_log("portone", kst_date(utcnow()).strftime("%Y%m%d"))
+    log = _log("portone")
     assert any(i["detail"].get("pg_order_id") == pg.key and i["outcome"] == "unknown_order" for i in log)
 
 

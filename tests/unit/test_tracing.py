@@ -67,7 +67,9 @@ def _handler_modules() -> list[str]:
 
 
 def test_every_function_is_checked() -> None:
-    assert len(_handler_modules()) == 15
+    functions = [r for r in load_template()["Resources"].values() if r.get("Type") == "AWS::Serverless::Function"]
+    assert len(functions) >= 15
+    assert len(_handler_modules()) == len(functions)  # each function enters through a module of its own
 
 
 @pytest.mark.parametrize("module", _handler_modules())

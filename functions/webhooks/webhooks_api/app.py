@@ -1,5 +1,6 @@
-"""Entry point of WebhooksFunction: ``POST /webhooks/{provider}`` (PG callbacks) and
-``POST /webhooks/tracking/{provider}`` (courier events from the tracking provider).
+"""Entry point of WebhooksFunction: ``POST /webhooks/{provider}`` (PG callbacks); TrackingWebhooksFunction
+(``POST /webhooks/tracking/{provider}``, courier events) enters through :mod:`webhooks_api.tracking`,
+the same reading of the request with its own route.
 
 A plain handler rather than the Event Handler resolver: one route, and the resolver keeps the
 current request on a module global, while this handler must stay correct when invoked
@@ -51,7 +52,7 @@ def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
             "body": json.dumps(problem, ensure_ascii=False, default=str)}
 
 
-def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhooks.Answer]:
+def _answer(event: dict[str, Any], context: LambdaContext, courier: bool) -> tuple[str, webhooks.Answer]:
     from oms.services import webhooks
 
     req = APIGatewayProxyEventV2(event)
@@ -69,7 +70,7 @@ def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhook
     if refusal is not None:
         return provider, webhooks.Answer(refusal.status, {"code": refusal.code, "message_ko": refusal.message_ko,
                                                           "detail": refusal.detail, "field": refusal.field})
-    if "/webhooks/tracking/" in (req.raw_path or ""):  # courier events (oms.services.tracking)
+    if courier:  # courier events (oms.services.tracking)
         from oms.services import tracking
 
         got = tracking.handle_callback(provider, dict(req.headers or {}), body,
@@ -78,18 +79,23 @@ def _answer(event: dict[str, Any], context: LambdaContext) -> tuple[str, webhook
     return provider, webhooks.handle(provider, dict(req.headers or {}), body, context)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def serve(event: dict[str, Any], context: LambdaContext, *, courier: bool = False) -> dict[str, Any]:
+    """One callback, PG (``courier=False``) or courier: read, answered, counted."""
     try:
-        provider, answer = _answer(event, context)
+        provider, answer = _answer(event, context, courier)
     except Exception as exc:  # a defect, never the caller's input: answered, not crashed
         correlation_id = log_unexpected(exc, APIGatewayProxyEventV2(event).request_context.request_id)
         return _response(500, {"code": "INTERNAL_ERROR", "message_ko": "일시적인 오류입니다. 다시 시도됩니다.",
                                "correlation_id": correlation_id})
     if os.getenv("POWERTOOLS_METRICS_DISABLED", "").lower() != "true":  # Powertools' own switch
-        with single_metric(name="PgCallback", unit=MetricUnit.Count, value=1,
+        with single_metric(name="TrackingCallback" if courier else "PgCallback", unit=MetricUnit.Count, value=1,
                            namespace=os.getenv("POWERTOOLS_METRICS_NAMESPACE", "Oms")) as metric:
             metric.add_dimension(name="provider", value=provider or "-")
             metric.add_dimension(name="outcome", value=str(answer.body.get("result") or answer.status))
     observability.flush()  # what the callback's changes counted (orders changed, refunds)
     return _response(answer.status, answer.body)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return serve(event, context)

@@ -259,6 +259,8 @@ def _apply(event: dict[str, Any]) -> dict[str, Any]:
             "pg_callback_ignored" if outcome == "settled" else "refused", actor, iso(utcnow()),
             {"action": "pg_callback", "identity": event["identity"], **exc.as_dict(),
              "text_ko": f"PG 콜백 반영 안 함: {exc.message_ko}"}))
-        pay_store.log_callback(provider, event["identity"], outcome,
-                               {"site_id": site, "order_id": oid, "code": exc.code})
+        if outcome == "refused":  # a notice of what is already so (the routine Paid notice of a card
+            # intake confirmed) is on the order's timeline only: the log is for what needs a person
+            pay_store.log_callback(provider, event["identity"], outcome,
+                                   {"site_id": site, "order_id": oid, "code": exc.code})
         return {"result": outcome, "order_id": oid, "code": exc.code}

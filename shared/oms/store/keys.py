@@ -202,9 +202,18 @@ def va_due_sk(due_at: str, site_id: str, order_id: str) -> str:
     return f"{due_at}#{site_id}#{order_id}"
 
 
-def pg_log_pk(provider: str, kst_day: str) -> str:
-    """Callbacks that matched no order (or came for a settled payment), per provider and KST day."""
-    return f"PGLOG#{provider}#{kst_day}"
+#: shards of a day's callback log: its writes follow failures (a PG replaying a day of notices that
+#: match nothing, a wave of refusals), not orders, so it is spread before it is ever hot
+PG_LOG_SHARDS = 4
+
+
+def pg_log_pk(provider: str, kst_day: str, shard: int) -> str:
+    """Callbacks that matched no order or were refused, per provider, KST day and shard."""
+    return f"PGLOG#{provider}#{kst_day}#{shard}"
+
+
+def pg_log_shard(identity: str) -> int:
+    return zlib.crc32(identity.encode()) % PG_LOG_SHARDS
 
 
 def idempotency_pk(scope: str, shard: int) -> str:

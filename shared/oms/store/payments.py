@@ -184,9 +184,10 @@ def get_ref(provider: str, pg_order_id: str) -> Item | None:
 
 
 def log_callback(provider: str, identity: str, outcome: str, detail: dict[str, Any]) -> None:
-    """Record a callback the operator should know about (unknown order, settled payment ...)."""
+    """Record a callback the operator should know about (it matched no order, or was refused)."""
     now = utcnow()
-    item = {"PK": keys.pg_log_pk(provider, kst_date(now).strftime("%Y%m%d")), "SK": f"{iso(now)}#{identity}",
+    item = {"PK": keys.pg_log_pk(provider, kst_date(now).strftime("%Y%m%d"), keys.pg_log_shard(identity)),
+            "SK": f"{iso(now)}#{identity}",
             "type": "pg_log", "provider": provider, "identity": identity, "outcome": outcome, "at": iso(now),
             "detail": detail, "ttl": int(time.time()) + PG_LOG_TTL_DAYS * 86400}
     client().put_item(TableName=table_name(), Item=dump(item))
@@ -195,8 +196,11 @@ def log_callback(provider: str, identity: str, outcome: str, detail: dict[str, A
 def callback_log(provider: str, kst_day: str) -> list[Item]:
     from oms.store.table import query_all
 
-    return [plain(i) for i in query_all(KeyConditionExpression="PK = :pk",
-                                        ExpressionAttributeValues={":pk": {"S": keys.pg_log_pk(provider, kst_day)}})]
+    """The day's log, every shard (one Query each), oldest first."""
+    items = [plain(i) for shard in range(keys.PG_LOG_SHARDS) for i in query_all(
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": keys.pg_log_pk(provider, kst_day, shard)}})]
+    return sorted(items, key=lambda i: str(i["SK"]))
 
 
 def orders_past_due(before: str) -> Iterator[tuple[str, str]]:
