@@ -106,9 +106,9 @@ def baseline(site_id: str, order_ids: list[str]) -> None:
         acts.append({"Put": {"TableName": table, "Item": {
             "PK": {"S": pk}, "SK": {"S": "TAB#shipping"}, "GSI1PK": {"S": f"S#{site_id}#TAB#shipping"},
             "GSI1SK": {"S": oid}}}})
-        shard = f"TABCOUNT#{zlib.crc32(oid.encode()) % 8}"
+        shard = zlib.crc32(oid.encode()) % 8
         acts.append({"Update": {
-            "TableName": table, "Key": {"PK": {"S": f"S#{site_id}"}, "SK": {"S": shard}},
+            "TableName": table, "Key": {"PK": {"S": f"S#{site_id}#TABCOUNT#{shard}"}, "SK": {"S": "TABCOUNT"}},
             "UpdateExpression": "ADD #r :m, #s :p",
             "ExpressionAttributeNames": {"#r": "ready_to_ship", "#s": "shipping"},
             "ExpressionAttributeValues": {":m": {"N": "-1"}, ":p": {"N": "1"}}}})

@@ -1,6 +1,6 @@
 """The console's home screen: what needs action today, each count with where it is handled
-(docs/domain.md, "Home screen"). Two Queries whatever the shop's size: the order tab counters
-(``TABCOUNT#``, :func:`oms.store.orders.tab_counts`) and the home counters (``HOMECOUNT#``,
+(docs/domain.md, "Home screen"). Two requests whatever the shop's size: the order tab counters
+(a BatchGetItem of their shards, :func:`oms.store.orders.tab_counts`) and the home counters (``HOMECOUNT#``,
 :mod:`oms.store.home_counts`), both kept in the transactions that change what they count."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ creates or resolves what they count, never by a second write:
 And ``HOMECOUNT#DAY#<KST day>``: ``jobs_failed``, the bulk jobs that ended ``failed`` that day (a
 failed job stays failed: the count is the day's, the item expires after :data:`DAY_ITEM_DAYS`).
 
-The order tab counters (``TABCOUNT#<shard>``, :func:`oms.store.orders.tab_counts`) are the other
+The order tab counters (``S#<site>#TABCOUNT#<shard>``, :func:`oms.store.orders.tab_counts`) are the other
 half of the home screen: two Queries in all.
 """
 

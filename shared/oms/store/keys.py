@@ -97,8 +97,13 @@ def created_sk(created_at: str, order_id: str) -> str:
     return f"{created_at}#{order_id}"
 
 
-def tab_count_sk(shard: int) -> str:
-    return f"TABCOUNT#{shard}"
+#: a tab count shard is an item of a partition of its own, so a shop's counts are spread over
+#: TAB_COUNT_SHARDS partitions and never share the shop's ``S#<site>`` partition's 1,000 WCU/s
+TAB_COUNT_SK = "TABCOUNT"
+
+
+def tab_count_pk(site_id: str, shard: int) -> str:
+    return f"S#{site_id}#TABCOUNT#{shard}"
 
 
 def tab_count_shard(order_id: str) -> int:

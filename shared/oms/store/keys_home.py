@@ -1,5 +1,5 @@
 """Keys of the home screen's counters (docs/data-model.md, "Home counters"), built here and only
-here (the order tab counters ``TABCOUNT#<shard>``: :mod:`oms.store.keys`)."""
+here (the order tab counters ``S#<site>#TABCOUNT#<shard>``: :mod:`oms.store.keys`)."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ def _tab_count_update(site_id: str, order_id: str, deltas: dict[str, int]) -> di
     names = {f"#t{i}": t for i, t in enumerate(sorted(deltas))}
     values = {f":d{i}": deltas[t] for i, t in enumerate(sorted(deltas))}
     expr = "ADD " + ", ".join(f"#t{i} :d{i}" for i in range(len(deltas)))
-    return update(keys.site_pk(site_id), keys.tab_count_sk(keys.tab_count_shard(order_id)), expr, values, names)
+    return update(keys.tab_count_pk(site_id, keys.tab_count_shard(order_id)), keys.TAB_COUNT_SK, expr, values, names)
 
 
 @dataclass
@@ -333,10 +333,8 @@ def timeline(site_id: str, order_id: str, limit: int, cursor: str | None) -> tup
 
 
 def tab_counts(site_id: str) -> dict[str, int]:
-    items = query_all(
-        KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
-        ExpressionAttributeValues={":pk": {"S": keys.site_pk(site_id)}, ":c": {"S": "TABCOUNT#"}},
-    )
+    """The shop's tab counts, the sum of its shards (one BatchGetItem)."""
+    items = batch_get([key(keys.tab_count_pk(site_id, n), keys.TAB_COUNT_SK) for n in range(keys.TAB_COUNT_SHARDS)])
     out: dict[str, int] = {}
     for it in items:
         for k, v in it.items():
