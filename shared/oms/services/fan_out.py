@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,12 +42,13 @@ class Retry(Exception):
 
 def interleave(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """The (site, order) pairs round-robin by shop, each shop's orders spread evenly over the run:
-    a shop's i-th of n orders goes at (i + ½) / n of it, so a large shop's orders are not left
-    one after another at the end once the small shops' have run out."""
+    a shop's i-th of n orders goes at (i + its offset) / n of it, so a large shop's orders are not
+    left one after another at the end once the small shops' have run out; the offset (in [0, 1),
+    from the site id) keeps the shops with as many orders from all falling on the same places."""
     by_site: dict[str, list[str]] = {}
     for site, order in sorted(set(pairs)):
         by_site.setdefault(site, []).append(order)
-    placed = [((2 * i + 1) / (2 * len(ids)), site, order)
+    placed = [((i + zlib.crc32(site.encode()) / 2**32) / len(ids), site, order)
               for site, ids in by_site.items() for i, order in enumerate(ids)]
     return [(site, order) for _, site, order in sorted(placed)]
 
