@@ -276,3 +276,23 @@ def test_two_shops_alternate(site_id: str) -> None:
     assert shops in ([site_id, other] * 3, [other, site_id] * 3)
     assert sorted(o for s, o in mine if s == other) == sorted(ids[other])
     assert r.failed == [] and all(line_of(s, o).status.value == "confirmed" for s, o in mine)
+
+
+def test_the_local_stack_queues_the_messages_for_the_worker(site_id: str, s3_endpoint: str, table_name: str) -> None:
+    """As `make run` wires it: AutoConfirmFunction's messages go to AutoConfirmQueue (its URL and
+    sqs:SendMessage from the template) and its event source mapping delivers them to
+    AutoConfirmWorkerFunction."""
+    from oms_local import REPO_ROOT
+    from oms_local.gateway import Gateway
+    from oms_local.sqs_events import SqsEvents
+
+    ids = _due_orders(site_id, 2, kst(2040, 2, 1, 12, 0))
+    gw = Gateway(REPO_ROOT / "template.yaml", table_name=table_name, port=0, concurrency=0,
+                 env={"POWERTOOLS_TRACE_DISABLED": "true", "LOG_LEVEL": "WARNING"})
+    events = SqsEvents(gw, s3_endpoint)
+    assert "AutoConfirmQueue" in {m.queue for m in events.configure() if m.function == "AutoConfirmWorkerFunction"}
+    out = gw.invoke_function("AutoConfirmFunction", {"time": iso(kst(2040, 2, 8, 0, 10))})
+    assert out["due"] >= 2 and out["messages"] >= 1
+    events.drain(timeout_s=30)
+    assert events.failed == 0
+    assert [line_of(site_id, oid).status.value for oid in ids] == ["confirmed", "confirmed"]
