@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bench.common import RequestCounter, new_site, print_table, size
+from bench.common import RequestCounter, in_process, new_site, print_table, size
 
 
 def build_items(site_id: str, n_orders: int, n_due: int, today: date, member: str | None = "m-bench") -> list[dict]:
@@ -80,10 +80,12 @@ def measure(n_orders: int, today: date, n_due: int = 50) -> tuple[Counter[str], 
     now = datetime(today.year, today.month, today.day, 0, 10, tzinfo=KST)
     with counter.measure() as calls:
         t = time.perf_counter()
-        result = confirmation.run(now)
+        worked: list[confirmation.Confirmed] = []  # the dispatcher, then the worker on each message
+        send = in_process(lambda body: worked.append(confirmation.confirm_message(body)))
+        sent = confirmation.dispatch(now, send=send)
         elapsed = time.perf_counter() - t
     client().meta.events.unregister("before-call.dynamodb", counter._hook)
-    return calls, elapsed, result.as_dict()
+    return calls, elapsed, {**sent.as_dict(), "confirmed": sum(w.confirmed for w in worked)}
 
 
 def auto_confirm() -> None:

@@ -67,6 +67,18 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - t
 
 
+def in_process(work: Callable[[dict[str, Any]], Any]) -> Callable[[list[dict[str, Any]]], int]:
+    """A fan-out's ``send`` that works each message here instead of queueing it (the scheduled
+    dispatcher and its worker in one process, one message after another)."""
+
+    def send(bodies: list[dict[str, Any]]) -> int:
+        for body in bodies:
+            work(body)
+        return len(bodies)
+
+    return send
+
+
 def new_site() -> str:
     return f"bench-{uuid.uuid4().hex[:8]}"
 

@@ -20,7 +20,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from bench.common import new_site, print_table, size
+from bench.common import in_process, new_site, print_table, size
 from bench.scale_keys import KeyRecorder, scope, shape
 from bench.scale_model import (
     BULK_RATE,
@@ -191,9 +191,9 @@ def simulate_day(pg: Any, sms: Any, recorder: KeyRecorder) -> dict[str, int]:
     for chunk in range(-(-int(job["total"]) // jobs.CHUNK)):  # the worker: one queue message per chunk
         jobs.process({"site_id": big, "job_id": job["job_id"], "chunk": chunk})
     recorder.phase = "jobs"
-    confirmation.run(utcnow() + timedelta(days=7, hours=1))
+    confirmation.dispatch(utcnow() + timedelta(days=7, hours=1), send=in_process(confirmation.confirm_message))
     payments.expire_due()
-    tracking_issues.sweep()
+    tracking_issues.dispatch(send=in_process(tracking_issues.check_message))
     recorder.phase = None
     return orders_of
 

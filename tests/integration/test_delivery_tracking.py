@@ -18,6 +18,8 @@ from oms.store import orders as store
 from oms_local import REPO_ROOT, invoker
 from oms_local.template import load_template
 from oms_local.tracking_sandbox import TrackingSandbox
+from scheduled_fn import tracking_sweep, tracking_sweep_worker
+from tests.fanout_support import FanOut, deliver, fan_out_run
 from tests.outbox_support import Relay, relay_stack
 from tests.shipping_support import admin, api_order
 from tests.support import call, http_event
@@ -26,6 +28,7 @@ from tests.tracking_support import sandbox_fixture, shipment, statuses, timeline
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
 
 sandbox = pytest.fixture(scope="module")(sandbox_fixture)
+SWEEP_QUEUE = "TrackingSweepQueue"
 
 
 @pytest.fixture
@@ -259,13 +262,16 @@ def test_no_scan_for_the_quiet_days_lands_in_the_issue_tab_and_resolving_is_reco
     relay.drain()
     sweep_at(iso(utcnow() + timedelta(days=2)))
     assert shipment(site_id, oid)["tracking"]["issue"] is None
-    sweep_at(iso(utcnow() + timedelta(days=3, hours=1)))
+    run = sweep_at(iso(utcnow() + timedelta(days=3, hours=1)))
+    assert (site_id, oid) in run.orders()
     t = shipment(site_id, oid)["tracking"]
     assert t["issue"]["reason"] == "no_scan"
     status, page = admin("GET", "/admin/orders", site_id, query={"tab": "delivery_issue"})
     assert status == 200 and oid in [r["order_id"] for r in page["orders"]]
-    # a second run finds nothing more to do for it (no new timeline entry)
+    # its message delivered again, and a second run, find nothing more to do for it (no new timeline entry)
     kinds = [e["kind"] for e in timeline(site_id, oid)]
+    assert not any(deliver(tracking_sweep_worker.lambda_handler, m, SWEEP_QUEUE) for m in run.messages)
+    assert [e["kind"] for e in timeline(site_id, oid)] == kinds
     sweep_at(iso(utcnow() + timedelta(days=3, hours=2)))
     assert [e["kind"] for e in timeline(site_id, oid)] == kinds
     status, body = admin("POST", f"/admin/orders/{oid}/shipments/SH001/issue/resolve", site_id,
@@ -336,13 +342,15 @@ def random_letters() -> str:
     return "".join(random.choices(string.ascii_uppercase, k=2))
 
 
-def sweep_at(when: str) -> dict[str, int]:
-    """TrackingSweepFunction (under its template contract) run as of ``when``."""
-    from scheduled_fn.tracking_sweep import lambda_handler
-    from tests.support import FakeContext
-
-    return dict(lambda_handler({"time": when, "detail-type": "Scheduled Event", "source": "aws.events",
-                                "detail": {}}, FakeContext()))
+def sweep_at(when: str) -> FanOut:
+    """TrackingSweepFunction run as of ``when``, then TrackingSweepWorkerFunction on each message it
+    sent (both under their template contracts)."""
+    run = fan_out_run(tracking_sweep.lambda_handler, tracking_sweep_worker.lambda_handler,
+                      {"time": when, "detail-type": "Scheduled Event", "source": "aws.events", "detail": {}},
+                      SWEEP_QUEUE)
+    assert run.failed == []
+    assert all(len(m["orders"]) <= 50 and parse_iso(m["now"]) == parse_iso(when) for m in run.messages)
+    return run
 
 
 def test_events_for_a_removed_number_change_nothing(site_id: str, sandbox: TrackingSandbox, relay: Relay) -> None:

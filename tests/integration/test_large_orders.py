@@ -15,12 +15,14 @@ from bench.common import RequestCounter
 from oms.domain.clock import iso, parse_iso
 from oms.domain.order import MAX_INTAKE_LINES, Actor
 from oms.schemas.orders import BulkStatusIn, MoveIn
-from oms.services import confirmation, invoices, payments
+from oms.services import invoices, payments
 from oms.services import orders as svc
 from oms.store import keys, orders, points, stock
 from oms.store.table import client, query_all
+from scheduled_fn import auto_confirm, auto_confirm_worker
 from tests import invoice_corpus as corpus
 from tests.conftest import STANDARD_BUYER_POINTS
+from tests.fanout_support import fan_out_run
 from tests.support import INVOICE_BUCKET, call, http_event, order_payload
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
@@ -124,8 +126,9 @@ def test_a_500_line_order_walks_the_whole_main_flow(site_id: str, bucket: str, c
     order, _ = orders.load_order(site_id, oid)
     due_day = order.lines[0].auto_confirm_on
     assert due_day is not None
-    run = confirmation.run(parse_iso(f"{due_day}T00:30:00+09:00"))
-    assert run.failed == [] and run.confirmed >= LINES
+    run = fan_out_run(auto_confirm.lambda_handler, auto_confirm_worker.lambda_handler,
+                      {"time": iso(parse_iso(f"{due_day}T00:30:00+09:00"))}, "AutoConfirmQueue")
+    assert run.failed == [] and (site_id, oid) in run.orders()
     assert statuses(site_id, oid) == {"confirmed": LINES * UNITS}
     # 1% of 25,000,000원 (each line's paid amount 50,000원 × 1% = 500원, × 501 lines counted by amount)
     assert points.balance(site_id, "m-100") == STANDARD_BUYER_POINTS + 250_000

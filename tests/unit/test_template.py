@@ -354,6 +354,37 @@ def test_import_sweep_function(tpl: dict[str, Any]) -> None:
     assert "build-ImportSweepFunction:" in (REPO_ROOT / "functions" / "scheduled" / "Makefile").read_text()
 
 
+def test_every_makefile_built_function_has_its_build_target(tpl: dict[str, Any]) -> None:
+    for name, fn in _functions(tpl).items():
+        if fn.get("Metadata", {}).get("BuildMethod") == "makefile":
+            makefile = REPO_ROOT / fn["Properties"]["CodeUri"] / "Makefile"
+            assert f"build-{name}:" in makefile.read_text(), name
+
+
+@pytest.mark.parametrize(("dispatcher", "worker", "queue"), [
+    ("AutoConfirmFunction", "AutoConfirmWorkerFunction", "AutoConfirmQueue"),
+    ("TrackingSweepFunction", "TrackingSweepWorkerFunction", "TrackingSweepQueue")])
+def test_due_order_runs_fan_out_to_a_worker(tpl: dict[str, Any], dispatcher: str, worker: str, queue: str) -> None:
+    """The scheduled function reads the due index and sends; the worker, on the queue's event source,
+    does the orders' work: at most 8 at once, reserved as many, partial failures reported."""
+    send = _res(tpl, dispatcher)["Properties"]
+    statements = [s for p in send["Policies"] for s in p["Statement"]]
+    actions = {a for s in statements for a in s["Action"]}
+    assert actions <= {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "sqs:SendMessage"}
+    assert [s["Resource"] for s in statements if s["Action"] == ["sqs:SendMessage"]] == [
+        [{"Fn::GetAtt": [queue, "Arn"]}]]
+    assert {"Ref": queue} in send["Environment"]["Variables"].values()
+    work = _res(tpl, worker)["Properties"]
+    (event,) = work["Events"].values()
+    assert event["Type"] == "SQS" and event["Properties"]["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["Properties"]["ScalingConfig"]["MaximumConcurrency"] == work["ReservedConcurrentExecutions"] == 8
+    props = _res(tpl, queue)["Properties"]
+    assert props["VisibilityTimeout"] >= 6 * work["Timeout"]
+    assert props["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": [queue.replace("Queue", "DeadLetterQueue"),
+                                                                            "Arn"]}
+
+
 #: What Powertools' DynamoDB persistence layer calls (get_item, put_item, update_item, delete_item).
 IDEMPOTENCY_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
@@ -519,7 +550,8 @@ def test_every_dead_letter_queue_has_an_alarm(tpl: dict[str, Any]) -> None:
             for q in queues.values() if "RedrivePolicy" in q["Properties"]}
     dlqs |= {n for n in queues if n.endswith("DeadLetterQueue")}
     assert dlqs == {"JobsDeadLetterQueue", "InvoicesDeadLetterQueue", "SchedulesDeadLetterQueue",
-                    "OutboxDeadLetterQueue", "DepositPollDeadLetterQueue", "ChannelSyncDeadLetterQueue"}
+                    "OutboxDeadLetterQueue", "DepositPollDeadLetterQueue", "ChannelSyncDeadLetterQueue",
+                    "AutoConfirmDeadLetterQueue", "TrackingSweepDeadLetterQueue"}
     watched = {}
     for alarm in _of_type(tpl, "AWS::CloudWatch::Alarm").values():
         for m in _alarm_targets(alarm):

@@ -1,4 +1,7 @@
-"""AutoConfirmFunction: EventBridge schedule → confirm physical units delivered N days ago (KST).
+"""AutoConfirmFunction: the fan-out of the auto-confirm job (EventBridge schedule). The orders whose
+delivered units are due (KST days from the job's cursor to today) come from the sparse GSI3, keys
+only; they go to AutoConfirmQueue 50 a message, round-robin by shop, for AutoConfirmWorkerFunction
+(:func:`oms.services.confirmation.dispatch`), and the cursor moves once every message is sent.
 
 The event's ``time`` (EventBridge sets it to the scheduled instant) is the job's "now", so a run
 can be replayed for a given day: ``{"time": "2026-03-08T01:00:00Z"}``.
@@ -26,13 +29,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     from oms.services import confirmation  # on first run: the service stays out of the cold start
 
     when = event.get("time") if isinstance(event, dict) else None
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    result = confirmation.run(parse_iso(when) if when else None, remaining_ms=remaining)
+    result = confirmation.dispatch(parse_iso(when) if when else None)
     metrics.add_metric(name="AutoConfirmDue", unit=MetricUnit.Count, value=result.due)
-    metrics.add_metric(name="AutoConfirmConfirmed", unit=MetricUnit.Count, value=result.confirmed)
-    metrics.add_metric(name="AutoConfirmFailed", unit=MetricUnit.Count, value=len(result.failed))
+    metrics.add_metric(name="AutoConfirmMessages", unit=MetricUnit.Count, value=result.messages)
     out = result.as_dict()
-    if result.failed:
-        logger.warning("auto-confirm: some orders failed", extra={"failed": result.failed})
-    logger.info("auto-confirm run", extra={k: v for k, v in out.items() if k != "failed"})
+    logger.info("auto-confirm fan-out", extra=out)
     return out

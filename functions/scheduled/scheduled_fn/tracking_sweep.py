@@ -1,8 +1,8 @@
-"""TrackingSweepFunction: parcels whose check is due (EventBridge schedule): no courier scan for the
-site's quiet days puts the parcel in 배송 이상; a webhook registration about to expire is registered
-again through the outbox; a parcel of a courier without callbacks is polled. Due parcels come from
-the sparse GSI3 (never a Scan); rerunning changes nothing more. The event's ``time`` (the scheduled
-instant) is the run's "now", so a run can be replayed for a given time."""
+"""TrackingSweepFunction: the fan-out of the parcel checks (EventBridge schedule). The orders with
+a parcel whose check is due come from the sparse GSI3 (never a Scan), keys only; they go to
+TrackingSweepQueue 50 a message, round-robin by shop, for TrackingSweepWorkerFunction
+(:func:`oms.services.tracking_issues.dispatch`). The event's ``time`` (the scheduled instant) is
+the run's "now", so a run can be replayed for a given time."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ metrics = Metrics()
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     when = event.get("time")
-    counts = tracking_issues.sweep(iso(parse_iso(str(when))) if when else None)
-    metrics.add_metric(name="TrackingIssuesOpened", unit=MetricUnit.Count, value=counts["issues"])
-    logger.info("tracking sweep", extra={"scheduled_at": event.get("time"), **counts})
+    counts = tracking_issues.dispatch(iso(parse_iso(str(when))) if when else None)
+    metrics.add_metric(name="TrackingChecksDue", unit=MetricUnit.Count, value=counts["due"])
+    logger.info("tracking sweep fan-out", extra={"scheduled_at": when, **counts})
     return counts

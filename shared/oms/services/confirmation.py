@@ -1,4 +1,6 @@
-"""Purchase confirmation (구매확정): the buyer's early confirmation and the scheduled auto-confirm job.
+"""Purchase confirmation (구매확정): the buyer's early confirmation and the scheduled auto-confirm job
+(fanned out: :func:`dispatch` sends the due orders to AutoConfirmQueue, :func:`confirm_message`
+confirms one message's orders in the worker — :mod:`oms.services.fan_out`).
 
 Both go through :func:`oms.services.orders.commit`, so points accrue by the one mechanism of
 :mod:`oms.services.effects`, and the order's version condition makes a confirmation (and its
@@ -7,9 +9,7 @@ accrual) happen once even when the buyer and the job race, or two job runs overl
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from oms.domain.errors import DomainError, NotFound
 from oms.domain.moves import Move, apply_moves
 from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
-from oms.services import effects
+from oms.services import fan_out
 from oms.services.orders import Committed, run_change
 from oms.store import due as due_store
 from oms.store import job_cursors, keys
@@ -28,6 +28,9 @@ AUTO = Actor("system", "auto-confirm", "자동 구매확정")
 #: how far back a job run looks when it has no cursor (or the cursor is older)
 MAX_CATCH_UP_DAYS = 60
 JOB = "auto_confirm"
+#: the worker's queue (AutoConfirmQueue), and its threads per message
+QUEUE_ENV = "AUTO_CONFIRM_QUEUE_URL"
+WORKER_THREADS = 8
 
 
 # ---- buyer ------------------------------------------------------------------------------------
@@ -61,20 +64,35 @@ def buyer_confirm(site_id: str, order_id: str, actor: Actor, line_ids: list[str]
 
 
 @dataclass
-class JobResult:
+class Dispatched:
+    """One run of the scheduled function: the days read, the orders due, the messages sent and
+    the day the cursor was moved to."""
+
     today: str
     days: list[str]
     due: int = 0
-    confirmed: int = 0
-    orders: int = 0
-    already_done: int = 0
-    failed: list[dict[str, Any]] = field(default_factory=list)
-    stopped_early: bool = False
+    messages: int = 0
+    cursor: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"today": self.today, "days": self.days, "due": self.due, "confirmed": self.confirmed,
-                "orders": self.orders, "already_done": self.already_done, "failed": self.failed,
-                "stopped_early": self.stopped_early}
+        return {"today": self.today, "days": self.days, "due": self.due, "messages": self.messages,
+                "cursor": self.cursor}
+
+
+@dataclass
+class Confirmed:
+    """One message's orders: lines confirmed, orders with nothing left (a redelivery, the buyer was
+    quicker), the ones that failed (``retry``: one may pass on a second try)."""
+
+    orders: int = 0
+    confirmed: int = 0
+    already_done: int = 0
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    retry: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"orders": self.orders, "confirmed": self.confirmed, "already_done": self.already_done,
+                "failed": self.failed, "retry": self.retry}
 
 
 def _cursor() -> str | None:
@@ -97,9 +115,12 @@ def days_to_read(today: date, cursor: str | None) -> list[str]:
     return [(start + timedelta(days=i)).isoformat() for i in range((today - start).days + 1)]
 
 
-def due_orders(days: list[str]) -> set[tuple[str, str]]:
-    """(site, order) of every order whose earliest due day is one of ``days`` (sparse GSI3)."""
-    return {so for day in days for shard in range(keys.CONFIRM_DUE_SHARDS) for so in due_store.due_orders(day, shard)}
+def due_orders(days: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Day → (site, order) of every order whose earliest due day it is (sparse GSI3, keys only);
+    days without any are left out."""
+    found = {day: [so for shard in range(keys.CONFIRM_DUE_SHARDS) for so in due_store.due_orders(day, shard)]
+             for day in days}
+    return {day: pairs for day, pairs in found.items() if pairs}
 
 
 class _NothingDue(Exception):
@@ -129,42 +150,34 @@ def confirm_due_order(site_id: str, order_id: str, today: str, attempts: int = 3
     return count
 
 
-def run(now: datetime | None = None, *, workers: int = 8,
-        remaining_ms: Callable[[], int] | None = None) -> JobResult:
-    """One run of the auto-confirm job: due units of every site, orders in parallel batches."""
+def dispatch(now: datetime | None = None, send: fan_out.Send | None = None) -> Dispatched:
+    """The scheduled function's part: every due order of the days from the cursor to today, sent
+    to the workers (``AUTO_CONFIRM_QUEUE_URL``, or ``send``) 50 a message, round-robin by shop.
+
+    The cursor moves once every message is sent (a send that fails raises: the cursor stays and
+    the schedule's retry sends again), to the earliest day that still held due orders — an order
+    stays under its earliest due day until it is confirmed, so one whose message failed (in the
+    dead-letter queue) is read and sent again by every run until it is; with none left the
+    cursor moves to today. Never past the real today: a run for a later "now" (a what-if run)
+    must not hide the days between today and then from the next real run.
+    """
     now = now or utcnow()
     today = kst_date(now)
     days = days_to_read(today, _cursor())
-    result = JobResult(today=today.isoformat(), days=[days[0], days[-1]])
-    work = sorted(due_orders(days))
-    result.due = result.orders = len(work)
-
-    def one(site_order: tuple[str, str]) -> tuple[tuple[str, str], int, DomainError | Exception | None]:
-        site, oid = site_order
-        try:
-            return site_order, confirm_due_order(site, oid, today.isoformat()), None
-        except Exception as exc:  # reported per order; the rest of the batch goes on
-            return site_order, 0, exc
-
-    batch = workers * 4
-    with effects.settings_cache(), ThreadPoolExecutor(max_workers=workers) as pool:
-        for start in range(0, len(work), batch):
-            if remaining_ms is not None and remaining_ms() < 20_000:
-                result.stopped_early = True
-                break
-            # each task runs in a copy of this context: they share the run's settings cache
-            futures = [pool.submit(contextvars.copy_context().run, one, so) for so in work[start:start + batch]]
-            for (site, oid), n, exc in (f.result() for f in futures):
-                if exc is None:
-                    result.confirmed += n
-                    if n == 0:
-                        result.already_done += 1
-                    continue
-                code = exc.code if isinstance(exc, DomainError) else type(exc).__name__
-                result.failed.append({"site_id": site, "order_id": oid, "code": code})
-    if not result.failed and not result.stopped_early:
-        # never past the real today: a run for a later "now" (a what-if run) must not hide the days
-        # between today and then from the next real run
-        wall = utcnow()
-        _set_cursor(min(today, kst_date(wall)).isoformat(), iso(wall))
+    found = due_orders(days)
+    work = {so for pairs in found.values() for so in pairs}
+    result = Dispatched(today=today.isoformat(), days=[days[0], days[-1]], due=len(work))
+    bodies = fan_out.messages(work, today=result.today)
+    result.messages = (send or fan_out.to_queue(QUEUE_ENV))(bodies)
+    wall = utcnow()
+    result.cursor = min(min(found, default=result.today), result.today, kst_date(wall).isoformat())
+    _set_cursor(result.cursor, iso(wall))
     return result
+
+
+def confirm_message(body: dict[str, Any], threads: int = WORKER_THREADS) -> Confirmed:
+    """The worker's part: the message's orders confirmed as of its ``today``, ``threads`` at once."""
+    today = str(body["today"])
+    worked = fan_out.work(body, lambda site, oid: confirm_due_order(site, oid, today), threads)
+    return Confirmed(orders=len(worked.done) + len(worked.failed), confirmed=sum(n for *_, n in worked.done),
+                     already_done=sum(n == 0 for *_, n in worked.done), failed=worked.failed, retry=worked.retry)

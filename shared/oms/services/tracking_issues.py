@@ -1,8 +1,9 @@
 """Delivery tracking for operators and the schedule (docs/domain.md, "Delivery tracking"):
 resolving a parcel's 배송 이상, correcting a number after shipping, the shipment views, and the
-sweep of due parcels from the sparse GSI3 — never a Scan: polled parcels are asked for their scans
-(the polling fallback, ``oms.domain.tracking_poll``), quiet ones go to 배송 이상, webhooks about to
-expire are registered again."""
+sweep of due parcels from the sparse GSI3 — never a Scan, fanned out through TrackingSweepQueue
+(:mod:`oms.services.fan_out`): polled parcels are asked for their scans (the polling fallback,
+``oms.domain.tracking_poll``), quiet ones go to 배송 이상, webhooks about to expire are registered
+again."""
 
 from __future__ import annotations
 
@@ -11,19 +12,24 @@ from typing import Any
 
 from oms.domain import couriers, tracking
 from oms.domain.clock import iso, utcnow
-from oms.domain.errors import DomainError, NotFound
+from oms.domain.errors import NotFound
 from oms.domain.order import Actor, Change, Order, Shipment
 from oms.domain.outbox import Intent
 from oms.integrations.tracking import ProviderDown, provider
 from oms.schemas.shipping import CorrectTrackingIn, ResolveIssueIn
+from oms.services import fan_out
 from oms.services.orders import Committed, recording_refusals, run, run_change
 from oms.services.tracking import site_tracking
+from oms.store import due as due_store
 from oms.store import keys, orders
 from oms.store import shipping as ship_store
-from oms.store.table import client, load, table_name
 
 logger = logging.getLogger(__name__)
-SWEEP_PAGE = 200
+#: the due orders one run sends, per index shard (the earliest first)
+DUE_PER_SHARD = 25_000
+#: the worker's queue (TrackingSweepQueue), and its threads per message
+QUEUE_ENV = "TRACKING_SWEEP_QUEUE_URL"
+WORKER_THREADS = 8
 
 
 def resolve(site_id: str, order_id: str, shipment_id: str, body: ResolveIssueIn, actor: Actor) -> Committed:
@@ -81,19 +87,6 @@ def shipment_tracking(s: Shipment, provider: str | None) -> dict[str, Any] | Non
 
 
 # ---- the sweep --------------------------------------------------------------------------------
-
-
-def _due(shard: int, now: str) -> list[tuple[str, str]]:
-    resp = client().query(
-        TableName=table_name(), IndexName="GSI3",
-        KeyConditionExpression="GSI3PK = :pk AND GSI3SK <= :now",
-        ExpressionAttributeValues={":pk": {"S": keys.tracking_due_gsi_pk_shard(shard)}, ":now": {"S": now + "~"}},
-        Limit=SWEEP_PAGE)
-    out = []
-    for raw in resp.get("Items", []):
-        _, site_id, order_id = keys.parse_tracking_due_sk(str(load(raw)["GSI3SK"]))
-        out.append((site_id, order_id))
-    return out
 
 
 def _polled(order: Order, at: str, cache: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -170,21 +163,35 @@ def _step(at: str, quiet_days: int, auto_complete: bool) -> Any:
     return lambda order, _at: (_check(order, at, quiet_days, polled, auto_complete), None)
 
 
-def sweep(now: str | None = None) -> dict[str, int]:
-    """Every order with a parcel check due: one read and (when something changed) one transaction each."""
-    at = now or iso(utcnow())
-    checked = issues = 0
-    for shard in range(keys.TRACKING_DUE_SHARDS):
-        for site_id, order_id in _due(shard, at):
-            cfg = site_tracking(site_id)
-            try:
-                done = run(site_id, order_id, None, _step(at, cfg.quiet_days, cfg.auto_complete), attempts=3)
-            except (_NothingDue, NotFound):
-                continue
-            except DomainError as exc:
-                logger.warning("tracking check not applied", extra={"order_id": order_id, "code": exc.code})
-                continue
-            checked += 1
-            issues += sum(e.kind == "tracking_issue" for e in done.events)
-    return {"checked": checked, "issues": issues}
+def check_due_order(site_id: str, order_id: str, at: str) -> int | None:
+    """One order's parcel checks due by ``at``: one read and (when something changed) one
+    transaction; the tracking issues it opened, or None when nothing was due any more (checked
+    meanwhile: a redelivered message, an overlapping run) or the order is gone."""
+    cfg = site_tracking(site_id)
+    try:
+        done = run(site_id, order_id, None, _step(at, cfg.quiet_days, cfg.auto_complete), attempts=3)
+    except (_NothingDue, NotFound):
+        return None
+    return sum(e.kind == "tracking_issue" for e in done.events)
 
+
+def dispatch(now: str | None = None, send: fan_out.Send | None = None) -> dict[str, int]:
+    """The scheduled function's part: the orders with a parcel check due by ``now`` (every shard,
+    the earliest first, at most :data:`DUE_PER_SHARD` each: the rest come at the next run), sent
+    to the workers (``TRACKING_SWEEP_QUEUE_URL``, or ``send``) 50 a message, round-robin by shop."""
+    at = now or iso(utcnow())
+    due = {so for shard in range(keys.TRACKING_DUE_SHARDS) for so in due_store.tracking_due_orders(shard, at,
+                                                                                                 DUE_PER_SHARD)}
+    sent = (send or fan_out.to_queue(QUEUE_ENV))(fan_out.messages(due, now=at))
+    return {"due": len(due), "messages": sent}
+
+
+def check_message(body: dict[str, Any], threads: int = WORKER_THREADS) -> fan_out.Worked[int | None]:
+    """The worker's part: the message's orders checked as of its ``now``, ``threads`` at once. A
+    refusal (not a lost race) is logged and left: the order stays due and comes at the next run."""
+    at = str(body["now"])
+    worked = fan_out.work(body, lambda site, oid: check_due_order(site, oid, at), threads)
+    for f in worked.failed:
+        if not f["transient"]:
+            logger.warning("tracking check not applied", extra={"order_id": f["order_id"], "code": f["code"]})
+    return worked

@@ -6,6 +6,9 @@ auto-confirmation (stamped on the line when it is delivered, from the site's
 ``confirmation.auto_confirm_days``), sharded by order. When no unit waits any more the item is
 deleted; when the earliest day moves (units confirmed, more delivered) it moves with it. The
 auto-confirm job therefore reads only orders that are due, one index entry per order.
+
+The tracking sweep reads its own sparse entries the same way (``DUE#TRACK#<shard>``, sorted by the
+time of the order's next parcel check): keys only, the work itself is done per order by its worker.
 """
 
 from __future__ import annotations
@@ -56,3 +59,24 @@ def due_orders(day: str, shard: int) -> list[tuple[str, str]]:
         if not resp.get("LastEvaluatedKey"):
             return out
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+def tracking_due_orders(shard: int, now: str, limit: int) -> list[tuple[str, str]]:
+    """(site, order) of the orders whose next tracking check is due by ``now`` in one index shard,
+    the earliest first, at most ``limit`` (keys only: the worker reads each order itself)."""
+    out: list[tuple[str, str]] = []
+    kwargs: dict[str, Any] = {
+        "IndexName": "GSI3",
+        "KeyConditionExpression": "GSI3PK = :pk AND GSI3SK <= :now",
+        "ExpressionAttributeValues": {":pk": {"S": keys.tracking_due_gsi_pk_shard(shard)}, ":now": {"S": now + "~"}},
+        "ProjectionExpression": "GSI3SK",
+    }
+    while len(out) < limit:
+        resp = client().query(TableName=table_name(), Limit=limit - len(out), **kwargs)
+        for raw in resp.get("Items", []):
+            _, site_id, order_id = keys.parse_tracking_due_sk(raw["GSI3SK"]["S"])
+            out.append((site_id, order_id))
+        if not resp.get("LastEvaluatedKey"):
+            break
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return out
