@@ -55,6 +55,30 @@ def test_the_queue_gets_ten_messages_a_call(monkeypatch: pytest.MonkeyPatch) -> 
     assert calls == [("https://sqs.local/q", 10), ("https://sqs.local/q", 10), ("https://sqs.local/q", 3)]
 
 
+def test_one_large_shop_is_paced_and_sqs_delays_its_later_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one shop's 1,000 orders at 200 a second: its i-th message (orders 50i .. 50i+49) waits
+    # (50i + 49) // 200 seconds — 0 s for the first four, 1 s for the next four ... 4 s for the last
+    bodies = fan_out.messages([("big", f"o{i:04d}") for i in range(1000)], today="d")
+    assert [b.get("delay_s", 0) for b in bodies] == [0] * 4 + [1] * 4 + [2] * 4 + [3] * 4 + [4] * 4
+    assert "delay_s" not in bodies[0]  # no delay asked when there is none
+    # many small shops: nothing waits (each shop's turn is its first orders)
+    small = fan_out.messages([(f"s{k}", "o1") for k in range(500)], today="d")
+    assert all("delay_s" not in b for b in small)
+    # the delay is capped at SQS's 900 s
+    huge = fan_out.messages([("big", f"o{i:06d}") for i in range(200 * 901 + 50)], today="d")
+    assert huge[-1]["delay_s"] == 900
+    entries: list[dict[str, Any]] = []
+
+    class FakeSqs:
+        def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
+            entries.extend(Entries)
+            return {"Successful": Entries}
+
+    monkeypatch.setattr(queues, "_sqs", lambda: FakeSqs())
+    queues.send_batches("https://sqs.local/q", bodies)
+    assert [e.get("DelaySeconds", 0) for e in entries] == [b.get("delay_s", 0) for b in bodies]
+
+
 def test_a_lost_race_or_an_outage_brings_the_message_back_a_refusal_does_not() -> None:
     assert fan_out.transient(DomainError("VERSION_CONFLICT", "충돌", status=409))
     assert fan_out.transient(TimeoutError())

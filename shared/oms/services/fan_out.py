@@ -5,7 +5,9 @@ queue, :data:`ORDERS_PER_MESSAGE` a message, ten messages a SendMessageBatch; a 
 order's work with a few threads, under one settings cache per message. The pairs are interleaved
 by shop (:func:`interleave`): sorted by (site, order), one shop's orders would be worked one after
 another by every worker at once, and its partitions (``S#<site>``, GSI1 ``S#<site>#TAB#all``)
-would take the whole run's writes.
+would take the whole run's writes. And a shop's orders are paced (:data:`SHOP_PACE`): a message
+waits in the queue (``delay_s``, SQS ``DelaySeconds``) until its orders' turn at that pace, so a run
+over one large shop (or few shops) does not write its partitions at the workers' full speed.
 
 A redelivered message changes nothing twice: each order's work decides on a fresh read (the
 services' ``_NothingDue``). An order that failed on something that may pass on a second try
@@ -30,6 +32,11 @@ from oms.store import queues
 T = TypeVar("T")
 #: orders in one message: a worker's 8 threads take it in 7 rounds (≈ 0.2 s at 0.025 s an order)
 ORDERS_PER_MESSAGE = 50
+#: orders a second of one shop a run works at most: its ``S#<site>`` and GSI1 ``S#<site>#TAB#all``
+#: partitions take ~2.6 WCU an order (docs/scale.md), so 200/s stays near half their 1,000 WCU/s
+SHOP_PACE = 200
+#: SQS's longest message delay: a shop's orders beyond SHOP_PACE × 900 in one run go without waiting
+MAX_DELAY_S = 900
 #: refusals a second try may not meet (a lost race decided again on a fresh read)
 RETRIED_CODES = frozenset({"VERSION_CONFLICT"})
 
@@ -55,10 +62,23 @@ def interleave(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def messages(pairs: Iterable[tuple[str, str]], **fields: Any) -> list[dict[str, Any]]:
     """The messages of a run: ``{**fields, "orders": [[site, order], …]}``, at most
-    :data:`ORDERS_PER_MESSAGE` orders each, in :func:`interleave`'s order."""
+    :data:`ORDERS_PER_MESSAGE` orders each, in :func:`interleave`'s order; a message whose orders
+    include a shop's n-th of the run waits ``delay_s`` = n / :data:`SHOP_PACE` seconds (the most of
+    its orders', at most :data:`MAX_DELAY_S`; none when 0)."""
     ordered = interleave(pairs)
-    return [{**fields, "orders": [list(p) for p in ordered[i:i + ORDERS_PER_MESSAGE]]}
-            for i in range(0, len(ordered), ORDERS_PER_MESSAGE)]
+    seen: dict[str, int] = {}
+    turn = []
+    for site, _ in ordered:
+        turn.append(seen.get(site, 0))
+        seen[site] = turn[-1] + 1
+    out = []
+    for i in range(0, len(ordered), ORDERS_PER_MESSAGE):
+        body = {**fields, "orders": [list(p) for p in ordered[i:i + ORDERS_PER_MESSAGE]]}
+        delay = min(MAX_DELAY_S, max(turn[i:i + ORDERS_PER_MESSAGE]) // SHOP_PACE)
+        if delay:
+            body["delay_s"] = delay
+        out.append(body)
+    return out
 
 
 def to_queue(queue_env: str) -> Send:
