@@ -1,9 +1,13 @@
 """Bulk job items and the job queue.
 
 - ``S#<site>`` / ``BULKJOB#<job>``: the job (action, parameters, status, total, done, refused,
-  left, file key), in the site partition.
-- ``S#<site>#BULKJOB#<job>`` / ``CHUNK#<n>``: the snapshot of matching order ids taken when the job
-  was created, in chunks (one queue message per chunk).
+  left, chunks, the snapshot's ``run``, file key), in the site partition.
+- ``S#<site>#BULKJOB#<job>`` / ``CHUNK#<run>#<n>``: the snapshot of matching order ids taken by the
+  worker's run ``run``, in chunks (one queue message per chunk). A second delivery of the snapshot
+  message writes chunks of its own run; the job names the run that won its start (jobs made
+  before the worker took snapshots have ``CHUNK#<n>`` and no run).
+- ``S#<site>#BULKJOB#<job>`` / ``START``: the record of the snapshot's end, written in the same
+  transaction as the job's move to ``running``; its ``job_start`` intent queues the chunks' messages.
 - ``S#<site>#BULKJOB#<job>`` / ``ORD#<order>``: one order's result (done / refused + reason),
   put with ``attribute_not_exists`` in the same transaction as the counters (and, for a change,
   as the order's own change), so a redelivered chunk never counts an order twice.
@@ -29,17 +33,45 @@ def record_key(site_id: str, job_id: str) -> dict[str, Any]:
     return key(keys.site_pk(site_id), keys.bulk_job_sk(job_id))
 
 
-def create(site_id: str, job_id: str, record: dict[str, Any], chunks: list[list[str]],
-           intents: Sequence[Intent] = ()) -> None:
-    """The snapshot's chunks, then the job item, which carries the intent that queues its work (the
-    outbox relay sends the messages once the item exists: a crash here leaves no job without them)."""
+def create(site_id: str, job_id: str, record: dict[str, Any], intents: Sequence[Intent] = ()) -> None:
+    """The job item, which carries the intent that queues its snapshot message (the outbox relay
+    sends it once the item exists)."""
+    item = {"PK": keys.site_pk(site_id), "SK": keys.bulk_job_sk(job_id), "type": "bulk_job", "job_id": job_id,
+            **record, "intents": [i.as_dict() for i in intents] or None, "delivered": {} if intents else None}
+    client().put_item(TableName=table_name(), Item=dump(item), ConditionExpression="attribute_not_exists(PK)")
+
+
+def write_chunks(site_id: str, job_id: str, run: str, chunks: list[list[str]]) -> None:
+    """The snapshot's chunks under the run's own keys (a repeat of the run's Puts writes the same)."""
     c = client()
     for n, ids in enumerate(chunks):
         c.put_item(TableName=table_name(), Item=dump({"PK": keys.bulk_job_pk(site_id, job_id),
-                                                       "SK": keys.bulk_job_chunk_sk(n), "order_ids": ids}))
-    item = {"PK": keys.site_pk(site_id), "SK": keys.bulk_job_sk(job_id), "type": "bulk_job", "job_id": job_id,
-            **record, "intents": [i.as_dict() for i in intents] or None, "delivered": {} if intents else None}
-    c.put_item(TableName=table_name(), Item=dump(item), ConditionExpression="attribute_not_exists(PK)")
+                                                       "SK": keys.bulk_job_chunk_sk(n, run), "order_ids": ids}))
+
+
+def start(site_id: str, job_id: str, fields: dict[str, Any], intents: Sequence[Intent], at: str) -> bool:
+    """The snapshot's end, one transaction: the job's counts and status (on the condition that it is
+    still ``snapshotting``) and, when it has work, the ``START`` item carrying the intent that queues
+    it. False: the job had moved on (cancelled, or another delivery of the message started it)."""
+    names = {f"#f{i}": k for i, k in enumerate(fields)} | {"#st": "status"}
+    values = {f":v{i}": v for i, v in enumerate(fields.values())} | {":snap": "snapshotting"}
+    actions: list[dict[str, Any]] = [{"Update": {
+        "TableName": table_name(), "Key": record_key(site_id, job_id),
+        "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))),
+        "ConditionExpression": "#st = :snap", "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": dump(values)}}]
+    if intents:
+        actions.append(put({"PK": keys.bulk_job_pk(site_id, job_id), "SK": keys.BULK_JOB_START_SK,
+                            "type": "bulk_job_start", "site_id": site_id, "job_id": job_id, "created_at": at,
+                            "intents": [i.as_dict() for i in intents], "delivered": {}},
+                           "attribute_not_exists(PK)"))
+    try:
+        transact(actions)
+    except TransactionFailed as exc:
+        if exc.reasons and "ConditionalCheckFailed" in exc.reasons:
+            return False
+        raise
+    return True
 
 
 def get(site_id: str, job_id: str, consistent: bool = False) -> Item | None:
@@ -55,21 +87,24 @@ def list_recent(site_id: str, limit: int) -> list[Item]:
     return [plain(load(i)) for i in resp.get("Items", [])]
 
 
-def chunk(site_id: str, job_id: str, n: int) -> list[str]:
+def chunk(site_id: str, job_id: str, n: int, run: str = "") -> list[str]:
     resp = client().get_item(TableName=table_name(), Key=key(keys.bulk_job_pk(site_id, job_id),
-                                                              keys.bulk_job_chunk_sk(n)))
+                                                              keys.bulk_job_chunk_sk(n, run)))
     return [str(i) for i in load(resp["Item"])["order_ids"]] if "Item" in resp else []
 
 
-def set_fields(site_id: str, job_id: str, fields: dict[str, Any], condition_status: str | None = None) -> bool:
-    """SET ``fields``; with ``condition_status`` only while the job has that status. False: it had not."""
+def set_fields(site_id: str, job_id: str, fields: dict[str, Any],
+               condition_status: str | tuple[str, ...] | None = None) -> bool:
+    """SET ``fields``; with ``condition_status`` only while the job has that status (or one of
+    them). False: it had not."""
     names = {f"#f{i}": k for i, k in enumerate(fields)} | {"#st": "status"}
     values = {f":v{i}": v for i, v in enumerate(fields.values())}
     kwargs: dict[str, Any] = {"TableName": table_name(), "Key": record_key(site_id, job_id),
                               "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))}
     if condition_status:
-        kwargs["ConditionExpression"] = "#st = :expect"
-        values[":expect"] = condition_status
+        expect = (condition_status,) if isinstance(condition_status, str) else condition_status
+        kwargs["ConditionExpression"] = " OR ".join(f"#st = :expect{i}" for i in range(len(expect)))
+        values |= {f":expect{i}": v for i, v in enumerate(expect)}
     else:
         names.pop("#st")
     kwargs["ExpressionAttributeNames"] = names
