@@ -16,7 +16,7 @@ from oms import observability
 from oms.services import access_log, jobs
 from oms.store import jobs as job_store
 from oms.store import keys, orders
-from oms.store.table import query_all
+from oms.store.table import batch_get, client, query_all, table_name
 from oms_local.gateway import Gateway
 from tests.jobs_support import JobEvents, jobs_stack
 from tests.shipping_support import api_order
@@ -103,6 +103,16 @@ def test_the_worker_takes_the_snapshot_once(stack: tuple[Gateway, JobEvents], si
     got = api(gw, "GET", f"/admin/jobs/{job_id}", site_id)[1]
     assert (got["status"], got["total"], got["done"], got["progress"]) == ("done", 6, 6, 1.0)
     assert len(mine(sent, job_id)) == 3
+    # the orders counted on the job's counter shards, never on the job item in the site's partition
+    item = client().get_item(TableName=table_name(), Key=job_store.record_key(site_id, job_id),
+                             ConsistentRead=True)["Item"]
+    assert (item["done"], item["refused"], item["counters"]) == ({"N": "0"}, {"N": "0"}, {"N": "4"})
+    assert "updated_at" not in item
+    shards = batch_get([{"PK": {"S": keys.bulk_job_counter_pk(site_id, job_id, n)},
+                         "SK": {"S": keys.BULK_JOB_COUNTER_SK}} for n in range(4)], consistent=True)
+    assert len(shards) == 4 and sum(int(c["done"]) for c in shards) == 6
+    assert sorted(int(c["done"]) for c in shards) == sorted(
+        sum(1 for o in ids if job_store.counter_shard(o, 4) == n) for n in range(4))
 
 
 def test_a_crash_before_the_start_is_taken_again(stack: tuple[Gateway, JobEvents], site_id: str,

@@ -115,6 +115,18 @@ def test_cancel_stops_the_rest(stack: tuple[Gateway, SqsEvents], site_id: str) -
     jobs.process({"site_id": site_id, "job_id": job["job_id"], "chunk": 0})
     status, canceled = api(gw, "POST", f"/admin/jobs/{job['job_id']}/cancel", site_id)
     assert status == 200 and canceled["status"] == "canceled" and canceled["done"] == 4
+    # a worker already past the job's status check when the cancel landed: each order's transaction
+    # finds its counter shard cancelled and applies nothing
+    from oms.domain.order import Actor
+    from oms.store import jobs as job_store
+
+    rec = job_store.get(site_id, job["job_id"], consistent=True)
+    assert rec is not None and rec["counters"] == 4
+    actor = Actor.from_dict(rec["actor"])
+    late = job_store.chunk(site_id, job["job_id"], 1, rec["run"])
+    assert [jobs._one(site_id, job["job_id"], o, jobs._decide(rec, actor), actor, "status", 4) for o in late] == [
+        "skipped"] * 4
+    assert all(statuses(site_id, o) == {"preparing"} for o in late)
     events.drain()
     end = api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]
     assert (end["status"], end["done"]) == ("canceled", 4)

@@ -160,6 +160,8 @@ def take_snapshot(site_id: str, job_id: str, correlation_id: str | None = None) 
     at = iso(utcnow())
     fields: dict[str, Any] = {"total": len(ids), "left": len(ids), "chunks": len(chunks), "run": run,
                               "status": "running" if ids else "done", "snapshot_at": at}
+    if ids and action not in FILE_LIMITS:  # a change job counts on shards of its own (oms.store.jobs)
+        fields["counters"] = store.COUNTER_SHARDS
     if not ids:
         fields["finished_at"] = at
     intents = [outbox.job_start(len(chunks), action in FILE_LIMITS, correlation_id)] if ids else []
@@ -236,12 +238,17 @@ def list_jobs(site_id: str, limit: int) -> list[dict[str, Any]]:
 
 
 def cancel(site_id: str, job_id: str) -> dict[str, Any]:
-    if store.get(site_id, job_id) is None:
-        raise _job_not_found(job_id)
-    if not store.set_fields(site_id, job_id, {"status": "canceled", "canceled_at": iso(utcnow())},
-                            ("running", "snapshotting")):
-        raise Conflict("JOB_NOT_RUNNING", "진행 중인 작업만 취소할 수 있습니다.")
-    return get(site_id, job_id)
+    """A job taking its snapshot or running stops: no order is counted after this (its counters are
+    cancelled in the same transaction). Read again once when it started in between."""
+    for _ in range(2):
+        rec = store.get(site_id, job_id, consistent=True)
+        if rec is None:
+            raise _job_not_found(job_id)
+        if rec["status"] not in ("snapshotting", "running"):
+            break
+        if store.cancel(site_id, job_id, str(rec["status"]), int(rec.get("counters") or 0), iso(utcnow())):
+            return get(site_id, job_id)
+    raise Conflict("JOB_NOT_RUNNING", "진행 중인 작업만 취소할 수 있습니다.")
 
 
 # ---- the worker ---------------------------------------------------------------------------------
@@ -267,7 +274,7 @@ class _Refused(Exception):
         self.exc = exc
 
 
-def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, action: str) -> str:
+def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, action: str, shards: int) -> str:
     """Apply the job to one order: 'done', 'refused' or 'skipped' (counted before / job stopped),
     through the one load-decide-commit loop (``services.orders.run``, lost races decided again)."""
 
@@ -277,7 +284,7 @@ def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, ac
         except DomainError as exc:
             raise _Refused(exc) from exc
         write = orders.Write()
-        for a in store.result_actions(site_id, job_id, order_id, {"result": "done"}, at):
+        for a in store.result_actions(site_id, job_id, order_id, {"result": "done"}, at, shards):
             write.add(a, _COUNTED)
         return change, write
 
@@ -293,7 +300,7 @@ def _one(site_id: str, job_id: str, order_id: str, decide: Any, actor: Actor, ac
         refusal = wrapped.exc
     at = iso(utcnow())
     try:  # the result first: a redelivery that finds it leaves no second timeline entry
-        store.record_result(site_id, job_id, order_id, _refused(refusal), at)
+        store.record_result(site_id, job_id, order_id, _refused(refusal), at, shards)
     except TransactionFailed:
         return "skipped"
     record_refusal(site_id, order_id, actor, f"job_{action}", refusal, at, {"job_id": job_id})
@@ -313,9 +320,9 @@ def process(message: dict[str, Any]) -> dict[str, Any]:
     if message.get("file"):
         return _file_job(site_id, job_id, rec)
     ids = store.chunk(site_id, job_id, int(message["chunk"]), str(rec.get("run") or ""))
-    decide = _decide(rec, actor)
+    decide, shards = _decide(rec, actor), int(rec.get("counters") or 0)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        outcomes = list(pool.map(lambda oid: _one(site_id, job_id, oid, decide, actor, rec["action"]), ids))
+        outcomes = list(pool.map(lambda oid: _one(site_id, job_id, oid, decide, actor, rec["action"], shards), ids))
     finish(site_id, job_id)
     return {o: outcomes.count(o) for o in ("done", "refused", "skipped")}
 
@@ -326,7 +333,8 @@ def finish(site_id: str, job_id: str) -> str | None:
     if rec is None or rec["status"] != "running" or int(rec.get("left", 1)) > 0:
         return None
     final = "done" if not rec["refused"] else ("failed" if not rec["done"] else "partial")
-    store.set_fields(site_id, job_id, {"status": final, "finished_at": iso(utcnow())}, "running")
+    if not store.set_fields(site_id, job_id, {"status": final, "finished_at": iso(utcnow())}, "running"):
+        return None  # another chunk's worker saw the last count too and ended it
     if final == "failed":
         observability.count("JobsFailed")
     return final
