@@ -194,3 +194,20 @@ def test_a_personal_export_is_recorded_by_the_worker(stack: tuple[Gateway, JobEv
     assert rec["detail"] == {"job_id": job["job_id"]} and rec["operator_id"] == job["created_by"]
     assert rec["ip"] != "-"
     assert api(gw, "GET", f"/admin/jobs/{job['job_id']}", site_id)[1]["status"] == "done"
+
+
+def test_a_snapshot_message_that_cannot_be_queued_fails_the_job(stack: tuple[Gateway, JobEvents],
+                                                                site_id: str) -> None:
+    from oms.services import relay
+    from oms.store import outbox
+
+    gw, _ = stack
+    job_id = api(gw, "POST", "/admin/jobs", site_id, {"action": "print"})[1]["job_id"]
+    rec = outbox.get(keys.site_pk(site_id), keys.bulk_job_sk(job_id))
+    assert rec is not None and [i.data.get("snapshot") for i in rec.intents] == [True]
+    d = relay.Delivery(rec, rec.intents[0], attempt=5, max_attempts=5)
+    jobs.give_up(d, relay.Retry("QueueDoesNotExist", "작업 대기열에 넣지 못했습니다."))
+    got = api(gw, "GET", f"/admin/jobs/{job_id}", site_id)[1]
+    assert (got["status"], got["error"]) == ("failed", "QueueDoesNotExist")
+    assert got["error_ko"] == "작업 대기열에 넣지 못했습니다."
+    assert api(gw, "POST", f"/admin/jobs/{job_id}/cancel", site_id)[0] == 409
