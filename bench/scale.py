@@ -183,6 +183,8 @@ def simulate_day(pg: Any, sms: Any, recorder: KeyRecorder) -> dict[str, int]:
                     "fee_payment": "deduct"}, 201)
     big = next(iter(shops))
     job = jobs.create(big, JobIn(action="status", to=Status.READY_TO_SHIP), actor)  # a bulk job over 전체
+    jobs.process({"site_id": big, "job_id": job["job_id"], "snapshot": True})  # the worker's snapshot message
+    job = jobs.get(big, job["job_id"])
     # the scheduled jobs, once each: auto-confirm of the day's deliveries 7 days later, VA expiry, sweep
     due = kst_date(utcnow()) + timedelta(days=7)
     recorder.phase = None

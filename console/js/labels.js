@@ -90,7 +90,7 @@ export const SENDER_PROBLEM_KO = {
 export const REFUND_RESULT_KO = { refunded: ["환불 완료", "ok"], refused: ["환불 거절", "bad"], manual: ["직접 환불 필요", "warn"] };
 export const CHANNEL_PUSH_KO = { dispatch: "발송처리", delay: "발송지연", claim: "클레임 처리" };
 export const CHANNEL_ACTION_KO = { approve: "승인", reject: "거부", holdback: "보류", release: "보류 해제" };
-export const JOB_STATUS_KO = { running: "진행 중", done: "완료", partial: "일부 완료", failed: "실패", canceled: "취소됨" };
+export const JOB_STATUS_KO = { snapshotting: "주문 모으는 중", running: "진행 중", done: "완료", partial: "일부 완료", failed: "실패", canceled: "취소됨" };
 export const IMPORT_STATUS_KO = {
   awaiting_upload: "업로드 대기", queued: "처리 대기", processing: "처리 중", interrupted: "중단됨 · 이어서 처리 대기",
   done: "완료", refused: "파일 거절", failed: "실패",

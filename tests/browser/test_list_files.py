@@ -309,6 +309,50 @@ def test_print_sheets_as_html_open_in_a_new_tab(page: Page, console: Console, si
     expect(dlg.get_by_role("link", name="주문서 열기 (새 탭)")).to_be_visible()
 
 
+def test_a_job_says_it_gathers_the_orders_then_why_it_failed(page: Page, console: Console, site_id: str) -> None:
+    """The job's answers are rewritten on their way to the page (the real job would finish too fast
+    to be seen gathering, and a real 1,000-order print is too slow to build): first 주문 모으는 중
+    with no count and 취소 offered, then failed with the reason the worker stored."""
+    import json
+
+    from playwright.sync_api import Route
+
+    ready(console, site_id, 1)
+    state = {"failed": False}
+
+    def rewrite(route: Route) -> None:
+        resp = route.fetch()
+        job = resp.json()
+        if route.request.method == "GET" and state["failed"]:
+            job.update(status="failed", total=None, progress=0.0, error="JOB_TOO_LARGE",
+                       error_ko="주문서 출력은 한 번에 1,000건까지 가능합니다.")
+        elif "job_id" in job:
+            job.update(status="snapshotting", total=None, progress=0.0, done=0, refused=0)
+            job.pop("file", None)
+        route.fulfill(response=resp, body=json.dumps(job))
+
+    page.route(re.compile(r".*/admin/jobs(/[^/?]+)?(\?.*)?$"), rewrite)
+    enter(page, console, site_id)
+    open_tab(page, "ready_to_ship")
+    page.get_by_role("region", name=SEARCH).get_by_role("button", name="검색 결과 1건 전체 선택").click()
+    dlg = page.get_by_role("dialog", name="검색 결과 전체 작업")
+    dlg.get_by_label("작업").select_option("print")
+    dlg.get_by_role("button", name="작업 시작").click()
+    status = dlg.locator(".job-status")
+    expect(status).to_have_attribute("data-status", "snapshotting")
+    expect(status).to_have_text("주문 모으는 중…")
+    expect(dlg.locator(".job-counts")).to_have_text("검색 결과의 주문을 모으고 있습니다.")
+    expect(dlg.get_by_role("button", name="작업 취소")).to_be_visible()
+    expect(dlg.locator(".job-error")).to_be_hidden()
+    shot(page, "job_gathering")
+    state["failed"] = True  # the poll goes on until the job ends
+    expect(status).to_have_attribute("data-status", "failed", timeout=SLOW)
+    expect(status).to_have_text("실패")
+    expect(dlg.get_by_role("alert")).to_have_text("주문서 출력은 한 번에 1,000건까지 가능합니다.")
+    expect(dlg.get_by_role("button", name="작업 취소")).to_be_hidden()
+    shot(page, "job_too_large")
+
+
 def test_a_lookup_search_cannot_start_a_job_and_says_why(page: Page, console: Console, site_id: str) -> None:
     a = console.intake(site_id)
     enter(page, console, site_id)

@@ -173,6 +173,7 @@ def test_failed_jobs_count_on_the_day_they_failed(site_id: str) -> None:
     status, job, _ = call(lambda_handler, http_event("POST", "/admin/jobs", {
         "action": "status", "to": "ready_to_ship", "search": {"tab": "ready_to_ship"}}, site_id=site_id))
     assert status == 202, job
+    assert jobs.process({"site_id": site_id, "job_id": job["job_id"], "snapshot": True}) == {"total": 1, "chunks": 1}
     assert jobs.process({"site_id": site_id, "job_id": job["job_id"], "chunk": 0}) == {
         "done": 0, "refused": 1, "skipped": 0}
     assert jobs.get(site_id, job["job_id"])["status"] == "failed"

@@ -67,6 +67,13 @@ def test_jobs_queue_worker_mapping_and_dead_letter_queue(gateway: Gateway) -> No
     assert any({"Fn::GetAtt": ["JobsQueue", "Arn"]} in st["Resource"] for st in sends)
     api = res["ExportsFunction"]["Properties"]
     assert "JOBS_QUEUE_URL" not in api["Environment"]["Variables"]
+    # the worker takes a job's snapshot: it pages the order list, whose cursors are signed
+    worker = res["JobsWorkerFunction"]["Properties"]
+    assert worker["Environment"]["Variables"]["CURSOR_KEY_PARAM"] == {"Ref": "CursorKeyParameter"}
+    reads = [st for p in worker["Policies"] for st in p["Statement"] if st.get("Sid") == "CursorKeyRead"]
+    assert reads and reads[0]["Action"] == ["ssm:GetParameter"]
+    assert "${CursorKeyParameter}" in reads[0]["Resource"]["Fn::Sub"]
+    assert "CURSOR_KEY_PARAM" not in api["Environment"]["Variables"]  # the API call no longer pages it
     actions = {a for p in api["Policies"] for st in p["Statement"] for a in (
         st["Action"] if isinstance(st["Action"], list) else [st["Action"]])}
     assert "sqs:SendMessage" not in actions and "dynamodb:Scan" not in actions

@@ -36,3 +36,5 @@ def test_an_intent_key_is_checked() -> None:
         outbox.Intent("sms", "has space")
     assert outbox.sms("M1", 2).key == "sms:M1:2"
     assert outbox.job_start(3, False, None).data == {"chunks": 3, "file": False}
+    assert outbox.job_start(0, True, "r1", snapshot=True).data == {"snapshot": True, "file": True,
+                                                                   "correlation_id": "r1"}

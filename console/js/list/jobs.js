@@ -1,6 +1,7 @@
 // "이 검색 결과 전체 선택": a background job over every order of the list's current search or tab
-// (POST /admin/jobs), its progress polled every second (GET /admin/jobs/{id}), 취소, the refused
-// orders with their reason and, for an export or a print, the file. Also the poller the invoice
+// (POST /admin/jobs), its progress polled every second (GET /admin/jobs/{id}) — first "주문 모으는
+// 중" while the worker gathers the orders, then the count — 취소, the refused orders with their
+// reason, why a failed job failed and, for an export or a print, the file. Also the poller the invoice
 // upload shares.
 import { personalFields } from "../personal.js";
 import { api, seg } from "../api.js";
@@ -15,6 +16,7 @@ const LOOKUP_KEYS = ["q", "order_id", "buyer_name", "buyer_phone", "recipient_na
 const ACTIONS = [["status", "상태 변경"], ["deliver_no_shipping", "배송없음 → 배송완료"],
   ["export", "엑셀 다운로드"], ["print", "주문서 인쇄 (PDF)"]];
 const FINAL = new Set(["done", "partial", "failed", "canceled"]);
+const CANCELABLE = new Set(["snapshotting", "running"]);
 
 /**
  * Call `load()` every `every` ms, handing each answer to `onAnswer`, until `isFinal(answer)`; a
@@ -117,6 +119,7 @@ function jobView(ctx, first, close) {
   const bar = progressBar("작업 진행률");
   const status = h("p.job-status", { role: "status", "aria-live": "polite" });
   const counts = h("p.job-counts");
+  const error = h("p.job-error", { role: "alert", hidden: true });
   const refused = h("div.job-refused");
   const file = h("div.job-file");
   const slot = h("div.slot");
@@ -126,9 +129,14 @@ function jobView(ctx, first, close) {
   const draw = (job) => {
     setProgress(bar, job.progress);
     status.dataset.status = job.status;
-    status.textContent = `${ko(JOB_STATUS_KO, job.status)} · ${Math.round((job.progress || 0) * 100)}%`;
-    counts.textContent = `전체 ${job.total}건 · 처리 ${job.done}건 · 거절 ${job.refused}건`;
-    cancel.hidden = job.status !== "running";
+    const gathering = job.total === null || job.total === undefined; // the snapshot is not taken yet
+    status.textContent = gathering ? `${ko(JOB_STATUS_KO, job.status)}${job.status === "snapshotting" ? "…" : ""}`
+      : `${ko(JOB_STATUS_KO, job.status)} · ${Math.round((job.progress || 0) * 100)}%`;
+    counts.textContent = gathering ? (job.status === "snapshotting" ? "검색 결과의 주문을 모으고 있습니다." : "")
+      : `전체 ${job.total}건 · 처리 ${job.done}건 · 거절 ${job.refused}건`;
+    error.hidden = !job.error_ko;
+    error.textContent = job.error_ko || "";
+    cancel.hidden = !CANCELABLE.has(job.status);
     refused.replaceChildren(refusedList(job.results, close));
     if (job.file && !fileShown) {
       fileShown = true;
@@ -141,7 +149,8 @@ function jobView(ctx, first, close) {
       if (job.results && job.results.length) {
         ctx.showResults(job.results.map((r) => ({ order_id: r.order_id, ok: false, code: r.code, message_ko: r.message_ko })));
       }
-      toast(`작업 ${ko(JOB_STATUS_KO, job.status)}: ${job.done}/${job.total}건`, job.status === "done" ? "ok" : "error");
+      toast(gathering ? `작업 ${ko(JOB_STATUS_KO, job.status)}${job.error_ko ? `: ${job.error_ko}` : ""}`
+        : `작업 ${ko(JOB_STATUS_KO, job.status)}: ${job.done}/${job.total}건`, job.status === "done" ? "ok" : "error");
       ctx.refresh();
     }
   };
@@ -152,7 +161,7 @@ function jobView(ctx, first, close) {
       onAnswer: draw, isFinal: (job) => FINAL.has(job.status), onError: (err) => showProblem(slot, err),
     });
   }
-  return h("div.job-view.stack", { dataset: { jobId: first.job_id } }, status, bar, counts, h("div.row-actions", {}, cancel), slot, refused, file);
+  return h("div.job-view.stack", { dataset: { jobId: first.job_id } }, status, bar, counts, error, h("div.row-actions", {}, cancel), slot, refused, file);
 }
 
 function openJob(ctx) {

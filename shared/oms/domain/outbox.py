@@ -57,10 +57,11 @@ def cash_receipt_cancel(payment_id: str) -> Intent:
     return Intent("cash_receipt_cancel", f"cash_receipt_cancel:{payment_id}", {"payment_id": payment_id})
 
 
-def job_start(chunks: int, file: bool, correlation_id: str | None) -> Intent:
-    """Queue a new bulk job's work: one message per chunk of its snapshot (or one for a file job);
-    ``correlation_id`` is the API request's, so the worker's log lines of the job find it."""
-    data: dict[str, Any] = {"chunks": chunks, "file": file}
+def job_start(chunks: int, file: bool, correlation_id: str | None, *, snapshot: bool = False) -> Intent:
+    """Queue a bulk job's work: with ``snapshot`` (a new job) the one message that takes its snapshot,
+    else one message per chunk of the snapshot (or one for a file job); ``correlation_id`` is the
+    API request's, so the worker's log lines of the job find it."""
+    data: dict[str, Any] = {"snapshot": True, "file": file} if snapshot else {"chunks": chunks, "file": file}
     if correlation_id:
         data["correlation_id"] = correlation_id
     return Intent("job_start", "job_start", data)

@@ -130,9 +130,11 @@ class ExportFile(Answer):
 class Job(Answer):
     job_id: str
     action: str
-    status: str
-    total: int
+    status: str = Field(description="snapshotting (주문 모으는 중) → running → done | partial | failed | canceled")
+    total: int | None = Field(description="the orders of the snapshot; null while it is taken")
     progress: float
+    error: str | None = Field(default=None, description="failed: why (JOB_TOO_LARGE, or the queue's error)")
+    error_ko: str | None = Field(default=None, description="failed: why, in Korean")
 
 
 class Jobs(Answer):

@@ -2,10 +2,12 @@
 
 A change's timeline item (``oms.store.orders.events_item``) is its outbox record: it holds the
 change's events and after-commit ``intents``; a new bulk job's item is the record of its creation
-(its ``job_start`` intent queues the work); the relay records each intent's outcome in the item's
-``delivered`` map, keyed by the intent's key, under a condition that it is not recorded yet (a
-redelivered record finds it there and skips it). A transient failure is retried through the retry
-queue (``OUTBOX_RETRY_QUEUE_URL``) with a delay: the message names the record and the intent.
+(its ``job_start`` intent queues the snapshot message) and its ``START`` item the record of its
+snapshot's end (its ``job_start`` intent queues the chunks' messages); the relay records each
+intent's outcome in the item's ``delivered`` map, keyed by the intent's key, under a condition
+that it is not recorded yet (a redelivered record finds it there and skips it). A transient
+failure is retried through the retry queue (``OUTBOX_RETRY_QUEUE_URL``) with a delay: the message
+names the record and the intent.
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ class Record:
 
 
 def from_item(item: Item) -> Record | None:
-    """The record of a timeline item or a new bulk job's item (plain values); None for any other."""
+    """The record of a timeline item, a new bulk job's item or its ``START`` item (plain values);
+    None for any other."""
+    if item.get("type") == "bulk_job_start":
+        return Record(pk=str(item["PK"]), sk=str(item["SK"]), site_id=str(item["site_id"]), order_id="",
+                      version=None, at=str(item.get("created_at") or ""), events=[],
+                      intents=[Intent.from_dict(i) for i in item.get("intents") or []],
+                      delivered=dict(item.get("delivered") or {}), subject=str(item["job_id"]))
     if item.get("type") == "bulk_job":
         site_id = keys.parse_site_pk(str(item["PK"]))
         if site_id is None:
