@@ -104,3 +104,14 @@ def test_one_failing_order_does_not_stop_the_others(monkeypatch: pytest.MonkeyPa
                              {"site_id": "s", "order_id": "o3", "code": "ORDER_NOT_FOUND", "transient": False}]
     assert worked.retry
     assert not fan_out.work({"orders": [["s", "o3"]]}, one, threads=2).retry
+
+
+def test_a_bulk_jobs_chunks_are_paced_like_a_shops_orders() -> None:
+    from oms.services import jobs
+
+    body = {"site_id": "s", "job_id": "j"}
+    # chunk n holds orders 50n .. 50n+49: it waits 50n // 200 s — the first four at once, then 1 s ...
+    assert [jobs.paced({**body, "chunk": n}, n).get("delay_s", 0) for n in range(9)] == [0] * 4 + [1] * 4 + [2]
+    assert jobs.paced({**body, "chunk": 0}, 0) == {**body, "chunk": 0}  # nothing added when nothing waits
+    assert jobs.paced(body, 999)["delay_s"] == 249  # a 50,000-order job's last chunk: 4 min after its first
+    assert jobs.paced(body, 10_000)["delay_s"] == 900  # SQS's longest delay

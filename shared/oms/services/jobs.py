@@ -41,7 +41,7 @@ from oms.domain.order import Actor, Change, Order
 from oms.domain.statuses import Status
 from oms.schemas.jobs import JobIn, JobSearch
 from oms.schemas.orders import ListQuery
-from oms.services import exports, listing, relay
+from oms.services import exports, fan_out, listing, relay
 from oms.services.orders import record_refusal, run
 from oms.store import exports as export_store
 from oms.store import jobs as store
@@ -174,6 +174,14 @@ def take_snapshot(site_id: str, job_id: str, correlation_id: str | None = None) 
 LABEL_KO = {"job_start": "작업 시작"}
 
 
+def paced(body: dict[str, Any], chunk: int) -> dict[str, Any]:
+    """A job is one shop's: its n-th chunk waits until n × 50 orders at the shop's pace
+    (:data:`oms.services.fan_out.SHOP_PACE`), so the workers' 800 orders/s never all land on one
+    shop's partitions (``delay_s`` → SQS ``DelaySeconds``, at most 900 s: 180,000 orders)."""
+    delay = min(fan_out.MAX_DELAY_S, chunk * CHUNK // fan_out.SHOP_PACE)
+    return {**body, "delay_s": delay} if delay else body
+
+
 def deliver(d: relay.Delivery) -> dict[str, Any]:
     """The ``job_start`` intent: queue the job's messages — the snapshot message of a new job, or one
     per chunk (one for a file job) once its snapshot is taken. A job canceled before its work was
@@ -190,8 +198,8 @@ def deliver(d: relay.Delivery) -> dict[str, Any]:
         elif data.get("file"):
             store.enqueue([{"site_id": site_id, "job_id": job_id, "file": True}], cid)
         else:
-            store.enqueue([{"site_id": site_id, "job_id": job_id, "chunk": n} for n in range(int(data["chunks"]))],
-                          cid)
+            store.enqueue([paced({"site_id": site_id, "job_id": job_id, "chunk": n}, n)
+                           for n in range(int(data["chunks"]))], cid)
     except Exception as exc:  # the queue refused or could not be reached: tried again later
         raise relay.Retry(type(exc).__name__, "작업 대기열에 넣지 못했습니다.") from exc
     return {"messages": 1 if data.get("snapshot") or data.get("file") else int(data["chunks"])}
