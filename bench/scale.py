@@ -23,15 +23,14 @@ from typing import Any
 from bench.common import in_process, new_site, print_table, size
 from bench.scale_keys import KeyRecorder, scope, shape
 from bench.scale_model import (
-    BULK_RATE,
     BURST,
-    JOB_RATE,
     LIMIT_RCU,
     LIMIT_WCU,
     PLATFORM_ORDERS_DAY,
     PLATFORM_PEAK,
     PLATFORM_SHOPS,
     SHOP_ORDERS_DAY,
+    SHOP_PACE,
     SHOP_PEAK,
     TIERS,
     WORK_PEAK,
@@ -230,8 +229,8 @@ def key_rows(recorder: KeyRecorder, orders_of: dict[str, int]) -> list[list[Any]
             va = peak_units(sale, work, SHOP_ORDERS_DAY, SHOP_PEAK)
             vb = peak_units(sale, work, PLATFORM_ORDERS_DAY, PLATFORM_PEAK) if where == "platform" \
                 else peak_units(sale, work, TIERS[-1][1], SHOP_PEAK)
-            # a job run works through the due orders at its own pace: one shop's orders one after another
-            vj = max(jobs * JOB_RATE, bulk * BULK_RATE) if where != "platform" else 0.0
+            # a run or a job works through one shop's orders at the shop's pace (SQS delays)
+            vj = max(jobs, bulk) * SHOP_PACE if where != "platform" else 0.0
             rate_a, rate_b, rate_job, worst = f"{va:,.1f}", f"{vb:,.1f}", f"{vj:,.0f}", max(va, vb, vj)
             limit = LIMIT_RCU if kind == "R" else LIMIT_WCU
             headroom = f"×{limit / worst:,.1f}" if worst else "–"
@@ -248,13 +247,13 @@ def report(recorder: KeyRecorder, orders_of: dict[str, int]) -> None:
         f"{len(orders_of)} shops; the hottest key's units per order (sale hour, working hours) scaled to "
         f"(a) one shop of {SHOP_ORDERS_DAY:,} orders/day x{SHOP_PEAK} and (b) {PLATFORM_ORDERS_DAY:,} "
         f"orders/day in {PLATFORM_SHOPS:,} shops x{PLATFORM_PEAK} (its largest shops: {TIERS[-1][1]:,}/day "
-        f"x{SHOP_PEAK}), the peak second x{BURST} its hour; a job run at {JOB_RATE:,.0f} (auto-confirm) or "
-        f"{BULK_RATE:,.0f} (bulk job) orders/s; an order's own partition: units over its life",
+        f"x{SHOP_PEAK}), the peak second x{BURST} its hour; a run or a bulk job at {SHOP_PACE:,} orders/s of one shop; "
+        f"an order's own partition: units over its life",
         ["index", "key shape", "op", "scope", "requests", "keys", "hottest key", "units/order sale",
          "units/order work", "units/order auto-confirm / bulk job", "(a) units/s", "(b) units/s",
          "job run units/s", "headroom"],
         key_rows(recorder, orders_of))
     print_table(
         f"Scale model: Lambda concurrency at the peak hour and scheduled runs (s), (a) one shop, (b) the "
-        f"platform; a job snapshot in the API call answers 504 above {snapshot_limit():,} orders",
+        f"platform; a job's snapshot fits the worker's 900 s up to {snapshot_limit():,} orders",
         ["what", "(a)", "(b)", "capacity", "headroom (a)", "headroom (b)"], lambda_rows())

@@ -43,16 +43,20 @@ POLL_EVERY_S = 300
 T = {"intake": 0.15, "admin": 0.08, "pg_callback": 0.40, "courier_event": 0.20, "relay_plain": 0.02,
      "relay_notify": 0.35, "channel_pull": 1.5, "deposit_poll": 0.8, "order_job": 0.025, "polled": 0.175,
      "send_batch": 0.015, "list_page": 0.06, "chunk_put": 0.008}
-#: orders per second a scheduled run works through (auto-confirm: 8 threads, one order at a time each)
-JOB_RATE = 8 / T["order_job"]
-#: a bulk job's worker: 5 messages at once (MaximumConcurrency), 4 orders at once in each
-BULK_RATE = 5 * 4 / T["order_job"]
+#: threads a fan-out worker runs (auto-confirm, tracking sweep: oms.services.confirmation / tracking_issues)
+WORKER_THREADS = 8
+#: a bulk job's worker: 4 orders at once in each message (oms.services.jobs.WORKERS)
+JOB_THREADS = 4
+#: one shop's orders a second in any run or job (oms.services.fan_out.SHOP_PACE: SQS delays)
+SHOP_PACE = 200
 ACCOUNT_CONCURRENCY = 1_000
 #: admin calls that are a page of the list (GET /admin/orders, the busiest admin route)
 LIST_SHARE = 3 / 8
 #: a scheduled run's usable time: its timeout less the 20 s the auto-confirm job keeps in hand
-RUN_S = {"auto_confirm": 280, "tracking_sweep": 280, "va_expiry": 280, "fan_out": 100}
-API_GATEWAY_S = 29
+RUN_S = {"va_expiry": 280, "fan_out": 100}
+#: the fan-out runs' goals: a day's confirmations within the hour after the daily run; a sweep
+#: within its 30-minute interval; a job's snapshot within the worker's 900 s
+CONFIRM_WITHIN_S, SWEEP_EVERY_S, WORKER_TIMEOUT_S = 3_600, 1_800, 900
 
 
 # ---- capacities: read from template.yaml, so the model and the stack cannot disagree ---------------
@@ -87,6 +91,11 @@ def route_rate(function: str | None, event: str | None = None) -> int:
     if function is None:
         return int(_resources()["HttpApi"]["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"])
     return int(_props(function)["Events"][event]["Properties"]["RouteSettings"]["ThrottlingRateLimit"])
+
+
+def run_rate(function: str, threads: int = WORKER_THREADS) -> float:
+    """Orders a second a queue's workers take at most: executions × threads ÷ time an order."""
+    return reserved(function, "Orders") * threads / T["order_job"]
 
 
 def per_second(per_day: float, peak: float, burst: float = 1) -> float:
@@ -132,20 +141,33 @@ def lambda_rows() -> list[list[Any]]:
     a, b = both(lambda d, p, shops: max(1, shops * (CHANNEL_SHOPS + BANK_SHOPS)) / 10 * T["send_batch"])
     rows.append(("ChannelPoll + DepositPoll: one run's fan-out (s, SendMessageBatch of 10)", a, b,
                  RUN_S["fan_out"]))
-    a, b = both(lambda d, p, shops: d * CONFIRMED_BY_JOB * T["order_job"] / 8)
-    rows.append(("AutoConfirmFunction: one daily run, 8 threads (s)", a, b, RUN_S["auto_confirm"]))
+    a, b = both(lambda d, p, shops: d * CONFIRMED_BY_JOB / 50 / 10 * T["send_batch"])
+    rows.append(("AutoConfirmFunction: the daily run's fan-out (s, 50 orders a message)", a, b, RUN_S["fan_out"]))
+    confirm_rate = run_rate("AutoConfirmWorkerFunction")
+    a, b = both(lambda d, p, shops: max(d * CONFIRMED_BY_JOB / confirm_rate,
+                                        min(d, TIERS[-1][1] if shops > 1 else d) * CONFIRMED_BY_JOB / SHOP_PACE))
+    rows.append(("AutoConfirmWorkerFunction: a day's confirmations, its workers, a shop at its pace (s)", a, b,
+                 CONFIRM_WITHIN_S))
+    # each confirmed order (each checked parcel) moves its due item in GSI3: the run's rate over the shards
+    from oms.store import keys
+
+    a = b = confirm_rate / keys.CONFIRM_DUE_SHARDS
+    rows.append(("GSI3 DUE#CONFIRM#<day>#<shard>: the run's writes a shard (WCU/s)", a, b, LIMIT_WCU))
+    a = b = run_rate("TrackingSweepWorkerFunction") / keys.TRACKING_DUE_SHARDS
+    rows.append(("GSI3 DUE#TRACK#<shard>: the sweep's writes a shard (WCU/s)", a, b, LIMIT_WCU))
     a, b = both(lambda d, p, shops: (d * PARCELS * T["order_job"]
-                                     + d * PARCELS * POLLED_SHARE * POLLS_PER_DAY * T["polled"]) / 48)
-    rows.append(("TrackingSweepFunction: one run of 48 a day, sequential (s)", a, b, RUN_S["tracking_sweep"]))
+                                     + d * PARCELS * POLLED_SHARE * POLLS_PER_DAY * T["polled"]) / 48
+                / (reserved("TrackingSweepWorkerFunction", "Orders") * WORKER_THREADS))
+    rows.append(("TrackingSweepWorkerFunction: one run of 48 a day, its workers (s)", a, b, SWEEP_EVERY_S))
     a, b = both(lambda d, p, shops: d * VA * VA_UNPAID / 144 * T["order_job"])
     rows.append(("VaExpiryFunction: one run of 144 a day (s)", a, b, RUN_S["va_expiry"]))
     a, b = both(lambda d, p, shops: d / 100 * T["list_page"] + d / 50 * T["chunk_put"])
-    rows.append(("POST /admin/jobs: snapshot of one day's orders of the largest shop (s)", a,
-                 TIERS[-1][1] / 100 * T["list_page"] + TIERS[-1][1] / 50 * T["chunk_put"], API_GATEWAY_S))
+    rows.append(("JobsWorkerFunction: a job's snapshot of one day's orders of the largest shop (s)", a,
+                 TIERS[-1][1] / 100 * T["list_page"] + TIERS[-1][1] / 50 * T["chunk_put"], WORKER_TIMEOUT_S))
     return [[what, f"{a:,.2f}", f"{b:,.2f}", f"{cap:,}", f"×{cap / a:,.1f}", f"×{cap / b:,.2f}"]
             for what, a, b, cap in rows]
 
 
 def snapshot_limit() -> int:
-    """Orders one job may snapshot inside the API call before API Gateway's 29 s answer 504."""
-    return int(API_GATEWAY_S / (T["list_page"] / 100 + T["chunk_put"] / 50))
+    """Orders a job's snapshot can take within the worker's 900 s."""
+    return int(WORKER_TIMEOUT_S / (T["list_page"] / 100 + T["chunk_put"] / 50))

@@ -68,7 +68,7 @@ def test_every_bench_section_prints_its_figures() -> None:
     paths = [ROOT / "local", ROOT / "shared", *sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir()), ROOT]
     env.update(OMS_BENCH_QUICK="1", PYTHONPATH=os.pathsep.join(map(str, paths)))
     done = subprocess.run([sys.executable, "-m", "bench"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
     tables = parse_tables(done.stdout)
     for section, titles in TABLES.items():

@@ -150,7 +150,9 @@ def membership_entry_sk(at: str, ref: str) -> str:
 # ---- due work: purchase confirmation (sparse GSI3 on delivered physical lines) -----------------
 
 CONFIRM_DUE_PREFIX = "DUE#CONFIRM#"
-CONFIRM_DUE_SHARDS = 4
+#: the fan-out's workers confirm up to 2,560 orders a second, each removing its due item from GSI3:
+#: 8 shards keep a shard near 320 WCU/s (docs/scale.md)
+CONFIRM_DUE_SHARDS = 8
 
 
 def confirm_due_shard(order_id: str) -> int:
@@ -397,7 +399,8 @@ PAYOUT_LEASE_SK = "PAYOUT"
 #: the order's tracking due item: present while one of its parcels waits for a check (quiet days,
 #: webhook renewal, polling); carries GSI3 keys sorted by the time of the earliest check
 TRACKING_DUE_ITEM_SK = "DUE#TRACK"
-TRACKING_DUE_SHARDS = 4
+#: as CONFIRM_DUE_SHARDS: each checked parcel moves its due item, up to 2,560 a second
+TRACKING_DUE_SHARDS = 8
 
 
 def tracking_due_gsi_pk(order_id: str) -> str:
