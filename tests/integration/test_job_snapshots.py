@@ -15,7 +15,7 @@ import pytest
 from oms import observability
 from oms.services import access_log, jobs
 from oms.store import jobs as job_store
-from oms.store import keys, orders
+from oms.store import keys, keys_jobs, orders
 from oms.store.table import batch_get, client, query_all, table_name
 from oms_local.gateway import Gateway
 from tests.jobs_support import JobEvents, jobs_stack
@@ -57,7 +57,7 @@ def api(gw: Gateway, method: str, path: str, site_id: str, body: Any = None) -> 
 def job_items(site_id: str, job_id: str, prefix: str = "CHUNK#") -> list[dict[str, Any]]:
     """The items of the job's own partition (chunks, START, results) whose sort key starts so."""
     got = query_all(KeyConditionExpression="PK = :pk",
-                    ExpressionAttributeValues={":pk": {"S": keys.bulk_job_pk(site_id, job_id)}})
+                    ExpressionAttributeValues={":pk": {"S": keys_jobs.bulk_job_pk(site_id, job_id)}})
     return [i for i in got if str(i["SK"]).startswith(prefix)]
 
 
@@ -108,8 +108,8 @@ def test_the_worker_takes_the_snapshot_once(stack: tuple[Gateway, JobEvents], si
                              ConsistentRead=True)["Item"]
     assert (item["done"], item["refused"], item["counters"]) == ({"N": "0"}, {"N": "0"}, {"N": "4"})
     assert "updated_at" not in item
-    shards = batch_get([{"PK": {"S": keys.bulk_job_counter_pk(site_id, job_id, n)},
-                         "SK": {"S": keys.BULK_JOB_COUNTER_SK}} for n in range(4)], consistent=True)
+    shards = batch_get([{"PK": {"S": keys_jobs.bulk_job_counter_pk(site_id, job_id, n)},
+                         "SK": {"S": keys_jobs.BULK_JOB_COUNTER_SK}} for n in range(4)], consistent=True)
     assert len(shards) == 4 and sum(int(c["done"]) for c in shards) == 6
     assert sorted(int(c["done"]) for c in shards) == sorted(
         sum(1 for o in ids if job_store.counter_shard(o, 4) == n) for n in range(4))
@@ -203,7 +203,7 @@ def test_a_snapshot_message_that_cannot_be_queued_fails_the_job(stack: tuple[Gat
 
     gw, _ = stack
     job_id = api(gw, "POST", "/admin/jobs", site_id, {"action": "print"})[1]["job_id"]
-    rec = outbox.get(keys.site_pk(site_id), keys.bulk_job_sk(job_id))
+    rec = outbox.get(keys.site_pk(site_id), keys_jobs.bulk_job_sk(job_id))
     assert rec is not None and [i.data.get("snapshot") for i in rec.intents] == [True]
     d = relay.Delivery(rec, rec.intents[0], attempt=5, max_attempts=5)
     jobs.give_up(d, relay.Retry("QueueDoesNotExist", "작업 대기열에 넣지 못했습니다."))

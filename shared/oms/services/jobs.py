@@ -45,7 +45,7 @@ from oms.services import exports, fan_out, listing, relay
 from oms.services.orders import record_refusal, run
 from oms.store import exports as export_store
 from oms.store import jobs as store
-from oms.store import keys, orders
+from oms.store import keys_jobs, orders
 from oms.store.table import TransactionFailed
 
 log = logging.getLogger(__name__)
@@ -384,7 +384,7 @@ def _file_job(site_id: str, job_id: str, rec: dict[str, Any]) -> dict[str, Any]:
             stream = ((o if personal else masked_order(o), p) for o, p in _stream(site_id, job_id, ids))
             exports.write_workbook(template, stream, path)
             name, _ = exports.file_name(day, template["name"])
-            object_key = keys.bulk_job_file_key(site_id, job_id, "xlsx")
+            object_key = keys_jobs.bulk_job_file_key(site_id, job_id, "xlsx")
             export_store.upload(path, object_key)
         else:
             doc, _ = exports.sheets(site_id, ids, "pdf", personal=bool(rec["params"].get("personal")))
@@ -392,7 +392,7 @@ def _file_job(site_id: str, job_id: str, rec: dict[str, Any]) -> dict[str, Any]:
             with open(path, "wb") as f:
                 f.write(doc if isinstance(doc, bytes) else doc.encode())
             name = f"주문서_{day}.pdf"
-            object_key = keys.bulk_job_file_key(site_id, job_id, "pdf")
+            object_key = keys_jobs.bulk_job_file_key(site_id, job_id, "pdf")
             export_store.upload(path, object_key, content_type="application/pdf")
     store.set_fields(site_id, job_id, {"status": "done", "done": len(ids), "left": 0, "file_key": object_key,
                                        "file_name": name, "finished_at": iso(utcnow())}, "running")

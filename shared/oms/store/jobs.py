@@ -32,7 +32,7 @@ from typing import Any
 
 from oms import observability
 from oms.domain.outbox import Intent
-from oms.store import home_counts, keys, queues
+from oms.store import home_counts, keys, keys_jobs, queues
 from oms.store.orders import plain, put, update
 from oms.store.table import (
     Item,
@@ -52,7 +52,7 @@ COUNTER_SHARDS = 4
 
 
 def record_key(site_id: str, job_id: str) -> dict[str, Any]:
-    return key(keys.site_pk(site_id), keys.bulk_job_sk(job_id))
+    return key(keys.site_pk(site_id), keys_jobs.bulk_job_sk(job_id))
 
 
 def counter_shard(order_id: str, shards: int) -> int:
@@ -63,7 +63,7 @@ def counter_shard(order_id: str, shards: int) -> int:
 def create(site_id: str, job_id: str, record: dict[str, Any], intents: Sequence[Intent] = ()) -> None:
     """The job item, which carries the intent that queues its snapshot message (the outbox relay
     sends it once the item exists)."""
-    item = {"PK": keys.site_pk(site_id), "SK": keys.bulk_job_sk(job_id), "type": "bulk_job", "job_id": job_id,
+    item = {"PK": keys.site_pk(site_id), "SK": keys_jobs.bulk_job_sk(job_id), "type": "bulk_job", "job_id": job_id,
             **record, "intents": [i.as_dict() for i in intents] or None, "delivered": {} if intents else None}
     client().put_item(TableName=table_name(), Item=dump(item), ConditionExpression="attribute_not_exists(PK)")
 
@@ -72,8 +72,8 @@ def write_chunks(site_id: str, job_id: str, run: str, chunks: list[list[str]]) -
     """The snapshot's chunks under the run's own keys (a repeat of the run's Puts writes the same)."""
     c = client()
     for n, ids in enumerate(chunks):
-        c.put_item(TableName=table_name(), Item=dump({"PK": keys.bulk_job_pk(site_id, job_id),
-                                                       "SK": keys.bulk_job_chunk_sk(n, run), "order_ids": ids}))
+        c.put_item(TableName=table_name(), Item=dump({"PK": keys_jobs.bulk_job_pk(site_id, job_id),
+                                                       "SK": keys_jobs.bulk_job_chunk_sk(n, run), "order_ids": ids}))
 
 
 def start(site_id: str, job_id: str, fields: dict[str, Any], intents: Sequence[Intent], at: str) -> bool:
@@ -88,11 +88,12 @@ def start(site_id: str, job_id: str, fields: dict[str, Any], intents: Sequence[I
         "ConditionExpression": "#st = :snap", "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": dump(values)}}]
     for n in range(int(fields.get("counters") or 0)):
-        actions.append(put({"PK": keys.bulk_job_counter_pk(site_id, job_id, n), "SK": keys.BULK_JOB_COUNTER_SK,
-                            "type": "job_counter", "done": 0, "refused": 0, "status": "running"},
+        actions.append(put({"PK": keys_jobs.bulk_job_counter_pk(site_id, job_id, n),
+                            "SK": keys_jobs.BULK_JOB_COUNTER_SK, "type": "job_counter", "done": 0, "refused": 0,
+                            "status": "running"},
                            "attribute_not_exists(PK)"))
     if intents:
-        actions.append(put({"PK": keys.bulk_job_pk(site_id, job_id), "SK": keys.BULK_JOB_START_SK,
+        actions.append(put({"PK": keys_jobs.bulk_job_pk(site_id, job_id), "SK": keys_jobs.BULK_JOB_START_SK,
                             "type": "bulk_job_start", "site_id": site_id, "job_id": job_id, "created_at": at,
                             "intents": [i.as_dict() for i in intents], "delivered": {}},
                            "attribute_not_exists(PK)"))
@@ -121,12 +122,12 @@ def list_recent(site_id: str, limit: int) -> list[Item]:
 
 def _counted(site_id: str, recs: list[Item], consistent: bool) -> list[Item]:
     """Jobs counted on shards get their sums (one BatchGetItem for all of them)."""
-    owner = {keys.bulk_job_counter_pk(site_id, str(r["job_id"]), n): str(r["job_id"])
+    owner = {keys_jobs.bulk_job_counter_pk(site_id, str(r["job_id"]), n): str(r["job_id"])
              for r in recs for n in range(int(r.get("counters") or 0))}
     if not owner:
         return recs
     sums: dict[str, list[int]] = {}
-    for item in batch_get([key(pk, keys.BULK_JOB_COUNTER_SK) for pk in owner], consistent=consistent):
+    for item in batch_get([key(pk, keys_jobs.BULK_JOB_COUNTER_SK) for pk in owner], consistent=consistent):
         got = sums.setdefault(owner[str(item["PK"])], [0, 0])
         got[0] += int(item.get("done", 0))
         got[1] += int(item.get("refused", 0))
@@ -138,8 +139,8 @@ def _counted(site_id: str, recs: list[Item], consistent: bool) -> list[Item]:
 
 
 def chunk(site_id: str, job_id: str, n: int, run: str = "") -> list[str]:
-    resp = client().get_item(TableName=table_name(), Key=key(keys.bulk_job_pk(site_id, job_id),
-                                                              keys.bulk_job_chunk_sk(n, run)))
+    resp = client().get_item(TableName=table_name(), Key=key(keys_jobs.bulk_job_pk(site_id, job_id),
+                                                              keys_jobs.bulk_job_chunk_sk(n, run)))
     return [str(i) for i in load(resp["Item"])["order_ids"]] if "Item" in resp else []
 
 
@@ -184,15 +185,16 @@ def result_actions(site_id: str, job_id: str, order_id: str, result: dict[str, A
     """The result Put (once per order) and the counters ADD (only while the job runs): on the order's
     counter shard when the job has ``shards``, else on the job item (a job started before them)."""
     counter = "done" if result["result"] == "done" else "refused"
-    result_put = put({"PK": keys.bulk_job_pk(site_id, job_id), "SK": keys.bulk_job_result_sk(order_id),
+    result_put = put({"PK": keys_jobs.bulk_job_pk(site_id, job_id), "SK": keys_jobs.bulk_job_result_sk(order_id),
                       "type": "job_result", "order_id": order_id, **result, "at": at}, "attribute_not_exists(PK)")
     if shards:
         return [result_put, update(
-            keys.bulk_job_counter_pk(site_id, job_id, counter_shard(order_id, shards)), keys.BULK_JOB_COUNTER_SK,
+            keys_jobs.bulk_job_counter_pk(site_id, job_id, counter_shard(order_id, shards)),
+            keys_jobs.BULK_JOB_COUNTER_SK,
             "ADD #c :one", {":one": 1, ":running": "running"}, {"#c": counter, "#st": "status"},
             condition="#st = :running")]
     return [result_put, update(
-        keys.site_pk(site_id), keys.bulk_job_sk(job_id), "ADD #c :one, #left :minus SET updated_at = :at",
+        keys.site_pk(site_id), keys_jobs.bulk_job_sk(job_id), "ADD #c :one, #left :minus SET updated_at = :at",
         {":one": 1, ":minus": -1, ":at": at, ":running": "running"},
         {"#c": counter, "#left": "left", "#st": "status"}, condition="#st = :running")]
 
@@ -207,10 +209,10 @@ def cancel(site_id: str, job_id: str, status: str, shards: int, at: str) -> bool
     counter shards in one transaction, each on the condition that it is still so. False: it had
     moved on."""
     actions: list[dict[str, Any]] = [update(
-        keys.site_pk(site_id), keys.bulk_job_sk(job_id), "SET #st = :canceled, canceled_at = :at",
+        keys.site_pk(site_id), keys_jobs.bulk_job_sk(job_id), "SET #st = :canceled, canceled_at = :at",
         {":canceled": "canceled", ":at": at, ":was": status}, {"#st": "status"}, condition="#st = :was")]
     for n in range(shards if status == "running" else 0):
-        actions.append(update(keys.bulk_job_counter_pk(site_id, job_id, n), keys.BULK_JOB_COUNTER_SK,
+        actions.append(update(keys_jobs.bulk_job_counter_pk(site_id, job_id, n), keys_jobs.BULK_JOB_COUNTER_SK,
                               "SET #st = :canceled", {":canceled": "canceled", ":running": "running"},
                               {"#st": "status"}, condition="#st = :running"))
     try:
@@ -225,7 +227,7 @@ def cancel(site_id: str, job_id: str, status: str, shards: int, at: str) -> bool
 def results(site_id: str, job_id: str, refused_only: bool, limit: int) -> list[Item]:
     kwargs: dict[str, Any] = {
         "KeyConditionExpression": "PK = :pk AND begins_with(SK, :o)",
-        "ExpressionAttributeValues": {":pk": {"S": keys.bulk_job_pk(site_id, job_id)}, ":o": {"S": "ORD#"}},
+        "ExpressionAttributeValues": {":pk": {"S": keys_jobs.bulk_job_pk(site_id, job_id)}, ":o": {"S": "ORD#"}},
     }
     if refused_only:
         kwargs["FilterExpression"] = "#r = :refused"
