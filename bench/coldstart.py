@@ -65,6 +65,10 @@ TARGETS = [
     Target("TrackingWebhooksFunction", "webhooks_api.tracking", WEBHOOK,
            "boto3, pydantic, Logger, Metrics, 2.0 event, idempotency"),
     Target("AutoConfirmFunction", "scheduled_fn.auto_confirm", JOB, "boto3, pydantic, Logger, Metrics, event class"),
+    Target("AutoConfirmWorkerFunction", "scheduled_fn.auto_confirm_worker", JOB,
+           "boto3, pydantic, Logger, Metrics, event class"),
+    Target("TrackingSweepWorkerFunction", "scheduled_fn.tracking_sweep_worker", JOB,
+           "boto3, pydantic, Logger, Metrics, event class"),
     Target("VaExpiryFunction", "scheduled_fn.va_expiry", JOB, "boto3, pydantic, Logger, Metrics, event class"),
     Target("InvoicesFunction", "invoices_fn.handler", RESOLVER, "boto3, pydantic, Logger, Metrics, resolver"),
 ]

@@ -21,7 +21,6 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from oms import observability
-from oms.services import confirmation, fan_out
 
 logger = Logger()
 observability.share_logger(logger)  # the oms package's module loggers write through it
@@ -32,6 +31,8 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 
 def record_handler(record: SQSRecord) -> dict[str, Any]:
+    from oms.services import confirmation, fan_out  # on the first message: the services stay out of the cold start
+
     message = json.loads(record.body)
     result = confirmation.confirm_message(message)
     metrics.add_metric(name="AutoConfirmConfirmed", unit=MetricUnit.Count, value=result.confirmed)
