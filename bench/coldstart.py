@@ -70,6 +70,8 @@ TARGETS = [
     Target("TrackingSweepWorkerFunction", "scheduled_fn.tracking_sweep_worker", JOB,
            "boto3, pydantic, Logger, Metrics, event class"),
     Target("VaExpiryFunction", "scheduled_fn.va_expiry", JOB, "boto3, pydantic, Logger, Metrics, event class"),
+    Target("VaExpiryWorkerFunction", "scheduled_fn.va_expiry_worker", JOB,
+           "boto3, pydantic, Logger, Metrics, event class"),
     Target("InvoicesFunction", "invoices_fn.handler", RESOLVER, "boto3, pydantic, Logger, Metrics, resolver"),
 ]
 

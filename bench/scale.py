@@ -96,7 +96,7 @@ def simulate_day(pg: Any, sms: Any, recorder: KeyRecorder) -> dict[str, int]:
     from oms.schemas.jobs import JobIn
     from oms.schemas.messages import MessageIn
     from oms.schemas.settings import PaymentSettings, SiteSettingsPatch
-    from oms.services import confirmation, jobs, message_senders, messages, payments, tracking_issues
+    from oms.services import confirmation, jobs, message_senders, messages, tracking_issues, va_expiry
     from oms.store import settings
     from tests.integration.claims_support import admin, card_order, use_pg
     from tests.integration.payments_support import deliver as pg_deliver
@@ -193,7 +193,7 @@ def simulate_day(pg: Any, sms: Any, recorder: KeyRecorder) -> dict[str, int]:
         jobs.process({"site_id": big, "job_id": job["job_id"], "chunk": chunk})
     recorder.phase = "jobs"
     confirmation.dispatch(utcnow() + timedelta(days=7, hours=1), send=in_process(confirmation.confirm_message))
-    payments.expire_due()
+    va_expiry.dispatch(send=in_process(va_expiry.expire_message))
     tracking_issues.dispatch(send=in_process(tracking_issues.check_message))
     recorder.phase = None
     return orders_of

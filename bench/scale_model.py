@@ -53,7 +53,8 @@ ACCOUNT_CONCURRENCY = 1_000
 #: admin calls that are a page of the list (GET /admin/orders, the busiest admin route)
 LIST_SHARE = 3 / 8
 #: a scheduled run's usable time: its timeout less the 20 s the auto-confirm job keeps in hand
-RUN_S = {"va_expiry": 280, "fan_out": 100}
+#: a run's time: VA expiry within its 10-minute interval; a dispatcher's sends within 100 s
+RUN_S = {"va_expiry": 600, "fan_out": 100}
 #: the fan-out runs' goals: a day's confirmations within the hour after the daily run; a sweep
 #: within its 30-minute interval; a job's snapshot within the worker's 900 s
 CONFIRM_WITHIN_S, SWEEP_EVERY_S, WORKER_TIMEOUT_S = 3_600, 1_800, 900
@@ -159,8 +160,9 @@ def lambda_rows() -> list[list[Any]]:
                                      + d * PARCELS * POLLED_SHARE * POLLS_PER_DAY * T["polled"]) / 48
                 / (reserved("TrackingSweepWorkerFunction", "Orders") * WORKER_THREADS))
     rows.append(("TrackingSweepWorkerFunction: one run of 48 a day, its workers (s)", a, b, SWEEP_EVERY_S))
-    a, b = both(lambda d, p, shops: d * VA * VA_UNPAID / 144 * T["order_job"])
-    rows.append(("VaExpiryFunction: one run of 144 a day (s)", a, b, RUN_S["va_expiry"]))
+    a, b = both(lambda d, p, shops: d * VA * VA_UNPAID / 144 * T["order_job"]
+                / (reserved("VaExpiryWorkerFunction", "Orders") * WORKER_THREADS))
+    rows.append(("VaExpiryWorkerFunction: one run of 144 a day, its workers (s)", a, b, RUN_S["va_expiry"]))
     a, b = both(lambda d, p, shops: d / 100 * T["list_page"] + d / 50 * T["chunk_put"])
     rows.append(("JobsWorkerFunction: a job's snapshot of one day's orders of the largest shop (s)", a,
                  TIERS[-1][1] / 100 * T["list_page"] + TIERS[-1][1] / 50 * T["chunk_put"], WORKER_TIMEOUT_S))

@@ -86,3 +86,19 @@ def fan_out_run(dispatcher: Handler, worker: Handler | None, event: dict[str, An
     if worker is not None:
         run.failed = [i for i, body in enumerate(run.messages) if deliver(worker, body, queue)]
     return run
+
+
+def expire_here(now: str) -> dict[str, int]:
+    """A virtual-account expiry run as of ``now``, its messages worked in this process (services,
+    not handlers): what the workers expired, skipped and failed, summed."""
+    from oms.services import va_expiry
+
+    results: list[Any] = []
+
+    def send(bodies: list[dict[str, Any]]) -> int:
+        results.extend(va_expiry.expire_message(json.loads(json.dumps(b))) for b in bodies)
+        return len(bodies)
+
+    answer = va_expiry.dispatch(now, send)
+    return {**answer, "expired": sum(r.expired for r in results), "skipped": sum(r.skipped for r in results),
+            "failed": sum(len(r.failed) for r in results)}

@@ -34,7 +34,7 @@ def test_the_buyer_function_reads_the_pg_secrets_it_pays_with(contracts: dict[st
     assert contracts["BuyerFunction"].guard.denied == []
 
 
-@pytest.mark.parametrize("function", ["ExportsFunction", "OrdersFunction", "BuyerFunction"])
+@pytest.mark.parametrize("function", ["JobsWorkerFunction", "OrdersFunction", "BuyerFunction"])
 def test_functions_that_page_the_order_list_sign_cursors(contracts: dict[str, contract.Contract],
                                                          function: str) -> None:
     from oms.store import cursors

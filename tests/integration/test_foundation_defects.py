@@ -17,6 +17,7 @@ from oms.services import orders as svc
 from oms.services import payments
 from oms.store import keys, orders
 from oms.store.table import client, query_all
+from tests.fanout_support import expire_here
 from tests.integration.confirm_helpers import ADMIN, one_line, take_in
 from tests.integration.test_points_membership import PASS
 from tests.support import call, http_event
@@ -123,11 +124,11 @@ def test_one_failing_order_does_not_stop_the_expiry_job(site_id: str, monkeypatc
         return real(site, oid, now)
 
     monkeypatch.setattr(payments, "expire_order", flaky)
-    counts = payments.expire_due(iso(parse_iso("2031-05-02T00:00:00+09:00")))
+    counts = expire_here(iso(parse_iso("2031-05-02T00:00:00+09:00")))
     assert counts["failed"] >= 1 and counts["expired"] >= 2
     assert orders.load_order(site_id, ids[2])[0].status_quantities() == {"cancelled": 1}
     monkeypatch.setattr(payments, "expire_order", real)
-    payments.expire_due(iso(parse_iso("2031-05-02T00:00:00+09:00")))  # the next run picks it up
+    expire_here(iso(parse_iso("2031-05-02T00:00:00+09:00")))  # the next run picks it up
     assert orders.load_order(site_id, ids[0])[0].status_quantities() == {"cancelled": 1}
 
 
@@ -138,7 +139,7 @@ def test_an_expired_order_owes_no_shipping_fee(site_id: str) -> None:
                        "virtual_account": {"bank": "국민은행", "account_no": "123-456", "holder": "샵",
                                            "due_at": "2031-06-01T00:00:00+09:00"}}
     oid = take_in(site_id, **body)
-    payments.expire_due(iso(parse_iso("2031-06-02T00:00:00+09:00")))
+    expire_here(iso(parse_iso("2031-06-02T00:00:00+09:00")))
     status, out, _ = call(admin, http_event("GET", f"/admin/orders/{oid}", site_id=site_id))
     assert status == 200
     # 20,000 line cancelled + 3,000 shipping not owed any more = 0; nothing was paid

@@ -22,7 +22,7 @@ from oms.store.table import client, query_all
 from scheduled_fn import auto_confirm, auto_confirm_worker
 from tests import invoice_corpus as corpus
 from tests.conftest import STANDARD_BUYER_POINTS
-from tests.fanout_support import fan_out_run
+from tests.fanout_support import expire_here, fan_out_run
 from tests.support import INVOICE_BUCKET, call, http_event, order_payload
 
 pytestmark = pytest.mark.usefixtures("standard_buyer_points")
@@ -165,7 +165,7 @@ def test_a_500_line_unpaid_order_expires_and_owes_nothing(site_id: str) -> None:
     status, out = intake(big_payload(site_id))
     assert status == 201, out
     oid = out["order_id"]
-    counts = payments.expire_due(iso(parse_iso("2030-01-02T00:00:00+09:00")))
+    counts = expire_here(iso(parse_iso("2030-01-02T00:00:00+09:00")))
     assert counts["expired"] >= 1
     order, _ = orders.load_order(site_id, oid)
     assert order.status_quantities() == {"cancelled": LINES * UNITS}

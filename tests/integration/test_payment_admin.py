@@ -178,7 +178,8 @@ def test_card_partial_refund_then_pg_callback_counts_once(sandbox: PgSandbox, si
 
 def test_va_expiry_cancels_unpaid_orders_once(sandbox: PgSandbox, site_id: str) -> None:
     from scheduled_fn.va_expiry import lambda_handler
-    from tests.support import FakeContext
+    from scheduled_fn.va_expiry_worker import lambda_handler as worker
+    from tests.fanout_support import deliver, fan_out_run
 
     stock.set_quantity(site_id, "CUP-01", 5, "test")
     due, _, _ = va_order(sandbox, site_id, quantity=2, stock_sku="CUP-01")
@@ -196,10 +197,11 @@ def test_va_expiry_cancels_unpaid_orders_once(sandbox: PgSandbox, site_id: str) 
     assert stock.tracked(site_id, ["CUP-01"]) == {"CUP-01": 3}
 
     event = {"version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
-             "account": "000000000000", "time": "2026-03-01T00:00:00Z", "region": "ap-northeast-2",
+             "account": "000000000000", "time": iso(utcnow()), "region": "ap-northeast-2",
              "resources": [], "detail": {}}
-    counts = lambda_handler(event, FakeContext())
-    assert counts["expired"] >= 1
+    run = fan_out_run(lambda_handler, worker, event, "VaExpiryQueue")
+    assert run.answer["due"] >= 1 and (site_id, due) in run.orders() and run.failed == []
+    assert (site_id, later) not in run.orders()  # not due yet
     snap = snapshot(site_id, due)
     assert snap["statuses"] == ["cancelled"] and snap["closed"] is True
     assert snap["payments"][0]["status"] == "expired"
@@ -209,7 +211,10 @@ def test_va_expiry_cancels_unpaid_orders_once(sandbox: PgSandbox, site_id: str) 
     assert snapshot(site_id, later)["statuses"] == ["payment_pending"]
     # rerunning changes nothing more
     version = snap["version"]
-    lambda_handler(event, FakeContext())
+    again = fan_out_run(lambda_handler, worker, event, "VaExpiryQueue")
+    assert (site_id, due) not in again.orders()  # it left the index
+    # the first run's message delivered again (SQS at least once): answered, nothing expired twice
+    assert deliver(worker, run.messages[0], "VaExpiryQueue") is False
     assert snapshot(site_id, due)["version"] == version
     assert stock.tracked(site_id, ["CUP-01"]) == {"CUP-01": 5}
     # a deposit arriving after expiry does not revive the order

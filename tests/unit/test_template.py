@@ -296,7 +296,7 @@ def test_payment_functions(tpl: dict[str, Any]) -> None:
     assert (ev["Method"], ev["Path"], ev["Auth"]["Authorizer"]) == ("POST", "/webhooks/{provider}", "NONE")
     makefile = (REPO_ROOT / "functions" / "webhooks" / "Makefile").read_text()
     for name in ("WebhooksFunction", "TrackingWebhooksFunction"):  # one handler package, two functions
-        assert re.search(rf"^(build-\S+ )*build-{name}( build-\S+)*:", makefile, re.M), name
+        assert f"build-{name}:" in makefile, name
     expiry = _res(tpl, "VaExpiryFunction")["Properties"]
     assert expiry["Handler"] == "scheduled_fn.va_expiry.lambda_handler"
     schedule = expiry["Events"]["Every10Minutes"]
@@ -363,10 +363,11 @@ def test_every_makefile_built_function_has_its_build_target(tpl: dict[str, Any])
 
 @pytest.mark.parametrize(("dispatcher", "worker", "queue"), [
     ("AutoConfirmFunction", "AutoConfirmWorkerFunction", "AutoConfirmQueue"),
-    ("TrackingSweepFunction", "TrackingSweepWorkerFunction", "TrackingSweepQueue")])
+    ("TrackingSweepFunction", "TrackingSweepWorkerFunction", "TrackingSweepQueue"),
+    ("VaExpiryFunction", "VaExpiryWorkerFunction", "VaExpiryQueue")])
 def test_due_order_runs_fan_out_to_a_worker(tpl: dict[str, Any], dispatcher: str, worker: str, queue: str) -> None:
     """The scheduled function reads the due index and sends; the worker, on the queue's event source,
-    does the orders' work: at most 8 at once, reserved as many, partial failures reported."""
+    does the orders' work: as many at once as are reserved for it, partial failures reported."""
     send = _res(tpl, dispatcher)["Properties"]
     statements = [s for p in send["Policies"] for s in p["Statement"]]
     actions = {a for s in statements for a in s["Action"]}
@@ -378,7 +379,7 @@ def test_due_order_runs_fan_out_to_a_worker(tpl: dict[str, Any], dispatcher: str
     (event,) = work["Events"].values()
     assert event["Type"] == "SQS" and event["Properties"]["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
     assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert event["Properties"]["ScalingConfig"]["MaximumConcurrency"] == work["ReservedConcurrentExecutions"] == 8
+    assert event["Properties"]["ScalingConfig"]["MaximumConcurrency"] == work["ReservedConcurrentExecutions"] >= 2
     props = _res(tpl, queue)["Properties"]
     assert props["VisibilityTimeout"] >= 6 * work["Timeout"]
     assert props["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": [queue.replace("Queue", "DeadLetterQueue"),
@@ -551,7 +552,7 @@ def test_every_dead_letter_queue_has_an_alarm(tpl: dict[str, Any]) -> None:
     dlqs |= {n for n in queues if n.endswith("DeadLetterQueue")}
     assert dlqs == {"JobsDeadLetterQueue", "InvoicesDeadLetterQueue", "SchedulesDeadLetterQueue",
                     "OutboxDeadLetterQueue", "DepositPollDeadLetterQueue", "ChannelSyncDeadLetterQueue",
-                    "AutoConfirmDeadLetterQueue", "TrackingSweepDeadLetterQueue"}
+                    "AutoConfirmDeadLetterQueue", "TrackingSweepDeadLetterQueue", "VaExpiryDeadLetterQueue"}
     watched = {}
     for alarm in _of_type(tpl, "AWS::CloudWatch::Alarm").values():
         for m in _alarm_targets(alarm):

@@ -353,22 +353,3 @@ def expire_order(site_id: str, order_id: str, now: str) -> Order:
 
     saved, _, _ = apply(site_id, order_id, None, lambda ld, at: expire(ld.order, ld.payment, now=now, at=at))
     return saved
-
-
-def expire_due(now: str | None = None) -> dict[str, int]:
-    """The scheduled job: every order past its deposit due date, found through the sparse GSI3 (no
-    Scan). Rerunning changes nothing more: an expired order no longer carries the index keys, and one
-    still listed (the index is eventually consistent) is re-checked on a fresh read."""
-    cutoff = now or iso(utcnow())
-    counts = {"found": 0, "expired": 0, "skipped": 0, "failed": 0}
-    for site_id, order_id in pay_store.orders_past_due(cutoff):
-        counts["found"] += 1
-        try:
-            expire_order(site_id, order_id, cutoff)
-            counts["expired"] += 1
-        except DomainError:
-            counts["skipped"] += 1
-        except Exception:  # one order's failure is reported; the others proceed, it is retried next run
-            logger.exception("VA expiry failed for one order")
-            counts["failed"] += 1
-    return counts
