@@ -42,8 +42,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
         logger.warning("auto-confirm: some orders failed", extra={"today": message.get("today"), **out})
     else:
         logger.info("auto-confirm message", extra={"today": message.get("today"), **out})
-    if result.retry:
-        raise fan_out.Retry(f"{sum(f['transient'] for f in result.failed)} orders failed transiently")
+    fan_out.raise_for_retry(result.failed)
     return out
 
 

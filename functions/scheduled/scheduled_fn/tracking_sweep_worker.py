@@ -40,8 +40,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
               "issues": sum(n or 0 for *_, n in worked.done), "failed": len(worked.failed)}
     metrics.add_metric(name="TrackingIssuesOpened", unit=MetricUnit.Count, value=counts["issues"])
     logger.info("tracking checks", extra={"scheduled_at": message.get("now"), **counts})
-    if worked.retry:
-        raise fan_out.Retry(f"{sum(f['transient'] for f in worked.failed)} orders failed transiently")
+    fan_out.raise_for_retry(worked.failed)
     return counts
 
 

@@ -35,8 +35,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
     result = va_expiry.expire_message(message)
     metrics.add_metric(name="VirtualAccountsExpired", unit=MetricUnit.Count, value=result.expired)
     logger.info("virtual-account expiry message", extra={"now": message.get("now"), **result.as_dict()})
-    if result.retry:
-        raise fan_out.Retry(f"{sum(f['transient'] for f in result.failed)} orders failed transiently")
+    fan_out.raise_for_retry(result.failed)
     return result.as_dict()
 
 

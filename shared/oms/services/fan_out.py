@@ -47,6 +47,13 @@ class Retry(Exception):
     """Some orders of a message failed transiently: the message is reported failed and comes back."""
 
 
+def raise_for_retry(failed: list[dict[str, Any]]) -> None:
+    """The worker's last step: :class:`Retry` when any of the message's failures is transient."""
+    transient_ = sum(bool(f["transient"]) for f in failed)
+    if transient_:
+        raise Retry(f"{transient_} orders failed transiently")
+
+
 def interleave(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """The (site, order) pairs round-robin by shop, each shop's orders spread evenly over the run:
     a shop's i-th of n orders goes at (i + its offset) / n of it, so a large shop's orders are not

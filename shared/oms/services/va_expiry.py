@@ -30,7 +30,6 @@ class Expired:
     expired: int = 0
     skipped: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
-    retry: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"expired": self.expired, "skipped": self.skipped, "failed": self.failed}
@@ -64,4 +63,4 @@ def expire_message(body: dict[str, Any], threads: int = WORKER_THREADS) -> Expir
     for f in worked.failed:
         logger.warning("VA expiry failed for one order", extra={"order_id": f["order_id"], "code": f["code"]})
     return Expired(expired=sum(ok for *_, ok in worked.done), skipped=sum(not ok for *_, ok in worked.done),
-                   failed=worked.failed, retry=worked.retry)
+                   failed=worked.failed)

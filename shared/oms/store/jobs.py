@@ -97,6 +97,11 @@ def start(site_id: str, job_id: str, fields: dict[str, Any], intents: Sequence[I
                             "type": "bulk_job_start", "site_id": site_id, "job_id": job_id, "created_at": at,
                             "intents": [i.as_dict() for i in intents], "delivered": {}},
                            "attribute_not_exists(PK)"))
+    return _transact_if(actions)
+
+
+def _transact_if(actions: list[dict[str, Any]]) -> bool:
+    """One transaction; False when a condition of it did not hold (the job moved on meanwhile)."""
     try:
         transact(actions)
     except TransactionFailed as exc:
@@ -215,13 +220,7 @@ def cancel(site_id: str, job_id: str, status: str, shards: int, at: str) -> bool
         actions.append(update(keys_jobs.bulk_job_counter_pk(site_id, job_id, n), keys_jobs.BULK_JOB_COUNTER_SK,
                               "SET #st = :canceled", {":canceled": "canceled", ":running": "running"},
                               {"#st": "status"}, condition="#st = :running"))
-    try:
-        transact(actions)
-    except TransactionFailed as exc:
-        if exc.reasons and "ConditionalCheckFailed" in exc.reasons:
-            return False
-        raise
-    return True
+    return _transact_if(actions)
 
 
 def results(site_id: str, job_id: str, refused_only: bool, limit: int) -> list[Item]:
